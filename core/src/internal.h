@@ -1,0 +1,178 @@
+/* Engine internals shared by the core's own files: the run, its threads, the per-thread event
+ * buffers and the common object header. Nothing outside core/src includes this. */
+#ifndef LV_INTERNAL_H
+#define LV_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "lockviz/lockviz.h"
+
+/* ---- per-thread event buffer: chunks that only their thread appends to ---- */
+#define LV__CHUNK_EVENTS 4096
+
+typedef struct lv__chunk {
+    struct lv__chunk *next;
+    uint32_t n;
+    lv_event ev[LV__CHUNK_EVENTS];
+} lv__chunk;
+
+typedef struct lv__buf {
+    lv__chunk *head, *tail;
+    uint64_t count;
+    uint64_t dropped;
+    char **texts; /* note texts of this thread; a note's value indexes this until the merge */
+    uint32_t ntexts, captexts;
+} lv__buf;
+
+/* ---- objects ---- */
+typedef struct lv__obj {
+    int32_t id;
+    lv_obj_kind kind;
+    struct lv__run *run;
+    /* trace time of the last event that another thread's next step must come after (the
+     * release that lets a waiter in, the set that lets a waiter through): keeps the merged
+     * order consistent with what the object orders */
+    _Atomic int64_t last_t;
+} lv__obj;
+
+/* A lock word with a sleeping slow path; Lock and RLock are both built on it. */
+typedef struct lv__lockcore {
+    _Atomic int state;   /* 0 free, 1 held */
+    _Atomic int waiters; /* threads in the slow path */
+    _Atomic int32_t owner; /* thread id of the holder, LV_NONE when free */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} lv__lockcore;
+
+struct lv_mutex {
+    lv__obj hdr;
+    lv__lockcore core;
+};
+
+struct lv_rlock {
+    lv__obj hdr;
+    lv__lockcore core;
+    int64_t count; /* recursion count: written only by the owner */
+};
+
+struct lv_sem {
+    lv__obj hdr;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int64_t count;
+    int64_t capacity;
+    int bounded;
+    int waiters;
+};
+
+struct lv_event_obj {
+    lv__obj hdr;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int flag;
+};
+
+typedef struct lv__cwaiter {
+    struct lv__cwaiter *next;
+    int notified;
+    int64_t notify_t;
+} lv__cwaiter;
+
+struct lv_cond {
+    lv__obj hdr;
+    lv__obj *lock; /* an lv_mutex or lv_rlock */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    lv__cwaiter *head, *tail;
+};
+
+struct lv_var {
+    lv__obj hdr;
+    int64_t value; /* plain on purpose: see prims.h */
+};
+
+/* ---- threads and the run ---- */
+struct lv_thread {
+    int32_t id;
+    char *name;
+    struct lv__run *run;
+    pthread_t pt;
+    int pt_started;
+    void (*fn)(void *);
+    void *arg;
+    lv__buf buf;
+    int64_t last_t;  /* trace time of this thread's last event: its events never go back */
+    int64_t start_t; /* the spawn's time: the start comes after it */
+    uint64_t rng;
+    _Atomic(lv__obj *) waiting_for; /* live: the object this thread blocks on, for the watchdog */
+    _Atomic int32_t waiting_thread; /* live: the thread it joins, or LV_NONE */
+    /* guarded by run->mu */
+    int ended;   /* 1 ended normally, 2 gave up (the run was aborted) */
+    int64_t end_t;
+};
+
+typedef struct lv__objmeta {
+    lv__obj *obj;
+    char *name;
+    int64_t param;
+} lv__objmeta;
+
+typedef struct lv__run {
+    lv_run_desc desc;
+    int64_t params[LV_MAX_PARAMS];
+    lv_args args;
+    int64_t clock0;
+    double time_scale;
+    pthread_mutex_t mu; /* guards the tables below and thread ends */
+    pthread_cond_t cv;
+    lv_thread **threads;
+    size_t nthreads, capthreads;
+    size_t live_threads; /* started and not yet ended */
+    lv__objmeta *objs;
+    size_t nobjs, capobjs;
+    _Atomic int aborting; /* the blocked waits give up: the run is deadlocked or failed */
+    lv_outcome outcome;
+    lv_err error;
+} lv__run;
+
+/* the calling thread's record; asserts when called outside a lockviz thread */
+lv_thread *lv__self(void);
+
+int64_t lv__clock_ns(void); /* monotonic, absolute */
+
+/* Trace time for the calling thread's next event: now, but never before its last event and,
+ * when after >= 0, strictly after that time. */
+static inline int64_t lv__stamp_after(lv_thread *self, int64_t after) {
+    int64_t t = lv__clock_ns() - self->run->clock0;
+    if (t < self->last_t) t = self->last_t;
+    if (after >= 0 && t <= after) t = after + 1;
+    self->last_t = t;
+    return t;
+}
+static inline int64_t lv__stamp(lv_thread *self) {
+    return lv__stamp_after(self, -1);
+}
+
+/* tracer */
+void lv__emit(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj, int has_value,
+              int64_t value);
+void lv__emit_text(lv_thread *self, int64_t t, const char *text, uint8_t flags);
+void lv__buf_free(lv__buf *b);
+/* Merges every thread's buffer into tr (events in time order, seqs assigned). */
+lv_err lv__tracer_merge(lv__run *run, lv_trace *tr);
+
+/* objects */
+void *lv__obj_new(size_t size, lv_obj_kind kind, const char *name, int64_t param);
+void lv__obj_destroy(lv__obj *o);
+
+/* waiting: absolute monotonic deadline from a timeout (LV_FOREVER gives INT64_MAX) */
+int64_t lv__deadline(int64_t timeout_ns);
+/* Waits on cv for at most a slice or until deadline. Returns 1 when the deadline passed. */
+int lv__cond_wait_slice(pthread_cond_t *cv, pthread_mutex_t *mu, int64_t deadline);
+void lv__condvar_init(pthread_cond_t *cv);
+/* Called by a blocked wait when the run is aborting: the thread gives up and exits. */
+_Noreturn void lv__give_up(lv_thread *self);
+
+#endif

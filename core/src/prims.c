@@ -1,0 +1,484 @@
+/* The instrumented primitives in live mode: Python threading semantics on real pthreads.
+ * Each operation stamps and emits its events around the real operation: a wait records its
+ * request before it may block, the acquire only after it got through. A scenario's misuse
+ * (releasing a lock it does not hold, over-releasing a BoundedSemaphore) is recorded as the
+ * event it is and otherwise ignored, as Python would raise; analysis reports it. */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+/* ---- the lock word shared by Lock and RLock ---- */
+
+static void core_init(lv__lockcore *c) {
+    atomic_init(&c->state, 0);
+    atomic_init(&c->waiters, 0);
+    atomic_init(&c->owner, LV_NONE);
+    pthread_mutex_init(&c->mu, NULL);
+    lv__condvar_init(&c->cv);
+}
+
+static inline int core_try(lv__lockcore *c) {
+    int expected = 0;
+    return atomic_compare_exchange_strong(&c->state, &expected, 1);
+}
+
+/* Blocks until the lock is taken (1) or the timeout passes (0); gives up when the run aborts. */
+static int core_wait(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t timeout) {
+    if (timeout == 0) return 0;
+    int64_t deadline = lv__deadline(timeout);
+    int got = 0, aborted = 0;
+    atomic_store(&self->waiting_for, o);
+    pthread_mutex_lock(&c->mu);
+    atomic_fetch_add(&c->waiters, 1);
+    for (;;) {
+        if (core_try(c)) {
+            got = 1;
+            break;
+        }
+        if (atomic_load(&self->run->aborting)) {
+            aborted = 1;
+            break;
+        }
+        if (lv__cond_wait_slice(&c->cv, &c->mu, deadline)) {
+            got = core_try(c);
+            break;
+        }
+    }
+    atomic_fetch_sub(&c->waiters, 1);
+    pthread_mutex_unlock(&c->mu);
+    atomic_store(&self->waiting_for, NULL);
+    if (aborted) lv__give_up(self);
+    return got;
+}
+
+static void core_release(lv__lockcore *c) {
+    atomic_store_explicit(&c->owner, LV_NONE, memory_order_relaxed);
+    atomic_store(&c->state, 0);
+    if (atomic_load(&c->waiters)) {
+        pthread_mutex_lock(&c->mu);
+        pthread_cond_signal(&c->cv);
+        pthread_mutex_unlock(&c->mu);
+    }
+}
+
+/* Lock and RLock share one implementation: count is NULL for a plain Lock. restore is the
+ * recursion count to set on a fresh acquire (a Condition's wait gives its RLock back whole). */
+static bool lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *count,
+                       int64_t timeout, int64_t restore) {
+    int64_t t = lv__stamp(self);
+    lv__emit(self, t, LV_EV_REQUEST, o->id, timeout >= 0, timeout);
+    if (count && atomic_load_explicit(&c->owner, memory_order_relaxed) == self->id) {
+        (*count)++; /* re-entry: only the owner touches count */
+        lv__emit(self, t, LV_EV_ACQUIRE, o->id, 1, *count);
+        return true;
+    }
+    if (!core_try(c)) {
+        if (!core_wait(self, o, c, timeout)) {
+            lv__emit(self, lv__stamp(self), LV_EV_TIMEOUT, o->id, 0, 0);
+            return false;
+        }
+        t = lv__stamp(self);
+    }
+    atomic_store_explicit(&c->owner, self->id, memory_order_relaxed);
+    /* one clock read serves request and acquire on the fast path */
+    int64_t after = atomic_load_explicit(&o->last_t, memory_order_relaxed);
+    if (t <= after) t = after + 1;
+    if (t > self->last_t) self->last_t = t;
+    if (count) {
+        *count = restore;
+        lv__emit(self, t, LV_EV_ACQUIRE, o->id, 1, restore);
+    } else {
+        lv__emit(self, t, LV_EV_ACQUIRE, o->id, 0, 0);
+    }
+    return true;
+}
+
+/* Returns the recursion count the owner held (for a Condition to restore), 0 on misuse. */
+static int64_t lk_release(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *count,
+                          int whole) {
+    int64_t t = lv__stamp(self);
+    if (count) {
+        if (atomic_load_explicit(&c->owner, memory_order_relaxed) != self->id) {
+            lv__emit(self, t, LV_EV_RELEASE, o->id, 0, 0); /* misuse: not the owner */
+            return 0;
+        }
+        int64_t held = *count;
+        *count = whole ? 0 : held - 1;
+        lv__emit(self, t, LV_EV_RELEASE, o->id, 1, *count);
+        if (*count > 0) return held;
+        atomic_store_explicit(&o->last_t, t, memory_order_relaxed);
+        core_release(c);
+        return held;
+    }
+    if (atomic_load(&c->state) == 0) {
+        lv__emit(self, t, LV_EV_RELEASE, o->id, 0, 0); /* misuse: not locked */
+        return 0;
+    }
+    /* A Lock has no owner in Python: another thread may release it (a misuse analysis names) */
+    atomic_store_explicit(&o->last_t, t, memory_order_relaxed);
+    lv__emit(self, t, LV_EV_RELEASE, o->id, 0, 0);
+    core_release(c);
+    return 1;
+}
+
+lv_mutex *lv_mutex_new(const char *name) {
+    lv_mutex *m = lv__obj_new(sizeof *m, LV_OBJ_MUTEX, name, 0);
+    core_init(&m->core);
+    return m;
+}
+
+bool lv_mutex_acquire(lv_mutex *m, int64_t timeout_ns) {
+    return lk_acquire(lv__self(), &m->hdr, &m->core, NULL, timeout_ns, 1);
+}
+
+void lv_mutex_lock(lv_mutex *m) {
+    lv_mutex_acquire(m, LV_FOREVER);
+}
+
+bool lv_mutex_trylock(lv_mutex *m) {
+    return lv_mutex_acquire(m, 0);
+}
+
+void lv_mutex_unlock(lv_mutex *m) {
+    lk_release(lv__self(), &m->hdr, &m->core, NULL, 0);
+}
+
+bool lv_mutex_locked(lv_mutex *m) {
+    return atomic_load(&m->core.state) != 0;
+}
+
+lv_rlock *lv_rlock_new(const char *name) {
+    lv_rlock *r = lv__obj_new(sizeof *r, LV_OBJ_RLOCK, name, 0);
+    core_init(&r->core);
+    return r;
+}
+
+bool lv_rlock_acquire(lv_rlock *r, int64_t timeout_ns) {
+    return lk_acquire(lv__self(), &r->hdr, &r->core, &r->count, timeout_ns, 1);
+}
+
+void lv_rlock_lock(lv_rlock *r) {
+    lv_rlock_acquire(r, LV_FOREVER);
+}
+
+void lv_rlock_unlock(lv_rlock *r) {
+    lk_release(lv__self(), &r->hdr, &r->core, &r->count, 0);
+}
+
+/* ---- semaphores ---- */
+
+static lv_sem *sem_new(const char *name, int64_t value, int bounded) {
+    if (value < 0) value = 0;
+    lv_sem *s = lv__obj_new(sizeof *s, bounded ? LV_OBJ_BOUNDED_SEMAPHORE : LV_OBJ_SEMAPHORE,
+                            name, value);
+    pthread_mutex_init(&s->mu, NULL);
+    lv__condvar_init(&s->cv);
+    s->count = value;
+    s->capacity = value;
+    s->bounded = bounded;
+    return s;
+}
+
+lv_sem *lv_sem_new(const char *name, int64_t value) {
+    return sem_new(name, value, 0);
+}
+
+lv_sem *lv_bsem_new(const char *name, int64_t value) {
+    return sem_new(name, value, 1);
+}
+
+bool lv_sem_acquire(lv_sem *s, int64_t timeout_ns) {
+    lv_thread *self = lv__self();
+    lv__emit(self, lv__stamp(self), LV_EV_REQUEST, s->hdr.id, timeout_ns >= 0, timeout_ns);
+    int64_t deadline = lv__deadline(timeout_ns);
+    int aborted = 0;
+    pthread_mutex_lock(&s->mu);
+    if (s->count == 0 && timeout_ns != 0) {
+        atomic_store(&self->waiting_for, &s->hdr);
+        s->waiters++;
+        while (s->count == 0) {
+            if (atomic_load(&self->run->aborting)) {
+                aborted = 1;
+                break;
+            }
+            if (lv__cond_wait_slice(&s->cv, &s->mu, deadline)) break;
+        }
+        s->waiters--;
+        atomic_store(&self->waiting_for, NULL);
+    }
+    if (s->count > 0 && !aborted) {
+        int64_t left = --s->count;
+        int64_t t = lv__stamp_after(self, atomic_load_explicit(&s->hdr.last_t, memory_order_relaxed));
+        lv__emit(self, t, LV_EV_ACQUIRE, s->hdr.id, 1, left);
+        pthread_mutex_unlock(&s->mu);
+        return true;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (aborted) lv__give_up(self);
+    lv__emit(self, lv__stamp(self), LV_EV_TIMEOUT, s->hdr.id, 0, 0);
+    return false;
+}
+
+void lv_sem_release(lv_sem *s) {
+    lv_thread *self = lv__self();
+    pthread_mutex_lock(&s->mu);
+    int64_t t = lv__stamp(self);
+    if (s->bounded && s->count >= s->capacity) {
+        /* Python raises ValueError and leaves the value alone; the trace keeps the attempt */
+        lv__emit(self, t, LV_EV_RELEASE, s->hdr.id, 1, s->count);
+        pthread_mutex_unlock(&s->mu);
+        return;
+    }
+    s->count++;
+    atomic_store_explicit(&s->hdr.last_t, t, memory_order_relaxed);
+    lv__emit(self, t, LV_EV_RELEASE, s->hdr.id, 1, s->count);
+    if (s->waiters) pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* ---- events ---- */
+
+lv_event_obj *lv_event_new(const char *name) {
+    lv_event_obj *e = lv__obj_new(sizeof *e, LV_OBJ_EVENT, name, 0);
+    pthread_mutex_init(&e->mu, NULL);
+    lv__condvar_init(&e->cv);
+    return e;
+}
+
+void lv_event_set(lv_event_obj *e) {
+    lv_thread *self = lv__self();
+    pthread_mutex_lock(&e->mu);
+    int64_t t = lv__stamp(self);
+    e->flag = 1;
+    atomic_store_explicit(&e->hdr.last_t, t, memory_order_relaxed);
+    lv__emit(self, t, LV_EV_SET, e->hdr.id, 0, 0);
+    pthread_cond_broadcast(&e->cv);
+    pthread_mutex_unlock(&e->mu);
+}
+
+void lv_event_clear(lv_event_obj *e) {
+    lv_thread *self = lv__self();
+    pthread_mutex_lock(&e->mu);
+    e->flag = 0;
+    lv__emit(self, lv__stamp(self), LV_EV_CLEAR, e->hdr.id, 0, 0);
+    pthread_mutex_unlock(&e->mu);
+}
+
+bool lv_event_is_set(lv_event_obj *e) {
+    lv_thread *self = lv__self();
+    pthread_mutex_lock(&e->mu);
+    int f = e->flag;
+    int64_t t = lv__stamp_after(self, f ? atomic_load(&e->hdr.last_t) : -1);
+    lv__emit(self, t, LV_EV_READ, e->hdr.id, 1, f);
+    pthread_mutex_unlock(&e->mu);
+    return f != 0;
+}
+
+bool lv_event_wait(lv_event_obj *e, int64_t timeout_ns) {
+    lv_thread *self = lv__self();
+    lv__emit(self, lv__stamp(self), LV_EV_REQUEST, e->hdr.id, timeout_ns >= 0, timeout_ns);
+    int64_t deadline = lv__deadline(timeout_ns);
+    int aborted = 0;
+    pthread_mutex_lock(&e->mu);
+    if (!e->flag && timeout_ns != 0) {
+        atomic_store(&self->waiting_for, &e->hdr);
+        while (!e->flag) {
+            if (atomic_load(&self->run->aborting)) {
+                aborted = 1;
+                break;
+            }
+            if (lv__cond_wait_slice(&e->cv, &e->mu, deadline)) break;
+        }
+        atomic_store(&self->waiting_for, NULL);
+    }
+    int f = e->flag && !aborted;
+    if (f)
+        lv__emit(self, lv__stamp_after(self, atomic_load(&e->hdr.last_t)), LV_EV_ACQUIRE,
+                 e->hdr.id, 1, 1);
+    pthread_mutex_unlock(&e->mu);
+    if (aborted) lv__give_up(self);
+    if (!f) lv__emit(self, lv__stamp(self), LV_EV_TIMEOUT, e->hdr.id, 0, 0);
+    return f != 0;
+}
+
+/* ---- conditions ---- */
+
+static lv__lockcore *cond_core(lv_cond *c, int64_t **count) {
+    if (c->lock->kind == LV_OBJ_RLOCK) {
+        lv_rlock *r = (lv_rlock *)c->lock;
+        *count = &r->count;
+        return &r->core;
+    }
+    *count = NULL;
+    return &((lv_mutex *)c->lock)->core;
+}
+
+static lv_cond *cond_new(const char *name, lv__obj *lock) {
+    if (!lock) {
+        char nm[256];
+        snprintf(nm, sizeof nm, "%s.lock", name ? name : "condition");
+        lock = &lv_rlock_new(nm)->hdr;
+    }
+    lv_cond *c = lv__obj_new(sizeof *c, LV_OBJ_CONDITION, name, lock->id);
+    c->lock = lock;
+    pthread_mutex_init(&c->mu, NULL);
+    lv__condvar_init(&c->cv);
+    return c;
+}
+
+lv_cond *lv_cond_new(const char *name, lv_mutex *lock) {
+    return cond_new(name, lock ? &lock->hdr : NULL);
+}
+
+lv_cond *lv_cond_new_rlock(const char *name, lv_rlock *lock) {
+    return cond_new(name, lock ? &lock->hdr : NULL);
+}
+
+void lv_cond_lock(lv_cond *c) {
+    int64_t *count;
+    lv__lockcore *core = cond_core(c, &count);
+    lk_acquire(lv__self(), c->lock, core, count, LV_FOREVER, 1);
+}
+
+void lv_cond_unlock(lv_cond *c) {
+    int64_t *count;
+    lv__lockcore *core = cond_core(c, &count);
+    lk_release(lv__self(), c->lock, core, count, 0);
+}
+
+static void cond_unlink(lv_cond *c, lv__cwaiter *w) {
+    lv__cwaiter **p = &c->head, *prev = NULL;
+    while (*p && *p != w) {
+        prev = *p;
+        p = &(*p)->next;
+    }
+    if (!*p) return;
+    *p = w->next;
+    if (c->tail == w) c->tail = prev;
+}
+
+bool lv_cond_wait(lv_cond *c, int64_t timeout_ns) {
+    lv_thread *self = lv__self();
+    int64_t *count;
+    lv__lockcore *core = cond_core(c, &count);
+    lv__emit(self, lv__stamp(self), LV_EV_REQUEST, c->hdr.id, timeout_ns >= 0, timeout_ns);
+    if (atomic_load_explicit(&core->owner, memory_order_relaxed) != self->id) {
+        /* misuse: Python raises "cannot wait on un-acquired lock" */
+        lv__emit(self, lv__stamp(self), LV_EV_TIMEOUT, c->hdr.id, 0, 0);
+        return false;
+    }
+    lv__cwaiter w = {0};
+    pthread_mutex_lock(&c->mu);
+    if (c->tail)
+        c->tail->next = &w;
+    else
+        c->head = &w;
+    c->tail = &w;
+    pthread_mutex_unlock(&c->mu);
+
+    int64_t held = lk_release(self, c->lock, core, count, 1);
+    int64_t deadline = lv__deadline(timeout_ns);
+    int aborted = 0;
+    pthread_mutex_lock(&c->mu);
+    atomic_store(&self->waiting_for, &c->hdr);
+    while (!w.notified) {
+        if (atomic_load(&self->run->aborting)) {
+            aborted = 1;
+            break;
+        }
+        if (timeout_ns == 0 || lv__cond_wait_slice(&c->cv, &c->mu, deadline)) break;
+    }
+    if (!w.notified) cond_unlink(c, &w); /* w lives on this stack: never leave it queued */
+    atomic_store(&self->waiting_for, NULL);
+    pthread_mutex_unlock(&c->mu);
+    if (aborted) lv__give_up(self);
+    if (w.notified)
+        lv__emit(self, lv__stamp_after(self, w.notify_t), LV_EV_ACQUIRE, c->hdr.id, 0, 0);
+    else
+        lv__emit(self, lv__stamp(self), LV_EV_TIMEOUT, c->hdr.id, 0, 0);
+    lk_acquire(self, c->lock, core, count, LV_FOREVER, held > 0 ? held : 1);
+    return w.notified != 0;
+}
+
+void lv_cond_notify(lv_cond *c, int n) {
+    lv_thread *self = lv__self();
+    int64_t *count;
+    lv__lockcore *core = cond_core(c, &count);
+    int64_t t = lv__stamp(self);
+    if (atomic_load_explicit(&core->owner, memory_order_relaxed) != self->id) {
+        /* misuse: Python raises "cannot notify on un-acquired lock"; nobody is woken */
+        lv__emit(self, t, LV_EV_NOTIFY, c->hdr.id, 1, 0);
+        return;
+    }
+    int woken = 0;
+    pthread_mutex_lock(&c->mu);
+    while (woken < n && c->head) {
+        lv__cwaiter *w = c->head;
+        c->head = w->next;
+        if (!c->head) c->tail = NULL;
+        w->next = NULL;
+        w->notify_t = t;
+        w->notified = 1;
+        woken++;
+    }
+    if (woken) pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    lv__emit(self, t, LV_EV_NOTIFY, c->hdr.id, 1, woken);
+}
+
+void lv_cond_notify_all(lv_cond *c) {
+    lv_cond_notify(c, 1 << 30);
+}
+
+/* ---- vars ---- */
+
+lv_var *lv_var_new(const char *name, int64_t initial) {
+    lv_var *v = lv__obj_new(sizeof *v, LV_OBJ_VAR, name, initial);
+    v->value = initial;
+    return v;
+}
+
+int64_t lv_var_read(lv_var *v) {
+    lv_thread *self = lv__self();
+    int64_t x = v->value;
+    lv__emit(self, lv__stamp(self), LV_EV_READ, v->hdr.id, 1, x);
+    return x;
+}
+
+void lv_var_write(lv_var *v, int64_t value) {
+    lv_thread *self = lv__self();
+    v->value = value;
+    lv__emit(self, lv__stamp(self), LV_EV_WRITE, v->hdr.id, 1, value);
+}
+
+/* ---- teardown ---- */
+
+void lv__obj_destroy(lv__obj *o) {
+    if (!o) return;
+    switch (o->kind) {
+    case LV_OBJ_MUTEX:
+    case LV_OBJ_RLOCK: {
+        lv__lockcore *c =
+            o->kind == LV_OBJ_MUTEX ? &((lv_mutex *)o)->core : &((lv_rlock *)o)->core;
+        pthread_mutex_destroy(&c->mu);
+        pthread_cond_destroy(&c->cv);
+        break;
+    }
+    case LV_OBJ_SEMAPHORE:
+    case LV_OBJ_BOUNDED_SEMAPHORE:
+        pthread_mutex_destroy(&((lv_sem *)o)->mu);
+        pthread_cond_destroy(&((lv_sem *)o)->cv);
+        break;
+    case LV_OBJ_EVENT:
+        pthread_mutex_destroy(&((lv_event_obj *)o)->mu);
+        pthread_cond_destroy(&((lv_event_obj *)o)->cv);
+        break;
+    case LV_OBJ_CONDITION:
+        pthread_mutex_destroy(&((lv_cond *)o)->mu);
+        pthread_cond_destroy(&((lv_cond *)o)->cv);
+        break;
+    default:
+        break;
+    }
+    free(o);
+}

@@ -1,0 +1,434 @@
+/* The runtime: a run's threads and objects, spawning and joining, sleeps and notes, and
+ * lv_run, which starts a scenario's main and turns what it recorded into a trace.
+ * Live mode only: real pthreads and the real clock. */
+#include <assert.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "internal.h"
+
+static _Thread_local lv_thread *tls_self;
+
+lv_thread *lv__self(void) {
+    /* Using a primitive outside a lockviz thread is a bug in the caller, not a scenario bug. */
+    assert(tls_self && "lockviz primitives are for threads started by lv_run or lv_spawn");
+    return tls_self;
+}
+
+int64_t lv__clock_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int64_t lv__deadline(int64_t timeout_ns) {
+    if (timeout_ns < 0) return INT64_MAX;
+    return lv__clock_ns() + timeout_ns;
+}
+
+void lv__condvar_init(pthread_cond_t *cv) {
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(cv, &a);
+    pthread_condattr_destroy(&a);
+}
+
+/* Blocked waits wake at least this often to see whether the run is being aborted. */
+#define WAIT_SLICE_NS 50000000LL
+
+int lv__cond_wait_slice(pthread_cond_t *cv, pthread_mutex_t *mu, int64_t deadline) {
+    int64_t now = lv__clock_ns();
+    if (now >= deadline) return 1;
+    int64_t until = deadline - now > WAIT_SLICE_NS ? now + WAIT_SLICE_NS : deadline;
+    struct timespec ts = {.tv_sec = until / 1000000000LL, .tv_nsec = until % 1000000000LL};
+    pthread_cond_timedwait(cv, mu, &ts);
+    return lv__clock_ns() >= deadline;
+}
+
+/* ---- objects ---- */
+
+void *lv__obj_new(size_t size, lv_obj_kind kind, const char *name, int64_t param) {
+    lv_thread *self = lv__self();
+    lv__run *run = self->run;
+    size_t rounded = (size + 63) / 64 * 64; /* own cache lines: no false sharing between locks */
+    lv__obj *o = aligned_alloc(64, rounded);
+    char *nm = strdup(name ? name : "?");
+    if (!o || !nm) goto fail;
+    memset(o, 0, rounded);
+    o->kind = kind;
+    o->run = run;
+    atomic_init(&o->last_t, -1);
+    pthread_mutex_lock(&run->mu);
+    if (run->nobjs == run->capobjs) {
+        size_t cap = run->capobjs ? run->capobjs * 2 : 16;
+        lv__objmeta *n = realloc(run->objs, cap * sizeof *n);
+        if (!n) {
+            pthread_mutex_unlock(&run->mu);
+            goto fail;
+        }
+        run->objs = n;
+        run->capobjs = cap;
+    }
+    o->id = (int32_t)run->nobjs;
+    run->objs[run->nobjs++] = (lv__objmeta){o, nm, param};
+    pthread_mutex_unlock(&run->mu);
+    return o;
+fail:
+    free(o);
+    free(nm);
+    fprintf(stderr, "lockviz: out of memory creating object %s\n", name ? name : "?");
+    abort();
+}
+
+/* ---- threads ---- */
+
+static uint64_t splitmix64(uint64_t *s) {
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+int64_t lv_random(int64_t lo, int64_t hi) {
+    lv_thread *self = lv__self();
+    if (hi <= lo) return lo;
+    uint64_t span = (uint64_t)(hi - lo) + 1;
+    return lo + (int64_t)(splitmix64(&self->rng) % span);
+}
+
+int lv_self_id(void) {
+    return lv__self()->id;
+}
+
+const char *lv_self_name(void) {
+    return lv__self()->name;
+}
+
+static void thread_finish(lv_thread *self, int how) {
+    lv__run *run = self->run;
+    pthread_mutex_lock(&run->mu);
+    self->ended = how;
+    self->end_t = self->last_t;
+    run->live_threads--;
+    pthread_cond_broadcast(&run->cv);
+    pthread_mutex_unlock(&run->mu);
+}
+
+_Noreturn void lv__give_up(lv_thread *self) {
+    atomic_store(&self->waiting_for, NULL);
+    thread_finish(self, 2);
+    pthread_exit(NULL);
+}
+
+static void *thread_main(void *p) {
+    lv_thread *self = p;
+    tls_self = self;
+    lv__emit(self, lv__stamp_after(self, self->start_t), LV_EV_START, LV_NONE, 0, 0);
+    self->fn(self->arg);
+    lv__emit(self, lv__stamp(self), LV_EV_END, LV_NONE, 0, 0);
+    thread_finish(self, 1);
+    return NULL;
+}
+
+static lv_thread *thread_new(lv__run *run, const char *name, void (*fn)(void *), void *arg) {
+    lv_thread *t = aligned_alloc(64, (sizeof *t + 63) / 64 * 64);
+    char *nm = strdup(name ? name : "?");
+    if (!t || !nm) {
+        free(t);
+        free(nm);
+        return NULL;
+    }
+    memset(t, 0, sizeof *t);
+    t->name = nm;
+    t->run = run;
+    t->fn = fn;
+    t->arg = arg;
+    t->start_t = -1;
+    atomic_init(&t->waiting_for, NULL);
+    atomic_init(&t->waiting_thread, LV_NONE);
+    pthread_mutex_lock(&run->mu);
+    if (run->nthreads == run->capthreads) {
+        size_t cap = run->capthreads ? run->capthreads * 2 : 16;
+        lv_thread **n = realloc(run->threads, cap * sizeof *n);
+        if (!n) {
+            pthread_mutex_unlock(&run->mu);
+            free(nm);
+            free(t);
+            return NULL;
+        }
+        run->threads = n;
+        run->capthreads = cap;
+    }
+    t->id = (int32_t)run->nthreads;
+    uint64_t s = run->desc.seed ^ (0x5851F42D4C957F2DULL * (uint64_t)(t->id + 1));
+    t->rng = splitmix64(&s);
+    run->threads[run->nthreads++] = t;
+    run->live_threads++;
+    pthread_mutex_unlock(&run->mu);
+    return t;
+}
+
+static int thread_start(lv_thread *t) {
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setstacksize(&a, 256 * 1024);
+    int rc = pthread_create(&t->pt, &a, thread_main, t);
+    pthread_attr_destroy(&a);
+    if (rc == 0) {
+        t->pt_started = 1;
+        return 0;
+    }
+    lv__run *run = t->run;
+    pthread_mutex_lock(&run->mu);
+    t->ended = 2;
+    run->live_threads--;
+    pthread_cond_broadcast(&run->cv);
+    pthread_mutex_unlock(&run->mu);
+    return -1;
+}
+
+/* A thread that cannot start ends the run: the spawner records why and gives up, and every
+ * blocked wait gives up after it, so the run ends "aborted" instead of half-running. */
+static _Noreturn void run_fail(lv_thread *self, lv_err err, const char *what) {
+    lv__run *run = self->run;
+    pthread_mutex_lock(&run->mu);
+    if (run->error == LV_OK) run->error = err;
+    run->outcome = LV_OUT_ABORTED;
+    pthread_mutex_unlock(&run->mu);
+    lv__emit_text(self, lv__stamp(self), what, 0);
+    atomic_store(&run->aborting, 1);
+    lv__give_up(self);
+}
+
+lv_thread *lv_spawn(const char *name, void (*fn)(void *), void *arg) {
+    lv_thread *self = lv__self();
+    lv_thread *t = thread_new(self->run, name, fn, arg);
+    if (!t) run_fail(self, LV_ENOMEM, "lockviz: out of memory spawning a thread");
+    int64_t ts = lv__stamp(self);
+    t->start_t = ts;
+    lv__emit(self, ts, LV_EV_SPAWN, LV_NONE, 1, t->id);
+    if (thread_start(t) != 0) run_fail(self, LV_ETHREAD, "lockviz: could not start a thread");
+    return t;
+}
+
+bool lv_join_timeout(lv_thread *t, int64_t timeout_ns) {
+    lv_thread *self = lv__self();
+    lv__run *run = self->run;
+    lv__emit(self, lv__stamp(self), LV_EV_JOIN, LV_NONE, 1, t->id);
+    int64_t deadline = lv__deadline(timeout_ns);
+    int done = 0, timed_out = 0;
+    int64_t end_t = 0;
+    atomic_store(&self->waiting_thread, t->id);
+    pthread_mutex_lock(&run->mu);
+    for (;;) {
+        if (t->ended == 1) {
+            done = 1;
+            end_t = t->end_t;
+            break;
+        }
+        if (atomic_load(&run->aborting)) break;
+        if (timeout_ns == 0 || lv__cond_wait_slice(&run->cv, &run->mu, deadline)) {
+            if (t->ended == 1) continue;
+            timed_out = 1;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&run->mu);
+    atomic_store(&self->waiting_thread, LV_NONE);
+    if (done) {
+        /* what follows the join comes after the joined thread's end */
+        if (self->last_t <= end_t) self->last_t = end_t + 1;
+        return true;
+    }
+    if (timed_out) {
+        lv__emit(self, lv__stamp(self), LV_EV_TIMEOUT, LV_NONE, 1, t->id);
+        return false;
+    }
+    lv__give_up(self); /* aborted, or the joined thread gave up: this join can never finish */
+}
+
+void lv_join(lv_thread *t) {
+    lv_join_timeout(t, LV_FOREVER);
+}
+
+void lv_sleep(int64_t ns) {
+    lv_thread *self = lv__self();
+    if (ns < 0) ns = 0;
+    lv__emit(self, lv__stamp(self), LV_EV_SLEEP, LV_NONE, 1, ns);
+    int64_t real = (int64_t)((double)ns * self->run->time_scale);
+    struct timespec ts = {.tv_sec = real / 1000000000LL, .tv_nsec = real % 1000000000LL};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+static void note_v(uint8_t flags, const char *fmt, va_list ap) {
+    lv_thread *self = lv__self();
+    char buf[512];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    lv__emit_text(self, lv__stamp(self), buf, flags);
+}
+
+void lv_note(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    note_v(0, fmt, ap);
+    va_end(ap);
+}
+
+bool lv_check(bool ok, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    note_v((uint8_t)(LV_EVF_CHECK | (ok ? LV_EVF_CHECK_OK : 0)), fmt, ap);
+    va_end(ap);
+    return ok;
+}
+
+/* ---- runs ---- */
+
+int lv_scenario_variant_index(const lv_scenario *sc, const char *name) {
+    for (int i = 0; i < sc->nvariants; i++)
+        if (strcmp(sc->variants[i].name, name) == 0) return i;
+    return -1;
+}
+
+int lv_scenario_param_index(const lv_scenario *sc, const char *name) {
+    for (int i = 0; i < sc->nparams; i++)
+        if (strcmp(sc->params[i].name, name) == 0) return i;
+    return -1;
+}
+
+static void scenario_main(void *p) {
+    lv__run *run = p;
+    run->desc.scenario->main(&run->args);
+}
+
+static void run_free(lv__run *run) {
+    for (size_t i = 0; i < run->nthreads; i++) {
+        lv_thread *t = run->threads[i];
+        lv__buf_free(&t->buf);
+        free(t->name);
+        free(t);
+    }
+    free(run->threads);
+    for (size_t i = 0; i < run->nobjs; i++) {
+        lv__obj_destroy(run->objs[i].obj);
+        free(run->objs[i].name);
+    }
+    free(run->objs);
+    pthread_mutex_destroy(&run->mu);
+    pthread_cond_destroy(&run->cv);
+    free(run);
+}
+
+static char *dup_or_null(const char *s, int *failed) {
+    char *d = strdup(s ? s : "");
+    if (!d) *failed = 1;
+    return d;
+}
+
+static lv_err build_trace(lv__run *run, lv_trace *tr) {
+    const lv_scenario *sc = run->desc.scenario;
+    int failed = 0;
+    tr->scenario = dup_or_null(sc->name, &failed);
+    tr->variant = dup_or_null(sc->variants[run->desc.variant].name, &failed);
+    tr->mode = run->desc.mode;
+    tr->seed = run->desc.seed;
+    tr->outcome = run->outcome;
+    if (sc->nparams) {
+        tr->params = calloc((size_t)sc->nparams, sizeof *tr->params);
+        if (!tr->params) return LV_ENOMEM;
+        tr->nparams = (size_t)sc->nparams;
+        for (int i = 0; i < sc->nparams; i++) {
+            tr->params[i].name = dup_or_null(sc->params[i].name, &failed);
+            tr->params[i].value = run->params[i];
+        }
+    }
+    tr->threads = calloc(run->nthreads ? run->nthreads : 1, sizeof *tr->threads);
+    tr->objects = calloc(run->nobjs ? run->nobjs : 1, sizeof *tr->objects);
+    if (!tr->threads || !tr->objects) return LV_ENOMEM;
+    tr->nthreads = run->nthreads;
+    for (size_t i = 0; i < run->nthreads; i++) {
+        tr->threads[i].id = run->threads[i]->id;
+        tr->threads[i].name = dup_or_null(run->threads[i]->name, &failed);
+    }
+    tr->nobjects = run->nobjs;
+    for (size_t i = 0; i < run->nobjs; i++) {
+        tr->objects[i].id = run->objs[i].obj->id;
+        tr->objects[i].kind = run->objs[i].obj->kind;
+        tr->objects[i].name = dup_or_null(run->objs[i].name, &failed);
+        tr->objects[i].param = run->objs[i].param;
+    }
+    if (failed) return LV_ENOMEM;
+    return lv__tracer_merge(run, tr);
+}
+
+lv_err lv_run(const lv_run_desc *desc, lv_trace **out) {
+    *out = NULL;
+    const lv_scenario *sc = desc->scenario;
+    if (!sc || desc->variant < 0 || desc->variant >= sc->nvariants) return LV_EUSAGE;
+    if (sc->nparams > LV_MAX_PARAMS) return LV_EUSAGE;
+    if (desc->mode != LV_MODE_LIVE) return LV_EUNSUPPORTED;
+    lv__run *run = calloc(1, sizeof *run);
+    if (!run) return LV_ENOMEM;
+    run->desc = *desc;
+    for (int i = 0; i < sc->nparams; i++) {
+        run->params[i] = desc->params ? desc->params[i] : sc->params[i].def;
+        if (run->params[i] < sc->params[i].min || run->params[i] > sc->params[i].max) {
+            free(run);
+            return LV_ERANGE;
+        }
+    }
+    run->args.variant = desc->variant;
+    memcpy(run->args.params, run->params, sizeof run->params);
+    run->time_scale = desc->time_scale > 0 ? desc->time_scale : 1.0;
+    run->outcome = LV_OUT_COMPLETED;
+    pthread_mutex_init(&run->mu, NULL);
+    lv__condvar_init(&run->cv);
+    atomic_init(&run->aborting, 0);
+    run->clock0 = lv__clock_ns();
+
+    lv_err err = LV_OK;
+    lv_thread *main_t = thread_new(run, "main", scenario_main, run);
+    if (!main_t) {
+        err = LV_ENOMEM;
+        goto done;
+    }
+    if (thread_start(main_t) != 0) {
+        err = LV_ETHREAD;
+        goto done;
+    }
+    /* Python waits for every non-daemon thread before the program exits; so does a run. */
+    pthread_mutex_lock(&run->mu);
+    while (run->live_threads > 0) pthread_cond_wait(&run->cv, &run->mu);
+    pthread_mutex_unlock(&run->mu);
+    for (size_t i = 0; i < run->nthreads; i++)
+        if (run->threads[i]->pt_started) pthread_join(run->threads[i]->pt, NULL);
+    if (run->error != LV_OK) err = run->error;
+
+    lv_trace *tr = calloc(1, sizeof *tr);
+    if (!tr) {
+        err = LV_ENOMEM;
+        goto done;
+    }
+    lv_err berr = build_trace(run, tr);
+    if (berr == LV_OK) {
+        lv_finding *f = NULL;
+        size_t nf = 0;
+        berr = lv_analyze(tr, &f, &nf);
+        if (berr == LV_OK) lv_trace_set_findings(tr, f, nf);
+    }
+    if (berr != LV_OK) {
+        lv_trace_free(tr);
+        err = berr;
+        goto done;
+    }
+    *out = tr;
+    if (err == LV_ETHREAD || err == LV_ENOMEM) err = LV_OK; /* the trace says "aborted" */
+done:
+    run_free(run);
+    return err;
+}

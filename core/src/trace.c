@@ -1,0 +1,120 @@
+/* The trace as data: names of kinds, lookups, and freeing. No I/O here (see json_*.c). */
+#include <stdlib.h>
+#include <string.h>
+#include "lockviz/trace.h"
+
+static const char *const event_names[] = {
+#define LV__EN(name, str) str,
+    LV_EVENT_KINDS(LV__EN)
+#undef LV__EN
+};
+static const char *const object_names[] = {
+#define LV__ON(name, str) str,
+    LV_OBJECT_KINDS(LV__ON)
+#undef LV__ON
+};
+static const char *const finding_names[] = {
+#define LV__FN(name, str) str,
+    LV_FINDING_KINDS(LV__FN)
+#undef LV__FN
+};
+
+const char *lv_event_kind_name(lv_event_kind k) {
+    return (unsigned)k < LV_EV__COUNT ? event_names[k] : "?";
+}
+const char *lv_obj_kind_name(lv_obj_kind k) {
+    return (unsigned)k < LV_OBJ__COUNT ? object_names[k] : "?";
+}
+const char *lv_finding_kind_name(lv_finding_kind k) {
+    return (unsigned)k < LV_FIND__COUNT ? finding_names[k] : "?";
+}
+const char *lv_outcome_name(lv_outcome o) {
+    switch (o) {
+    case LV_OUT_COMPLETED:
+        return "completed";
+    case LV_OUT_DEADLOCKED:
+        return "deadlocked";
+    case LV_OUT_ABORTED:
+        return "aborted";
+    }
+    return "?";
+}
+const char *lv_mode_name(lv_mode m) {
+    return m == LV_MODE_CONTROLLED ? "controlled" : "live";
+}
+
+static int lookup(const char *const *names, int n, const char *s) {
+    for (int i = 0; i < n; i++)
+        if (strcmp(names[i], s) == 0) return i;
+    return -1;
+}
+int lv_event_kind_parse(const char *s, lv_event_kind *out) {
+    int i = lookup(event_names, LV_EV__COUNT, s);
+    if (i < 0) return -1;
+    *out = (lv_event_kind)i;
+    return 0;
+}
+int lv_obj_kind_parse(const char *s, lv_obj_kind *out) {
+    int i = lookup(object_names, LV_OBJ__COUNT, s);
+    if (i < 0) return -1;
+    *out = (lv_obj_kind)i;
+    return 0;
+}
+int lv_finding_kind_parse(const char *s, lv_finding_kind *out) {
+    int i = lookup(finding_names, LV_FIND__COUNT, s);
+    if (i < 0) return -1;
+    *out = (lv_finding_kind)i;
+    return 0;
+}
+
+const char *lv_trace_text(const lv_trace *tr, const lv_event *ev) {
+    if (!(ev->flags & LV_EVF_TEXT) || ev->value < 0 || (size_t)ev->value >= tr->ntexts)
+        return NULL;
+    return tr->texts[ev->value];
+}
+
+/* Ids are the index in the arrays for every trace lockviz writes or accepts. */
+const char *lv_trace_thread_name(const lv_trace *tr, int32_t id) {
+    if (id < 0 || (size_t)id >= tr->nthreads) return "?";
+    return tr->threads[id].name;
+}
+const char *lv_trace_object_name(const lv_trace *tr, int32_t id) {
+    if (id < 0 || (size_t)id >= tr->nobjects) return "?";
+    return tr->objects[id].name;
+}
+
+void lv_findings_free(lv_finding *f, size_t n) {
+    if (!f) return;
+    for (size_t i = 0; i < n; i++) {
+        free(f[i].message);
+        free(f[i].detail);
+        free(f[i].threads);
+        free(f[i].objects);
+        free(f[i].events);
+    }
+    free(f);
+}
+
+void lv_trace_set_findings(lv_trace *tr, lv_finding *f, size_t n) {
+    lv_findings_free(tr->findings, tr->nfindings);
+    tr->findings = f;
+    tr->nfindings = n;
+}
+
+void lv_trace_free(lv_trace *tr) {
+    if (!tr) return;
+    free(tr->scenario);
+    free(tr->variant);
+    for (size_t i = 0; i < tr->nparams; i++) free(tr->params[i].name);
+    free(tr->params);
+    free(tr->schedule);
+    for (size_t i = 0; i < tr->nthreads; i++) free(tr->threads[i].name);
+    free(tr->threads);
+    for (size_t i = 0; i < tr->nobjects; i++) free(tr->objects[i].name);
+    free(tr->objects);
+    free(tr->events);
+    for (size_t i = 0; i < tr->ntexts; i++) free(tr->texts[i]);
+    free(tr->texts);
+    lv_findings_free(tr->findings, tr->nfindings);
+    free(tr);
+}

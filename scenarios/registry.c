@@ -1,0 +1,16 @@
+/* The registry table: every scenario's descriptor, in the order `lockviz list` shows them. */
+#include <string.h>
+#include "registry.h"
+
+extern const lv_scenario lv_scenario_ticket;
+
+const lv_scenario *const lv_scenarios[] = {
+    &lv_scenario_ticket,
+};
+const size_t lv_nscenarios = sizeof lv_scenarios / sizeof lv_scenarios[0];
+
+const lv_scenario *lv_scenario_find(const char *name) {
+    for (size_t i = 0; i < lv_nscenarios; i++)
+        if (strcmp(lv_scenarios[i]->name, name) == 0) return lv_scenarios[i];
+    return NULL;
+}

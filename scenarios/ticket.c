@@ -18,7 +18,12 @@ typedef struct buyer {
 } buyer;
 
 static void search(shop *s) {
-    lv_note("剩余票数 %lld (tickets left)", (long long)lv_var_read(s->tickets));
+    /* The seed reads db.json here without the lock. In C that read races with a buyer's
+     * locked write, so the fixed variant holds the lock for the moment of the read too. */
+    if (s->lock) lv_mutex_lock(s->lock);
+    int64_t left = lv_var_read(s->tickets);
+    if (s->lock) lv_mutex_unlock(s->lock);
+    lv_note("剩余票数 %lld (tickets left)", (long long)left);
 }
 
 static void get(buyer *b) {
@@ -46,7 +51,8 @@ static void task(void *arg) {
 
 static void ticket_main(const lv_args *a) {
     int64_t nbuyers = a->params[P_BUYERS], ntickets = a->params[P_TICKETS];
-    shop s = {lv_var_new("tickets", ntickets), a->variant == V_LOCKED ? lv_mutex_new("lock") : NULL};
+    shop s = {lv_var_new("tickets", ntickets),
+              a->variant == V_LOCKED ? lv_mutex_new("lock") : NULL};
     buyer buyers[100];
     lv_thread *threads[100];
     for (int i = 0; i < nbuyers; i++) {
@@ -60,8 +66,8 @@ static void ticket_main(const lv_args *a) {
         lv_join(threads[i]);
         sold += buyers[i].bought;
     }
-    lv_check(sold <= ntickets, "%lld buyer(s) bought a ticket; %lld ticket(s) existed", (long long)sold,
-             (long long)ntickets);
+    lv_check(sold <= ntickets, "%lld buyer(s) bought a ticket; %lld ticket(s) existed",
+             (long long)sold, (long long)ntickets);
 }
 
 static const lv_param_desc params[] = {
@@ -83,10 +89,12 @@ static const lv_variant_desc variants[] = {
     [V_LOCKED] =
         {"locked", "a lock around the purchase: exactly one buyer gets it",
          "The lock turns the purchase into a critical section: one buyer at a time reads, "
-         "decrements and writes back. Checking the tickets left still runs concurrently, but "
-         "buying runs serially. Exactly min(buyers, tickets) buyers succeed; the rest see 0.",
-         "锁把购票变成了临界区：同一时刻只有一个买票人读取、减一、写回。查票仍然并发，"
-         "购票却由并发变成了串行。恰好 min(买票人数, 票数) 人成功，其余的人看到 0。",
+         "decrements and writes back. Checking the tickets left holds the lock only for the "
+         "instant of the read, so checking stays concurrent while buying runs serially. "
+         "Exactly min(buyers, tickets) buyers succeed; the rest see 0.",
+         "锁把购票变成了临界区：同一时刻只有一个买票人读取、减一、写回。查票只在读取的一瞬间"
+         "持有锁，所以查票仍然并发，购票却由并发变成了串行。恰好 min(买票人数, 票数) 人成功，"
+         "其余的人看到 0。",
          0},
 };
 

@@ -141,12 +141,16 @@ static void print_summary(const lv_trace *tr) {
 }
 
 static int cmd_run(int argc, char **argv, int default_job) {
-    static const struct option opts[] = {
-        {"variant", required_argument, 0, 'v'}, {"set", required_argument, 0, 's'},
-        {"mode", required_argument, 0, 'm'},    {"seed", required_argument, 0, 'S'},
-        {"out", required_argument, 0, 'o'},     {"headless", no_argument, 0, 'H'},
-        {"time-scale", required_argument, 0, 'T'}, {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+    static const struct option opts[] = {{"variant", required_argument, 0, 'v'},
+                                         {"set", required_argument, 0, 's'},
+                                         {"mode", required_argument, 0, 'm'},
+                                         {"seed", required_argument, 0, 'S'},
+                                         {"out", required_argument, 0, 'o'},
+                                         {"headless", no_argument, 0, 'H'},
+                                         {"time-scale", required_argument, 0, 'T'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     const char *variant = NULL, *out = NULL;
     const char *sets[64];
     int nsets = 0, quiet = 0, have_seed = 0;
@@ -171,15 +175,16 @@ static int cmd_run(int argc, char **argv, int default_job) {
             if (strcmp(optarg, "live") == 0)
                 mode = LV_MODE_LIVE;
             else if (strcmp(optarg, "controlled") == 0)
-                return usage_error("run", "--mode controlled is not available yet; use --mode live");
+                return usage_error("run",
+                                   "--mode controlled is not available yet; use --mode live");
             else
                 return usage_error("run", "--mode must be live or controlled, not '%s'", optarg);
             break;
         case 'S': {
             int64_t v;
             if (parse_i64(optarg, &v) || v < 0 || (uint64_t)v > MAX_SEED)
-                return usage_error("run", "--seed must be a whole number from 0 to 2^53-1, not '%s'",
-                                   optarg);
+                return usage_error(
+                    "run", "--seed must be a whole number from 0 to 2^53-1, not '%s'", optarg);
             seed = (uint64_t)v;
             have_seed = 1;
             break;
@@ -194,8 +199,10 @@ static int cmd_run(int argc, char **argv, int default_job) {
             errno = 0;
             scale = strtod(optarg, &end);
             if (errno || end == optarg || *end || !(scale > 0) || scale > 100)
-                return usage_error("run", "--time-scale must be a number above 0 and at most 100, "
-                                          "not '%s'", optarg);
+                return usage_error("run",
+                                   "--time-scale must be a number above 0 and at most 100, "
+                                   "not '%s'",
+                                   optarg);
             break;
         }
         case 'q':
@@ -228,13 +235,15 @@ static int cmd_run(int argc, char **argv, int default_job) {
         vi = lv_scenario_variant_index(sc, variant);
         if (vi < 0) {
             fprintf(stderr, "%s run: %s has no variant '%s'; it has:", prog, sc->name, variant);
-            for (int i = 0; i < sc->nvariants; i++) fprintf(stderr, " %s", sc->variants[i].name);
+            for (int i = 0; i < sc->nvariants; i++)
+                fprintf(stderr, " %s", sc->variants[i].name);
             fputc('\n', stderr);
             return EXIT_USAGE;
         }
     }
     int64_t params[LV_MAX_PARAMS];
-    for (int i = 0; i < sc->nparams; i++) params[i] = sc->params[i].def;
+    for (int i = 0; i < sc->nparams; i++)
+        params[i] = sc->params[i].def;
     for (int i = 0; i < nsets; i++) {
         const char *eq = strchr(sets[i], '=');
         if (!eq) return usage_error("run", "--set wants NAME=VALUE, not '%s'", sets[i]);
@@ -246,7 +255,8 @@ static int cmd_run(int argc, char **argv, int default_job) {
         int pi = lv_scenario_param_index(sc, pname);
         if (pi < 0) {
             fprintf(stderr, "%s run: %s has no parameter '%s'; it has:", prog, sc->name, pname);
-            for (int k = 0; k < sc->nparams; k++) fprintf(stderr, " %s", sc->params[k].name);
+            for (int k = 0; k < sc->nparams; k++)
+                fprintf(stderr, " %s", sc->params[k].name);
             if (!sc->nparams) fputs(" none", stderr);
             fputc('\n', stderr);
             return EXIT_USAGE;
@@ -254,8 +264,9 @@ static int cmd_run(int argc, char **argv, int default_job) {
         int64_t v;
         const lv_param_desc *pd = &sc->params[pi];
         if (parse_i64(eq + 1, &v) || v < pd->min || v > pd->max) {
-            fprintf(stderr, "%s run: %s=%s: must be a whole number from %" PRId64 " to %" PRId64 "\n",
-                    prog, pname, eq + 1, pd->min, pd->max);
+            fprintf(stderr,
+                    "%s run: %s=%s: must be a whole number from %" PRId64 " to %" PRId64 "\n", prog,
+                    pname, eq + 1, pd->min, pd->max);
             return EXIT_USAGE;
         }
         params[pi] = v;
@@ -265,7 +276,11 @@ static int cmd_run(int argc, char **argv, int default_job) {
         clock_gettime(CLOCK_REALTIME, &ts);
         seed = ((uint64_t)ts.tv_sec * 1000003ULL ^ (uint64_t)ts.tv_nsec) & MAX_SEED;
     }
-    lv_run_desc d = {.scenario = sc, .variant = vi, .params = params, .mode = mode, .seed = seed,
+    lv_run_desc d = {.scenario = sc,
+                     .variant = vi,
+                     .params = params,
+                     .mode = mode,
+                     .seed = seed,
                      .time_scale = scale};
     lv_trace *tr = NULL;
     lv_err err = lv_run(&d, &tr);

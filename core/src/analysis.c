@@ -115,7 +115,8 @@ enum misuse {
     MU_RELOCK,
     MU_RLOCK_NOT_OWNER,
     MU_OVER_RELEASE,
-    MU_COND_NO_LOCK,
+    MU_COND_WAIT_NO_LOCK,
+    MU_COND_NOTIFY_NO_LOCK,
     MU__COUNT
 };
 
@@ -152,7 +153,8 @@ static void find_misuse(const lv_trace *tr, flist *l) {
     for (size_t i = 0; i < tr->nobjects; i++) {
         st[i].holder = LV_NONE;
         lv_obj_kind k = tr->objects[i].kind;
-        if (k == LV_OBJ_SEMAPHORE || k == LV_OBJ_BOUNDED_SEMAPHORE) st[i].count = tr->objects[i].param;
+        if (k == LV_OBJ_SEMAPHORE || k == LV_OBJ_BOUNDED_SEMAPHORE)
+            st[i].count = tr->objects[i].param;
     }
     for (size_t i = 0; i < tr->nevents; i++) {
         const lv_event *e = &tr->events[i];
@@ -223,18 +225,18 @@ static void find_misuse(const lv_trace *tr, flist *l) {
                         f = add(l, LV_FIND_MISUSE,
                                 "%s releases BoundedSemaphore %s past its value %lld (seq %u): "
                                 "a plain Semaphore would silently grow to %lld permits.",
-                                who, name, (long long)ob->param, e->seq,
-                                (long long)ob->param + 1);
+                                who, name, (long long)ob->param, e->seq, (long long)ob->param + 1);
                 } else {
                     o->count++;
                 }
             }
             break;
         case LV_OBJ_CONDITION:
-            if ((e->kind == LV_EV_REQUEST || e->kind == LV_EV_NOTIFY) &&
-                ob->param >= 0 && (size_t)ob->param < tr->nobjects &&
-                st[ob->param].holder != e->thread &&
-                seen_once(&s, MU_COND_NO_LOCK, e->obj, e->thread)) {
+            if ((e->kind == LV_EV_REQUEST || e->kind == LV_EV_NOTIFY) && ob->param >= 0 &&
+                (size_t)ob->param < tr->nobjects && st[ob->param].holder != e->thread &&
+                seen_once(&s,
+                          e->kind == LV_EV_NOTIFY ? MU_COND_NOTIFY_NO_LOCK : MU_COND_WAIT_NO_LOCK,
+                          e->obj, e->thread)) {
                 f = add(l, LV_FIND_MISUSE,
                         "%s %s condition %s without holding its lock %s (seq %u); Python "
                         "raises RuntimeError here.",
@@ -287,7 +289,8 @@ void lv_findings_print(const lv_trace *tr, const lv_finding *f, size_t n, FILE *
         }
         if (f[i].nevents) {
             fputs("      events:", out);
-            for (size_t k = 0; k < f[i].nevents; k++) fprintf(out, " %u", f[i].events[k]);
+            for (size_t k = 0; k < f[i].nevents; k++)
+                fprintf(out, " %u", f[i].events[k]);
             fputc('\n', out);
         }
         if (f[i].detail) fprintf(out, "%s\n", f[i].detail);

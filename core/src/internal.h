@@ -39,8 +39,8 @@ typedef struct lv__obj {
 
 /* A lock word with a sleeping slow path; Lock and RLock are both built on it. */
 typedef struct lv__lockcore {
-    _Atomic int state;   /* 0 free, 1 held */
-    _Atomic int waiters; /* threads in the slow path */
+    _Atomic int state;     /* 0 free, 1 held */
+    _Atomic int waiters;   /* threads in the slow path */
     _Atomic int32_t owner; /* thread id of the holder, LV_NONE when free */
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -109,7 +109,7 @@ struct lv_thread {
     _Atomic(lv__obj *) waiting_for; /* live: the object this thread blocks on, for the watchdog */
     _Atomic int32_t waiting_thread; /* live: the thread it joins, or LV_NONE */
     /* guarded by run->mu */
-    int ended;   /* 1 ended normally, 2 gave up (the run was aborted) */
+    int ended; /* 1 ended normally, 2 gave up (the run was aborted) */
     int64_t end_t;
 };
 

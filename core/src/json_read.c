@@ -69,8 +69,8 @@ static int get_int(rd *r, const cJSON *obj, const char *where, const char *key, 
     }
     int64_t v = (int64_t)d;
     if (v < lo || v > hi) {
-        fail(r, "%s.%s: %lld is out of range [%lld, %lld]", where, key, (long long)v,
-             (long long)lo, (long long)hi);
+        fail(r, "%s.%s: %lld is out of range [%lld, %lld]", where, key, (long long)v, (long long)lo,
+             (long long)hi);
         return -1;
     }
     *out = v;
@@ -127,14 +127,16 @@ static int get_ids(rd *r, const cJSON *obj, const char *where, const char *key, 
     return 0;
 }
 
-static const char *const top_fields[] = {"format", "version", "scenario", "mode", "seed",
-                                         "schedule", "threads", "objects", "events", "findings",
-                                         "outcome", "dropped", NULL};
+static const char *const top_fields[] = {"format",   "version", "scenario", "mode",   "seed",
+                                         "schedule", "threads", "objects",  "events", "findings",
+                                         "outcome",  "dropped", NULL};
 static const char *const scen_fields[] = {"name", "variant", "params", NULL};
 static const char *const thread_fields[] = {"id", "name", NULL};
 static const char *const obj_fields[] = {"id", "kind", "name", "capacity", "initial", "lock", NULL};
-static const char *const ev_fields[] = {"seq", "t", "thread", "kind", "obj", "value", "text", "check", NULL};
-static const char *const finding_fields[] = {"kind", "message", "detail", "threads", "objects", "events", NULL};
+static const char *const ev_fields[] = {"seq",   "t",    "thread", "kind", "obj",
+                                        "value", "text", "check",  NULL};
+static const char *const finding_fields[] = {"kind",    "message", "detail", "threads",
+                                             "objects", "events",  NULL};
 
 /* which kinds of event must, may or must not name an object */
 static int event_obj_rule(lv_event_kind k) { /* 1 must, 0 must not, 2 may */
@@ -424,8 +426,8 @@ static void read_trace(rd *r, const cJSON *root, lv_trace *tr) {
         lv_param_value *pv = &tr->params[tr->nparams];
         if (!(pv->name = dupstr(r, p->string ? p->string : ""))) return;
         tr->nparams++;
-        if (get_int(r, params, "scenario.params", p->string, 1, -(int64_t)MAX_NUM,
-                    (int64_t)MAX_NUM, &pv->value) < 0)
+        if (get_int(r, params, "scenario.params", p->string, 1, -(int64_t)MAX_NUM, (int64_t)MAX_NUM,
+                    &pv->value) < 0)
             return;
     }
 
@@ -614,7 +616,8 @@ lv_err lv_trace_read_json(const char *data, size_t len, const char *name, lv_tra
                 col++;
             }
         }
-        if (off >= len)
+        /* cJSON reports an error at the very end as the last byte */
+        if (len == 0 || off + 1 >= len)
             fail(&r, "line %zu: the JSON ends too early (truncated?)", line);
         else
             fail(&r, "line %zu, column %zu: not valid JSON", line, col);
@@ -622,8 +625,8 @@ lv_err lv_trace_read_json(const char *data, size_t len, const char *name, lv_tra
     }
     /* trailing bytes after the document (other than white space) are an error too */
     if (end) {
-        while ((size_t)(end - data) < len && (*end == ' ' || *end == '\n' || *end == '\r' ||
-                                              *end == '\t'))
+        while ((size_t)(end - data) < len &&
+               (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
             end++;
         if ((size_t)(end - data) < len) {
             fail(&r, "byte %zu: unexpected data after the JSON document", (size_t)(end - data));

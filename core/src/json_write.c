@@ -41,7 +41,8 @@ static void put_str(FILE *out, const char *s) {
 
 static void put_ids32(FILE *out, const int32_t *a, size_t n) {
     fputc('[', out);
-    for (size_t i = 0; i < n; i++) fprintf(out, "%s%" PRId32, i ? ", " : "", a[i]);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%s%" PRId32, i ? ", " : "", a[i]);
     fputc(']', out);
 }
 
@@ -59,7 +60,8 @@ static void put_finding(FILE *out, const lv_finding *f) {
     fputs(", \"objects\": ", out);
     put_ids32(out, f->objects, f->nobjects);
     fputs(", \"events\": [", out);
-    for (size_t i = 0; i < f->nevents; i++) fprintf(out, "%s%" PRIu32, i ? ", " : "", f->events[i]);
+    for (size_t i = 0; i < f->nevents; i++)
+        fprintf(out, "%s%" PRIu32, i ? ", " : "", f->events[i]);
     fputs("]}", out);
 }
 
@@ -79,7 +81,8 @@ static const char *obj_param_name(lv_obj_kind k) {
 }
 
 lv_err lv_trace_write_json(const lv_trace *tr, FILE *out) {
-    fputs("{\n  \"format\": \"lockviz-trace\",\n  \"version\": 1,\n  \"scenario\": {\"name\": ", out);
+    fputs("{\n  \"format\": \"lockviz-trace\",\n  \"version\": 1,\n  \"scenario\": {\"name\": ",
+          out);
     put_str(out, tr->scenario);
     fputs(", \"variant\": ", out);
     put_str(out, tr->variant);
@@ -111,8 +114,9 @@ lv_err lv_trace_write_json(const lv_trace *tr, FILE *out) {
     fputs(tr->nobjects ? "\n  ],\n  \"events\": [" : "],\n  \"events\": [", out);
     for (size_t i = 0; i < tr->nevents; i++) {
         const lv_event *e = &tr->events[i];
-        fprintf(out, "%s\n    {\"seq\": %" PRIu32 ", \"t\": %" PRId64 ", \"thread\": %" PRId32
-                     ", \"kind\": \"%s\"",
+        fprintf(out,
+                "%s\n    {\"seq\": %" PRIu32 ", \"t\": %" PRId64 ", \"thread\": %" PRId32
+                ", \"kind\": \"%s\"",
                 i ? "," : "", e->seq, e->t, e->thread, lv_event_kind_name(e->kind));
         if (e->obj != LV_NONE) fprintf(out, ", \"obj\": %" PRId32, e->obj);
         if (e->flags & LV_EVF_TEXT) {

@@ -94,8 +94,7 @@ static bool lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *co
 }
 
 /* Returns the recursion count the owner held (for a Condition to restore), 0 on misuse. */
-static int64_t lk_release(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *count,
-                          int whole) {
+static int64_t lk_release(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *count, int whole) {
     int64_t t = lv__stamp(self);
     if (count) {
         if (atomic_load_explicit(&c->owner, memory_order_relaxed) != self->id) {
@@ -169,8 +168,8 @@ void lv_rlock_unlock(lv_rlock *r) {
 
 static lv_sem *sem_new(const char *name, int64_t value, int bounded) {
     if (value < 0) value = 0;
-    lv_sem *s = lv__obj_new(sizeof *s, bounded ? LV_OBJ_BOUNDED_SEMAPHORE : LV_OBJ_SEMAPHORE,
-                            name, value);
+    lv_sem *s =
+        lv__obj_new(sizeof *s, bounded ? LV_OBJ_BOUNDED_SEMAPHORE : LV_OBJ_SEMAPHORE, name, value);
     pthread_mutex_init(&s->mu, NULL);
     lv__condvar_init(&s->cv);
     s->count = value;
@@ -208,7 +207,8 @@ bool lv_sem_acquire(lv_sem *s, int64_t timeout_ns) {
     }
     if (s->count > 0 && !aborted) {
         int64_t left = --s->count;
-        int64_t t = lv__stamp_after(self, atomic_load_explicit(&s->hdr.last_t, memory_order_relaxed));
+        int64_t t =
+            lv__stamp_after(self, atomic_load_explicit(&s->hdr.last_t, memory_order_relaxed));
         lv__emit(self, t, LV_EV_ACQUIRE, s->hdr.id, 1, left);
         pthread_mutex_unlock(&s->mu);
         return true;
@@ -293,8 +293,8 @@ bool lv_event_wait(lv_event_obj *e, int64_t timeout_ns) {
     }
     int f = e->flag && !aborted;
     if (f)
-        lv__emit(self, lv__stamp_after(self, atomic_load(&e->hdr.last_t)), LV_EV_ACQUIRE,
-                 e->hdr.id, 1, 1);
+        lv__emit(self, lv__stamp_after(self, atomic_load(&e->hdr.last_t)), LV_EV_ACQUIRE, e->hdr.id,
+                 1, 1);
     pthread_mutex_unlock(&e->mu);
     if (aborted) lv__give_up(self);
     if (!f) lv__emit(self, lv__stamp(self), LV_EV_TIMEOUT, e->hdr.id, 0, 0);
@@ -458,8 +458,7 @@ void lv__obj_destroy(lv__obj *o) {
     switch (o->kind) {
     case LV_OBJ_MUTEX:
     case LV_OBJ_RLOCK: {
-        lv__lockcore *c =
-            o->kind == LV_OBJ_MUTEX ? &((lv_mutex *)o)->core : &((lv_rlock *)o)->core;
+        lv__lockcore *c = o->kind == LV_OBJ_MUTEX ? &((lv_mutex *)o)->core : &((lv_rlock *)o)->core;
         pthread_mutex_destroy(&c->mu);
         pthread_cond_destroy(&c->cv);
         break;

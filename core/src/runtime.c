@@ -403,7 +403,8 @@ lv_err lv_run(const lv_run_desc *desc, lv_trace **out) {
     }
     /* Python waits for every non-daemon thread before the program exits; so does a run. */
     pthread_mutex_lock(&run->mu);
-    while (run->live_threads > 0) pthread_cond_wait(&run->cv, &run->mu);
+    while (run->live_threads > 0)
+        pthread_cond_wait(&run->cv, &run->mu);
     pthread_mutex_unlock(&run->mu);
     for (size_t i = 0; i < run->nthreads; i++)
         if (run->threads[i]->pt_started) pthread_join(run->threads[i]->pt, NULL);

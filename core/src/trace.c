@@ -68,8 +68,7 @@ int lv_finding_kind_parse(const char *s, lv_finding_kind *out) {
 }
 
 const char *lv_trace_text(const lv_trace *tr, const lv_event *ev) {
-    if (!(ev->flags & LV_EVF_TEXT) || ev->value < 0 || (size_t)ev->value >= tr->ntexts)
-        return NULL;
+    if (!(ev->flags & LV_EVF_TEXT) || ev->value < 0 || (size_t)ev->value >= tr->ntexts) return NULL;
     return tr->texts[ev->value];
 }
 
@@ -105,15 +104,19 @@ void lv_trace_free(lv_trace *tr) {
     if (!tr) return;
     free(tr->scenario);
     free(tr->variant);
-    for (size_t i = 0; i < tr->nparams; i++) free(tr->params[i].name);
+    for (size_t i = 0; i < tr->nparams; i++)
+        free(tr->params[i].name);
     free(tr->params);
     free(tr->schedule);
-    for (size_t i = 0; i < tr->nthreads; i++) free(tr->threads[i].name);
+    for (size_t i = 0; i < tr->nthreads; i++)
+        free(tr->threads[i].name);
     free(tr->threads);
-    for (size_t i = 0; i < tr->nobjects; i++) free(tr->objects[i].name);
+    for (size_t i = 0; i < tr->nobjects; i++)
+        free(tr->objects[i].name);
     free(tr->objects);
     free(tr->events);
-    for (size_t i = 0; i < tr->ntexts; i++) free(tr->texts[i]);
+    for (size_t i = 0; i < tr->ntexts; i++)
+        free(tr->texts[i]);
     free(tr->texts);
     lv_findings_free(tr->findings, tr->nfindings);
     free(tr);

@@ -78,7 +78,8 @@ void lv__buf_free(lv__buf *b) {
         free(c);
         c = n;
     }
-    for (uint32_t i = 0; i < b->ntexts; i++) free(b->texts[i]);
+    for (uint32_t i = 0; i < b->ntexts; i++)
+        free(b->texts[i]);
     free(b->texts);
     memset(b, 0, sizeof *b);
 }
@@ -98,7 +99,8 @@ static void cur_next(cursor *k) {
     if (++k->i == k->c->n) {
         k->c = k->c->next;
         k->i = 0;
-        while (k->c && k->c->n == 0) k->c = k->c->next;
+        while (k->c && k->c->n == 0)
+            k->c = k->c->next;
     }
 }
 
@@ -157,10 +159,12 @@ lv_err lv__tracer_merge(lv__run *run, lv_trace *tr) {
         tb += b->ntexts;
         b->ntexts = 0;
         cur[i].c = b->head;
-        while (cur[i].c && cur[i].c->n == 0) cur[i].c = cur[i].c->next;
+        while (cur[i].c && cur[i].c->n == 0)
+            cur[i].c = cur[i].c->next;
         if (cur[i].c) h.a[h.n++] = &cur[i];
     }
-    for (size_t i = h.n; i-- > 0;) heap_down(&h, i);
+    for (size_t i = h.n; i-- > 0;)
+        heap_down(&h, i);
 
     size_t k = 0;
     while (h.n) {

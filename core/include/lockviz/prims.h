@@ -12,16 +12,16 @@
 #include <stdint.h>
 
 #define LV_FOREVER (-1)
-#define LV_MS(x) ((int64_t)(x) * 1000000LL)
-#define LV_SEC(x) ((int64_t)(x) * 1000000000LL)
+#define LV_MS(x) ((int64_t)(x)*1000000LL)
+#define LV_SEC(x) ((int64_t)(x)*1000000000LL)
 
 typedef struct lv_thread lv_thread;
-typedef struct lv_mutex lv_mutex; /* threading.Lock: not reentrant, not owned */
-typedef struct lv_rlock lv_rlock; /* threading.RLock: owner and recursion count */
-typedef struct lv_sem lv_sem;     /* threading.Semaphore and BoundedSemaphore */
+typedef struct lv_mutex lv_mutex;         /* threading.Lock: not reentrant, not owned */
+typedef struct lv_rlock lv_rlock;         /* threading.RLock: owner and recursion count */
+typedef struct lv_sem lv_sem;             /* threading.Semaphore and BoundedSemaphore */
 typedef struct lv_event_obj lv_event_obj; /* threading.Event */
-typedef struct lv_cond lv_cond;   /* threading.Condition */
-typedef struct lv_var lv_var;     /* a shared integer whose reads and writes are recorded */
+typedef struct lv_cond lv_cond;           /* threading.Condition */
+typedef struct lv_var lv_var;             /* a shared integer whose reads and writes are recorded */
 
 /* Threads. lv_spawn starts fn(arg) on a new named thread; lv_join waits for it to end. */
 lv_thread *lv_spawn(const char *name, void (*fn)(void *arg), void *arg);
@@ -65,14 +65,14 @@ void lv_sem_release(lv_sem *s);
 lv_event_obj *lv_event_new(const char *name);
 void lv_event_set(lv_event_obj *e);
 void lv_event_clear(lv_event_obj *e);
-bool lv_event_is_set(lv_event_obj *e); /* recorded as a read of the flag */
+bool lv_event_is_set(lv_event_obj *e);                   /* recorded as a read of the flag */
 bool lv_event_wait(lv_event_obj *e, int64_t timeout_ns); /* returns the flag */
 
 /* Condition(lock): lock NULL gives the condition its own RLock, as Python does. */
 lv_cond *lv_cond_new(const char *name, lv_mutex *lock);
 lv_cond *lv_cond_new_rlock(const char *name, lv_rlock *lock);
-void lv_cond_lock(lv_cond *c);   /* acquire the condition's lock */
-void lv_cond_unlock(lv_cond *c); /* release it */
+void lv_cond_lock(lv_cond *c);                     /* acquire the condition's lock */
+void lv_cond_unlock(lv_cond *c);                   /* release it */
 bool lv_cond_wait(lv_cond *c, int64_t timeout_ns); /* false: timed out */
 void lv_cond_notify(lv_cond *c, int n);
 void lv_cond_notify_all(lv_cond *c);

@@ -24,7 +24,7 @@ typedef struct lv_variant_desc {
 } lv_variant_desc;
 
 typedef struct lv_args {
-    int variant; /* index into the scenario's variants */
+    int variant;                   /* index into the scenario's variants */
     int64_t params[LV_MAX_PARAMS]; /* in the order of the scenario's params */
 } lv_args;
 
@@ -32,7 +32,7 @@ typedef struct lv_scenario {
     const char *name;
     const char *title;
     const char *title_zh;
-    const char *source; /* where the seed note shows it */
+    const char *source;              /* where the seed note shows it */
     const lv_variant_desc *variants; /* the first is the default */
     int nvariants;
     const lv_param_desc *params;

@@ -81,7 +81,7 @@ typedef struct lv_event {
     int64_t value; /* kind-specific, see docs/trace-format.md; for notes, the text index */
     uint32_t seq;  /* position in the trace: 0, 1, 2 ... */
     int32_t thread;
-    int32_t obj; /* LV_NONE when the event names no object */
+    int32_t obj;  /* LV_NONE when the event names no object */
     uint8_t kind; /* lv_event_kind */
     uint8_t flags;
     uint16_t reserved_;
@@ -155,7 +155,7 @@ const char *lv_trace_text(const lv_trace *tr, const lv_event *ev);
 const char *lv_trace_thread_name(const lv_trace *tr, int32_t id);
 const char *lv_trace_object_name(const lv_trace *tr, int32_t id);
 
-void lv_trace_free(lv_trace *tr); /* accepts NULL */
+void lv_trace_free(lv_trace *tr);               /* accepts NULL */
 void lv_findings_free(lv_finding *f, size_t n); /* accepts NULL */
 /* Replace tr's findings with f (tr takes ownership). */
 void lv_trace_set_findings(lv_trace *tr, lv_finding *f, size_t n);

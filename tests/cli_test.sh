@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The lockviz program end to end: exit codes, files written, messages for bad input.
+# Usage: cli_test.sh LOCKVIZ_BINARY
+set -u
+LV=$1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+passes=0
+
+check() { # check NAME WANT_EXIT CMD... ; output in $T/out, $T/err
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$T/out" 2>"$T/err"
+  local got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL $name: exit $got, want $want"
+    sed 's/^/  out: /' "$T/out" | head -20
+    sed 's/^/  err: /' "$T/err" | head -20
+    fails=$((fails + 1))
+    return 1
+  fi
+  passes=$((passes + 1))
+  return 0
+}
+
+expect_in() { # expect_in NAME FILE TEXT
+  if ! grep -qF -- "$3" "$2"; then
+    echo "FAIL $1: '$3' not in $(basename "$2")"
+    sed 's/^/  | /' "$2" | head -20
+    fails=$((fails + 1))
+  else
+    passes=$((passes + 1))
+  fi
+}
+
+one_line() { # the error is exactly one line
+  local n
+  n=$(wc -l <"$T/err")
+  if [ "$n" -ne 1 ]; then
+    echo "FAIL $1: stderr has $n lines, want 1"
+    fails=$((fails + 1))
+  else
+    passes=$((passes + 1))
+  fi
+}
+
+# the Done-when of the engine skeleton
+check unlocked-run 1 "$LV" run ticket --variant unlocked --mode live --headless --out "$T/t.json" --time-scale 0.2
+expect_in unlocked-run "$T/out" "[invariant]"
+expect_in unlocked-trace "$T/t.json" '"kind": "invariant"'
+expect_in unlocked-trace "$T/t.json" '"format": "lockviz-trace"'
+check locked-run 0 "$LV" run ticket --variant locked --mode live --headless --out "$T/l.json" --time-scale 0.01
+expect_in locked-run "$T/out" "findings: none"
+check check-unlocked 1 "$LV" check "$T/t.json"
+expect_in check-unlocked "$T/out" "[invariant]"
+check check-json 1 "$LV" check --json "$T/t.json"
+expect_in check-json "$T/out" '"kind": "invariant"'
+check check-locked 0 "$LV" check "$T/l.json"
+
+# a trace whose stored findings were removed still gets them recomputed
+sed 's/"kind": "invariant"/"kind": "misuse"/' "$T/t.json" >"$T/tampered.json"
+check check-recomputes 1 "$LV" check "$T/tampered.json"
+expect_in check-recomputes "$T/out" "[invariant]"
+
+# the program and its help
+check help 0 "$LV" --help
+expect_in help "$T/out" "lockviz run SCENARIO"
+for cmd in run check list; do
+  check "help-$cmd" 0 "$LV" "$cmd" --help
+  expect_in "help-$cmd" "$T/out" "Usage: lockviz $cmd"
+done
+check list 0 "$LV" list
+expect_in list "$T/out" "ticket"
+expect_in list "$T/out" "unlocked"
+expect_in list "$T/out" "buyers"
+check set-params 1 "$LV" run ticket --set buyers=3 --set tickets=2 --time-scale 0.05 --quiet --seed 5
+expect_in set-params "$T/out" "seed 5"
+check set-zero-tickets 0 "$LV" run ticket --variant locked --set tickets=0 --time-scale 0.01 --quiet
+
+# bad usage: exit 2 with one line that says what to fix
+check unknown-command 2 "$LV" frobnicate
+one_line unknown-command
+check unknown-scenario 2 "$LV" run nosuch
+expect_in unknown-scenario "$T/err" "ticket"
+one_line unknown-scenario
+check unknown-variant 2 "$LV" run ticket --variant nosuch
+expect_in unknown-variant "$T/err" "unlocked locked"
+check unknown-param 2 "$LV" run ticket --set colour=3
+expect_in unknown-param "$T/err" "buyers tickets"
+check out-of-range 2 "$LV" run ticket --set buyers=1000
+expect_in out-of-range "$T/err" "from 1 to 100"
+check not-a-number 2 "$LV" run ticket --set buyers=many
+check bad-seed 2 "$LV" run ticket --seed -1
+check bad-mode 2 "$LV" run ticket --mode fast
+check missing-file 2 "$LV" check "$T/nope.json"
+expect_in missing-file "$T/err" "nope.json"
+one_line missing-file
+printf '{"format": "lockviz-trace", "version": 1, "scenario": ' >"$T/trunc.json"
+check truncated 2 "$LV" check "$T/trunc.json"
+expect_in truncated "$T/err" "trunc.json"
+one_line truncated
+echo '{"format": "lockviz-trace", "version": 9}' >"$T/newer.json"
+check newer 2 "$LV" check "$T/newer.json"
+expect_in newer "$T/err" "newer lockviz"
+
+# an unwritable --out is a clear error and loses nothing already there
+echo keep >"$T/existing.json"
+chmod 555 "$T"
+if [ "$(id -u)" -ne 0 ]; then
+  check unwritable 2 "$LV" run ticket --variant locked --time-scale 0.01 --quiet --out "$T/existing.json"
+fi
+chmod 755 "$T"
+check no-dir 2 "$LV" run ticket --variant locked --time-scale 0.01 --quiet --out "$T/no/such/dir/t.json"
+expect_in no-dir "$T/err" "no/such/dir/t.json"
+expect_in kept "$T/existing.json" "keep"
+
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,68 @@
+/* Helpers shared by the engine tests: run a function as a one-off scenario, and look things
+ * up in the trace it returns. */
+#ifndef LV_TEST_SUPPORT_H
+#define LV_TEST_SUPPORT_H
+
+#include "lockviz/lockviz.h"
+#include "test.h"
+
+static const lv_variant_desc support_variant_[] = {{"only", "test", "", "", 0}};
+
+/* Runs main_fn as the main thread of a scenario with no parameters, in live mode. */
+static inline lv_trace *run_fn(const char *name, void (*main_fn)(const lv_args *)) {
+    lv_scenario sc = {.name = name,
+                      .title = name,
+                      .title_zh = name,
+                      .source = "test",
+                      .variants = support_variant_,
+                      .nvariants = 1,
+                      .main = main_fn};
+    lv_run_desc d = {.scenario = &sc, .mode = LV_MODE_LIVE, .seed = 1};
+    lv_trace *tr = NULL;
+    lv_err err = lv_run(&d, &tr);
+    if (err != LV_OK) TEST_FAIL_AT("lv_run: %s", lv_strerror(err));
+    return tr;
+}
+
+static inline int32_t obj_id(const lv_trace *tr, const char *name) {
+    for (size_t i = 0; i < tr->nobjects; i++)
+        if (strcmp(tr->objects[i].name, name) == 0) return tr->objects[i].id;
+    TEST_FAIL_AT("no object named %s", name);
+}
+
+static inline int32_t thread_id(const lv_trace *tr, const char *name) {
+    for (size_t i = 0; i < tr->nthreads; i++)
+        if (strcmp(tr->threads[i].name, name) == 0) return tr->threads[i].id;
+    TEST_FAIL_AT("no thread named %s", name);
+}
+
+/* Number of events of kind on obj (LV_NONE: any object) by thread (LV_NONE: any thread). */
+static inline size_t count_events(const lv_trace *tr, lv_event_kind kind, int32_t obj,
+                                  int32_t thread) {
+    size_t n = 0;
+    for (size_t i = 0; i < tr->nevents; i++) {
+        const lv_event *e = &tr->events[i];
+        if (e->kind == kind && (obj == LV_NONE || e->obj == obj) &&
+            (thread == LV_NONE || e->thread == thread))
+            n++;
+    }
+    return n;
+}
+
+static inline size_t count_findings(const lv_trace *tr, lv_finding_kind kind) {
+    size_t n = 0;
+    for (size_t i = 0; i < tr->nfindings; i++)
+        if (tr->findings[i].kind == kind) n++;
+    return n;
+}
+
+/* The first finding of kind whose message contains needle, or NULL. */
+static inline const lv_finding *find_finding(const lv_trace *tr, lv_finding_kind kind,
+                                             const char *needle) {
+    for (size_t i = 0; i < tr->nfindings; i++)
+        if (tr->findings[i].kind == kind && strstr(tr->findings[i].message, needle))
+            return &tr->findings[i];
+    return NULL;
+}
+
+#endif

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# ThreadSanitizer and lockviz on the same live runs of the ticket scenario: TSan must report a
+# data race on the ticket count for the unlocked variant and stay silent for the locked one,
+# and lockviz's own analysis must agree (a finding for unlocked, none for locked).
+# Usage: tsan_ticket.sh LOCKVIZ_BINARY_BUILT_WITH_TSAN
+set -u
+LV=$1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+passes=0
+export TSAN_OPTIONS="halt_on_error=0 exitcode=66 report_signal_unsafe=0"
+
+"$LV" run ticket --variant unlocked --quiet --time-scale 0.05 --out "$T/u.json" >"$T/u.out" 2>"$T/u.err"
+rc=$?
+if grep -q "WARNING: ThreadSanitizer: data race" "$T/u.err" && grep -q "lv_var_" "$T/u.err"; then
+  passes=$((passes + 1))
+else
+  echo "FAIL: TSan did not report the race on the ticket count (exit $rc)"
+  head -40 "$T/u.err"
+  fails=$((fails + 1))
+fi
+if [ "$rc" -eq 66 ] && grep -q "\[invariant\]" "$T/u.out"; then
+  passes=$((passes + 1))
+else
+  echo "FAIL: unlocked: exit $rc (want 66: TSan's report) or lockviz found nothing"
+  cat "$T/u.out"
+  fails=$((fails + 1))
+fi
+
+"$LV" run ticket --variant locked --quiet --time-scale 0.01 >"$T/l.out" 2>"$T/l.err"
+rc=$?
+if [ "$rc" -eq 0 ] && ! grep -q "ThreadSanitizer" "$T/l.err" && grep -q "findings: none" "$T/l.out"; then
+  passes=$((passes + 1))
+else
+  echo "FAIL: locked: exit $rc; TSan or lockviz reported something"
+  head -40 "$T/l.err"
+  cat "$T/l.out"
+  fails=$((fails + 1))
+fi
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]

@@ -37,9 +37,18 @@ static const char run_help[] =
     "\n"
     "  --variant V        which variant (default: the scenario's first; see lockviz list)\n"
     "  --set NAME=VALUE   set a parameter (repeatable; see lockviz list for the ranges)\n"
-    "  --mode live        real threads, real locks, real clock (the only mode so far)\n"
-    "  --seed N           seed of the scenario's random choices (0 to 2^53-1; default: from\n"
-    "                     the clock, printed so the run can be repeated)\n"
+    "  --mode M           controlled (default): one thread at a time on a virtual clock, the\n"
+    "                     same seed or schedule gives the same trace, byte for byte;\n"
+    "                     live: real threads, real locks, real clock, never the same twice\n"
+    "  --seed N           seed of the scheduler and of the scenario's random choices\n"
+    "                     (0 to 2^53-1; default 1 when controlled, from the clock when live)\n"
+    "  --policy P         controlled: who runs next at each choice point: random (default),\n"
+    "                     rr (round robin) or pct (random priorities, changed at d-1 points)\n"
+    "  --pct-depth D      the d of pct (1 to 16, default 3)\n"
+    "  --schedule S       controlled: replay a schedule: a trace file (its scenario, variant,\n"
+    "                     parameters and seed too, unless given here) or a list of thread ids,\n"
+    "                     one per choice point, like 1,2,2,1; when it runs out the policy\n"
+    "                     goes on\n"
     "  --time-scale F     multiply every sleep by F (live mode; e.g. 0.01 for a quick run)\n"
     "  --out FILE         save the trace as JSON (written atomically)\n"
     "  --headless         never open a window (no window exists yet: always the case)\n"
@@ -99,7 +108,7 @@ static int cmd_list(int argc, char **argv) {
             fputs(list_help, stdout);
             return EXIT_CLEAN;
         }
-        return usage_error("list", "unknown option");
+        return usage_error("list", "unknown option '%s'", argv[optind - 1]);
     }
     if (optind < argc) return usage_error("list", "unexpected argument '%s'", argv[optind]);
     for (size_t i = 0; i < lv_nscenarios; i++) {
@@ -140,6 +149,86 @@ static void print_summary(const lv_trace *tr) {
                tr->dropped);
 }
 
+static const char *policy_name(lv_policy p) {
+    return p == LV_POLICY_RR ? "rr" : p == LV_POLICY_PCT ? "pct" : "random";
+}
+
+/* "1,2,2,1" -> ids. 0 on success; -1 when s is not such a list. */
+static int parse_schedule_list(const char *s, int32_t **out, size_t *n) {
+    size_t cap = 16, k = 0;
+    int32_t *a = malloc(cap * sizeof *a);
+    if (!a) return -1;
+    const char *p = s;
+    while (*p) {
+        char *end;
+        errno = 0;
+        long v = strtol(p, &end, 10);
+        if (end == p || errno || v < 0 || v > INT32_MAX || (*end && *end != ',')) {
+            free(a);
+            return -1;
+        }
+        if (k == cap) {
+            int32_t *na = realloc(a, 2 * cap * sizeof *na);
+            if (!na) {
+                free(a);
+                return -1;
+            }
+            a = na;
+            cap *= 2;
+        }
+        a[k++] = (int32_t)v;
+        p = *end ? end + 1 : end;
+    }
+    if (k == 0) {
+        free(a);
+        return -1;
+    }
+    *out = a;
+    *n = k;
+    return 0;
+}
+
+/* --set NAME=VALUE into params; prints the error and returns -1 when it is wrong. */
+static int apply_set(const lv_scenario *sc, const char *set, int64_t *params) {
+    const char *eq = strchr(set, '=');
+    if (!eq) {
+        usage_error("run", "--set wants NAME=VALUE, not '%s'", set);
+        return -1;
+    }
+    char pname[64];
+    size_t len = (size_t)(eq - set);
+    if (len >= sizeof pname) len = sizeof pname - 1;
+    memcpy(pname, set, len);
+    pname[len] = 0;
+    int pi = lv_scenario_param_index(sc, pname);
+    if (pi < 0) {
+        fprintf(stderr, "%s run: %s has no parameter '%s'; it has:", prog, sc->name, pname);
+        for (int k = 0; k < sc->nparams; k++)
+            fprintf(stderr, " %s", sc->params[k].name);
+        if (!sc->nparams) fputs(" none", stderr);
+        fputc('\n', stderr);
+        return -1;
+    }
+    int64_t v;
+    const lv_param_desc *pd = &sc->params[pi];
+    if (parse_i64(eq + 1, &v) || v < pd->min || v > pd->max) {
+        fprintf(stderr, "%s run: %s=%s: must be a whole number from %" PRId64 " to %" PRId64 "\n",
+                prog, pname, eq + 1, pd->min, pd->max);
+        return -1;
+    }
+    params[pi] = v;
+    return 0;
+}
+
+static void print_schedule(const lv_trace *tr) {
+    if (!tr->nschedule) return;
+    printf("schedule (%zu choice points): ", tr->nschedule);
+    size_t show = tr->nschedule < 60 ? tr->nschedule : 60;
+    for (size_t i = 0; i < show; i++)
+        printf("%s%d", i ? "," : "", tr->schedule[i]);
+    printf("%s\n", show < tr->nschedule ? ",... (the trace file has all of it)" : "");
+}
+
 static int cmd_run(int argc, char **argv, int default_job) {
     static const struct option opts[] = {{"variant", required_argument, 0, 'v'},
                                          {"set", required_argument, 0, 's'},
@@ -149,6 +238,9 @@ static int cmd_run(int argc, char **argv, int default_job) {
                                          {"headless", no_argument, 0, 'H'},
                                          {"time-scale", required_argument, 0, 'T'},
                                          {"quiet", no_argument, 0, 'q'},
+                                         {"policy", required_argument, 0, 'P'},
+                                         {"pct-depth", required_argument, 0, 'D'},
+                                         {"schedule", required_argument, 0, 'C'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *variant = NULL, *out = NULL;
@@ -156,7 +248,10 @@ static int cmd_run(int argc, char **argv, int default_job) {
     int nsets = 0, quiet = 0, have_seed = 0;
     uint64_t seed = 0;
     double scale = 1.0;
-    lv_mode mode = LV_MODE_LIVE;
+    lv_mode mode = LV_MODE_CONTROLLED;
+    lv_policy policy = LV_POLICY_RANDOM;
+    int pct_depth = 3;
+    const char *schedule_arg = NULL;
     int c;
     optind = 1;
     while (!default_job && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -175,8 +270,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
             if (strcmp(optarg, "live") == 0)
                 mode = LV_MODE_LIVE;
             else if (strcmp(optarg, "controlled") == 0)
-                return usage_error("run",
-                                   "--mode controlled is not available yet; use --mode live");
+                mode = LV_MODE_CONTROLLED;
             else
                 return usage_error("run", "--mode must be live or controlled, not '%s'", optarg);
             break;
@@ -208,8 +302,29 @@ static int cmd_run(int argc, char **argv, int default_job) {
         case 'q':
             quiet = 1;
             break;
+        case 'P':
+            if (strcmp(optarg, "random") == 0)
+                policy = LV_POLICY_RANDOM;
+            else if (strcmp(optarg, "rr") == 0)
+                policy = LV_POLICY_RR;
+            else if (strcmp(optarg, "pct") == 0)
+                policy = LV_POLICY_PCT;
+            else
+                return usage_error("run", "--policy must be random, rr or pct, not '%s'", optarg);
+            break;
+        case 'D': {
+            int64_t v;
+            if (parse_i64(optarg, &v) || v < 1 || v > 16)
+                return usage_error(
+                    "run", "--pct-depth must be a whole number from 1 to 16, not '%s'", optarg);
+            pct_depth = (int)v;
+            break;
+        }
+        case 'C':
+            schedule_arg = optarg;
+            break;
         default:
-            return usage_error("run", "unknown option");
+            return usage_error("run", "unknown option '%s'", argv[optind - 1]);
         }
     }
     const char *name = "ticket";
@@ -222,6 +337,8 @@ static int cmd_run(int argc, char **argv, int default_job) {
         }
         name = argv[optind++];
         if (optind < argc) return usage_error("run", "unexpected argument '%s'", argv[optind]);
+    } else {
+        variant = "unlocked";
     }
     const lv_scenario *sc = lv_scenario_find(name);
     if (!sc) {
@@ -230,6 +347,60 @@ static int cmd_run(int argc, char **argv, int default_job) {
         fputc('\n', stderr);
         return EXIT_USAGE;
     }
+    int64_t params[LV_MAX_PARAMS];
+    for (int i = 0; i < sc->nparams; i++)
+        params[i] = sc->params[i].def;
+
+    /* a schedule: a typed list, or a trace whose run is replayed */
+    int32_t *sched = NULL;
+    size_t nsched = 0;
+    lv_trace *from = NULL;
+    int rc = EXIT_USAGE;
+    if (schedule_arg) {
+        if (mode == LV_MODE_LIVE) {
+            usage_error("run",
+                        "--schedule replays a controlled run; it cannot go with --mode live");
+            goto out;
+        }
+        if (parse_schedule_list(schedule_arg, &sched, &nsched) == 0) {
+            /* a typed list */
+        } else if (strspn(schedule_arg, "0123456789, ") == strlen(schedule_arg)) {
+            usage_error("run",
+                        "--schedule %s: a list is thread ids separated by commas, like 1,2,2,1",
+                        schedule_arg);
+            goto out;
+        } else {
+            char eb[512];
+            lv_err err = lv_trace_load(schedule_arg, &from, eb, sizeof eb);
+            if (err != LV_OK) {
+                fprintf(stderr, "%s run: --schedule: %s\n", prog, eb);
+                rc = err == LV_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+                goto out;
+            }
+            if (strcmp(from->scenario, sc->name) != 0) {
+                fprintf(stderr, "%s run: --schedule %s: the trace is of scenario '%s', not '%s'\n",
+                        prog, schedule_arg, from->scenario, sc->name);
+                goto out;
+            }
+            if (from->mode != LV_MODE_CONTROLLED) {
+                fprintf(stderr, "%s run: --schedule %s: a live run has no schedule to replay\n",
+                        prog, schedule_arg);
+                goto out;
+            }
+            if (!variant) variant = from->variant;
+            if (!have_seed) {
+                seed = from->seed;
+                have_seed = 1;
+            }
+            for (size_t i = 0; i < from->nparams; i++) {
+                int pi = lv_scenario_param_index(sc, from->params[i].name);
+                if (pi >= 0) params[pi] = from->params[i].value;
+            }
+            sched = from->schedule;
+            nsched = from->nschedule;
+        }
+    }
+
     int vi = 0;
     if (variant) {
         vi = lv_scenario_variant_index(sc, variant);
@@ -238,60 +409,51 @@ static int cmd_run(int argc, char **argv, int default_job) {
             for (int i = 0; i < sc->nvariants; i++)
                 fprintf(stderr, " %s", sc->variants[i].name);
             fputc('\n', stderr);
-            return EXIT_USAGE;
+            goto out;
         }
     }
-    int64_t params[LV_MAX_PARAMS];
-    for (int i = 0; i < sc->nparams; i++)
-        params[i] = sc->params[i].def;
-    for (int i = 0; i < nsets; i++) {
-        const char *eq = strchr(sets[i], '=');
-        if (!eq) return usage_error("run", "--set wants NAME=VALUE, not '%s'", sets[i]);
-        char pname[64];
-        size_t len = (size_t)(eq - sets[i]);
-        if (len >= sizeof pname) len = sizeof pname - 1;
-        memcpy(pname, sets[i], len);
-        pname[len] = 0;
-        int pi = lv_scenario_param_index(sc, pname);
-        if (pi < 0) {
-            fprintf(stderr, "%s run: %s has no parameter '%s'; it has:", prog, sc->name, pname);
-            for (int k = 0; k < sc->nparams; k++)
-                fprintf(stderr, " %s", sc->params[k].name);
-            if (!sc->nparams) fputs(" none", stderr);
-            fputc('\n', stderr);
-            return EXIT_USAGE;
-        }
-        int64_t v;
-        const lv_param_desc *pd = &sc->params[pi];
-        if (parse_i64(eq + 1, &v) || v < pd->min || v > pd->max) {
-            fprintf(stderr,
-                    "%s run: %s=%s: must be a whole number from %" PRId64 " to %" PRId64 "\n", prog,
-                    pname, eq + 1, pd->min, pd->max);
-            return EXIT_USAGE;
-        }
-        params[pi] = v;
-    }
+    for (int i = 0; i < nsets; i++)
+        if (apply_set(sc, sets[i], params) != 0) goto out;
     if (!have_seed) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        seed = ((uint64_t)ts.tv_sec * 1000003ULL ^ (uint64_t)ts.tv_nsec) & MAX_SEED;
+        if (mode == LV_MODE_CONTROLLED) {
+            seed = 1;
+        } else {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            seed = ((uint64_t)ts.tv_sec * 1000003ULL ^ (uint64_t)ts.tv_nsec) & MAX_SEED;
+        }
     }
     lv_run_desc d = {.scenario = sc,
                      .variant = vi,
                      .params = params,
                      .mode = mode,
                      .seed = seed,
-                     .time_scale = scale};
+                     .time_scale = scale,
+                     .policy = policy,
+                     .pct_depth = pct_depth,
+                     .schedule = sched,
+                     .nschedule = nsched};
     lv_trace *tr = NULL;
-    lv_err err = lv_run(&d, &tr);
+    long diverged = -1;
+    lv_err err = lv_run_ex(&d, &tr, &diverged);
     if (err != LV_OK) {
         fprintf(stderr, "%s run: %s: %s\n", prog, sc->name, lv_strerror(err));
-        return EXIT_INTERNAL;
+        rc = EXIT_INTERNAL;
+        goto out;
     }
     if (!quiet) print_notes(tr);
     print_summary(tr);
+    if (diverged >= 0)
+        printf("note: the schedule named a thread that could not run at choice point %ld; from "
+               "there the %s policy chose\n",
+               diverged, policy_name(policy));
+    else if (sched && nsched < tr->nschedule)
+        printf(
+            "note: the schedule covered %zu of %zu choice points; the %s policy chose the rest\n",
+            nsched, tr->nschedule, policy_name(policy));
+    if (mode == LV_MODE_CONTROLLED && !quiet) print_schedule(tr);
     lv_findings_print(tr, tr->findings, tr->nfindings, stdout);
-    int rc = tr->nfindings ? EXIT_FOUND : EXIT_CLEAN;
+    rc = tr->nfindings || tr->outcome != LV_OUT_COMPLETED ? EXIT_FOUND : EXIT_CLEAN;
     if (out) {
         char eb[512];
         if (lv_trace_save(tr, out, eb, sizeof eb) != LV_OK) {
@@ -302,6 +464,11 @@ static int cmd_run(int argc, char **argv, int default_job) {
         }
     }
     lv_trace_free(tr);
+out:
+    if (from)
+        lv_trace_free(from);
+    else
+        free(sched);
     return rc;
 }
 
@@ -319,7 +486,7 @@ static int cmd_check(int argc, char **argv) {
             json = 1;
             continue;
         }
-        return usage_error("check", "unknown option");
+        return usage_error("check", "unknown option '%s'", argv[optind - 1]);
     }
     if (optind >= argc) return usage_error("check", "which trace file?");
     const char *path = argv[optind++];
@@ -351,6 +518,7 @@ static int cmd_check(int argc, char **argv) {
 
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
+    opterr = 0; /* our own messages say what to fix */
     if (argc < 2) return cmd_run(argc, argv, 1);
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {

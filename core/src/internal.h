@@ -4,6 +4,7 @@
 #define LV_INTERNAL_H
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -94,6 +95,26 @@ struct lv_var {
 };
 
 /* ---- threads and the run ---- */
+
+/* controlled mode: what a thread waits for at its scheduling point */
+typedef enum lv__opkind {
+    LV__OP_RUN,   /* nothing: it can run */
+    LV__OP_LOCK,  /* a Lock or RLock to be free */
+    LV__OP_SEM,   /* a permit */
+    LV__OP_EVENT, /* the flag to be set */
+    LV__OP_COND,  /* a notify */
+    LV__OP_JOIN,  /* a thread to end */
+    LV__OP_SLEEP  /* the virtual clock to reach the deadline */
+} lv__opkind;
+
+typedef struct lv__op {
+    lv__opkind kind;
+    lv__obj *obj;
+    struct lv_thread *target;
+    struct lv__cwaiter *waiter;
+    int64_t deadline; /* virtual ns; INT64_MAX: none */
+} lv__op;
+
 struct lv_thread {
     int32_t id;
     char *name;
@@ -111,6 +132,12 @@ struct lv_thread {
     /* guarded by run->mu */
     int ended; /* 1 ended normally, 2 gave up (the run was aborted) */
     int64_t end_t;
+    /* controlled mode: touched only by the running thread (handoffs order them) */
+    sem_t go;
+    int go_init;
+    lv__op op;
+    int ctl_ended;
+    uint64_t prio; /* PCT */
 };
 
 typedef struct lv__objmeta {
@@ -135,6 +162,18 @@ typedef struct lv__run {
     _Atomic int aborting; /* the blocked waits give up: the run is deadlocked or failed */
     lv_outcome outcome;
     lv_err error;
+    /* controlled mode: touched only by the running thread */
+    int ctl;
+    int64_t vnow;
+    uint64_t rng; /* the policy's */
+    lv_thread **en;
+    int32_t *en_ids;
+    size_t capen;
+    int32_t *sched;
+    size_t nsched, capsched;
+    long diverged_at;
+    size_t pct_change[16]; /* choice points where PCT lowers the running thread's priority */
+    int pct_nchange;
 } lv__run;
 
 /* the calling thread's record; asserts when called outside a lockviz thread */
@@ -145,6 +184,7 @@ int64_t lv__clock_ns(void); /* monotonic, absolute */
 /* Trace time for the calling thread's next event: now, but never before its last event and,
  * when after >= 0, strictly after that time. */
 static inline int64_t lv__stamp_after(lv_thread *self, int64_t after) {
+    if (self->run->ctl) return self->run->vnow; /* one thread at a time: already ordered */
     int64_t t = lv__clock_ns() - self->run->clock0;
     if (t < self->last_t) t = self->last_t;
     if (after >= 0 && t <= after) t = after + 1;
@@ -174,5 +214,26 @@ int lv__cond_wait_slice(pthread_cond_t *cv, pthread_mutex_t *mu, int64_t deadlin
 void lv__condvar_init(pthread_cond_t *cv);
 /* Called by a blocked wait when the run is aborting: the thread gives up and exits. */
 _Noreturn void lv__give_up(lv_thread *self);
+
+/* The lock word of a mutex or rlock object; *count is NULL for a mutex. */
+static inline lv__lockcore *lv__lock_core(lv__obj *o, int64_t **count) {
+    if (o->kind == LV_OBJ_RLOCK) {
+        *count = &((struct lv_rlock *)o)->count;
+        return &((struct lv_rlock *)o)->core;
+    }
+    *count = NULL;
+    return &((struct lv_mutex *)o)->core;
+}
+
+/* ---- controlled mode (controlled.c) ---- */
+#define LV__STEP_NS 1000 /* virtual time one scheduling point costs */
+/* A scheduling point: the policy picks who runs next; returns when self runs again. */
+void lv__ctl_point(lv_thread *self);
+/* Blocks self until what kind/obj describes happens or timeout_ns (virtual) passes. */
+void lv__ctl_block(lv_thread *self, lv__opkind kind, lv__obj *obj, int64_t timeout_ns);
+void lv__ctl_wait_turn(lv_thread *self); /* a new thread waits for its first turn */
+void lv__ctl_exit(lv_thread *self);      /* self ended: hand the run to the next thread */
+void lv__ctl_setup(lv__run *run);
+void lv__ctl_teardown(lv__run *run);
 
 #endif

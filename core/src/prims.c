@@ -63,8 +63,34 @@ static void core_release(lv__lockcore *c) {
 
 /* Lock and RLock share one implementation: count is NULL for a plain Lock. restore is the
  * recursion count to set on a fresh acquire (a Condition's wait gives its RLock back whole). */
+/* Controlled mode: the state is logical (no thread ever sleeps in core_wait); a thread that
+ * finds the lock taken blocks at a scheduling point until it is free or the deadline passes. */
+static bool ctl_lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *count,
+                           int64_t timeout, int64_t restore) {
+    lv__ctl_point(self);
+    lv__emit(self, self->run->vnow, LV_EV_REQUEST, o->id, timeout >= 0, timeout);
+    if (count && atomic_load_explicit(&c->owner, memory_order_relaxed) == self->id) {
+        (*count)++;
+        lv__emit(self, self->run->vnow, LV_EV_ACQUIRE, o->id, 1, *count);
+        return true;
+    }
+    if (atomic_load_explicit(&c->state, memory_order_relaxed) != 0) {
+        if (timeout != 0) lv__ctl_block(self, LV__OP_LOCK, o, timeout);
+        if (atomic_load_explicit(&c->state, memory_order_relaxed) != 0) {
+            lv__emit(self, self->run->vnow, LV_EV_TIMEOUT, o->id, 0, 0);
+            return false;
+        }
+    }
+    atomic_store_explicit(&c->state, 1, memory_order_relaxed);
+    atomic_store_explicit(&c->owner, self->id, memory_order_relaxed);
+    if (count) *count = restore;
+    lv__emit(self, self->run->vnow, LV_EV_ACQUIRE, o->id, count != NULL, restore);
+    return true;
+}
+
 static bool lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *count,
                        int64_t timeout, int64_t restore) {
+    if (self->run->ctl) return ctl_lk_acquire(self, o, c, count, timeout, restore);
     int64_t t = lv__stamp(self);
     lv__emit(self, t, LV_EV_REQUEST, o->id, timeout >= 0, timeout);
     if (count && atomic_load_explicit(&c->owner, memory_order_relaxed) == self->id) {
@@ -95,6 +121,7 @@ static bool lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *co
 
 /* Returns the recursion count the owner held (for a Condition to restore), 0 on misuse. */
 static int64_t lk_release(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *count, int whole) {
+    if (self->run->ctl && !whole) lv__ctl_point(self); /* a Condition's wait has had its own */
     int64_t t = lv__stamp(self);
     if (count) {
         if (atomic_load_explicit(&c->owner, memory_order_relaxed) != self->id) {
@@ -186,8 +213,22 @@ lv_sem *lv_bsem_new(const char *name, int64_t value) {
     return sem_new(name, value, 1);
 }
 
+static bool ctl_sem_acquire(lv_thread *self, lv_sem *s, int64_t timeout_ns) {
+    lv__ctl_point(self);
+    lv__emit(self, self->run->vnow, LV_EV_REQUEST, s->hdr.id, timeout_ns >= 0, timeout_ns);
+    if (s->count == 0 && timeout_ns != 0) lv__ctl_block(self, LV__OP_SEM, &s->hdr, timeout_ns);
+    if (s->count == 0) {
+        lv__emit(self, self->run->vnow, LV_EV_TIMEOUT, s->hdr.id, 0, 0);
+        return false;
+    }
+    s->count--;
+    lv__emit(self, self->run->vnow, LV_EV_ACQUIRE, s->hdr.id, 1, s->count);
+    return true;
+}
+
 bool lv_sem_acquire(lv_sem *s, int64_t timeout_ns) {
     lv_thread *self = lv__self();
+    if (self->run->ctl) return ctl_sem_acquire(self, s, timeout_ns);
     lv__emit(self, lv__stamp(self), LV_EV_REQUEST, s->hdr.id, timeout_ns >= 0, timeout_ns);
     int64_t deadline = lv__deadline(timeout_ns);
     int aborted = 0;
@@ -221,6 +262,7 @@ bool lv_sem_acquire(lv_sem *s, int64_t timeout_ns) {
 
 void lv_sem_release(lv_sem *s) {
     lv_thread *self = lv__self();
+    if (self->run->ctl) lv__ctl_point(self);
     pthread_mutex_lock(&s->mu);
     int64_t t = lv__stamp(self);
     if (s->bounded && s->count >= s->capacity) {
@@ -247,6 +289,7 @@ lv_event_obj *lv_event_new(const char *name) {
 
 void lv_event_set(lv_event_obj *e) {
     lv_thread *self = lv__self();
+    if (self->run->ctl) lv__ctl_point(self);
     pthread_mutex_lock(&e->mu);
     int64_t t = lv__stamp(self);
     e->flag = 1;
@@ -258,6 +301,7 @@ void lv_event_set(lv_event_obj *e) {
 
 void lv_event_clear(lv_event_obj *e) {
     lv_thread *self = lv__self();
+    if (self->run->ctl) lv__ctl_point(self);
     pthread_mutex_lock(&e->mu);
     e->flag = 0;
     lv__emit(self, lv__stamp(self), LV_EV_CLEAR, e->hdr.id, 0, 0);
@@ -266,6 +310,7 @@ void lv_event_clear(lv_event_obj *e) {
 
 bool lv_event_is_set(lv_event_obj *e) {
     lv_thread *self = lv__self();
+    if (self->run->ctl) lv__ctl_point(self);
     pthread_mutex_lock(&e->mu);
     int f = e->flag;
     int64_t t = lv__stamp_after(self, f ? atomic_load(&e->hdr.last_t) : -1);
@@ -274,8 +319,20 @@ bool lv_event_is_set(lv_event_obj *e) {
     return f != 0;
 }
 
+static bool ctl_event_wait(lv_thread *self, lv_event_obj *e, int64_t timeout_ns) {
+    lv__ctl_point(self);
+    lv__emit(self, self->run->vnow, LV_EV_REQUEST, e->hdr.id, timeout_ns >= 0, timeout_ns);
+    if (!e->flag && timeout_ns != 0) lv__ctl_block(self, LV__OP_EVENT, &e->hdr, timeout_ns);
+    if (e->flag)
+        lv__emit(self, self->run->vnow, LV_EV_ACQUIRE, e->hdr.id, 1, 1);
+    else
+        lv__emit(self, self->run->vnow, LV_EV_TIMEOUT, e->hdr.id, 0, 0);
+    return e->flag != 0;
+}
+
 bool lv_event_wait(lv_event_obj *e, int64_t timeout_ns) {
     lv_thread *self = lv__self();
+    if (self->run->ctl) return ctl_event_wait(self, e, timeout_ns);
     lv__emit(self, lv__stamp(self), LV_EV_REQUEST, e->hdr.id, timeout_ns >= 0, timeout_ns);
     int64_t deadline = lv__deadline(timeout_ns);
     int aborted = 0;
@@ -361,6 +418,7 @@ bool lv_cond_wait(lv_cond *c, int64_t timeout_ns) {
     lv_thread *self = lv__self();
     int64_t *count;
     lv__lockcore *core = cond_core(c, &count);
+    if (self->run->ctl) lv__ctl_point(self);
     lv__emit(self, lv__stamp(self), LV_EV_REQUEST, c->hdr.id, timeout_ns >= 0, timeout_ns);
     if (atomic_load_explicit(&core->owner, memory_order_relaxed) != self->id) {
         /* misuse: Python raises "cannot wait on un-acquired lock" */
@@ -377,6 +435,17 @@ bool lv_cond_wait(lv_cond *c, int64_t timeout_ns) {
     pthread_mutex_unlock(&c->mu);
 
     int64_t held = lk_release(self, c->lock, core, count, 1);
+    if (self->run->ctl) {
+        self->op.waiter = &w;
+        lv__ctl_block(self, LV__OP_COND, &c->hdr, timeout_ns);
+        if (!w.notified) cond_unlink(c, &w);
+        if (w.notified)
+            lv__emit(self, self->run->vnow, LV_EV_ACQUIRE, c->hdr.id, 0, 0);
+        else
+            lv__emit(self, self->run->vnow, LV_EV_TIMEOUT, c->hdr.id, 0, 0);
+        lk_acquire(self, c->lock, core, count, LV_FOREVER, held > 0 ? held : 1);
+        return w.notified != 0;
+    }
     int64_t deadline = lv__deadline(timeout_ns);
     int aborted = 0;
     pthread_mutex_lock(&c->mu);
@@ -404,6 +473,7 @@ void lv_cond_notify(lv_cond *c, int n) {
     lv_thread *self = lv__self();
     int64_t *count;
     lv__lockcore *core = cond_core(c, &count);
+    if (self->run->ctl) lv__ctl_point(self);
     int64_t t = lv__stamp(self);
     if (atomic_load_explicit(&core->owner, memory_order_relaxed) != self->id) {
         /* misuse: Python raises "cannot notify on un-acquired lock"; nobody is woken */
@@ -440,6 +510,7 @@ lv_var *lv_var_new(const char *name, int64_t initial) {
 
 int64_t lv_var_read(lv_var *v) {
     lv_thread *self = lv__self();
+    if (self->run->ctl) lv__ctl_point(self);
     int64_t x = v->value;
     lv__emit(self, lv__stamp(self), LV_EV_READ, v->hdr.id, 1, x);
     return x;
@@ -447,6 +518,7 @@ int64_t lv_var_read(lv_var *v) {
 
 void lv_var_write(lv_var *v, int64_t value) {
     lv_thread *self = lv__self();
+    if (self->run->ctl) lv__ctl_point(self);
     v->value = value;
     lv__emit(self, lv__stamp(self), LV_EV_WRITE, v->hdr.id, 1, value);
 }

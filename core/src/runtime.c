@@ -127,9 +127,11 @@ _Noreturn void lv__give_up(lv_thread *self) {
 static void *thread_main(void *p) {
     lv_thread *self = p;
     tls_self = self;
+    if (self->run->ctl) lv__ctl_wait_turn(self);
     lv__emit(self, lv__stamp_after(self, self->start_t), LV_EV_START, LV_NONE, 0, 0);
     self->fn(self->arg);
     lv__emit(self, lv__stamp(self), LV_EV_END, LV_NONE, 0, 0);
+    if (self->run->ctl) lv__ctl_exit(self);
     thread_finish(self, 1);
     return NULL;
 }
@@ -148,6 +150,13 @@ static lv_thread *thread_new(lv__run *run, const char *name, void (*fn)(void *),
     t->fn = fn;
     t->arg = arg;
     t->start_t = -1;
+    t->op = (lv__op){LV__OP_RUN, NULL, NULL, NULL, INT64_MAX};
+    if (sem_init(&t->go, 0, 0) != 0) {
+        free(t);
+        free(nm);
+        return NULL;
+    }
+    t->go_init = 1;
     atomic_init(&t->waiting_for, NULL);
     atomic_init(&t->waiting_thread, LV_NONE);
     pthread_mutex_lock(&run->mu);
@@ -166,6 +175,7 @@ static lv_thread *thread_new(lv__run *run, const char *name, void (*fn)(void *),
     t->id = (int32_t)run->nthreads;
     uint64_t s = run->desc.seed ^ (0x5851F42D4C957F2DULL * (uint64_t)(t->id + 1));
     t->rng = splitmix64(&s);
+    if (run->ctl) t->prio = 64 + (splitmix64(&run->rng) >> 8); /* above PCT's change bands */
     run->threads[run->nthreads++] = t;
     run->live_threads++;
     pthread_mutex_unlock(&run->mu);
@@ -201,11 +211,15 @@ static _Noreturn void run_fail(lv_thread *self, lv_err err, const char *what) {
     pthread_mutex_unlock(&run->mu);
     lv__emit_text(self, lv__stamp(self), what, 0);
     atomic_store(&run->aborting, 1);
+    if (run->ctl) /* the others wait for their turn: wake them to give up */
+        for (size_t i = 0; i < run->nthreads; i++)
+            if (run->threads[i] != self) sem_post(&run->threads[i]->go);
     lv__give_up(self);
 }
 
 lv_thread *lv_spawn(const char *name, void (*fn)(void *), void *arg) {
     lv_thread *self = lv__self();
+    if (self->run->ctl) lv__ctl_point(self);
     lv_thread *t = thread_new(self->run, name, fn, arg);
     if (!t) run_fail(self, LV_ENOMEM, "lockviz: out of memory spawning a thread");
     int64_t ts = lv__stamp(self);
@@ -218,6 +232,17 @@ lv_thread *lv_spawn(const char *name, void (*fn)(void *), void *arg) {
 bool lv_join_timeout(lv_thread *t, int64_t timeout_ns) {
     lv_thread *self = lv__self();
     lv__run *run = self->run;
+    if (run->ctl) {
+        lv__ctl_point(self);
+        lv__emit(self, run->vnow, LV_EV_JOIN, LV_NONE, 1, t->id);
+        if (!t->ctl_ended && timeout_ns != 0) {
+            self->op.target = t;
+            lv__ctl_block(self, LV__OP_JOIN, NULL, timeout_ns);
+        }
+        if (t->ctl_ended) return true;
+        lv__emit(self, run->vnow, LV_EV_TIMEOUT, LV_NONE, 1, t->id);
+        return false;
+    }
     lv__emit(self, lv__stamp(self), LV_EV_JOIN, LV_NONE, 1, t->id);
     int64_t deadline = lv__deadline(timeout_ns);
     int done = 0, timed_out = 0;
@@ -258,6 +283,12 @@ void lv_join(lv_thread *t) {
 void lv_sleep(int64_t ns) {
     lv_thread *self = lv__self();
     if (ns < 0) ns = 0;
+    if (self->run->ctl) {
+        lv__ctl_point(self);
+        lv__emit(self, self->run->vnow, LV_EV_SLEEP, LV_NONE, 1, ns);
+        lv__ctl_block(self, LV__OP_SLEEP, NULL, ns);
+        return;
+    }
     lv__emit(self, lv__stamp(self), LV_EV_SLEEP, LV_NONE, 1, ns);
     int64_t real = (int64_t)((double)ns * self->run->time_scale);
     struct timespec ts = {.tv_sec = real / 1000000000LL, .tv_nsec = real % 1000000000LL};
@@ -310,6 +341,7 @@ static void run_free(lv__run *run) {
     for (size_t i = 0; i < run->nthreads; i++) {
         lv_thread *t = run->threads[i];
         lv__buf_free(&t->buf);
+        if (t->go_init) sem_destroy(&t->go);
         free(t->name);
         free(t);
     }
@@ -319,6 +351,7 @@ static void run_free(lv__run *run) {
         free(run->objs[i].name);
     }
     free(run->objs);
+    lv__ctl_teardown(run);
     pthread_mutex_destroy(&run->mu);
     pthread_cond_destroy(&run->cv);
     free(run);
@@ -338,6 +371,12 @@ static lv_err build_trace(lv__run *run, lv_trace *tr) {
     tr->mode = run->desc.mode;
     tr->seed = run->desc.seed;
     tr->outcome = run->outcome;
+    if (run->nsched) {
+        tr->schedule = malloc(run->nsched * sizeof *tr->schedule);
+        if (!tr->schedule) return LV_ENOMEM;
+        memcpy(tr->schedule, run->sched, run->nsched * sizeof *tr->schedule);
+        tr->nschedule = run->nsched;
+    }
     if (sc->nparams) {
         tr->params = calloc((size_t)sc->nparams, sizeof *tr->params);
         if (!tr->params) return LV_ENOMEM;
@@ -367,11 +406,16 @@ static lv_err build_trace(lv__run *run, lv_trace *tr) {
 }
 
 lv_err lv_run(const lv_run_desc *desc, lv_trace **out) {
+    return lv_run_ex(desc, out, NULL);
+}
+
+lv_err lv_run_ex(const lv_run_desc *desc, lv_trace **out, long *diverged_at) {
     *out = NULL;
+    if (diverged_at) *diverged_at = -1;
     const lv_scenario *sc = desc->scenario;
     if (!sc || desc->variant < 0 || desc->variant >= sc->nvariants) return LV_EUSAGE;
     if (sc->nparams > LV_MAX_PARAMS) return LV_EUSAGE;
-    if (desc->mode != LV_MODE_LIVE) return LV_EUNSUPPORTED;
+
     lv__run *run = calloc(1, sizeof *run);
     if (!run) return LV_ENOMEM;
     run->desc = *desc;
@@ -390,6 +434,7 @@ lv_err lv_run(const lv_run_desc *desc, lv_trace **out) {
     lv__condvar_init(&run->cv);
     atomic_init(&run->aborting, 0);
     run->clock0 = lv__clock_ns();
+    if (desc->mode == LV_MODE_CONTROLLED) lv__ctl_setup(run);
 
     lv_err err = LV_OK;
     lv_thread *main_t = thread_new(run, "main", scenario_main, run);
@@ -401,6 +446,7 @@ lv_err lv_run(const lv_run_desc *desc, lv_trace **out) {
         err = LV_ETHREAD;
         goto done;
     }
+    if (run->ctl) sem_post(&main_t->go); /* the first turn: nobody else exists yet */
     /* Python waits for every non-daemon thread before the program exits; so does a run. */
     pthread_mutex_lock(&run->mu);
     while (run->live_threads > 0)
@@ -428,6 +474,7 @@ lv_err lv_run(const lv_run_desc *desc, lv_trace **out) {
         goto done;
     }
     *out = tr;
+    if (diverged_at) *diverged_at = run->diverged_at;
     if (err == LV_ETHREAD || err == LV_ENOMEM) err = LV_OK; /* the trace says "aborted" */
 done:
     run_free(run);

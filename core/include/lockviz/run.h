@@ -41,6 +41,25 @@ typedef struct lv_scenario {
     void (*main)(const lv_args *args);
 } lv_scenario;
 
+typedef enum lv_policy {
+    LV_POLICY_RANDOM, /* seeded random: each enabled thread equally likely */
+    LV_POLICY_RR,     /* round robin: the next enabled thread after the current one */
+    LV_POLICY_PCT     /* probabilistic concurrency testing: random priorities, d-1 changes */
+} lv_policy;
+
+/* A choice point of a controlled run: more than one thread could run next. */
+typedef struct lv_choice {
+    size_t index;           /* 0, 1, 2 ... over the run's choice points */
+    const int32_t *enabled; /* ids of the threads that can run, ascending */
+    size_t nenabled;
+    int32_t current; /* the thread that reached this point */
+    int64_t vnow;    /* virtual time, ns */
+} lv_choice;
+
+/* Returns the id of one of c->enabled, or -1 to let the policy choose. Called from the
+ * scenario thread that reached the point; it may block (a person choosing). */
+typedef int32_t (*lv_chooser)(void *ctx, const lv_choice *c);
+
 typedef struct lv_run_desc {
     const lv_scenario *scenario;
     int variant;
@@ -48,9 +67,21 @@ typedef struct lv_run_desc {
     lv_mode mode;
     uint64_t seed;
     double time_scale; /* live mode: real sleeps are multiplied by this; 0 means 1 */
+    /* controlled mode */
+    lv_policy policy;
+    int pct_depth;           /* PCT's d: 0 means 3 */
+    size_t pct_steps;        /* PCT's estimate of the choice points in a run: 0 means 50 */
+    const int32_t *schedule; /* replayed first: the thread to pick at each choice point */
+    size_t nschedule;        /* when it runs out (or names a thread that cannot run), the
+                                chooser and then the policy continue */
+    lv_chooser chooser;      /* optional: asked at every choice point after the schedule */
+    void *chooser_ctx;
 } lv_run_desc;
 
 /* Runs a scenario to the end and returns its trace with findings computed (lv_analyze).
+ * Controlled mode records in the trace's schedule the thread picked at each choice point
+ * (a scheduling point where more than one thread could run); replaying it with the same
+ * scenario, variant, parameters and seed gives the same trace, byte for byte.
  * LV_ENOMEM / LV_ETHREAD / LV_EUNSUPPORTED on failure; a scenario that deadlocks or fails its
  * checks still returns LV_OK: that is in the trace. */
 lv_err lv_run(const lv_run_desc *desc, lv_trace **out);
@@ -58,5 +89,10 @@ lv_err lv_run(const lv_run_desc *desc, lv_trace **out);
 /* Helpers for names given on a command line. -1 when unknown. */
 int lv_scenario_variant_index(const lv_scenario *sc, const char *name);
 int lv_scenario_param_index(const lv_scenario *sc, const char *name);
+
+/* After a replay: the first choice point where the schedule named a thread that could not
+ * run (so the policy chose instead), or -1 when the schedule was followed. Set in *out by
+ * lv_run_ex; lv_run ignores it. */
+lv_err lv_run_ex(const lv_run_desc *desc, lv_trace **out, long *diverged_at);
 
 #endif

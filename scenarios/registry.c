@@ -3,9 +3,13 @@
 #include "registry.h"
 
 extern const lv_scenario lv_scenario_ticket;
+extern const lv_scenario lv_scenario_deadlock;
+extern const lv_scenario lv_scenario_rlock;
 
 const lv_scenario *const lv_scenarios[] = {
     &lv_scenario_ticket,
+    &lv_scenario_deadlock,
+    &lv_scenario_rlock,
 };
 const size_t lv_nscenarios = sizeof lv_scenarios / sizeof lv_scenarios[0];
 

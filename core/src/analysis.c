@@ -3,7 +3,9 @@
  * object's state (a Lock released when free or by another thread, a plain Lock requested by
  * its holder, an RLock released by a non-owner, a BoundedSemaphore released past its value,
  * a Condition waited on or notified without its lock).
- * Does not (yet) detect: data races, lock-order inversions, deadlock cycles. */
+ * and deadlocks (a run that ended "deadlocked"), explained as a cycle of holders and waiters
+ * or, where no one owns what is awaited (permits, events, notifies), as the stuck waits.
+ * Does not (yet) detect: data races, lock-order inversions. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,8 +260,330 @@ static void find_misuse(const lv_trace *tr, flist *l) {
     free(s.bits);
 }
 
+/* ---- deadlocks ---- */
+
+/* What each thread is stuck on at the end of the trace, replayed from the events. */
+typedef struct stuck {
+    int ended;
+    int32_t wait_obj;    /* the object of a request with no acquire or timeout after it */
+    uint32_t wait_seq;   /* that request (or join) */
+    int32_t wait_thread; /* the thread it joins, or LV_NONE */
+    int has_wait;
+} stuck;
+
+typedef struct dl_state {
+    stuck *th;
+    int32_t *holder;   /* per object: lock holder */
+    uint32_t *held_at; /* per object: the seq of the acquire that holder made */
+    int64_t *permits;  /* per object: semaphore permits left */
+    int64_t *taken;    /* per thread x object: semaphore permits the thread holds */
+    int *flag;         /* per object: an event's flag */
+} dl_state;
+
+static const char *lock_word(lv_obj_kind k) {
+    return k == LV_OBJ_RLOCK ? "RLock" : "lock";
+}
+
+/* The thread that thread t waits for, if its wait is on one thread: a lock's holder or a
+ * joined thread. LV_NONE otherwise. */
+static int32_t waits_for(const lv_trace *tr, const dl_state *s, int32_t t) {
+    const stuck *w = &s->th[t];
+    if (!w->has_wait) return LV_NONE;
+    if (w->wait_thread != LV_NONE) return w->wait_thread;
+    lv_obj_kind k = tr->objects[w->wait_obj].kind;
+    if (k == LV_OBJ_MUTEX || k == LV_OBJ_RLOCK) return s->holder[w->wait_obj];
+    return LV_NONE;
+}
+
+/* One clause about what thread t waits for: "waits for lock B, held by t2". */
+static void describe_wait(const lv_trace *tr, const dl_state *s, int32_t t, char *out, size_t len) {
+    const stuck *w = &s->th[t];
+    if (w->wait_thread != LV_NONE) {
+        snprintf(out, len, "waits to join %s", lv_trace_thread_name(tr, w->wait_thread));
+        return;
+    }
+    const lv_trace_object *o = &tr->objects[w->wait_obj];
+    switch (o->kind) {
+    case LV_OBJ_MUTEX:
+    case LV_OBJ_RLOCK:
+        if (s->holder[o->id] == t)
+            snprintf(out, len, "waits for %s %s, which it holds itself", lock_word(o->kind),
+                     o->name);
+        else if (s->holder[o->id] != LV_NONE)
+            snprintf(out, len, "waits for %s %s, held by %s", lock_word(o->kind), o->name,
+                     lv_trace_thread_name(tr, s->holder[o->id]));
+        else
+            snprintf(out, len, "waits for %s %s", lock_word(o->kind), o->name);
+        break;
+    case LV_OBJ_SEMAPHORE:
+    case LV_OBJ_BOUNDED_SEMAPHORE: {
+        size_t n = (size_t)snprintf(out, len, "waits for a permit of %s (0 of %lld left", o->name,
+                                    (long long)o->param);
+        int first = 1;
+        for (size_t k = 0; k < tr->nthreads && n < len; k++) {
+            if (s->taken[k * tr->nobjects + (size_t)o->id] <= 0) continue;
+            n += (size_t)snprintf(out + n, len - n, "%s%s", first ? "; held by " : ", ",
+                                  tr->threads[k].name);
+            first = 0;
+        }
+        if (n < len) snprintf(out + n, len - n, ")");
+        break;
+    }
+    case LV_OBJ_EVENT:
+        snprintf(out, len, "waits for event %s, which nobody left will set", o->name);
+        break;
+    case LV_OBJ_CONDITION:
+        snprintf(out, len, "waits on condition %s for a notify that never comes", o->name);
+        break;
+    default:
+        snprintf(out, len, "waits for %s", o->name);
+    }
+}
+
+static void dl_replay(const lv_trace *tr, dl_state *s) {
+    for (size_t i = 0; i < tr->nthreads; i++) {
+        s->th[i].wait_obj = LV_NONE;
+        s->th[i].wait_thread = LV_NONE;
+    }
+    for (size_t i = 0; i < tr->nobjects; i++) {
+        s->holder[i] = LV_NONE;
+        s->permits[i] = tr->objects[i].param;
+    }
+    for (size_t i = 0; i < tr->nevents; i++) {
+        const lv_event *e = &tr->events[i];
+        stuck *w = &s->th[e->thread];
+        /* any later event of a joining thread means its join returned */
+        if (w->has_wait && w->wait_thread != LV_NONE) w->has_wait = 0;
+        switch (e->kind) {
+        case LV_EV_END:
+            w->ended = 1;
+            w->has_wait = 0;
+            break;
+        case LV_EV_JOIN:
+            w->has_wait = 1;
+            w->wait_thread = (int32_t)e->value;
+            w->wait_obj = LV_NONE;
+            w->wait_seq = e->seq;
+            if (s->th[e->value].ended) w->has_wait = 0;
+            break;
+        case LV_EV_REQUEST:
+            w->has_wait = 1;
+            w->wait_thread = LV_NONE;
+            w->wait_obj = e->obj;
+            w->wait_seq = e->seq;
+            break;
+        case LV_EV_ACQUIRE:
+        case LV_EV_TIMEOUT:
+            if (w->has_wait && w->wait_obj == e->obj) w->has_wait = 0;
+            if (e->kind == LV_EV_TIMEOUT || e->obj == LV_NONE) break;
+            switch (tr->objects[e->obj].kind) {
+            case LV_OBJ_MUTEX:
+            case LV_OBJ_RLOCK:
+                if (s->holder[e->obj] != e->thread) s->held_at[e->obj] = e->seq;
+                s->holder[e->obj] = e->thread;
+                break;
+            case LV_OBJ_SEMAPHORE:
+            case LV_OBJ_BOUNDED_SEMAPHORE:
+                s->permits[e->obj]--;
+                s->taken[(size_t)e->thread * tr->nobjects + (size_t)e->obj]++;
+                break;
+            default:
+                break;
+            }
+            break;
+        case LV_EV_RELEASE: {
+            lv_obj_kind k = tr->objects[e->obj].kind;
+            if (k == LV_OBJ_MUTEX) s->holder[e->obj] = LV_NONE;
+            if (k == LV_OBJ_RLOCK && s->holder[e->obj] == e->thread &&
+                (!(e->flags & LV_EVF_VALUE) || e->value <= 0))
+                s->holder[e->obj] = LV_NONE;
+            if (k == LV_OBJ_SEMAPHORE || k == LV_OBJ_BOUNDED_SEMAPHORE) {
+                int64_t *mine = &s->taken[(size_t)e->thread * tr->nobjects + (size_t)e->obj];
+                if (*mine > 0) (*mine)--;
+            }
+            break;
+        }
+        case LV_EV_SET:
+            s->flag[e->obj] = 1;
+            break;
+        case LV_EV_CLEAR:
+            s->flag[e->obj] = 0;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* The lockdep-style picture of a cycle: one column per thread, each row one of the steps that
+ * built the deadlock (taking what it holds, then blocking on what the next one holds). */
+static char *cycle_table(const lv_trace *tr, const dl_state *s, const int32_t *cyc, size_t n) {
+    enum { COL = 22 };
+    size_t cap = 256 + (n + 2) * (n * COL + 8) * 2;
+    char *out = malloc(cap);
+    if (!out) return NULL;
+    size_t len = 0;
+#define PUT(...) len += (size_t)snprintf(out + len, len < cap ? cap - len : 0, __VA_ARGS__)
+    for (size_t c = 0; c < n; c++)
+        PUT("    %-*.*s", COL - 4, COL - 4, tr->threads[cyc[c]].name);
+    PUT("\n");
+    for (size_t c = 0; c < n; c++)
+        PUT("    %-*s", COL - 4, "----");
+    PUT("\n");
+    /* rows: for each thread of the cycle, the acquire of the lock the previous one waits for,
+     * and its own blocked request; printed in trace order */
+    uint32_t seqs[64];
+    int cols[64], blocks[64];
+    size_t rows = 0;
+    for (size_t c = 0; c < n && rows + 2 <= 64; c++) {
+        int32_t t = cyc[c];
+        int32_t prev = cyc[(c + n - 1) % n];
+        int32_t obj = s->th[prev].wait_obj;
+        if (obj != LV_NONE && s->holder[obj] == t) {
+            seqs[rows] = s->held_at[obj];
+            cols[rows] = (int)c;
+            blocks[rows++] = 0;
+        }
+        seqs[rows] = s->th[t].wait_seq;
+        cols[rows] = (int)c;
+        blocks[rows++] = 1;
+    }
+    for (size_t a = 1; a < rows; a++) /* insertion sort by seq: a handful of rows */
+        for (size_t b = a; b > 0 && seqs[b - 1] > seqs[b]; b--) {
+            uint32_t ts = seqs[b];
+            seqs[b] = seqs[b - 1];
+            seqs[b - 1] = ts;
+            int tc = cols[b];
+            cols[b] = cols[b - 1];
+            cols[b - 1] = tc;
+            int tb = blocks[b];
+            blocks[b] = blocks[b - 1];
+            blocks[b - 1] = tb;
+        }
+    for (size_t r = 0; r < rows; r++) {
+        const lv_event *e = &tr->events[seqs[r]];
+        char cell[64];
+        if (e->kind == LV_EV_JOIN)
+            snprintf(cell, sizeof cell, "join(%s)%s", lv_trace_thread_name(tr, (int32_t)e->value),
+                     blocks[r] ? " blocks" : "");
+        else
+            snprintf(cell, sizeof cell, "lock(%s)%s", lv_trace_object_name(tr, e->obj),
+                     blocks[r] ? " blocks" : "");
+        for (int c = 0; c < cols[r]; c++)
+            PUT("    %-*s", COL - 4, "");
+        PUT("    %s\n", cell);
+    }
+    PUT("\n    *** DEADLOCK ***");
+#undef PUT
+    if (len >= cap) out[cap - 1] = 0;
+    return out;
+}
+
+static void find_deadlock(const lv_trace *tr, flist *l) {
+    if (tr->outcome != LV_OUT_DEADLOCKED || !tr->nthreads) return;
+    size_t nt = tr->nthreads, no = tr->nobjects ? tr->nobjects : 1;
+    dl_state s = {calloc(nt, sizeof *s.th),         calloc(no, sizeof *s.holder),
+                  calloc(no, sizeof *s.held_at),    calloc(no, sizeof *s.permits),
+                  calloc(nt * no, sizeof *s.taken), calloc(no, sizeof *s.flag)};
+    int32_t *cyc = malloc(nt * sizeof *cyc);
+    int *mark = calloc(nt, sizeof *mark);
+    char *buf = malloc(8192);
+    if (!s.th || !s.holder || !s.held_at || !s.permits || !s.taken || !s.flag || !cyc || !mark ||
+        !buf) {
+        l->oom = 1;
+        goto done;
+    }
+    dl_replay(tr, &s);
+
+    /* a cycle through lock holders and joins: follow waits_for from each stuck thread */
+    size_t ncyc = 0;
+    for (size_t start = 0; start < nt && !ncyc; start++) {
+        if (!s.th[start].has_wait) continue;
+        memset(mark, 0, nt * sizeof *mark);
+        int32_t t = (int32_t)start;
+        int step = 1;
+        while (t != LV_NONE && !mark[t] && s.th[t].has_wait) {
+            mark[t] = step++;
+            t = waits_for(tr, &s, t);
+        }
+        if (t == LV_NONE || !mark[t]) continue;
+        int32_t c = t; /* t is on the cycle: walk it once */
+        do {
+            cyc[ncyc++] = c;
+            c = waits_for(tr, &s, c);
+        } while (c != t && ncyc < nt);
+    }
+
+    size_t len = 0;
+    lv_finding *f;
+    if (ncyc == 1) {
+        describe_wait(tr, &s, cyc[0], buf, 8192);
+        f = add(l, LV_FIND_DEADLOCK,
+                "Deadlock: %s %s: a plain Lock is not reentrant, so it waits for itself forever.",
+                lv_trace_thread_name(tr, cyc[0]), buf);
+    } else if (ncyc > 1) {
+        len += (size_t)snprintf(buf, 8192, "Deadlock:");
+        for (size_t c = 0; c < ncyc && len < 8000; c++) {
+            int32_t t = cyc[c];
+            int32_t prev = cyc[(c + ncyc - 1) % ncyc];
+            int32_t held = s.th[prev].wait_obj;
+            len += (size_t)snprintf(buf + len, 8192 - len, "%s %s", c ? ";" : "",
+                                    lv_trace_thread_name(tr, t));
+            if (held != LV_NONE && s.holder[held] == t)
+                len += (size_t)snprintf(buf + len, 8192 - len, " holds %s and",
+                                        tr->objects[held].name);
+            char w[512];
+            describe_wait(tr, &s, t, w, sizeof w);
+            len += (size_t)snprintf(buf + len, 8192 - len, " %s", w);
+        }
+        f = add(l, LV_FIND_DEADLOCK, "%s: each waits for the next, in a circle, forever.", buf);
+    } else {
+        /* no cycle of owners: say what every stuck thread waits for */
+        len += (size_t)snprintf(buf, 8192, "Deadlock: no thread can go on.");
+        for (size_t t = 0; t < nt && len < 7600; t++) {
+            if (!s.th[t].has_wait) continue;
+            char w[512];
+            describe_wait(tr, &s, (int32_t)t, w, sizeof w);
+            len += (size_t)snprintf(buf + len, 8192 - len, " %s %s.", tr->threads[t].name, w);
+        }
+        f = add(l, LV_FIND_DEADLOCK, "%s", buf);
+    }
+    if (!f) goto done;
+    for (size_t t = 0; t < nt; t++) {
+        if (!s.th[t].has_wait) continue;
+        if (ncyc) {
+            int in = 0;
+            for (size_t c = 0; c < ncyc; c++)
+                in |= cyc[c] == (int32_t)t;
+            if (!in) continue;
+        }
+        put_thread(l, f, (int32_t)t);
+        put_object(l, f, s.th[t].wait_obj);
+        put_event(l, f, s.th[t].wait_seq);
+    }
+    if (ncyc >= 2) {
+        for (size_t c = 0; c < ncyc; c++) {
+            int32_t held = s.th[cyc[(c + ncyc - 1) % ncyc]].wait_obj;
+            if (held != LV_NONE && s.holder[held] == cyc[c]) put_event(l, f, s.held_at[held]);
+        }
+        f->detail = cycle_table(tr, &s, cyc, ncyc);
+        if (!f->detail) l->oom = 1;
+    }
+done:
+    free(s.th);
+    free(s.holder);
+    free(s.held_at);
+    free(s.permits);
+    free(s.taken);
+    free(s.flag);
+    free(cyc);
+    free(mark);
+    free(buf);
+}
+
 lv_err lv_analyze(const lv_trace *tr, lv_finding **out, size_t *n) {
     flist l = {0};
+    find_deadlock(tr, &l);
     find_invariants(tr, &l);
     find_misuse(tr, &l);
     if (l.oom) {

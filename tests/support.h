@@ -8,7 +8,14 @@
 
 static const lv_variant_desc support_variant_[] = {{"only", "test", "", "", 0}};
 
-/* Runs main_fn as the main thread of a scenario with no parameters, in live mode. */
+/* The mode run_fn uses: live, or controlled when LV_TEST_MODE=controlled (ctest runs the
+ * primitive tests both ways). */
+static inline lv_mode test_mode(void) {
+    const char *m = getenv("LV_TEST_MODE");
+    return m && strcmp(m, "controlled") == 0 ? LV_MODE_CONTROLLED : LV_MODE_LIVE;
+}
+
+/* Runs main_fn as the main thread of a scenario with no parameters. */
 static inline lv_trace *run_fn(const char *name, void (*main_fn)(const lv_args *)) {
     lv_scenario sc = {.name = name,
                       .title = name,
@@ -17,7 +24,7 @@ static inline lv_trace *run_fn(const char *name, void (*main_fn)(const lv_args *
                       .variants = support_variant_,
                       .nvariants = 1,
                       .main = main_fn};
-    lv_run_desc d = {.scenario = &sc, .mode = LV_MODE_LIVE, .seed = 1};
+    lv_run_desc d = {.scenario = &sc, .mode = test_mode(), .seed = 1};
     lv_trace *tr = NULL;
     lv_err err = lv_run(&d, &tr);
     if (err != LV_OK) TEST_FAIL_AT("lv_run: %s", lv_strerror(err));

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "lockviz/lockviz.h"
 #include "registry.h"
 
@@ -24,6 +25,7 @@ static const char main_help[] =
     "  lockviz                 run the default scenario (ticket, unlocked) and print its summary\n"
     "  lockviz list            scenarios, variants and parameters\n"
     "  lockviz run SCENARIO    run a scenario, record its trace, report what went wrong\n"
+    "  lockviz explore SCENARIO  run many schedules until one fails; save it to replay\n"
     "  lockviz check TRACE     validate a trace, recompute its findings, print them\n"
     "\n"
     "Each command takes --help. Exit status: 0 ran and found nothing; 1 found something\n"
@@ -67,6 +69,27 @@ static const char check_help[] =
     "  --help   this text\n"
     "\n"
     "Exit status: 0 no findings; 1 findings; 2 the file is missing or not a valid trace.\n";
+
+static const char explore_help[] =
+    "Usage: lockviz explore SCENARIO [options]\n"
+    "\n"
+    "Runs SCENARIO in controlled mode under one schedule after another until one fails (any\n"
+    "finding, or a deadlock) or the budget ends. Prints the runs explored, runs per second and\n"
+    "the failing schedule, and saves the failing run's trace, which replays it exactly\n"
+    "(lockviz run SCENARIO --schedule FAILING.json).\n"
+    "\n"
+    "  --variant V        which variant (default: the scenario's first)\n"
+    "  --set NAME=VALUE   set a parameter (repeatable)\n"
+    "  --strategy S       dfs (default): every schedule with at most K preemptions, in order,\n"
+    "                     none twice; pct: random priorities; random: a random thread each time\n"
+    "  --runs N           the budget (default 1000)\n"
+    "  --preemptions K    dfs: the preemption bound (default 2; -1: no bound)\n"
+    "  --seed N           the scenario's seed (default 1); pct and random derive theirs from it\n"
+    "  --out FILE         where to save the failing trace (default: nothing is saved)\n"
+    "  --quiet            no progress bar\n"
+    "  --help             this text\n"
+    "\n"
+    "Exit status: 0 no failing schedule found; 1 found one; 2 bad usage; 3 internal error.\n";
 
 static const char list_help[] =
     "Usage: lockviz list\n"
@@ -472,6 +495,164 @@ out:
     return rc;
 }
 
+static int explore_progress(void *ctx, size_t done, size_t budget) {
+    struct timespec *last = ctx, now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double dt = (double)(now.tv_sec - last->tv_sec) + (double)(now.tv_nsec - last->tv_nsec) / 1e9;
+    if (dt < 0.1 && done < budget) return 0;
+    *last = now;
+    int width = 30, fill = (int)((double)width * (double)done / (double)budget);
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu runs", fill, "##############################",
+            width - fill, "", done, budget);
+    return 0;
+}
+
+static int cmd_explore(int argc, char **argv) {
+    static const struct option opts[] = {{"variant", required_argument, 0, 'v'},
+                                         {"set", required_argument, 0, 's'},
+                                         {"strategy", required_argument, 0, 'S'},
+                                         {"runs", required_argument, 0, 'r'},
+                                         {"preemptions", required_argument, 0, 'p'},
+                                         {"seed", required_argument, 0, 'e'},
+                                         {"out", required_argument, 0, 'o'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *variant = NULL, *out = NULL, *sets[64];
+    int nsets = 0, quiet = 0, c;
+    lv_explore_desc x = {.strategy = LV_STRATEGY_DFS, .runs = 1000, .preemptions = 2, .seed = 1};
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        int64_t v;
+        switch (c) {
+        case 'h':
+            fputs(explore_help, stdout);
+            return EXIT_CLEAN;
+        case 'v':
+            variant = optarg;
+            break;
+        case 's':
+            if (nsets == 64) return usage_error("explore", "too many --set options");
+            sets[nsets++] = optarg;
+            break;
+        case 'S':
+            if (strcmp(optarg, "dfs") == 0)
+                x.strategy = LV_STRATEGY_DFS;
+            else if (strcmp(optarg, "pct") == 0)
+                x.strategy = LV_STRATEGY_PCT;
+            else if (strcmp(optarg, "random") == 0)
+                x.strategy = LV_STRATEGY_RANDOM;
+            else
+                return usage_error("explore", "--strategy must be dfs, pct or random, not '%s'",
+                                   optarg);
+            break;
+        case 'r':
+            if (parse_i64(optarg, &v) || v < 1 || v > 100000000)
+                return usage_error(
+                    "explore", "--runs must be a whole number from 1 to 10^8, not '%s'", optarg);
+            x.runs = (size_t)v;
+            break;
+        case 'p':
+            if (parse_i64(optarg, &v) || v < -1 || v > 1000)
+                return usage_error("explore",
+                                   "--preemptions must be a whole number from -1 to 1000, not '%s'",
+                                   optarg);
+            x.preemptions = (int)v;
+            break;
+        case 'e':
+            if (parse_i64(optarg, &v) || v < 0 || (uint64_t)v > MAX_SEED)
+                return usage_error(
+                    "explore", "--seed must be a whole number from 0 to 2^53-1, not '%s'", optarg);
+            x.seed = (uint64_t)v;
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        default:
+            return usage_error("explore", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "%s explore: which scenario? one of: ", prog);
+        list_names(stderr, ", ");
+        fputc('\n', stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[optind++];
+    if (optind < argc) return usage_error("explore", "unexpected argument '%s'", argv[optind]);
+    const lv_scenario *sc = lv_scenario_find(name);
+    if (!sc) {
+        fprintf(stderr, "%s explore: no scenario '%s'; there are: ", prog, name);
+        list_names(stderr, ", ");
+        fputc('\n', stderr);
+        return EXIT_USAGE;
+    }
+    x.scenario = sc;
+    if (variant) {
+        x.variant = lv_scenario_variant_index(sc, variant);
+        if (x.variant < 0) {
+            fprintf(stderr, "%s explore: %s has no variant '%s'; it has:", prog, sc->name, variant);
+            for (int i = 0; i < sc->nvariants; i++)
+                fprintf(stderr, " %s", sc->variants[i].name);
+            fputc('\n', stderr);
+            return EXIT_USAGE;
+        }
+    }
+    int64_t params[LV_MAX_PARAMS];
+    for (int i = 0; i < sc->nparams; i++)
+        params[i] = sc->params[i].def;
+    for (int i = 0; i < nsets; i++)
+        if (apply_set(sc, sets[i], params) != 0) return EXIT_USAGE;
+    x.params = params;
+    struct timespec t0, t1, last = {0, 0};
+    if (!quiet && isatty(fileno(stderr))) {
+        x.progress = explore_progress;
+        x.progress_ctx = &last;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    lv_explore_result r;
+    lv_err err = lv_explore(&x, &r);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (x.progress) fputc('\n', stderr);
+    if (err != LV_OK) {
+        fprintf(stderr, "%s explore: %s: %s\n", prog, sc->name, lv_strerror(err));
+        lv_trace_free(r.failing);
+        return EXIT_INTERNAL;
+    }
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    static const char *const strat[] = {"dfs", "pct", "random"};
+    printf("%s/%s: %zu run%s explored with %s in %.2f s (%.0f runs/s)\n", sc->name,
+           sc->variants[x.variant].name, r.runs, r.runs == 1 ? "" : "s", strat[x.strategy], secs,
+           secs > 0 ? (double)r.runs / secs : 0.0);
+    if (!r.failing) {
+        if (r.exhausted)
+            printf("no failing schedule: dfs ran every schedule with at most %d preemption%s\n",
+                   x.preemptions, x.preemptions == 1 ? "" : "s");
+        else
+            printf("no failing schedule found in %zu runs\n", r.runs);
+        return EXIT_CLEAN;
+    }
+    lv_trace *tr = r.failing;
+    printf("failing schedule found at run %zu (seed %" PRIu64 "):\n", r.failing_run + 1, tr->seed);
+    print_schedule(tr);
+    lv_findings_print(tr, tr->findings, tr->nfindings, stdout);
+    int rc = EXIT_FOUND;
+    if (out) {
+        char eb[512];
+        if (lv_trace_save(tr, out, eb, sizeof eb) != LV_OK) {
+            fprintf(stderr, "%s explore: %s\n", prog, eb);
+            rc = EXIT_USAGE;
+        } else {
+            printf("trace: %s (replay: lockviz run %s --schedule %s)\n", out, sc->name, out);
+        }
+    }
+    lv_trace_free(tr);
+    return rc;
+}
+
 static int cmd_check(int argc, char **argv) {
     static const struct option opts[] = {
         {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
@@ -532,6 +713,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "list") == 0) return cmd_list(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1, 0);
     if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "explore") == 0) return cmd_explore(argc - 1, argv + 1);
     fprintf(stderr, "%s: unknown command '%s' (try '%s --help')\n", prog, cmd, prog);
     return EXIT_USAGE;
 }

@@ -581,11 +581,18 @@ done:
     free(buf);
 }
 
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
 lv_err lv_analyze(const lv_trace *tr, lv_finding **out, size_t *n) {
     flist l = {0};
     find_deadlock(tr, &l);
     find_invariants(tr, &l);
     find_misuse(tr, &l);
+    for (size_t i = 0; i < l.n; i++) /* a finding's events in trace order */
+        if (l.a[i].nevents > 1) qsort(l.a[i].events, l.a[i].nevents, sizeof(uint32_t), cmp_u32);
     if (l.oom) {
         lv_findings_free(l.a, l.n);
         *out = NULL;

@@ -129,6 +129,8 @@ struct lv_thread {
     uint64_t rng;
     _Atomic(lv__obj *) waiting_for; /* live: the object this thread blocks on, for the watchdog */
     _Atomic int32_t waiting_thread; /* live: the thread it joins, or LV_NONE */
+    _Atomic int waiting_timed;      /* live: the wait has a timeout (it cannot hang) */
+    _Atomic unsigned wait_gen;      /* live: bumped at each blocking wait: tells waits apart */
     /* guarded by run->mu */
     int ended; /* 1 ended normally, 2 gave up (the run was aborted) */
     int64_t end_t;
@@ -193,6 +195,21 @@ static inline int64_t lv__stamp_after(lv_thread *self, int64_t after) {
 }
 static inline int64_t lv__stamp(lv_thread *self) {
     return lv__stamp_after(self, -1);
+}
+
+/* Live mode: a thread announces a blocking wait (on an object, or joining a thread) so the
+ * watchdog can see the wait-for graph. */
+static inline void lv__wait_begin(lv_thread *self, lv__obj *o, int32_t thread, int timed) {
+    atomic_store(&self->waiting_timed, timed);
+    atomic_fetch_add(&self->wait_gen, 1);
+    if (o)
+        atomic_store(&self->waiting_for, o);
+    else
+        atomic_store(&self->waiting_thread, thread);
+}
+static inline void lv__wait_end(lv_thread *self) {
+    atomic_store(&self->waiting_for, NULL);
+    atomic_store(&self->waiting_thread, LV_NONE);
 }
 
 /* tracer */

@@ -27,7 +27,7 @@ static int core_wait(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t timeo
     if (timeout == 0) return 0;
     int64_t deadline = lv__deadline(timeout);
     int got = 0, aborted = 0;
-    atomic_store(&self->waiting_for, o);
+    lv__wait_begin(self, o, LV_NONE, timeout >= 0);
     pthread_mutex_lock(&c->mu);
     atomic_fetch_add(&c->waiters, 1);
     for (;;) {
@@ -46,7 +46,7 @@ static int core_wait(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t timeo
     }
     atomic_fetch_sub(&c->waiters, 1);
     pthread_mutex_unlock(&c->mu);
-    atomic_store(&self->waiting_for, NULL);
+    lv__wait_end(self);
     if (aborted) lv__give_up(self);
     return got;
 }
@@ -234,7 +234,7 @@ bool lv_sem_acquire(lv_sem *s, int64_t timeout_ns) {
     int aborted = 0;
     pthread_mutex_lock(&s->mu);
     if (s->count == 0 && timeout_ns != 0) {
-        atomic_store(&self->waiting_for, &s->hdr);
+        lv__wait_begin(self, &s->hdr, LV_NONE, timeout_ns >= 0);
         s->waiters++;
         while (s->count == 0) {
             if (atomic_load(&self->run->aborting)) {
@@ -244,7 +244,7 @@ bool lv_sem_acquire(lv_sem *s, int64_t timeout_ns) {
             if (lv__cond_wait_slice(&s->cv, &s->mu, deadline)) break;
         }
         s->waiters--;
-        atomic_store(&self->waiting_for, NULL);
+        lv__wait_end(self);
     }
     if (s->count > 0 && !aborted) {
         int64_t left = --s->count;
@@ -338,7 +338,7 @@ bool lv_event_wait(lv_event_obj *e, int64_t timeout_ns) {
     int aborted = 0;
     pthread_mutex_lock(&e->mu);
     if (!e->flag && timeout_ns != 0) {
-        atomic_store(&self->waiting_for, &e->hdr);
+        lv__wait_begin(self, &e->hdr, LV_NONE, timeout_ns >= 0);
         while (!e->flag) {
             if (atomic_load(&self->run->aborting)) {
                 aborted = 1;
@@ -346,7 +346,7 @@ bool lv_event_wait(lv_event_obj *e, int64_t timeout_ns) {
             }
             if (lv__cond_wait_slice(&e->cv, &e->mu, deadline)) break;
         }
-        atomic_store(&self->waiting_for, NULL);
+        lv__wait_end(self);
     }
     int f = e->flag && !aborted;
     if (f)
@@ -449,7 +449,7 @@ bool lv_cond_wait(lv_cond *c, int64_t timeout_ns) {
     int64_t deadline = lv__deadline(timeout_ns);
     int aborted = 0;
     pthread_mutex_lock(&c->mu);
-    atomic_store(&self->waiting_for, &c->hdr);
+    lv__wait_begin(self, &c->hdr, LV_NONE, timeout_ns >= 0);
     while (!w.notified) {
         if (atomic_load(&self->run->aborting)) {
             aborted = 1;
@@ -458,7 +458,7 @@ bool lv_cond_wait(lv_cond *c, int64_t timeout_ns) {
         if (timeout_ns == 0 || lv__cond_wait_slice(&c->cv, &c->mu, deadline)) break;
     }
     if (!w.notified) cond_unlink(c, &w); /* w lives on this stack: never leave it queued */
-    atomic_store(&self->waiting_for, NULL);
+    lv__wait_end(self);
     pthread_mutex_unlock(&c->mu);
     if (aborted) lv__give_up(self);
     if (w.notified)

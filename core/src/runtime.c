@@ -119,7 +119,7 @@ static void thread_finish(lv_thread *self, int how) {
 }
 
 _Noreturn void lv__give_up(lv_thread *self) {
-    atomic_store(&self->waiting_for, NULL);
+    lv__wait_end(self);
     thread_finish(self, 2);
     pthread_exit(NULL);
 }
@@ -159,6 +159,8 @@ static lv_thread *thread_new(lv__run *run, const char *name, void (*fn)(void *),
     t->go_init = 1;
     atomic_init(&t->waiting_for, NULL);
     atomic_init(&t->waiting_thread, LV_NONE);
+    atomic_init(&t->waiting_timed, 0);
+    atomic_init(&t->wait_gen, 0);
     pthread_mutex_lock(&run->mu);
     if (run->nthreads == run->capthreads) {
         size_t cap = run->capthreads ? run->capthreads * 2 : 16;
@@ -247,7 +249,7 @@ bool lv_join_timeout(lv_thread *t, int64_t timeout_ns) {
     int64_t deadline = lv__deadline(timeout_ns);
     int done = 0, timed_out = 0;
     int64_t end_t = 0;
-    atomic_store(&self->waiting_thread, t->id);
+    lv__wait_begin(self, NULL, t->id, timeout_ns >= 0);
     pthread_mutex_lock(&run->mu);
     for (;;) {
         if (t->ended == 1) {
@@ -263,7 +265,7 @@ bool lv_join_timeout(lv_thread *t, int64_t timeout_ns) {
         }
     }
     pthread_mutex_unlock(&run->mu);
-    atomic_store(&self->waiting_thread, LV_NONE);
+    lv__wait_end(self);
     if (done) {
         /* what follows the join comes after the joined thread's end */
         if (self->last_t <= end_t) self->last_t = end_t + 1;
@@ -316,6 +318,88 @@ bool lv_check(bool ok, const char *fmt, ...) {
     note_v((uint8_t)(LV_EVF_CHECK | (ok ? LV_EVF_CHECK_OK : 0)), fmt, ap);
     va_end(ap);
     return ok;
+}
+
+/* ---- the live watchdog ---- */
+
+/* Live runs have no scheduler that knows who can run, so a watchdog looks at the wait-for
+ * graph every WATCH_NS: a thread in an untimed wait points at a lock's owner or at the thread
+ * it joins. A cycle there, or every unfinished thread in an untimed wait (a semaphore, event
+ * or condition that nobody left can signal), seen on two scans in a row with the same waits,
+ * is a deadlock: the run is marked deadlocked and every blocked wait gives up. Timed waits
+ * never count: they end by themselves. */
+#define WATCH_NS 100000000LL
+
+static int32_t live_waits_for(lv__run *run, lv_thread *t) {
+    if (atomic_load(&t->waiting_timed)) return LV_NONE;
+    int32_t j = atomic_load(&t->waiting_thread);
+    if (j != LV_NONE) return j;
+    lv__obj *o = atomic_load(&t->waiting_for);
+    if (!o || (o->kind != LV_OBJ_MUTEX && o->kind != LV_OBJ_RLOCK)) return LV_NONE;
+    int64_t *count;
+    int32_t owner = atomic_load(&lv__lock_core(o, &count)->owner);
+    return owner >= 0 && (size_t)owner < run->nthreads ? owner : LV_NONE;
+}
+
+static int live_blocked(lv_thread *t) {
+    return !atomic_load(&t->waiting_timed) &&
+           (atomic_load(&t->waiting_for) || atomic_load(&t->waiting_thread) != LV_NONE);
+}
+
+/* Called with run->mu held. 1 when the threads are stuck right now. */
+static int live_stuck(lv__run *run) {
+    size_t n = run->nthreads, unfinished = 0, blocked = 0;
+    for (size_t i = 0; i < n; i++) {
+        lv_thread *t = run->threads[i];
+        if (t->ended) continue;
+        unfinished++;
+        if (live_blocked(t)) blocked++;
+        /* follow the waits from t: coming back to t is a cycle */
+        int32_t cur = live_waits_for(run, t);
+        for (size_t step = 0; cur != LV_NONE && step < n; step++) {
+            if (cur == t->id) return 1;
+            lv_thread *c = run->threads[cur];
+            if (c->ended) break;
+            cur = live_waits_for(run, c);
+        }
+    }
+    return unfinished > 0 && blocked == unfinished;
+}
+
+static void *watchdog_main(void *p) {
+    lv__run *run = p;
+    unsigned *gens = NULL;
+    size_t ngens = 0;
+    int was_stuck = 0;
+    pthread_mutex_lock(&run->mu);
+    while (run->live_threads > 0 && !atomic_load(&run->aborting)) {
+        int64_t deadline = lv__clock_ns() + WATCH_NS;
+        while (run->live_threads > 0 && !lv__cond_wait_slice(&run->cv, &run->mu, deadline)) {
+        }
+        if (run->live_threads == 0) break;
+        int stuck = live_stuck(run);
+        int same = ngens == run->nthreads;
+        if (ngens != run->nthreads) {
+            unsigned *ng = realloc(gens, run->nthreads * sizeof *ng);
+            if (!ng) continue;
+            gens = ng;
+            ngens = run->nthreads;
+        }
+        for (size_t i = 0; i < ngens; i++) {
+            unsigned g = atomic_load(&run->threads[i]->wait_gen);
+            if (gens[i] != g) same = 0;
+            gens[i] = g;
+        }
+        if (stuck && was_stuck && same) {
+            run->outcome = LV_OUT_DEADLOCKED;
+            atomic_store(&run->aborting, 1);
+            break;
+        }
+        was_stuck = stuck;
+    }
+    pthread_mutex_unlock(&run->mu);
+    free(gens);
+    return NULL;
 }
 
 /* ---- runs ---- */
@@ -430,6 +514,7 @@ lv_err lv_run_ex(const lv_run_desc *desc, lv_trace **out, long *diverged_at) {
     memcpy(run->args.params, run->params, sizeof run->params);
     run->time_scale = desc->time_scale > 0 ? desc->time_scale : 1.0;
     run->outcome = LV_OUT_COMPLETED;
+    run->diverged_at = -1;
     pthread_mutex_init(&run->mu, NULL);
     lv__condvar_init(&run->cv);
     atomic_init(&run->aborting, 0);
@@ -447,11 +532,14 @@ lv_err lv_run_ex(const lv_run_desc *desc, lv_trace **out, long *diverged_at) {
         goto done;
     }
     if (run->ctl) sem_post(&main_t->go); /* the first turn: nobody else exists yet */
+    pthread_t watchdog;
+    int have_watchdog = !run->ctl && pthread_create(&watchdog, NULL, watchdog_main, run) == 0;
     /* Python waits for every non-daemon thread before the program exits; so does a run. */
     pthread_mutex_lock(&run->mu);
     while (run->live_threads > 0)
         pthread_cond_wait(&run->cv, &run->mu);
     pthread_mutex_unlock(&run->mu);
+    if (have_watchdog) pthread_join(watchdog, NULL);
     for (size_t i = 0; i < run->nthreads; i++)
         if (run->threads[i]->pt_started) pthread_join(run->threads[i]->pt, NULL);
     if (run->error != LV_OK) err = run->error;

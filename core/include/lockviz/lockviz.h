@@ -7,5 +7,6 @@
 #include "prims.h"
 #include "run.h"
 #include "analysis.h"
+#include "explore.h"
 
 #endif

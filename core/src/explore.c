@@ -1,0 +1,168 @@
+/* Explore: runs a scenario under many schedules and stops at the first that fails.
+ * dfs is stateless model checking by re-execution: a run follows a prefix of choices, then
+ * takes the non-preemptive choice (keep the current thread when it can run) at every new
+ * choice point and records what else could have run there. After the run, the deepest choice
+ * point with an untried alternative (within the preemption bound) gives the next prefix. Runs
+ * are deterministic, so every prefix is a different schedule: none runs twice.
+ * It does not prune equivalent interleavings (no partial-order reduction). */
+#include <stdlib.h>
+#include <string.h>
+#include "lockviz/lockviz.h"
+
+typedef struct node {
+    int32_t *enabled;
+    size_t n;
+    int32_t current; /* the thread that reached the point */
+    int cur_enabled; /* could it have gone on (choosing another is a preemption)? */
+    uint8_t *tried;
+    size_t chosen;
+    int pre_before; /* preemptions on the path before this point */
+} node;
+
+typedef struct dfs {
+    node *stack;
+    size_t depth, cap;
+    int32_t *prefix;
+    size_t nprefix;
+    int bound;
+    int oom;
+} dfs;
+
+static int is_preemption(const node *nd, size_t j) {
+    return nd->cur_enabled && nd->enabled[j] != nd->current;
+}
+
+static int32_t dfs_choose(void *ctx, const lv_choice *c) {
+    dfs *d = ctx;
+    if (c->index < d->nprefix) return d->prefix[c->index];
+    if (d->oom) return -1;
+    if (d->depth == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 64;
+        node *ns = realloc(d->stack, cap * sizeof *ns);
+        if (!ns) {
+            d->oom = 1;
+            return -1;
+        }
+        d->stack = ns;
+        d->cap = cap;
+    }
+    node *nd = &d->stack[d->depth];
+    memset(nd, 0, sizeof *nd);
+    nd->enabled = malloc(c->nenabled * sizeof *nd->enabled);
+    nd->tried = calloc(c->nenabled, 1);
+    if (!nd->enabled || !nd->tried) {
+        free(nd->enabled);
+        free(nd->tried);
+        d->oom = 1;
+        return -1;
+    }
+    memcpy(nd->enabled, c->enabled, c->nenabled * sizeof *nd->enabled);
+    nd->n = c->nenabled;
+    nd->current = c->current;
+    nd->chosen = 0;
+    for (size_t i = 0; i < nd->n; i++)
+        if (nd->enabled[i] == c->current) {
+            nd->cur_enabled = 1;
+            nd->chosen = i;
+        }
+    nd->pre_before = d->depth
+                         ? d->stack[d->depth - 1].pre_before +
+                               is_preemption(&d->stack[d->depth - 1], d->stack[d->depth - 1].chosen)
+                         : 0;
+    nd->tried[nd->chosen] = 1;
+    d->depth++;
+    return nd->enabled[nd->chosen];
+}
+
+/* Sets the prefix of the next schedule. 0 when there is none left. */
+static int dfs_next(dfs *d) {
+    while (d->depth) {
+        node *nd = &d->stack[d->depth - 1];
+        for (size_t j = 0; j < nd->n; j++) {
+            if (nd->tried[j]) continue;
+            if (d->bound >= 0 && nd->pre_before + is_preemption(nd, j) > d->bound) continue;
+            nd->tried[j] = 1;
+            nd->chosen = j;
+            int32_t *p = realloc(d->prefix, d->depth * sizeof *p);
+            if (!p) {
+                d->oom = 1;
+                return 0;
+            }
+            d->prefix = p;
+            for (size_t k = 0; k < d->depth; k++)
+                p[k] = d->stack[k].enabled[d->stack[k].chosen];
+            d->nprefix = d->depth;
+            return 1;
+        }
+        free(nd->enabled);
+        free(nd->tried);
+        d->depth--;
+    }
+    return 0;
+}
+
+static void dfs_free(dfs *d) {
+    for (size_t i = 0; i < d->depth; i++) {
+        free(d->stack[i].enabled);
+        free(d->stack[i].tried);
+    }
+    free(d->stack);
+    free(d->prefix);
+}
+
+static int failed(const lv_trace *tr) {
+    return tr->nfindings > 0 || tr->outcome != LV_OUT_COMPLETED;
+}
+
+lv_err lv_explore(const lv_explore_desc *x, lv_explore_result *res) {
+    memset(res, 0, sizeof *res);
+    size_t budget = x->runs ? x->runs : 1000;
+    dfs d = {.bound = x->preemptions};
+    size_t pct_steps = 0;
+    lv_err err = LV_OK;
+    for (size_t i = 0; i < budget; i++) {
+        lv_run_desc rd = {.scenario = x->scenario,
+                          .variant = x->variant,
+                          .params = x->params,
+                          .mode = LV_MODE_CONTROLLED,
+                          .seed = x->seed,
+                          .pct_depth = x->pct_depth,
+                          .pct_steps = pct_steps};
+        if (x->strategy == LV_STRATEGY_DFS) {
+            rd.chooser = dfs_choose;
+            rd.chooser_ctx = &d;
+            rd.policy = LV_POLICY_RR; /* never asked: the chooser always answers */
+        } else {
+            /* the scenario keeps its seed; the policy's randomness comes from the run index */
+            rd.policy = x->strategy == LV_STRATEGY_PCT ? LV_POLICY_PCT : LV_POLICY_RANDOM;
+            rd.seed = (x->seed + i * 0x9E3779B97F4A7C15ULL) & 0x1FFFFFFFFFFFFFULL; /* < 2^53 */
+        }
+        lv_trace *tr = NULL;
+        err = lv_run(&rd, &tr);
+        if (err != LV_OK) break;
+        if (d.oom) {
+            lv_trace_free(tr);
+            err = LV_ENOMEM;
+            break;
+        }
+        res->runs++;
+        if (x->on_run) x->on_run(x->on_run_ctx, tr);
+        if (tr->nschedule > pct_steps) pct_steps = tr->nschedule;
+        if (failed(tr)) {
+            res->failing = tr;
+            res->failing_run = i;
+            break;
+        }
+        lv_trace_free(tr);
+        if (x->progress && x->progress(x->progress_ctx, res->runs, budget)) break;
+        if (x->strategy == LV_STRATEGY_DFS && !dfs_next(&d)) {
+            if (d.oom)
+                err = LV_ENOMEM;
+            else
+                res->exhausted = 1;
+            break;
+        }
+    }
+    dfs_free(&d);
+    return err;
+}

@@ -63,10 +63,38 @@ sed 's/"kind": "invariant"/"kind": "misuse"/' "$T/t.json" >"$T/tampered.json"
 check check-recomputes 1 "$LV" check "$T/tampered.json"
 expect_in check-recomputes "$T/out" "[invariant]"
 
+# controlled runs: the same seed gives the same bytes; a saved trace replays to the same bytes
+check ctl-a 1 "$LV" run ticket --seed 9 --out "$T/a.json" --quiet
+check ctl-b 1 "$LV" run ticket --seed 9 --out "$T/b.json" --quiet
+check ctl-same 0 cmp "$T/a.json" "$T/b.json"
+check ctl-replay 1 "$LV" run ticket --schedule "$T/a.json" --out "$T/r.json" --quiet
+check ctl-replay-same 0 cmp "$T/a.json" "$T/r.json"
+check ctl-typed 1 "$LV" run ticket --set buyers=2 --schedule 1,2,0,1 --policy rr
+expect_in ctl-typed "$T/out" "schedule ("
+check ctl-deadlock 1 "$LV" run deadlock
+expect_in ctl-deadlock "$T/out" "deadlocked"
+expect_in ctl-deadlock "$T/out" "*** DEADLOCK ***"
+check live-deadlock 1 "$LV" run deadlock --mode live --quiet
+expect_in live-deadlock "$T/out" "[deadlock]"
+check ordered 0 "$LV" run deadlock --variant ordered --quiet
+check rlock-fix 0 "$LV" run rlock --variant rlock --quiet
+
+# explore finds the race, saves it, and the saved trace replays it
+check explore-race 1 "$LV" explore ticket --set buyers=2 --out "$T/f.json"
+expect_in explore-race "$T/out" "runs/s"
+expect_in explore-race "$T/out" "failing schedule found"
+check explore-replay 1 "$LV" run ticket --schedule "$T/f.json" --quiet
+expect_in explore-replay "$T/out" "[invariant]"
+check explore-clean 0 "$LV" explore ticket --variant locked --set buyers=2
+expect_in explore-clean "$T/out" "no failing schedule"
+check explore-pct 1 "$LV" explore deadlock --strategy pct --runs 200 --quiet
+check explore-bad 2 "$LV" explore ticket --strategy bfs
+check explore-help 0 "$LV" explore --help
+
 # the program and its help
 check help 0 "$LV" --help
 expect_in help "$T/out" "lockviz run SCENARIO"
-for cmd in run check list; do
+for cmd in run check list explore; do
   check "help-$cmd" 0 "$LV" "$cmd" --help
   expect_in "help-$cmd" "$T/out" "Usage: lockviz $cmd"
 done
@@ -93,6 +121,12 @@ expect_in out-of-range "$T/err" "from 1 to 100"
 check not-a-number 2 "$LV" run ticket --set buyers=many
 check bad-seed 2 "$LV" run ticket --seed -1
 check bad-mode 2 "$LV" run ticket --mode fast
+check bad-policy 2 "$LV" run ticket --policy fair
+check bad-schedule 2 "$LV" run ticket --schedule 1,x,2
+one_line bad-schedule
+check live-schedule 2 "$LV" run ticket --mode live --schedule 1,2
+check schedule-other 2 "$LV" run deadlock --schedule "$T/a.json"
+expect_in schedule-other "$T/err" "scenario 'ticket'"
 check missing-file 2 "$LV" check "$T/nope.json"
 expect_in missing-file "$T/err" "nope.json"
 one_line missing-file

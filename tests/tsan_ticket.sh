@@ -11,7 +11,7 @@ fails=0
 passes=0
 export TSAN_OPTIONS="halt_on_error=0 exitcode=66 report_signal_unsafe=0"
 
-"$LV" run ticket --variant unlocked --quiet --time-scale 0.05 --out "$T/u.json" >"$T/u.out" 2>"$T/u.err"
+"$LV" run ticket --mode live --variant unlocked --quiet --time-scale 0.05 --out "$T/u.json" >"$T/u.out" 2>"$T/u.err"
 rc=$?
 if grep -q "WARNING: ThreadSanitizer: data race" "$T/u.err" && grep -q "lv_var_" "$T/u.err"; then
   passes=$((passes + 1))
@@ -28,7 +28,7 @@ else
   fails=$((fails + 1))
 fi
 
-"$LV" run ticket --variant locked --quiet --time-scale 0.01 >"$T/l.out" 2>"$T/l.err"
+"$LV" run ticket --mode live --variant locked --quiet --time-scale 0.01 >"$T/l.out" 2>"$T/l.err"
 rc=$?
 if [ "$rc" -eq 0 ] && ! grep -q "ThreadSanitizer" "$T/l.err" && grep -q "findings: none" "$T/l.out"; then
   passes=$((passes + 1))

@@ -395,6 +395,13 @@ static int cmd_run(int argc, char **argv, int default_job) {
         } else {
             char eb[512];
             lv_err err = lv_trace_load(schedule_arg, &from, eb, sizeof eb);
+            if (err == LV_EIO && strchr(schedule_arg, ',') && access(schedule_arg, F_OK) != 0) {
+                usage_error("run",
+                            "--schedule %s: neither a trace file nor a list of thread ids like "
+                            "1,2,2,1",
+                            schedule_arg);
+                goto out;
+            }
             if (err != LV_OK) {
                 fprintf(stderr, "%s run: --schedule: %s\n", prog, eb);
                 rc = err == LV_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;

@@ -386,16 +386,24 @@ TEST(dfs_never_runs_a_schedule_twice) {
     free(ss.n);
 }
 
-/* A lost update with no sleep in between: found only if a thread is preempted between its
- * read and its write, which the non-preemptive first schedule never does. */
+/* An atomicity violation: every access is locked (so there is no data race), but the read and
+ * the write are two critical sections. An update is lost only if a thread is preempted between
+ * them, which the non-preemptive first schedule never does. */
 static lv_var *g_n;
+static lv_mutex *g_nl;
 static void bump(void *arg) {
     (void)arg;
-    lv_var_write(g_n, lv_var_read(g_n) + 1);
+    lv_mutex_lock(g_nl);
+    int64_t v = lv_var_read(g_n);
+    lv_mutex_unlock(g_nl);
+    lv_mutex_lock(g_nl);
+    lv_var_write(g_n, v + 1);
+    lv_mutex_unlock(g_nl);
 }
 static void main_bump(const lv_args *a) {
     (void)a;
     g_n = lv_var_new("n", 0);
+    g_nl = lv_mutex_new("L");
     lv_thread *t1 = lv_spawn("t1", bump, NULL), *t2 = lv_spawn("t2", bump, NULL);
     lv_join(t1);
     lv_join(t2);
@@ -415,6 +423,8 @@ TEST(dfs_finds_a_bug_that_needs_one_preemption) {
     ASSERT_EQ(lv_explore(&x, &r), LV_OK);
     ASSERT(r.failing);
     ASSERT(find_finding(r.failing, LV_FIND_INVARIANT, "n = 1 after two increments"));
+    ASSERT(find_finding(r.failing, LV_FIND_RACE, "Lost update on n"));
+    ASSERT_EQ(count_findings(r.failing, LV_FIND_RACE), 1); /* locked: a lost update, no race */
     ASSERT_LE(r.runs, 100);
     lv_trace_free(r.failing);
 }

@@ -260,6 +260,476 @@ static void find_misuse(const lv_trace *tr, flist *l) {
     free(s.bits);
 }
 
+/* ---- data races and lost updates (happens-before, vector clocks) ---- */
+
+/* Thread name stems ("buyer-1" -> "buyer-"): lockviz has no source locations, so accesses of
+ * one kind by threads of one stem are treated as one code place. */
+static size_t stem_len(const char *name) {
+    size_t n = strlen(name);
+    while (n > 0 && name[n - 1] >= '0' && name[n - 1] <= '9')
+        n--;
+    return n;
+}
+
+static int same_stem(const lv_trace *tr, int32_t a, int32_t b) {
+    const char *x = tr->threads[a].name, *y = tr->threads[b].name;
+    size_t lx = stem_len(x), ly = stem_len(y);
+    return lx == ly && strncmp(x, y, lx) == 0;
+}
+
+typedef struct access {
+    uint32_t clock; /* the accessing thread's own clock at the access; 0: none */
+    uint32_t seq;
+    int64_t value;
+} access;
+
+typedef struct varstate {
+    int32_t w_thread; /* last write */
+    access w;
+    access *reads; /* per thread: its last read */
+} varstate;
+
+typedef struct race_key {
+    int32_t var, t1, t2; /* representative threads (dedup by stem) */
+    uint8_t k1, k2;      /* LV_EV_READ / LV_EV_WRITE */
+    uint8_t lost;
+} race_key;
+
+typedef struct hb {
+    size_t nt;
+    uint32_t *c;      /* nt x nt: thread clocks */
+    uint32_t **obj;   /* per object: its clock (release side), lazily allocated */
+    int32_t *joining; /* per thread: the thread it waits to join, or LV_NONE */
+    uint8_t *ended;
+} hb;
+
+static uint32_t *clk(hb *h, int32_t t) {
+    return &h->c[(size_t)t * h->nt];
+}
+
+static void vc_join(uint32_t *into, const uint32_t *from, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (from[i] > into[i]) into[i] = from[i];
+}
+
+static int hb_release(hb *h, int32_t t, int32_t o) {
+    if (!h->obj[o] && !(h->obj[o] = calloc(h->nt, sizeof(uint32_t)))) return -1;
+    vc_join(h->obj[o], clk(h, t), h->nt);
+    clk(h, t)[t]++;
+    return 0;
+}
+
+static void hb_acquire(hb *h, int32_t t, int32_t o) {
+    if (h->obj[o]) vc_join(clk(h, t), h->obj[o], h->nt);
+}
+
+static int seen_race(race_key **keys, size_t *n, size_t *cap, race_key k) {
+    for (size_t i = 0; i < *n; i++)
+        if (memcmp(&(*keys)[i], &k, sizeof k) == 0) return 1;
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 16;
+        race_key *nk = realloc(*keys, c * sizeof *nk);
+        if (!nk) return 1; /* out of memory: report nothing more rather than too much */
+        *keys = nk;
+        *cap = c;
+    }
+    (*keys)[(*n)++] = k;
+    return 0;
+}
+
+/* The representative of t's stem among threads seen so far: the lowest id with that stem. */
+static int32_t stem_rep(const lv_trace *tr, int32_t t) {
+    for (int32_t i = 0; i < t; i++)
+        if (same_stem(tr, i, t)) return i;
+    return t;
+}
+
+static void report_race(const lv_trace *tr, flist *l, race_key **keys, size_t *nk, size_t *ck,
+                        int32_t var, int32_t t1, uint8_t k1, uint32_t s1, int32_t t2, uint8_t k2,
+                        uint32_t s2) {
+    race_key key;
+    memset(&key, 0, sizeof key);
+    key.var = var;
+    key.t1 = stem_rep(tr, t1);
+    key.t2 = stem_rep(tr, t2);
+    key.k1 = k1;
+    key.k2 = k2;
+    if (seen_race(keys, nk, ck, key)) return;
+    const char *v = tr->objects[var].name;
+    lv_finding *f =
+        add(l, LV_FIND_RACE,
+            "Data race on %s: %s %s it (seq %u) and %s %s it (seq %u), and nothing orders the two: "
+            "no lock, semaphore, event, condition, spawn or join between them.",
+            v, lv_trace_thread_name(tr, t1), k1 == LV_EV_WRITE ? "writes" : "reads", s1,
+            lv_trace_thread_name(tr, t2), k2 == LV_EV_WRITE ? "writes" : "reads", s2);
+    put_thread(l, f, t1);
+    put_thread(l, f, t2);
+    put_object(l, f, var);
+    put_event(l, f, s1);
+    put_event(l, f, s2);
+}
+
+static void find_races(const lv_trace *tr, flist *l) {
+    size_t nt = tr->nthreads, no = tr->nobjects;
+    if (!nt || !no) return;
+    hb h = {nt, calloc(nt * nt, sizeof(uint32_t)), calloc(no, sizeof(uint32_t *)),
+            malloc(nt * sizeof(int32_t)), calloc(nt, 1)};
+    varstate *vs = calloc(no, sizeof *vs);
+    int64_t *lost_count = calloc(no, sizeof *lost_count);
+    size_t *lost_at = calloc(no, sizeof *lost_at); /* 1 + index of its finding; 0: none */
+    race_key *keys = NULL;
+    size_t nk = 0, ck = 0;
+    if (!h.c || !h.obj || !h.joining || !h.ended || !vs || !lost_count || !lost_at) {
+        l->oom = 1;
+        goto done;
+    }
+    for (size_t t = 0; t < nt; t++) {
+        clk(&h, (int32_t)t)[t] = 1;
+        h.joining[t] = LV_NONE;
+    }
+    for (size_t o = 0; o < no; o++) {
+        vs[o].w_thread = LV_NONE;
+        if (tr->objects[o].kind == LV_OBJ_VAR && !(vs[o].reads = calloc(nt, sizeof(access)))) {
+            l->oom = 1;
+            goto done;
+        }
+    }
+    for (size_t i = 0; i < tr->nevents && !l->oom; i++) {
+        const lv_event *e = &tr->events[i];
+        int32_t t = e->thread;
+        /* a join returns when the joined thread has ended: its end happens before this */
+        if (h.joining[t] != LV_NONE && h.ended[h.joining[t]]) {
+            vc_join(clk(&h, t), clk(&h, h.joining[t]), nt);
+            h.joining[t] = LV_NONE;
+        }
+        lv_obj_kind ok = e->obj != LV_NONE ? tr->objects[e->obj].kind : LV_OBJ__COUNT;
+        switch (e->kind) {
+        case LV_EV_SPAWN:
+            vc_join(clk(&h, (int32_t)e->value), clk(&h, t), nt);
+            clk(&h, t)[t]++;
+            break;
+        case LV_EV_END:
+            h.ended[t] = 1;
+            break;
+        case LV_EV_JOIN:
+            h.joining[t] = (int32_t)e->value;
+            if (h.ended[e->value]) {
+                vc_join(clk(&h, t), clk(&h, (int32_t)e->value), nt);
+                h.joining[t] = LV_NONE;
+            }
+            break;
+        case LV_EV_TIMEOUT:
+            if (e->obj == LV_NONE) h.joining[t] = LV_NONE; /* the join gave up */
+            break;
+        case LV_EV_RELEASE:
+        case LV_EV_SET:
+        case LV_EV_NOTIFY:
+            if (hb_release(&h, t, e->obj) < 0) l->oom = 1;
+            break;
+        case LV_EV_ACQUIRE:
+            hb_acquire(&h, t, e->obj);
+            break;
+        case LV_EV_READ:
+            if (ok == LV_OBJ_EVENT) {
+                if (e->value) hb_acquire(&h, t, e->obj); /* is_set() saw the set */
+                break;
+            }
+            if (ok != LV_OBJ_VAR) break;
+            {
+                varstate *v = &vs[e->obj];
+                uint32_t *c = clk(&h, t);
+                if (v->w_thread != LV_NONE && v->w_thread != t && v->w.clock > c[v->w_thread])
+                    report_race(tr, l, &keys, &nk, &ck, e->obj, v->w_thread, LV_EV_WRITE, v->w.seq,
+                                t, LV_EV_READ, e->seq);
+                v->reads[t] = (access){c[t], e->seq, e->value};
+            }
+            break;
+        case LV_EV_WRITE: {
+            varstate *v = &vs[e->obj];
+            uint32_t *c = clk(&h, t);
+            if (v->w_thread != LV_NONE && v->w_thread != t && v->w.clock > c[v->w_thread])
+                report_race(tr, l, &keys, &nk, &ck, e->obj, v->w_thread, LV_EV_WRITE, v->w.seq, t,
+                            LV_EV_WRITE, e->seq);
+            for (size_t u = 0; u < nt; u++)
+                if ((int32_t)u != t && v->reads[u].clock && v->reads[u].clock > c[u])
+                    report_race(tr, l, &keys, &nk, &ck, e->obj, (int32_t)u, LV_EV_READ,
+                                v->reads[u].seq, t, LV_EV_WRITE, e->seq);
+            /* a lost update: t writes on the strength of a read that another thread's write
+             * has since made stale, and so wipes that write out */
+            access *r = &v->reads[t];
+            if (v->w_thread != LV_NONE && v->w_thread != t && r->clock && r->seq < v->w.seq) {
+                if (lost_count[e->obj]++ == 0) {
+                    const char *vn = tr->objects[e->obj].name;
+                    const char *me = lv_trace_thread_name(tr, t);
+                    const char *other = lv_trace_thread_name(tr, v->w_thread);
+                    lv_finding *f =
+                        add(l, LV_FIND_RACE,
+                            "Lost update on %s: %s read %s=%lld (seq %u); %s wrote %lld (seq %u); "
+                            "%s wrote %lld (seq %u): %s's update was lost.",
+                            vn, me, vn, (long long)r->value, r->seq, other, (long long)v->w.value,
+                            v->w.seq, me, (long long)e->value, e->seq, other);
+                    put_thread(l, f, t);
+                    put_thread(l, f, v->w_thread);
+                    put_object(l, f, e->obj);
+                    put_event(l, f, r->seq);
+                    put_event(l, f, v->w.seq);
+                    put_event(l, f, e->seq);
+                    if (f) lost_at[e->obj] = l->n; /* f is the last finding added */
+                }
+            }
+            v->w_thread = t;
+            v->w = (access){c[t], e->seq, e->value};
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    /* say how many more updates were lost the same way */
+    for (size_t o = 0; o < no && !l->oom; o++) {
+        if (lost_count[o] < 2 || !lost_at[o]) continue;
+        lv_finding *f = &l->a[lost_at[o] - 1];
+        size_t len = strlen(f->message);
+        char *m = malloc(len + 96);
+        if (!m) {
+            l->oom = 1;
+            break;
+        }
+        memcpy(m, f->message, len + 1);
+        snprintf(m + len - 1, 96, " (%lld more update%s lost the same way).",
+                 (long long)(lost_count[o] - 1), lost_count[o] - 1 == 1 ? " was" : "s were");
+        free(f->message);
+        f->message = m;
+    }
+done:
+    if (h.obj)
+        for (size_t o = 0; o < no; o++)
+            free(h.obj[o]);
+    if (vs)
+        for (size_t o = 0; o < no; o++)
+            free(vs[o].reads);
+    free(h.c);
+    free(h.obj);
+    free(h.joining);
+    free(h.ended);
+    free(vs);
+    free(lost_count);
+    free(lost_at);
+    free(keys);
+}
+
+/* ---- lock-order inversions (potential deadlocks), lockdep-style ---- */
+
+/* An edge A -> B: some thread acquired B by a call that could block forever while it held A.
+ * A trylock or a timed acquire adds none (it cannot wait forever), nor does an RLock re-entry.
+ * gate: the locks held at every such acquisition besides A; a cycle whose edges all share a
+ * gate lock G cannot close (two threads would both have to hold G), so it is not reported. */
+typedef struct oedge {
+    int32_t a, b;
+    int32_t thread;
+    uint32_t seq_a, seq_b; /* the first time: when A was taken, and when B was */
+    int32_t *gate;
+    size_t ngate;
+} oedge;
+
+typedef struct held {
+    int32_t obj;
+    uint32_t seq;
+} held;
+
+static oedge *edge_find(oedge *e, size_t n, int32_t a, int32_t b) {
+    for (size_t i = 0; i < n; i++)
+        if (e[i].a == a && e[i].b == b) return &e[i];
+    return NULL;
+}
+
+typedef struct cycles {
+    const lv_trace *tr;
+    flist *l;
+    oedge *e;
+    size_t ne;
+    size_t *path; /* edge indices */
+    size_t depth;
+    uint8_t *on_path; /* per object */
+    int32_t start;
+    int reported;
+} cycles;
+
+static int cycle_gated(const cycles *cy) {
+    const oedge *first = &cy->e[cy->path[0]];
+    for (size_t g = 0; g < first->ngate; g++) {
+        int32_t gate = first->gate[g];
+        int everywhere = 1;
+        for (size_t k = 1; k < cy->depth && everywhere; k++) {
+            const oedge *x = &cy->e[cy->path[k]];
+            int found = 0;
+            for (size_t j = 0; j < x->ngate; j++)
+                found |= x->gate[j] == gate;
+            everywhere = found;
+        }
+        if (everywhere) return 1;
+    }
+    return 0;
+}
+
+static void report_cycle(cycles *cy) {
+    if (cycle_gated(cy) || cy->reported >= 64) return;
+    cy->reported++;
+    const lv_trace *tr = cy->tr;
+    int one_thread = 1;
+    for (size_t k = 1; k < cy->depth; k++)
+        one_thread &= cy->e[cy->path[k]].thread == cy->e[cy->path[0]].thread;
+    char buf[4096];
+    size_t len = (size_t)snprintf(buf, sizeof buf, "Lock-order inversion:");
+    for (size_t k = 0; k < cy->depth && len < sizeof buf - 256; k++) {
+        const oedge *x = &cy->e[cy->path[k]];
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s %s takes %s then %s (seq %u, %u)",
+                                k ? ";" : "", lv_trace_thread_name(tr, x->thread),
+                                tr->objects[x->a].name, tr->objects[x->b].name, x->seq_a, x->seq_b);
+    }
+    lv_finding *f = add(cy->l, LV_FIND_LOCK_ORDER,
+                        "%s. If %s at the same time, each can hold its first lock and wait for "
+                        "the next one forever: a deadlock waiting to happen, even if this run "
+                        "finished.",
+                        buf, one_thread ? "two threads ran this code" : "they run");
+    for (size_t k = 0; k < cy->depth; k++) {
+        const oedge *x = &cy->e[cy->path[k]];
+        put_thread(cy->l, f, x->thread);
+        put_object(cy->l, f, x->a);
+        put_event(cy->l, f, x->seq_a);
+        put_event(cy->l, f, x->seq_b);
+    }
+}
+
+/* Every elementary cycle once: from its smallest lock, through larger ones only. */
+static void cycle_dfs(cycles *cy, int32_t at) {
+    if (cy->depth >= 16) return;
+    for (size_t i = 0; i < cy->ne; i++) {
+        const oedge *x = &cy->e[i];
+        if (x->a != at || x->b < cy->start) continue;
+        cy->path[cy->depth++] = i;
+        if (x->b == cy->start)
+            report_cycle(cy);
+        else if (!cy->on_path[x->b]) {
+            cy->on_path[x->b] = 1;
+            cycle_dfs(cy, x->b);
+            cy->on_path[x->b] = 0;
+        }
+        cy->depth--;
+    }
+}
+
+static void find_lock_order(const lv_trace *tr, flist *l) {
+    size_t nt = tr->nthreads, no = tr->nobjects;
+    if (!nt || !no) return;
+    held **hs = calloc(nt, sizeof *hs);
+    size_t *nh = calloc(nt, sizeof *nh), *ch = calloc(nt, sizeof *ch);
+    oedge *e = NULL;
+    size_t ne = 0, ce = 0;
+    cycles cy = {0};
+    if (!hs || !nh || !ch) {
+        l->oom = 1;
+        goto done;
+    }
+    for (size_t i = 0; i < tr->nevents && !l->oom; i++) {
+        const lv_event *ev = &tr->events[i];
+        if (ev->obj == LV_NONE) continue;
+        lv_obj_kind k = tr->objects[ev->obj].kind;
+        if (k != LV_OBJ_MUTEX && k != LV_OBJ_RLOCK) continue;
+        int32_t t = ev->thread;
+        int reentry = 0;
+        for (size_t j = 0; j < nh[t]; j++)
+            reentry |= hs[t][j].obj == ev->obj;
+        if (ev->kind == LV_EV_REQUEST) {
+            /* the dependency exists as soon as a thread holding A waits for B, whether or not
+             * it ever gets B (in a deadlocked run it does not) */
+            int blocking = !(ev->flags & LV_EVF_VALUE) || ev->value < 0;
+            if (blocking && !reentry) {
+                for (size_t j = 0; j < nh[t]; j++) {
+                    int32_t a = hs[t][j].obj;
+                    oedge *x = edge_find(e, ne, a, ev->obj);
+                    if (!x) {
+                        if (ne == ce) {
+                            ce = ce ? ce * 2 : 16;
+                            oedge *n2 = realloc(e, ce * sizeof *n2);
+                            if (!n2) {
+                                l->oom = 1;
+                                break;
+                            }
+                            e = n2;
+                        }
+                        x = &e[ne++];
+                        *x = (oedge){a, ev->obj, t, hs[t][j].seq, ev->seq, NULL, 0};
+                        x->gate = malloc((nh[t] ? nh[t] : 1) * sizeof *x->gate);
+                        if (!x->gate) {
+                            l->oom = 1;
+                            break;
+                        }
+                        for (size_t g = 0; g < nh[t]; g++)
+                            if (hs[t][g].obj != a) x->gate[x->ngate++] = hs[t][g].obj;
+                    } else {
+                        /* keep only the gates held at this acquisition too */
+                        size_t kept = 0;
+                        for (size_t g = 0; g < x->ngate; g++) {
+                            int still = 0;
+                            for (size_t h2 = 0; h2 < nh[t]; h2++)
+                                still |= hs[t][h2].obj == x->gate[g] && x->gate[g] != a;
+                            if (still) x->gate[kept++] = x->gate[g];
+                        }
+                        x->ngate = kept;
+                    }
+                }
+            }
+        } else if (ev->kind == LV_EV_ACQUIRE) {
+            if (reentry) continue; /* an RLock's re-entry (or a misuse reported elsewhere) */
+            if (nh[t] == ch[t]) {
+                ch[t] = ch[t] ? ch[t] * 2 : 4;
+                held *n2 = realloc(hs[t], ch[t] * sizeof *n2);
+                if (!n2) {
+                    l->oom = 1;
+                    break;
+                }
+                hs[t] = n2;
+            }
+            hs[t][nh[t]++] = (held){ev->obj, ev->seq};
+        } else if (ev->kind == LV_EV_RELEASE) {
+            int whole = k == LV_OBJ_MUTEX || !(ev->flags & LV_EVF_VALUE) || ev->value <= 0;
+            if (!whole) continue;
+            /* released by whoever holds it (a Lock may be released by another thread) */
+            for (size_t u = 0; u < nt; u++)
+                for (size_t j = 0; j < nh[u]; j++)
+                    if (hs[u][j].obj == ev->obj && (u == (size_t)t || k == LV_OBJ_MUTEX)) {
+                        hs[u][j] = hs[u][--nh[u]];
+                        break;
+                    }
+        }
+    }
+    if (l->oom || ne < 2) goto done;
+    cy = (cycles){tr, l, e, ne, malloc(16 * sizeof(size_t)), 0, calloc(no, 1), 0, 0};
+    if (!cy.path || !cy.on_path) {
+        l->oom = 1;
+        goto done;
+    }
+    for (size_t s = 0; s < no; s++) {
+        cy.start = (int32_t)s;
+        cy.on_path[s] = 1;
+        cycle_dfs(&cy, (int32_t)s);
+        cy.on_path[s] = 0;
+    }
+done:
+    free(cy.path);
+    free(cy.on_path);
+    for (size_t i = 0; i < ne; i++)
+        free(e[i].gate);
+    free(e);
+    if (hs)
+        for (size_t t = 0; t < nt; t++)
+            free(hs[t]);
+    free(hs);
+    free(nh);
+    free(ch);
+}
+
 /* ---- deadlocks ---- */
 
 /* What each thread is stuck on at the end of the trace, replayed from the events. */
@@ -589,6 +1059,8 @@ static int cmp_u32(const void *a, const void *b) {
 lv_err lv_analyze(const lv_trace *tr, lv_finding **out, size_t *n) {
     flist l = {0};
     find_deadlock(tr, &l);
+    find_races(tr, &l);
+    find_lock_order(tr, &l);
     find_invariants(tr, &l);
     find_misuse(tr, &l);
     for (size_t i = 0; i < l.n; i++) /* a finding's events in trace order */

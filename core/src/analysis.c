@@ -117,6 +117,7 @@ enum misuse {
     MU_RELOCK,
     MU_RLOCK_NOT_OWNER,
     MU_OVER_RELEASE,
+    MU_EXTRA_RELEASE,
     MU_COND_WAIT_NO_LOCK,
     MU_COND_NOTIFY_NO_LOCK,
     MU__COUNT
@@ -126,6 +127,11 @@ typedef struct ostate {
     int32_t holder; /* locks: the holding thread */
     int64_t count;  /* rlock: recursion; semaphores: permits */
 } ostate;
+
+/* per thread and bounded semaphore: permits taken minus given back */
+static int64_t *permit_slot(int64_t *held, const lv_trace *tr, int32_t thread, int32_t obj) {
+    return &held[(size_t)thread * tr->nobjects + (size_t)obj];
+}
 
 /* One finding per (misuse, object, thread): a loop that misuses a lock 1000 times is one
  * mistake in one place, not 1000 findings. */
@@ -144,10 +150,12 @@ static int seen_once(seen *s, enum misuse m, int32_t obj, int32_t thr) {
 static void find_misuse(const lv_trace *tr, flist *l) {
     if (!tr->nobjects || !tr->nthreads) return;
     ostate *st = calloc(tr->nobjects, sizeof *st);
+    int64_t *held = calloc(tr->nobjects * tr->nthreads, sizeof *held);
     seen s = {calloc((size_t)MU__COUNT * tr->nobjects * tr->nthreads, 1), tr->nobjects,
               tr->nthreads};
-    if (!st || !s.bits) {
+    if (!st || !s.bits || !held) {
         l->oom = 1;
+        free(held);
         free(st);
         free(s.bits);
         return;
@@ -221,16 +229,33 @@ static void find_misuse(const lv_trace *tr, flist *l) {
         case LV_OBJ_BOUNDED_SEMAPHORE:
             if (e->kind == LV_EV_ACQUIRE) {
                 o->count--;
+                (*permit_slot(held, tr, e->thread, e->obj))++;
             } else if (e->kind == LV_EV_RELEASE) {
-                if (ob->kind == LV_OBJ_BOUNDED_SEMAPHORE && o->count >= ob->param) {
+                int64_t *mine = permit_slot(held, tr, e->thread, e->obj);
+                int bounded = ob->kind == LV_OBJ_BOUNDED_SEMAPHORE;
+                if (bounded && o->count >= ob->param) {
+                    /* refused, as Python's ValueError: the bound catches it only now */
                     if (seen_once(&s, MU_OVER_RELEASE, e->obj, e->thread))
                         f = add(l, LV_FIND_MISUSE,
-                                "%s releases BoundedSemaphore %s past its value %lld (seq %u): "
-                                "a plain Semaphore would silently grow to %lld permits.",
-                                who, name, (long long)ob->param, e->seq, (long long)ob->param + 1);
+                                "%s releases BoundedSemaphore %s past its value %lld (seq %u) and "
+                                "the release is refused%s; a plain Semaphore would silently grow "
+                                "to %lld permits.",
+                                who, name, (long long)ob->param, e->seq,
+                                *mine > 0 ? " (an earlier extra release used up the room)" : "",
+                                (long long)ob->param + 1);
                 } else {
+                    /* accepted: but a bounded semaphore given back by a thread that holds none
+                     * of its permits grows past what exists, which is the bug it is for */
+                    if (bounded && *mine <= 0 && seen_once(&s, MU_EXTRA_RELEASE, e->obj, e->thread))
+                        f = add(l, LV_FIND_MISUSE,
+                                "%s releases BoundedSemaphore %s without holding a permit of it "
+                                "(seq %u): it gives back more than it took, so one more thread "
+                                "can get in than there is room for. The semaphore only refuses "
+                                "once it is back at its value %lld.",
+                                who, name, e->seq, (long long)ob->param);
                     o->count++;
                 }
+                if (*mine > 0) (*mine)--;
             }
             break;
         case LV_OBJ_CONDITION:
@@ -257,6 +282,7 @@ static void find_misuse(const lv_trace *tr, flist *l) {
         }
     }
     free(st);
+    free(held);
     free(s.bits);
 }
 

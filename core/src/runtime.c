@@ -298,6 +298,19 @@ void lv_sleep(int64_t ns) {
     }
 }
 
+void lv_busy(int64_t ns) {
+    lv_thread *self = lv__self();
+    if (ns <= 0) return;
+    if (self->run->ctl) {
+        lv__ctl_point(self);
+        lv__ctl_block(self, LV__OP_SLEEP, NULL, ns);
+        return;
+    }
+    int64_t until = lv__clock_ns() + (int64_t)((double)ns * self->run->time_scale);
+    while (lv__clock_ns() < until) {
+    }
+}
+
 static void note_v(uint8_t flags, const char *fmt, va_list ap) {
     lv_thread *self = lv__self();
     char buf[512];

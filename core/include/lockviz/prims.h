@@ -33,6 +33,10 @@ const char *lv_self_name(void);
 
 /* Sleep: real time in live mode (scaled by the run's time scale), virtual time when controlled. */
 void lv_sleep(int64_t ns);
+/* Busy work: the thread computes for ns without blocking, as a polling loop does between two
+ * looks at its flag. Live mode spins on the clock (scaled like sleeps); controlled mode moves
+ * the thread's virtual time on while others may run. No event: the lane just stays running. */
+void lv_busy(int64_t ns);
 /* A line of text on the calling thread's timeline: the seeds' print() lines. */
 void lv_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A scenario's "what must hold": recorded as a note; a failed check becomes an invariant

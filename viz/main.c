@@ -212,10 +212,10 @@ static int parse_schedule_list(const char *s, int32_t **out, size_t *n) {
 }
 
 /* --set NAME=VALUE into params; prints the error and returns -1 when it is wrong. */
-static int apply_set(const lv_scenario *sc, const char *set, int64_t *params) {
+static int apply_set(const char *cmd, const lv_scenario *sc, const char *set, int64_t *params) {
     const char *eq = strchr(set, '=');
     if (!eq) {
-        usage_error("run", "--set wants NAME=VALUE, not '%s'", set);
+        usage_error(cmd, "--set wants NAME=VALUE, not '%s'", set);
         return -1;
     }
     char pname[64];
@@ -225,7 +225,7 @@ static int apply_set(const lv_scenario *sc, const char *set, int64_t *params) {
     pname[len] = 0;
     int pi = lv_scenario_param_index(sc, pname);
     if (pi < 0) {
-        fprintf(stderr, "%s run: %s has no parameter '%s'; it has:", prog, sc->name, pname);
+        fprintf(stderr, "%s %s: %s has no parameter '%s'; it has:", prog, cmd, sc->name, pname);
         for (int k = 0; k < sc->nparams; k++)
             fprintf(stderr, " %s", sc->params[k].name);
         if (!sc->nparams) fputs(" none", stderr);
@@ -235,8 +235,8 @@ static int apply_set(const lv_scenario *sc, const char *set, int64_t *params) {
     int64_t v;
     const lv_param_desc *pd = &sc->params[pi];
     if (parse_i64(eq + 1, &v) || v < pd->min || v > pd->max) {
-        fprintf(stderr, "%s run: %s=%s: must be a whole number from %" PRId64 " to %" PRId64 "\n",
-                prog, pname, eq + 1, pd->min, pd->max);
+        fprintf(stderr, "%s %s: %s=%s: must be a whole number from %" PRId64 " to %" PRId64 "\n",
+                prog, cmd, pname, eq + 1, pd->min, pd->max);
         return -1;
     }
     params[pi] = v;
@@ -443,7 +443,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
         }
     }
     for (int i = 0; i < nsets; i++)
-        if (apply_set(sc, sets[i], params) != 0) goto out;
+        if (apply_set("run", sc, sets[i], params) != 0) goto out;
     if (!have_seed) {
         if (mode == LV_MODE_CONTROLLED) {
             seed = 1;
@@ -474,8 +474,8 @@ static int cmd_run(int argc, char **argv, int default_job) {
     if (!quiet) print_notes(tr);
     print_summary(tr);
     if (diverged >= 0)
-        printf("note: the schedule named a thread that could not run at choice point %ld; from "
-               "there the %s policy chose\n",
+        printf("note: at choice point %ld the schedule named a thread that could not run, so the "
+               "%s policy chose there (and wherever else that happened)\n",
                diverged, policy_name(policy));
     else if (sched && nsched < tr->nschedule)
         printf(
@@ -612,7 +612,7 @@ static int cmd_explore(int argc, char **argv) {
     for (int i = 0; i < sc->nparams; i++)
         params[i] = sc->params[i].def;
     for (int i = 0; i < nsets; i++)
-        if (apply_set(sc, sets[i], params) != 0) return EXIT_USAGE;
+        if (apply_set("explore", sc, sets[i], params) != 0) return EXIT_USAGE;
     x.params = params;
     struct timespec t0, t1, last = {0, 0};
     if (!quiet && isatty(fileno(stderr))) {

@@ -1,11 +1,9 @@
-/* Analysis: findings computed from a trace's events alone.
- * Detects: failed scenario checks (invariant), and misuse of primitives by replaying each
- * object's state (a Lock released when free or by another thread, a plain Lock requested by
- * its holder, an RLock released by a non-owner, a BoundedSemaphore released past its value,
- * a Condition waited on or notified without its lock).
- * and deadlocks (a run that ended "deadlocked"), explained as a cycle of holders and waiters
- * or, where no one owns what is awaited (permits, events, notifies), as the stuck waits.
- * Does not (yet) detect: data races, lock-order inversions. */
+/* Analysis: findings computed from a trace's events alone (see docs/findings.md).
+ * Detects: data races on vars from happens-before (vector clocks) and lost updates; lock-order
+ * inversions (cycles in the lock-order graph, gate-locked ones excepted); deadlocks of runs
+ * that ended "deadlocked", as a cycle of holders and waiters or the list of stuck waits;
+ * failed scenario checks (invariant); and misuse of primitives, by replaying each object.
+ * Does not see memory that is not an lv_var, and has no source locations. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -133,7 +133,8 @@ lv_err lv_explore(const lv_explore_desc *x, lv_explore_result *res) {
             rd.chooser_ctx = &d;
             rd.policy = LV_POLICY_RR; /* never asked: the chooser always answers */
         } else {
-            /* the scenario keeps its seed; the policy's randomness comes from the run index */
+            /* each run gets its own seed (the policy's and the scenario's random choices),
+             * derived from the given one; the failing trace records it for the replay */
             rd.policy = x->strategy == LV_STRATEGY_PCT ? LV_POLICY_PCT : LV_POLICY_RANDOM;
             rd.seed = (x->seed + i * 0x9E3779B97F4A7C15ULL) & 0x1FFFFFFFFFFFFFULL; /* < 2^53 */
         }

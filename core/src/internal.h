@@ -164,6 +164,7 @@ typedef struct lv__run {
     _Atomic int aborting; /* the blocked waits give up: the run is deadlocked or failed */
     lv_outcome outcome;
     lv_err error;
+    int trace_off; /* record nothing (benchmarks) */
     /* controlled mode: touched only by the running thread */
     int ctl;
     int64_t vnow;
@@ -187,6 +188,7 @@ int64_t lv__clock_ns(void); /* monotonic, absolute */
  * when after >= 0, strictly after that time. */
 static inline int64_t lv__stamp_after(lv_thread *self, int64_t after) {
     if (self->run->ctl) return self->run->vnow; /* one thread at a time: already ordered */
+    if (self->run->trace_off) return 0;
     int64_t t = lv__clock_ns() - self->run->clock0;
     if (t < self->last_t) t = self->last_t;
     if (after >= 0 && t <= after) t = after + 1;

@@ -526,6 +526,7 @@ lv_err lv_run_ex(const lv_run_desc *desc, lv_trace **out, long *diverged_at) {
     run->args.variant = desc->variant;
     memcpy(run->args.params, run->params, sizeof run->params);
     run->time_scale = desc->time_scale > 0 ? desc->time_scale : 1.0;
+    run->trace_off = desc->trace_off && desc->mode == LV_MODE_LIVE;
     run->outcome = LV_OUT_COMPLETED;
     run->diverged_at = -1;
     pthread_mutex_init(&run->mu, NULL);

@@ -26,6 +26,7 @@ static lv_event *buf_slot(lv__buf *b) {
 
 void lv__emit(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj, int has_value,
               int64_t value) {
+    if (self->run->trace_off) return;
     lv_event *e = buf_slot(&self->buf);
     if (!e) return;
     e->t = t;
@@ -39,6 +40,7 @@ void lv__emit(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj, int h
 }
 
 void lv__emit_text(lv_thread *self, int64_t t, const char *text, uint8_t flags) {
+    if (self->run->trace_off) return;
     lv__buf *b = &self->buf;
     if (b->ntexts == b->captexts) {
         uint32_t cap = b->captexts ? b->captexts * 2 : 16;

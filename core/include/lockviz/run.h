@@ -75,6 +75,8 @@ typedef struct lv_run_desc {
     size_t nschedule;        /* when it runs out (or names a thread that cannot run), the
                                 chooser and then the policy continue */
     lv_chooser chooser;      /* optional: asked at every choice point after the schedule */
+    int trace_off;           /* live mode: record nothing (the primitives still work); for
+                                measuring what tracing costs */
     void *chooser_ctx;
 } lv_run_desc;
 

@@ -3,6 +3,7 @@
 #ifndef LV_INTERNAL_H
 #define LV_INTERNAL_H
 
+#include <assert.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdatomic.h>
@@ -38,13 +39,11 @@ typedef struct lv__obj {
     _Atomic int64_t last_t;
 } lv__obj;
 
-/* A lock word with a sleeping slow path; Lock and RLock are both built on it. */
+/* A futex lock word (0 free, 1 held, 2 held and maybe waited for); Lock and RLock are both
+ * built on it. */
 typedef struct lv__lockcore {
-    _Atomic int state;     /* 0 free, 1 held */
-    _Atomic int waiters;   /* threads in the slow path */
+    _Atomic int state;
     _Atomic int32_t owner; /* thread id of the holder, LV_NONE when free */
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
 } lv__lockcore;
 
 struct lv_mutex {
@@ -180,9 +179,16 @@ typedef struct lv__run {
 } lv__run;
 
 /* the calling thread's record; asserts when called outside a lockviz thread */
-lv_thread *lv__self(void);
+extern _Thread_local lv_thread *lv__tls_self;
+static inline lv_thread *lv__self(void) {
+    /* Using a primitive outside a lockviz thread is a bug in the caller, not a scenario bug. */
+    assert(lv__tls_self && "lockviz primitives are for threads started by lv_run or lv_spawn");
+    return lv__tls_self;
+}
 
-int64_t lv__clock_ns(void); /* monotonic, absolute */
+int64_t lv__clock_ns(void); /* the trace clock: monotonic ns, cheap (see clock.c) */
+int64_t lv__mono_ns(void);  /* CLOCK_MONOTONIC ns: for waits and deadlines */
+void lv__clock_init(void);  /* calibrates the trace clock once per process */
 
 /* Trace time for the calling thread's next event: now, but never before its last event and,
  * when after >= 0, strictly after that time. */

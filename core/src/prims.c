@@ -3,18 +3,18 @@
  * request before it may block, the acquire only after it got through. A scenario's misuse
  * (releasing a lock it does not hold, over-releasing a BoundedSemaphore) is recorded as the
  * event it is and otherwise ignored, as Python would raise; analysis reports it. */
+#include <linux/futex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include "internal.h"
 
 /* ---- the lock word shared by Lock and RLock ---- */
 
 static void core_init(lv__lockcore *c) {
     atomic_init(&c->state, 0);
-    atomic_init(&c->waiters, 0);
     atomic_init(&c->owner, LV_NONE);
-    pthread_mutex_init(&c->mu, NULL);
-    lv__condvar_init(&c->cv);
 }
 
 static inline int core_try(lv__lockcore *c) {
@@ -22,16 +22,34 @@ static inline int core_try(lv__lockcore *c) {
     return atomic_compare_exchange_strong(&c->state, &expected, 1);
 }
 
-/* Blocks until the lock is taken (1) or the timeout passes (0); gives up when the run aborts. */
+static long futex(_Atomic int *word, int op, int val, const struct timespec *ts) {
+    return syscall(SYS_futex, word, op, val, ts, NULL, 0);
+}
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+/* Spins this many times before sleeping: a holder on the other core is usually about to let
+ * go, and a sleep and wake-up cost microseconds. */
+#define SPINS 100
+
+/* Blocks until the lock is taken (1) or the timeout passes (0); gives up when the run aborts.
+ * Sleeps in the kernel on the lock word in slices, so an abort is seen within a slice. */
 static int core_wait(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t timeout) {
     if (timeout == 0) return 0;
+    for (int i = 0; i < SPINS; i++) {
+        if (atomic_load_explicit(&c->state, memory_order_relaxed) == 0 && core_try(c)) return 1;
+        cpu_relax();
+    }
     int64_t deadline = lv__deadline(timeout);
     int got = 0, aborted = 0;
     lv__wait_begin(self, o, LV_NONE, timeout >= 0);
-    pthread_mutex_lock(&c->mu);
-    atomic_fetch_add(&c->waiters, 1);
     for (;;) {
-        if (core_try(c)) {
+        /* 2: held and waited for, so the release wakes someone */
+        if (atomic_exchange(&c->state, 2) == 0) {
             got = 1;
             break;
         }
@@ -39,13 +57,12 @@ static int core_wait(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t timeo
             aborted = 1;
             break;
         }
-        if (lv__cond_wait_slice(&c->cv, &c->mu, deadline)) {
-            got = core_try(c);
-            break;
-        }
+        int64_t left = deadline - lv__mono_ns();
+        if (left <= 0) break;
+        if (left > 50000000LL) left = 50000000LL;
+        struct timespec ts = {.tv_sec = left / 1000000000LL, .tv_nsec = left % 1000000000LL};
+        futex(&c->state, FUTEX_WAIT_PRIVATE, 2, &ts);
     }
-    atomic_fetch_sub(&c->waiters, 1);
-    pthread_mutex_unlock(&c->mu);
     lv__wait_end(self);
     if (aborted) lv__give_up(self);
     return got;
@@ -53,12 +70,7 @@ static int core_wait(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t timeo
 
 static void core_release(lv__lockcore *c) {
     atomic_store_explicit(&c->owner, LV_NONE, memory_order_relaxed);
-    atomic_store(&c->state, 0);
-    if (atomic_load(&c->waiters)) {
-        pthread_mutex_lock(&c->mu);
-        pthread_cond_signal(&c->cv);
-        pthread_mutex_unlock(&c->mu);
-    }
+    if (atomic_exchange(&c->state, 0) == 2) futex(&c->state, FUTEX_WAKE_PRIVATE, 1, NULL);
 }
 
 /* Lock and RLock share one implementation: count is NULL for a plain Lock. restore is the
@@ -90,7 +102,18 @@ static bool ctl_lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t
 
 static bool lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *count,
                        int64_t timeout, int64_t restore) {
-    if (self->run->ctl) return ctl_lk_acquire(self, o, c, count, timeout, restore);
+    if (__builtin_expect(self->run->ctl | self->run->trace_off, 0)) {
+        if (self->run->ctl) return ctl_lk_acquire(self, o, c, count, timeout, restore);
+        /* tracing off: just the lock, to measure what tracing costs */
+        if (count && atomic_load_explicit(&c->owner, memory_order_relaxed) == self->id) {
+            (*count)++;
+            return true;
+        }
+        if (!core_try(c) && !core_wait(self, o, c, timeout)) return false;
+        atomic_store_explicit(&c->owner, self->id, memory_order_relaxed);
+        if (count) *count = restore;
+        return true;
+    }
     int64_t t = lv__stamp(self);
     lv__emit(self, t, LV_EV_REQUEST, o->id, timeout >= 0, timeout);
     if (count && atomic_load_explicit(&c->owner, memory_order_relaxed) == self->id) {
@@ -122,6 +145,17 @@ static bool lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *co
 /* Returns the recursion count the owner held (for a Condition to restore), 0 on misuse. */
 static int64_t lk_release(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *count, int whole) {
     if (self->run->ctl && !whole) lv__ctl_point(self); /* a Condition's wait has had its own */
+    if (__builtin_expect(self->run->trace_off, 0)) {
+        if (count) {
+            if (atomic_load_explicit(&c->owner, memory_order_relaxed) != self->id) return 0;
+            int64_t held = *count;
+            *count = whole ? 0 : held - 1;
+            if (*count == 0) core_release(c);
+            return held;
+        }
+        if (atomic_load(&c->state) != 0) core_release(c);
+        return 1;
+    }
     int64_t t = lv__stamp(self);
     if (count) {
         if (atomic_load_explicit(&c->owner, memory_order_relaxed) != self->id) {
@@ -130,10 +164,15 @@ static int64_t lk_release(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t 
         }
         int64_t held = *count;
         *count = whole ? 0 : held - 1;
-        lv__emit(self, t, LV_EV_RELEASE, o->id, 1, *count);
-        if (*count > 0) return held;
+        if (*count > 0) {
+            lv__emit(self, t, LV_EV_RELEASE, o->id, 1, *count);
+            return held;
+        }
         atomic_store_explicit(&o->last_t, t, memory_order_relaxed);
         core_release(c);
+        /* recorded after the unlock, to keep the critical section short: its time was taken
+         * before, and the next holder's acquire is stamped after last_t */
+        lv__emit(self, t, LV_EV_RELEASE, o->id, 1, 0);
         return held;
     }
     if (atomic_load(&c->state) == 0) {
@@ -142,8 +181,8 @@ static int64_t lk_release(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t 
     }
     /* A Lock has no owner in Python: another thread may release it (a misuse analysis names) */
     atomic_store_explicit(&o->last_t, t, memory_order_relaxed);
-    lv__emit(self, t, LV_EV_RELEASE, o->id, 0, 0);
     core_release(c);
+    lv__emit(self, t, LV_EV_RELEASE, o->id, 0, 0); /* after the unlock: see the RLock case */
     return 1;
 }
 
@@ -158,7 +197,7 @@ bool lv_mutex_acquire(lv_mutex *m, int64_t timeout_ns) {
 }
 
 void lv_mutex_lock(lv_mutex *m) {
-    lv_mutex_acquire(m, LV_FOREVER);
+    lk_acquire(lv__self(), &m->hdr, &m->core, NULL, LV_FOREVER, 1);
 }
 
 bool lv_mutex_trylock(lv_mutex *m) {
@@ -529,12 +568,8 @@ void lv__obj_destroy(lv__obj *o) {
     if (!o) return;
     switch (o->kind) {
     case LV_OBJ_MUTEX:
-    case LV_OBJ_RLOCK: {
-        lv__lockcore *c = o->kind == LV_OBJ_MUTEX ? &((lv_mutex *)o)->core : &((lv_rlock *)o)->core;
-        pthread_mutex_destroy(&c->mu);
-        pthread_cond_destroy(&c->cv);
-        break;
-    }
+    case LV_OBJ_RLOCK:
+        break; /* a lock word owns no kernel object */
     case LV_OBJ_SEMAPHORE:
     case LV_OBJ_BOUNDED_SEMAPHORE:
         pthread_mutex_destroy(&((lv_sem *)o)->mu);

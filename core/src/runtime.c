@@ -10,23 +10,11 @@
 #include <time.h>
 #include "internal.h"
 
-static _Thread_local lv_thread *tls_self;
-
-lv_thread *lv__self(void) {
-    /* Using a primitive outside a lockviz thread is a bug in the caller, not a scenario bug. */
-    assert(tls_self && "lockviz primitives are for threads started by lv_run or lv_spawn");
-    return tls_self;
-}
-
-int64_t lv__clock_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
+_Thread_local lv_thread *lv__tls_self;
 
 int64_t lv__deadline(int64_t timeout_ns) {
     if (timeout_ns < 0) return INT64_MAX;
-    return lv__clock_ns() + timeout_ns;
+    return lv__mono_ns() + timeout_ns;
 }
 
 void lv__condvar_init(pthread_cond_t *cv) {
@@ -41,12 +29,12 @@ void lv__condvar_init(pthread_cond_t *cv) {
 #define WAIT_SLICE_NS 50000000LL
 
 int lv__cond_wait_slice(pthread_cond_t *cv, pthread_mutex_t *mu, int64_t deadline) {
-    int64_t now = lv__clock_ns();
+    int64_t now = lv__mono_ns();
     if (now >= deadline) return 1;
     int64_t until = deadline - now > WAIT_SLICE_NS ? now + WAIT_SLICE_NS : deadline;
     struct timespec ts = {.tv_sec = until / 1000000000LL, .tv_nsec = until % 1000000000LL};
     pthread_cond_timedwait(cv, mu, &ts);
-    return lv__clock_ns() >= deadline;
+    return lv__mono_ns() >= deadline;
 }
 
 /* ---- objects ---- */
@@ -126,7 +114,7 @@ _Noreturn void lv__give_up(lv_thread *self) {
 
 static void *thread_main(void *p) {
     lv_thread *self = p;
-    tls_self = self;
+    lv__tls_self = self;
     if (self->run->ctl) lv__ctl_wait_turn(self);
     lv__emit(self, lv__stamp_after(self, self->start_t), LV_EV_START, LV_NONE, 0, 0);
     self->fn(self->arg);
@@ -306,8 +294,8 @@ void lv_busy(int64_t ns) {
         lv__ctl_block(self, LV__OP_SLEEP, NULL, ns);
         return;
     }
-    int64_t until = lv__clock_ns() + (int64_t)((double)ns * self->run->time_scale);
-    while (lv__clock_ns() < until) {
+    int64_t until = lv__mono_ns() + (int64_t)((double)ns * self->run->time_scale);
+    while (lv__mono_ns() < until) {
     }
 }
 
@@ -386,7 +374,7 @@ static void *watchdog_main(void *p) {
     int was_stuck = 0;
     pthread_mutex_lock(&run->mu);
     while (run->live_threads > 0 && !atomic_load(&run->aborting)) {
-        int64_t deadline = lv__clock_ns() + WATCH_NS;
+        int64_t deadline = lv__mono_ns() + WATCH_NS;
         while (run->live_threads > 0 && !lv__cond_wait_slice(&run->cv, &run->mu, deadline)) {
         }
         if (run->live_threads == 0) break;
@@ -532,6 +520,7 @@ lv_err lv_run_ex(const lv_run_desc *desc, lv_trace **out, long *diverged_at) {
     pthread_mutex_init(&run->mu, NULL);
     lv__condvar_init(&run->cv);
     atomic_init(&run->aborting, 0);
+    lv__clock_init();
     run->clock0 = lv__clock_ns();
     if (desc->mode == LV_MODE_CONTROLLED) lv__ctl_setup(run);
 

@@ -1,0 +1,73 @@
+/* The trace clock. Every event keeps its own timestamp, so the clock read is most of what
+ * tracing costs: on x86-64 with an invariant TSC (constant_tsc and nonstop_tsc) it is one
+ * rdtsc scaled to ns by a factor calibrated against CLOCK_MONOTONIC once per process; elsewhere,
+ * or with LV_CLOCK=monotonic in the environment, it is clock_gettime(CLOCK_MONOTONIC).
+ * Waits and deadlines never use it: they need the kernel's clock (lv__mono_ns). */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "internal.h"
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int use_tsc;
+static uint64_t tsc0;
+static int64_t mono0;
+static uint64_t mult; /* ns per tick, as a 32.32 fixed-point number */
+
+int64_t lv__mono_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+#if defined(__x86_64__)
+static int tsc_invariant(void) {
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f) return 0;
+    char line[4096];
+    int ok = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "flags", 5) != 0) continue;
+        ok = strstr(line, " constant_tsc") && strstr(line, " nonstop_tsc");
+        break;
+    }
+    fclose(f);
+    return ok;
+}
+#endif
+
+static void calibrate(void) {
+#if defined(__x86_64__)
+    const char *env = getenv("LV_CLOCK");
+    if (env && strcmp(env, "monotonic") == 0) return;
+    if (!tsc_invariant()) return;
+    int64_t m0 = lv__mono_ns();
+    uint64_t t0 = __rdtsc();
+    int64_t m1;
+    do { /* 5 ms: the scale is then good to about a part in ten thousand */
+        m1 = lv__mono_ns();
+    } while (m1 - m0 < 5000000);
+    uint64_t t1 = __rdtsc();
+    if (t1 <= t0) return;
+    mult = (uint64_t)(((unsigned __int128)(uint64_t)(m1 - m0) << 32) / (t1 - t0));
+    tsc0 = t0;
+    mono0 = m0;
+    use_tsc = mult > 0;
+#endif
+}
+
+void lv__clock_init(void) {
+    pthread_once(&once, calibrate);
+}
+
+int64_t lv__clock_ns(void) {
+#if defined(__x86_64__)
+    if (use_tsc) return mono0 + (int64_t)(((unsigned __int128)(__rdtsc() - tsc0) * mult) >> 32);
+#endif
+    return lv__mono_ns();
+}

@@ -12,7 +12,7 @@
 #include "lockviz/lockviz.h"
 
 /* ---- per-thread event buffer: chunks that only their thread appends to ---- */
-#define LV__CHUNK_EVENTS 4096
+#define LV__CHUNK_EVENTS 2000
 
 typedef struct lv__chunk {
     struct lv__chunk *next;

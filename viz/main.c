@@ -27,6 +27,7 @@ static const char main_help[] =
     "  lockviz run SCENARIO    run a scenario, record its trace, report what went wrong\n"
     "  lockviz explore SCENARIO  run many schedules until one fails; save it to replay\n"
     "  lockviz check TRACE     validate a trace, recompute its findings, print them\n"
+    "  lockviz export TRACE    write a trace as Chrome/Perfetto JSON (or native again)\n"
     "\n"
     "Each command takes --help. Exit status: 0 ran and found nothing; 1 found something\n"
     "(a race, deadlock, broken invariant, misuse); 2 bad usage or bad input; 3 internal error.\n";
@@ -53,6 +54,7 @@ static const char run_help[] =
     "                     goes on\n"
     "  --time-scale F     multiply every sleep by F (live mode; e.g. 0.01 for a quick run)\n"
     "  --out FILE         save the trace as JSON (written atomically)\n"
+    "  --chrome FILE      save it in the Chrome Trace Event Format, for Perfetto\n"
     "  --headless         never open a window (no window exists yet: always the case)\n"
     "  --quiet            print only the summary and the findings, not the notes\n"
     "  --help             this text\n"
@@ -90,6 +92,18 @@ static const char explore_help[] =
     "  --help             this text\n"
     "\n"
     "Exit status: 0 no failing schedule found; 1 found one; 2 bad usage; 3 internal error.\n";
+
+static const char export_help[] =
+    "Usage: lockviz export TRACE.json [--chrome CHROME.json] [--out TRACE2.json]\n"
+    "\n"
+    "Reads a trace (strictly: a broken file is refused with the place that is wrong) and writes\n"
+    "it again in other forms, each file atomically. Findings are recomputed from the events.\n"
+    "\n"
+    "  --chrome FILE   the Chrome Trace Event Format, for Perfetto and chrome://tracing\n"
+    "  --out FILE      the native format again (with recomputed findings)\n"
+    "  --help          this text\n"
+    "\n"
+    "Exit status: 0 written; 2 bad usage, a bad trace or a file that could not be written.\n";
 
 static const char list_help[] =
     "Usage: lockviz list\n"
@@ -243,6 +257,30 @@ static int apply_set(const char *cmd, const lv_scenario *sc, const char *set, in
     return 0;
 }
 
+/* Writes the files asked for (each atomically); prints where. -1 if one could not be written. */
+static int save_outputs(const char *cmd, const lv_trace *tr, const char *native,
+                        const char *chrome) {
+    char eb[512];
+    int bad = 0;
+    if (native) {
+        if (lv_trace_save(tr, native, eb, sizeof eb) != LV_OK) {
+            fprintf(stderr, "%s %s: %s\n", prog, cmd, eb);
+            bad = -1;
+        } else {
+            printf("trace: %s\n", native);
+        }
+    }
+    if (chrome) {
+        if (lv_trace_save_chrome(tr, chrome, eb, sizeof eb) != LV_OK) {
+            fprintf(stderr, "%s %s: %s\n", prog, cmd, eb);
+            bad = -1;
+        } else {
+            printf("chrome trace: %s (open it in Perfetto or chrome://tracing)\n", chrome);
+        }
+    }
+    return bad;
+}
+
 static void print_schedule(const lv_trace *tr) {
     if (!tr->nschedule) return;
     printf("schedule (%zu choice points): ", tr->nschedule);
@@ -264,6 +302,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
                                          {"policy", required_argument, 0, 'P'},
                                          {"pct-depth", required_argument, 0, 'D'},
                                          {"schedule", required_argument, 0, 'C'},
+                                         {"chrome", required_argument, 0, 'X'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *variant = NULL, *out = NULL;
@@ -274,7 +313,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
     lv_mode mode = LV_MODE_CONTROLLED;
     lv_policy policy = LV_POLICY_RANDOM;
     int pct_depth = 3;
-    const char *schedule_arg = NULL;
+    const char *schedule_arg = NULL, *chrome = NULL;
     int c;
     optind = 1;
     while (!default_job && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -345,6 +384,9 @@ static int cmd_run(int argc, char **argv, int default_job) {
         }
         case 'C':
             schedule_arg = optarg;
+            break;
+        case 'X':
+            chrome = optarg;
             break;
         default:
             return usage_error("run", "unknown option '%s'", argv[optind - 1]);
@@ -484,15 +526,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
     if (mode == LV_MODE_CONTROLLED && !quiet) print_schedule(tr);
     lv_findings_print(tr, tr->findings, tr->nfindings, stdout);
     rc = tr->nfindings || tr->outcome != LV_OUT_COMPLETED ? EXIT_FOUND : EXIT_CLEAN;
-    if (out) {
-        char eb[512];
-        if (lv_trace_save(tr, out, eb, sizeof eb) != LV_OK) {
-            fprintf(stderr, "%s run: %s\n", prog, eb);
-            rc = EXIT_USAGE;
-        } else {
-            printf("trace: %s\n", out);
-        }
-    }
+    if (save_outputs("run", tr, out, chrome) != 0) rc = EXIT_USAGE;
     lv_trace_free(tr);
 out:
     if (from)
@@ -660,6 +694,54 @@ static int cmd_explore(int argc, char **argv) {
     return rc;
 }
 
+static int cmd_export(int argc, char **argv) {
+    static const struct option opts[] = {{"chrome", required_argument, 0, 'X'},
+                                         {"out", required_argument, 0, 'o'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *chrome = NULL, *native = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(export_help, stdout);
+            return EXIT_CLEAN;
+        case 'X':
+            chrome = optarg;
+            break;
+        case 'o':
+            native = optarg;
+            break;
+        default:
+            return usage_error("export", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc) return usage_error("export", "which trace file?");
+    const char *path = argv[optind++];
+    if (optind < argc) return usage_error("export", "unexpected argument '%s'", argv[optind]);
+    if (!chrome && !native)
+        return usage_error("export", "nothing to write: give --chrome or --out");
+    char eb[512];
+    lv_trace *tr = NULL;
+    lv_err err = lv_trace_load(path, &tr, eb, sizeof eb);
+    if (err != LV_OK) {
+        fprintf(stderr, "%s export: %s\n", prog, eb);
+        return err == LV_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+    }
+    lv_finding *f = NULL;
+    size_t nf = 0;
+    if (lv_analyze(tr, &f, &nf) != LV_OK) {
+        lv_trace_free(tr);
+        fprintf(stderr, "%s export: %s: out of memory analysing the trace\n", prog, path);
+        return EXIT_INTERNAL;
+    }
+    lv_trace_set_findings(tr, f, nf);
+    int rc = save_outputs("export", tr, native, chrome) ? EXIT_USAGE : EXIT_CLEAN;
+    lv_trace_free(tr);
+    return rc;
+}
+
 static int cmd_check(int argc, char **argv) {
     static const struct option opts[] = {
         {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
@@ -721,6 +803,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1, 0);
     if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "explore") == 0) return cmd_explore(argc - 1, argv + 1);
+    if (strcmp(cmd, "export") == 0) return cmd_export(argc - 1, argv + 1);
     fprintf(stderr, "%s: unknown command '%s' (try '%s --help')\n", prog, cmd, prog);
     return EXIT_USAGE;
 }

@@ -13,6 +13,7 @@
 
 #define MAX_TRACE_BYTES (1u << 30) /* 1 GiB: larger inputs are refused before parsing */
 #define MAX_NUM 9007199254740991.0 /* 2^53 - 1: the largest integer a JSON double holds exactly */
+#define TOP ""                     /* where: the top level, named by the key alone */
 
 typedef struct rd {
     const char *name;
@@ -27,10 +28,20 @@ static void fail(rd *r, const char *fmt, ...) {
     r->failed = 1;
     int n = snprintf(r->err, r->errlen, "%s: ", r->name);
     if (n < 0 || (size_t)n >= r->errlen) return;
+    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->err + n, r->errlen - (size_t)n, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* the message quotes the file's own strings: keep it one printable line */
+    size_t k = (size_t)n;
+    for (const unsigned char *p = (const unsigned char *)msg; *p && k + 7 < r->errlen; p++) {
+        if (*p >= 0x20 && *p != 0x7f)
+            r->err[k++] = (char)*p;
+        else
+            k += (size_t)snprintf(r->err + k, r->errlen - k, "\\x%02x", *p);
+    }
+    r->err[k] = 0;
 }
 
 /* Only the listed member names are allowed in obj. */
@@ -40,7 +51,8 @@ static int only_members(rd *r, const cJSON *obj, const char *where, const char *
         for (const char *const *a = allowed; *a; a++)
             if (m->string && strcmp(m->string, *a) == 0) ok = 1;
         if (!ok) {
-            fail(r, "%s: unknown field \"%s\"", where, m->string ? m->string : "");
+            fail(r, "%s%sunknown field \"%s\"", where, *where ? ": " : "",
+                 m->string ? m->string : "");
             return -1;
         }
     }
@@ -50,7 +62,7 @@ static int only_members(rd *r, const cJSON *obj, const char *where, const char *
 static const cJSON *member(rd *r, const cJSON *obj, const char *where, const char *key,
                            int required) {
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!m && required) fail(r, "%s: missing \"%s\"", where, key);
+    if (!m && required) fail(r, "%s%smissing \"%s\"", where, *where ? ": " : "", key);
     return m;
 }
 
@@ -59,18 +71,18 @@ static int get_int(rd *r, const cJSON *obj, const char *where, const char *key, 
     const cJSON *m = member(r, obj, where, key, required);
     if (!m) return required ? -1 : 0;
     if (!cJSON_IsNumber(m)) {
-        fail(r, "%s.%s: must be a number", where, key);
+        fail(r, "%s%s%s: must be a number", where, *where ? "." : "", key);
         return -1;
     }
     double d = m->valuedouble;
     if (!isfinite(d) || d != floor(d) || fabs(d) > MAX_NUM) {
-        fail(r, "%s.%s: must be a whole number of at most 2^53", where, key);
+        fail(r, "%s%s%s: must be a whole number of at most 2^53", where, *where ? "." : "", key);
         return -1;
     }
     int64_t v = (int64_t)d;
     if (v < lo || v > hi) {
-        fail(r, "%s.%s: %lld is out of range [%lld, %lld]", where, key, (long long)v, (long long)lo,
-             (long long)hi);
+        fail(r, "%s%s%s: %lld is out of range [%lld, %lld]", where, *where ? "." : "", key,
+             (long long)v, (long long)lo, (long long)hi);
         return -1;
     }
     *out = v;
@@ -82,7 +94,7 @@ static const char *get_str(rd *r, const cJSON *obj, const char *where, const cha
     const cJSON *m = member(r, obj, where, key, required);
     if (!m) return NULL;
     if (!cJSON_IsString(m) || !m->valuestring) {
-        fail(r, "%s.%s: must be a string", where, key);
+        fail(r, "%s%s%s: must be a string", where, *where ? "." : "", key);
         return NULL;
     }
     return m->valuestring;
@@ -100,7 +112,7 @@ static int get_ids(rd *r, const cJSON *obj, const char *where, const char *key, 
     const cJSON *a = member(r, obj, where, key, 1);
     if (!a) return -1;
     if (!cJSON_IsArray(a)) {
-        fail(r, "%s.%s: must be an array", where, key);
+        fail(r, "%s%s%s: must be an array", where, *where ? "." : "", key);
         return -1;
     }
     size_t cnt = (size_t)cJSON_GetArraySize(a);
@@ -114,9 +126,9 @@ static int get_ids(rd *r, const cJSON *obj, const char *where, const char *key, 
         double d = cJSON_IsNumber(x) ? x->valuedouble : -1.0;
         if (!cJSON_IsNumber(x) || d != floor(d) || d < 0 || d >= (double)limit) {
             if (cJSON_IsNumber(x))
-                fail(r, "%s.%s[%zu]: no %s %.0f", where, key, i, what, d);
+                fail(r, "%s%s%s[%zu]: no %s %.0f", where, *where ? "." : "", key, i, what, d);
             else
-                fail(r, "%s.%s[%zu]: must be a %s id", where, key, i, what);
+                fail(r, "%s%s%s[%zu]: must be a %s id", where, *where ? "." : "", key, i, what);
             free(ids);
             return -1;
         }
@@ -384,22 +396,22 @@ static void read_trace(rd *r, const cJSON *root, lv_trace *tr) {
         fail(r, "top level: must be a JSON object");
         return;
     }
-    const char *fmt = get_str(r, root, "top level", "format", 0);
+    const char *fmt = get_str(r, root, TOP, "format", 0);
     if (!fmt || strcmp(fmt, "lockviz-trace") != 0) {
         r->failed = 0;
         fail(r, "format: not a lockviz trace (\"format\" must be \"lockviz-trace\")");
         return;
     }
     int64_t ver;
-    if (get_int(r, root, "top level", "version", 1, 0, (int64_t)MAX_NUM, &ver) < 0) return;
+    if (get_int(r, root, TOP, "version", 1, 0, (int64_t)MAX_NUM, &ver) < 0) return;
     if (ver != 1) {
         fail(r, "version: this lockviz reads version 1; the file is version %lld%s", (long long)ver,
              ver > 1 ? " (made by a newer lockviz)" : "");
         return;
     }
-    if (only_members(r, root, "top level", top_fields)) return;
+    if (only_members(r, root, TOP, top_fields)) return;
 
-    const cJSON *sc = member(r, root, "top level", "scenario", 1);
+    const cJSON *sc = member(r, root, TOP, "scenario", 1);
     if (!sc) return;
     if (!cJSON_IsObject(sc)) {
         fail(r, "scenario: must be an object");
@@ -431,7 +443,7 @@ static void read_trace(rd *r, const cJSON *root, lv_trace *tr) {
             return;
     }
 
-    const char *mode = get_str(r, root, "top level", "mode", 1);
+    const char *mode = get_str(r, root, TOP, "mode", 1);
     if (!mode) return;
     if (strcmp(mode, "live") == 0)
         tr->mode = LV_MODE_LIVE;
@@ -442,10 +454,10 @@ static void read_trace(rd *r, const cJSON *root, lv_trace *tr) {
         return;
     }
     int64_t seed;
-    if (get_int(r, root, "top level", "seed", 1, 0, (int64_t)MAX_NUM, &seed) < 0) return;
+    if (get_int(r, root, TOP, "seed", 1, 0, (int64_t)MAX_NUM, &seed) < 0) return;
     tr->seed = (uint64_t)seed;
 
-    const cJSON *threads = member(r, root, "top level", "threads", 1);
+    const cJSON *threads = member(r, root, TOP, "threads", 1);
     if (!threads) return;
     if (!cJSON_IsArray(threads)) {
         fail(r, "threads: must be an array");
@@ -480,7 +492,7 @@ static void read_trace(rd *r, const cJSON *root, lv_trace *tr) {
         tr->nthreads++;
     }
 
-    const cJSON *objects = member(r, root, "top level", "objects", 1);
+    const cJSON *objects = member(r, root, TOP, "objects", 1);
     if (!objects) return;
     if (!cJSON_IsArray(objects)) {
         fail(r, "objects: must be an array");
@@ -557,13 +569,13 @@ static void read_trace(rd *r, const cJSON *root, lv_trace *tr) {
         }
     }
 
-    const cJSON *sched = member(r, root, "top level", "schedule", 1);
+    const cJSON *sched = member(r, root, TOP, "schedule", 1);
     if (!sched) return;
-    if (get_ids(r, root, "top level", "schedule", (int64_t)tr->nthreads, "thread", &tr->schedule,
+    if (get_ids(r, root, TOP, "schedule", (int64_t)tr->nthreads, "thread", &tr->schedule,
                 &tr->nschedule))
         return;
 
-    const cJSON *events = member(r, root, "top level", "events", 1);
+    const cJSON *events = member(r, root, TOP, "events", 1);
     if (!events) return;
     if (!cJSON_IsArray(events)) {
         fail(r, "events: must be an array");
@@ -572,7 +584,7 @@ static void read_trace(rd *r, const cJSON *root, lv_trace *tr) {
     read_events(r, events, tr);
     if (r->failed) return;
 
-    const cJSON *findings = member(r, root, "top level", "findings", 1);
+    const cJSON *findings = member(r, root, TOP, "findings", 1);
     if (!findings) return;
     if (!cJSON_IsArray(findings)) {
         fail(r, "findings: must be an array");
@@ -581,7 +593,7 @@ static void read_trace(rd *r, const cJSON *root, lv_trace *tr) {
     read_findings(r, findings, tr);
     if (r->failed) return;
 
-    const char *oc = get_str(r, root, "top level", "outcome", 1);
+    const char *oc = get_str(r, root, TOP, "outcome", 1);
     if (!oc) return;
     if (strcmp(oc, "completed") == 0)
         tr->outcome = LV_OUT_COMPLETED;
@@ -594,7 +606,7 @@ static void read_trace(rd *r, const cJSON *root, lv_trace *tr) {
         return;
     }
     int64_t dropped = 0;
-    if (get_int(r, root, "top level", "dropped", 0, 0, (int64_t)MAX_NUM, &dropped) < 0) return;
+    if (get_int(r, root, TOP, "dropped", 0, 0, (int64_t)MAX_NUM, &dropped) < 0) return;
     tr->dropped = (uint64_t)dropped;
 }
 
@@ -616,8 +628,30 @@ lv_err lv_trace_read_json(const char *data, size_t len, const char *name, lv_tra
                 col++;
             }
         }
-        /* cJSON reports an error at the very end as the last byte */
-        if (len == 0 || off + 1 >= len)
+        /* Truncated means something is still open at the end: a string, an object or an
+         * array. cJSON reports both that and a bad last byte at the last byte. */
+        long depth = 0, depth_at_error = 0;
+        int in_str = 0;
+        for (size_t k = 0; k < len; k++) {
+            char ch = data[k];
+            if (k == off) depth_at_error = depth;
+            if (in_str) {
+                if (ch == '\\')
+                    k++;
+                else if (ch == '"')
+                    in_str = 0;
+            } else if (ch == '"') {
+                in_str = 1;
+            } else if (ch == '{' || ch == '[') {
+                depth++;
+            } else if (ch == '}' || ch == ']') {
+                depth--;
+            }
+        }
+        if (depth_at_error >= CJSON_NESTING_LIMIT)
+            fail(&r, "line %zu, column %zu: nested more than %d levels deep", line, col,
+                 CJSON_NESTING_LIMIT);
+        else if (len == 0 || in_str || depth > 0)
             fail(&r, "line %zu: the JSON ends too early (truncated?)", line);
         else
             fail(&r, "line %zu, column %zu: not valid JSON", line, col);

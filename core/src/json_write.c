@@ -1,13 +1,11 @@
 /* The native trace writer: streams the JSON with one event per line, so memory does not grow
  * with the trace, and writes every field in one fixed order, so the bytes are a function of the
  * trace alone. It does not validate: lv_trace_read_json is the gatekeeper. */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "lockviz/io.h"
 #include "lockviz/lockviz.h"
 
 static void put_str(FILE *out, const char *s) {
@@ -150,53 +148,10 @@ lv_err lv_findings_write_json(const lv_trace *tr, const lv_finding *f, size_t n,
     return ferror(out) ? LV_EIO : LV_OK;
 }
 
+static lv_err write_native(void *ctx, FILE *f) {
+    return lv_trace_write_json(ctx, f);
+}
+
 lv_err lv_trace_save(const lv_trace *tr, const char *path, char *errbuf, size_t errlen) {
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 16);
-    if (!tmp) {
-        snprintf(errbuf, errlen, "%s: out of memory", path);
-        return LV_ENOMEM;
-    }
-    snprintf(tmp, len + 16, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(errbuf, errlen, "%s: cannot create: %s", path, strerror(errno));
-        free(tmp);
-        return LV_EIO;
-    }
-    mode_t mask = umask(0); /* mkstemp makes 0600; give the file the mode open() would */
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        snprintf(errbuf, errlen, "%s: cannot write: %s", path, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return LV_EIO;
-    }
-    lv_err err = lv_trace_write_json(tr, f);
-    int saved = errno;
-    if (fflush(f) != 0 || ferror(f)) {
-        err = LV_EIO;
-        saved = errno;
-    }
-    if (fsync(fileno(f)) != 0 && err == LV_OK) {
-        err = LV_EIO;
-        saved = errno;
-    }
-    if (fclose(f) != 0 && err == LV_OK) {
-        err = LV_EIO;
-        saved = errno;
-    }
-    if (err == LV_OK && rename(tmp, path) != 0) {
-        err = LV_EIO;
-        saved = errno;
-    }
-    if (err != LV_OK) {
-        snprintf(errbuf, errlen, "%s: cannot write: %s", path, strerror(saved));
-        unlink(tmp);
-    }
-    free(tmp);
-    return err;
+    return lv_write_atomic(path, write_native, (void *)tr, errbuf, errlen);
 }

@@ -8,5 +8,6 @@
 #include "run.h"
 #include "analysis.h"
 #include "explore.h"
+#include "io.h"
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "lockviz/lockviz.h"
 #include "registry.h"
 
@@ -264,6 +265,107 @@ static void cmd_explore(void) {
     lv_trace_free(r.failing);
 }
 
+/* ---- formats: a 1M-event trace exported and imported ---- */
+
+static void million_main(const lv_args *a) {
+    (void)a;
+    lv_mutex *m = lv_mutex_new("m");
+    lv_var *v = lv_var_new("v", 0);
+    for (long i = 0; i < 250000; i++) { /* 4 events per round: about 1M */
+        lv_mutex_lock(m);
+        lv_var_write(v, i);
+        lv_mutex_unlock(m);
+    }
+}
+
+/* The plain writer: the same bytes, written line by line with fprintf. */
+static double plain_write(const char *bytes, size_t len, const char *path) {
+    FILE *f = fopen(path, "w");
+    double t0 = now_s();
+    const char *p = bytes, *end = bytes + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+        fprintf(f, "%.*s", (int)n, p);
+        p += n;
+    }
+    fclose(f);
+    return now_s() - t0;
+}
+
+static char *slurp(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    *len = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc(*len + 1);
+    if (b && fread(b, 1, *len, f) != *len) {
+        free(b);
+        b = NULL;
+    }
+    fclose(f);
+    return b;
+}
+
+static void cmd_formats(const char *dir) {
+    lv_trace *tr = run_main(million_main, LV_MODE_LIVE, 0, LV_POLICY_RANDOM);
+    char chrome[512], native[512], plain[512];
+    snprintf(chrome, sizeof chrome, "%s/million.chrome.json", dir);
+    snprintf(native, sizeof native, "%s/million.json", dir);
+    snprintf(plain, sizeof plain, "%s/plain.json", dir);
+    double ex[ROUNDS], pl[ROUNDS], nw[ROUNDS], npl[ROUNDS];
+    size_t clen = 0, nlen = 0;
+    char *cbytes = NULL, *nbytes = NULL;
+    for (int r = 0; r < ROUNDS; r++) {
+        FILE *f = fopen(chrome, "w");
+        double t0 = now_s();
+        lv_trace_write_chrome(tr, f);
+        fclose(f);
+        ex[r] = now_s() - t0;
+        if (!cbytes) cbytes = slurp(chrome, &clen);
+        pl[r] = plain_write(cbytes, clen, plain);
+        f = fopen(native, "w");
+        t0 = now_s();
+        lv_trace_write_json(tr, f);
+        fclose(f);
+        nw[r] = now_s() - t0;
+        if (!nbytes) nbytes = slurp(native, &nlen);
+        npl[r] = plain_write(nbytes, nlen, plain);
+    }
+    printf("events %zu\n", tr->nevents);
+    printf("event_array_bytes %zu\n", tr->nevents * sizeof(lv_event));
+    printf("chrome_bytes %zu\n", clen);
+    printf("chrome_export_mb_s %.1f\n", (double)clen / 1e6 / median(ex, ROUNDS));
+    printf("chrome_plain_mb_s %.1f\n", (double)clen / 1e6 / median(pl, ROUNDS));
+    printf("native_bytes %zu\n", nlen);
+    printf("native_export_mb_s %.1f\n", (double)nlen / 1e6 / median(nw, ROUNDS));
+    printf("native_plain_mb_s %.1f\n", (double)nlen / 1e6 / median(npl, ROUNDS));
+    free(cbytes);
+    free(nbytes);
+    lv_trace_free(tr);
+    unlink(plain);
+}
+
+/* Reads a trace and reports how long it took; bench/run measures its peak memory from outside. */
+static void cmd_load(const char *path) {
+    char err[512];
+    lv_trace *tr = NULL;
+    double t0 = now_s();
+    if (lv_trace_load(path, &tr, err, sizeof err) != LV_OK) {
+        fprintf(stderr, "%s\n", err);
+        exit(2);
+    }
+    double secs = now_s() - t0;
+    FILE *f = fopen(path, "rb");
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fclose(f);
+    printf("import_mb_s %.1f\n", (double)size / 1e6 / secs);
+    printf("import_events %zu\n", tr->nevents);
+    lv_trace_free(tr);
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fputs("usage: lv_bench lock-pair N | raw-pair N | contended T L N | handoff N | explore\n",
@@ -287,6 +389,12 @@ int main(int argc, char **argv) {
         cmd_handoff(n);
     } else if (strcmp(c, "explore") == 0) {
         cmd_explore();
+    } else if (strcmp(c, "formats") == 0 && argc == 3) {
+        cmd_formats(argv[2]);
+    } else if (strcmp(c, "load") == 0 && argc == 3) {
+        cmd_load(argv[2]);
+    } else if (strcmp(c, "noop") == 0) {
+        return 0;
     } else {
         fputs("lv_bench: bad arguments\n", stderr);
         return 2;

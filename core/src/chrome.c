@@ -6,37 +6,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lockviz/io.h"
+#include "outbuf.h"
 #include "lockviz/lockviz.h"
 
-#define MARK_US 0.001 /* release/acquire marks are 1 ns slices that flow arrows bind to */
-
-static void put_str(FILE *out, const char *s) {
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
-
-static double us(int64_t ns) {
-    return (double)ns / 1000.0;
-}
-
-typedef struct cw {
-    FILE *out;
-    int first;
-} cw;
+#define MARK_NS 1 /* release/acquire marks are 1 ns slices that flow arrows bind to */
 
 /* Starts one event object: {"ph": .., "pid": 1, "tid": .., "ts": .., */
-static void ev_begin(cw *w, const char *ph, int32_t tid, double ts) {
-    fputs(w->first ? "\n  {" : ",\n  {", w->out);
+static void ev_begin(cw *w, const char *ph, int32_t tid, int64_t ts_ns) {
+    if (w->first)
+        W_LIT(w, "\n  {\"ph\": \"");
+    else
+        W_LIT(w, ",\n  {\"ph\": \"");
     w->first = 0;
-    fprintf(w->out, "\"ph\": \"%s\", \"pid\": 1, \"tid\": %" PRId32 ", \"ts\": %.3f", ph, tid, ts);
+    w_puts(w, ph);
+    W_LIT(w, "\", \"pid\": 1, \"tid\": ");
+    w_i64(w, tid);
+    W_LIT(w, ", \"ts\": ");
+    w_us(w, ts_ns);
 }
 
 static const char *obj_name(const lv_trace *tr, int32_t obj) {
@@ -46,9 +32,9 @@ static const char *obj_name(const lv_trace *tr, int32_t obj) {
 typedef struct open_wait {
     int ended; /* the thread's end has been written */
     int open;
-    int shown; /* a B was written (the wait lasted) */
-    int32_t obj;      /* LV_NONE for a join */
-    int32_t joined;   /* the thread a join waits for */
+    int shown;      /* a B was written (the wait lasted) */
+    int32_t obj;    /* LV_NONE for a join */
+    int32_t joined; /* the thread a join waits for */
     int64_t t;
     uint32_t seq;
 } open_wait;
@@ -71,68 +57,85 @@ static void wait_begin(cw *w, const lv_trace *tr, int32_t tid, const open_wait *
     else
         snprintf(name, sizeof name, "wait %s %s", lv_obj_kind_name(tr->objects[ow->obj].kind),
                  obj_name(tr, ow->obj));
-    ev_begin(w, "B", tid, us(ow->t));
-    fputs(", \"cat\": \"wait\", \"name\": ", w->out);
-    put_str(w->out, name);
-    fprintf(w->out, ", \"args\": {\"request_seq\": %" PRIu32 "}}", ow->seq);
+    ev_begin(w, "B", tid, ow->t);
+    W_LIT(w, ", \"cat\": \"wait\", \"name\": ");
+    put_str(w, name);
+    W_LIT(w, ", \"args\": {\"request_seq\": ");
+    w_u64(w, ow->seq);
+    W_LIT(w, "}}");
 }
 
 static void wait_end(cw *w, int32_t tid, open_wait *ow, int64_t t, const char *how) {
     if (!ow->open) return;
     ow->open = 0;
     if (!ow->shown) return;
-    ev_begin(w, "E", tid, us(t));
-    if (how) fprintf(w->out, ", \"args\": {\"outcome\": \"%s\"}", how);
-    fputc('}', w->out);
+    ev_begin(w, "E", tid, t);
+    if (how) {
+        W_LIT(w, ", \"args\": {\"outcome\": ");
+        put_str(w, how);
+        W_LIT(w, "}");
+    }
+    W_LIT(w, "}");
 }
 
 static void instant(cw *w, const lv_trace *tr, const lv_event *e, const char *name,
                     const char *cat) {
-    ev_begin(w, "i", e->thread, us(e->t));
-    fputs(", \"s\": \"t\", \"cat\": ", w->out);
-    put_str(w->out, cat);
-    fputs(", \"name\": ", w->out);
-    put_str(w->out, name);
-    fprintf(w->out, ", \"args\": {\"seq\": %" PRIu32, e->seq);
+    ev_begin(w, "i", e->thread, e->t);
+    W_LIT(w, ", \"s\": \"t\", \"cat\": ");
+    put_str(w, cat);
+    W_LIT(w, ", \"name\": ");
+    put_str(w, name);
+    W_LIT(w, ", \"args\": {\"seq\": ");
+    w_u64(w, e->seq);
     if (e->obj != LV_NONE) {
-        fputs(", \"object\": ", w->out);
-        put_str(w->out, obj_name(tr, e->obj));
+        W_LIT(w, ", \"object\": ");
+        put_str(w, obj_name(tr, e->obj));
     }
-    if ((e->flags & LV_EVF_VALUE) && !(e->flags & LV_EVF_TEXT))
-        fprintf(w->out, ", \"value\": %" PRId64, e->value);
-    fputs("}}", w->out);
+    if ((e->flags & LV_EVF_VALUE) && !(e->flags & LV_EVF_TEXT)) {
+        W_LIT(w, ", \"value\": ");
+        w_i64(w, e->value);
+    }
+    W_LIT(w, "}}");
 }
 
 static void counter(cw *w, const lv_trace *tr, int32_t obj, int64_t t, const char *what,
                     int64_t value) {
     char name[300];
     snprintf(name, sizeof name, "%s %s", what, obj_name(tr, obj));
-    ev_begin(w, "C", 0, us(t));
-    fputs(", \"name\": ", w->out);
-    put_str(w->out, name);
-    fputs(", \"args\": {", w->out);
-    put_str(w->out, obj_name(tr, obj));
-    fprintf(w->out, ": %" PRId64 "}}", value);
+    ev_begin(w, "C", 0, t);
+    W_LIT(w, ", \"name\": ");
+    put_str(w, name);
+    W_LIT(w, ", \"args\": {");
+    put_str(w, obj_name(tr, obj));
+    W_LIT(w, ": ");
+    w_i64(w, value);
+    W_LIT(w, "}}");
 }
 
-static void mark(cw *w, const lv_trace *tr, int32_t tid, int64_t t, const char *what,
-                 int32_t obj, uint32_t seq) {
+static void mark(cw *w, const lv_trace *tr, int32_t tid, int64_t t, const char *what, int32_t obj,
+                 uint32_t seq) {
     char name[300];
     snprintf(name, sizeof name, "%s %s", what, obj_name(tr, obj));
-    ev_begin(w, "X", tid, us(t));
-    fprintf(w->out, ", \"dur\": %.3f, \"cat\": \"lock\", \"name\": ", MARK_US);
-    put_str(w->out, name);
-    fprintf(w->out, ", \"args\": {\"seq\": %" PRIu32 "}}", seq);
+    ev_begin(w, "X", tid, t);
+    W_LIT(w, ", \"dur\": ");
+    w_us(w, MARK_NS);
+    W_LIT(w, ", \"cat\": \"lock\", \"name\": ");
+    put_str(w, name);
+    W_LIT(w, ", \"args\": {\"seq\": ");
+    w_u64(w, seq);
+    W_LIT(w, "}}");
 }
 
 static void hold(cw *w, const lv_trace *tr, const char *ph, int32_t tid, int64_t t, int32_t obj,
                  uint32_t id) {
     char name[300];
     snprintf(name, sizeof name, "holds %s", obj_name(tr, obj));
-    ev_begin(w, ph, tid, us(t));
-    fprintf(w->out, ", \"cat\": \"hold\", \"id\": %" PRIu32 ", \"name\": ", id);
-    put_str(w->out, name);
-    fputc('}', w->out);
+    ev_begin(w, ph, tid, t);
+    W_LIT(w, ", \"cat\": \"hold\", \"id\": ");
+    w_u64(w, id);
+    W_LIT(w, ", \"name\": ");
+    put_str(w, name);
+    W_LIT(w, "}");
 }
 
 static int bit(const uint8_t *b, size_t i) {
@@ -146,12 +149,15 @@ static void set_bit(uint8_t *b, size_t i) {
  * (their acquire or timeout came later), and which lock releases let a later acquire in. */
 static void prepass(const lv_trace *tr, uint8_t *waited, uint8_t *has_next, uint32_t *req,
                     uint32_t *rel) {
-    for (size_t t = 0; t < tr->nthreads; t++) req[t] = UINT32_MAX;
-    for (size_t o = 0; o < tr->nobjects; o++) rel[o] = UINT32_MAX;
+    for (size_t t = 0; t < tr->nthreads; t++)
+        req[t] = UINT32_MAX;
+    for (size_t o = 0; o < tr->nobjects; o++)
+        rel[o] = UINT32_MAX;
     for (size_t i = 0; i < tr->nevents; i++) {
         const lv_event *e = &tr->events[i];
         if (e->kind == LV_EV_REQUEST) req[e->thread] = e->seq;
-        if ((e->kind == LV_EV_ACQUIRE || e->kind == LV_EV_TIMEOUT) && req[e->thread] != UINT32_MAX) {
+        if ((e->kind == LV_EV_ACQUIRE || e->kind == LV_EV_TIMEOUT) &&
+            req[e->thread] != UINT32_MAX) {
             if (tr->events[req[e->thread]].t < e->t) set_bit(waited, req[e->thread]);
             req[e->thread] = UINT32_MAX;
         }
@@ -170,12 +176,12 @@ static void prepass(const lv_trace *tr, uint8_t *waited, uint8_t *has_next, uint
 }
 
 static void finding(cw *w, const lv_finding *f, int64_t t) {
-    ev_begin(w, "i", 0, us(t));
-    fputs(", \"s\": \"g\", \"cat\": \"finding\", \"name\": ", w->out);
-    put_str(w->out, lv_finding_kind_name(f->kind));
-    fputs(", \"args\": {\"message\": ", w->out);
-    put_str(w->out, f->message);
-    fputs("}}", w->out);
+    ev_begin(w, "i", 0, t);
+    W_LIT(w, ", \"s\": \"g\", \"cat\": \"finding\", \"name\": ");
+    put_str(w, lv_finding_kind_name(f->kind));
+    W_LIT(w, ", \"args\": {\"message\": ");
+    put_str(w, f->message);
+    W_LIT(w, "}}");
 }
 
 lv_err lv_trace_write_chrome(const lv_trace *tr, FILE *out) {
@@ -198,31 +204,46 @@ lv_err lv_trace_write_chrome(const lv_trace *tr, FILE *out) {
         return LV_ENOMEM;
     }
     prepass(tr, waited, has_next, req, rel);
-    cw w = {out, 1};
-    fputs("{\"displayTimeUnit\": \"ms\", \"traceEvents\": [", out);
+    cw *wp = malloc(sizeof *wp);
+    if (!wp) {
+        free(ow);
+        free(ls);
+        free(waited);
+        free(has_next);
+        free(req);
+        free(rel);
+        free(fnext);
+        return LV_ENOMEM;
+    }
+    wp->out = out;
+    wp->first = 1;
+    wp->n = 0;
+    W_LIT(wp, "{\"displayTimeUnit\": \"ms\", \"traceEvents\": [");
     char title[512];
     snprintf(title, sizeof title, "lockviz: %s/%s (%s, seed %" PRIu64 ", %s)", tr->scenario,
              tr->variant, lv_mode_name(tr->mode), tr->seed, lv_outcome_name(tr->outcome));
-    ev_begin(&w, "M", 0, 0);
-    fputs(", \"name\": \"process_name\", \"args\": {\"name\": ", out);
-    put_str(out, title);
-    fputs("}}", out);
+    ev_begin(wp, "M", 0, 0);
+    W_LIT(wp, ", \"name\": \"process_name\", \"args\": {\"name\": ");
+    put_str(wp, title);
+    W_LIT(wp, "}}");
     for (size_t i = 0; i < tr->nthreads; i++) {
-        ev_begin(&w, "M", (int32_t)i, 0);
-        fputs(", \"name\": \"thread_name\", \"args\": {\"name\": ", out);
-        put_str(out, tr->threads[i].name);
-        fputs("}}", out);
-        ev_begin(&w, "M", (int32_t)i, 0);
-        fprintf(out, ", \"name\": \"thread_sort_index\", \"args\": {\"sort_index\": %zu}}", i);
+        ev_begin(wp, "M", (int32_t)i, 0);
+        W_LIT(wp, ", \"name\": \"thread_name\", \"args\": {\"name\": ");
+        put_str(wp, tr->threads[i].name);
+        W_LIT(wp, "}}");
+        ev_begin(wp, "M", (int32_t)i, 0);
+        W_LIT(wp, ", \"name\": \"thread_sort_index\", \"args\": {\"sort_index\": ");
+        w_u64(wp, i);
+        W_LIT(wp, "}}");
     }
     int64_t t_end = tr->nevents ? tr->events[tr->nevents - 1].t : 0;
     for (size_t i = 0; i < tr->nobjects; i++) {
         const lv_trace_object *o = &tr->objects[i];
         if (o->kind == LV_OBJ_SEMAPHORE || o->kind == LV_OBJ_BOUNDED_SEMAPHORE) {
             ls[i].permits = o->param;
-            counter(&w, tr, o->id, 0, "permits", o->param);
+            counter(wp, tr, o->id, 0, "permits", o->param);
         } else if (o->kind == LV_OBJ_VAR) {
-            counter(&w, tr, o->id, 0, "var", o->param);
+            counter(wp, tr, o->id, 0, "var", o->param);
         }
     }
     for (size_t i = 0; i < tr->nevents; i++) {
@@ -233,90 +254,91 @@ lv_err lv_trace_write_chrome(const lv_trace *tr, FILE *out) {
         lock_state *L = e->obj != LV_NONE ? &ls[e->obj] : NULL;
         /* any event of a joining thread ends its join */
         if (ow[tid].open && ow[tid].obj == LV_NONE && e->kind != LV_EV_TIMEOUT)
-            wait_end(&w, tid, &ow[tid], e->t, NULL);
+            wait_end(wp, tid, &ow[tid], e->t, NULL);
         switch (e->kind) {
         case LV_EV_REQUEST:
             ow[tid] = (open_wait){0, 1, bit(waited, e->seq), e->obj, LV_NONE, e->t, e->seq};
-            if (ow[tid].shown) wait_begin(&w, tr, tid, &ow[tid]);
+            if (ow[tid].shown) wait_begin(wp, tr, tid, &ow[tid]);
             break;
         case LV_EV_JOIN: {
             /* a join waits unless the joined thread had already ended */
             int32_t j = (int32_t)e->value;
             ow[tid] = (open_wait){0, 1, !ow[j].ended, LV_NONE, j, e->t, e->seq};
-            if (ow[tid].shown) wait_begin(&w, tr, tid, &ow[tid]);
+            if (ow[tid].shown) wait_begin(wp, tr, tid, &ow[tid]);
             break;
         }
         case LV_EV_ACQUIRE:
-            if (ow[tid].open && ow[tid].obj == e->obj) wait_end(&w, tid, &ow[tid], e->t, NULL);
+            if (ow[tid].open && ow[tid].obj == e->obj) wait_end(wp, tid, &ow[tid], e->t, NULL);
             if (is_lock) {
                 int fresh = !L->held || L->holder != tid; /* not an RLock re-entry */
                 if (fresh) {
-                    mark(&w, tr, tid, e->t, "acquire", e->obj, e->seq);
+                    mark(wp, tr, tid, e->t, "acquire", e->obj, e->seq);
                     if (L->released) { /* the arrow from the release that let this one in */
-                        ev_begin(&w, "f", tid, us(e->t));
-                        fprintf(out, ", \"bp\": \"e\", \"cat\": \"lock\", \"id\": %" PRIu32
-                                     ", \"name\": ",
-                                L->rel_seq);
-                        put_str(out, obj_name(tr, e->obj));
-                        fputc('}', out);
+                        ev_begin(wp, "f", tid, e->t);
+                        W_LIT(wp, ", \"bp\": \"e\", \"cat\": \"lock\", \"id\": ");
+                        w_u64(wp, L->rel_seq);
+                        W_LIT(wp, ", \"name\": ");
+                        put_str(wp, obj_name(tr, e->obj));
+                        W_LIT(wp, "}");
                         L->released = 0;
                     }
-                    if (L->held) hold(&w, tr, "e", L->holder, e->t, e->obj, L->hold_id);
+                    if (L->held) hold(wp, tr, "e", L->holder, e->t, e->obj, L->hold_id);
                     L->held = 1;
                     L->holder = tid;
                     L->hold_id = e->seq;
-                    hold(&w, tr, "b", tid, e->t, e->obj, e->seq);
+                    hold(wp, tr, "b", tid, e->t, e->obj, e->seq);
                 }
             } else if (ok == LV_OBJ_SEMAPHORE || ok == LV_OBJ_BOUNDED_SEMAPHORE) {
                 L->permits = (e->flags & LV_EVF_VALUE) ? e->value : L->permits - 1;
-                counter(&w, tr, e->obj, e->t, "permits", L->permits);
+                counter(wp, tr, e->obj, e->t, "permits", L->permits);
             }
             break;
         case LV_EV_TIMEOUT:
-            if (ow[tid].open) wait_end(&w, tid, &ow[tid], e->t, "timeout");
-            instant(&w, tr, e, "timeout", "wait");
+            if (ow[tid].open) wait_end(wp, tid, &ow[tid], e->t, "timeout");
+            instant(wp, tr, e, "timeout", "wait");
             break;
         case LV_EV_RELEASE:
             if (is_lock) {
                 int whole = ok == LV_OBJ_MUTEX || !(e->flags & LV_EVF_VALUE) || e->value <= 0;
                 if (whole && L->held && (L->holder == tid || ok == LV_OBJ_MUTEX)) {
-                    mark(&w, tr, tid, e->t, "release", e->obj, e->seq);
+                    mark(wp, tr, tid, e->t, "release", e->obj, e->seq);
                     if (bit(has_next, e->seq)) { /* the arrow starts here; its end comes later */
-                        ev_begin(&w, "s", tid, us(e->t));
-                        fprintf(out, ", \"cat\": \"lock\", \"id\": %" PRIu32 ", \"name\": ",
-                                e->seq);
-                        put_str(out, obj_name(tr, e->obj));
-                        fputc('}', out);
+                        ev_begin(wp, "s", tid, e->t);
+                        W_LIT(wp, ", \"cat\": \"lock\", \"id\": ");
+                        w_u64(wp, e->seq);
+                        W_LIT(wp, ", \"name\": ");
+                        put_str(wp, obj_name(tr, e->obj));
+                        W_LIT(wp, "}");
                     }
-                    hold(&w, tr, "e", L->holder, e->t, e->obj, L->hold_id);
+                    hold(wp, tr, "e", L->holder, e->t, e->obj, L->hold_id);
                     L->held = 0;
                     L->released = 1;
                     L->rel_thread = tid;
                     L->rel_t = e->t;
                     L->rel_seq = e->seq;
                 } else if (!L->held || (L->holder != tid && ok == LV_OBJ_RLOCK)) {
-                    instant(&w, tr, e, "release (misuse)", "lock");
+                    instant(wp, tr, e, "release (misuse)", "lock");
                 }
             } else if (ok == LV_OBJ_SEMAPHORE || ok == LV_OBJ_BOUNDED_SEMAPHORE) {
                 L->permits = (e->flags & LV_EVF_VALUE) ? e->value : L->permits + 1;
-                counter(&w, tr, e->obj, e->t, "permits", L->permits);
+                counter(wp, tr, e->obj, e->t, "permits", L->permits);
             }
             break;
         case LV_EV_WRITE:
-            counter(&w, tr, e->obj, e->t, "var", e->value);
-            instant(&w, tr, e, "write", "var");
+            counter(wp, tr, e->obj, e->t, "var", e->value);
+            instant(wp, tr, e, "write", "var");
             break;
         case LV_EV_READ:
-            instant(&w, tr, e, "read", ok == LV_OBJ_VAR ? "var" : "event");
+            instant(wp, tr, e, "read", ok == LV_OBJ_VAR ? "var" : "event");
             break;
         case LV_EV_NOTE: {
             const char *text = lv_trace_text(tr, e);
-            instant(&w, tr, e, text ? text : "", (e->flags & LV_EVF_CHECK) ? "check" : "note");
+            instant(wp, tr, e, text ? text : "", (e->flags & LV_EVF_CHECK) ? "check" : "note");
             break;
         }
         case LV_EV_END:
             ow[tid].ended = 1;
-            instant(&w, tr, e, "end", "thread");
+            instant(wp, tr, e, "end", "thread");
             break;
         case LV_EV_START:
         case LV_EV_SPAWN:
@@ -324,27 +346,27 @@ lv_err lv_trace_write_chrome(const lv_trace *tr, FILE *out) {
         case LV_EV_CLEAR:
         case LV_EV_NOTIFY:
         case LV_EV_SLEEP:
-            instant(&w, tr, e, lv_event_kind_name((lv_event_kind)e->kind), "thread");
+            instant(wp, tr, e, lv_event_kind_name((lv_event_kind)e->kind), "thread");
             break;
         default:
             break;
         }
         for (size_t k = 0; k < tr->nfindings; k++) {
             const lv_finding *f = &tr->findings[k];
-            if (fnext[k] || !(f->nevents ? f->events[0] == e->seq : i + 1 == tr->nevents))
-                continue;
+            if (fnext[k] || !(f->nevents ? f->events[0] == e->seq : i + 1 == tr->nevents)) continue;
             fnext[k] = 1;
-            finding(&w, f, e->t);
+            finding(wp, f, e->t);
         }
     }
     /* what never finished: waits of a deadlocked run, holds never released */
     for (size_t t = 0; t < tr->nthreads; t++)
-        if (ow[t].open) wait_end(&w, (int32_t)t, &ow[t], t_end, "never granted");
+        if (ow[t].open) wait_end(wp, (int32_t)t, &ow[t], t_end, "never granted");
     for (size_t o = 0; o < tr->nobjects; o++)
-        if (ls[o].held) hold(&w, tr, "e", ls[o].holder, t_end, (int32_t)o, ls[o].hold_id);
+        if (ls[o].held) hold(wp, tr, "e", ls[o].holder, t_end, (int32_t)o, ls[o].hold_id);
     for (size_t k = 0; k < tr->nfindings; k++)
-        if (!fnext[k]) finding(&w, &tr->findings[k], t_end);
-    fputs("\n]}\n", out);
+        if (!fnext[k]) finding(wp, &tr->findings[k], t_end);
+    W_LIT(wp, "\n]}\n");
+    w_flush(wp);
     free(ow);
     free(ls);
     free(waited);
@@ -352,6 +374,7 @@ lv_err lv_trace_write_chrome(const lv_trace *tr, FILE *out) {
     free(req);
     free(rel);
     free(fnext);
+    free(wp);
     return ferror(out) ? LV_EIO : LV_OK;
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "lockviz/lockviz.h"
 
 #define MAX_TRACE_BYTES (1u << 30) /* 1 GiB: larger inputs are refused before parsing */
@@ -42,6 +43,185 @@ static void fail(rd *r, const char *fmt, ...) {
             k += (size_t)snprintf(r->err + k, r->errlen - k, "\\x%02x", *p);
     }
     r->err[k] = 0;
+}
+
+/* ---- a validating scanner: finds where each JSON value starts and ends, builds nothing ---- */
+
+typedef struct span {
+    const char *p;
+    size_t n;
+} span;
+
+typedef struct scanner {
+    const char *d;
+    size_t len, pos;
+    int truncated; /* it ran out of input */
+    int too_deep;
+} scanner;
+
+static void sk_ws(scanner *s) {
+    while (s->pos < s->len && (s->d[s->pos] == ' ' || s->d[s->pos] == '\n' ||
+                               s->d[s->pos] == '\r' || s->d[s->pos] == '\t'))
+        s->pos++;
+}
+
+static int sk_hex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static int sk_string(scanner *s) {
+    s->pos++; /* the opening quote */
+    while (s->pos < s->len) {
+        char c = s->d[s->pos];
+        if (c == '"') {
+            s->pos++;
+            return 0;
+        }
+        if (c == '\\') {
+            if (++s->pos >= s->len) break;
+            char e = s->d[s->pos];
+            if (e == 'u') {
+                for (int k = 1; k <= 4; k++) {
+                    if (s->pos + (size_t)k >= s->len) {
+                        s->truncated = 1;
+                        return -1;
+                    }
+                    if (!sk_hex(s->d[s->pos + (size_t)k])) return -1;
+                }
+                s->pos += 5;
+                continue;
+            }
+            if (!strchr("\"\\/bfnrt", e) || e == 0) return -1;
+        }
+        s->pos++;
+    }
+    s->truncated = 1;
+    return -1;
+}
+
+static int sk_digits(scanner *s) {
+    size_t start = s->pos;
+    while (s->pos < s->len && s->d[s->pos] >= '0' && s->d[s->pos] <= '9')
+        s->pos++;
+    if (s->pos == start) {
+        if (s->pos >= s->len) s->truncated = 1;
+        return -1;
+    }
+    return 0;
+}
+
+static int sk_value(scanner *s, int depth) {
+    sk_ws(s);
+    if (s->pos >= s->len) {
+        s->truncated = 1;
+        return -1;
+    }
+    char c = s->d[s->pos];
+    if (c == '{' || c == '[') {
+        char close = c == '{' ? '}' : ']';
+        if (depth >= CJSON_NESTING_LIMIT) {
+            s->too_deep = 1;
+            return -1;
+        }
+        s->pos++;
+        sk_ws(s);
+        if (s->pos < s->len && s->d[s->pos] == close) {
+            s->pos++;
+            return 0;
+        }
+        for (;;) {
+            if (c == '{') {
+                sk_ws(s);
+                if (s->pos >= s->len) {
+                    s->truncated = 1;
+                    return -1;
+                }
+                if (s->d[s->pos] != '"' || sk_string(s) < 0) return -1;
+                sk_ws(s);
+                if (s->pos >= s->len) {
+                    s->truncated = 1;
+                    return -1;
+                }
+                if (s->d[s->pos] != ':') return -1;
+                s->pos++;
+            }
+            if (sk_value(s, depth + 1) < 0) return -1;
+            sk_ws(s);
+            if (s->pos >= s->len) {
+                s->truncated = 1;
+                return -1;
+            }
+            if (s->d[s->pos] == ',') {
+                s->pos++;
+                continue;
+            }
+            if (s->d[s->pos] == close) {
+                s->pos++;
+                return 0;
+            }
+            return -1;
+        }
+    }
+    if (c == '"') return sk_string(s);
+    static const char *const words[] = {"true", "false", "null"};
+    for (int k = 0; k < 3; k++)
+        if (c == words[k][0]) {
+            size_t wl = strlen(words[k]);
+            if (s->pos + wl > s->len) {
+                s->truncated = strncmp(s->d + s->pos, words[k], s->len - s->pos) == 0;
+                return -1;
+            }
+            if (strncmp(s->d + s->pos, words[k], wl) != 0) return -1;
+            s->pos += wl;
+            return 0;
+        }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+        if (c == '-') s->pos++;
+        if (sk_digits(s) < 0) return -1;
+        if (s->pos < s->len && s->d[s->pos] == '.') {
+            s->pos++;
+            if (sk_digits(s) < 0) return -1;
+        }
+        if (s->pos < s->len && (s->d[s->pos] == 'e' || s->d[s->pos] == 'E')) {
+            s->pos++;
+            if (s->pos < s->len && (s->d[s->pos] == '+' || s->d[s->pos] == '-')) s->pos++;
+            if (sk_digits(s) < 0) return -1;
+        }
+        return 0;
+    }
+    return -1;
+}
+
+/* In a scanned array, the next element: s->pos is just after '[' or after the previous one. */
+static int next_element(scanner *s, span *el) {
+    sk_ws(s);
+    if (s->pos >= s->len || s->d[s->pos] == ']') return 0;
+    if (s->d[s->pos] == ',') s->pos++;
+    sk_ws(s);
+    size_t start = s->pos;
+    if (sk_value(s, 1) < 0) return 0; /* cannot happen: the document was scanned whole */
+    *el = (span){s->d + start, s->pos - start};
+    return 1;
+}
+
+/* One error line for a document the scanner refused at s->pos. */
+static void syntax_error(rd *r, const scanner *s) {
+    size_t line = 1, col = 1;
+    for (size_t k = 0; k < s->pos && k < s->len; k++) {
+        if (s->d[k] == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+    }
+    if (s->too_deep)
+        fail(r, "line %zu, column %zu: nested more than %d levels deep", line, col,
+             CJSON_NESTING_LIMIT);
+    else if (s->truncated)
+        fail(r, "line %zu: the JSON ends too early (truncated?)", line);
+    else
+        fail(r, "line %zu, column %zu: not valid JSON", line, col);
 }
 
 /* Only the listed member names are allowed in obj. */
@@ -212,140 +392,170 @@ static int value_rule(lv_event_kind k) { /* 1 must, 0 must not, 2 may */
     }
 }
 
-static void read_events(rd *r, const cJSON *arr, lv_trace *tr) {
-    size_t n = (size_t)cJSON_GetArraySize(arr);
-    tr->events = calloc(n ? n : 1, sizeof *tr->events);
-    size_t ntext = 0;
-    for (const cJSON *e = arr->child; e; e = e->next) {
-        const cJSON *tx = cJSON_GetObjectItemCaseSensitive(e, "text");
-        if (tx) ntext++;
+/* Reads and checks events[i] (e) into tr->events[i]. -1 on error (already reported). */
+static int read_event(rd *r, const cJSON *e, size_t i, lv_trace *tr, int64_t *last_tp) {
+    char where[64];
+    int64_t last_t = *last_tp;
+    snprintf(where, sizeof where, "events[%zu]", i);
+    if (!cJSON_IsObject(e)) {
+        fail(r, "%s: must be an object", where);
+        return -1;
     }
-    tr->texts = calloc(ntext ? ntext : 1, sizeof *tr->texts);
-    if (!tr->events || !tr->texts) {
+    if (only_members(r, e, where, ev_fields)) return -1;
+    lv_event *ev = &tr->events[i];
+    int64_t v;
+    if (get_int(r, e, where, "seq", 1, 0, UINT32_MAX, &v) < 0) return -1;
+    if ((size_t)v != i) {
+        fail(r, "%s.seq: is %lld, expected %zu (seqs run 0, 1, 2 ...)", where, (long long)v, i);
+        return -1;
+    }
+    ev->seq = (uint32_t)v;
+    if (get_int(r, e, where, "t", 1, 0, (int64_t)MAX_NUM, &ev->t) < 0) return -1;
+    if (ev->t < last_t) {
+        fail(r, "%s.t: %lld goes back in time (the event before is at %lld)", where,
+             (long long)ev->t, (long long)last_t);
+        return -1;
+    }
+    last_t = ev->t;
+    const cJSON *th = member(r, e, where, "thread", 1);
+    if (!th) return -1;
+    if (!cJSON_IsNumber(th) || th->valuedouble != floor(th->valuedouble)) {
+        fail(r, "%s.thread: must be a thread id", where);
+        return -1;
+    }
+    if (th->valuedouble < 0 || th->valuedouble >= (double)tr->nthreads) {
+        fail(r, "%s.thread: no thread %.0f", where, th->valuedouble);
+        return -1;
+    }
+    ev->thread = (int32_t)th->valuedouble;
+    const char *ks = get_str(r, e, where, "kind", 1);
+    if (!ks) return -1;
+    lv_event_kind k;
+    if (lv_event_kind_parse(ks, &k) < 0) {
+        fail(r, "%s.kind: unknown event kind \"%s\"", where, ks);
+        return -1;
+    }
+    ev->kind = (uint8_t)k;
+    ev->obj = LV_NONE;
+    const cJSON *ob = cJSON_GetObjectItemCaseSensitive(e, "obj");
+    int orule = event_obj_rule(k);
+    if (ob) {
+        if (orule == 0) {
+            fail(r, "%s.obj: a \"%s\" event names no object", where, ks);
+            return -1;
+        }
+        if (!cJSON_IsNumber(ob) || ob->valuedouble != floor(ob->valuedouble)) {
+            fail(r, "%s.obj: must be an object id", where);
+            return -1;
+        }
+        if (ob->valuedouble < 0 || ob->valuedouble >= (double)tr->nobjects) {
+            fail(r, "%s.obj: no object %.0f", where, ob->valuedouble);
+            return -1;
+        }
+        ev->obj = (int32_t)ob->valuedouble;
+        lv_obj_kind okind = tr->objects[ev->obj].kind;
+        if (!kind_fits_object(k, okind)) {
+            fail(r, "%s: a \"%s\" event cannot be on a %s (object %d)", where, ks,
+                 lv_obj_kind_name(okind), ev->obj);
+            return -1;
+        }
+    } else if (orule == 1) {
+        fail(r, "%s: missing \"obj\" (a \"%s\" event names its object)", where, ks);
+        return -1;
+    }
+    int vrule = value_rule(k);
+    int got =
+        get_int(r, e, where, "value", vrule == 1, -(int64_t)MAX_NUM, (int64_t)MAX_NUM, &ev->value);
+    if (got < 0) return -1;
+    if (got == 1) {
+        if (vrule == 0) {
+            fail(r, "%s.value: a \"%s\" event has no value", where, ks);
+            return -1;
+        }
+        ev->flags |= LV_EVF_VALUE;
+        if ((k == LV_EV_SPAWN || k == LV_EV_JOIN) &&
+            (ev->value < 0 || ev->value >= (int64_t)tr->nthreads)) {
+            fail(r, "%s.value: no thread %lld", where, (long long)ev->value);
+            return -1;
+        }
+        if (k == LV_EV_TIMEOUT && ev->obj == LV_NONE &&
+            (ev->value < 0 || ev->value >= (int64_t)tr->nthreads)) {
+            fail(r, "%s.value: no thread %lld", where, (long long)ev->value);
+            return -1;
+        }
+    } else if (k == LV_EV_TIMEOUT && ev->obj == LV_NONE) {
+        fail(r, "%s: a timeout names its object, or the joined thread as its value", where);
+        return -1;
+    }
+    const cJSON *tx = cJSON_GetObjectItemCaseSensitive(e, "text");
+    if (k == LV_EV_NOTE) {
+        const char *s = get_str(r, e, where, "text", 1);
+        if (!s) return -1;
+        ev->flags |= LV_EVF_TEXT;
+        ev->value = (int64_t)tr->ntexts;
+        tr->texts[tr->ntexts] = dupstr(r, s);
+        if (!tr->texts[tr->ntexts]) return -1;
+        tr->ntexts++;
+    } else if (tx) {
+        fail(r, "%s.text: only a note has text", where);
+        return -1;
+    }
+    const cJSON *ck = cJSON_GetObjectItemCaseSensitive(e, "check");
+    if (ck) {
+        if (k != LV_EV_NOTE) {
+            fail(r, "%s.check: only a note states a check", where);
+            return -1;
+        }
+        if (!cJSON_IsBool(ck)) {
+            fail(r, "%s.check: must be true or false", where);
+            return -1;
+        }
+        ev->flags |= LV_EVF_CHECK | (cJSON_IsTrue(ck) ? LV_EVF_CHECK_OK : 0);
+    }
+    tr->nevents++;
+    *last_tp = last_t;
+    return 0;
+}
+
+/* The events array is where a trace is big: each element is parsed and checked on its own and
+ * freed before the next, into an array counted beforehand, so reading takes the file, the
+ * event array and one small event's tree at a time. */
+static void read_events(rd *r, span arr, lv_trace *tr) {
+    if (arr.n == 0 || arr.p[0] != '[') {
+        fail(r, "events: must be an array");
+        return;
+    }
+    size_t n = 0;
+    scanner s = {arr.p, arr.n, 1, 0, 0};
+    span el;
+    while (next_element(&s, &el))
+        n++;
+    tr->events = calloc(n ? n : 1, sizeof *tr->events);
+    if (!tr->events) {
         fail(r, "out of memory");
         return;
     }
-    char where[64];
-    size_t i = 0;
+    size_t captexts = 0, i = 0;
     int64_t last_t = 0;
-    for (const cJSON *e = arr->child; e && !r->failed; e = e->next, i++) {
-        snprintf(where, sizeof where, "events[%zu]", i);
-        if (!cJSON_IsObject(e)) {
-            fail(r, "%s: must be an object", where);
-            return;
-        }
-        if (only_members(r, e, where, ev_fields)) return;
-        lv_event *ev = &tr->events[i];
-        int64_t v;
-        if (get_int(r, e, where, "seq", 1, 0, UINT32_MAX, &v) < 0) return;
-        if ((size_t)v != i) {
-            fail(r, "%s.seq: is %lld, expected %zu (seqs run 0, 1, 2 ...)", where, (long long)v, i);
-            return;
-        }
-        ev->seq = (uint32_t)v;
-        if (get_int(r, e, where, "t", 1, 0, (int64_t)MAX_NUM, &ev->t) < 0) return;
-        if (ev->t < last_t) {
-            fail(r, "%s.t: %lld goes back in time (the event before is at %lld)", where,
-                 (long long)ev->t, (long long)last_t);
-            return;
-        }
-        last_t = ev->t;
-        const cJSON *th = member(r, e, where, "thread", 1);
-        if (!th) return;
-        if (!cJSON_IsNumber(th) || th->valuedouble != floor(th->valuedouble)) {
-            fail(r, "%s.thread: must be a thread id", where);
-            return;
-        }
-        if (th->valuedouble < 0 || th->valuedouble >= (double)tr->nthreads) {
-            fail(r, "%s.thread: no thread %.0f", where, th->valuedouble);
-            return;
-        }
-        ev->thread = (int32_t)th->valuedouble;
-        const char *ks = get_str(r, e, where, "kind", 1);
-        if (!ks) return;
-        lv_event_kind k;
-        if (lv_event_kind_parse(ks, &k) < 0) {
-            fail(r, "%s.kind: unknown event kind \"%s\"", where, ks);
-            return;
-        }
-        ev->kind = (uint8_t)k;
-        ev->obj = LV_NONE;
-        const cJSON *ob = cJSON_GetObjectItemCaseSensitive(e, "obj");
-        int orule = event_obj_rule(k);
-        if (ob) {
-            if (orule == 0) {
-                fail(r, "%s.obj: a \"%s\" event names no object", where, ks);
+    s = (scanner){arr.p, arr.n, 1, 0, 0};
+    while (!r->failed && next_element(&s, &el)) {
+        if (tr->ntexts == captexts) {
+            size_t cap = captexts ? captexts * 2 : 16;
+            char **nt = realloc(tr->texts, cap * sizeof *nt);
+            if (!nt) {
+                fail(r, "out of memory");
                 return;
             }
-            if (!cJSON_IsNumber(ob) || ob->valuedouble != floor(ob->valuedouble)) {
-                fail(r, "%s.obj: must be an object id", where);
-                return;
-            }
-            if (ob->valuedouble < 0 || ob->valuedouble >= (double)tr->nobjects) {
-                fail(r, "%s.obj: no object %.0f", where, ob->valuedouble);
-                return;
-            }
-            ev->obj = (int32_t)ob->valuedouble;
-            lv_obj_kind okind = tr->objects[ev->obj].kind;
-            if (!kind_fits_object(k, okind)) {
-                fail(r, "%s: a \"%s\" event cannot be on a %s (object %d)", where, ks,
-                     lv_obj_kind_name(okind), ev->obj);
-                return;
-            }
-        } else if (orule == 1) {
-            fail(r, "%s: missing \"obj\" (a \"%s\" event names its object)", where, ks);
+            tr->texts = nt;
+            captexts = cap;
+        }
+        cJSON *e = cJSON_ParseWithLength(el.p, el.n);
+        if (!e) {
+            fail(r, "events[%zu]: not valid JSON", i);
             return;
         }
-        int vrule = value_rule(k);
-        int got = get_int(r, e, where, "value", vrule == 1, -(int64_t)MAX_NUM, (int64_t)MAX_NUM,
-                          &ev->value);
-        if (got < 0) return;
-        if (got == 1) {
-            if (vrule == 0) {
-                fail(r, "%s.value: a \"%s\" event has no value", where, ks);
-                return;
-            }
-            ev->flags |= LV_EVF_VALUE;
-            if ((k == LV_EV_SPAWN || k == LV_EV_JOIN) &&
-                (ev->value < 0 || ev->value >= (int64_t)tr->nthreads)) {
-                fail(r, "%s.value: no thread %lld", where, (long long)ev->value);
-                return;
-            }
-            if (k == LV_EV_TIMEOUT && ev->obj == LV_NONE &&
-                (ev->value < 0 || ev->value >= (int64_t)tr->nthreads)) {
-                fail(r, "%s.value: no thread %lld", where, (long long)ev->value);
-                return;
-            }
-        } else if (k == LV_EV_TIMEOUT && ev->obj == LV_NONE) {
-            fail(r, "%s: a timeout names its object, or the joined thread as its value", where);
-            return;
-        }
-        const cJSON *tx = cJSON_GetObjectItemCaseSensitive(e, "text");
-        if (k == LV_EV_NOTE) {
-            const char *s = get_str(r, e, where, "text", 1);
-            if (!s) return;
-            ev->flags |= LV_EVF_TEXT;
-            ev->value = (int64_t)tr->ntexts;
-            tr->texts[tr->ntexts] = dupstr(r, s);
-            if (!tr->texts[tr->ntexts]) return;
-            tr->ntexts++;
-        } else if (tx) {
-            fail(r, "%s.text: only a note has text", where);
-            return;
-        }
-        const cJSON *ck = cJSON_GetObjectItemCaseSensitive(e, "check");
-        if (ck) {
-            if (k != LV_EV_NOTE) {
-                fail(r, "%s.check: only a note states a check", where);
-                return;
-            }
-            if (!cJSON_IsBool(ck)) {
-                fail(r, "%s.check: must be true or false", where);
-                return;
-            }
-            ev->flags |= LV_EVF_CHECK | (cJSON_IsTrue(ck) ? LV_EVF_CHECK_OK : 0);
-        }
-        tr->nevents++;
+        read_event(r, e, i++, tr, &last_t);
+        cJSON_Delete(e);
     }
 }
 
@@ -391,7 +601,7 @@ static void read_findings(rd *r, const cJSON *arr, lv_trace *tr) {
     }
 }
 
-static void read_trace(rd *r, const cJSON *root, lv_trace *tr) {
+static void read_trace(rd *r, const cJSON *root, span events, lv_trace *tr) {
     if (!cJSON_IsObject(root)) {
         fail(r, "top level: must be a JSON object");
         return;
@@ -575,10 +785,8 @@ static void read_trace(rd *r, const cJSON *root, lv_trace *tr) {
                 &tr->nschedule))
         return;
 
-    const cJSON *events = member(r, root, TOP, "events", 1);
-    if (!events) return;
-    if (!cJSON_IsArray(events)) {
-        fail(r, "events: must be an array");
+    if (!events.p) {
+        fail(r, "missing \"events\"");
         return;
     }
     read_events(r, events, tr);
@@ -615,66 +823,73 @@ lv_err lv_trace_read_json(const char *data, size_t len, const char *name, lv_tra
     *out = NULL;
     rd r = {name ? name : "trace", errbuf, errlen, 0};
     if (errlen) errbuf[0] = 0;
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(data, len, &end, 0);
-    if (!root) {
-        size_t off = end && end >= data ? (size_t)(end - data) : 0;
-        size_t line = 1, col = 1;
-        for (size_t k = 0; k < off && k < len; k++) {
-            if (data[k] == '\n') {
-                line++;
-                col = 1;
-            } else {
-                col++;
-            }
-        }
-        /* Truncated means something is still open at the end: a string, an object or an
-         * array. cJSON reports both that and a bad last byte at the last byte. */
-        long depth = 0, depth_at_error = 0;
-        int in_str = 0;
-        for (size_t k = 0; k < len; k++) {
-            char ch = data[k];
-            if (k == off) depth_at_error = depth;
-            if (in_str) {
-                if (ch == '\\')
-                    k++;
-                else if (ch == '"')
-                    in_str = 0;
-            } else if (ch == '"') {
-                in_str = 1;
-            } else if (ch == '{' || ch == '[') {
-                depth++;
-            } else if (ch == '}' || ch == ']') {
-                depth--;
-            }
-        }
-        if (depth_at_error >= CJSON_NESTING_LIMIT)
-            fail(&r, "line %zu, column %zu: nested more than %d levels deep", line, col,
-                 CJSON_NESTING_LIMIT);
-        else if (len == 0 || in_str || depth > 0)
-            fail(&r, "line %zu: the JSON ends too early (truncated?)", line);
-        else
-            fail(&r, "line %zu, column %zu: not valid JSON", line, col);
+    /* the whole document must be well formed before anything is read from it */
+    scanner s = {data, len, 0, 0, 0};
+    if (sk_value(&s, 0) < 0) {
+        syntax_error(&r, &s);
         return LV_EPARSE;
     }
-    /* trailing bytes after the document (other than white space) are an error too */
-    if (end) {
-        while ((size_t)(end - data) < len &&
-               (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
-            end++;
-        if ((size_t)(end - data) < len) {
-            fail(&r, "byte %zu: unexpected data after the JSON document", (size_t)(end - data));
-            cJSON_Delete(root);
-            return LV_EPARSE;
-        }
+    sk_ws(&s);
+    if (s.pos < len) {
+        fail(&r, "byte %zu: unexpected data after the JSON document", s.pos);
+        return LV_EPARSE;
     }
+    s.pos = 0;
+    sk_ws(&s);
+    if (data[s.pos] != '{') {
+        fail(&r, "top level: must be a JSON object");
+        return LV_EPARSE;
+    }
+    /* every top-level member but the events is small: those go through cJSON */
+    cJSON *root = cJSON_CreateObject();
     lv_trace *tr = calloc(1, sizeof *tr);
-    if (!tr) {
-        cJSON_Delete(root);
+    span events = {NULL, 0};
+    if (!root || !tr) {
         fail(&r, "out of memory");
-        return LV_ENOMEM;
+        goto done;
     }
-    read_trace(&r, root, tr);
+    s.pos++;
+    for (;;) {
+        sk_ws(&s);
+        if (data[s.pos] == '}') break;
+        if (data[s.pos] == ',') {
+            s.pos++;
+            sk_ws(&s);
+        }
+        size_t k0 = s.pos;
+        sk_string(&s);
+        cJSON *key = cJSON_ParseWithLength(data + k0, s.pos - k0);
+        sk_ws(&s);
+        s.pos++; /* ':' */
+        sk_ws(&s);
+        size_t v0 = s.pos;
+        sk_value(&s, 1);
+        if (!key || !cJSON_IsString(key)) {
+            cJSON_Delete(key);
+            fail(&r, "out of memory");
+            goto done;
+        }
+        const char *k = key->valuestring;
+        if (cJSON_GetObjectItemCaseSensitive(root, k) || (strcmp(k, "events") == 0 && events.p)) {
+            fail(&r, "duplicate field \"%s\"", k);
+            cJSON_Delete(key);
+            goto done;
+        }
+        if (strcmp(k, "events") == 0) {
+            events = (span){data + v0, s.pos - v0};
+        } else {
+            cJSON *v = cJSON_ParseWithLength(data + v0, s.pos - v0);
+            if (!v) {
+                fail(&r, "%s: not valid JSON", k);
+                cJSON_Delete(key);
+                goto done;
+            }
+            cJSON_AddItemToObject(root, k, v);
+        }
+        cJSON_Delete(key);
+    }
+    read_trace(&r, root, events, tr);
+done:
     cJSON_Delete(root);
     if (r.failed) {
         lv_trace_free(tr);
@@ -691,41 +906,33 @@ lv_err lv_trace_load(const char *path, lv_trace **out, char *errbuf, size_t errl
         snprintf(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
         return LV_EIO;
     }
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (len == cap) {
-            if (cap >= MAX_TRACE_BYTES) {
-                snprintf(errbuf, errlen, "%s: larger than 1 GiB, refused", path);
-                free(buf);
-                fclose(f);
-                return LV_ERANGE;
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) break;
+    /* one allocation of the file's size: no doubling buffer on top of the trace */
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(errbuf, errlen, "%s: not a regular file", path);
+        fclose(f);
+        return LV_EIO;
     }
+    if ((uint64_t)st.st_size > MAX_TRACE_BYTES) {
+        snprintf(errbuf, errlen, "%s: larger than 1 GiB, refused", path);
+        fclose(f);
+        return LV_ERANGE;
+    }
+    size_t size = (size_t)st.st_size;
+    char *buf = malloc(size ? size : 1);
     if (!buf) {
         snprintf(errbuf, errlen, "%s: out of memory reading the file", path);
         fclose(f);
         return LV_ENOMEM;
     }
-    if (ferror(f)) {
-        snprintf(errbuf, errlen, "%s: read error: %s", path, strerror(errno));
+    size_t len = fread(buf, 1, size, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || len != size) {
+        snprintf(errbuf, errlen, "%s: read error: %s", path, bad ? strerror(errno) : "short read");
         free(buf);
-        fclose(f);
         return LV_EIO;
     }
-    fclose(f);
     lv_err err = lv_trace_read_json(buf, len, path, out, errbuf, errlen);
     free(buf);
     return err;

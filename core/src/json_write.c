@@ -1,66 +1,41 @@
-/* The native trace writer: streams the JSON with one event per line, so memory does not grow
- * with the trace, and writes every field in one fixed order, so the bytes are a function of the
- * trace alone. It does not validate: lv_trace_read_json is the gatekeeper. */
-#include <inttypes.h>
-#include <stdio.h>
+/* The native trace writer: streams the JSON with one event per line through a small buffer,
+ * so memory does not grow with the trace, and writes every field in one fixed order, so the
+ * bytes are a function of the trace alone. It does not validate: lv_trace_read_json is the
+ * gatekeeper. */
 #include <stdlib.h>
 #include <string.h>
 #include "lockviz/io.h"
 #include "lockviz/lockviz.h"
+#include "outbuf.h"
 
-static void put_str(FILE *out, const char *s) {
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
-        case '"':
-            fputs("\\\"", out);
-            break;
-        case '\\':
-            fputs("\\\\", out);
-            break;
-        case '\n':
-            fputs("\\n", out);
-            break;
-        case '\t':
-            fputs("\\t", out);
-            break;
-        case '\r':
-            fputs("\\r", out);
-            break;
-        default:
-            if (*p < 0x20)
-                fprintf(out, "\\u%04x", *p);
-            else
-                fputc(*p, out);
-        }
+static void put_ids32(cw *w, const int32_t *a, size_t n) {
+    W_LIT(w, "[");
+    for (size_t i = 0; i < n; i++) {
+        if (i) W_LIT(w, ", ");
+        w_i64(w, a[i]);
     }
-    fputc('"', out);
+    W_LIT(w, "]");
 }
 
-static void put_ids32(FILE *out, const int32_t *a, size_t n) {
-    fputc('[', out);
-    for (size_t i = 0; i < n; i++)
-        fprintf(out, "%s%" PRId32, i ? ", " : "", a[i]);
-    fputc(']', out);
-}
-
-static void put_finding(FILE *out, const lv_finding *f) {
-    fputs("{\"kind\": ", out);
-    put_str(out, lv_finding_kind_name(f->kind));
-    fputs(", \"message\": ", out);
-    put_str(out, f->message);
+static void put_finding(cw *w, const lv_finding *f) {
+    W_LIT(w, "{\"kind\": ");
+    put_str(w, lv_finding_kind_name(f->kind));
+    W_LIT(w, ", \"message\": ");
+    put_str(w, f->message);
     if (f->detail) {
-        fputs(", \"detail\": ", out);
-        put_str(out, f->detail);
+        W_LIT(w, ", \"detail\": ");
+        put_str(w, f->detail);
     }
-    fputs(", \"threads\": ", out);
-    put_ids32(out, f->threads, f->nthreads);
-    fputs(", \"objects\": ", out);
-    put_ids32(out, f->objects, f->nobjects);
-    fputs(", \"events\": [", out);
-    for (size_t i = 0; i < f->nevents; i++)
-        fprintf(out, "%s%" PRIu32, i ? ", " : "", f->events[i]);
-    fputs("]}", out);
+    W_LIT(w, ", \"threads\": ");
+    put_ids32(w, f->threads, f->nthreads);
+    W_LIT(w, ", \"objects\": ");
+    put_ids32(w, f->objects, f->nobjects);
+    W_LIT(w, ", \"events\": [");
+    for (size_t i = 0; i < f->nevents; i++) {
+        if (i) W_LIT(w, ", ");
+        w_u64(w, f->events[i]);
+    }
+    W_LIT(w, "]}");
 }
 
 static const char *obj_param_name(lv_obj_kind k) {
@@ -78,73 +53,149 @@ static const char *obj_param_name(lv_obj_kind k) {
     }
 }
 
-lv_err lv_trace_write_json(const lv_trace *tr, FILE *out) {
-    fputs("{\n  \"format\": \"lockviz-trace\",\n  \"version\": 1,\n  \"scenario\": {\"name\": ",
-          out);
-    put_str(out, tr->scenario);
-    fputs(", \"variant\": ", out);
-    put_str(out, tr->variant);
-    fputs(", \"params\": {", out);
+static void write_all(cw *w, const lv_trace *tr) {
+    W_LIT(w, "{\n  \"format\": \"lockviz-trace\",\n  \"version\": 1,\n  \"scenario\": {\"name\": ");
+    put_str(w, tr->scenario);
+    W_LIT(w, ", \"variant\": ");
+    put_str(w, tr->variant);
+    W_LIT(w, ", \"params\": {");
     for (size_t i = 0; i < tr->nparams; i++) {
-        fputs(i ? ", " : "", out);
-        put_str(out, tr->params[i].name);
-        fprintf(out, ": %" PRId64, tr->params[i].value);
+        if (i) W_LIT(w, ", ");
+        put_str(w, tr->params[i].name);
+        W_LIT(w, ": ");
+        w_i64(w, tr->params[i].value);
     }
-    fprintf(out, "}},\n  \"mode\": \"%s\",\n  \"seed\": %" PRIu64 ",\n  \"schedule\": ",
-            lv_mode_name(tr->mode), tr->seed);
-    put_ids32(out, tr->schedule, tr->nschedule);
-    fputs(",\n  \"threads\": [", out);
+    W_LIT(w, "}},\n  \"mode\": \"");
+    w_puts(w, lv_mode_name(tr->mode));
+    W_LIT(w, "\",\n  \"seed\": ");
+    w_u64(w, tr->seed);
+    W_LIT(w, ",\n  \"schedule\": ");
+    put_ids32(w, tr->schedule, tr->nschedule);
+    W_LIT(w, ",\n  \"threads\": [");
     for (size_t i = 0; i < tr->nthreads; i++) {
-        fprintf(out, "%s\n    {\"id\": %" PRId32 ", \"name\": ", i ? "," : "", tr->threads[i].id);
-        put_str(out, tr->threads[i].name);
-        fputc('}', out);
+        if (i) W_LIT(w, ",");
+        W_LIT(w, "\n    {\"id\": ");
+        w_i64(w, tr->threads[i].id);
+        W_LIT(w, ", \"name\": ");
+        put_str(w, tr->threads[i].name);
+        W_LIT(w, "}");
     }
-    fputs(tr->nthreads ? "\n  ],\n  \"objects\": [" : "],\n  \"objects\": [", out);
+    if (tr->nthreads)
+        W_LIT(w, "\n  ],\n  \"objects\": [");
+    else
+        W_LIT(w, "],\n  \"objects\": [");
     for (size_t i = 0; i < tr->nobjects; i++) {
         const lv_trace_object *o = &tr->objects[i];
-        fprintf(out, "%s\n    {\"id\": %" PRId32 ", \"kind\": \"%s\", \"name\": ", i ? "," : "",
-                o->id, lv_obj_kind_name(o->kind));
-        put_str(out, o->name);
+        if (i) W_LIT(w, ",");
+        W_LIT(w, "\n    {\"id\": ");
+        w_i64(w, o->id);
+        W_LIT(w, ", \"kind\": \"");
+        w_puts(w, lv_obj_kind_name(o->kind));
+        W_LIT(w, "\", \"name\": ");
+        put_str(w, o->name);
         const char *pn = obj_param_name(o->kind);
-        if (pn) fprintf(out, ", \"%s\": %" PRId64, pn, o->param);
-        fputc('}', out);
+        if (pn) {
+            W_LIT(w, ", \"");
+            w_puts(w, pn);
+            W_LIT(w, "\": ");
+            w_i64(w, o->param);
+        }
+        W_LIT(w, "}");
     }
-    fputs(tr->nobjects ? "\n  ],\n  \"events\": [" : "],\n  \"events\": [", out);
+    if (tr->nobjects)
+        W_LIT(w, "\n  ],\n  \"events\": [");
+    else
+        W_LIT(w, "],\n  \"events\": [");
     for (size_t i = 0; i < tr->nevents; i++) {
         const lv_event *e = &tr->events[i];
-        fprintf(out,
-                "%s\n    {\"seq\": %" PRIu32 ", \"t\": %" PRId64 ", \"thread\": %" PRId32
-                ", \"kind\": \"%s\"",
-                i ? "," : "", e->seq, e->t, e->thread, lv_event_kind_name(e->kind));
-        if (e->obj != LV_NONE) fprintf(out, ", \"obj\": %" PRId32, e->obj);
-        if (e->flags & LV_EVF_TEXT) {
-            fputs(", \"text\": ", out);
-            put_str(out, lv_trace_text(tr, e));
-        } else if (e->flags & LV_EVF_VALUE) {
-            fprintf(out, ", \"value\": %" PRId64, e->value);
+        if (i) W_LIT(w, ",");
+        W_LIT(w, "\n    {\"seq\": ");
+        w_u64(w, e->seq);
+        W_LIT(w, ", \"t\": ");
+        w_i64(w, e->t);
+        W_LIT(w, ", \"thread\": ");
+        w_i64(w, e->thread);
+        W_LIT(w, ", \"kind\": \"");
+        w_puts(w, lv_event_kind_name((lv_event_kind)e->kind));
+        W_LIT(w, "\"");
+        if (e->obj != LV_NONE) {
+            W_LIT(w, ", \"obj\": ");
+            w_i64(w, e->obj);
         }
-        if (e->flags & LV_EVF_CHECK)
-            fputs((e->flags & LV_EVF_CHECK_OK) ? ", \"check\": true" : ", \"check\": false", out);
-        fputc('}', out);
+        if (e->flags & LV_EVF_TEXT) {
+            W_LIT(w, ", \"text\": ");
+            put_str(w, lv_trace_text(tr, e));
+        } else if (e->flags & LV_EVF_VALUE) {
+            W_LIT(w, ", \"value\": ");
+            w_i64(w, e->value);
+        }
+        if (e->flags & LV_EVF_CHECK) {
+            if (e->flags & LV_EVF_CHECK_OK)
+                W_LIT(w, ", \"check\": true");
+            else
+                W_LIT(w, ", \"check\": false");
+        }
+        W_LIT(w, "}");
     }
-    fputs(tr->nevents ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [", out);
+    if (tr->nevents)
+        W_LIT(w, "\n  ],\n  \"findings\": [");
+    else
+        W_LIT(w, "],\n  \"findings\": [");
     for (size_t i = 0; i < tr->nfindings; i++) {
-        fputs(i ? ",\n    " : "\n    ", out);
-        put_finding(out, &tr->findings[i]);
+        if (i)
+            W_LIT(w, ",\n    ");
+        else
+            W_LIT(w, "\n    ");
+        put_finding(w, &tr->findings[i]);
     }
-    fprintf(out, "%s,\n  \"outcome\": \"%s\",\n  \"dropped\": %" PRIu64 "\n}\n",
-            tr->nfindings ? "\n  ]" : "]", lv_outcome_name(tr->outcome), tr->dropped);
+    if (tr->nfindings)
+        W_LIT(w, "\n  ]");
+    else
+        W_LIT(w, "]");
+    W_LIT(w, ",\n  \"outcome\": \"");
+    w_puts(w, lv_outcome_name(tr->outcome));
+    W_LIT(w, "\",\n  \"dropped\": ");
+    w_u64(w, tr->dropped);
+    W_LIT(w, "\n}\n");
+}
+
+static cw *cw_new(FILE *out) {
+    cw *w = malloc(sizeof *w);
+    if (w) {
+        w->out = out;
+        w->first = 1;
+        w->n = 0;
+    }
+    return w;
+}
+
+lv_err lv_trace_write_json(const lv_trace *tr, FILE *out) {
+    cw *w = cw_new(out);
+    if (!w) return LV_ENOMEM;
+    write_all(w, tr);
+    w_flush(w);
+    free(w);
     return ferror(out) ? LV_EIO : LV_OK;
 }
 
 lv_err lv_findings_write_json(const lv_trace *tr, const lv_finding *f, size_t n, FILE *out) {
     (void)tr;
-    fputc('[', out);
+    cw *w = cw_new(out);
+    if (!w) return LV_ENOMEM;
+    W_LIT(w, "[");
     for (size_t i = 0; i < n; i++) {
-        fputs(i ? ",\n  " : "\n  ", out);
-        put_finding(out, &f[i]);
+        if (i)
+            W_LIT(w, ",\n  ");
+        else
+            W_LIT(w, "\n  ");
+        put_finding(w, &f[i]);
     }
-    fputs(n ? "\n]\n" : "]\n", out);
+    if (n)
+        W_LIT(w, "\n]\n");
+    else
+        W_LIT(w, "]\n");
+    w_flush(w);
+    free(w);
     return ferror(out) ? LV_EIO : LV_OK;
 }
 

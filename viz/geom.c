@@ -64,8 +64,10 @@ static int build_warp(lv_scene *s) {
     s->wt[n++] = s->t_end;
     s->nw = n;
     s->wd[0] = 0;
-    for (size_t i = 1; i < n; i++)
-        s->wd[i] = s->wd[i - 1] + warp_gap((double)(s->wt[i] - s->wt[i - 1]), (double)step);
+    for (size_t i = 1; i < n; i++) { /* the tail after the last event stays as it is */
+        double dt = (double)(s->wt[i] - s->wt[i - 1]);
+        s->wd[i] = s->wd[i - 1] + (i == n - 1 ? dt : warp_gap(dt, (double)step));
+    }
     return 0;
 }
 
@@ -350,11 +352,69 @@ static int build_notes(lv_scene *s) {
     return 0;
 }
 
+/* Who holds obj just before event seq: the thread of the last acquire not released since. */
+static int32_t holder_before(const lv_trace *tr, int32_t obj, uint32_t seq) {
+    for (uint32_t i = seq; i-- > 0;) {
+        const lv_event *e = &tr->events[i];
+        if (e->obj != obj) continue;
+        if (e->kind == LV_EV_ACQUIRE) return e->thread;
+        if (e->kind == LV_EV_RELEASE &&
+            (tr->objects[obj].kind != LV_OBJ_RLOCK || ((e->flags & LV_EVF_VALUE) && !e->value)))
+            return LV_NONE;
+    }
+    return LV_NONE;
+}
+
+/* "thread-3 --waits for--> A=B", "A=B --held by--> thread-3": a deadlock in mono lines. */
+static char *wait_graph(const lv_trace *tr, const lv_finding *f) {
+    size_t cap = 256, len = 0;
+    char *b = malloc(cap);
+    if (!b) return NULL;
+    b[0] = 0;
+    for (size_t k = 0; k < f->nevents; k++) {
+        if (f->events[k] >= tr->nevents) continue;
+        const lv_event *e = &tr->events[f->events[k]];
+        if (e->kind != LV_EV_REQUEST || e->obj < 0) continue;
+        int32_t h = holder_before(tr, e->obj, e->seq);
+        const char *on = lv_trace_object_name(tr, e->obj);
+        char line[512];
+        int n = snprintf(line, sizeof line, "%s --waits for--> %s\n",
+                         lv_trace_thread_name(tr, e->thread), on);
+        if (h >= 0)
+            n += snprintf(line + n, sizeof line - (size_t)n, "%*s%s --held by--> %s\n", 4, "", on,
+                          lv_trace_thread_name(tr, h));
+        if (n < 0) continue;
+        while (len + (size_t)n + 32 > cap) {
+            char *nb = realloc(b, cap *= 2);
+            if (!nb) {
+                free(b);
+                return NULL;
+            }
+            b = nb;
+        }
+        memcpy(b + len, line, (size_t)n + 1);
+        len += (size_t)n;
+    }
+    if (len == 0) {
+        free(b);
+        return NULL;
+    }
+    strcpy(b + len, "\n*** DEADLOCK ***");
+    return b;
+}
+
+const char *lv_scene_detail(const lv_scene *s, size_t i) {
+    if (i >= s->tr->nfindings) return NULL;
+    if (s->tr->findings[i].detail) return s->tr->findings[i].detail;
+    return s->wait_graph ? s->wait_graph[i] : NULL;
+}
+
 static int build_findings(lv_scene *s) {
     const lv_trace *tr = s->tr;
     s->finding_seq = malloc((tr->nfindings ? tr->nfindings : 1) * sizeof *s->finding_seq);
     s->lost = malloc((tr->nfindings ? tr->nfindings : 1) * sizeof *s->lost);
-    if (!s->finding_seq || !s->lost) return -1;
+    s->wait_graph = calloc(tr->nfindings ? tr->nfindings : 1, sizeof *s->wait_graph);
+    if (!s->finding_seq || !s->lost || !s->wait_graph) return -1;
     for (size_t i = 0; i < tr->nfindings; i++) {
         const lv_finding *f = &tr->findings[i];
         uint32_t last = LV_SEQ_NONE;
@@ -362,6 +422,8 @@ static int build_findings(lv_scene *s) {
             if (f->events[k] < tr->nevents && (last == LV_SEQ_NONE || f->events[k] > last))
                 last = f->events[k];
         s->finding_seq[i] = last;
+        if (f->kind == LV_FIND_DEADLOCK && !f->detail) /* NULL (no request in it): no graph */
+            s->wait_graph[i] = wait_graph(tr, f);
         if (f->kind == LV_FIND_RACE && f->message &&
             strncmp(f->message, "Lost update on ", 15) == 0 && f->nevents >= 3 &&
             f->events[0] < tr->nevents && f->events[1] < tr->nevents &&
@@ -402,6 +464,9 @@ void lv_scene_free(lv_scene *s) {
     free(s->handoffs);
     free(s->lost);
     free(s->finding_seq);
+    for (size_t i = 0; s->wait_graph && i < s->tr->nfindings; i++)
+        free(s->wait_graph[i]);
+    free(s->wait_graph);
     free(s);
 }
 

@@ -80,6 +80,7 @@ typedef struct lv_scene {
     lv_lost *lost;
     size_t nlost;
     uint32_t *finding_seq; /* per finding: its last event (where it shows), or LV_SEQ_NONE */
+    char **wait_graph;     /* per finding: a deadlock's wait-for graph when it has no detail */
 } lv_scene;
 
 /* Builds the scene of tr (which must outlive it). LV_ENOMEM on failure. */
@@ -94,6 +95,9 @@ int64_t lv_scene_t(const lv_scene *s, double d);
 const lv_span *lv_scene_span_at(const lv_scene *s, int32_t thread, int64_t t);
 /* The last event with time <= t, or -1 when t is before every event. */
 long lv_scene_seq_at(const lv_scene *s, int64_t t);
+/* The table to show beside finding i: its detail, or for a deadlock without one the wait-for
+ * graph the scene drew up; NULL when there is none. Owned by the trace or the scene. */
+const char *lv_scene_detail(const lv_scene *s, size_t i);
 /* A one-line description of event seq for a tooltip ("seq 12, buyer-2: read tickets = 1"). */
 void lv_event_describe(const lv_scene *s, uint32_t seq, char *buf, size_t len);
 

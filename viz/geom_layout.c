@@ -411,8 +411,8 @@ static void lay_breaks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1)
 
 /* ---- findings panel ---- */
 
-static const char *detail_of(const lv_trace *tr, int i) {
-    return i >= 0 && (size_t)i < tr->nfindings ? tr->findings[i].detail : NULL;
+static const char *detail_of(const lv_scene *s, int i) {
+    return i >= 0 ? lv_scene_detail(s, (size_t)i) : NULL;
 }
 
 /* Lays out the findings from y = 0 in a panel of width w; returns the height it needs. */
@@ -423,12 +423,12 @@ static int lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, i
     f->nflines = f->nfrows = 0;
     f->hidden_findings = 0;
     f->detail_finding = -1;
-    int dsel = vp->highlight >= 0 && detail_of(tr, vp->highlight) ? vp->highlight : -1;
+    int dsel = detail_of(s, vp->highlight) ? vp->highlight : -1;
     for (size_t i = 0; dsel < 0 && i < tr->nfindings; i++)
-        if (tr->findings[i].detail) dsel = (int)i;
+        if (detail_of(s, (int)i)) dsel = (int)i;
     int dw = 0, dlines = 0;
     if (dsel >= 0) {
-        const char *d = tr->findings[dsel].detail;
+        const char *d = detail_of(s, dsel);
         while (*d) {
             const char *e = strchr(d, '\n');
             size_t n = e ? (size_t)(e - d) : strlen(d);

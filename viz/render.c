@@ -453,7 +453,7 @@ static void draw_findings(lv_render *R, const lv_scene *s, const lv_frame *f,
     if (f->detail_finding >= 0 && f->detail.h > 0) {
         lv__fill(R, f->detail, C(LV_C_BG));
         lv__frame_rect(R, f->detail, C(LV_C_BLOCKED), lv__px(R, 2));
-        const char *d = tr->findings[f->detail_finding].detail;
+        const char *d = lv_scene_detail(s, (size_t)f->detail_finding);
         int y = f->detail.y + pad / 2, mh = f->line_h[LV_FONT_MONO];
         while (*d && y + mh <= f->detail.y + f->detail.h) {
             const char *e = strchr(d, '\n');

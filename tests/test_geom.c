@@ -644,6 +644,12 @@ TEST(viewer_state_input) {
     ASSERT_DBL(v.d0, <, before);
     ASSERT_EQ(v.seq, seq_before);
     RELAYOUT();
+    /* ... but never far off the trace's ends */
+    lv_vs_mouse_down(&v, &f, mx, my);
+    lv_vs_mouse_move(&v, &f, mx + 5000, my);
+    lv_vs_mouse_up(&v, &f, mx + 5000, my);
+    ASSERT_DBL(v.d0, >=, lv_scene_d(s, s->t_first) - 0.021 * (v.d1 - v.d0));
+    RELAYOUT();
     /* click on the timeline: the playhead goes to the event there */
     lv_vs_key(&v, LV_KEY_HOME, 0);
     RELAYOUT();

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include "png.h"
@@ -65,6 +66,11 @@ int lv_png_write(const char *path, const uint8_t *rgb, int w, int h, size_t stri
     }
     sprintf(tmp, "%s.XXXXXX", path);
     fd = mkstemp(tmp);
+    if (fd >= 0) { /* mkstemp makes it private; a picture is as readable as any new file */
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
     if (fd < 0 || !(f = fdopen(fd, "wb"))) {
         snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
         if (fd >= 0) {

@@ -49,11 +49,27 @@ void lv_vs_viewport(const lv_vstate *v, lv_viewport *vp) {
     vp->playing = v->playing;
 }
 
+/* Keeps the view over the trace: a margin of 2% either side, no more. */
+static void clamp_view(lv_vstate *v) {
+    double lo = lv_scene_d(v->s, v->s->t_first), hi = lv_scene_d(v->s, v->s->t_end);
+    double w = v->d1 - v->d0, m = 0.02 * w;
+    if (w >= hi - lo + 2 * m) return;
+    if (v->d0 < lo - m) {
+        v->d0 = lo - m;
+        v->d1 = v->d0 + w;
+    }
+    if (v->d1 > hi + m) {
+        v->d1 = hi + m;
+        v->d0 = v->d1 - w;
+    }
+}
+
 static void keep_visible(lv_vstate *v) {
     double w = v->d1 - v->d0;
     if (v->play_d < v->d0 || v->play_d > v->d1) {
         v->d0 = v->play_d - w / 3;
         v->d1 = v->d0 + w;
+        clamp_view(v);
     }
 }
 
@@ -177,6 +193,7 @@ void lv_vs_tick(lv_vstate *v, double dt) {
         double w = v->d1 - v->d0;
         v->d0 = v->play_d - w * 0.1;
         v->d1 = v->d0 + w;
+        clamp_view(v);
     }
 }
 
@@ -208,6 +225,7 @@ void lv_vs_wheel(lv_vstate *v, const lv_frame *f, int x, int y, int dy, int shif
     if (nw > full * 1.05) nw = full * 1.05;
     v->d0 = at - fx * nw;
     v->d1 = v->d0 + nw;
+    clamp_view(v);
 }
 
 void lv_vs_mouse_down(lv_vstate *v, const lv_frame *f, int x, int y) {
@@ -249,6 +267,7 @@ void lv_vs_mouse_move(lv_vstate *v, const lv_frame *f, int x, int y) {
         double dd = (x - v->press_x) / w * (v->press_d1 - v->press_d0);
         v->d0 = v->press_d0 - dd;
         v->d1 = v->press_d1 - dd;
+        clamp_view(v);
     }
 }
 

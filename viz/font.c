@@ -42,7 +42,7 @@ const char *lv_assets_dir(void) {
             char cand[PATH_MAX + 32];
             snprintf(cand, sizeof cand, "%s/%s", exe, rel[i]);
             if (strlen(cand) < sizeof found && has_fonts(cand)) {
-                snprintf(found, sizeof found, "%s", cand);
+                memcpy(found, cand, strlen(cand) + 1);
                 return found;
             }
         }

@@ -327,7 +327,7 @@ static int build_threads(lv_scene *s) {
         }
         if (push_span(&s->th[k], b, s->t_end)) goto done;
     }
-    qsort(s->handoffs, s->nhandoffs, sizeof *s->handoffs, cmp_handoff);
+    if (s->nhandoffs > 1) qsort(s->handoffs, s->nhandoffs, sizeof *s->handoffs, cmp_handoff);
     rc = 0;
 done:
     free(tb);

@@ -292,7 +292,7 @@ static int lay_arrows(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) 
     int *last_x = calloc(f->nlanes ? f->nlanes : 1, sizeof *last_x);
     if (!last_x) return -1;
     for (size_t i = 0; i < f->nlanes; i++)
-        last_x[i] = INT32_MIN;
+        last_x[i] = INT32_MIN / 2;
     int rc = 0;
     for (size_t i = 0; i < s->nhandoffs; i++) {
         const lv_handoff *h = &s->handoffs[i];

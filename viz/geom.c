@@ -144,6 +144,7 @@ typedef struct tbuild {
     int64_t sleep_end;
     int64_t end_t; /* -1 until the thread ends */
     unsigned rows_used;
+    size_t open_from; /* holds before this index are all released: close_hold starts here */
     size_t cap_spans, cap_holds, cap_events;
 } tbuild;
 
@@ -200,12 +201,14 @@ static int open_hold(lv_scene *s, tbuild *b, int32_t thread, int32_t obj, uint32
 static void close_hold(lv_scene *s, tbuild *b, int32_t thread, int32_t obj, uint32_t seq,
                        int64_t t) {
     lv_thread_geo *g = &s->th[thread];
-    for (size_t i = 0; i < g->nholds; i++) { /* the earliest open hold: permits are FIFO */
+    for (size_t i = b->open_from; i < g->nholds; i++) { /* the earliest open one: FIFO permits */
         lv_hold *h = &g->holds[i];
-        if (h->obj == obj && h->rel == LV_SEQ_NONE && h->t1 == s->t_end) {
+        if (h->obj == obj && h->rel == LV_SEQ_NONE) {
             h->rel = seq;
             h->t1 = t;
             b->rows_used &= ~(1u << h->row);
+            while (b->open_from < g->nholds && g->holds[b->open_from].rel != LV_SEQ_NONE)
+                b->open_from++;
             return;
         }
     }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "lockviz/lockviz.h"
 #include "registry.h"
+#include "cmd_view.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FOUND = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
 
@@ -28,6 +29,7 @@ static const char main_help[] =
     "  lockviz explore SCENARIO  run many schedules until one fails; save it to replay\n"
     "  lockviz check TRACE     validate a trace, recompute its findings, print them\n"
     "  lockviz export TRACE    write a trace as Chrome/Perfetto JSON (or native again)\n"
+    "  lockviz view TRACE      show a trace in a window, or draw it to a PNG (--png FILE)\n"
     "\n"
     "Each command takes --help. Exit status: 0 ran and found nothing; 1 found something\n"
     "(a race, deadlock, broken invariant, misuse); 2 bad usage or bad input; 3 internal error.\n";
@@ -804,6 +806,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "explore") == 0) return cmd_explore(argc - 1, argv + 1);
     if (strcmp(cmd, "export") == 0) return cmd_export(argc - 1, argv + 1);
+    if (strcmp(cmd, "view") == 0) return lv_cmd_view(argc - 1, argv + 1);
     fprintf(stderr, "%s: unknown command '%s' (try '%s --help')\n", prog, cmd, prog);
     return EXIT_USAGE;
 }

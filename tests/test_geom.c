@@ -1,0 +1,707 @@
+/* The viewer's geometry and state without a window: time <-> x, lanes, state spans in the
+ * right colours, note labels that never overlap, hit testing, the pixel bound on a million
+ * events, the objects at the playhead, and the input functions of the viewer state. */
+#include <math.h>
+#include <time.h>
+#include "geom.h"
+#include "registry.h"
+#include "support.h"
+#include "vstate.h"
+
+/* Text as 9 px per byte: the geometry needs widths, not glyphs. */
+static int fixed_measure(void *ctx, lv_font_id f, const char *s, size_t n) {
+    (void)ctx;
+    (void)s;
+    return (int)n * (f == LV_FONT_LABEL || f == LV_FONT_TITLE ? 12 : 9);
+}
+
+/* test.h's comparisons are for integers */
+#define ASSERT_DBL(a, op, b)                                                                       \
+    do {                                                                                           \
+        double a_ = (a), b_ = (b);                                                                 \
+        if (!(a_ op b_))                                                                           \
+            TEST_FAIL_AT("assertion failed: %s %s %s (%g vs %g)", #a, #op, #b, a_, b_);            \
+    } while (0)
+
+static lv_viewport view(int w, int h) {
+    return (lv_viewport){.w = w,
+                         .h = h,
+                         .seq = -1,
+                         .highlight = -1,
+                         .hover_x = -1,
+                         .hover_y = -1,
+                         .measure = fixed_measure};
+}
+
+static lv_trace *run_named(const char *scenario, const char *variant) {
+    const lv_scenario *sc = lv_scenario_find(scenario);
+    ASSERT(sc);
+    int v = lv_scenario_variant_index(sc, variant);
+    ASSERT_GE(v, 0);
+    lv_run_desc d = {.scenario = sc, .variant = v, .mode = LV_MODE_CONTROLLED, .seed = 1};
+    lv_trace *tr = NULL;
+    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
+    return tr;
+}
+
+static uint32_t find_event(const lv_trace *tr, int32_t thread, lv_event_kind k, int32_t obj) {
+    for (size_t i = 0; i < tr->nevents; i++)
+        if (tr->events[i].thread == thread && tr->events[i].kind == k &&
+            (obj == LV_NONE || tr->events[i].obj == obj))
+            return (uint32_t)i;
+    TEST_FAIL_AT("no such event");
+}
+
+static const lv_lane *lane_for(const lv_frame *f, int32_t th) {
+    for (size_t i = 0; i < f->nlanes; i++)
+        if (f->lanes[i].thread == th) return &f->lanes[i];
+    TEST_FAIL_AT("no lane for thread %d", th);
+}
+
+/* The colour the frame fills at (x, y), or -1. Later fills are drawn over earlier ones. */
+static int fill_at(const lv_frame *f, int x, int y) {
+    int c = -1;
+    for (size_t i = 0; i < f->nfills; i++)
+        if (lv_rect_has(f->fills[i].r, x, y)) c = f->fills[i].color;
+    return c;
+}
+
+/* ---- synthetic traces ---- */
+
+static lv_trace *new_trace(size_t nthreads, size_t nobjects, size_t nevents) {
+    lv_trace *tr = calloc(1, sizeof *tr);
+    tr->scenario = strdup("synthetic");
+    tr->variant = strdup("test");
+    tr->mode = LV_MODE_CONTROLLED;
+    tr->threads = calloc(nthreads, sizeof *tr->threads);
+    tr->nthreads = nthreads;
+    for (size_t i = 0; i < nthreads; i++) {
+        char nm[32];
+        snprintf(nm, sizeof nm, "t%zu", i);
+        tr->threads[i] = (lv_trace_thread){(int32_t)i, strdup(nm)};
+    }
+    tr->objects = calloc(nobjects ? nobjects : 1, sizeof *tr->objects);
+    tr->nobjects = nobjects;
+    for (size_t i = 0; i < nobjects; i++) {
+        char nm[32];
+        snprintf(nm, sizeof nm, "L%zu", i);
+        tr->objects[i] = (lv_trace_object){(int32_t)i, LV_OBJ_MUTEX, strdup(nm), 0};
+    }
+    tr->events = calloc(nevents, sizeof *tr->events);
+    ASSERT(tr->events);
+    return tr;
+}
+
+static void put(lv_trace *tr, int64_t t, int32_t th, lv_event_kind k, int32_t obj) {
+    lv_event *e = &tr->events[tr->nevents];
+    *e = (lv_event){
+        .t = t, .seq = (uint32_t)tr->nevents, .thread = th, .obj = obj, .kind = (uint8_t)k};
+    tr->nevents++;
+}
+
+static void put_note(lv_trace *tr, int64_t t, int32_t th, const char *text) {
+    tr->texts = realloc(tr->texts, (tr->ntexts + 1) * sizeof *tr->texts);
+    tr->texts[tr->ntexts] = strdup(text);
+    put(tr, t, th, LV_EV_NOTE, LV_NONE);
+    tr->events[tr->nevents - 1].value = (int64_t)tr->ntexts;
+    tr->events[tr->nevents - 1].flags = LV_EVF_TEXT;
+    tr->ntexts++;
+}
+
+/* ---- time and x ---- */
+
+TEST(time_x_round_trip) {
+    lv_trace *tr = run_named("deadlock", "two-locks");
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    for (int linear = 0; linear < 2; linear++) {
+        s->linear = linear;
+        lv_frame f = {0};
+        lv_viewport vp = view(1280, 720);
+        ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+        /* the whole trace fills the lanes, first event at the left edge */
+        ASSERT_DBL(fabs(lv_frame_x(&f, s, s->t_first) - f.x0), <, 0.5);
+        ASSERT_DBL(fabs(lv_frame_x(&f, s, s->t_end) - f.x1), <, 0.5);
+        for (int x = f.x0; x <= f.x1; x += 7) { /* x -> t -> x lands on the same pixel */
+            int64_t t = lv_frame_t(&f, s, x);
+            ASSERT_DBL(fabs(lv_frame_x(&f, s, t) - x), <, 0.5);
+        }
+        double prev = -1e18;
+        for (size_t i = 0; i < tr->nevents; i++) { /* monotonic, and t -> x -> t is exact */
+            int64_t t = tr->events[i].t;
+            double x = lv_frame_x(&f, s, t);
+            ASSERT(x >= prev);
+            prev = x;
+            ASSERT_LE(llabs(lv_scene_t(s, lv_scene_d(s, t)) - t), 1);
+        }
+        lv_frame_free(&f);
+    }
+    /* the warp: the 100 ms sleep does not squeeze the 1 µs steps into a few pixels */
+    s->linear = 0;
+    lv_frame f = {0};
+    lv_viewport vp = view(1280, 720);
+    ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+    double step_px = lv_frame_x(&f, s, 2000) - lv_frame_x(&f, s, 1000);
+    ASSERT_DBL(step_px, >, 5.0);
+    lv_frame_free(&f);
+    lv_scene_free(s);
+    lv_trace_free(tr);
+}
+
+TEST(lanes_one_per_thread) {
+    lv_trace *tr = run_named("ticket", "unlocked");
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    lv_frame f = {0};
+    lv_viewport vp = view(1280, 720);
+    ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+    ASSERT_EQ(f.nlanes, tr->nthreads);
+    ASSERT_EQ(f.hidden_lanes, 0);
+    for (size_t i = 0; i < f.nlanes; i++) {
+        const lv_lane *ln = &f.lanes[i];
+        ASSERT_EQ(ln->thread, (int32_t)i);
+        ASSERT_GE(ln->r.h, f.line_h[LV_FONT_LABEL]); /* a label fits */
+        ASSERT_LE(ln->label.x + ln->label.w, f.x0);  /* labels left of the time area */
+        ASSERT_GE(ln->band.y, ln->r.y);
+        ASSERT_LE(ln->band.y + ln->band.h, ln->r.y + ln->r.h);
+        if (i) ASSERT_GE(ln->r.y, f.lanes[i - 1].r.y + f.lanes[i - 1].r.h);
+    }
+    /* the panels do not overlap the lanes */
+    ASSERT_LE(f.x1, f.objects.x);
+    ASSERT_LE(f.lanes[f.nlanes - 1].r.y + f.lanes[f.nlanes - 1].r.h, f.findings.y);
+    /* readable from the back of a classroom */
+    ASSERT_GE(f.font_px[LV_FONT_LABEL], 20);
+    ASSERT_GE(f.font_px[LV_FONT_BODY], 16);
+    ASSERT_GE(f.font_px[LV_FONT_NOTE], 16);
+    /* too many threads to fit: lanes keep their height and the rest scroll */
+    lv_viewport small = view(1280, 360);
+    small.scale = 1; /* keep the type large: lanes cannot shrink below a label */
+    ASSERT_EQ(lv_frame_layout(&f, s, &small), LV_OK);
+    ASSERT_GT(f.hidden_lanes, 0);
+    ASSERT_EQ(f.nlanes + f.hidden_lanes, tr->nthreads);
+    small.lane_scroll = 3;
+    ASSERT_EQ(lv_frame_layout(&f, s, &small), LV_OK);
+    ASSERT_EQ(f.lanes[0].thread, 3);
+    lv_frame_free(&f);
+    lv_scene_free(s);
+    lv_trace_free(tr);
+}
+
+TEST(deadlock_blocked_span_is_drawn_blocked) {
+    lv_trace *tr = run_named("deadlock", "two-locks");
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    int32_t t1 = thread_id(tr, "thread-1"), B = obj_id(tr, "B"), A = obj_id(tr, "A");
+    /* thread-1 holds A and asks for B, which it never gets: blocked to the end */
+    uint32_t rq = find_event(tr, t1, LV_EV_REQUEST, B);
+    const lv_span *sp = lv_scene_span_at(s, t1, tr->events[rq].t);
+    ASSERT(sp);
+    ASSERT_EQ(sp->state, LV_TS_BLOCKED);
+    ASSERT_EQ(sp->on_obj, B);
+    ASSERT_EQ(sp->t1, s->t_end);
+    /* ... and it holds A all along, with an arrow from A's release that let it in */
+    const lv_thread_geo *g = &s->th[t1];
+    ASSERT_GE(g->nholds, 1);
+    ASSERT_EQ(g->holds[g->nholds - 1].obj, A);
+    ASSERT_EQ(g->holds[g->nholds - 1].rel, LV_SEQ_NONE);
+    int arrow_to_t1 = 0;
+    for (size_t i = 0; i < s->nhandoffs; i++)
+        if (tr->events[s->handoffs[i].acq].thread == t1 && s->handoffs[i].obj == A) arrow_to_t1 = 1;
+    ASSERT(arrow_to_t1);
+    /* main blocks in its join until the end, too */
+    const lv_span *mj = lv_scene_span_at(s, 0, s->t_last);
+    ASSERT(mj);
+    ASSERT_EQ(mj->state, LV_TS_BLOCKED);
+    ASSERT_EQ(mj->on_thread, t1);
+    /* on screen: the middle of the span is filled in the blocked colour */
+    lv_frame f = {0};
+    lv_viewport vp = view(1280, 720);
+    ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+    const lv_lane *ln = lane_for(&f, t1);
+    int x = (int)((lv_frame_x(&f, s, sp->t0) + lv_frame_x(&f, s, sp->t1)) / 2);
+    ASSERT_EQ(fill_at(&f, x, ln->band.y + ln->band.h / 2), LV_C_BLOCKED);
+    ASSERT_GT(f.narrows, 0);
+    lv_frame_free(&f);
+    lv_scene_free(s);
+    lv_trace_free(tr);
+}
+
+TEST(sleeping_and_finished_spans) {
+    lv_trace *tr = run_named("ticket", "locked");
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    size_t sleeps = 0;
+    for (size_t i = 0; i < tr->nevents; i++) {
+        const lv_event *e = &tr->events[i];
+        if (e->kind != LV_EV_SLEEP) continue;
+        const lv_span *sp = lv_scene_span_at(s, e->thread, e->t);
+        ASSERT(sp);
+        ASSERT_EQ(sp->state, LV_TS_SLEEPING);
+        ASSERT_LE(sp->t1 - sp->t0, e->value); /* never longer than asked */
+        sleeps++;
+    }
+    ASSERT_GT(sleeps, 0);
+    uint32_t end = find_event(tr, 1, LV_EV_END, LV_NONE);
+    const lv_span *fin = lv_scene_span_at(s, 1, tr->events[end].t);
+    ASSERT(fin);
+    ASSERT_EQ(fin->state, LV_TS_FINISHED);
+    uint32_t start = find_event(tr, 1, LV_EV_START, LV_NONE);
+    ASSERT(lv_scene_span_at(s, 1, tr->events[start].t - 1) == NULL); /* not started */
+    lv_scene_free(s);
+    lv_trace_free(tr);
+}
+
+/* ---- labels ---- */
+
+TEST(labels_never_overlap_in_a_crowded_trace) {
+    enum { NT = 3, NN = 400 };
+    lv_trace *tr = new_trace(NT, 0, NT * (NN + 2));
+    for (int k = 0; k < NT; k++)
+        put(tr, k, k, LV_EV_START, LV_NONE);
+    int64_t t = 1000;
+    for (int i = 0; i < NN; i++) {
+        t += i % 7 == 0 ? 9000 : 700; /* uneven gaps: some notes close, some far apart */
+        for (int k = 0; k < NT; k++) {
+            char txt[64];
+            snprintf(txt, sizeof txt, "note %d of thread %d, a long line of text", i, k);
+            put_note(tr, t + k, k, txt);
+        }
+    }
+    for (int k = 0; k < NT; k++)
+        put(tr, tr->events[tr->nevents - 1].t + 1000, k, LV_EV_END, LV_NONE);
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    for (int zoom = 0; zoom < 2; zoom++) {
+        lv_frame f = {0};
+        lv_viewport vp = view(1280, 720);
+        if (zoom) { /* zoomed in: more room, more labels */
+            vp.t0 = s->t_first;
+            vp.t1 = s->t_first + (s->t_end - s->t_first) / 60;
+        }
+        ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+        if (zoom) { /* room for many, though not for every whole text */
+            ASSERT_GT(f.nlabels, 10);
+            size_t elided = 0;
+            for (size_t i = 0; i < f.nlabels; i++)
+                elided += f.labels[i].elided;
+            ASSERT_GT(elided, 0);
+        } else {
+            ASSERT_GT(f.total_dropped, 0); /* far too many to show them all */
+        }
+        for (size_t i = 0; i < f.nlabels; i++) {
+            const lv_label *a = &f.labels[i];
+            ASSERT_GT(a->nbytes, 0);
+            ASSERT_LE(a->x + a->w, f.x1);
+            for (size_t j = i + 1; j < f.nlabels; j++) {
+                const lv_label *b = &f.labels[j];
+                if (a->y != b->y) continue;
+                ASSERT(a->x + a->w <= b->x || b->x + b->w <= a->x);
+            }
+        }
+        /* every visible note is either labelled or recorded as dropped */
+        size_t visible = 0;
+        int64_t tv0 = lv_frame_t(&f, s, f.x0 - 1), tv1 = lv_frame_t(&f, s, f.x1 + 1);
+        for (size_t i = 0; i < tr->nevents; i++)
+            if (tr->events[i].kind == LV_EV_NOTE && tr->events[i].t >= tv0 &&
+                tr->events[i].t <= tv1)
+                visible++;
+        ASSERT_EQ(f.nlabels + f.total_dropped, visible);
+        ASSERT_EQ(f.ndropped, f.total_dropped < LV_DROPPED_MAX ? f.total_dropped : LV_DROPPED_MAX);
+        for (size_t i = 0; i < f.ndropped; i++)
+            ASSERT_EQ(tr->events[f.dropped[i]].kind, LV_EV_NOTE);
+        lv_frame_free(&f);
+    }
+    lv_scene_free(s);
+    lv_trace_free(tr);
+}
+
+TEST(fit_prefix_cuts_whole_characters) {
+    const char *s = "购票成功 (bought a ticket)";
+    size_t n = strlen(s);
+    ASSERT_EQ(lv_fit_prefix(fixed_measure, NULL, LV_FONT_NOTE, s, n, 10000), n);
+    for (int w = 0; w < 300; w += 5) {
+        size_t k = lv_fit_prefix(fixed_measure, NULL, LV_FONT_NOTE, s, n, w);
+        ASSERT_LE(fixed_measure(NULL, LV_FONT_NOTE, s, k), w);
+        ASSERT(k == n || ((unsigned char)s[k] & 0xC0) != 0x80); /* never inside a character */
+    }
+    char b[64];
+    lv_format_ns(100012000, b, sizeof b);
+    ASSERT_STR_EQ(b, "100.0 ms");
+    lv_format_ns(5000, b, sizeof b);
+    ASSERT_STR_EQ(b, "5.000 µs");
+}
+
+/* ---- hit testing ---- */
+
+TEST(hit_testing) {
+    lv_trace *tr = run_named("deadlock", "two-locks");
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    lv_frame f = {0};
+    lv_viewport vp = view(1280, 720);
+    ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+    for (size_t i = 0; i < f.nlanes; i++) {
+        const lv_lane *ln = &f.lanes[i];
+        ASSERT_EQ(lv_hit_lane(&f, f.x0 + 10, ln->r.y + ln->r.h / 2), ln->thread);
+    }
+    ASSERT_EQ(lv_hit_lane(&f, 5, f.header.h / 2), -1);
+    ASSERT_EQ(lv_hit_lane(&f, f.objects.x + 5, f.lanes[0].band.y), -1);
+    /* the event nearest the cursor, in the cursor's lane */
+    int32_t t1 = thread_id(tr, "thread-1");
+    uint32_t rq = find_event(tr, t1, LV_EV_REQUEST, obj_id(tr, "B"));
+    const lv_lane *ln = lane_for(&f, t1);
+    int x = (int)lv_frame_x(&f, s, tr->events[rq].t);
+    long hit = lv_hit_event(&f, s, x + 2, ln->band.y + 2, 8);
+    ASSERT_GE(hit, 0);
+    ASSERT_EQ(tr->events[hit].thread, t1);
+    ASSERT_EQ(tr->events[hit].t, tr->events[rq].t);
+    ASSERT_EQ(lv_hit_event(&f, s, x + 2, f.header.h / 2, 8), -1);
+    /* finding rows and buttons */
+    ASSERT_GT(f.nfrows, 0);
+    for (size_t i = 0; i < f.nfrows; i++) {
+        lv_rect r = f.frows[i].r;
+        ASSERT_EQ(lv_hit_finding(&f, r.x + r.w / 2, r.y + r.h / 2), f.frows[i].finding);
+    }
+    ASSERT_EQ(lv_hit_finding(&f, f.x0 + 5, f.lanes[0].band.y), -1);
+    for (int b = 0; b < LV_BTN__COUNT; b++) {
+        lv_rect r = f.buttons[b];
+        ASSERT_EQ(lv_hit_button(&f, r.x + r.w / 2, r.y + r.h / 2), b);
+    }
+    ASSERT_EQ(lv_hit_button(&f, f.x0 + 5, f.lanes[0].band.y), -1);
+    /* hover finds an event and describes it */
+    vp.hover_x = x + 1;
+    vp.hover_y = ln->band.y + 1;
+    ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+    ASSERT_GE(f.hover_seq, 0);
+    char d[256];
+    lv_event_describe(s, (uint32_t)rq, d, sizeof d);
+    ASSERT_CONTAINS(d, "thread-1: asks for B");
+    lv_frame_free(&f);
+    lv_scene_free(s);
+    lv_trace_free(tr);
+}
+
+/* ---- a million events ---- */
+
+TEST(a_million_events_stay_bounded_by_pixels) {
+    enum { NT = 4, ROUNDS = 250000 };
+    lv_trace *tr = new_trace(NT, 1, NT + (size_t)ROUNDS * 4 + NT);
+    int64_t t = 0;
+    for (int k = 0; k < NT; k++)
+        put(tr, t++, k, LV_EV_START, LV_NONE);
+    for (int r = 0; r < ROUNDS; r++) { /* each round: one thread takes and gives back L0 */
+        int k = r % NT, other = (r + 1) % NT;
+        put(tr, t, other, LV_EV_REQUEST, 0); /* someone waits meanwhile */
+        put(tr, t, k, LV_EV_ACQUIRE, 0);
+        t += 50;
+        put(tr, t, k, LV_EV_RELEASE, 0);
+        put(tr, t, other, LV_EV_TIMEOUT, 0);
+        t += 50 + (r % 3) * 10;
+    }
+    for (int k = 0; k < NT; k++)
+        put(tr, t++, k, LV_EV_END, LV_NONE);
+    ASSERT_GE(tr->nevents, 1000000);
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    lv_frame f = {0};
+    lv_viewport vp = view(1280, 720);
+    vp.seq = (long)tr->nevents / 2;
+    vp.play_t = tr->events[vp.seq].t;
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+    size_t w = (size_t)f.area.w + 1;
+    /* per lane: one band row and LV_HOLD_ROWS hold rows, each at most a rectangle a pixel */
+    ASSERT_LE(f.nfills, f.nlanes * w * (1 + LV_HOLD_ROWS));
+    ASSERT_LT(f.nfills, 20000); /* in practice far fewer: runs of one colour merge */
+    ASSERT_LE(f.narrows, f.nlanes * w);
+    ASSERT_LE(f.nmarks, f.nlanes * w + 8);
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    ASSERT_DBL(ms, <, 30000.0); /* sanitizers slow every memory access */
+#else
+    ASSERT_DBL(ms, <, 2000.0);
+#endif
+    /* zoomed in on a sliver, spans are wide again and the colours exact */
+    vp.t0 = tr->events[500000].t;
+    vp.t1 = vp.t0 + 1000;
+    ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+    ASSERT_GT(f.nfills, 10);
+    ASSERT_LT(f.nfills, 200);
+    lv_frame_free(&f);
+    lv_scene_free(s);
+    lv_trace_free(tr);
+}
+
+/* ---- state at the playhead ---- */
+
+TEST(locks_at_the_playhead) {
+    lv_trace *tr = run_named("deadlock", "two-locks");
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    lv_state st;
+    ASSERT_EQ(lv_state_init(&st, s), LV_OK);
+    int32_t A = obj_id(tr, "A"), B = obj_id(tr, "B");
+    int32_t t1 = thread_id(tr, "thread-1"), t3 = thread_id(tr, "thread-3");
+    ASSERT_EQ(lv_state_seek(&st, s, (long)tr->nevents - 1), LV_OK);
+    ASSERT_EQ(st.objs[A].owner, t1);
+    ASSERT_EQ(st.objs[B].owner, t3);
+    ASSERT_EQ(st.objs[B].waiters.n, 1);
+    ASSERT_EQ(st.objs[B].waiters.v[0], t1);
+    ASSERT_GE(st.objs[A].waiters.n, 2);
+    ASSERT_EQ(st.objs[A].waiters.v[st.objs[A].waiters.n - 1], t3); /* in request order */
+    ASSERT_EQ(st.tstate[t1], LV_TS_BLOCKED);
+    ASSERT_EQ(st.wait_obj[t1], B);
+    /* backwards: before anyone took A */
+    uint32_t first_acq = find_event(tr, t3, LV_EV_ACQUIRE, A);
+    ASSERT_EQ(lv_state_seek(&st, s, (long)first_acq - 1), LV_OK);
+    ASSERT_EQ(st.objs[A].owner, LV_NONE);
+    ASSERT_EQ(lv_state_seek(&st, s, (long)first_acq), LV_OK);
+    ASSERT_EQ(st.objs[A].owner, t3);
+    ASSERT_EQ(lv_state_seek(&st, s, -1), LV_OK);
+    ASSERT_EQ(st.tstate[0], LV_TS_NOT_STARTED);
+    lv_state_free(&st);
+    lv_scene_free(s);
+    lv_trace_free(tr);
+
+    /* an RLock counts its owner's acquires */
+    tr = run_named("rlock", "rlock");
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    ASSERT_EQ(lv_state_init(&st, s), LV_OK);
+    long twice = -1;
+    for (size_t i = 0; i < tr->nevents && twice < 0; i++)
+        if (tr->events[i].kind == LV_EV_ACQUIRE && tr->events[i].value == 2) twice = (long)i;
+    ASSERT_GE(twice, 0);
+    ASSERT_EQ(lv_state_seek(&st, s, twice), LV_OK);
+    ASSERT_EQ(st.objs[0].count, 2);
+    ASSERT_EQ(st.objs[0].owner, tr->events[twice].thread);
+    /* one hold bar per outer acquire, not one per re-entry */
+    size_t holds = 0, outer = 0;
+    for (size_t k = 0; k < s->nthreads; k++)
+        holds += s->th[k].nholds;
+    for (size_t i = 0; i < tr->nevents; i++)
+        outer += tr->events[i].kind == LV_EV_ACQUIRE && tr->events[i].value == 1;
+    ASSERT_EQ(holds, outer);
+    lv_state_free(&st);
+    lv_scene_free(s);
+    lv_trace_free(tr);
+}
+
+TEST(lost_update_marks_the_stale_read) {
+    lv_trace *tr = run_named("ticket", "unlocked");
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    ASSERT_GE(s->nlost, 1);
+    const lv_finding *lf = find_finding(tr, LV_FIND_RACE, "Lost update on tickets");
+    ASSERT(lf);
+    ASSERT_EQ(s->lost[0].stale_read, lf->events[0]);
+    ASSERT_EQ(s->lost[0].bad_write, lf->events[2]);
+    lv_state st;
+    ASSERT_EQ(lv_state_init(&st, s), LV_OK);
+    ASSERT_EQ(lv_state_seek(&st, s, (long)lf->events[2]), LV_OK);
+    const lv_ostate *o = &st.objs[obj_id(tr, "tickets")];
+    ASSERT_EQ(o->count, tr->events[lf->events[2]].value);
+    int stale = 0, bad = 0;
+    for (size_t i = 0; i < o->nhist; i++) { /* the stale read stays listed, however old */
+        if (o->hist[i].seq == lf->events[0]) {
+            ASSERT_EQ(o->hist[i].mark, LV_MARK_STALE_READ);
+            ASSERT_EQ(o->hist[i].write, 0);
+            stale = 1;
+        }
+        if (o->hist[i].seq == lf->events[2]) bad = o->hist[i].mark == LV_MARK_BAD_WRITE;
+    }
+    ASSERT(stale);
+    ASSERT(bad);
+    ASSERT_GT(o->total_hist, o->nhist);
+    lv_state_free(&st);
+    lv_scene_free(s);
+    lv_trace_free(tr);
+}
+
+static lv_sem *g_sem;
+static lv_event_obj *g_ev;
+static void stall_user(void *arg) {
+    (void)arg;
+    lv_event_wait(g_ev, LV_FOREVER);
+    lv_sem_acquire(g_sem, LV_FOREVER);
+    lv_sleep(LV_MS(10));
+    lv_sem_release(g_sem);
+}
+static void main_stalls(const lv_args *a) {
+    (void)a;
+    g_sem = lv_sem_new("toilets", 2);
+    g_ev = lv_event_new("light");
+    lv_thread *t[3];
+    for (int i = 0; i < 3; i++)
+        t[i] = lv_spawn("user", stall_user, NULL);
+    lv_sleep(LV_MS(1));
+    lv_event_set(g_ev);
+    for (int i = 0; i < 3; i++)
+        lv_join(t[i]);
+}
+
+TEST(semaphores_and_events_at_the_playhead) {
+    setenv("LV_TEST_MODE", "controlled", 1);
+    lv_trace *tr = run_fn("stalls", main_stalls);
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    lv_state st;
+    ASSERT_EQ(lv_state_init(&st, s), LV_OK);
+    int32_t sem = obj_id(tr, "toilets"), ev = obj_id(tr, "light");
+    ASSERT_EQ(st.objs[sem].count, 2);
+    int saw_full = 0, saw_wait = 0, saw_light_off_waiters = 0;
+    for (long i = 0; i < (long)tr->nevents; i++) {
+        ASSERT_EQ(lv_state_seek(&st, s, i), LV_OK);
+        const lv_ostate *o = &st.objs[sem];
+        ASSERT_EQ((int64_t)o->inside.n + o->count, 2); /* permits are conserved */
+        if (o->inside.n == 2) saw_full = 1;
+        if (o->inside.n == 2 && o->waiters.n == 1) saw_wait = 1;
+        if (!st.objs[ev].flag && st.objs[ev].waiters.n > 0) saw_light_off_waiters = 1;
+    }
+    ASSERT(saw_full);
+    ASSERT(saw_wait);
+    ASSERT(saw_light_off_waiters);
+    ASSERT_EQ(st.objs[ev].flag, 1);
+    ASSERT_EQ(st.objs[sem].count, 2);
+    /* a semaphore's release draws an arrow only to a thread that was waiting */
+    for (size_t i = 0; i < s->nhandoffs; i++) {
+        const lv_handoff *h = &s->handoffs[i];
+        if (h->obj != sem) continue;
+        ASSERT(tr->events[h->acq].thread != tr->events[h->rel].thread);
+    }
+    lv_state_free(&st);
+    lv_scene_free(s);
+    lv_trace_free(tr);
+}
+
+/* ---- the viewer's input, without a window ---- */
+
+TEST(viewer_state_input) {
+    lv_trace *tr = run_named("deadlock", "two-locks");
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    lv_vstate v;
+    lv_vs_init(&v, s);
+    lv_frame f = {0};
+    lv_viewport vp = view(1280, 720);
+#define RELAYOUT()                                                                                 \
+    do {                                                                                           \
+        lv_vs_viewport(&v, &vp);                                                                   \
+        ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);                                             \
+    } while (0)
+    RELAYOUT();
+    ASSERT_EQ(v.seq, 0);
+    lv_vs_key(&v, LV_KEY_RIGHT, 0);
+    lv_vs_key(&v, LV_KEY_RIGHT, 0);
+    ASSERT_EQ(v.seq, 2);
+    lv_vs_key(&v, LV_KEY_LEFT, 0);
+    ASSERT_EQ(v.seq, 1);
+    lv_vs_key(&v, LV_KEY_END, 0);
+    ASSERT_EQ(v.seq, (long)tr->nevents - 1);
+    lv_vs_key(&v, LV_KEY_RIGHT, 0); /* clamped */
+    ASSERT_EQ(v.seq, (long)tr->nevents - 1);
+    lv_vs_key(&v, LV_KEY_HOME, 0);
+    ASSERT_EQ(v.seq, 0);
+    /* shift+right: the next finding, highlighted */
+    lv_vs_key(&v, LV_KEY_RIGHT, 1);
+    ASSERT_GE(v.highlight, 0);
+    ASSERT_EQ(v.seq, (long)s->finding_seq[v.highlight]);
+    /* play: the playhead moves with time and the events follow it */
+    lv_vs_key(&v, LV_KEY_HOME, 0);
+    lv_vs_key(&v, LV_KEY_SPACE, 0);
+    ASSERT(v.playing);
+    double d0 = v.play_d;
+    lv_vs_tick(&v, 1.0);
+    ASSERT_DBL(v.play_d, >, d0);
+    ASSERT_GT(v.seq, 0);
+    double sp = lv_vs_speed(&v);
+    lv_vs_key(&v, LV_KEY_PLUS, 0);
+    ASSERT_DBL(lv_vs_speed(&v), >, sp);
+    lv_vs_key(&v, LV_KEY_MINUS, 0);
+    lv_vs_key(&v, LV_KEY_MINUS, 0);
+    ASSERT_DBL(lv_vs_speed(&v), <, sp);
+    for (int i = 0; i < 10000 && v.playing; i++)
+        lv_vs_tick(&v, 1.0);
+    ASSERT(!v.playing); /* stops at the end */
+    ASSERT_EQ(v.seq, (long)tr->nevents - 1);
+    lv_vs_key(&v, LV_KEY_SPACE, 0); /* at the end, play starts over */
+    ASSERT(v.playing);
+    ASSERT_EQ(v.seq, 0);
+    lv_vs_key(&v, LV_KEY_SPACE, 0);
+    ASSERT(!v.playing);
+    RELAYOUT();
+    /* wheel: zoom in around the cursor, which stays over the same time */
+    int mx = f.x0 + (f.x1 - f.x0) / 3, my = f.lanes[1].band.y;
+    int64_t under = lv_frame_t(&f, s, mx);
+    double w0 = v.d1 - v.d0;
+    lv_vs_wheel(&v, &f, mx, my, 2, 0);
+    ASSERT_DBL(v.d1 - v.d0, <, w0);
+    RELAYOUT();
+    ASSERT_DBL(fabs(lv_frame_x(&f, s, under) - mx), <, 1.5);
+    /* drag: pans, and is not a click */
+    double before = v.d0;
+    long seq_before = v.seq;
+    lv_vs_mouse_down(&v, &f, mx, my);
+    lv_vs_mouse_move(&v, &f, mx + 100, my);
+    lv_vs_mouse_up(&v, &f, mx + 100, my);
+    ASSERT_DBL(v.d0, <, before);
+    ASSERT_EQ(v.seq, seq_before);
+    RELAYOUT();
+    /* ... but never far off the trace's ends */
+    lv_vs_mouse_down(&v, &f, mx, my);
+    lv_vs_mouse_move(&v, &f, mx + 5000, my);
+    lv_vs_mouse_up(&v, &f, mx + 5000, my);
+    ASSERT_DBL(v.d0, >=, lv_scene_d(s, s->t_first) - 0.021 * (v.d1 - v.d0));
+    RELAYOUT();
+    /* click on the timeline: the playhead goes to the event there */
+    lv_vs_key(&v, LV_KEY_HOME, 0);
+    RELAYOUT();
+    lv_vs_wheel(&v, &f, mx, my, -50, 0); /* all the way out */
+    RELAYOUT();
+    int cx = (int)lv_frame_x(&f, s, tr->events[20].t) + 1;
+    lv_vs_mouse_down(&v, &f, cx, my);
+    lv_vs_mouse_up(&v, &f, cx, my);
+    ASSERT_EQ(tr->events[v.seq].t, tr->events[20].t);
+    RELAYOUT();
+    /* click on a finding: jump there and highlight it */
+    ASSERT_GT(f.nfrows, 1);
+    lv_rect fr = f.frows[1].r;
+    lv_vs_mouse_down(&v, &f, fr.x + 5, fr.y + 5);
+    lv_vs_mouse_up(&v, &f, fr.x + 5, fr.y + 5);
+    ASSERT_EQ(v.highlight, f.frows[1].finding);
+    ASSERT_EQ(v.seq, (long)s->finding_seq[v.highlight]);
+    RELAYOUT();
+    ASSERT_GT(f.nmarks, 0);
+    /* buttons and help */
+    lv_rect pb = f.buttons[LV_BTN_PLAY];
+    lv_vs_mouse_down(&v, &f, pb.x + 2, pb.y + 2);
+    ASSERT(v.playing);
+    lv_vs_mouse_up(&v, &f, pb.x + 2, pb.y + 2);
+    lv_vs_button(&v, LV_BTN_PLAY);
+    long at = v.seq;
+    lv_vs_button(&v, LV_BTN_FWD);
+    ASSERT_EQ(v.seq, at + 1);
+    lv_vs_button(&v, LV_BTN_BACK);
+    ASSERT_EQ(v.seq, at);
+    lv_vs_key(&v, LV_KEY_HELP, 0);
+    ASSERT(v.help);
+    lv_vs_key(&v, LV_KEY_ESCAPE, 0);
+    ASSERT(!v.help);
+    ASSERT(!v.quit);
+    lv_vs_key(&v, LV_KEY_ESCAPE, 0);
+    ASSERT(v.quit);
+#undef RELAYOUT
+    lv_frame_free(&f);
+    lv_scene_free(s);
+    lv_trace_free(tr);
+}
+
+TEST_MAIN(TEST_ENTRY(time_x_round_trip, 60), TEST_ENTRY(lanes_one_per_thread, 60),
+          TEST_ENTRY(deadlock_blocked_span_is_drawn_blocked, 60),
+          TEST_ENTRY(sleeping_and_finished_spans, 60),
+          TEST_ENTRY(labels_never_overlap_in_a_crowded_trace, 60),
+          TEST_ENTRY(fit_prefix_cuts_whole_characters, 60), TEST_ENTRY(hit_testing, 60),
+          TEST_ENTRY(a_million_events_stay_bounded_by_pixels, 120),
+          TEST_ENTRY(locks_at_the_playhead, 60), TEST_ENTRY(lost_update_marks_the_stale_read, 60),
+          TEST_ENTRY(semaphores_and_events_at_the_playhead, 60), TEST_ENTRY(viewer_state_input, 60))

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# `lockviz view` end to end: pictures written atomically, the no-display rule, bad input.
+# Usage: view_cli.sh LOCKVIZ_BINARY
+set -u
+LV=$1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+
+check() { # check NAME WANT_EXIT CMD... ; output in $T/out, $T/err
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$T/out" 2>"$T/err"
+  local got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL $name: exit $got, want $want"
+    sed 's/^/  out: /' "$T/out" | head -10
+    sed 's/^/  err: /' "$T/err" | head -10
+    fails=$((fails + 1))
+  fi
+}
+expect_in() { # expect_in NAME FILE TEXT
+  grep -qF -- "$3" "$2" || { echo "FAIL $1: '$3' not in $(basename "$2")"; fails=$((fails + 1)); }
+}
+is_png() { # the 8-byte PNG signature
+  [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] ||
+    { echo "FAIL $2: $1 is not a PNG"; fails=$((fails + 1)); }
+}
+
+"$LV" run deadlock --out "$T/d.json" --quiet >/dev/null
+nodisp() { env -u DISPLAY -u WAYLAND_DISPLAY "$@"; }
+
+check png 0 nodisp "$LV" view "$T/d.json" --png "$T/d.png"
+is_png "$T/d.png" png
+expect_in png_summary "$T/out" "deadlock/two-locks, controlled mode, seed 1: deadlocked"
+expect_in png_summary "$T/out" "picture: $T/d.png (1280x720, event 29)"
+[ "$(wc -l <"$T/out")" -eq 1 ] || { echo "FAIL png_summary: not one line"; fails=$((fails + 1)); }
+
+check size_at 0 nodisp "$LV" view "$T/d.json" --png "$T/s.png" --size 800x600 --at 3
+expect_in size_at "$T/out" "(800x600, event 3)"
+check headless_only 0 "$LV" view "$T/d.json" --headless
+expect_in headless_only "$T/out" "5 threads, 30 events, 2 findings"
+
+check no_display 2 nodisp "$LV" view "$T/d.json"
+expect_in no_display "$T/err" "pass --png"
+
+printf '{"format": "lockviz-trace", "version": 2}' >"$T/v2.json"
+check bad_trace 2 nodisp "$LV" view "$T/v2.json" --png "$T/x.png"
+expect_in bad_trace "$T/err" "v2.json: version:"
+[ ! -e "$T/x.png" ] || { echo "FAIL bad_trace: a picture was written"; fails=$((fails + 1)); }
+check missing 2 "$LV" view "$T/nope.json" --headless
+check no_file_arg 2 "$LV" view --headless
+check bad_at 2 "$LV" view "$T/d.json" --headless --at 30
+expect_in bad_at "$T/err" "0 to 29"
+check bad_size 2 "$LV" view "$T/d.json" --headless --size 12x
+check bad_option 2 "$LV" view "$T/d.json" --frobnicate
+
+# an unwritable picture: exit 2, and the file already there is left alone
+cp "$T/d.png" "$T/keep.png"
+check unwritable 2 nodisp "$LV" view "$T/d.json" --png "$T/no/dir/p.png"
+expect_in unwritable "$T/err" "$T/no/dir/p.png"
+check bad_size_keeps 2 nodisp "$LV" view "$T/d.json" --png "$T/d.png" --size 100000x5
+cmp -s "$T/d.png" "$T/keep.png" || { echo "FAIL bad_size_keeps: the picture changed"; fails=$((fails + 1)); }
+[ -z "$(find "$T" -name '*.png.*')" ] || { echo "FAIL: a temporary file was left"; fails=$((fails + 1)); }
+
+check help 0 "$LV" view --help
+expect_in help "$T/out" "--png FILE"
+check main_help 0 "$LV" --help
+expect_in main_help "$T/out" "lockviz view TRACE"
+
+if [ "$fails" -ne 0 ]; then
+  echo "$fails failure(s)"
+  exit 1
+fi
+echo "view cli: all passed"

@@ -1,0 +1,156 @@
+/* `lockviz view TRACE.json [--png FILE] [--headless] [--at SEQ] [--size WxH]`: shows a trace in
+ * the window, or draws it to a PNG without one. Never opens a window without a display or with
+ * --headless. Findings are recomputed from the events, as `lockviz check` does. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd_view.h"
+#include "lockviz/lockviz.h"
+#include "render.h"
+#include "viewer.h"
+
+enum { EXIT_CLEAN = 0, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
+
+static const char view_help[] =
+    "Usage: lockviz view TRACE.json [options]\n"
+    "\n"
+    "Shows a trace: one lane per thread (running, blocked, sleeping, finished), the locks each\n"
+    "holds, arrows from each release to the acquire it let in, the objects at the playhead and\n"
+    "the findings. In the window, press H for the keys.\n"
+    "\n"
+    "  --png FILE     draw the picture to FILE (PNG, written atomically)\n"
+    "  --headless     never open a window; with --png, only write the picture\n"
+    "  --at SEQ       put the playhead on event SEQ (default: the first event in the window,\n"
+    "                 the last in the picture)\n"
+    "  --size WxH     window or picture size (default 1280x720)\n"
+    "  --help         this text\n"
+    "\n"
+    "Without a display (no DISPLAY or WAYLAND_DISPLAY) no window opens: pass --png.\n"
+    "Exit status: 0 shown or written; 2 bad usage, a bad trace or an unwritable file;\n"
+    "3 internal error.\n";
+
+static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("lockviz view: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs(" (try 'lockviz view --help')\n", stderr);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+static int have_display(void) {
+    const char *x = getenv("DISPLAY"), *w = getenv("WAYLAND_DISPLAY");
+    return (x && *x) || (w && *w);
+}
+
+static int parse_size(const char *s, int *w, int *h) {
+    char *end;
+    errno = 0;
+    long a = strtol(s, &end, 10);
+    if (errno || end == s || (*end != 'x' && *end != 'X')) return -1;
+    const char *p = end + 1;
+    long b = strtol(p, &end, 10);
+    if (errno || end == p || *end || a < 200 || b < 150 || a > 8192 || b > 8192) return -1;
+    *w = (int)a;
+    *h = (int)b;
+    return 0;
+}
+
+int lv_cmd_view(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"png", required_argument, 0, 'p'}, {"headless", no_argument, 0, 'H'},
+        {"at", required_argument, 0, 'a'},  {"size", required_argument, 0, 's'},
+        {"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
+    const char *png = NULL, *at_arg = NULL;
+    int headless = 0, w = 1280, h = 720, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(view_help, stdout);
+            return EXIT_CLEAN;
+        case 'p':
+            png = optarg;
+            break;
+        case 'H':
+            headless = 1;
+            break;
+        case 'a':
+            at_arg = optarg;
+            break;
+        case 's':
+            if (parse_size(optarg, &w, &h))
+                return usage("--size wants WxH from 200x150 to 8192x8192, not '%s'", optarg);
+            break;
+        default:
+            return usage("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc) return usage("which trace file?");
+    const char *path = argv[optind++];
+    if (optind < argc) return usage("unexpected argument '%s'", argv[optind]);
+    int window = !headless && have_display();
+    if (!window && !headless && !png)
+        return usage("there is no display to open a window on; pass --png FILE to draw the "
+                     "picture instead");
+
+    char eb[512];
+    lv_trace *tr = NULL;
+    lv_err err = lv_trace_load(path, &tr, eb, sizeof eb);
+    if (err != LV_OK) {
+        fprintf(stderr, "lockviz view: %s\n", eb);
+        return err == LV_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+    }
+    int rc = EXIT_CLEAN;
+    long at = -1;
+    if (at_arg) {
+        char *end;
+        errno = 0;
+        long v = strtol(at_arg, &end, 10);
+        if (errno || end == at_arg || *end || v < 0 || (size_t)v >= tr->nevents) {
+            fprintf(stderr, "lockviz view: --at must be an event of %s, 0 to %zu, not '%s'\n", path,
+                    tr->nevents ? tr->nevents - 1 : 0, at_arg);
+            lv_trace_free(tr);
+            return EXIT_USAGE;
+        }
+        at = v;
+    }
+    lv_finding *f = NULL;
+    size_t nf = 0;
+    if (lv_analyze(tr, &f, &nf) != LV_OK) {
+        fprintf(stderr, "lockviz view: %s: out of memory analysing the trace\n", path);
+        lv_trace_free(tr);
+        return EXIT_INTERNAL;
+    }
+    lv_trace_set_findings(tr, f, nf);
+    printf("%s/%s, %s mode, seed %" PRIu64 ": %s; %zu threads, %zu events, %zu finding%s",
+           tr->scenario, tr->variant, lv_mode_name(tr->mode), tr->seed,
+           lv_outcome_name(tr->outcome), tr->nthreads, tr->nevents, tr->nfindings,
+           tr->nfindings == 1 ? "" : "s");
+    if (png) {
+        int r = lv_render_png(tr, png, w, h, at, eb, sizeof eb);
+        if (r != 0) {
+            printf("\n");
+            fprintf(stderr, "lockviz view: %s\n", eb);
+            lv_trace_free(tr);
+            return r == -2 ? EXIT_USAGE : EXIT_INTERNAL;
+        }
+        printf("; picture: %s (%dx%d, event %ld)", png, w, h, at >= 0 ? at : (long)tr->nevents - 1);
+    }
+    printf("\n");
+    if (window) {
+        lv_viewer_desc d = {.w = w, .h = h, .at_seq = at};
+        if (lv_viewer_run(tr, &d, eb, sizeof eb) != 0) {
+            fprintf(stderr, "lockviz view: %s\n", eb);
+            rc = EXIT_USAGE;
+        }
+    }
+    lv_trace_free(tr);
+    return rc;
+}

@@ -1,0 +1,525 @@
+/* The scene: a trace turned into what the timeline shows over time (each thread's state spans,
+ * its lock holds, the hand-off arrows, lost updates) and the time warp that keeps a 100 ms
+ * sleep from squeezing a hundred 1 µs steps into one pixel. Layout per frame is geom_layout.c. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "geom.h"
+
+#define GROW(arr, n, cap)                                                                          \
+    ((n) < (cap) ? 0 : grow_((void **)&(arr), &(cap), sizeof *(arr), (cap) ? 2 * (cap) : 16))
+
+static int grow_(void **p, size_t *cap, size_t elem, size_t want) {
+    void *np = realloc(*p, want * elem);
+    if (!np) return -1;
+    *p = np;
+    *cap = want;
+    return 0;
+}
+
+/* ---- the time warp ---- */
+
+static int cmp_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Display width of a gap of dt ns: linear up to two typical steps, logarithmic beyond, so a
+ * long sleep still looks long without hiding everything around it. */
+static double warp_gap(double dt, double step) {
+    double k = 2 * step;
+    if (dt <= k) return dt;
+    return k * (1 + 0.3 * log2(dt / k));
+}
+
+static int build_warp(lv_scene *s) {
+    const lv_trace *tr = s->tr;
+    size_t n = 0;
+    s->wt = malloc((tr->nevents + 1) * sizeof *s->wt);
+    s->wd = malloc((tr->nevents + 1) * sizeof *s->wd);
+    int64_t *gaps = malloc((tr->nevents + 1) * sizeof *gaps);
+    if (!s->wt || !s->wd || !gaps) {
+        free(gaps);
+        return -1;
+    }
+    size_t ng = 0;
+    for (size_t i = 0; i < tr->nevents; i++) {
+        int64_t t = tr->events[i].t;
+        if (n && s->wt[n - 1] == t) continue;
+        if (n) gaps[ng++] = t - s->wt[n - 1];
+        s->wt[n++] = t;
+    }
+    int64_t step = 1000;
+    if (ng) {
+        qsort(gaps, ng, sizeof *gaps, cmp_i64);
+        step = gaps[ng / 2] > 0 ? gaps[ng / 2] : 1;
+    }
+    free(gaps);
+    s->step = step;
+    s->t_first = n ? s->wt[0] : 0;
+    s->t_last = n ? s->wt[n - 1] : 0;
+    s->t_end = s->t_last + 4 * step;
+    s->wt[n++] = s->t_end;
+    s->nw = n;
+    s->wd[0] = 0;
+    for (size_t i = 1; i < n; i++) { /* the tail after the last event stays as it is */
+        double dt = (double)(s->wt[i] - s->wt[i - 1]);
+        s->wd[i] = s->wd[i - 1] + (i == n - 1 ? dt : warp_gap(dt, (double)step));
+    }
+    return 0;
+}
+
+/* Index of the last element of a (ascending, n >= 1) that is <= v, or -1. */
+#define LAST_LE(a, n, v, out)                                                                      \
+    do {                                                                                           \
+        size_t lo_ = 0, hi_ = (n);                                                                 \
+        while (lo_ < hi_) {                                                                        \
+            size_t mid_ = lo_ + (hi_ - lo_) / 2;                                                   \
+            if ((a)[mid_] <= (v))                                                                  \
+                lo_ = mid_ + 1;                                                                    \
+            else                                                                                   \
+                hi_ = mid_;                                                                        \
+        }                                                                                          \
+        (out) = (long)lo_ - 1;                                                                     \
+    } while (0)
+
+double lv_scene_d(const lv_scene *s, int64_t t) {
+    if (s->linear) return (double)(t - s->t_first);
+    long i;
+    LAST_LE(s->wt, s->nw, t, i);
+    if (i < 0) return (double)(t - s->wt[0]);
+    if ((size_t)i >= s->nw - 1) return s->wd[s->nw - 1] + (double)(t - s->wt[s->nw - 1]);
+    double f = (double)(t - s->wt[i]) / (double)(s->wt[i + 1] - s->wt[i]);
+    return s->wd[i] + f * (s->wd[i + 1] - s->wd[i]);
+}
+
+int64_t lv_scene_t(const lv_scene *s, double d) {
+    if (s->linear) return s->t_first + (int64_t)llround(d);
+    long i;
+    LAST_LE(s->wd, s->nw, d, i);
+    if (i < 0) return s->wt[0] + (int64_t)llround(d - s->wd[0]);
+    if ((size_t)i >= s->nw - 1) return s->wt[s->nw - 1] + (int64_t)llround(d - s->wd[s->nw - 1]);
+    double f = (d - s->wd[i]) / (s->wd[i + 1] - s->wd[i]);
+    return s->wt[i] + (int64_t)llround(f * (double)(s->wt[i + 1] - s->wt[i]));
+}
+
+long lv_scene_seq_at(const lv_scene *s, int64_t t) {
+    const lv_trace *tr = s->tr;
+    size_t lo = 0, hi = tr->nevents;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tr->events[mid].t <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (long)lo - 1;
+}
+
+const lv_span *lv_scene_span_at(const lv_scene *s, int32_t thread, int64_t t) {
+    if (thread < 0 || (size_t)thread >= s->nthreads) return NULL;
+    const lv_thread_geo *g = &s->th[thread];
+    size_t lo = 0, hi = g->nspans;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g->spans[mid].t0 <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0) return NULL;
+    const lv_span *sp = &g->spans[lo - 1];
+    return t < sp->t1 ? sp : NULL;
+}
+
+/* ---- spans ---- */
+
+typedef struct tbuild {
+    uint8_t state;
+    int64_t t0;
+    uint32_t seq;
+    int32_t on_obj, on_thread;
+    int64_t sleep_end;
+    int64_t end_t; /* -1 until the thread ends */
+    unsigned rows_used;
+    size_t open_from; /* holds before this index are all released: close_hold starts here */
+    size_t cap_spans, cap_holds, cap_events;
+} tbuild;
+
+static int push_span(lv_thread_geo *g, tbuild *b, int64_t t1) {
+    if (b->state == LV_TS_NOT_STARTED || t1 <= b->t0) return 0;
+    if (g->nspans) {
+        lv_span *last = &g->spans[g->nspans - 1];
+        if (last->state == b->state && last->t1 == b->t0 && last->on_obj == b->on_obj &&
+            last->on_thread == b->on_thread) {
+            last->t1 = t1;
+            return 0;
+        }
+    }
+    if (GROW(g->spans, g->nspans, b->cap_spans)) return -1;
+    g->spans[g->nspans++] = (lv_span){b->t0, t1, b->seq, b->state, b->on_obj, b->on_thread};
+    return 0;
+}
+
+/* Ends the current span at t and begins one in state st. */
+static int enter(lv_thread_geo *g, tbuild *b, int64_t t, uint8_t st, uint32_t seq, int32_t obj,
+                 int32_t thr) {
+    if (push_span(g, b, t)) return -1;
+    b->state = st;
+    b->t0 = t;
+    b->seq = seq;
+    b->on_obj = obj;
+    b->on_thread = thr;
+    return 0;
+}
+
+static int is_lock(lv_obj_kind k) {
+    return k == LV_OBJ_MUTEX || k == LV_OBJ_RLOCK;
+}
+static int is_sem(lv_obj_kind k) {
+    return k == LV_OBJ_SEMAPHORE || k == LV_OBJ_BOUNDED_SEMAPHORE;
+}
+
+typedef struct obuild {
+    uint32_t last_rel; /* the release that freed it, not yet followed by an acquire */
+    int32_t rel_thread;
+} obuild;
+
+static int open_hold(lv_scene *s, tbuild *b, int32_t thread, int32_t obj, uint32_t seq, int64_t t) {
+    lv_thread_geo *g = &s->th[thread];
+    if (GROW(g->holds, g->nholds, b->cap_holds)) return -1;
+    unsigned row = 0;
+    while (row < LV_HOLD_ROWS - 1 && (b->rows_used & (1u << row)))
+        row++;
+    b->rows_used |= 1u << row;
+    g->holds[g->nholds++] = (lv_hold){t, s->t_end, seq, LV_SEQ_NONE, obj, (uint8_t)row};
+    return 0;
+}
+
+static void close_hold(lv_scene *s, tbuild *b, int32_t thread, int32_t obj, uint32_t seq,
+                       int64_t t) {
+    lv_thread_geo *g = &s->th[thread];
+    for (size_t i = b->open_from; i < g->nholds; i++) { /* the earliest open one: FIFO permits */
+        lv_hold *h = &g->holds[i];
+        if (h->obj == obj && h->rel == LV_SEQ_NONE) {
+            h->rel = seq;
+            h->t1 = t;
+            b->rows_used &= ~(1u << h->row);
+            while (b->open_from < g->nholds && g->holds[b->open_from].rel != LV_SEQ_NONE)
+                b->open_from++;
+            return;
+        }
+    }
+}
+
+static int add_handoff(lv_scene *s, size_t *cap, uint32_t rel, uint32_t acq, int32_t obj) {
+    if (GROW(s->handoffs, s->nhandoffs, *cap)) return -1;
+    s->handoffs[s->nhandoffs++] = (lv_handoff){rel, acq, obj};
+    return 0;
+}
+
+static int cmp_handoff(const void *a, const void *b) {
+    uint32_t x = ((const lv_handoff *)a)->rel, y = ((const lv_handoff *)b)->rel;
+    return (x > y) - (x < y);
+}
+
+static int build_threads(lv_scene *s) {
+    const lv_trace *tr = s->tr;
+    size_t nt = tr->nthreads;
+    tbuild *tb = calloc(nt ? nt : 1, sizeof *tb);
+    obuild *ob = calloc(tr->nobjects ? tr->nobjects : 1, sizeof *ob);
+    uint32_t *req_seq = NULL; /* per thread: its open request (a thread waits for one thing) */
+    size_t cap_hand = 0;
+    int rc = -1;
+    if (!tb || !ob) goto done;
+    req_seq = malloc((nt ? nt : 1) * sizeof *req_seq);
+    if (!req_seq) goto done;
+    for (size_t i = 0; i < nt; i++) {
+        tb[i] = (tbuild){.state = LV_TS_NOT_STARTED,
+                         .on_obj = LV_NONE,
+                         .on_thread = LV_NONE,
+                         .sleep_end = -1,
+                         .end_t = -1};
+        req_seq[i] = LV_SEQ_NONE;
+    }
+    for (size_t i = 0; i < tr->nobjects; i++)
+        ob[i] = (obuild){LV_SEQ_NONE, LV_NONE};
+    for (size_t i = 0; i < tr->nevents; i++) {
+        const lv_event *e = &tr->events[i];
+        int32_t th = e->thread;
+        if (th < 0 || (size_t)th >= nt) continue;
+        lv_thread_geo *g = &s->th[th];
+        tbuild *b = &tb[th];
+        if (GROW(g->events, g->nevents, b->cap_events)) goto done;
+        g->events[g->nevents++] = e->seq;
+        if (b->state == LV_TS_SLEEPING && b->sleep_end >= 0) {
+            /* a sleep ends at its duration or at the thread's next event, whichever is first */
+            int64_t wake = b->sleep_end < e->t ? b->sleep_end : e->t;
+            if (enter(g, b, wake, LV_TS_RUNNING, e->seq, LV_NONE, LV_NONE)) goto done;
+            b->sleep_end = -1;
+        }
+        if (b->state == LV_TS_NOT_STARTED && e->kind != LV_EV_END)
+            if (enter(g, b, e->t, LV_TS_RUNNING, e->seq, LV_NONE, LV_NONE)) goto done;
+        lv_obj_kind ok =
+            e->obj >= 0 && (size_t)e->obj < tr->nobjects ? tr->objects[e->obj].kind : LV_OBJ__COUNT;
+        switch ((lv_event_kind)e->kind) {
+        case LV_EV_START:
+            break;
+        case LV_EV_END:
+            if (enter(g, b, e->t, LV_TS_FINISHED, e->seq, LV_NONE, LV_NONE)) goto done;
+            b->end_t = e->t;
+            for (size_t k = 0; k < nt; k++) /* whoever joins it goes on */
+                if (tb[k].state == LV_TS_BLOCKED && tb[k].on_thread == th && tb[k].on_obj < 0)
+                    if (enter(&s->th[k], &tb[k], e->t, LV_TS_RUNNING, e->seq, LV_NONE, LV_NONE))
+                        goto done;
+            break;
+        case LV_EV_JOIN:
+            if (e->value >= 0 && (size_t)e->value < nt && tb[e->value].end_t < 0)
+                if (enter(g, b, e->t, LV_TS_BLOCKED, e->seq, LV_NONE, (int32_t)e->value)) goto done;
+            break;
+        case LV_EV_REQUEST:
+            req_seq[th] = e->seq;
+            if (enter(g, b, e->t, LV_TS_BLOCKED, e->seq, e->obj, LV_NONE)) goto done;
+            break;
+        case LV_EV_TIMEOUT:
+            if (b->state == LV_TS_BLOCKED)
+                if (enter(g, b, e->t, LV_TS_RUNNING, e->seq, LV_NONE, LV_NONE)) goto done;
+            break;
+        case LV_EV_ACQUIRE:
+            if (b->state == LV_TS_BLOCKED && b->on_obj == e->obj)
+                if (enter(g, b, e->t, LV_TS_RUNNING, e->seq, LV_NONE, LV_NONE)) goto done;
+            if (is_lock(ok) || is_sem(ok)) {
+                int first = ok != LV_OBJ_RLOCK || !(e->flags & LV_EVF_VALUE) || e->value == 1;
+                if (first && open_hold(s, b, th, e->obj, e->seq, e->t)) goto done;
+                obuild *o = &ob[e->obj];
+                if (first && o->last_rel != LV_SEQ_NONE) {
+                    /* a semaphore's release let in only someone already waiting */
+                    int let_in =
+                        o->rel_thread != th &&
+                        (is_lock(ok) || (req_seq[th] != LV_SEQ_NONE && req_seq[th] < o->last_rel));
+                    if (let_in && add_handoff(s, &cap_hand, o->last_rel, e->seq, e->obj)) goto done;
+                    o->last_rel = LV_SEQ_NONE;
+                }
+            }
+            req_seq[th] = LV_SEQ_NONE;
+            break;
+        case LV_EV_RELEASE:
+            if (is_lock(ok) || is_sem(ok)) {
+                int freed = ok != LV_OBJ_RLOCK || ((e->flags & LV_EVF_VALUE) && e->value == 0);
+                if (freed) {
+                    close_hold(s, b, th, e->obj, e->seq, e->t);
+                    ob[e->obj] = (obuild){e->seq, th};
+                }
+            }
+            break;
+        case LV_EV_SLEEP:
+            if (enter(g, b, e->t, LV_TS_SLEEPING, e->seq, LV_NONE, LV_NONE)) goto done;
+            b->sleep_end = e->t + (e->value > 0 ? e->value : 0);
+            break;
+        default:
+            break;
+        }
+    }
+    for (size_t k = 0; k < nt; k++) {
+        tbuild *b = &tb[k];
+        if (b->state == LV_TS_SLEEPING && b->sleep_end >= 0 && b->sleep_end < s->t_end) {
+            if (enter(&s->th[k], b, b->sleep_end, LV_TS_RUNNING, b->seq, LV_NONE, LV_NONE))
+                goto done;
+        }
+        if (push_span(&s->th[k], b, s->t_end)) goto done;
+    }
+    if (s->nhandoffs > 1) qsort(s->handoffs, s->nhandoffs, sizeof *s->handoffs, cmp_handoff);
+    rc = 0;
+done:
+    free(tb);
+    free(ob);
+    free(req_seq);
+    return rc;
+}
+
+static int build_notes(lv_scene *s) {
+    const lv_trace *tr = s->tr;
+    for (size_t k = 0; k < s->nthreads; k++) {
+        lv_thread_geo *g = &s->th[k];
+        size_t n = 0;
+        for (size_t i = 0; i < g->nevents; i++)
+            n += tr->events[g->events[i]].kind == LV_EV_NOTE;
+        if (!n) continue;
+        g->notes = malloc(n * sizeof *g->notes);
+        if (!g->notes) return -1;
+        for (size_t i = 0; i < g->nevents; i++)
+            if (tr->events[g->events[i]].kind == LV_EV_NOTE) g->notes[g->nnotes++] = g->events[i];
+    }
+    return 0;
+}
+
+/* Who holds obj just before event seq: the thread of the last acquire not released since. */
+static int32_t holder_before(const lv_trace *tr, int32_t obj, uint32_t seq) {
+    for (uint32_t i = seq; i-- > 0;) {
+        const lv_event *e = &tr->events[i];
+        if (e->obj != obj) continue;
+        if (e->kind == LV_EV_ACQUIRE) return e->thread;
+        if (e->kind == LV_EV_RELEASE &&
+            (tr->objects[obj].kind != LV_OBJ_RLOCK || ((e->flags & LV_EVF_VALUE) && !e->value)))
+            return LV_NONE;
+    }
+    return LV_NONE;
+}
+
+/* "thread-3 --waits for--> A=B", "A=B --held by--> thread-3": a deadlock in mono lines. */
+static char *wait_graph(const lv_trace *tr, const lv_finding *f) {
+    size_t cap = 256, len = 0;
+    char *b = malloc(cap);
+    if (!b) return NULL;
+    b[0] = 0;
+    for (size_t k = 0; k < f->nevents; k++) {
+        if (f->events[k] >= tr->nevents) continue;
+        const lv_event *e = &tr->events[f->events[k]];
+        if (e->kind != LV_EV_REQUEST || e->obj < 0) continue;
+        int32_t h = holder_before(tr, e->obj, e->seq);
+        const char *on = lv_trace_object_name(tr, e->obj);
+        char line[512];
+        int n = snprintf(line, sizeof line, "%s --waits for--> %s\n",
+                         lv_trace_thread_name(tr, e->thread), on);
+        if (h >= 0)
+            n += snprintf(line + n, sizeof line - (size_t)n, "%*s%s --held by--> %s\n", 4, "", on,
+                          lv_trace_thread_name(tr, h));
+        if (n < 0) continue;
+        while (len + (size_t)n + 32 > cap) {
+            char *nb = realloc(b, cap *= 2);
+            if (!nb) {
+                free(b);
+                return NULL;
+            }
+            b = nb;
+        }
+        memcpy(b + len, line, (size_t)n + 1);
+        len += (size_t)n;
+    }
+    if (len == 0) {
+        free(b);
+        return NULL;
+    }
+    strcpy(b + len, "\n*** DEADLOCK ***");
+    return b;
+}
+
+const char *lv_scene_detail(const lv_scene *s, size_t i) {
+    if (i >= s->tr->nfindings) return NULL;
+    if (s->tr->findings[i].detail) return s->tr->findings[i].detail;
+    return s->wait_graph ? s->wait_graph[i] : NULL;
+}
+
+static int build_findings(lv_scene *s) {
+    const lv_trace *tr = s->tr;
+    s->finding_seq = malloc((tr->nfindings ? tr->nfindings : 1) * sizeof *s->finding_seq);
+    s->lost = malloc((tr->nfindings ? tr->nfindings : 1) * sizeof *s->lost);
+    s->wait_graph = calloc(tr->nfindings ? tr->nfindings : 1, sizeof *s->wait_graph);
+    if (!s->finding_seq || !s->lost || !s->wait_graph) return -1;
+    for (size_t i = 0; i < tr->nfindings; i++) {
+        const lv_finding *f = &tr->findings[i];
+        uint32_t last = LV_SEQ_NONE;
+        for (size_t k = 0; k < f->nevents; k++)
+            if (f->events[k] < tr->nevents && (last == LV_SEQ_NONE || f->events[k] > last))
+                last = f->events[k];
+        s->finding_seq[i] = last;
+        if (f->kind == LV_FIND_DEADLOCK && !f->detail) /* NULL (no request in it): no graph */
+            s->wait_graph[i] = wait_graph(tr, f);
+        if (f->kind == LV_FIND_RACE && f->message &&
+            strncmp(f->message, "Lost update on ", 15) == 0 && f->nevents >= 3 &&
+            f->events[0] < tr->nevents && f->events[1] < tr->nevents &&
+            f->events[2] < tr->nevents) {
+            s->lost[s->nlost++] =
+                (lv_lost){f->events[0], f->events[1], f->events[2], tr->events[f->events[0]].obj};
+        }
+    }
+    return 0;
+}
+
+lv_err lv_scene_new(const lv_trace *tr, lv_scene **out) {
+    *out = NULL;
+    lv_scene *s = calloc(1, sizeof *s);
+    if (!s) return LV_ENOMEM;
+    s->tr = tr;
+    s->nthreads = tr->nthreads;
+    s->th = calloc(tr->nthreads ? tr->nthreads : 1, sizeof *s->th);
+    if (!s->th || build_warp(s) || build_threads(s) || build_notes(s) || build_findings(s)) {
+        lv_scene_free(s);
+        return LV_ENOMEM;
+    }
+    *out = s;
+    return LV_OK;
+}
+
+void lv_scene_free(lv_scene *s) {
+    if (!s) return;
+    for (size_t i = 0; s->th && i < s->nthreads; i++) {
+        free(s->th[i].spans);
+        free(s->th[i].holds);
+        free(s->th[i].notes);
+        free(s->th[i].events);
+    }
+    free(s->th);
+    free(s->wt);
+    free(s->wd);
+    free(s->handoffs);
+    free(s->lost);
+    free(s->finding_seq);
+    for (size_t i = 0; s->wait_graph && i < s->tr->nfindings; i++)
+        free(s->wait_graph[i]);
+    free(s->wait_graph);
+    free(s);
+}
+
+void lv_event_describe(const lv_scene *s, uint32_t seq, char *buf, size_t len) {
+    const lv_trace *tr = s->tr;
+    if (seq >= tr->nevents) {
+        snprintf(buf, len, "no event");
+        return;
+    }
+    const lv_event *e = &tr->events[seq];
+    const char *who = lv_trace_thread_name(tr, e->thread);
+    const char *obj = e->obj >= 0 ? lv_trace_object_name(tr, e->obj) : "";
+    int n = snprintf(buf, len, "seq %" PRIu32 ", %s: ", seq, who);
+    if (n < 0 || (size_t)n >= len) return;
+    char *p = buf + n;
+    size_t left = len - (size_t)n;
+    switch ((lv_event_kind)e->kind) {
+    case LV_EV_NOTE:
+        snprintf(p, left, "\"%s\"", lv_trace_text(tr, e) ? lv_trace_text(tr, e) : "");
+        break;
+    case LV_EV_READ:
+        snprintf(p, left, "read %s = %" PRId64, obj, e->value);
+        break;
+    case LV_EV_WRITE:
+        snprintf(p, left, "wrote %s = %" PRId64, obj, e->value);
+        break;
+    case LV_EV_SPAWN:
+        snprintf(p, left, "spawned %s", lv_trace_thread_name(tr, (int32_t)e->value));
+        break;
+    case LV_EV_JOIN:
+        snprintf(p, left, "joins %s", lv_trace_thread_name(tr, (int32_t)e->value));
+        break;
+    case LV_EV_SLEEP:
+        snprintf(p, left, "sleeps %.3g ms", (double)e->value / 1e6);
+        break;
+    case LV_EV_REQUEST:
+        snprintf(p, left, "asks for %s", obj);
+        break;
+    case LV_EV_ACQUIRE:
+        snprintf(p, left, "got %s", obj);
+        break;
+    case LV_EV_RELEASE:
+        snprintf(p, left, "released %s", obj);
+        break;
+    case LV_EV_TIMEOUT:
+        snprintf(p, left, "gave up waiting%s%s", *obj ? " for " : "", obj);
+        break;
+    default:
+        snprintf(p, left, "%s%s%s", lv_event_kind_name((lv_event_kind)e->kind), *obj ? " " : "",
+                 obj);
+        break;
+    }
+}

@@ -1,0 +1,355 @@
+/* The viewer's geometry and state, pure: from a trace, a viewport and a playhead, where every
+ * lane, state span, lock hold, hand-off arrow, note label and finding row goes, and what each
+ * object looks like at the playhead. No SDL here: text is measured through a callback, so
+ * all of it runs (and is tested) without a window. Drawing is render.c's job. */
+#ifndef LV_VIZ_GEOM_H
+#define LV_VIZ_GEOM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "lockviz/trace.h"
+
+/* ---- the scene: what a trace looks like over time, computed once per trace ---- */
+
+typedef enum lv_tstate {
+    LV_TS_NOT_STARTED,
+    LV_TS_RUNNING,
+    LV_TS_BLOCKED,  /* from a request until its acquire/timeout; from a join until the end */
+    LV_TS_SLEEPING, /* from a sleep for its value, or until the thread's next event */
+    LV_TS_FINISHED, /* after end */
+    LV_TS__COUNT
+} lv_tstate;
+
+typedef struct lv_span {
+    int64_t t0, t1;
+    uint32_t seq;      /* the event that began it */
+    uint8_t state;     /* lv_tstate */
+    int32_t on_obj;    /* blocked: the object waited for, or LV_NONE */
+    int32_t on_thread; /* blocked in a join: the joined thread, or LV_NONE */
+} lv_span;
+
+#define LV_HOLD_ROWS 2
+#define LV_SEQ_NONE UINT32_MAX
+
+typedef struct lv_hold {
+    int64_t t0, t1;    /* t1 = the scene's end when never released */
+    uint32_t acq, rel; /* seqs; rel is LV_SEQ_NONE when never released */
+    int32_t obj;
+    uint8_t row; /* which of the LV_HOLD_ROWS strips under the lane (nested holds stack) */
+} lv_hold;
+
+/* A release and the acquire of the same lock by another thread that it let in. */
+typedef struct lv_handoff {
+    uint32_t rel, acq;
+    int32_t obj;
+} lv_handoff;
+
+typedef struct lv_thread_geo {
+    lv_span *spans; /* in time order, not overlapping, zero-width spans left out */
+    size_t nspans;
+    lv_hold *holds; /* in acquire order */
+    size_t nholds;
+    uint32_t *notes; /* seqs of the thread's notes */
+    size_t nnotes;
+    uint32_t *events; /* seqs of all the thread's events */
+    size_t nevents;
+} lv_thread_geo;
+
+/* Lost updates (analysis' "Lost update on NAME" findings): the stale read, the write that was
+ * overwritten, and the write that overwrote it from the stale value. */
+typedef struct lv_lost {
+    uint32_t stale_read, lost_write, bad_write;
+    int32_t obj;
+} lv_lost;
+
+typedef struct lv_scene {
+    const lv_trace *tr; /* borrowed: must outlive the scene */
+    int64_t t_first;    /* the first event's time */
+    int64_t t_last;     /* the last event's time */
+    int64_t t_end;      /* t_last plus a short tail, so a final wait has some width */
+    int linear;         /* 1: time maps linearly to x; 0 (default): long gaps are compressed */
+    /* the time warp: distinct event times and their display positions */
+    int64_t *wt;
+    double *wd;
+    size_t nw;
+    int64_t step; /* the typical gap between events, ns (the median) */
+    lv_thread_geo *th;
+    size_t nthreads;
+    lv_handoff *handoffs; /* in release order */
+    size_t nhandoffs;
+    lv_lost *lost;
+    size_t nlost;
+    uint32_t *finding_seq; /* per finding: its last event (where it shows), or LV_SEQ_NONE */
+    char **wait_graph;     /* per finding: a deadlock's wait-for graph when it has no detail */
+} lv_scene;
+
+/* Builds the scene of tr (which must outlive it). LV_ENOMEM on failure. */
+lv_err lv_scene_new(const lv_trace *tr, lv_scene **out);
+void lv_scene_free(lv_scene *s); /* accepts NULL */
+
+/* Display position of time t (ns) and back. Monotonic; in linear mode d = t. */
+double lv_scene_d(const lv_scene *s, int64_t t);
+int64_t lv_scene_t(const lv_scene *s, double d);
+
+/* The state of thread at time t, and the span that holds it (NULL when not started). */
+const lv_span *lv_scene_span_at(const lv_scene *s, int32_t thread, int64_t t);
+/* The last event with time <= t, or -1 when t is before every event. */
+long lv_scene_seq_at(const lv_scene *s, int64_t t);
+/* The table to show beside finding i: its detail, or for a deadlock without one the wait-for
+ * graph the scene drew up; NULL when there is none. Owned by the trace or the scene. */
+const char *lv_scene_detail(const lv_scene *s, size_t i);
+/* A one-line description of event seq for a tooltip ("seq 12, buyer-2: read tickets = 1"). */
+void lv_event_describe(const lv_scene *s, uint32_t seq, char *buf, size_t len);
+
+/* ---- the state of every object and thread at the playhead ---- */
+
+#define LV_HIST_MAX 8
+
+enum { LV_MARK_NONE, LV_MARK_STALE_READ, LV_MARK_LOST_WRITE, LV_MARK_BAD_WRITE };
+
+typedef struct lv_hist {
+    uint32_t seq;
+    int32_t thread;
+    int64_t value;
+    uint8_t write; /* 0: read */
+    uint8_t mark;  /* LV_MARK_* */
+} lv_hist;
+
+typedef struct lv_ids {
+    int32_t *v;
+    size_t n, cap;
+} lv_ids;
+
+typedef struct lv_ostate {
+    int32_t owner;  /* locks: the thread holding it, or LV_NONE */
+    int64_t count;  /* rlock: recursion count; semaphores: permits left; var: current value */
+    int flag;       /* event: 1 set, 0 clear */
+    lv_ids waiters; /* threads waiting for it, in request order */
+    lv_ids inside;  /* semaphores: threads holding a permit (once per permit) */
+    lv_hist hist[LV_HIST_MAX]; /* var: the latest reads and writes, oldest first */
+    size_t nhist;
+    size_t total_hist; /* reads and writes so far */
+} lv_ostate;
+
+typedef struct lv_state {
+    long seq; /* the state after events 0..seq; -1: before the first */
+    lv_ostate *objs;
+    size_t nobjs;
+    uint8_t *tstate;      /* per thread, lv_tstate */
+    int32_t *wait_obj;    /* per thread: what it waits for, or LV_NONE */
+    int32_t *wait_thread; /* per thread: whom it joins, or LV_NONE */
+    uint32_t *last_note;  /* per thread: its latest note, or LV_SEQ_NONE */
+} lv_state;
+
+lv_err lv_state_init(lv_state *st, const lv_scene *s);
+/* Moves to the state after event seq (-1: before the first). Forward moves replay only the
+ * events in between; backward moves replay from the start. LV_ENOMEM on failure. */
+lv_err lv_state_seek(lv_state *st, const lv_scene *s, long seq);
+void lv_state_free(lv_state *st);
+
+/* ---- the frame: where everything goes for one viewport ---- */
+
+typedef enum lv_font_id {
+    LV_FONT_TITLE, /* header */
+    LV_FONT_LABEL, /* lane labels */
+    LV_FONT_BODY,  /* findings, objects */
+    LV_FONT_NOTE,  /* notes in the lanes, axis */
+    LV_FONT_MONO,  /* a deadlock's table */
+    LV_FONT__COUNT
+} lv_font_id;
+
+/* Font sizes in pixels at UI scale `scale` (1 at 1280x720). */
+int lv_font_px(lv_font_id f, double scale);
+/* UI scale for a view of w x h pixels on a screen with dpi_scale pixels per window unit
+ * (1 at 1280x720 and dpi_scale 1). */
+double lv_ui_scale(int w, int h, double dpi_scale);
+
+/* Width in pixels of the first n bytes of the UTF-8 string s in font f. */
+typedef int (*lv_measure_fn)(void *ctx, lv_font_id f, const char *s, size_t n);
+
+typedef enum lv_color {
+    LV_C_BG,
+    LV_C_PANEL,
+    LV_C_LANE_ALT,
+    LV_C_TEXT,
+    LV_C_DIM,
+    LV_C_RUNNING,
+    LV_C_BLOCKED,
+    LV_C_SLEEPING,
+    LV_C_FINISHED,
+    LV_C_HOLD, /* the first lock colour; lock k uses LV_C_HOLD + k % LV_NHOLD_COLORS */
+    LV_C_HOLD1,
+    LV_C_HOLD2,
+    LV_C_HOLD3,
+    LV_C_PLAYHEAD,
+    LV_C_HIGHLIGHT,
+    LV_C_STALE,
+    LV_C_GRID,
+    LV_C__COUNT
+} lv_color;
+#define LV_NHOLD_COLORS 4
+
+typedef struct lv_rgb {
+    uint8_t r, g, b;
+} lv_rgb;
+/* The palette: Okabe–Ito colours for everything that carries meaning. */
+lv_rgb lv_color_rgb(lv_color c);
+lv_color lv_state_color(lv_tstate s);
+lv_color lv_hold_color(int32_t obj);
+
+typedef struct lv_rect {
+    int x, y, w, h;
+} lv_rect;
+
+static inline int lv_rect_has(lv_rect r, int x, int y) {
+    return x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
+}
+
+typedef struct lv_fill {
+    lv_rect r;
+    uint8_t color; /* lv_color */
+} lv_fill;
+
+typedef struct lv_lane {
+    int32_t thread;
+    lv_rect r;     /* the whole lane, label column included */
+    lv_rect label; /* the thread's name */
+    lv_rect notes; /* the row of note labels (h 0 when the lane is too low for it) */
+    lv_rect band;  /* the state band */
+    lv_rect holds; /* LV_HOLD_ROWS strips of lock holds */
+} lv_lane;
+
+typedef struct lv_label {
+    uint32_t seq;
+    int x, y, w;
+    size_t nbytes;  /* how much of the note's text is shown */
+    uint8_t elided; /* 1: draw "…" after the nbytes */
+} lv_label;
+
+typedef struct lv_arrow {
+    int x0, y0, x1, y1;
+    uint32_t rel, acq;
+    int32_t obj;
+} lv_arrow;
+
+enum {
+    LV_MARK_PLAYHEAD, /* the playhead's event */
+    LV_MARK_FINDING,  /* an event of the highlighted finding */
+    LV_MARK_STALE,    /* the stale read of a lost update */
+    LV_MARK_READ,     /* a read of a shared var */
+    LV_MARK_WRITE     /* a write of a shared var */
+};
+typedef struct lv_marker {
+    int x, y;
+    uint32_t seq;
+    uint8_t kind;
+} lv_marker;
+
+typedef struct lv_tline {
+    const char *s; /* points into the trace or the frame's text; not owned */
+    size_t n;
+    int x, y;
+    uint8_t font, color;
+} lv_tline;
+
+typedef struct lv_frow {
+    int finding;
+    lv_rect r;
+} lv_frow;
+
+typedef struct lv_tick {
+    int x;
+    int64_t t;
+} lv_tick;
+
+typedef enum lv_button {
+    LV_BTN_BACK,
+    LV_BTN_PLAY,
+    LV_BTN_FWD,
+    LV_BTN_HELP,
+    LV_BTN__COUNT
+} lv_button;
+
+typedef struct lv_viewport {
+    int w, h;             /* pixels */
+    double scale;         /* UI scale; 0: lv_ui_scale(w, h, 1) */
+    int64_t t0, t1;       /* visible time; t1 <= t0: the whole trace */
+    int64_t play_t;       /* the playhead's time */
+    long seq;             /* the playhead's event (-1: before the first) */
+    int lane_scroll;      /* first lane shown */
+    int finding_scroll;   /* first finding shown */
+    int highlight;        /* a finding whose events are marked, or -1 */
+    int hover_x, hover_y; /* the mouse, or -1 */
+    int playing;
+    lv_measure_fn measure;
+    void *measure_ctx;
+    int line_h[LV_FONT__COUNT]; /* line heights; 0: from the font size */
+} lv_viewport;
+
+#define LV_DROPPED_MAX 1024
+
+typedef struct lv_frame {
+    double scale;
+    int font_px[LV_FONT__COUNT], line_h[LV_FONT__COUNT];
+    lv_rect header, timeline, area, axis, objects, findings; /* area: the lanes' time part */
+    lv_rect buttons[LV_BTN__COUNT];
+    lv_rect legend[5]; /* swatches: running, blocked, sleeping, holding, finished */
+    int legend_text_x[5];
+    double d0, d1;  /* the visible display range */
+    int x0, x1;     /* its pixels: area.x .. area.x + area.w */
+    int playhead_x; /* -1 when off screen */
+    lv_lane *lanes;
+    size_t nlanes, caplanes, hidden_lanes;
+    lv_fill *fills;
+    size_t nfills, capfills;
+    lv_label *labels;
+    size_t nlabels, caplabels;
+    uint32_t dropped[LV_DROPPED_MAX]; /* notes with no room for a label (the first ones) */
+    size_t ndropped, total_dropped;
+    lv_arrow *arrows;
+    size_t narrows, caparrows;
+    lv_marker *marks;
+    size_t nmarks, capmarks;
+    lv_tick ticks[32];
+    size_t nticks;
+    lv_tline *flines; /* the findings panel */
+    size_t nflines, capflines;
+    lv_frow *frows;
+    size_t nfrows, capfrows, hidden_findings;
+    int detail_finding; /* whose detail table is shown, or -1 */
+    lv_rect detail;     /* where */
+    long hover_seq;     /* the event under the mouse, or -1 */
+    int first_lane;     /* thread id of lanes[0] */
+    uint8_t *scratch;   /* per-pixel colours and priorities while rasterizing */
+    size_t capscratch;
+    int breaks[16]; /* x of gaps the time warp shortened (drawn as breaks in the axis) */
+    size_t nbreaks;
+    char title[256];    /* scenario / variant */
+    char subtitle[128]; /* mode and seed */
+    char status[128];   /* the playhead's event and time */
+} lv_frame;
+
+/* Lays out the frame for vp. Reuses f's buffers (zero f before the first call).
+ * Output size is bounded by the pixels, whatever the trace's size. */
+lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp);
+void lv_frame_free(lv_frame *f);
+
+/* time <-> x on the frame's timeline (x may fall outside the lanes) */
+double lv_frame_x(const lv_frame *f, const lv_scene *s, int64_t t);
+int64_t lv_frame_t(const lv_frame *f, const lv_scene *s, double x);
+
+/* Hit tests: the thread of the lane at (x, y), or -1; the event of that lane nearest to x
+ * within radius pixels, or -1; the finding row at (x, y), or -1; the button, or -1. */
+int32_t lv_hit_lane(const lv_frame *f, int x, int y);
+long lv_hit_event(const lv_frame *f, const lv_scene *s, int x, int y, int radius);
+int lv_hit_finding(const lv_frame *f, int x, int y);
+int lv_hit_button(const lv_frame *f, int x, int y);
+
+/* A duration for people: "12 µs", "100.02 ms", "1.5 s". */
+void lv_format_ns(int64_t ns, char *buf, size_t len);
+
+/* The UTF-8 prefix of s (n bytes) that fits maxw pixels, by whole characters; with ellipsis,
+ * leaving room for "…". Used for elision and wrapping. */
+size_t lv_fit_prefix(lv_measure_fn m, void *ctx, lv_font_id f, const char *s, size_t n, int maxw);
+
+#endif

@@ -1,0 +1,751 @@
+/* The frame: where the header, lanes, state bands, lock holds, arrows, note labels and finding
+ * rows go for one viewport, plus hit testing. Output is bounded by pixels: spans narrower than a
+ * pixel are merged per pixel column, so a million events never become a million rectangles.
+ * Pure: text is measured through the viewport's callback; nothing here draws. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "geom.h"
+
+static int grow(void **p, size_t *cap, size_t elem, size_t need) {
+    if (need <= *cap) return 0;
+    size_t nc = *cap ? *cap : 64;
+    while (nc < need)
+        nc *= 2;
+    void *np = realloc(*p, nc * elem);
+    if (!np) return -1;
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+#define PUSH(f, arr, n, cap)                                                                       \
+    (grow((void **)&(f)->arr, &(f)->cap, sizeof *(f)->arr, (f)->n + 1) ? NULL : &(f)->arr[(f)->n++])
+
+static int iround(double v) {
+    return (int)lround(v);
+}
+
+/* ---- palette and sizes ---- */
+
+lv_rgb lv_color_rgb(lv_color c) {
+    static const lv_rgb pal[LV_C__COUNT] = {
+        [LV_C_BG] = {255, 255, 255},       [LV_C_PANEL] = {244, 244, 240},
+        [LV_C_LANE_ALT] = {247, 247, 247}, [LV_C_TEXT] = {20, 20, 20},
+        [LV_C_DIM] = {100, 100, 100},      [LV_C_RUNNING] = {0, 158, 115}, /* bluish green */
+        [LV_C_BLOCKED] = {213, 94, 0},                                     /* vermillion */
+        [LV_C_SLEEPING] = {86, 180, 233},                                  /* sky blue */
+        [LV_C_FINISHED] = {190, 190, 190}, [LV_C_HOLD] = {0, 114, 178},    /* blue */
+        [LV_C_HOLD1] = {204, 121, 167},                                    /* reddish purple */
+        [LV_C_HOLD2] = {230, 159, 0},                                      /* orange */
+        [LV_C_HOLD3] = {0, 0, 0},          [LV_C_PLAYHEAD] = {0, 0, 0},
+        [LV_C_HIGHLIGHT] = {240, 228, 66}, /* yellow */
+        [LV_C_STALE] = {230, 159, 0},      [LV_C_GRID] = {215, 215, 215},
+    };
+    return (unsigned)c < LV_C__COUNT ? pal[c] : pal[LV_C_TEXT];
+}
+
+lv_color lv_state_color(lv_tstate s) {
+    switch (s) {
+    case LV_TS_RUNNING:
+        return LV_C_RUNNING;
+    case LV_TS_BLOCKED:
+        return LV_C_BLOCKED;
+    case LV_TS_SLEEPING:
+        return LV_C_SLEEPING;
+    case LV_TS_FINISHED:
+        return LV_C_FINISHED;
+    default:
+        return LV_C_BG;
+    }
+}
+
+lv_color lv_hold_color(int32_t obj) {
+    return (lv_color)(LV_C_HOLD + (obj < 0 ? 0 : obj % LV_NHOLD_COLORS));
+}
+
+int lv_font_px(lv_font_id f, double scale) {
+    static const int base[LV_FONT__COUNT] = {22, 22, 17, 16, 16};
+    int px = iround(base[f] * scale);
+    return px < 8 ? 8 : px;
+}
+
+double lv_ui_scale(int w, int h, double dpi_scale) {
+    if (!(dpi_scale > 0)) dpi_scale = 1;
+    /* sized by the window in screen units, then by the pixels per unit */
+    double s = fmin(w / dpi_scale / 1280.0, h / dpi_scale / 720.0);
+    return fmax(0.6, fmin(s, 2.5)) * dpi_scale;
+}
+
+void lv_format_ns(int64_t ns, char *buf, size_t len) {
+    double a = fabs((double)ns);
+    if (a < 1e3) {
+        snprintf(buf, len, "%" PRId64 " ns", ns);
+        return;
+    }
+    static const char *const unit[] = {"µs", "ms", "s"};
+    double v = (double)ns / 1e3;
+    int u = 0;
+    while (u < 2 && fabs(v) >= 1000) {
+        v /= 1000;
+        u++;
+    }
+    /* four significant digits, never in exponent form */
+    int digits = fabs(v) < 10 ? 1 : fabs(v) < 100 ? 2 : fabs(v) < 1000 ? 3 : 4;
+    snprintf(buf, len, "%.*f %s", digits >= 4 ? 0 : 4 - digits, v, unit[u]);
+}
+
+/* ---- text fitting ---- */
+
+size_t lv_fit_prefix(lv_measure_fn m, void *ctx, lv_font_id f, const char *s, size_t n, int maxw) {
+    if (maxw <= 0 || n == 0) return 0;
+    if (m(ctx, f, s, n) <= maxw) return n;
+    size_t lo = 0, hi = n; /* lo fits; hi does not */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        while (mid > lo && ((unsigned char)s[mid] & 0xC0) == 0x80)
+            mid--;
+        if (mid == lo) { /* one character between: try its far edge */
+            mid = lo + 1;
+            while (mid < hi && ((unsigned char)s[mid] & 0xC0) == 0x80)
+                mid++;
+            if (mid >= hi) break;
+        }
+        if (m(ctx, f, s, mid) <= maxw)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The bytes of s that go on one line of maxw pixels: up to the last space that fits, or as
+ * many characters as fit when a word is longer than the line (at least one character). */
+static size_t wrap_line(lv_measure_fn m, void *ctx, lv_font_id f, const char *s, size_t n,
+                        int maxw) {
+    const char *nl = memchr(s, '\n', n);
+    if (nl) n = (size_t)(nl - s);
+    size_t fit = lv_fit_prefix(m, ctx, f, s, n, maxw);
+    if (fit == n) return n;
+    for (size_t i = fit; i > 0; i--)
+        if (s[i] == ' ') return i;
+    if (fit == 0) {
+        fit = 1;
+        while (fit < n && ((unsigned char)s[fit] & 0xC0) == 0x80)
+            fit++;
+    }
+    return fit;
+}
+
+/* ---- time and x ---- */
+
+double lv_frame_x(const lv_frame *f, const lv_scene *s, int64_t t) {
+    double span = f->d1 - f->d0;
+    if (span <= 0) span = 1;
+    return f->x0 + (lv_scene_d(s, t) - f->d0) / span * (f->x1 - f->x0);
+}
+
+int64_t lv_frame_t(const lv_frame *f, const lv_scene *s, double x) {
+    double w = f->x1 - f->x0 > 0 ? f->x1 - f->x0 : 1;
+    return lv_scene_t(s, f->d0 + (x - f->x0) / w * (f->d1 - f->d0));
+}
+
+/* ---- pixel-column rasterizing: the bound on drawing cost ---- */
+
+typedef struct raster {
+    uint8_t *col, *prio;
+    int w;
+} raster;
+
+static void raster_put(raster *r, double x0, double x1, uint8_t color, uint8_t prio) {
+    if (x1 <= 0 || x0 >= r->w) return;
+    if (x0 < 0) x0 = 0;
+    if (x1 > r->w) x1 = r->w;
+    int a = (int)floor(x0), b = (int)ceil(x1) - 1;
+    if (b < a) b = a;
+    if (b >= r->w) b = r->w - 1;
+    for (int i = a; i <= b; i++)
+        if (prio >= r->prio[i]) {
+            r->col[i] = color;
+            r->prio[i] = prio;
+        }
+}
+
+static int raster_emit(lv_frame *f, raster *r, int x, int y, int h) {
+    for (int i = 0; i < r->w;) {
+        if (!r->prio[i]) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j < r->w && r->prio[j] && r->col[j] == r->col[i])
+            j++;
+        lv_fill *fl = PUSH(f, fills, nfills, capfills);
+        if (!fl) return -1;
+        *fl = (lv_fill){{x + i, y, j - i, h}, r->col[i]};
+        i = j;
+    }
+    memset(r->col, 0, (size_t)r->w);
+    memset(r->prio, 0, (size_t)r->w);
+    return 0;
+}
+
+static uint8_t state_prio(uint8_t st) {
+    static const uint8_t p[LV_TS__COUNT] = {0, 2, 4, 3, 1};
+    return st < LV_TS__COUNT ? p[st] : 0;
+}
+
+/* The first span/hold of the thread whose end is after t (spans are sorted and disjoint). */
+static size_t first_span_after(const lv_thread_geo *g, int64_t t) {
+    size_t lo = 0, hi = g->nspans;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g->spans[mid].t1 <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int lay_bands(lv_frame *f, const lv_scene *s, raster *r, const lv_lane *ln, int64_t tv0,
+                     int64_t tv1) {
+    const lv_thread_geo *g = &s->th[ln->thread];
+    for (size_t i = first_span_after(g, tv0); i < g->nspans && g->spans[i].t0 < tv1; i++) {
+        const lv_span *sp = &g->spans[i];
+        raster_put(r, lv_frame_x(f, s, sp->t0) - f->x0, lv_frame_x(f, s, sp->t1) - f->x0,
+                   (uint8_t)lv_state_color((lv_tstate)sp->state), state_prio(sp->state));
+    }
+    if (raster_emit(f, r, f->x0, ln->band.y, ln->band.h)) return -1;
+    int rowh = ln->holds.h / LV_HOLD_ROWS;
+    for (int row = 0; row < LV_HOLD_ROWS && rowh > 0; row++) {
+        for (size_t i = 0; i < g->nholds && g->holds[i].t0 < tv1; i++) {
+            const lv_hold *h = &g->holds[i];
+            if (h->row != row || h->t1 <= tv0) continue;
+            raster_put(r, lv_frame_x(f, s, h->t0) - f->x0, lv_frame_x(f, s, h->t1) - f->x0,
+                       (uint8_t)lv_hold_color(h->obj), 1);
+        }
+        if (raster_emit(f, r, f->x0, ln->holds.y + row * rowh, rowh - (rowh > 3))) return -1;
+    }
+    return 0;
+}
+
+static int measure_str(const lv_viewport *vp, lv_font_id font, const char *s) {
+    return vp->measure(vp->measure_ctx, font, s, strlen(s));
+}
+
+static int lay_notes(lv_frame *f, const lv_scene *s, const lv_viewport *vp, const lv_lane *ln,
+                     int64_t tv0, int64_t tv1) {
+    const lv_thread_geo *g = &s->th[ln->thread];
+    const lv_trace *tr = s->tr;
+    int gap = iround(6 * f->scale), off = iround(4 * f->scale);
+    int right = f->x1;
+    int min_w = measure_str(vp, LV_FONT_NOTE, "ab…");
+    int ell = measure_str(vp, LV_FONT_NOTE, "…");
+    int prev_end = INT32_MIN / 2;
+    for (size_t i = 0; i < g->nnotes; i++) {
+        const lv_event *e = &tr->events[g->notes[i]];
+        if (e->t < tv0) continue;
+        if (e->t > tv1) break;
+        const char *txt = lv_trace_text(tr, e);
+        int x = iround(lv_frame_x(f, s, e->t)) + off;
+        int next = right;
+        if (i + 1 < g->nnotes && tr->events[g->notes[i + 1]].t <= tv1)
+            next = iround(lv_frame_x(f, s, tr->events[g->notes[i + 1]].t)) + off - gap;
+        if (next > right) next = right;
+        int avail = next - x;
+        int placed = 0;
+        if (txt && ln->notes.h > 0 && x >= prev_end + gap && avail >= min_w) {
+            size_t n = strlen(txt);
+            int tw = vp->measure(vp->measure_ctx, LV_FONT_NOTE, txt, n);
+            lv_label lb = {g->notes[i], x, ln->notes.y, tw, n, 0};
+            if (tw > avail) {
+                lb.nbytes =
+                    lv_fit_prefix(vp->measure, vp->measure_ctx, LV_FONT_NOTE, txt, n, avail - ell);
+                lb.elided = 1;
+                lb.w = vp->measure(vp->measure_ctx, LV_FONT_NOTE, txt, lb.nbytes) + ell;
+            }
+            if (lb.nbytes > 0) {
+                lv_label *p = PUSH(f, labels, nlabels, caplabels);
+                if (!p) return -1;
+                *p = lb;
+                prev_end = x + lb.w;
+                placed = 1;
+            }
+        }
+        if (!placed) {
+            if (f->ndropped < LV_DROPPED_MAX) f->dropped[f->ndropped++] = g->notes[i];
+            f->total_dropped++;
+        }
+    }
+    return 0;
+}
+
+static const lv_lane *lane_of(const lv_frame *f, int32_t thread) {
+    long i = (long)thread - f->first_lane;
+    return i >= 0 && (size_t)i < f->nlanes ? &f->lanes[i] : NULL;
+}
+
+static int lay_arrows(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) {
+    const lv_trace *tr = s->tr;
+    int *last_x = calloc(f->nlanes ? f->nlanes : 1, sizeof *last_x);
+    if (!last_x) return -1;
+    for (size_t i = 0; i < f->nlanes; i++)
+        last_x[i] = INT32_MIN / 2;
+    int rc = 0;
+    for (size_t i = 0; i < s->nhandoffs; i++) {
+        const lv_handoff *h = &s->handoffs[i];
+        const lv_event *er = &tr->events[h->rel], *ea = &tr->events[h->acq];
+        if (er->t > tv1) break; /* handoffs are in release order, so time order */
+        if (ea->t < tv0) continue;
+        const lv_lane *lr = lane_of(f, er->thread), *la = lane_of(f, ea->thread);
+        if (!lr || !la) continue;
+        int x0 = iround(lv_frame_x(f, s, er->t)), x1 = iround(lv_frame_x(f, s, ea->t));
+        size_t li = (size_t)(la - f->lanes);
+        if (abs(x1 - last_x[li]) < 2) continue; /* one arrow per pixel per lane */
+        last_x[li] = x1;
+        lv_arrow *a = PUSH(f, arrows, narrows, caparrows);
+        if (!a) {
+            rc = -1;
+            break;
+        }
+        int y0 = lr->holds.y + lr->holds.h / 2;
+        int y1 = la->band.y > lr->band.y ? la->band.y : la->band.y + la->band.h;
+        *a = (lv_arrow){x0, y0, x1, y1, h->rel, h->acq, h->obj};
+    }
+    free(last_x);
+    return rc;
+}
+
+static int add_mark(lv_frame *f, const lv_scene *s, uint32_t seq, uint8_t kind) {
+    if (seq >= s->tr->nevents) return 0;
+    const lv_event *e = &s->tr->events[seq];
+    const lv_lane *ln = lane_of(f, e->thread);
+    if (!ln) return 0;
+    int x = iround(lv_frame_x(f, s, e->t));
+    if (x < f->x0 || x > f->x1) return 0;
+    lv_marker *m = PUSH(f, marks, nmarks, capmarks);
+    if (!m) return -1;
+    *m = (lv_marker){x, ln->band.y + ln->band.h / 2, seq, kind};
+    return 0;
+}
+
+/* Ticks for the reads and writes of shared vars on the band: at most one per pixel. */
+static int lay_access(lv_frame *f, const lv_scene *s, const lv_lane *ln, int64_t tv0, int64_t tv1) {
+    const lv_thread_geo *g = &s->th[ln->thread];
+    const lv_trace *tr = s->tr;
+    int last = INT32_MIN;
+    size_t lo = 0, hi = g->nevents;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tr->events[g->events[mid]].t < tv0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < g->nevents; i++) {
+        const lv_event *e = &tr->events[g->events[i]];
+        if (e->t > tv1) break;
+        if ((e->kind != LV_EV_READ && e->kind != LV_EV_WRITE) || e->obj < 0 ||
+            tr->objects[e->obj].kind != LV_OBJ_VAR)
+            continue;
+        int x = iround(lv_frame_x(f, s, e->t));
+        if (x == last) continue;
+        last = x;
+        lv_marker *m = PUSH(f, marks, nmarks, capmarks);
+        if (!m) return -1;
+        *m = (lv_marker){x, ln->band.y + ln->band.h / 2, e->seq,
+                         e->kind == LV_EV_READ ? LV_MARK_READ : LV_MARK_WRITE};
+    }
+    return 0;
+}
+
+/* Where the warp shortened a long gap, so the axis can show a break there. */
+static void lay_breaks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) {
+    f->nbreaks = 0;
+    if (s->linear || s->nw < 2) return;
+    long i;
+    size_t lo = 0, hi = s->nw;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->wt[mid] <= tv0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    i = lo > 0 ? (long)lo - 1 : 0;
+    int min_px = iround(14 * f->scale), spacing = iround(60 * f->scale), last = INT32_MIN / 2;
+    while ((size_t)i + 1 < s->nw && s->wt[i] < tv1 &&
+           f->nbreaks < sizeof f->breaks / sizeof f->breaks[0]) {
+        double dt = (double)(s->wt[i + 1] - s->wt[i]);
+        double dd = s->wd[i + 1] - s->wd[i];
+        if (dt > dd * 1.5) {
+            int xa = iround(lv_frame_x(f, s, s->wt[i])),
+                xb = iround(lv_frame_x(f, s, s->wt[i + 1]));
+            int x = (xa + xb) / 2;
+            if (xb - xa >= min_px && x > f->x0 && x < f->x1 && x - last >= spacing) {
+                f->breaks[f->nbreaks++] = x;
+                last = x;
+            }
+        }
+        /* skip to the segment under the next pixel: bounded by pixels, not by events */
+        double dnext = lv_scene_d(s, s->wt[i + 1]);
+        double px = (f->d1 - f->d0) / (f->x1 - f->x0 > 0 ? f->x1 - f->x0 : 1);
+        long j = i + 1;
+        if (px > 0 && s->wd[i + 1] - s->wd[i] < px) {
+            size_t a = (size_t)j, b = s->nw;
+            double want = dnext + px;
+            while (a < b) {
+                size_t mid = a + (b - a) / 2;
+                if (s->wd[mid] < want)
+                    a = mid + 1;
+                else
+                    b = mid;
+            }
+            j = (long)a - 1 > i ? (long)a - 1 : i + 1;
+        }
+        i = j;
+    }
+}
+
+/* ---- findings panel ---- */
+
+static const char *detail_of(const lv_scene *s, int i) {
+    return i >= 0 ? lv_scene_detail(s, (size_t)i) : NULL;
+}
+
+/* Lays out the findings from y = 0 in a panel of width w; returns the height it needs. */
+static int lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, int w) {
+    const lv_trace *tr = s->tr;
+    double sc = f->scale;
+    int pad = iround(10 * sc), lh = f->line_h[LV_FONT_BODY], mlh = f->line_h[LV_FONT_MONO];
+    f->nflines = f->nfrows = 0;
+    f->hidden_findings = 0;
+    f->detail_finding = -1;
+    int dsel = detail_of(s, vp->highlight) ? vp->highlight : -1;
+    for (size_t i = 0; dsel < 0 && i < tr->nfindings; i++)
+        if (detail_of(s, (int)i)) dsel = (int)i;
+    int dw = 0, dlines = 0;
+    if (dsel >= 0) {
+        const char *d = detail_of(s, dsel);
+        while (*d) {
+            const char *e = strchr(d, '\n');
+            size_t n = e ? (size_t)(e - d) : strlen(d);
+            int lw = vp->measure(vp->measure_ctx, LV_FONT_MONO, d, n);
+            if (lw > dw) dw = lw;
+            dlines++;
+            d += n + (e ? 1 : 0);
+        }
+        dw += 2 * pad;
+        if (dw > w / 2) dw = w / 2;
+        f->detail_finding = dsel;
+    }
+    int chip = measure_str(vp, LV_FONT_BODY, "LOCK ORDER") + iround(16 * sc);
+    int msg_x = pad + chip + pad;
+    int msg_w = w - msg_x - pad - (dw ? dw + pad : 0);
+    if (msg_w < 100) msg_w = 100;
+    int y = pad / 2;
+    for (size_t i = (size_t)(vp->finding_scroll > 0 ? vp->finding_scroll : 0); i < tr->nfindings;
+         i++) {
+        const char *m = tr->findings[i].message ? tr->findings[i].message : "";
+        size_t n = strlen(m);
+        int y0 = y;
+        do {
+            size_t k = wrap_line(vp->measure, vp->measure_ctx, LV_FONT_BODY, m, n, msg_w);
+            lv_tline *t = PUSH(f, flines, nflines, capflines);
+            if (!t) return -1;
+            *t = (lv_tline){m, k, msg_x, y, LV_FONT_BODY, LV_C_TEXT};
+            y += lh;
+            while (k < n && (m[k] == ' ' || m[k] == '\n'))
+                k++;
+            m += k;
+            n -= k;
+        } while (n > 0);
+        lv_frow *r = PUSH(f, frows, nfrows, capfrows);
+        if (!r) return -1;
+        *r = (lv_frow){(int)i, {pad / 2, y0, w - pad - (dw ? dw + pad : 0), y - y0}};
+        y += iround(4 * sc);
+    }
+    if (tr->nfindings == 0) y += lh;
+    f->detail = (lv_rect){w - pad - dw, pad / 2, dw, dlines * mlh + pad};
+    int need = y + pad / 2;
+    if (dw && f->detail.h + pad > need) need = f->detail.h + pad;
+    return need;
+}
+
+static int place_findings(lv_frame *f, const lv_trace *tr, int top, int bottom) {
+    /* move the lines to the panel and drop what does not fit */
+    size_t keep_lines = 0, keep_rows = 0;
+    for (size_t i = 0; i < f->nfrows; i++) {
+        lv_frow *r = &f->frows[i];
+        if (top + r->r.y + r->r.h > bottom && keep_rows > 0) break;
+        r->r.y += top;
+        keep_rows++;
+    }
+    for (size_t i = 0; i < f->nflines; i++) {
+        lv_tline *t = &f->flines[i];
+        if (top + t->y + f->line_h[t->font] > bottom) break;
+        t->y += top;
+        keep_lines++;
+    }
+    f->hidden_findings = f->nfrows - keep_rows;
+    f->nfrows = keep_rows;
+    f->nflines = keep_lines;
+    f->detail.y += top;
+    if (f->detail.y + f->detail.h > bottom) f->detail.h = bottom - f->detail.y;
+    (void)tr;
+    return 0;
+}
+
+/* ---- the whole frame ---- */
+
+static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
+    const lv_trace *tr = s->tr;
+    double sc = f->scale;
+    int pad = iround(10 * sc);
+    int bs = f->header.h - iround(10 * sc);
+    int bx = f->header.w - pad - LV_BTN__COUNT * (bs + iround(6 * sc));
+    for (int i = 0; i < LV_BTN__COUNT; i++)
+        f->buttons[i] = (lv_rect){bx + i * (bs + iround(6 * sc)), iround(5 * sc), bs, bs};
+    static const char *const names[5] = {"running", "blocked", "sleeping", "holding", "finished"};
+    int sw = f->font_px[LV_FONT_NOTE], total = 0, tw[5];
+    for (int i = 0; i < 5; i++) {
+        tw[i] = measure_str(vp, LV_FONT_NOTE, names[i]);
+        total += sw + iround(5 * sc) + tw[i] + iround(14 * sc);
+    }
+    int x = bx - iround(12 * sc) - total;
+    for (int i = 0; i < 5; i++) {
+        f->legend[i] = (lv_rect){x, (f->header.h - sw) / 2, sw, sw};
+        f->legend_text_x[i] = x + sw + iround(5 * sc);
+        x += sw + iround(5 * sc) + tw[i] + iround(14 * sc);
+    }
+    snprintf(f->title, sizeof f->title, "%s / %s", tr->scenario ? tr->scenario : "?",
+             tr->variant ? tr->variant : "?");
+    snprintf(f->subtitle, sizeof f->subtitle, "%s, seed %" PRIu64, lv_mode_name(tr->mode),
+             tr->seed);
+    char tb[48];
+    lv_format_ns(vp->play_t - s->t_first, tb, sizeof tb);
+    if (vp->seq >= 0)
+        snprintf(f->status, sizeof f->status, "event %ld of %zu  ·  t = %s", vp->seq, tr->nevents,
+                 tb);
+    else
+        snprintf(f->status, sizeof f->status, "before the first event");
+}
+
+static int default_measure(void *ctx, lv_font_id font, const char *s, size_t n) {
+    (void)ctx;
+    (void)font;
+    (void)s;
+    return (int)n * 9;
+}
+
+lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in) {
+    lv_viewport vpc = *vp_in;
+    const lv_viewport *vp = &vpc;
+    if (!vpc.measure) vpc.measure = default_measure;
+    const lv_trace *tr = s->tr;
+    double sc = vp->scale > 0 ? vp->scale : lv_ui_scale(vp->w, vp->h, 1);
+    f->scale = sc;
+    for (int i = 0; i < LV_FONT__COUNT; i++) {
+        f->font_px[i] = lv_font_px((lv_font_id)i, sc);
+        f->line_h[i] = vp->line_h[i] > 0 ? vp->line_h[i] : iround(f->font_px[i] * 1.2);
+    }
+    f->nlanes = f->nfills = f->nlabels = f->narrows = f->nmarks = f->nticks = 0;
+    f->ndropped = f->total_dropped = 0;
+    f->hidden_lanes = 0;
+    f->hover_seq = -1;
+    int W = vp->w, H = vp->h, pad = iround(10 * sc);
+
+    f->header = (lv_rect){0, 0, W, f->line_h[LV_FONT_TITLE] + iround(18 * sc)};
+    lay_header(f, s, vp);
+
+    int axis_h = f->line_h[LV_FONT_NOTE] + iround(8 * sc);
+    /* lanes: never lower than a label; comfortable with a row of notes above the band */
+    int lane_min = f->line_h[LV_FONT_LABEL] + iround(6 * sc);
+    int lane_ok =
+        f->line_h[LV_FONT_NOTE] + iround(14 * sc) + LV_HOLD_ROWS * iround(4 * sc) + iround(6 * sc);
+    /* the findings panel: what it needs, within what the lanes leave */
+    int need = lay_findings(f, s, vp, W);
+    if (need < 0) return LV_ENOMEM;
+    int lanes_need = (int)tr->nthreads * lane_ok + axis_h + iround(8 * sc);
+    int maxh = H - f->header.h - lanes_need;
+    if (maxh < iround(0.22 * H)) maxh = iround(0.22 * H);
+    if (maxh > iround(0.45 * H)) maxh = iround(0.45 * H);
+    int fh = need < maxh ? need : maxh;
+    f->findings = (lv_rect){0, H - fh, W, fh};
+    place_findings(f, tr, f->findings.y, H);
+
+    int obj_w = iround(0.25 * W);
+    if (obj_w < iround(220 * sc)) obj_w = iround(220 * sc);
+    if (obj_w > iround(420 * sc)) obj_w = iround(420 * sc);
+    f->objects = (lv_rect){W - obj_w, f->header.h, obj_w, f->findings.y - f->header.h};
+    f->timeline = (lv_rect){0, f->header.h, W - obj_w, f->findings.y - f->header.h};
+
+    /* the label column fits each name, and under it what the thread waits for */
+    int label_w = iround(110 * sc), longest = 0;
+    for (size_t i = 0; i < tr->nthreads; i++) {
+        int lw = measure_str(vp, LV_FONT_LABEL, tr->threads[i].name) + 2 * pad;
+        int nw = measure_str(vp, LV_FONT_NOTE, tr->threads[i].name);
+        if (lw > label_w) label_w = lw;
+        if (nw > longest) longest = nw;
+    }
+    for (size_t i = 0; i < tr->nobjects; i++) {
+        int nw = measure_str(vp, LV_FONT_NOTE, tr->objects[i].name);
+        if (nw > longest) longest = nw;
+    }
+    int sw = measure_str(vp, LV_FONT_NOTE, "● waits for ") + longest + 2 * pad;
+    if (sw > label_w) label_w = sw;
+    if (label_w > f->timeline.w / 4) label_w = f->timeline.w / 4;
+    f->axis = (lv_rect){label_w, f->timeline.y + f->timeline.h - axis_h,
+                        f->timeline.w - label_w - pad, axis_h};
+    int top = f->timeline.y + iround(4 * sc);
+    f->area = (lv_rect){label_w, top, f->axis.w, f->axis.y - top};
+    f->x0 = f->area.x;
+    f->x1 = f->area.x + f->area.w;
+
+    /* the visible time range in display units */
+    int64_t t0 = vp->t0, t1 = vp->t1;
+    if (t1 <= t0) {
+        t0 = s->t_first;
+        t1 = s->t_end;
+    }
+    f->d0 = lv_scene_d(s, t0);
+    f->d1 = lv_scene_d(s, t1);
+    if (f->d1 <= f->d0) f->d1 = f->d0 + 1;
+    int64_t tv0 = lv_frame_t(f, s, f->x0 - 1), tv1 = lv_frame_t(f, s, f->x1 + 1);
+
+    /* lanes: as tall as fits, between lane_min and lane_max; the rest scroll */
+    size_t nt = tr->nthreads;
+    int first = vp->lane_scroll;
+    if (first < 0 || (size_t)first >= (nt ? nt : 1)) first = 0;
+    f->first_lane = first;
+    int lane_max = iround(130 * sc);
+    int lh = nt > (size_t)first ? f->area.h / (int)(nt - (size_t)first) : lane_max;
+    if (lh > lane_max) lh = lane_max;
+    if (lh < lane_min) lh = lane_min;
+    size_t fit = (size_t)(f->area.h / lh);
+    size_t shown = nt - (size_t)first < fit ? nt - (size_t)first : fit;
+    f->hidden_lanes = nt - shown;
+    if (grow((void **)&f->lanes, &f->caplanes, sizeof *f->lanes, shown + 1)) return LV_ENOMEM;
+    int any_holds = 0;
+    for (size_t i = 0; i < s->nthreads && !any_holds; i++)
+        any_holds = s->th[i].nholds > 0;
+    int gap = iround(2 * sc), holds_h = any_holds ? LV_HOLD_ROWS * iround(4 * sc) : 0;
+    for (size_t i = 0; i < shown; i++) {
+        lv_lane *ln = &f->lanes[f->nlanes++];
+        int y = f->area.y + (int)i * lh;
+        ln->thread = (int32_t)(first + (int)i);
+        ln->r = (lv_rect){0, y, f->x1, lh};
+        int notes_h = f->line_h[LV_FONT_NOTE];
+        int band_h = lh - notes_h - holds_h - 3 * gap;
+        if (band_h < iround(10 * sc)) { /* too low for a row of notes: hover shows them */
+            notes_h = 0;
+            band_h = lh - holds_h - 2 * gap;
+        }
+        if (band_h > iround(36 * sc)) band_h = iround(36 * sc);
+        int used = notes_h + band_h + holds_h + (notes_h ? 2 : 1) * gap;
+        int y0 = y + (lh - used) / 2;
+        ln->notes = (lv_rect){f->x0, y0, f->area.w, notes_h};
+        ln->band = (lv_rect){f->x0, y0 + notes_h + (notes_h ? gap : 0), f->area.w, band_h};
+        ln->holds = (lv_rect){f->x0, ln->band.y + band_h + gap, f->area.w, holds_h};
+        ln->label = (lv_rect){pad, y, label_w - 2 * pad, lh};
+    }
+
+    /* bands, holds, notes: bounded by pixels through the column raster */
+    int rw = f->area.w > 0 ? f->area.w : 1;
+    if (grow((void **)&f->scratch, &f->capscratch, 1, 2 * (size_t)rw)) return LV_ENOMEM;
+    memset(f->scratch, 0, 2 * (size_t)rw);
+    raster r = {f->scratch, f->scratch + rw, rw};
+    for (size_t i = 0; i < f->nlanes; i++) {
+        if (lay_bands(f, s, &r, &f->lanes[i], tv0, tv1)) return LV_ENOMEM;
+        if (lay_notes(f, s, vp, &f->lanes[i], tv0, tv1)) return LV_ENOMEM;
+    }
+    if (lay_arrows(f, s, tv0, tv1)) return LV_ENOMEM;
+
+    /* markers: the highlighted finding's events, then the playhead's event */
+    if (vp->highlight >= 0 && (size_t)vp->highlight < tr->nfindings) {
+        const lv_finding *fd = &tr->findings[vp->highlight];
+        for (size_t k = 0; k < fd->nevents; k++)
+            if (add_mark(f, s, fd->events[k], LV_MARK_FINDING)) return LV_ENOMEM;
+    }
+    for (size_t i = 0; i < f->nlanes; i++)
+        if (lay_access(f, s, &f->lanes[i], tv0, tv1)) return LV_ENOMEM;
+    for (size_t i = 0; i < s->nlost; i++)
+        if (add_mark(f, s, s->lost[i].stale_read, LV_MARK_STALE)) return LV_ENOMEM;
+    if (vp->seq >= 0 && add_mark(f, s, (uint32_t)vp->seq, LV_MARK_PLAYHEAD)) return LV_ENOMEM;
+    lay_breaks(f, s, tv0, tv1);
+
+    double px = lv_frame_x(f, s, vp->play_t);
+    f->playhead_x = px >= f->x0 && px <= f->x1 ? iround(px) : -1;
+
+    /* axis ticks, about every 150 pixels */
+    int step = iround(150 * sc);
+    for (int x = f->x0; x <= f->x1 && f->nticks < sizeof f->ticks / sizeof f->ticks[0]; x += step)
+        f->ticks[f->nticks++] = (lv_tick){x, lv_frame_t(f, s, x)};
+
+    if (vp->hover_x >= 0 && vp->hover_y >= 0)
+        f->hover_seq = lv_hit_event(f, s, vp->hover_x, vp->hover_y, iround(8 * sc));
+    return LV_OK;
+}
+
+void lv_frame_free(lv_frame *f) {
+    if (!f) return;
+    free(f->lanes);
+    free(f->fills);
+    free(f->labels);
+    free(f->arrows);
+    free(f->marks);
+    free(f->flines);
+    free(f->frows);
+    free(f->scratch);
+    memset(f, 0, sizeof *f);
+}
+
+/* ---- hit testing ---- */
+
+int32_t lv_hit_lane(const lv_frame *f, int x, int y) {
+    for (size_t i = 0; i < f->nlanes; i++)
+        if (lv_rect_has(f->lanes[i].r, x, y)) return f->lanes[i].thread;
+    return -1;
+}
+
+long lv_hit_event(const lv_frame *f, const lv_scene *s, int x, int y, int radius) {
+    int32_t th = lv_hit_lane(f, x, y);
+    if (th < 0 || x < f->x0 - radius || x > f->x1 + radius) return -1;
+    const lv_thread_geo *g = &s->th[th];
+    const lv_trace *tr = s->tr;
+    int64_t lo_t = lv_frame_t(f, s, x - radius);
+    size_t lo = 0, hi = g->nevents;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tr->events[g->events[mid]].t < lo_t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    long best = -1;
+    double bd = radius + 0.5;
+    for (size_t i = lo; i < g->nevents; i++) {
+        double ex = lv_frame_x(f, s, tr->events[g->events[i]].t);
+        if (ex > x + radius) break;
+        double d = fabs(ex - x);
+        if (d <= bd) { /* ties go to the later event: the one the playhead would show */
+            bd = d;
+            best = g->events[i];
+        }
+    }
+    return best;
+}
+
+int lv_hit_finding(const lv_frame *f, int x, int y) {
+    for (size_t i = 0; i < f->nfrows; i++)
+        if (lv_rect_has(f->frows[i].r, x, y)) return f->frows[i].finding;
+    return -1;
+}
+
+int lv_hit_button(const lv_frame *f, int x, int y) {
+    for (int i = 0; i < LV_BTN__COUNT; i++)
+        if (lv_rect_has(f->buttons[i], x, y)) return i;
+    return -1;
+}

@@ -1,0 +1,520 @@
+/* Draws a laid-out frame: header with legend and buttons, lanes with state bands, lock holds,
+ * hand-off arrows and notes, the playhead, the findings panel with a deadlock's table, and the
+ * hover and help overlays. Every position comes from geom; this file only paints. */
+#include <stdlib.h>
+#include <string.h>
+#include "render_int.h"
+
+/* ---- helpers ---- */
+
+void lv__color(lv_render *R, lv_rgb c) {
+    SDL_SetRenderDrawColor(R->r, c.r, c.g, c.b, 255);
+}
+
+void lv__fill(lv_render *R, lv_rect r, lv_rgb c) {
+    if (r.w <= 0 || r.h <= 0) return;
+    lv__color(R, c);
+    SDL_RenderFillRect(R->r, &(SDL_Rect){r.x, r.y, r.w, r.h});
+}
+
+void lv__frame_rect(lv_render *R, lv_rect r, lv_rgb c, int thick) {
+    for (int i = 0; i < thick; i++) {
+        lv__color(R, c);
+        SDL_RenderDrawRect(R->r, &(SDL_Rect){r.x + i, r.y + i, r.w - 2 * i, r.h - 2 * i});
+    }
+}
+
+void lv__disc(lv_render *R, int cx, int cy, int rad, lv_rgb c) {
+    lv__color(R, c);
+    for (int dy = -rad; dy <= rad; dy++) {
+        int dx = 0;
+        while ((dx + 1) * (dx + 1) + dy * dy <= rad * rad)
+            dx++;
+        SDL_RenderDrawLine(R->r, cx - dx, cy + dy, cx + dx, cy + dy);
+    }
+}
+
+static void triangle(lv_render *R, float x0, float y0, float x1, float y1, float x2, float y2,
+                     lv_rgb c) {
+    SDL_Color col = {c.r, c.g, c.b, 255};
+    SDL_Vertex v[3] = {{{x0, y0}, col, {0, 0}}, {{x1, y1}, col, {0, 0}}, {{x2, y2}, col, {0, 0}}};
+    SDL_RenderGeometry(R->r, NULL, v, 3, NULL, 0);
+}
+
+static void thick_line(lv_render *R, int x0, int y0, int x1, int y1, int w, lv_rgb c) {
+    lv__color(R, c);
+    int vertical = abs(y1 - y0) > abs(x1 - x0);
+    for (int i = -(w / 2); i < w - w / 2; i++) {
+        if (vertical)
+            SDL_RenderDrawLine(R->r, x0 + i, y0, x1 + i, y1);
+        else
+            SDL_RenderDrawLine(R->r, x0, y0 + i, x1, y1 + i);
+    }
+}
+
+static uint32_t hash_text(const char *s, size_t n, uint8_t font, lv_rgb c) {
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)s[i]) * 16777619u;
+    h = (h ^ font) * 16777619u;
+    return (h ^ (uint32_t)(c.r << 16 | c.g << 8 | c.b)) * 16777619u;
+}
+
+static void cache_clear(lv_render *R) {
+    for (int i = 0; i < LV_TEXT_CACHE; i++) {
+        if (R->cache[i].tex) SDL_DestroyTexture(R->cache[i].tex);
+        free(R->cache[i].s);
+        memset(&R->cache[i], 0, sizeof R->cache[i]);
+    }
+}
+
+/* The text's texture, rendered once and kept until evicted: a frame redraws the same strings. */
+static lv_text_entry *text_entry(lv_render *R, lv_font_id f, const char *s, size_t n, lv_rgb c) {
+    uint32_t h = hash_text(s, n, (uint8_t)f, c);
+    lv_text_entry *e = &R->cache[h % LV_TEXT_CACHE];
+    if (e->tex && e->hash == h && e->n == n && e->font == f && e->rgb.r == c.r && e->rgb.g == c.g &&
+        e->rgb.b == c.b && memcmp(e->s, s, n) == 0)
+        return e;
+    char *copy = malloc(n + 1);
+    if (!copy) return NULL;
+    memcpy(copy, s, n);
+    copy[n] = 0;
+    SDL_Surface *surf = TTF_RenderUTF8_Blended(lv_fonts_pick(R->fonts, f, s, n), copy,
+                                               (SDL_Color){c.r, c.g, c.b, 255});
+    SDL_Texture *tex = surf ? SDL_CreateTextureFromSurface(R->r, surf) : NULL;
+    if (!tex) {
+        if (surf) SDL_FreeSurface(surf);
+        free(copy);
+        return NULL;
+    }
+    if (e->tex) SDL_DestroyTexture(e->tex);
+    free(e->s);
+    *e = (lv_text_entry){h, copy, n, (uint8_t)f, c, tex, surf->w, surf->h};
+    SDL_FreeSurface(surf);
+    return e;
+}
+
+int lv__text(lv_render *R, lv_font_id f, const char *s, size_t n, int x, int y, lv_rgb c) {
+    if (n == 0) return 0;
+    lv_text_entry *e = text_entry(R, f, s, n, c);
+    if (!e) return 0;
+    SDL_RenderCopy(R->r, e->tex, NULL, &(SDL_Rect){x, y, e->w, e->h});
+    return e->w;
+}
+
+int lv__textz(lv_render *R, lv_font_id f, const char *s, int x, int y, lv_rgb c) {
+    return lv__text(R, f, s, strlen(s), x, y, c);
+}
+
+int lv__measure(lv_render *R, lv_font_id f, const char *s) {
+    return lv_fonts_measure(R->fonts, f, s, strlen(s));
+}
+
+int lv__text_fit(lv_render *R, lv_font_id f, const char *s, int x, int y, int maxw, lv_rgb c) {
+    size_t n = strlen(s);
+    if (lv_fonts_measure(R->fonts, f, s, n) <= maxw) return lv__text(R, f, s, n, x, y, c);
+    int ell = lv__measure(R, f, "…");
+    size_t k = lv_fit_prefix(lv_fonts_measure, R->fonts, f, s, n, maxw - ell);
+    int w = lv__text(R, f, s, k, x, y, c);
+    return w + lv__textz(R, f, "…", x + w, y, c);
+}
+
+/* ---- lifetime ---- */
+
+lv_render *lv_render_new(SDL_Renderer *r, double scale, char *err, size_t errlen) {
+    lv_render *R = calloc(1, sizeof *R);
+    if (!R) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    R->r = r;
+    R->scale = scale;
+    R->fonts = lv_fonts_open(scale, err, errlen);
+    if (!R->fonts) {
+        free(R);
+        return NULL;
+    }
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+    return R;
+}
+
+void lv_render_free(lv_render *R) {
+    if (!R) return;
+    cache_clear(R);
+    lv_fonts_close(R->fonts);
+    free(R);
+}
+
+int lv_render_rescale(lv_render *R, double scale, char *err, size_t errlen) {
+    if (scale == R->scale) return 0;
+    lv_fonts *fs = lv_fonts_open(scale, err, errlen);
+    if (!fs) return -1;
+    cache_clear(R);
+    lv_fonts_close(R->fonts);
+    R->fonts = fs;
+    R->scale = scale;
+    return 0;
+}
+
+void lv_render_prepare(lv_render *R, lv_viewport *vp) {
+    vp->scale = R->scale;
+    vp->measure = lv_fonts_measure;
+    vp->measure_ctx = R->fonts;
+    for (int i = 0; i < LV_FONT__COUNT; i++)
+        vp->line_h[i] = lv_fonts_line_h(R->fonts, (lv_font_id)i);
+}
+
+/* ---- the parts ---- */
+
+static lv_rgb C(lv_color c) {
+    return lv_color_rgb(c);
+}
+
+static const char *const legend_names[5] = {"running", "blocked", "sleeping", "holding",
+                                            "finished"};
+static const lv_color legend_colors[5] = {LV_C_RUNNING, LV_C_BLOCKED, LV_C_SLEEPING, LV_C_HOLD,
+                                          LV_C_FINISHED};
+
+static void draw_button(lv_render *R, const lv_frame *f, int b, int playing) {
+    lv_rect r = f->buttons[b];
+    lv__fill(R, r, C(LV_C_BG));
+    lv__frame_rect(R, r, C(LV_C_DIM), 1);
+    float cx = r.x + r.w / 2.0f, cy = r.y + r.h / 2.0f, u = r.w / 5.0f;
+    lv_rgb ink = C(LV_C_TEXT);
+    switch (b) {
+    case LV_BTN_PLAY:
+        if (playing) {
+            lv__fill(R, (lv_rect){(int)(cx - 1.4f * u), (int)(cy - 1.5f * u), (int)u, (int)(3 * u)},
+                     ink);
+            lv__fill(R, (lv_rect){(int)(cx + 0.4f * u), (int)(cy - 1.5f * u), (int)u, (int)(3 * u)},
+                     ink);
+        } else {
+            triangle(R, cx - 1.2f * u, cy - 1.6f * u, cx - 1.2f * u, cy + 1.6f * u, cx + 1.6f * u,
+                     cy, ink);
+        }
+        break;
+    case LV_BTN_BACK:
+        lv__fill(R,
+                 (lv_rect){(int)(cx - 1.6f * u), (int)(cy - 1.4f * u), (int)(0.6f * u) + 1,
+                           (int)(2.8f * u)},
+                 ink);
+        triangle(R, cx + 1.4f * u, cy - 1.4f * u, cx + 1.4f * u, cy + 1.4f * u, cx - 0.8f * u, cy,
+                 ink);
+        break;
+    case LV_BTN_FWD:
+        lv__fill(R,
+                 (lv_rect){(int)(cx + 1.0f * u), (int)(cy - 1.4f * u), (int)(0.6f * u) + 1,
+                           (int)(2.8f * u)},
+                 ink);
+        triangle(R, cx - 1.4f * u, cy - 1.4f * u, cx - 1.4f * u, cy + 1.4f * u, cx + 0.8f * u, cy,
+                 ink);
+        break;
+    default: {
+        int tw = lv__measure(R, LV_FONT_TITLE, "?");
+        lv__textz(R, LV_FONT_TITLE, "?", (int)cx - tw / 2, (int)cy - f->line_h[LV_FONT_TITLE] / 2,
+                  ink);
+    }
+    }
+}
+
+static void draw_header(lv_render *R, const lv_scene *s, const lv_frame *f, const lv_viewport *vp) {
+    lv__fill(R, f->header, C(LV_C_PANEL));
+    lv__fill(R, (lv_rect){0, f->header.h - 1, f->header.w, 1}, C(LV_C_GRID));
+    int pad = lv__px(R, 10);
+    int ty = (f->header.h - f->line_h[LV_FONT_TITLE]) / 2;
+    int by = (f->header.h - f->line_h[LV_FONT_BODY]) / 2;
+    int right = f->legend[0].x - pad;
+    int x = pad + lv__text_fit(R, LV_FONT_TITLE, f->title, pad, ty, right - pad, C(LV_C_TEXT));
+    /* the outcome as a chip: what a class should see first */
+    lv_outcome oc = s->tr->outcome;
+    const char *ow = lv_outcome_name(oc);
+    int cw = lv__measure(R, LV_FONT_BODY, ow) + lv__px(R, 14);
+    x += lv__px(R, 14);
+    if (x + cw <= right) {
+        lv_color bg = oc == LV_OUT_COMPLETED    ? LV_C_RUNNING
+                      : oc == LV_OUT_DEADLOCKED ? LV_C_BLOCKED
+                                                : LV_C_HOLD3;
+        lv__fill(R, (lv_rect){x, by, cw, f->line_h[LV_FONT_BODY]}, C(bg));
+        lv__textz(R, LV_FONT_BODY, ow, x + lv__px(R, 7), by, (lv_rgb){255, 255, 255});
+        x += cw + lv__px(R, 14);
+    }
+    if (s->tr->nfindings) {
+        char fb[48];
+        snprintf(fb, sizeof fb, "%zu finding%s", s->tr->nfindings,
+                 s->tr->nfindings == 1 ? "" : "s");
+        int fw = lv__measure(R, LV_FONT_BODY, fb) + lv__px(R, 14);
+        if (x + fw <= right) {
+            lv__fill(R, (lv_rect){x, by, fw, f->line_h[LV_FONT_BODY]}, C(LV_C_HOLD2));
+            lv__textz(R, LV_FONT_BODY, fb, x + lv__px(R, 7), by, C(LV_C_TEXT));
+            x += fw + lv__px(R, 14);
+        }
+    }
+    if (x < right) lv__text_fit(R, LV_FONT_BODY, f->subtitle, x, by, right - x, C(LV_C_DIM));
+    int ly = (f->header.h - f->line_h[LV_FONT_NOTE]) / 2;
+    for (int i = 0; i < 5; i++) {
+        lv__fill(R, f->legend[i], C(legend_colors[i]));
+        lv__textz(R, LV_FONT_NOTE, legend_names[i], f->legend_text_x[i], ly, C(LV_C_TEXT));
+    }
+    for (int b = 0; b < LV_BTN__COUNT; b++)
+        draw_button(R, f, b, vp->playing);
+}
+
+static const char *state_words(const lv_state *st, const lv_trace *tr, int32_t th, char *buf,
+                               size_t len) {
+    switch (st->tstate[th]) {
+    case LV_TS_RUNNING:
+        return "running";
+    case LV_TS_SLEEPING:
+        return "sleeping";
+    case LV_TS_FINISHED:
+        return "finished";
+    case LV_TS_BLOCKED:
+        if (st->wait_obj[th] >= 0)
+            snprintf(buf, len, "waits for %s", lv_trace_object_name(tr, st->wait_obj[th]));
+        else if (st->wait_thread[th] >= 0)
+            snprintf(buf, len, "joins %s", lv_trace_thread_name(tr, st->wait_thread[th]));
+        else
+            snprintf(buf, len, "blocked");
+        return buf;
+    default:
+        return "not started";
+    }
+}
+
+static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f) {
+    const lv_trace *tr = s->tr;
+    for (size_t i = 0; i < f->nlanes; i++)
+        if (i % 2) lv__fill(R, f->lanes[i].r, C(LV_C_LANE_ALT));
+    for (size_t i = 0; i < f->nticks; i++)
+        lv__fill(R, (lv_rect){f->ticks[i].x, f->area.y, 1, f->area.h}, C(LV_C_GRID));
+    for (size_t i = 0; i < f->nfills; i++)
+        lv__fill(R, f->fills[i].r, C((lv_color)f->fills[i].color));
+    for (size_t i = 0; i < f->nlanes; i++) {
+        const lv_lane *ln = &f->lanes[i];
+        int lh = f->line_h[LV_FONT_LABEL], nh = f->line_h[LV_FONT_NOTE];
+        const char *name = tr->threads[ln->thread].name;
+        char buf[128];
+        const char *sw = state_words(st, tr, ln->thread, buf, sizeof buf);
+        lv_color sc = lv_state_color((lv_tstate)st->tstate[ln->thread]);
+        if (ln->r.h >= lh + nh) {
+            int y = ln->r.y + (ln->r.h - lh - nh) / 2;
+            lv__text_fit(R, LV_FONT_LABEL, name, ln->label.x, y, ln->label.w, C(LV_C_TEXT));
+            int d = nh / 3;
+            if (sc != LV_C_BG) lv__disc(R, ln->label.x + d, y + lh + nh / 2, d, C(sc));
+            lv__text_fit(R, LV_FONT_NOTE, sw, ln->label.x + 3 * d, y + lh, ln->label.w - 3 * d,
+                         C(LV_C_DIM));
+        } else {
+            int y = ln->band.y + ln->band.h / 2 - lh / 2;
+            lv__text_fit(R, LV_FONT_LABEL, name, ln->label.x, y, ln->label.w, C(LV_C_TEXT));
+        }
+    }
+    for (size_t i = 0; i < f->nlabels; i++) {
+        const lv_label *lb = &f->labels[i];
+        const char *txt = lv_trace_text(tr, &tr->events[lb->seq]);
+        int tick_x = lb->x - lv__px(R, 4);
+        int lane = tr->events[lb->seq].thread - f->first_lane;
+        const lv_lane *ln = &f->lanes[lane];
+        lv__fill(R,
+                 (lv_rect){tick_x, ln->notes.y + ln->notes.h / 3, lv__px(R, 2),
+                           ln->band.y - ln->notes.y - ln->notes.h / 3 + ln->band.h / 2},
+                 C(LV_C_TEXT));
+        int w = lv__text(R, LV_FONT_NOTE, txt, lb->nbytes, lb->x, lb->y, C(LV_C_TEXT));
+        if (lb->elided) lv__textz(R, LV_FONT_NOTE, "…", lb->x + w, lb->y, C(LV_C_TEXT));
+    }
+    for (size_t i = 0; i < f->narrows; i++) {
+        const lv_arrow *a = &f->arrows[i];
+        lv_rgb c = C(lv_hold_color(a->obj));
+        thick_line(R, a->x0, a->y0, a->x1, a->y1, lv__px(R, 2), c);
+        float dx = (float)(a->x1 - a->x0), dy = (float)(a->y1 - a->y0);
+        float len = SDL_sqrtf(dx * dx + dy * dy);
+        if (len < 1) continue;
+        dx /= len;
+        dy /= len;
+        float hl = (float)lv__px(R, 9), hw = (float)lv__px(R, 5);
+        float bx = a->x1 - dx * hl, by = a->y1 - dy * hl;
+        triangle(R, (float)a->x1, (float)a->y1, bx - dy * hw, by + dx * hw, bx + dy * hw,
+                 by - dx * hw, c);
+    }
+    for (size_t i = 0; i < f->nmarks; i++) {
+        const lv_marker *m = &f->marks[i];
+        int rad;
+        switch (m->kind) {
+        case LV_MARK_READ: /* hollow: a read looks, a write (solid) changes */
+            rad = lv__px(R, 4);
+            lv__disc(R, m->x, m->y, rad, C(LV_C_TEXT));
+            lv__disc(R, m->x, m->y, rad - lv__px(R, 1.5), C(LV_C_BG));
+            break;
+        case LV_MARK_WRITE:
+            rad = lv__px(R, 4);
+            lv__fill(R, (lv_rect){m->x - rad, m->y - rad, 2 * rad + 1, 2 * rad + 1}, C(LV_C_TEXT));
+            break;
+        case LV_MARK_STALE:
+            rad = lv__px(R, 9);
+            lv__disc(R, m->x, m->y, rad, C(LV_C_TEXT));
+            lv__disc(R, m->x, m->y, rad - lv__px(R, 2), C(LV_C_STALE));
+            lv__disc(R, m->x, m->y, lv__px(R, 3), C(LV_C_TEXT));
+            break;
+        default:
+            rad = lv__px(R, m->kind == LV_MARK_FINDING ? 9 : 7);
+            lv__disc(R, m->x, m->y, rad, C(LV_C_TEXT));
+            lv__disc(R, m->x, m->y, rad - lv__px(R, 2),
+                     m->kind == LV_MARK_FINDING ? C(LV_C_HIGHLIGHT) : C(LV_C_BG));
+        }
+    }
+    if (f->playhead_x >= 0) {
+        int x = f->playhead_x, w = lv__px(R, 3);
+        lv__fill(R, (lv_rect){x - w / 2, f->area.y, w, f->axis.y - f->area.y + lv__px(R, 6)},
+                 C(LV_C_PLAYHEAD));
+        float u = (float)lv__px(R, 7);
+        triangle(R, x - u, (float)f->area.y, x + u, (float)f->area.y, (float)x, f->area.y + u,
+                 C(LV_C_PLAYHEAD));
+    }
+    /* axis */
+    lv__fill(R, (lv_rect){f->axis.x, f->axis.y, f->axis.w, 1}, C(LV_C_DIM));
+    int prev_end = -1000000;
+    for (size_t i = 0; i < f->nticks; i++) {
+        char tb[48];
+        lv_format_ns(f->ticks[i].t - s->t_first, tb, sizeof tb);
+        int tw = lv__measure(R, LV_FONT_NOTE, tb);
+        int x = f->ticks[i].x - tw / 2;
+        if (x < f->axis.x) x = f->axis.x;
+        if (x + tw > f->axis.x + f->axis.w) x = f->axis.x + f->axis.w - tw;
+        if (x < prev_end + lv__px(R, 8)) continue;
+        lv__fill(R, (lv_rect){f->ticks[i].x, f->axis.y, 1, lv__px(R, 5)}, C(LV_C_DIM));
+        lv__textz(R, LV_FONT_NOTE, tb, x, f->axis.y + lv__px(R, 4), C(LV_C_DIM));
+        prev_end = x + tw;
+    }
+    /* the label column's bottom cell names the axis, or, when lanes are scrolled out of view,
+     * says how many: in place of "time", so the two never overlap */
+    char hint[64] = "time";
+    if (f->hidden_lanes) {
+        int room = f->axis.x - lv__px(R, 14);
+        snprintf(hint, sizeof hint, "+%zu more (scroll)", f->hidden_lanes);
+        if (lv__measure(R, LV_FONT_NOTE, hint) > room)
+            snprintf(hint, sizeof hint, "+%zu more", f->hidden_lanes);
+    }
+    lv__textz(R, LV_FONT_NOTE, hint, lv__px(R, 10), f->axis.y + lv__px(R, 4), C(LV_C_DIM));
+    for (size_t i = 0; i < f->nbreaks; i++) { /* "//": a long gap drawn shorter than it was */
+        int x = f->breaks[i], u = lv__px(R, 5);
+        lv__fill(R, (lv_rect){x - 2 * u, f->axis.y - 1, 4 * u, 3}, C(LV_C_BG));
+        thick_line(R, x - 2 * u, f->axis.y + u, x - u / 2, f->axis.y - u, lv__px(R, 2),
+                   C(LV_C_DIM));
+        thick_line(R, x + u / 2, f->axis.y + u, x + 2 * u, f->axis.y - u, lv__px(R, 2),
+                   C(LV_C_DIM));
+    }
+}
+
+static const char *kind_chip(lv_finding_kind k, lv_color *bg, lv_rgb *ink) {
+    static const char *const names[LV_FIND__COUNT] = {"RACE", "DEADLOCK", "LOCK ORDER", "INVARIANT",
+                                                      "MISUSE"};
+    static const lv_color cols[LV_FIND__COUNT] = {LV_C_HOLD2, LV_C_BLOCKED, LV_C_HOLD1, LV_C_HOLD,
+                                                  LV_C_HOLD3};
+    int i = (unsigned)k < LV_FIND__COUNT ? (int)k : 0;
+    *bg = cols[i];
+    *ink = i == 0 ? lv_color_rgb(LV_C_TEXT) : (lv_rgb){255, 255, 255};
+    return names[i];
+}
+
+static void draw_findings(lv_render *R, const lv_scene *s, const lv_frame *f,
+                          const lv_viewport *vp) {
+    const lv_trace *tr = s->tr;
+    lv__fill(R, f->findings, C(LV_C_PANEL));
+    lv__fill(R, (lv_rect){0, f->findings.y, f->findings.w, lv__px(R, 2)}, C(LV_C_GRID));
+    int pad = lv__px(R, 10), lh = f->line_h[LV_FONT_BODY];
+    if (tr->nfindings == 0) {
+        lv__textz(R, LV_FONT_BODY, "No findings: nothing went wrong in this run.", pad,
+                  f->findings.y + pad, C(LV_C_TEXT));
+        return;
+    }
+    int chip_w = lv__measure(R, LV_FONT_BODY, "LOCK ORDER") + lv__px(R, 16);
+    for (size_t i = 0; i < f->nfrows; i++) {
+        const lv_frow *r = &f->frows[i];
+        if (r->finding == vp->highlight) lv__fill(R, r->r, (lv_rgb){250, 244, 170});
+        lv_color bg;
+        lv_rgb ink;
+        const char *name = kind_chip(tr->findings[r->finding].kind, &bg, &ink);
+        lv_rect chip = {pad, r->r.y + 1, chip_w, lh - 2};
+        lv__fill(R, chip, C(bg));
+        int tw = lv__measure(R, LV_FONT_BODY, name);
+        lv__textz(R, LV_FONT_BODY, name, chip.x + (chip.w - tw) / 2, r->r.y, ink);
+    }
+    for (size_t i = 0; i < f->nflines; i++) {
+        const lv_tline *t = &f->flines[i];
+        lv__text(R, (lv_font_id)t->font, t->s, t->n, t->x, t->y, C((lv_color)t->color));
+    }
+    if (f->hidden_findings) {
+        char b[64];
+        snprintf(b, sizeof b, "+%zu more (scroll)", f->hidden_findings);
+        int tw = lv__measure(R, LV_FONT_NOTE, b);
+        int right = f->detail_finding >= 0 ? f->detail.x - pad : f->findings.w - pad;
+        lv__textz(R, LV_FONT_NOTE, b, right - tw,
+                  f->findings.y + f->findings.h - f->line_h[LV_FONT_NOTE], C(LV_C_DIM));
+    }
+    if (f->detail_finding >= 0 && f->detail.h > 0) {
+        lv__fill(R, f->detail, C(LV_C_BG));
+        lv__frame_rect(R, f->detail, C(LV_C_BLOCKED), lv__px(R, 2));
+        const char *d = lv_scene_detail(s, (size_t)f->detail_finding);
+        int y = f->detail.y + pad / 2, mh = f->line_h[LV_FONT_MONO];
+        while (*d && y + mh <= f->detail.y + f->detail.h) {
+            const char *e = strchr(d, '\n');
+            size_t n = e ? (size_t)(e - d) : strlen(d);
+            int danger = 0;
+            for (size_t k = 0; k + 3 <= n && !danger; k++)
+                danger = memcmp(d + k, "***", 3) == 0;
+            lv__text(R, LV_FONT_MONO, d, n, f->detail.x + pad, y,
+                     danger ? C(LV_C_BLOCKED) : C(LV_C_TEXT));
+            y += mh;
+            d += n + (e ? 1 : 0);
+        }
+    }
+}
+
+static void draw_tooltip(lv_render *R, const lv_scene *s, const lv_frame *f,
+                         const lv_viewport *vp) {
+    if (f->hover_seq < 0) return;
+    char b[600];
+    lv_event_describe(s, (uint32_t)f->hover_seq, b, sizeof b);
+    int pad = lv__px(R, 6), maxw = vp->w / 2;
+    int tw = lv__measure(R, LV_FONT_BODY, b);
+    if (tw > maxw) tw = maxw;
+    lv_rect r = {vp->hover_x + lv__px(R, 14), vp->hover_y + lv__px(R, 14), tw + 2 * pad,
+                 f->line_h[LV_FONT_BODY] + 2 * pad};
+    if (r.x + r.w > vp->w) r.x = vp->w - r.w;
+    if (r.y + r.h > vp->h) r.y = vp->hover_y - r.h - lv__px(R, 6);
+    lv__fill(R, r, (lv_rgb){255, 255, 225});
+    lv__frame_rect(R, r, C(LV_C_TEXT), 1);
+    lv__text_fit(R, LV_FONT_BODY, b, r.x + pad, r.y + pad, maxw, C(LV_C_TEXT));
+}
+
+static void draw_help(lv_render *R, const lv_frame *f, const lv_viewport *vp,
+                      const char *const *help) {
+    int n = 0, w = 0;
+    for (; help[n]; n++) {
+        int tw = lv__measure(R, LV_FONT_BODY, help[n]);
+        if (tw > w) w = tw;
+    }
+    int pad = lv__px(R, 18), lh = f->line_h[LV_FONT_BODY];
+    lv_rect r = {(vp->w - w) / 2 - pad, (vp->h - n * lh) / 2 - pad, w + 2 * pad, n * lh + 2 * pad};
+    SDL_SetRenderDrawColor(R->r, 0, 0, 0, 110);
+    SDL_RenderFillRect(R->r, NULL);
+    lv__fill(R, r, C(LV_C_BG));
+    lv__frame_rect(R, r, C(LV_C_TEXT), lv__px(R, 2));
+    for (int i = 0; i < n; i++)
+        lv__textz(R, i == 0 ? LV_FONT_LABEL : LV_FONT_BODY, help[i], r.x + pad, r.y + pad + i * lh,
+                  C(LV_C_TEXT));
+}
+
+void lv_render_draw(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
+                    const lv_viewport *vp, const char *const *help) {
+    lv__color(R, C(LV_C_BG));
+    SDL_RenderClear(R->r);
+    SDL_Rect clip = {f->timeline.x, f->timeline.y, f->timeline.w, f->timeline.h};
+    SDL_RenderSetClipRect(R->r, &clip);
+    draw_lanes(R, s, st, f);
+    SDL_RenderSetClipRect(R->r, NULL);
+    lv__draw_objects(R, s, st, f);
+    draw_findings(R, s, f, vp);
+    draw_header(R, s, f, vp);
+    draw_tooltip(R, s, f, vp);
+    if (help) draw_help(R, f, vp, help);
+}

@@ -1,0 +1,32 @@
+/* Drawing the viewer with SDL_Renderer and SDL2_ttf: the header, timeline, objects panel and
+ * findings panel that geom.h laid out, in the Okabe–Ito palette. The same code draws the window
+ * and the headless PNG, so both show exactly the same picture. No input handling here. */
+#ifndef LV_VIZ_RENDER_H
+#define LV_VIZ_RENDER_H
+
+#include <SDL.h>
+#include "geom.h"
+
+typedef struct lv_render lv_render;
+
+/* Draws on r (borrowed) with fonts for UI scale `scale`. TTF_Init must have been called.
+ * NULL on failure with a one-line reason in err. */
+lv_render *lv_render_new(SDL_Renderer *r, double scale, char *err, size_t errlen);
+void lv_render_free(lv_render *R); /* accepts NULL */
+/* Reopens the fonts when the UI scale changed (a resize, a move to a high-DPI screen). */
+int lv_render_rescale(lv_render *R, double scale, char *err, size_t errlen);
+/* Fills vp's scale, text measure and line heights from R's fonts. */
+void lv_render_prepare(lv_render *R, lv_viewport *vp);
+/* Draws one frame (the caller presents it). help: lines of a help overlay, NULL-terminated,
+ * or NULL for none. */
+void lv_render_draw(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
+                    const lv_viewport *vp, const char *const *help);
+
+/* Renders tr at event at_seq (-1: the end) to a w x h PNG, with no window (SDL's software
+ * renderer on a surface; the PNG writer is png.c). Written atomically: on failure an existing
+ * file at path is untouched. 0 on success; with a one-line reason in err, -2 when the size or
+ * the file is wrong (the caller's input), -1 for anything else (fonts, memory, SDL). */
+int lv_render_png(const lv_trace *tr, const char *path, int w, int h, long at_seq, char *err,
+                  size_t errlen);
+
+#endif

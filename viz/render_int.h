@@ -1,0 +1,46 @@
+/* What render.c and render_objects.c share: the renderer's state, a text cache and a few
+ * drawing helpers. Internal to viz; nothing here is part of the viewer's interface. */
+#ifndef LV_VIZ_RENDER_INT_H
+#define LV_VIZ_RENDER_INT_H
+
+#include "font.h"
+#include "render.h"
+
+#define LV_TEXT_CACHE 512
+
+typedef struct lv_text_entry {
+    uint32_t hash;
+    char *s;
+    size_t n;
+    uint8_t font;
+    lv_rgb rgb;
+    SDL_Texture *tex;
+    int w, h;
+} lv_text_entry;
+
+struct lv_render {
+    SDL_Renderer *r;
+    lv_fonts *fonts;
+    double scale;
+    lv_text_entry cache[LV_TEXT_CACHE];
+};
+
+static inline int lv__px(const lv_render *R, double v) {
+    int p = (int)(v * R->scale + 0.5);
+    return p < 1 ? 1 : p;
+}
+
+void lv__color(lv_render *R, lv_rgb c);
+void lv__fill(lv_render *R, lv_rect r, lv_rgb c);
+void lv__frame_rect(lv_render *R, lv_rect r, lv_rgb c, int thick);
+void lv__disc(lv_render *R, int cx, int cy, int rad, lv_rgb c);
+/* Draws n bytes of s with its top-left at (x, y); returns the width drawn. */
+int lv__text(lv_render *R, lv_font_id f, const char *s, size_t n, int x, int y, lv_rgb c);
+int lv__textz(lv_render *R, lv_font_id f, const char *s, int x, int y, lv_rgb c);
+/* Draws s cut to maxw pixels with "…" when it does not fit; returns the width drawn. */
+int lv__text_fit(lv_render *R, lv_font_id f, const char *s, int x, int y, int maxw, lv_rgb c);
+int lv__measure(lv_render *R, lv_font_id f, const char *s);
+
+void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f);
+
+#endif

@@ -1,0 +1,213 @@
+/* The objects panel: every lock with its owner and queue, every semaphore as a row of stalls,
+ * every event as a red/green light, every shared var with its value and recent reads and
+ * writes, the stale read of a lost update marked. Reads the state at the playhead; no layout
+ * logic beyond stacking boxes top to bottom. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "render_int.h"
+
+typedef struct pen {
+    int x, y, w, bottom;
+} pen;
+
+static lv_rgb C(lv_color c) {
+    return lv_color_rgb(c);
+}
+
+/* Names as chips, flowing over lines; returns the y below them. */
+static int chips(lv_render *R, const lv_trace *tr, const lv_ids *ids, pen *p, int x0,
+                 lv_color border) {
+    int lh = lv_fonts_line_h(R->fonts, LV_FONT_NOTE), pad = lv__px(R, 4);
+    int x = x0, y = p->y;
+    for (size_t i = 0; i < ids->n; i++) {
+        const char *nm = lv_trace_thread_name(tr, ids->v[i]);
+        int tw = lv__measure(R, LV_FONT_NOTE, nm);
+        if (tw > p->w - 2 * pad) tw = p->w - 2 * pad;
+        if (x + tw + 2 * pad > p->x + p->w && x > x0) {
+            x = x0;
+            y += lh + pad;
+        }
+        if (y + lh > p->bottom) break;
+        lv_rect r = {x, y, tw + 2 * pad, lh};
+        lv__fill(R, r, C(LV_C_BG));
+        lv__frame_rect(R, r, C(border), lv__px(R, 2));
+        lv__text_fit(R, LV_FONT_NOTE, nm, x + pad, y, tw, C(LV_C_TEXT));
+        x += tw + 3 * pad;
+    }
+    return y + lh + pad;
+}
+
+static void line_text(lv_render *R, pen *p, lv_font_id f, const char *s, lv_rgb c) {
+    int lh = lv_fonts_line_h(R->fonts, f);
+    if (p->y + lh > p->bottom) return;
+    lv__text_fit(R, f, s, p->x, p->y, p->w, c);
+    p->y += lh;
+}
+
+static void waiting(lv_render *R, const lv_trace *tr, const lv_ostate *o, pen *p) {
+    if (!o->waiters.n) return;
+    int lh = lv_fonts_line_h(R->fonts, LV_FONT_NOTE);
+    if (p->y + lh > p->bottom) return;
+    int w = lv__textz(R, LV_FONT_NOTE, "waiting:", p->x, p->y, C(LV_C_BLOCKED));
+    p->y = chips(R, tr, &o->waiters, p, p->x + w + lv__px(R, 6), LV_C_BLOCKED);
+}
+
+static void draw_lock(lv_render *R, const lv_trace *tr, const lv_trace_object *ob,
+                      const lv_ostate *o, pen *p) {
+    char b[256];
+    int lh = lv_fonts_line_h(R->fonts, LV_FONT_BODY);
+    if (p->y + lh > p->bottom) return;
+    int sw = lh * 2 / 3;
+    lv__fill(R, (lv_rect){p->x, p->y + (lh - sw) / 2, sw, sw}, C(lv_hold_color(ob->id)));
+    snprintf(b, sizeof b, "%s %s", ob->kind == LV_OBJ_RLOCK ? "RLock" : "Lock", ob->name);
+    int w =
+        lv__text_fit(R, LV_FONT_BODY, b, p->x + sw + lv__px(R, 6), p->y, p->w / 2, C(LV_C_TEXT));
+    if (o->owner >= 0) {
+        if (ob->kind == LV_OBJ_RLOCK && o->count > 1)
+            snprintf(b, sizeof b, "held by %s (×%" PRId64 ")", lv_trace_thread_name(tr, o->owner),
+                     o->count);
+        else
+            snprintf(b, sizeof b, "held by %s", lv_trace_thread_name(tr, o->owner));
+    } else {
+        snprintf(b, sizeof b, "free");
+    }
+    int x = p->x + sw + w + lv__px(R, 14);
+    lv__text_fit(R, LV_FONT_BODY, b, x, p->y, p->x + p->w - x,
+                 o->owner >= 0 ? C(LV_C_TEXT) : C(LV_C_RUNNING));
+    p->y += lh;
+    waiting(R, tr, o, p);
+}
+
+static void draw_sem(lv_render *R, const lv_trace *tr, const lv_trace_object *ob,
+                     const lv_ostate *o, pen *p) {
+    char b[256];
+    snprintf(b, sizeof b, "%s %s: %" PRId64 " of %" PRId64 " free",
+             ob->kind == LV_OBJ_BOUNDED_SEMAPHORE ? "BoundedSemaphore" : "Semaphore", ob->name,
+             o->count, ob->param);
+    line_text(R, p, LV_FONT_BODY, b, C(LV_C_TEXT));
+    int64_t cap = ob->param > 0 ? ob->param : 0;
+    int lh = lv_fonts_line_h(R->fonts, LV_FONT_NOTE), gap = lv__px(R, 4);
+    if (cap > 0 && cap <= 8 && p->y + lh + 2 * gap <= p->bottom) {
+        int sw = (p->w - (int)(cap - 1) * gap) / (int)cap;
+        for (int64_t i = 0; i < cap; i++) {
+            lv_rect r = {p->x + (int)i * (sw + gap), p->y, sw, lh + gap};
+            int used = (size_t)i < o->inside.n;
+            lv__fill(R, r, used ? C(LV_C_HOLD) : C(LV_C_BG));
+            lv__frame_rect(R, r, C(LV_C_DIM), 1);
+            if (used)
+                lv__text_fit(R, LV_FONT_NOTE, lv_trace_thread_name(tr, o->inside.v[i]), r.x + gap,
+                             r.y + gap / 2, r.w - 2 * gap, (lv_rgb){255, 255, 255});
+        }
+        p->y += lh + 2 * gap;
+    } else if (o->inside.n) {
+        p->y = chips(R, tr, &o->inside, p, p->x, LV_C_HOLD);
+    }
+    waiting(R, tr, o, p);
+}
+
+static void draw_event(lv_render *R, const lv_trace *tr, const lv_trace_object *ob,
+                       const lv_ostate *o, pen *p) {
+    int lh = lv_fonts_line_h(R->fonts, LV_FONT_BODY);
+    if (p->y + lh > p->bottom) return;
+    int rad = lh / 2 - 1;
+    lv__disc(R, p->x + rad, p->y + lh / 2, rad, C(LV_C_TEXT));
+    lv__disc(R, p->x + rad, p->y + lh / 2, rad - lv__px(R, 2),
+             o->flag ? C(LV_C_RUNNING) : C(LV_C_BLOCKED));
+    char b[256];
+    snprintf(b, sizeof b, "Event %s: %s", ob->name, o->flag ? "set (green)" : "clear (red)");
+    lv__text_fit(R, LV_FONT_BODY, b, p->x + 2 * rad + lv__px(R, 8), p->y,
+                 p->w - 2 * rad - lv__px(R, 8), C(LV_C_TEXT));
+    p->y += lh;
+    waiting(R, tr, o, p);
+}
+
+static const char *mark_words(uint8_t m) {
+    switch (m) {
+    case LV_MARK_STALE_READ:
+        return "  stale read";
+    case LV_MARK_LOST_WRITE:
+        return "  lost";
+    case LV_MARK_BAD_WRITE:
+        return "  overwrites it";
+    default:
+        return "";
+    }
+}
+
+static void draw_var(lv_render *R, const lv_trace *tr, const lv_trace_object *ob,
+                     const lv_ostate *o, pen *p) {
+    char b[256];
+    snprintf(b, sizeof b, "%s = %" PRId64, ob->name, o->count);
+    line_text(R, p, LV_FONT_LABEL, b, C(LV_C_TEXT));
+    int lh = lv_fonts_line_h(R->fonts, LV_FONT_NOTE);
+    if (o->total_hist > o->nhist && p->y + lh <= p->bottom) {
+        snprintf(b, sizeof b, "… %zu earlier reads and writes", o->total_hist - o->nhist);
+        line_text(R, p, LV_FONT_NOTE, b, C(LV_C_DIM));
+    }
+    for (size_t i = 0; i < o->nhist && p->y + lh <= p->bottom; i++) {
+        const lv_hist *h = &o->hist[i];
+        snprintf(b, sizeof b, "#%" PRIu32 "  %s %s %" PRId64 "%s", h->seq,
+                 lv_trace_thread_name(tr, h->thread), h->write ? "wrote" : "read", h->value,
+                 mark_words(h->mark));
+        lv_rgb c = C(LV_C_TEXT);
+        if (h->mark == LV_MARK_STALE_READ || h->mark == LV_MARK_BAD_WRITE) {
+            lv__fill(R, (lv_rect){p->x - lv__px(R, 4), p->y, p->w + lv__px(R, 4), lh},
+                     C(LV_C_STALE));
+        } else if (h->mark == LV_MARK_LOST_WRITE) {
+            c = C(LV_C_DIM);
+        }
+        int w = lv__text_fit(R, LV_FONT_NOTE, b, p->x, p->y, p->w, c);
+        if (h->mark == LV_MARK_LOST_WRITE) /* struck through: nobody will ever see it */
+            lv__fill(R, (lv_rect){p->x, p->y + lh / 2, w, lv__px(R, 2)}, C(LV_C_TEXT));
+        p->y += lh;
+    }
+}
+
+void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f) {
+    const lv_trace *tr = s->tr;
+    lv__fill(R, f->objects, C(LV_C_PANEL));
+    lv__fill(R, (lv_rect){f->objects.x, f->objects.y, lv__px(R, 2), f->objects.h}, C(LV_C_GRID));
+    int pad = lv__px(R, 12);
+    pen p = {f->objects.x + pad, f->objects.y + pad / 2, f->objects.w - 2 * pad,
+             f->objects.y + f->objects.h - pad / 2};
+    line_text(R, &p, LV_FONT_NOTE, f->status, C(LV_C_DIM));
+    p.y += pad / 2;
+    size_t shown = 0;
+    for (size_t i = 0; i < tr->nobjects; i++) {
+        const lv_trace_object *ob = &tr->objects[i];
+        const lv_ostate *o = &st->objs[i];
+        int y0 = p.y;
+        if (p.y + lv_fonts_line_h(R->fonts, LV_FONT_BODY) > p.bottom) break;
+        switch (ob->kind) {
+        case LV_OBJ_MUTEX:
+        case LV_OBJ_RLOCK:
+            draw_lock(R, tr, ob, o, &p);
+            break;
+        case LV_OBJ_SEMAPHORE:
+        case LV_OBJ_BOUNDED_SEMAPHORE:
+            draw_sem(R, tr, ob, o, &p);
+            break;
+        case LV_OBJ_EVENT:
+            draw_event(R, tr, ob, o, &p);
+            break;
+        case LV_OBJ_VAR:
+            draw_var(R, tr, ob, o, &p);
+            break;
+        default: {
+            char b[256];
+            snprintf(b, sizeof b, "%s %s", lv_obj_kind_name(ob->kind), ob->name);
+            line_text(R, &p, LV_FONT_BODY, b, C(LV_C_TEXT));
+            waiting(R, tr, o, &p);
+        }
+        }
+        if (p.y > y0) shown++;
+        p.y += pad / 2;
+    }
+    if (shown < tr->nobjects && p.y + lv_fonts_line_h(R->fonts, LV_FONT_NOTE) <= p.bottom + pad) {
+        char b[64];
+        snprintf(b, sizeof b, "+%zu more objects", tr->nobjects - shown);
+        lv__textz(R, LV_FONT_NOTE, b, p.x, p.bottom - lv_fonts_line_h(R->fonts, LV_FONT_NOTE),
+                  C(LV_C_DIM));
+    }
+}

@@ -1,0 +1,58 @@
+/* The viewer's state and input handling, pure: play/pause, stepping, speed, zoom, pan, clicks
+ * on the timeline, findings and buttons, as functions on a struct that tests drive without a
+ * window. viewer.c only translates SDL events into these calls. */
+#ifndef LV_VIZ_VSTATE_H
+#define LV_VIZ_VSTATE_H
+
+#include "geom.h"
+
+typedef enum lv_key {
+    LV_KEY_NONE,
+    LV_KEY_SPACE, /* play / pause */
+    LV_KEY_RIGHT, /* one event forward; with shift, the next finding */
+    LV_KEY_LEFT,  /* one event back; with shift, the previous finding */
+    LV_KEY_PLUS,  /* faster */
+    LV_KEY_MINUS, /* slower */
+    LV_KEY_HOME,
+    LV_KEY_END,
+    LV_KEY_UP, /* scroll the lanes */
+    LV_KEY_DOWN,
+    LV_KEY_HELP,
+    LV_KEY_ESCAPE, /* closes the help, else quits */
+    LV_KEY_QUIT
+} lv_key;
+
+typedef struct lv_vstate {
+    const lv_scene *s; /* borrowed */
+    long seq;          /* the playhead's event */
+    double play_d;     /* the playhead's display position (moves smoothly while playing) */
+    int playing;
+    int speed_level; /* speed is 2^level steps per second times four */
+    double d0, d1;   /* the visible display range */
+    int help, highlight, lane_scroll, finding_scroll;
+    int mouse_x, mouse_y;
+    int pressed, dragging, press_x, press_y;
+    double press_d0, press_d1;
+    int quit;
+} lv_vstate;
+
+extern const char *const lv_help_lines[]; /* NULL-terminated: the help overlay */
+
+void lv_vs_init(lv_vstate *v, const lv_scene *s);
+/* Copies what the layout needs (range, playhead, highlight, hover...) into vp. */
+void lv_vs_viewport(const lv_vstate *v, lv_viewport *vp);
+/* Moves the playhead to event seq (clamped), keeping it on screen. */
+void lv_vs_set_seq(lv_vstate *v, long seq);
+void lv_vs_key(lv_vstate *v, lv_key k, int shift);
+/* Advances a playing playhead by dt seconds of wall time. */
+void lv_vs_tick(lv_vstate *v, double dt);
+/* f: the frame last drawn (for hit tests and time <-> x). dy > 0: wheel up (zoom in). */
+void lv_vs_wheel(lv_vstate *v, const lv_frame *f, int x, int y, int dy, int shift);
+void lv_vs_button(lv_vstate *v, lv_button b);
+void lv_vs_mouse_down(lv_vstate *v, const lv_frame *f, int x, int y);
+void lv_vs_mouse_move(lv_vstate *v, const lv_frame *f, int x, int y);
+void lv_vs_mouse_up(lv_vstate *v, const lv_frame *f, int x, int y);
+/* Display units per second of wall time while playing. */
+double lv_vs_speed(const lv_vstate *v);
+
+#endif

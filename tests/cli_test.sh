@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+unset DISPLAY WAYLAND_DISPLAY # a test never opens a window, wherever it runs
 # The lockviz program end to end: exit codes, files written, messages for bad input.
 # Usage: cli_test.sh LOCKVIZ_BINARY
 set -u

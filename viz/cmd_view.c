@@ -44,7 +44,7 @@ static int usage(const char *fmt, ...) {
     return EXIT_USAGE;
 }
 
-static int have_display(void) {
+int lv_have_display(void) {
     const char *x = getenv("DISPLAY"), *w = getenv("WAYLAND_DISPLAY");
     return (x && *x) || (w && *w);
 }
@@ -95,7 +95,7 @@ int lv_cmd_view(int argc, char **argv) {
     if (optind >= argc) return usage("which trace file?");
     const char *path = argv[optind++];
     if (optind < argc) return usage("unexpected argument '%s'", argv[optind]);
-    int window = !headless && have_display();
+    int window = !headless && lv_have_display();
     if (!window && !headless && !png)
         return usage("there is no display to open a window on; pass --png FILE to draw the "
                      "picture instead");

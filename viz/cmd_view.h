@@ -6,4 +6,7 @@
  * internal error. */
 int lv_cmd_view(int argc, char **argv);
 
+/* Whether a window can open here: DISPLAY or WAYLAND_DISPLAY is set. */
+int lv_have_display(void);
+
 #endif

@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include "lockviz/lockviz.h"
 #include "registry.h"
+#include "render.h"
+#include "viewer.h"
 #include "cmd_view.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FOUND = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
@@ -23,9 +25,10 @@ static const char main_help[] =
     "lockviz: a deadlock and race visualizer for teaching concurrency\n"
     "\n"
     "Usage:\n"
-    "  lockviz                 run the default scenario (ticket, unlocked) and print its summary\n"
+    "  lockviz                 run the ticket race (10 buyers, 1 ticket, no lock) and show it:\n"
+    "                          in a window when there is a display, else printed\n"
     "  lockviz list            scenarios, variants and parameters\n"
-    "  lockviz run SCENARIO    run a scenario, record its trace, report what went wrong\n"
+    "  lockviz run SCENARIO    run a scenario, report what went wrong, show it in a window\n"
     "  lockviz explore SCENARIO  run many schedules until one fails; save it to replay\n"
     "  lockviz check TRACE     validate a trace, recompute its findings, print them\n"
     "  lockviz export TRACE    write a trace as Chrome/Perfetto JSON (or native again)\n"
@@ -38,7 +41,8 @@ static const char run_help[] =
     "Usage: lockviz run SCENARIO [options]\n"
     "\n"
     "Runs SCENARIO on instrumented locks, prints its notes (the seed program's print lines)\n"
-    "and its findings, and optionally saves the trace.\n"
+    "and its findings, optionally saves the trace, and then shows the run in a window when\n"
+    "there is a display (DISPLAY or WAYLAND_DISPLAY) and --headless is not given.\n"
     "\n"
     "  --variant V        which variant (default: the scenario's first; see lockviz list)\n"
     "  --set NAME=VALUE   set a parameter (repeatable; see lockviz list for the ranges)\n"
@@ -57,7 +61,8 @@ static const char run_help[] =
     "  --time-scale F     multiply every sleep by F (live mode; e.g. 0.01 for a quick run)\n"
     "  --out FILE         save the trace as JSON (written atomically)\n"
     "  --chrome FILE      save it in the Chrome Trace Event Format, for Perfetto\n"
-    "  --headless         never open a window (no window exists yet: always the case)\n"
+    "  --png FILE         draw the timeline to a PNG (1280x720, the whole run)\n"
+    "  --headless         never open a window: print, and write the files asked for\n"
     "  --quiet            print only the summary and the findings, not the notes\n"
     "  --help             this text\n"
     "\n"
@@ -96,12 +101,14 @@ static const char explore_help[] =
     "Exit status: 0 no failing schedule found; 1 found one; 2 bad usage; 3 internal error.\n";
 
 static const char export_help[] =
-    "Usage: lockviz export TRACE.json [--chrome CHROME.json] [--out TRACE2.json]\n"
+    "Usage: lockviz export TRACE.json [--chrome CHROME.json] [--png TIMELINE.png] [--out T.json]\n"
     "\n"
     "Reads a trace (strictly: a broken file is refused with the place that is wrong) and writes\n"
     "it again in other forms, each file atomically. Findings are recomputed from the events.\n"
     "\n"
     "  --chrome FILE   the Chrome Trace Event Format, for Perfetto and chrome://tracing\n"
+    "  --png FILE      the timeline as a picture (1280x720, the whole run), as lockviz view draws "
+    "it\n"
     "  --out FILE      the native format again (with recomputed findings)\n"
     "  --help          this text\n"
     "\n"
@@ -260,8 +267,8 @@ static int apply_set(const char *cmd, const lv_scenario *sc, const char *set, in
 }
 
 /* Writes the files asked for (each atomically); prints where. -1 if one could not be written. */
-static int save_outputs(const char *cmd, const lv_trace *tr, const char *native,
-                        const char *chrome) {
+static int save_outputs(const char *cmd, const lv_trace *tr, const char *native, const char *chrome,
+                        const char *png) {
     char eb[512];
     int bad = 0;
     if (native) {
@@ -278,6 +285,14 @@ static int save_outputs(const char *cmd, const lv_trace *tr, const char *native,
             bad = -1;
         } else {
             printf("chrome trace: %s (open it in Perfetto or chrome://tracing)\n", chrome);
+        }
+    }
+    if (png) {
+        if (lv_render_png(tr, png, 1280, 720, -1, eb, sizeof eb) != 0) {
+            fprintf(stderr, "%s %s: %s\n", prog, cmd, eb);
+            bad = -1;
+        } else {
+            printf("picture: %s\n", png);
         }
     }
     return bad;
@@ -305,6 +320,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
                                          {"pct-depth", required_argument, 0, 'D'},
                                          {"schedule", required_argument, 0, 'C'},
                                          {"chrome", required_argument, 0, 'X'},
+                                         {"png", required_argument, 0, 'G'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *variant = NULL, *out = NULL;
@@ -315,7 +331,8 @@ static int cmd_run(int argc, char **argv, int default_job) {
     lv_mode mode = LV_MODE_CONTROLLED;
     lv_policy policy = LV_POLICY_RANDOM;
     int pct_depth = 3;
-    const char *schedule_arg = NULL, *chrome = NULL;
+    const char *schedule_arg = NULL, *chrome = NULL, *png = NULL;
+    int headless = 0;
     int c;
     optind = 1;
     while (!default_job && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -351,6 +368,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
             out = optarg;
             break;
         case 'H':
+            headless = 1;
             break;
         case 'T': {
             char *end;
@@ -389,6 +407,9 @@ static int cmd_run(int argc, char **argv, int default_job) {
             break;
         case 'X':
             chrome = optarg;
+            break;
+        case 'G':
+            png = optarg;
             break;
         default:
             return usage_error("run", "unknown option '%s'", argv[optind - 1]);
@@ -528,7 +549,17 @@ static int cmd_run(int argc, char **argv, int default_job) {
     if (mode == LV_MODE_CONTROLLED && !quiet) print_schedule(tr);
     lv_findings_print(tr, tr->findings, tr->nfindings, stdout);
     rc = tr->nfindings || tr->outcome != LV_OUT_COMPLETED ? EXIT_FOUND : EXIT_CLEAN;
-    if (save_outputs("run", tr, out, chrome) != 0) rc = EXIT_USAGE;
+    if (save_outputs("run", tr, out, chrome, png) != 0) rc = EXIT_USAGE;
+    if (!headless && lv_have_display()) {
+        /* the window: the person watches the run they just made; its exit does not change
+         * what the run found */
+        char eb[512];
+        if (lv_viewer_run(tr, &(lv_viewer_desc){.w = 1280, .h = 720, .play = 1}, eb, sizeof eb) !=
+            0) {
+            fprintf(stderr, "%s run: %s (the run's results are above)\n", prog, eb);
+            if (rc == EXIT_CLEAN) rc = EXIT_INTERNAL;
+        }
+    }
     lv_trace_free(tr);
 out:
     if (from)
@@ -699,9 +730,10 @@ static int cmd_explore(int argc, char **argv) {
 static int cmd_export(int argc, char **argv) {
     static const struct option opts[] = {{"chrome", required_argument, 0, 'X'},
                                          {"out", required_argument, 0, 'o'},
+                                         {"png", required_argument, 0, 'G'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *chrome = NULL, *native = NULL;
+    const char *chrome = NULL, *native = NULL, *png = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -715,6 +747,9 @@ static int cmd_export(int argc, char **argv) {
         case 'o':
             native = optarg;
             break;
+        case 'G':
+            png = optarg;
+            break;
         default:
             return usage_error("export", "unknown option '%s'", argv[optind - 1]);
         }
@@ -722,8 +757,8 @@ static int cmd_export(int argc, char **argv) {
     if (optind >= argc) return usage_error("export", "which trace file?");
     const char *path = argv[optind++];
     if (optind < argc) return usage_error("export", "unexpected argument '%s'", argv[optind]);
-    if (!chrome && !native)
-        return usage_error("export", "nothing to write: give --chrome or --out");
+    if (!chrome && !native && !png)
+        return usage_error("export", "nothing to write: give --chrome, --png or --out");
     char eb[512];
     lv_trace *tr = NULL;
     lv_err err = lv_trace_load(path, &tr, eb, sizeof eb);
@@ -739,7 +774,7 @@ static int cmd_export(int argc, char **argv) {
         return EXIT_INTERNAL;
     }
     lv_trace_set_findings(tr, f, nf);
-    int rc = save_outputs("export", tr, native, chrome) ? EXIT_USAGE : EXIT_CLEAN;
+    int rc = save_outputs("export", tr, native, chrome, png) ? EXIT_USAGE : EXIT_CLEAN;
     lv_trace_free(tr);
     return rc;
 }

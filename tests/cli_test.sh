@@ -92,6 +92,15 @@ check explore-pct 1 "$LV" explore deadlock --strategy pct --runs 200 --quiet
 check explore-bad 2 "$LV" explore ticket --strategy bfs
 check explore-help 0 "$LV" explore --help
 
+# every file a run or an export writes: native, Chrome, PNG, and view's Chrome
+check files 1 "$LV" run ticket --set buyers=3 --out "$T/f.json" --chrome "$T/f.chrome.json" --png "$T/f.png" --quiet
+for x in f.json f.chrome.json f.png; do [ -s "$T/$x" ] && passes=$((passes + 1)) || { echo "FAIL files: $x missing"; fails=$((fails + 1)); }; done
+check export-png 0 "$LV" export "$T/f.json" --png "$T/g.png" --chrome "$T/g.chrome.json"
+check view-chrome 0 "$LV" view "$T/f.json" --headless --chrome "$T/v.chrome.json"
+check view-no-window 2 "$LV" view "$T/f.json"
+expect_in view-no-window "$T/err" "pass --png"
+check export-nothing 2 "$LV" export "$T/f.json"
+
 # the program and its help
 check help 0 "$LV" --help
 expect_in help "$T/out" "lockviz run SCENARIO"

@@ -1,5 +1,6 @@
-/* `lockviz view TRACE.json [--png FILE] [--headless] [--at SEQ] [--size WxH]`: shows a trace in
- * the window, or draws it to a PNG without one. Never opens a window without a display or with
+/* `lockviz view TRACE.json [--png FILE] [--chrome FILE] [--headless] [--at SEQ] [--size WxH]`:
+ * shows a trace in the window, or draws it to a PNG without one. Never opens a window without a
+ * display or with
  * --headless. Findings are recomputed from the events, as `lockviz check` does. */
 #include <errno.h>
 #include <getopt.h>
@@ -23,6 +24,7 @@ static const char view_help[] =
     "the findings. In the window, press H for the keys.\n"
     "\n"
     "  --png FILE     draw the picture to FILE (PNG, written atomically)\n"
+    "  --chrome FILE  also write the trace in the Chrome Trace Event Format (for Perfetto)\n"
     "  --headless     never open a window; with --png, only write the picture\n"
     "  --at SEQ       put the playhead on event SEQ (default: the first event in the window,\n"
     "                 the last in the picture)\n"
@@ -63,11 +65,14 @@ static int parse_size(const char *s, int *w, int *h) {
 }
 
 int lv_cmd_view(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"png", required_argument, 0, 'p'}, {"headless", no_argument, 0, 'H'},
-        {"at", required_argument, 0, 'a'},  {"size", required_argument, 0, 's'},
-        {"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
-    const char *png = NULL, *at_arg = NULL;
+    static const struct option opts[] = {{"png", required_argument, 0, 'p'},
+                                         {"headless", no_argument, 0, 'H'},
+                                         {"at", required_argument, 0, 'a'},
+                                         {"size", required_argument, 0, 's'},
+                                         {"chrome", required_argument, 0, 'c'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *png = NULL, *at_arg = NULL, *chrome = NULL;
     int headless = 0, w = 1280, h = 720, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -77,6 +82,9 @@ int lv_cmd_view(int argc, char **argv) {
             return EXIT_CLEAN;
         case 'p':
             png = optarg;
+            break;
+        case 'c':
+            chrome = optarg;
             break;
         case 'H':
             headless = 1;
@@ -96,7 +104,7 @@ int lv_cmd_view(int argc, char **argv) {
     const char *path = argv[optind++];
     if (optind < argc) return usage("unexpected argument '%s'", argv[optind]);
     int window = !headless && lv_have_display();
-    if (!window && !headless && !png)
+    if (!window && !headless && !png && !chrome)
         return usage("there is no display to open a window on; pass --png FILE to draw the "
                      "picture instead");
 
@@ -142,6 +150,15 @@ int lv_cmd_view(int argc, char **argv) {
             return r == -2 ? EXIT_USAGE : EXIT_INTERNAL;
         }
         printf("; picture: %s (%dx%d, event %ld)", png, w, h, at >= 0 ? at : (long)tr->nevents - 1);
+    }
+    if (chrome) {
+        if (lv_trace_save_chrome(tr, chrome, eb, sizeof eb) != LV_OK) {
+            printf("\n");
+            fprintf(stderr, "lockviz view: %s\n", eb);
+            lv_trace_free(tr);
+            return EXIT_USAGE;
+        }
+        printf("; chrome trace: %s", chrome);
     }
     printf("\n");
     if (window) {

@@ -195,6 +195,29 @@ static void print_summary(const lv_trace *tr) {
                tr->dropped);
 }
 
+/* The scenario a command names, or NULL after saying which ones there are. */
+static const lv_scenario *scenario_arg(const char *cmd, const char *name) {
+    const lv_scenario *sc = lv_scenario_find(name);
+    if (!sc) {
+        fprintf(stderr, "%s %s: no scenario '%s'; there are: ", prog, cmd, name);
+        list_names(stderr, ", ");
+        fputc('\n', stderr);
+    }
+    return sc;
+}
+
+/* The index of a variant of sc, or -1 after saying which ones it has. */
+static int variant_arg(const char *cmd, const lv_scenario *sc, const char *name) {
+    int vi = lv_scenario_variant_index(sc, name);
+    if (vi < 0) {
+        fprintf(stderr, "%s %s: %s has no variant '%s'; it has:", prog, cmd, sc->name, name);
+        for (int i = 0; i < sc->nvariants; i++)
+            fprintf(stderr, " %s", sc->variants[i].name);
+        fputc('\n', stderr);
+    }
+    return vi;
+}
+
 static const char *policy_name(lv_policy p) {
     return p == LV_POLICY_RR ? "rr" : p == LV_POLICY_PCT ? "pct" : "random";
 }
@@ -428,13 +451,8 @@ static int cmd_run(int argc, char **argv, int default_job) {
     } else {
         variant = "unlocked";
     }
-    const lv_scenario *sc = lv_scenario_find(name);
-    if (!sc) {
-        fprintf(stderr, "%s run: no scenario '%s'; there are: ", prog, name);
-        list_names(stderr, ", ");
-        fputc('\n', stderr);
-        return EXIT_USAGE;
-    }
+    const lv_scenario *sc = scenario_arg("run", name);
+    if (!sc) return EXIT_USAGE;
     int64_t params[LV_MAX_PARAMS];
     for (int i = 0; i < sc->nparams; i++)
         params[i] = sc->params[i].def;
@@ -496,17 +514,8 @@ static int cmd_run(int argc, char **argv, int default_job) {
         }
     }
 
-    int vi = 0;
-    if (variant) {
-        vi = lv_scenario_variant_index(sc, variant);
-        if (vi < 0) {
-            fprintf(stderr, "%s run: %s has no variant '%s'; it has:", prog, sc->name, variant);
-            for (int i = 0; i < sc->nvariants; i++)
-                fprintf(stderr, " %s", sc->variants[i].name);
-            fputc('\n', stderr);
-            goto out;
-        }
-    }
+    int vi = variant ? variant_arg("run", sc, variant) : 0;
+    if (vi < 0) goto out;
     for (int i = 0; i < nsets; i++)
         if (apply_set("run", sc, sets[i], params) != 0) goto out;
     if (!have_seed) {
@@ -657,24 +666,11 @@ static int cmd_explore(int argc, char **argv) {
     }
     const char *name = argv[optind++];
     if (optind < argc) return usage_error("explore", "unexpected argument '%s'", argv[optind]);
-    const lv_scenario *sc = lv_scenario_find(name);
-    if (!sc) {
-        fprintf(stderr, "%s explore: no scenario '%s'; there are: ", prog, name);
-        list_names(stderr, ", ");
-        fputc('\n', stderr);
-        return EXIT_USAGE;
-    }
+    const lv_scenario *sc = scenario_arg("explore", name);
+    if (!sc) return EXIT_USAGE;
     x.scenario = sc;
-    if (variant) {
-        x.variant = lv_scenario_variant_index(sc, variant);
-        if (x.variant < 0) {
-            fprintf(stderr, "%s explore: %s has no variant '%s'; it has:", prog, sc->name, variant);
-            for (int i = 0; i < sc->nvariants; i++)
-                fprintf(stderr, " %s", sc->variants[i].name);
-            fputc('\n', stderr);
-            return EXIT_USAGE;
-        }
-    }
+    x.variant = variant ? variant_arg("explore", sc, variant) : 0;
+    if (x.variant < 0) return EXIT_USAGE;
     int64_t params[LV_MAX_PARAMS];
     for (int i = 0; i < sc->nparams; i++)
         params[i] = sc->params[i].def;

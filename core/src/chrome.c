@@ -204,7 +204,7 @@ lv_err lv_trace_write_chrome(const lv_trace *tr, FILE *out) {
         return LV_ENOMEM;
     }
     prepass(tr, waited, has_next, req, rel);
-    cw *wp = malloc(sizeof *wp);
+    cw *wp = cw_new(out);
     if (!wp) {
         free(ow);
         free(ls);
@@ -215,9 +215,6 @@ lv_err lv_trace_write_chrome(const lv_trace *tr, FILE *out) {
         free(fnext);
         return LV_ENOMEM;
     }
-    wp->out = out;
-    wp->first = 1;
-    wp->n = 0;
     W_LIT(wp, "{\"displayTimeUnit\": \"ms\", \"traceEvents\": [");
     char title[512];
     snprintf(title, sizeof title, "lockviz: %s/%s (%s, seed %" PRIu64 ", %s)", tr->scenario,

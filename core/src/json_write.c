@@ -159,16 +159,6 @@ static void write_all(cw *w, const lv_trace *tr) {
     W_LIT(w, "\n}\n");
 }
 
-static cw *cw_new(FILE *out) {
-    cw *w = malloc(sizeof *w);
-    if (w) {
-        w->out = out;
-        w->first = 1;
-        w->n = 0;
-    }
-    return w;
-}
-
 lv_err lv_trace_write_json(const lv_trace *tr, FILE *out) {
     cw *w = cw_new(out);
     if (!w) return LV_ENOMEM;

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct cw {
@@ -83,6 +84,17 @@ static inline void put_str(cw *w, const char *s) {
     }
     w_put(w, run, (size_t)(p - run));
     W_LIT(w, "\"");
+}
+
+/* A writer on out (NULL when out of memory); free() it after w_flush. */
+static inline cw *cw_new(FILE *out) {
+    cw *w = malloc(sizeof *w);
+    if (w) {
+        w->out = out;
+        w->first = 1;
+        w->n = 0;
+    }
+    return w;
 }
 
 #endif

@@ -12,12 +12,16 @@
 #include "lockviz/lockviz.h"
 
 /* ---- per-thread event buffer: chunks that only their thread appends to ---- */
-#define LV__CHUNK_EVENTS 2000
+/* Chunks grow: a thread that records little keeps little, a busy one gets 2 MiB chunks that
+ * the kernel can back with huge pages (one page fault per 2 MiB instead of 512). */
+#define LV__CHUNK_MIN 256
+#define LV__CHUNK_MAX 65535 /* 16 + 65535 * 32 bytes: just under 2 MiB */
+#define LV__HUGE (2u << 20)
 
 typedef struct lv__chunk {
     struct lv__chunk *next;
-    uint32_t n;
-    lv_event ev[LV__CHUNK_EVENTS];
+    uint32_t n, cap;
+    lv_event ev[];
 } lv__chunk;
 
 typedef struct lv__buf {
@@ -221,8 +225,30 @@ static inline void lv__wait_end(lv_thread *self) {
 }
 
 /* tracer */
-void lv__emit(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj, int has_value,
-              int64_t value);
+lv_event *lv__buf_grow(lv__buf *b); /* the slow path: a new chunk (NULL: counted as dropped) */
+
+/* Appends one event to the calling thread's own buffer: inline, because every primitive call
+ * records one to three events and the lock path is the hottest there is. */
+static inline void lv__emit(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj,
+                            int has_value, int64_t value) {
+    if (__builtin_expect(self->run->trace_off, 0)) return;
+    lv__buf *b = &self->buf;
+    lv_event *e;
+    if (__builtin_expect(b->tail && b->tail->n < b->tail->cap, 1)) {
+        b->count++;
+        e = &b->tail->ev[b->tail->n++];
+    } else if (!(e = lv__buf_grow(b))) {
+        return;
+    }
+    e->t = t;
+    e->value = has_value ? value : 0;
+    e->seq = 0;
+    e->thread = self->id;
+    e->obj = obj;
+    e->kind = (uint8_t)kind;
+    e->flags = has_value ? LV_EVF_VALUE : 0;
+    e->reserved_ = 0;
+}
 void lv__emit_text(lv_thread *self, int64_t t, const char *text, uint8_t flags);
 void lv__buf_free(lv__buf *b);
 /* Merges every thread's buffer into tr (events in time order, seqs assigned). */

@@ -3,17 +3,35 @@
  * It does not decide what an event means; the primitives stamp and emit, analysis reads. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "internal.h"
 
-static lv_event *buf_slot(lv__buf *b) {
-    if (!b->tail || b->tail->n == LV__CHUNK_EVENTS) {
-        lv__chunk *c = malloc(sizeof *c);
+static lv__chunk *chunk_new(uint32_t cap) {
+    lv__chunk *c = NULL;
+    if (cap == LV__CHUNK_MAX) {
+        void *p = NULL;
+        if (posix_memalign(&p, LV__HUGE, LV__HUGE) != 0) return NULL;
+        madvise(p, LV__HUGE, MADV_HUGEPAGE); /* a hint: without huge pages it still works */
+        c = p;
+    } else {
+        c = malloc(sizeof *c + (size_t)cap * sizeof(lv_event));
+        if (!c) return NULL;
+    }
+    c->next = NULL;
+    c->n = 0;
+    c->cap = cap;
+    return c;
+}
+
+lv_event *lv__buf_grow(lv__buf *b) {
+    if (!b->tail || b->tail->n == b->tail->cap) {
+        uint32_t cap = LV__CHUNK_MIN;
+        if (b->tail) cap = b->tail->cap >= LV__CHUNK_MAX / 2 ? LV__CHUNK_MAX : b->tail->cap * 2;
+        lv__chunk *c = chunk_new(cap);
         if (!c) {
             b->dropped++; /* said in the trace ("dropped") and by every command that prints it */
             return NULL;
         }
-        c->next = NULL;
-        c->n = 0;
         if (b->tail)
             b->tail->next = c;
         else
@@ -22,21 +40,6 @@ static lv_event *buf_slot(lv__buf *b) {
     }
     b->count++;
     return &b->tail->ev[b->tail->n++];
-}
-
-void lv__emit(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj, int has_value,
-              int64_t value) {
-    if (self->run->trace_off) return;
-    lv_event *e = buf_slot(&self->buf);
-    if (!e) return;
-    e->t = t;
-    e->value = has_value ? value : 0;
-    e->seq = 0;
-    e->thread = self->id;
-    e->obj = obj;
-    e->kind = (uint8_t)kind;
-    e->flags = has_value ? LV_EVF_VALUE : 0;
-    e->reserved_ = 0;
 }
 
 void lv__emit_text(lv_thread *self, int64_t t, const char *text, uint8_t flags) {
@@ -57,7 +60,7 @@ void lv__emit_text(lv_thread *self, int64_t t, const char *text, uint8_t flags) 
         b->dropped++;
         return;
     }
-    lv_event *e = buf_slot(b);
+    lv_event *e = lv__buf_grow(b);
     if (!e) {
         free(copy);
         return;

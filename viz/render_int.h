@@ -41,6 +41,7 @@ int lv__textz(lv_render *R, lv_font_id f, const char *s, int x, int y, lv_rgb c)
 int lv__text_fit(lv_render *R, lv_font_id f, const char *s, int x, int y, int maxw, lv_rgb c);
 int lv__measure(lv_render *R, lv_font_id f, const char *s);
 
-void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f);
+void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
+                      int lang);
 
 #endif

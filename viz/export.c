@@ -13,7 +13,7 @@ static void clean(char *dst, size_t len, const char *src) {
     for (; src && src[i] && i + 1 < len; i++) {
         char c = src[i];
         int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '_' || (c == '.' && i > 0);
+                 c == '_' || c == '-';
         dst[i] = ok ? c : '-';
     }
     if (i == 0 && len > 1) dst[i++] = '-';

@@ -15,7 +15,7 @@ enum { LV_EXPORT_NATIVE, LV_EXPORT_CHROME, LV_EXPORT_PNG, LV_EXPORT__COUNT };
 /* Fills paths with DIR/lockviz-SCENARIO-VARIANT-seedN.json, .chrome.json and .png (dir NULL
  * or "": the current folder, no prefix). When any of the three exists, the stem gets -2, -3,
  * ... until none does, so one export's files share a name and nothing is overwritten.
- * Characters other than letters, digits, '_' and '.' in the names become '-'.
+ * Characters other than letters, digits, '_' and '-' in the names become '-'.
  * 0, or -1 when the paths would be too long or no free name was found. */
 int lv_export_paths(const char *dir, const lv_trace *tr,
                     char paths[LV_EXPORT__COUNT][LV_EXPORT_PATH]);

@@ -546,8 +546,11 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
              tr->variant ? tr->variant : "?");
     char a[32], b[32], tb[48];
     snprintf(a, sizeof a, "%" PRIu64, tr->seed);
-    snprintf(f->subtitle, sizeof f->subtitle, lv_tr(vp->lang, LV_T_SUBTITLE),
-             lv_tr(vp->lang, tr->mode == LV_MODE_LIVE ? LV_T_LIVE : LV_T_CONTROLLED), a);
+    if (tr->mode == LV_MODE_LIVE) /* the header is crowded: say the mode when not the default */
+        snprintf(f->subtitle, sizeof f->subtitle, lv_tr(vp->lang, LV_T_SUBTITLE),
+                 lv_tr(vp->lang, LV_T_LIVE), a);
+    else
+        snprintf(f->subtitle, sizeof f->subtitle, lv_tr(vp->lang, LV_T_SEED), a);
     lv_format_ns(vp->play_t - s->t_first, tb, sizeof tb);
     snprintf(a, sizeof a, "%ld", vp->seq);
     snprintf(b, sizeof b, "%zu", tr->nevents);

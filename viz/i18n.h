@@ -26,9 +26,9 @@ typedef enum lv_tr_key {
     LV_T_ABORTED,
     LV_T_FINDING_1, /* %s: a count */
     LV_T_FINDING_N,
-    LV_T_CONTROLLED,
     LV_T_LIVE,
     LV_T_SUBTITLE,     /* %s mode, %s seed */
+    LV_T_SEED,         /* %s seed: the subtitle of a controlled run (the default mode) */
     LV_T_STATUS,       /* %s seq, %s count, %s time */
     LV_T_BEFORE_FIRST, /* the status before the first event */
     /* the time axis */

@@ -79,8 +79,8 @@ static lv_text_entry *text_entry(lv_render *R, lv_font_id f, const char *s, size
     if (!copy) return NULL;
     memcpy(copy, s, n);
     copy[n] = 0;
-    SDL_Surface *surf = TTF_RenderUTF8_Blended(lv_fonts_pick(R->fonts, f, s, n), copy,
-                                               (SDL_Color){c.r, c.g, c.b, 255});
+    TTF_Font *font = lv_fonts_pick(R->fonts, f, s, n);
+    SDL_Surface *surf = TTF_RenderUTF8_Blended(font, copy, (SDL_Color){c.r, c.g, c.b, 255});
     SDL_Texture *tex = surf ? SDL_CreateTextureFromSurface(R->r, surf) : NULL;
     if (!tex) {
         if (surf) SDL_FreeSurface(surf);
@@ -89,7 +89,9 @@ static lv_text_entry *text_entry(lv_render *R, lv_font_id f, const char *s, size
     }
     if (e->tex) SDL_DestroyTexture(e->tex);
     free(e->s);
-    *e = (lv_text_entry){h, copy, n, (uint8_t)f, c, tex, surf->w, surf->h};
+    *e = (lv_text_entry){h,          copy,    n,
+                         (uint8_t)f, c,       tex,
+                         surf->w,    surf->h, lv_fonts_baseline_shift(R->fonts, f, font)};
     SDL_FreeSurface(surf);
     return e;
 }
@@ -98,7 +100,7 @@ int lv__text(lv_render *R, lv_font_id f, const char *s, size_t n, int x, int y, 
     if (n == 0) return 0;
     lv_text_entry *e = text_entry(R, f, s, n, c);
     if (!e) return 0;
-    SDL_RenderCopy(R->r, e->tex, NULL, &(SDL_Rect){x, y, e->w, e->h});
+    SDL_RenderCopy(R->r, e->tex, NULL, &(SDL_Rect){x, y + e->dy, e->w, e->h});
     return e->w;
 }
 
@@ -569,7 +571,7 @@ static void draw_lesson(lv_render *R, const lv_frame *f, const lv_viewport *vp) 
                   C(LV_C_DIM));
 }
 
-/* The status message: a dark box at the bottom of the lanes, one line per '\n'. */
+/* The status message: a dark box low over the lanes, one line per '\n'. */
 static void draw_toast(lv_render *R, const lv_frame *f, const lv_viewport *vp) {
     if (!vp->toast || !*vp->toast) return;
     int pad = lv__px(R, 10), lh = f->line_h[LV_FONT_BODY], n = 0, w = 0;
@@ -582,8 +584,9 @@ static void draw_toast(lv_render *R, const lv_frame *f, const lv_viewport *vp) {
         p = e ? e + 1 : NULL;
     }
     if (w > vp->w - 4 * pad) w = vp->w - 4 * pad;
-    lv_rect r = {(vp->w - w) / 2 - pad, f->findings.y - n * lh - 3 * pad, w + 2 * pad,
-                 n * lh + 2 * pad};
+    lv_rect r = {(f->timeline.w - w) / 2 - pad, f->axis.y - n * lh - 3 * pad, w + 2 * pad,
+                 n * lh + 2 * pad}; /* over the lanes, above the time axis */
+    if (r.x < pad) r.x = pad;
     if (r.y < f->header.h) r.y = f->header.h;
     lv__fill(R, r, (lv_rgb){40, 40, 40});
     int y = r.y + pad;

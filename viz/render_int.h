@@ -16,6 +16,7 @@ typedef struct lv_text_entry {
     lv_rgb rgb;
     SDL_Texture *tex;
     int w, h;
+    int dy; /* baseline shift of the font it was drawn with (lv_fonts_baseline_shift) */
 } lv_text_entry;
 
 struct lv_render {

@@ -357,6 +357,14 @@ TEST(window_from_a_file_says_rerun_is_for_runs_made_here) {
     shot b = frame(v, 0);
     ASSERT(lv_viewer_trace(v) == tr);
     ASSERT_CONTAINS(lv_viewer_status(v), "R: only for runs started here");
+    const char *dir = getenv("LV_SHOT_DIR");
+    if (dir && *dir) { /* with the language button's tooltip */
+        lv_rect lb = lv_viewer_layout(v)->buttons[LV_BTN_LANG];
+        push_mouse(v, SDL_MOUSEMOTION, lb.x + lb.w / 2, lb.y + lb.h / 2);
+        shot t = frame(v, 0);
+        save(&t, dir, "view-r-message-and-tooltip.png");
+        free(t.px);
+    }
     ASSERT_GT(differ(&a, &b, 0, a.h), 500); /* the message is on screen */
     push_key(SDLK_v, 0);
     free(frame(v, 0).px);

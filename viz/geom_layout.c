@@ -534,13 +534,13 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
     int sw = f->font_px[LV_FONT_NOTE], total = 0, tw[5];
     for (int i = 0; i < 5; i++) {
         tw[i] = measure_str(vp, LV_FONT_NOTE, lv_tr(vp->lang, lv_legend_words[i]));
-        total += sw + iround(5 * sc) + tw[i] + iround(14 * sc);
+        total += sw + iround(5 * sc) + tw[i] + iround(9 * sc);
     }
     int x = bx - iround(12 * sc) - total;
     for (int i = 0; i < 5; i++) {
         f->legend[i] = (lv_rect){x, (f->header.h - sw) / 2, sw, sw};
         f->legend_text_x[i] = x + sw + iround(5 * sc);
-        x += sw + iround(5 * sc) + tw[i] + iround(14 * sc);
+        x += sw + iround(5 * sc) + tw[i] + iround(9 * sc);
     }
     snprintf(f->title, sizeof f->title, "%s / %s", tr->scenario ? tr->scenario : "?",
              tr->variant ? tr->variant : "?");

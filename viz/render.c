@@ -241,6 +241,15 @@ static void draw_header(lv_render *R, const lv_scene *s, const lv_frame *f, cons
         lv__textz(R, LV_FONT_BODY, ow, x + lv__px(R, 7), by, (lv_rgb){255, 255, 255});
         x += cw + lv__px(R, 14);
     }
+    /* the seed before the findings' count: R changes it, and it is shown nowhere else */
+    int sw = lv__measure(R, LV_FONT_BODY, f->subtitle);
+    if (x + sw <= right) {
+        lv__textz(R, LV_FONT_BODY, f->subtitle, x, by, C(LV_C_DIM));
+        x += sw + lv__px(R, 14);
+    } else if (x < right) {
+        lv__text_fit(R, LV_FONT_BODY, f->subtitle, x, by, right - x, C(LV_C_DIM));
+        x = right;
+    }
     if (s->tr->nfindings) {
         char fb[64], nb[24];
         snprintf(nb, sizeof nb, "%zu", s->tr->nfindings);
@@ -253,7 +262,7 @@ static void draw_header(lv_render *R, const lv_scene *s, const lv_frame *f, cons
             x += fw + lv__px(R, 14);
         }
     }
-    if (x < right) lv__text_fit(R, LV_FONT_BODY, f->subtitle, x, by, right - x, C(LV_C_DIM));
+
     int ly = (f->header.h - f->line_h[LV_FONT_NOTE]) / 2;
     for (int i = 0; i < 5; i++) {
         lv__fill(R, f->legend[i], C(legend_colors[i]));

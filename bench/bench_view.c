@@ -57,7 +57,7 @@ static double frame_ms(lv_render *R, view *v) {
     double t0 = now_s();
     lv_render_prepare(R, &v->vp);
     if (lv_frame_layout(&v->f, v->s, &v->vp) != LV_OK) exit(3);
-    lv_render_draw(R, v->s, &v->st, &v->f, &v->vp, NULL);
+    lv_render_draw(R, v->s, &v->st, &v->f, &v->vp);
     return (now_s() - t0) * 1000.0;
 }
 

@@ -374,7 +374,7 @@ TEST(hit_testing) {
     ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
     ASSERT_GE(f.hover_seq, 0);
     char d[256];
-    lv_event_describe(s, (uint32_t)rq, d, sizeof d);
+    lv_event_describe(s, (uint32_t)rq, LV_LANG_EN, d, sizeof d);
     ASSERT_CONTAINS(d, "thread-1: asks for B");
     lv_frame_free(&f);
     lv_scene_free(s);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmd_view.h"
+#include "glue.h"
 #include "lockviz/lockviz.h"
 #include "render.h"
 #include "viewer.h"
@@ -162,7 +163,8 @@ int lv_cmd_view(int argc, char **argv) {
     }
     printf("\n");
     if (window) {
-        lv_viewer_desc d = {.w = w, .h = h, .at_seq = at};
+        /* no rerun: a file's run was made elsewhere; the lesson when the registry knows it */
+        lv_viewer_desc d = {.w = w, .h = h, .at_seq = at, .lesson = lv_lesson_of};
         if (lv_viewer_run(tr, &d, eb, sizeof eb) != 0) {
             fprintf(stderr, "lockviz view: %s\n", eb);
             rc = EXIT_USAGE;

@@ -183,6 +183,11 @@ int lv_fonts_line_h(lv_fonts *fs, lv_font_id f) {
     return TTF_FontLineSkip(fs->face[f]);
 }
 
+int lv_fonts_baseline_shift(lv_fonts *fs, lv_font_id f, TTF_Font *picked) {
+    return picked && picked != fs->face[f] ? TTF_FontAscent(fs->face[f]) - TTF_FontAscent(picked)
+                                           : 0;
+}
+
 int lv_fonts_measure(void *ctx, lv_font_id f, const char *s, size_t n) {
     lv_fonts *fs = ctx;
     char small[512];

@@ -23,6 +23,10 @@ double lv_fonts_scale(const lv_fonts *fs);
  * of its characters (and a CJK font was found). */
 TTF_Font *lv_fonts_pick(lv_fonts *fs, lv_font_id f, const char *s, size_t n);
 int lv_fonts_line_h(lv_fonts *fs, lv_font_id f);
+/* How far down text drawn with `picked` must move so its baseline meets face f's (negative:
+ * up). The CJK font sits lower in its line than DejaVu; without this, Chinese hangs out of
+ * boxes sized for DejaVu. */
+int lv_fonts_baseline_shift(lv_fonts *fs, lv_font_id f, TTF_Font *picked);
 /* lv_measure_fn for lv_viewport.measure (ctx: the lv_fonts). */
 int lv_fonts_measure(void *ctx, lv_font_id f, const char *s, size_t n);
 

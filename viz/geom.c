@@ -473,16 +473,19 @@ void lv_scene_free(lv_scene *s) {
     free(s);
 }
 
-void lv_event_describe(const lv_scene *s, uint32_t seq, char *buf, size_t len) {
+void lv_event_describe(const lv_scene *s, uint32_t seq, int lang, char *buf, size_t len) {
     const lv_trace *tr = s->tr;
     if (seq >= tr->nevents) {
-        snprintf(buf, len, "no event");
+        snprintf(buf, len, "-");
         return;
     }
     const lv_event *e = &tr->events[seq];
     const char *who = lv_trace_thread_name(tr, e->thread);
     const char *obj = e->obj >= 0 ? lv_trace_object_name(tr, e->obj) : "";
-    int n = snprintf(buf, len, "seq %" PRIu32 ", %s: ", seq, who);
+    char a[32], v[32];
+    snprintf(a, sizeof a, "%" PRIu32, seq);
+    snprintf(v, sizeof v, "%" PRId64, e->value);
+    int n = snprintf(buf, len, lv_tr(lang, LV_T_EV_AT), a, who);
     if (n < 0 || (size_t)n >= len) return;
     char *p = buf + n;
     size_t left = len - (size_t)n;
@@ -491,31 +494,36 @@ void lv_event_describe(const lv_scene *s, uint32_t seq, char *buf, size_t len) {
         snprintf(p, left, "\"%s\"", lv_trace_text(tr, e) ? lv_trace_text(tr, e) : "");
         break;
     case LV_EV_READ:
-        snprintf(p, left, "read %s = %" PRId64, obj, e->value);
+        snprintf(p, left, lv_tr(lang, LV_T_EV_READ), obj, v);
         break;
     case LV_EV_WRITE:
-        snprintf(p, left, "wrote %s = %" PRId64, obj, e->value);
+        snprintf(p, left, lv_tr(lang, LV_T_EV_WROTE), obj, v);
         break;
     case LV_EV_SPAWN:
-        snprintf(p, left, "spawned %s", lv_trace_thread_name(tr, (int32_t)e->value));
+        snprintf(p, left, lv_tr(lang, LV_T_EV_SPAWNED),
+                 lv_trace_thread_name(tr, (int32_t)e->value));
         break;
     case LV_EV_JOIN:
-        snprintf(p, left, "joins %s", lv_trace_thread_name(tr, (int32_t)e->value));
+        snprintf(p, left, lv_tr(lang, LV_T_EV_JOINS), lv_trace_thread_name(tr, (int32_t)e->value));
         break;
     case LV_EV_SLEEP:
-        snprintf(p, left, "sleeps %.3g ms", (double)e->value / 1e6);
+        snprintf(v, sizeof v, "%.3g", (double)e->value / 1e6);
+        snprintf(p, left, lv_tr(lang, LV_T_EV_SLEEPS), v);
         break;
     case LV_EV_REQUEST:
-        snprintf(p, left, "asks for %s", obj);
+        snprintf(p, left, lv_tr(lang, LV_T_EV_ASKS), obj);
         break;
     case LV_EV_ACQUIRE:
-        snprintf(p, left, "got %s", obj);
+        snprintf(p, left, lv_tr(lang, LV_T_EV_GOT), obj);
         break;
     case LV_EV_RELEASE:
-        snprintf(p, left, "released %s", obj);
+        snprintf(p, left, lv_tr(lang, LV_T_EV_RELEASED), obj);
         break;
     case LV_EV_TIMEOUT:
-        snprintf(p, left, "gave up waiting%s%s", *obj ? " for " : "", obj);
+        if (*obj)
+            snprintf(p, left, lv_tr(lang, LV_T_EV_GAVE_UP_FOR), obj);
+        else
+            snprintf(p, left, "%s", lv_tr(lang, LV_T_EV_GAVE_UP));
         break;
     default:
         snprintf(p, left, "%s%s%s", lv_event_kind_name((lv_event_kind)e->kind), *obj ? " " : "",

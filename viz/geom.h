@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lockviz/trace.h"
+#include "i18n.h"
 
 /* ---- the scene: what a trace looks like over time, computed once per trace ---- */
 
@@ -98,8 +99,9 @@ long lv_scene_seq_at(const lv_scene *s, int64_t t);
 /* The table to show beside finding i: its detail, or for a deadlock without one the wait-for
  * graph the scene drew up; NULL when there is none. Owned by the trace or the scene. */
 const char *lv_scene_detail(const lv_scene *s, size_t i);
-/* A one-line description of event seq for a tooltip ("seq 12, buyer-2: read tickets = 1"). */
-void lv_event_describe(const lv_scene *s, uint32_t seq, char *buf, size_t len);
+/* A one-line description of event seq for a tooltip ("seq 12, buyer-2: read tickets = 1"), in
+ * lang (lv_lang). */
+void lv_event_describe(const lv_scene *s, uint32_t seq, int lang, char *buf, size_t len);
 
 /* ---- the state of every object and thread at the playhead ---- */
 
@@ -266,6 +268,8 @@ typedef enum lv_button {
     LV_BTN_BACK,
     LV_BTN_PLAY,
     LV_BTN_FWD,
+    LV_BTN_LESSON, /* show / hide the lesson panel */
+    LV_BTN_LANG,   /* English / Chinese */
     LV_BTN_HELP,
     LV_BTN__COUNT
 } lv_button;
@@ -281,6 +285,11 @@ typedef struct lv_viewport {
     int highlight;        /* a finding whose events are marked, or -1 */
     int hover_x, hover_y; /* the mouse, or -1 */
     int playing;
+    int lang; /* lv_lang of every word the viewer draws */
+    /* the lesson panel under the header: NULL text when closed or when there is none */
+    const char *lesson_title, *lesson_text;
+    const char *toast; /* a short message over the lanes ('\n' between lines), or NULL */
+    int help;          /* 1: the help overlay is shown */
     lv_measure_fn measure;
     void *measure_ctx;
     int line_h[LV_FONT__COUNT]; /* line heights; 0: from the font size */
@@ -292,6 +301,10 @@ typedef struct lv_frame {
     double scale;
     int font_px[LV_FONT__COUNT], line_h[LV_FONT__COUNT];
     lv_rect header, timeline, area, axis, objects, findings; /* area: the lanes' time part */
+    lv_rect lesson;   /* the lesson panel (h 0 when closed); its title and wrapped lines: */
+    lv_tline *llines; /* lines of lesson_title / lesson_text, the first is the title */
+    size_t nllines, capllines;
+    int lesson_cut; /* 1: the text did not fit; the last line is drawn with "…" */
     lv_rect buttons[LV_BTN__COUNT];
     lv_rect legend[5]; /* swatches: running, blocked, sleeping, holding, finished */
     int legend_text_x[5];
@@ -344,6 +357,9 @@ int32_t lv_hit_lane(const lv_frame *f, int x, int y);
 long lv_hit_event(const lv_frame *f, const lv_scene *s, int x, int y, int radius);
 int lv_hit_finding(const lv_frame *f, int x, int y);
 int lv_hit_button(const lv_frame *f, int x, int y);
+
+/* The width of the widest finding-kind chip's word in lang (the chips line up). */
+int lv_chip_width(lv_measure_fn m, void *ctx, int lang);
 
 /* A duration for people: "12 µs", "100.02 ms", "1.5 s". */
 void lv_format_ns(int64_t ns, char *buf, size_t len);

@@ -128,6 +128,19 @@ static size_t wrap_line(lv_measure_fn m, void *ctx, lv_font_id f, const char *s,
     if (nl) n = (size_t)(nl - s);
     size_t fit = lv_fit_prefix(m, ctx, f, s, n, maxw);
     if (fit == n) return n;
+    /* Chinese has no spaces: it breaks between any two characters, but a line never starts
+     * with closing punctuation (，。：；！？）、) */
+    if (fit > 0 && ((unsigned char)s[fit] >= 0x80 || (unsigned char)s[fit - 1] >= 0x80)) {
+        static const char *const no_start[] = {"，", "。", "：", "；", "！", "？", "）", "、"};
+        for (size_t k = 0; k < sizeof no_start / sizeof no_start[0]; k++)
+            if (n - fit >= 3 && memcmp(s + fit, no_start[k], 3) == 0 && fit > 1) {
+                do
+                    fit--;
+                while (fit > 1 && ((unsigned char)s[fit] & 0xC0) == 0x80);
+                break;
+            }
+        return fit;
+    }
     for (size_t i = fit; i > 0; i--)
         if (s[i] == ' ') return i;
     if (fit == 0) {
@@ -136,6 +149,16 @@ static size_t wrap_line(lv_measure_fn m, void *ctx, lv_font_id f, const char *s,
             fit++;
     }
     return fit;
+}
+
+int lv_chip_width(lv_measure_fn m, void *ctx, int lang) {
+    int w = 0;
+    for (int i = 0; i < 5; i++) {
+        const char *t = lv_tr(lang, lv_finding_words[i]);
+        int tw = m(ctx, LV_FONT_BODY, t, strlen(t));
+        if (tw > w) w = tw;
+    }
+    return w;
 }
 
 /* ---- time and x ---- */
@@ -441,7 +464,7 @@ static int lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, i
         if (dw > w / 2) dw = w / 2;
         f->detail_finding = dsel;
     }
-    int chip = measure_str(vp, LV_FONT_BODY, "LOCK ORDER") + iround(16 * sc);
+    int chip = lv_chip_width(vp->measure, vp->measure_ctx, vp->lang) + iround(16 * sc);
     int msg_x = pad + chip + pad;
     int msg_w = w - msg_x - pad - (dw ? dw + pad : 0);
     if (msg_w < 100) msg_w = 100;
@@ -508,29 +531,70 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
     int bx = f->header.w - pad - LV_BTN__COUNT * (bs + iround(6 * sc));
     for (int i = 0; i < LV_BTN__COUNT; i++)
         f->buttons[i] = (lv_rect){bx + i * (bs + iround(6 * sc)), iround(5 * sc), bs, bs};
-    static const char *const names[5] = {"running", "blocked", "sleeping", "holding", "finished"};
     int sw = f->font_px[LV_FONT_NOTE], total = 0, tw[5];
     for (int i = 0; i < 5; i++) {
-        tw[i] = measure_str(vp, LV_FONT_NOTE, names[i]);
-        total += sw + iround(5 * sc) + tw[i] + iround(14 * sc);
+        tw[i] = measure_str(vp, LV_FONT_NOTE, lv_tr(vp->lang, lv_legend_words[i]));
+        total += sw + iround(5 * sc) + tw[i] + iround(9 * sc);
     }
     int x = bx - iround(12 * sc) - total;
     for (int i = 0; i < 5; i++) {
         f->legend[i] = (lv_rect){x, (f->header.h - sw) / 2, sw, sw};
         f->legend_text_x[i] = x + sw + iround(5 * sc);
-        x += sw + iround(5 * sc) + tw[i] + iround(14 * sc);
+        x += sw + iround(5 * sc) + tw[i] + iround(9 * sc);
     }
     snprintf(f->title, sizeof f->title, "%s / %s", tr->scenario ? tr->scenario : "?",
              tr->variant ? tr->variant : "?");
-    snprintf(f->subtitle, sizeof f->subtitle, "%s, seed %" PRIu64, lv_mode_name(tr->mode),
-             tr->seed);
-    char tb[48];
-    lv_format_ns(vp->play_t - s->t_first, tb, sizeof tb);
-    if (vp->seq >= 0)
-        snprintf(f->status, sizeof f->status, "event %ld of %zu  ·  t = %s", vp->seq, tr->nevents,
-                 tb);
+    char a[32], b[32], tb[48];
+    snprintf(a, sizeof a, "%" PRIu64, tr->seed);
+    if (tr->mode == LV_MODE_LIVE) /* the header is crowded: say the mode when not the default */
+        snprintf(f->subtitle, sizeof f->subtitle, lv_tr(vp->lang, LV_T_SUBTITLE),
+                 lv_tr(vp->lang, LV_T_LIVE), a);
     else
-        snprintf(f->status, sizeof f->status, "before the first event");
+        snprintf(f->subtitle, sizeof f->subtitle, lv_tr(vp->lang, LV_T_SEED), a);
+    lv_format_ns(vp->play_t - s->t_first, tb, sizeof tb);
+    snprintf(a, sizeof a, "%ld", vp->seq);
+    snprintf(b, sizeof b, "%zu", tr->nevents);
+    if (vp->seq >= 0)
+        snprintf(f->status, sizeof f->status, lv_tr(vp->lang, LV_T_STATUS), a, b, tb);
+    else
+        snprintf(f->status, sizeof f->status, "%s", lv_tr(vp->lang, LV_T_BEFORE_FIRST));
+}
+
+/* The lesson panel: the title on one line, the text wrapped to the width, at most about a
+ * third of the window; what does not fit ends in "…" (the panel is for reading, not scrolling:
+ * lessons are a paragraph). */
+static int lay_lesson(lv_frame *f, const lv_viewport *vp) {
+    f->nllines = 0;
+    f->lesson_cut = 0;
+    f->lesson = (lv_rect){0, f->header.h, vp->w, 0};
+    if (!vp->lesson_text || !vp->lesson_title) return 0;
+    double sc = f->scale;
+    int pad = iround(12 * sc), lh = f->line_h[LV_FONT_BODY], th = f->line_h[LV_FONT_LABEL];
+    int maxw = vp->w - 2 * pad, y = f->header.h + pad / 2;
+    int bottom = f->header.h + iround(0.34 * vp->h);
+    lv_tline *t = PUSH(f, llines, nllines, capllines);
+    if (!t) return -1;
+    *t = (lv_tline){vp->lesson_title, strlen(vp->lesson_title), pad, y, LV_FONT_LABEL, LV_C_TEXT};
+    y += th + iround(2 * sc);
+    const char *m = vp->lesson_text;
+    size_t n = strlen(m);
+    while (n > 0) {
+        if (y + lh > bottom) {
+            f->lesson_cut = 1;
+            break;
+        }
+        size_t k = wrap_line(vp->measure, vp->measure_ctx, LV_FONT_BODY, m, n, maxw);
+        t = PUSH(f, llines, nllines, capllines);
+        if (!t) return -1;
+        *t = (lv_tline){m, k, pad, y, LV_FONT_BODY, LV_C_TEXT};
+        y += lh;
+        while (k < n && (m[k] == ' ' || m[k] == '\n'))
+            k++;
+        m += k;
+        n -= k;
+    }
+    f->lesson.h = y + pad / 2 - f->header.h;
+    return 0;
 }
 
 static int default_measure(void *ctx, lv_font_id font, const char *s, size_t n) {
@@ -560,6 +624,9 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     f->header = (lv_rect){0, 0, W, f->line_h[LV_FONT_TITLE] + iround(18 * sc)};
     lay_header(f, s, vp);
 
+    if (lay_lesson(f, vp) != 0) return LV_ENOMEM;
+    int top_h = f->header.h + f->lesson.h; /* where the timeline and objects begin */
+
     int axis_h = f->line_h[LV_FONT_NOTE] + iround(8 * sc);
     /* lanes: never lower than a label; comfortable with a row of notes above the band */
     int lane_min = f->line_h[LV_FONT_LABEL] + iround(6 * sc);
@@ -569,7 +636,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     int need = lay_findings(f, s, vp, W);
     if (need < 0) return LV_ENOMEM;
     int lanes_need = (int)tr->nthreads * lane_ok + axis_h + iround(8 * sc);
-    int maxh = H - f->header.h - lanes_need;
+    int maxh = H - top_h - lanes_need;
     if (maxh < iround(0.22 * H)) maxh = iround(0.22 * H);
     if (maxh > iround(0.45 * H)) maxh = iround(0.45 * H);
     int fh = need < maxh ? need : maxh;
@@ -579,8 +646,8 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     int obj_w = iround(0.25 * W);
     if (obj_w < iround(220 * sc)) obj_w = iround(220 * sc);
     if (obj_w > iround(420 * sc)) obj_w = iround(420 * sc);
-    f->objects = (lv_rect){W - obj_w, f->header.h, obj_w, f->findings.y - f->header.h};
-    f->timeline = (lv_rect){0, f->header.h, W - obj_w, f->findings.y - f->header.h};
+    f->objects = (lv_rect){W - obj_w, top_h, obj_w, f->findings.y - top_h};
+    f->timeline = (lv_rect){0, top_h, W - obj_w, f->findings.y - top_h};
 
     /* the label column fits each name, and under it what the thread waits for */
     int label_w = iround(110 * sc), longest = 0;
@@ -594,7 +661,10 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
         int nw = measure_str(vp, LV_FONT_NOTE, tr->objects[i].name);
         if (nw > longest) longest = nw;
     }
-    int sw = measure_str(vp, LV_FONT_NOTE, "● waits for ") + longest + 2 * pad;
+    char wf[64];
+    snprintf(wf, sizeof wf, lv_tr(vp->lang, LV_T_WAITS_FOR), "");
+    int sw =
+        measure_str(vp, LV_FONT_NOTE, "● ") + measure_str(vp, LV_FONT_NOTE, wf) + longest + 2 * pad;
     if (sw > label_w) label_w = sw;
     if (label_w > f->timeline.w / 4) label_w = f->timeline.w / 4;
     f->axis = (lv_rect){label_w, f->timeline.y + f->timeline.h - axis_h,
@@ -698,6 +768,7 @@ void lv_frame_free(lv_frame *f) {
     free(f->marks);
     free(f->flines);
     free(f->frows);
+    free(f->llines);
     free(f->scratch);
     memset(f, 0, sizeof *f);
 }

@@ -14,6 +14,7 @@
 #include "render.h"
 #include "viewer.h"
 #include "cmd_view.h"
+#include "glue.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FOUND = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
 
@@ -563,8 +564,16 @@ static int cmd_run(int argc, char **argv, int default_job) {
         /* the window: the person watches the run they just made; its exit does not change
          * what the run found */
         char eb[512];
-        if (lv_viewer_run(tr, &(lv_viewer_desc){.w = 1280, .h = 720, .play = 1}, eb, sizeof eb) !=
-            0) {
+        lv_rerun again;
+        lv_rerun_init(&again, &d);
+        lv_viewer_desc vd = {.w = 1280,
+                             .h = 720,
+                             .play = 1,
+                             .lesson_open = 1,
+                             .rerun = lv_rerun_next,
+                             .rerun_ctx = &again,
+                             .lesson = lv_lesson_of};
+        if (lv_viewer_run(tr, &vd, eb, sizeof eb) != 0) {
             fprintf(stderr, "%s run: %s (the run's results are above)\n", prog, eb);
             if (rc == EXIT_CLEAN) rc = EXIT_INTERNAL;
         }

@@ -79,8 +79,8 @@ static lv_text_entry *text_entry(lv_render *R, lv_font_id f, const char *s, size
     if (!copy) return NULL;
     memcpy(copy, s, n);
     copy[n] = 0;
-    SDL_Surface *surf = TTF_RenderUTF8_Blended(lv_fonts_pick(R->fonts, f, s, n), copy,
-                                               (SDL_Color){c.r, c.g, c.b, 255});
+    TTF_Font *font = lv_fonts_pick(R->fonts, f, s, n);
+    SDL_Surface *surf = TTF_RenderUTF8_Blended(font, copy, (SDL_Color){c.r, c.g, c.b, 255});
     SDL_Texture *tex = surf ? SDL_CreateTextureFromSurface(R->r, surf) : NULL;
     if (!tex) {
         if (surf) SDL_FreeSurface(surf);
@@ -89,7 +89,9 @@ static lv_text_entry *text_entry(lv_render *R, lv_font_id f, const char *s, size
     }
     if (e->tex) SDL_DestroyTexture(e->tex);
     free(e->s);
-    *e = (lv_text_entry){h, copy, n, (uint8_t)f, c, tex, surf->w, surf->h};
+    *e = (lv_text_entry){h,          copy,    n,
+                         (uint8_t)f, c,       tex,
+                         surf->w,    surf->h, lv_fonts_baseline_shift(R->fonts, f, font)};
     SDL_FreeSurface(surf);
     return e;
 }
@@ -98,7 +100,7 @@ int lv__text(lv_render *R, lv_font_id f, const char *s, size_t n, int x, int y, 
     if (n == 0) return 0;
     lv_text_entry *e = text_entry(R, f, s, n, c);
     if (!e) return 0;
-    SDL_RenderCopy(R->r, e->tex, NULL, &(SDL_Rect){x, y, e->w, e->h});
+    SDL_RenderCopy(R->r, e->tex, NULL, &(SDL_Rect){x, y + e->dy, e->w, e->h});
     return e->w;
 }
 
@@ -170,12 +172,10 @@ static lv_rgb C(lv_color c) {
     return lv_color_rgb(c);
 }
 
-static const char *const legend_names[5] = {"running", "blocked", "sleeping", "holding",
-                                            "finished"};
 static const lv_color legend_colors[5] = {LV_C_RUNNING, LV_C_BLOCKED, LV_C_SLEEPING, LV_C_HOLD,
                                           LV_C_FINISHED};
 
-static void draw_button(lv_render *R, const lv_frame *f, int b, int playing) {
+static void draw_button(lv_render *R, const lv_frame *f, int b, int playing, int lang) {
     lv_rect r = f->buttons[b];
     lv__fill(R, r, C(LV_C_BG));
     lv__frame_rect(R, r, C(LV_C_DIM), 1);
@@ -209,10 +209,11 @@ static void draw_button(lv_render *R, const lv_frame *f, int b, int playing) {
         triangle(R, cx - 1.4f * u, cy - 1.4f * u, cx - 1.4f * u, cy + 1.4f * u, cx + 0.8f * u, cy,
                  ink);
         break;
-    default: {
-        int tw = lv__measure(R, LV_FONT_TITLE, "?");
-        lv__textz(R, LV_FONT_TITLE, "?", (int)cx - tw / 2, (int)cy - f->line_h[LV_FONT_TITLE] / 2,
-                  ink);
+    default: { /* a word: ? for help, i for the lesson, the other language's name */
+        const char *w = b == LV_BTN_HELP ? "?" : b == LV_BTN_LESSON ? "i" : lang ? "EN" : "中";
+        lv_font_id fid = b == LV_BTN_LANG && lang ? LV_FONT_NOTE : LV_FONT_TITLE;
+        int tw = lv__measure(R, fid, w);
+        lv__textz(R, fid, w, (int)cx - tw / 2, (int)cy - f->line_h[fid] / 2, ink);
     }
     }
 }
@@ -227,7 +228,9 @@ static void draw_header(lv_render *R, const lv_scene *s, const lv_frame *f, cons
     int x = pad + lv__text_fit(R, LV_FONT_TITLE, f->title, pad, ty, right - pad, C(LV_C_TEXT));
     /* the outcome as a chip: what a class should see first */
     lv_outcome oc = s->tr->outcome;
-    const char *ow = lv_outcome_name(oc);
+    const char *ow = lv_tr(vp->lang, oc == LV_OUT_COMPLETED    ? LV_T_COMPLETED
+                                     : oc == LV_OUT_DEADLOCKED ? LV_T_DEADLOCKED
+                                                               : LV_T_ABORTED);
     int cw = lv__measure(R, LV_FONT_BODY, ow) + lv__px(R, 14);
     x += lv__px(R, 14);
     if (x + cw <= right) {
@@ -238,10 +241,20 @@ static void draw_header(lv_render *R, const lv_scene *s, const lv_frame *f, cons
         lv__textz(R, LV_FONT_BODY, ow, x + lv__px(R, 7), by, (lv_rgb){255, 255, 255});
         x += cw + lv__px(R, 14);
     }
+    /* the seed before the findings' count: R changes it, and it is shown nowhere else */
+    int sw = lv__measure(R, LV_FONT_BODY, f->subtitle);
+    if (x + sw <= right) {
+        lv__textz(R, LV_FONT_BODY, f->subtitle, x, by, C(LV_C_DIM));
+        x += sw + lv__px(R, 14);
+    } else if (x < right) {
+        lv__text_fit(R, LV_FONT_BODY, f->subtitle, x, by, right - x, C(LV_C_DIM));
+        x = right;
+    }
     if (s->tr->nfindings) {
-        char fb[48];
-        snprintf(fb, sizeof fb, "%zu finding%s", s->tr->nfindings,
-                 s->tr->nfindings == 1 ? "" : "s");
+        char fb[64], nb[24];
+        snprintf(nb, sizeof nb, "%zu", s->tr->nfindings);
+        snprintf(fb, sizeof fb,
+                 lv_tr(vp->lang, s->tr->nfindings == 1 ? LV_T_FINDING_1 : LV_T_FINDING_N), nb);
         int fw = lv__measure(R, LV_FONT_BODY, fb) + lv__px(R, 14);
         if (x + fw <= right) {
             lv__fill(R, (lv_rect){x, by, fw, f->line_h[LV_FONT_BODY]}, C(LV_C_HOLD2));
@@ -249,39 +262,43 @@ static void draw_header(lv_render *R, const lv_scene *s, const lv_frame *f, cons
             x += fw + lv__px(R, 14);
         }
     }
-    if (x < right) lv__text_fit(R, LV_FONT_BODY, f->subtitle, x, by, right - x, C(LV_C_DIM));
+
     int ly = (f->header.h - f->line_h[LV_FONT_NOTE]) / 2;
     for (int i = 0; i < 5; i++) {
         lv__fill(R, f->legend[i], C(legend_colors[i]));
-        lv__textz(R, LV_FONT_NOTE, legend_names[i], f->legend_text_x[i], ly, C(LV_C_TEXT));
+        lv__textz(R, LV_FONT_NOTE, lv_tr(vp->lang, lv_legend_words[i]), f->legend_text_x[i], ly,
+                  C(LV_C_TEXT));
     }
     for (int b = 0; b < LV_BTN__COUNT; b++)
-        draw_button(R, f, b, vp->playing);
+        draw_button(R, f, b, vp->playing, vp->lang);
 }
 
-static const char *state_words(const lv_state *st, const lv_trace *tr, int32_t th, char *buf,
-                               size_t len) {
+static const char *state_words(const lv_state *st, const lv_trace *tr, int32_t th, int lang,
+                               char *buf, size_t len) {
     switch (st->tstate[th]) {
     case LV_TS_RUNNING:
-        return "running";
+        return lv_tr(lang, LV_T_RUNNING);
     case LV_TS_SLEEPING:
-        return "sleeping";
+        return lv_tr(lang, LV_T_SLEEPING);
     case LV_TS_FINISHED:
-        return "finished";
+        return lv_tr(lang, LV_T_FINISHED);
     case LV_TS_BLOCKED:
         if (st->wait_obj[th] >= 0)
-            snprintf(buf, len, "waits for %s", lv_trace_object_name(tr, st->wait_obj[th]));
+            snprintf(buf, len, lv_tr(lang, LV_T_WAITS_FOR),
+                     lv_trace_object_name(tr, st->wait_obj[th]));
         else if (st->wait_thread[th] >= 0)
-            snprintf(buf, len, "joins %s", lv_trace_thread_name(tr, st->wait_thread[th]));
+            snprintf(buf, len, lv_tr(lang, LV_T_JOINS),
+                     lv_trace_thread_name(tr, st->wait_thread[th]));
         else
-            snprintf(buf, len, "blocked");
+            return lv_tr(lang, LV_T_BLOCKED);
         return buf;
     default:
-        return "not started";
+        return lv_tr(lang, LV_T_NOT_STARTED);
     }
 }
 
-static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f) {
+static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
+                       int lang) {
     const lv_trace *tr = s->tr;
     for (size_t i = 0; i < f->nlanes; i++)
         if (i % 2) lv__fill(R, f->lanes[i].r, C(LV_C_LANE_ALT));
@@ -294,7 +311,7 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
         int lh = f->line_h[LV_FONT_LABEL], nh = f->line_h[LV_FONT_NOTE];
         const char *name = tr->threads[ln->thread].name;
         char buf[128];
-        const char *sw = state_words(st, tr, ln->thread, buf, sizeof buf);
+        const char *sw = state_words(st, tr, ln->thread, lang, buf, sizeof buf);
         lv_color sc = lv_state_color((lv_tstate)st->tstate[ln->thread]);
         if (ln->r.h >= lh + nh) {
             int y = ln->r.y + (ln->r.h - lh - nh) / 2;
@@ -386,12 +403,14 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
     }
     /* the label column's bottom cell names the axis, or, when lanes are scrolled out of view,
      * says how many: in place of "time", so the two never overlap */
-    char hint[64] = "time";
+    char hint[96], nb[24];
+    snprintf(hint, sizeof hint, "%s", lv_tr(lang, LV_T_TIME));
     if (f->hidden_lanes) {
         int room = f->axis.x - lv__px(R, 14);
-        snprintf(hint, sizeof hint, "+%zu more (scroll)", f->hidden_lanes);
+        snprintf(nb, sizeof nb, "%zu", f->hidden_lanes);
+        snprintf(hint, sizeof hint, lv_tr(lang, LV_T_MORE_SCROLL), nb);
         if (lv__measure(R, LV_FONT_NOTE, hint) > room)
-            snprintf(hint, sizeof hint, "+%zu more", f->hidden_lanes);
+            snprintf(hint, sizeof hint, lv_tr(lang, LV_T_MORE), nb);
     }
     lv__textz(R, LV_FONT_NOTE, hint, lv__px(R, 10), f->axis.y + lv__px(R, 4), C(LV_C_DIM));
     for (size_t i = 0; i < f->nbreaks; i++) { /* "//": a long gap drawn shorter than it was */
@@ -404,15 +423,13 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
     }
 }
 
-static const char *kind_chip(lv_finding_kind k, lv_color *bg, lv_rgb *ink) {
-    static const char *const names[LV_FIND__COUNT] = {"RACE", "DEADLOCK", "LOCK ORDER", "INVARIANT",
-                                                      "MISUSE"};
+static const char *kind_chip(lv_finding_kind k, int lang, lv_color *bg, lv_rgb *ink) {
     static const lv_color cols[LV_FIND__COUNT] = {LV_C_HOLD2, LV_C_BLOCKED, LV_C_HOLD1, LV_C_HOLD,
                                                   LV_C_HOLD3};
     int i = (unsigned)k < LV_FIND__COUNT ? (int)k : 0;
     *bg = cols[i];
     *ink = i == 0 ? lv_color_rgb(LV_C_TEXT) : (lv_rgb){255, 255, 255};
-    return names[i];
+    return lv_tr(lang, lv_finding_words[i]);
 }
 
 static void draw_findings(lv_render *R, const lv_scene *s, const lv_frame *f,
@@ -422,17 +439,17 @@ static void draw_findings(lv_render *R, const lv_scene *s, const lv_frame *f,
     lv__fill(R, (lv_rect){0, f->findings.y, f->findings.w, lv__px(R, 2)}, C(LV_C_GRID));
     int pad = lv__px(R, 10), lh = f->line_h[LV_FONT_BODY];
     if (tr->nfindings == 0) {
-        lv__textz(R, LV_FONT_BODY, "No findings: nothing went wrong in this run.", pad,
-                  f->findings.y + pad, C(LV_C_TEXT));
+        lv__textz(R, LV_FONT_BODY, lv_tr(vp->lang, LV_T_NO_FINDINGS), pad, f->findings.y + pad,
+                  C(LV_C_TEXT));
         return;
     }
-    int chip_w = lv__measure(R, LV_FONT_BODY, "LOCK ORDER") + lv__px(R, 16);
+    int chip_w = lv_chip_width(lv_fonts_measure, R->fonts, vp->lang) + lv__px(R, 16);
     for (size_t i = 0; i < f->nfrows; i++) {
         const lv_frow *r = &f->frows[i];
         if (r->finding == vp->highlight) lv__fill(R, r->r, (lv_rgb){250, 244, 170});
         lv_color bg;
         lv_rgb ink;
-        const char *name = kind_chip(tr->findings[r->finding].kind, &bg, &ink);
+        const char *name = kind_chip(tr->findings[r->finding].kind, vp->lang, &bg, &ink);
         lv_rect chip = {pad, r->r.y + 1, chip_w, lh - 2};
         lv__fill(R, chip, C(bg));
         int tw = lv__measure(R, LV_FONT_BODY, name);
@@ -443,8 +460,9 @@ static void draw_findings(lv_render *R, const lv_scene *s, const lv_frame *f,
         lv__text(R, (lv_font_id)t->font, t->s, t->n, t->x, t->y, C((lv_color)t->color));
     }
     if (f->hidden_findings) {
-        char b[64];
-        snprintf(b, sizeof b, "+%zu more (scroll)", f->hidden_findings);
+        char b[96], nb[24];
+        snprintf(nb, sizeof nb, "%zu", f->hidden_findings);
+        snprintf(b, sizeof b, lv_tr(vp->lang, LV_T_MORE_SCROLL), nb);
         int tw = lv__measure(R, LV_FONT_NOTE, b);
         int right = f->detail_finding >= 0 ? f->detail.x - pad : f->findings.w - pad;
         lv__textz(R, LV_FONT_NOTE, b, right - tw,
@@ -469,52 +487,141 @@ static void draw_findings(lv_render *R, const lv_scene *s, const lv_frame *f,
     }
 }
 
-static void draw_tooltip(lv_render *R, const lv_scene *s, const lv_frame *f,
-                         const lv_viewport *vp) {
-    if (f->hover_seq < 0) return;
-    char b[600];
-    lv_event_describe(s, (uint32_t)f->hover_seq, b, sizeof b);
+/* A yellow box with one line of text near (x, y), kept inside the window. */
+static void tooltip_box(lv_render *R, const lv_frame *f, const lv_viewport *vp, const char *b,
+                        int x, int y) {
     int pad = lv__px(R, 6), maxw = vp->w / 2;
     int tw = lv__measure(R, LV_FONT_BODY, b);
     if (tw > maxw) tw = maxw;
-    lv_rect r = {vp->hover_x + lv__px(R, 14), vp->hover_y + lv__px(R, 14), tw + 2 * pad,
+    lv_rect r = {x + lv__px(R, 14), y + lv__px(R, 14), tw + 2 * pad,
                  f->line_h[LV_FONT_BODY] + 2 * pad};
     if (r.x + r.w > vp->w) r.x = vp->w - r.w;
-    if (r.y + r.h > vp->h) r.y = vp->hover_y - r.h - lv__px(R, 6);
+    if (r.y + r.h > vp->h) r.y = y - r.h - lv__px(R, 6);
     lv__fill(R, r, (lv_rgb){255, 255, 225});
     lv__frame_rect(R, r, C(LV_C_TEXT), 1);
     lv__text_fit(R, LV_FONT_BODY, b, r.x + pad, r.y + pad, maxw, C(LV_C_TEXT));
 }
 
-static void draw_help(lv_render *R, const lv_frame *f, const lv_viewport *vp,
-                      const char *const *help) {
-    int n = 0, w = 0;
-    for (; help[n]; n++) {
-        int tw = lv__measure(R, LV_FONT_BODY, help[n]);
-        if (tw > w) w = tw;
+static void draw_tooltip(lv_render *R, const lv_scene *s, const lv_frame *f,
+                         const lv_viewport *vp) {
+    static const lv_tr_key btn_words[LV_BTN__COUNT] = {
+        [LV_BTN_BACK] = LV_T_BTN_BACK, [LV_BTN_PLAY] = LV_T_BTN_PLAY,
+        [LV_BTN_FWD] = LV_T_BTN_FWD,   [LV_BTN_LESSON] = LV_T_BTN_LESSON,
+        [LV_BTN_LANG] = LV_T_BTN_LANG, [LV_BTN_HELP] = LV_T_BTN_HELP};
+    if (vp->hover_x < 0 || vp->help) return;
+    int b = lv_hit_button(f, vp->hover_x, vp->hover_y);
+    if (b >= 0) {
+        tooltip_box(R, f, vp, lv_tr(vp->lang, btn_words[b]), vp->hover_x, vp->hover_y);
+        return;
     }
-    int pad = lv__px(R, 18), lh = f->line_h[LV_FONT_BODY];
-    lv_rect r = {(vp->w - w) / 2 - pad, (vp->h - n * lh) / 2 - pad, w + 2 * pad, n * lh + 2 * pad};
+    if (f->hover_seq < 0) return;
+    char d[600];
+    lv_event_describe(s, (uint32_t)f->hover_seq, vp->lang, d, sizeof d);
+    tooltip_box(R, f, vp, d, vp->hover_x, vp->hover_y);
+}
+
+/* Two columns: the keys, and what they do; then a note under them. */
+static void draw_help(lv_render *R, const lv_frame *f, const lv_viewport *vp) {
+    int lang = vp->lang, n = 0, kw = 0, dw = 0;
+    for (; lv_help_rows[n][0] != LV_T__COUNT; n++) {
+        int a = lv__measure(R, LV_FONT_BODY, lv_tr(lang, lv_help_rows[n][0]));
+        int b = lv__measure(R, LV_FONT_BODY, lv_tr(lang, lv_help_rows[n][1]));
+        if (a > kw) kw = a;
+        if (b > dw) dw = b;
+    }
+    int pad = lv__px(R, 18), gap = lv__px(R, 28), lh = f->line_h[LV_FONT_BODY];
+    int th = f->line_h[LV_FONT_LABEL], nh = f->line_h[LV_FONT_NOTE];
+    const char *note = lv_tr(lang, LV_T_HELP_NOTE);
+    int w = kw + gap + dw, nw = lv__measure(R, LV_FONT_NOTE, note);
+    if (nw > w) w = nw;
+    if (w > vp->w - 2 * pad) w = vp->w - 2 * pad;
+    int h = th + lv__px(R, 6) + n * lh + lv__px(R, 8) + nh;
+    lv_rect r = {(vp->w - w) / 2 - pad, (vp->h - h) / 2 - pad, w + 2 * pad, h + 2 * pad};
+    if (r.y < 0) r.y = 0;
     SDL_SetRenderDrawColor(R->r, 0, 0, 0, 110);
     SDL_RenderFillRect(R->r, NULL);
     lv__fill(R, r, C(LV_C_BG));
     lv__frame_rect(R, r, C(LV_C_TEXT), lv__px(R, 2));
-    for (int i = 0; i < n; i++)
-        lv__textz(R, i == 0 ? LV_FONT_LABEL : LV_FONT_BODY, help[i], r.x + pad, r.y + pad + i * lh,
-                  C(LV_C_TEXT));
+    int x = r.x + pad, y = r.y + pad;
+    lv__textz(R, LV_FONT_LABEL, lv_tr(lang, LV_T_HELP_TITLE), x, y, C(LV_C_TEXT));
+    y += th + lv__px(R, 6);
+    for (int i = 0; i < n; i++, y += lh) {
+        lv__text_fit(R, LV_FONT_BODY, lv_tr(lang, lv_help_rows[i][0]), x, y, kw, C(LV_C_HOLD));
+        lv__text_fit(R, LV_FONT_BODY, lv_tr(lang, lv_help_rows[i][1]), x + kw + gap, y,
+                     w - kw - gap, C(LV_C_TEXT));
+    }
+    lv__text_fit(R, LV_FONT_NOTE, note, x, y + lv__px(R, 8), w, C(LV_C_DIM));
+}
+
+static void draw_lesson(lv_render *R, const lv_frame *f, const lv_viewport *vp) {
+    if (f->lesson.h <= 0) return;
+    lv__fill(R, f->lesson, (lv_rgb){253, 248, 228});
+    lv__fill(R, (lv_rect){0, f->lesson.y + f->lesson.h - 1, f->lesson.w, 1}, C(LV_C_GRID));
+    lv__fill(R, (lv_rect){0, f->lesson.y, lv__px(R, 5), f->lesson.h}, C(LV_C_HOLD2));
+    int pad = lv__px(R, 12);
+    const char *hide = lv_tr(vp->lang, LV_T_LESSON_HIDE);
+    int hw = lv__measure(R, LV_FONT_NOTE, hide);
+    for (size_t i = 0; i < f->nllines; i++) {
+        const lv_tline *t = &f->llines[i];
+        if (i == 0) { /* the title, cut before the hint at its right */
+            char b[512];
+            snprintf(b, sizeof b, "%.*s", (int)t->n, t->s);
+            lv__text_fit(R, (lv_font_id)t->font, b, t->x, t->y, f->lesson.w - 2 * pad - hw - pad,
+                         C(LV_C_TEXT));
+            continue;
+        }
+        int w = lv__text(R, (lv_font_id)t->font, t->s, t->n, t->x, t->y, C((lv_color)t->color));
+        if (f->lesson_cut && i + 1 == f->nllines)
+            lv__textz(R, (lv_font_id)t->font, "…", t->x + w, t->y, C(LV_C_TEXT));
+    }
+    if (f->nllines)
+        lv__textz(R, LV_FONT_NOTE, hide, f->lesson.w - pad - hw,
+                  f->llines[0].y + (f->line_h[LV_FONT_LABEL] - f->line_h[LV_FONT_NOTE]) / 2,
+                  C(LV_C_DIM));
+}
+
+/* The status message: a dark box low over the lanes, one line per '\n'. */
+static void draw_toast(lv_render *R, const lv_frame *f, const lv_viewport *vp) {
+    if (!vp->toast || !*vp->toast) return;
+    int pad = lv__px(R, 10), lh = f->line_h[LV_FONT_BODY], n = 0, w = 0;
+    for (const char *p = vp->toast; p;) {
+        const char *e = strchr(p, '\n');
+        size_t k = e ? (size_t)(e - p) : strlen(p);
+        int tw = lv_fonts_measure(R->fonts, LV_FONT_BODY, p, k);
+        if (tw > w) w = tw;
+        n++;
+        p = e ? e + 1 : NULL;
+    }
+    if (w > vp->w - 4 * pad) w = vp->w - 4 * pad;
+    lv_rect r = {(f->timeline.w - w) / 2 - pad, f->axis.y - n * lh - 3 * pad, w + 2 * pad,
+                 n * lh + 2 * pad}; /* over the lanes, above the time axis */
+    if (r.x < pad) r.x = pad;
+    if (r.y < f->header.h) r.y = f->header.h;
+    lv__fill(R, r, (lv_rgb){40, 40, 40});
+    int y = r.y + pad;
+    for (const char *p = vp->toast; p; y += lh) {
+        const char *e = strchr(p, '\n');
+        size_t k = e ? (size_t)(e - p) : strlen(p);
+        char b[1024];
+        snprintf(b, sizeof b, "%.*s", (int)k, p);
+        lv__text_fit(R, LV_FONT_BODY, b, r.x + pad, y, w, (lv_rgb){255, 255, 255});
+        p = e ? e + 1 : NULL;
+    }
 }
 
 void lv_render_draw(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
-                    const lv_viewport *vp, const char *const *help) {
+                    const lv_viewport *vp) {
     lv__color(R, C(LV_C_BG));
     SDL_RenderClear(R->r);
     SDL_Rect clip = {f->timeline.x, f->timeline.y, f->timeline.w, f->timeline.h};
     SDL_RenderSetClipRect(R->r, &clip);
-    draw_lanes(R, s, st, f);
+    draw_lanes(R, s, st, f, vp->lang);
     SDL_RenderSetClipRect(R->r, NULL);
-    lv__draw_objects(R, s, st, f);
+    lv__draw_objects(R, s, st, f, vp->lang);
     draw_findings(R, s, f, vp);
+    draw_lesson(R, f, vp);
     draw_header(R, s, f, vp);
+    draw_toast(R, f, vp);
     draw_tooltip(R, s, f, vp);
-    if (help) draw_help(R, f, vp, help);
+    if (vp->help) draw_help(R, f, vp);
 }

@@ -17,10 +17,10 @@ void lv_render_free(lv_render *R); /* accepts NULL */
 int lv_render_rescale(lv_render *R, double scale, char *err, size_t errlen);
 /* Fills vp's scale, text measure and line heights from R's fonts. */
 void lv_render_prepare(lv_render *R, lv_viewport *vp);
-/* Draws one frame (the caller presents it). help: lines of a help overlay, NULL-terminated,
- * or NULL for none. */
+/* Draws one frame (the caller presents it), in vp->lang, with vp's overlays (help, toast, the
+ * tooltip of the event or button under the mouse). */
 void lv_render_draw(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
-                    const lv_viewport *vp, const char *const *help);
+                    const lv_viewport *vp);
 
 /* Renders tr at event at_seq (-1: the end) to a w x h PNG, with no window (SDL's software
  * renderer on a surface; the PNG writer is png.c). Written atomically: on failure an existing

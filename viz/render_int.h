@@ -16,6 +16,7 @@ typedef struct lv_text_entry {
     lv_rgb rgb;
     SDL_Texture *tex;
     int w, h;
+    int dy; /* baseline shift of the font it was drawn with (lv_fonts_baseline_shift) */
 } lv_text_entry;
 
 struct lv_render {
@@ -41,6 +42,7 @@ int lv__textz(lv_render *R, lv_font_id f, const char *s, int x, int y, lv_rgb c)
 int lv__text_fit(lv_render *R, lv_font_id f, const char *s, int x, int y, int maxw, lv_rgb c);
 int lv__measure(lv_render *R, lv_font_id f, const char *s);
 
-void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f);
+void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
+                      int lang);
 
 #endif

@@ -45,46 +45,49 @@ static void line_text(lv_render *R, pen *p, lv_font_id f, const char *s, lv_rgb 
     p->y += lh;
 }
 
-static void waiting(lv_render *R, const lv_trace *tr, const lv_ostate *o, pen *p) {
+static void waiting(lv_render *R, const lv_trace *tr, const lv_ostate *o, pen *p, int lang) {
     if (!o->waiters.n) return;
     int lh = lv_fonts_line_h(R->fonts, LV_FONT_NOTE);
     if (p->y + lh > p->bottom) return;
-    int w = lv__textz(R, LV_FONT_NOTE, "waiting:", p->x, p->y, C(LV_C_BLOCKED));
+    int w = lv__textz(R, LV_FONT_NOTE, lv_tr(lang, LV_T_WAITING), p->x, p->y, C(LV_C_BLOCKED));
     p->y = chips(R, tr, &o->waiters, p, p->x + w + lv__px(R, 6), LV_C_BLOCKED);
 }
 
 static void draw_lock(lv_render *R, const lv_trace *tr, const lv_trace_object *ob,
-                      const lv_ostate *o, pen *p) {
+                      const lv_ostate *o, pen *p, int lang) {
     char b[256];
     int lh = lv_fonts_line_h(R->fonts, LV_FONT_BODY);
     if (p->y + lh > p->bottom) return;
     int sw = lh * 2 / 3;
     lv__fill(R, (lv_rect){p->x, p->y + (lh - sw) / 2, sw, sw}, C(lv_hold_color(ob->id)));
-    snprintf(b, sizeof b, "%s %s", ob->kind == LV_OBJ_RLOCK ? "RLock" : "Lock", ob->name);
+    snprintf(b, sizeof b, lv_tr(lang, ob->kind == LV_OBJ_RLOCK ? LV_T_RLOCK : LV_T_LOCK), ob->name);
     int w =
         lv__text_fit(R, LV_FONT_BODY, b, p->x + sw + lv__px(R, 6), p->y, p->w / 2, C(LV_C_TEXT));
     if (o->owner >= 0) {
+        char nb[32];
+        snprintf(nb, sizeof nb, "%" PRId64, o->count);
         if (ob->kind == LV_OBJ_RLOCK && o->count > 1)
-            snprintf(b, sizeof b, "held by %s (×%" PRId64 ")", lv_trace_thread_name(tr, o->owner),
-                     o->count);
+            snprintf(b, sizeof b, lv_tr(lang, LV_T_HELD_BY_N), lv_trace_thread_name(tr, o->owner),
+                     nb);
         else
-            snprintf(b, sizeof b, "held by %s", lv_trace_thread_name(tr, o->owner));
+            snprintf(b, sizeof b, lv_tr(lang, LV_T_HELD_BY), lv_trace_thread_name(tr, o->owner));
     } else {
-        snprintf(b, sizeof b, "free");
+        snprintf(b, sizeof b, "%s", lv_tr(lang, LV_T_FREE));
     }
     int x = p->x + sw + w + lv__px(R, 14);
     lv__text_fit(R, LV_FONT_BODY, b, x, p->y, p->x + p->w - x,
                  o->owner >= 0 ? C(LV_C_TEXT) : C(LV_C_RUNNING));
     p->y += lh;
-    waiting(R, tr, o, p);
+    waiting(R, tr, o, p, lang);
 }
 
 static void draw_sem(lv_render *R, const lv_trace *tr, const lv_trace_object *ob,
-                     const lv_ostate *o, pen *p) {
-    char b[256];
-    snprintf(b, sizeof b, "%s %s: %" PRId64 " of %" PRId64 " free",
-             ob->kind == LV_OBJ_BOUNDED_SEMAPHORE ? "BoundedSemaphore" : "Semaphore", ob->name,
-             o->count, ob->param);
+                     const lv_ostate *o, pen *p, int lang) {
+    char b[256], n1[32], n2[32];
+    snprintf(n1, sizeof n1, "%" PRId64, o->count);
+    snprintf(n2, sizeof n2, "%" PRId64, ob->param);
+    snprintf(b, sizeof b, lv_tr(lang, ob->kind == LV_OBJ_BOUNDED_SEMAPHORE ? LV_T_BSEM : LV_T_SEM),
+             ob->name, n1, n2);
     line_text(R, p, LV_FONT_BODY, b, C(LV_C_TEXT));
     int64_t cap = ob->param > 0 ? ob->param : 0;
     int lh = lv_fonts_line_h(R->fonts, LV_FONT_NOTE), gap = lv__px(R, 4);
@@ -103,11 +106,11 @@ static void draw_sem(lv_render *R, const lv_trace *tr, const lv_trace_object *ob
     } else if (o->inside.n) {
         p->y = chips(R, tr, &o->inside, p, p->x, LV_C_HOLD);
     }
-    waiting(R, tr, o, p);
+    waiting(R, tr, o, p, lang);
 }
 
 static void draw_event(lv_render *R, const lv_trace *tr, const lv_trace_object *ob,
-                       const lv_ostate *o, pen *p) {
+                       const lv_ostate *o, pen *p, int lang) {
     int lh = lv_fonts_line_h(R->fonts, LV_FONT_BODY);
     if (p->y + lh > p->bottom) return;
     int rad = lh / 2 - 1;
@@ -115,41 +118,44 @@ static void draw_event(lv_render *R, const lv_trace *tr, const lv_trace_object *
     lv__disc(R, p->x + rad, p->y + lh / 2, rad - lv__px(R, 2),
              o->flag ? C(LV_C_RUNNING) : C(LV_C_BLOCKED));
     char b[256];
-    snprintf(b, sizeof b, "Event %s: %s", ob->name, o->flag ? "set (green)" : "clear (red)");
+    snprintf(b, sizeof b, lv_tr(lang, o->flag ? LV_T_EVENT_SET : LV_T_EVENT_CLEAR), ob->name);
     lv__text_fit(R, LV_FONT_BODY, b, p->x + 2 * rad + lv__px(R, 8), p->y,
                  p->w - 2 * rad - lv__px(R, 8), C(LV_C_TEXT));
     p->y += lh;
-    waiting(R, tr, o, p);
+    waiting(R, tr, o, p, lang);
 }
 
-static const char *mark_words(uint8_t m) {
+static const char *mark_words(uint8_t m, int lang) {
     switch (m) {
     case LV_MARK_STALE_READ:
-        return "  stale read";
+        return lv_tr(lang, LV_T_STALE_READ);
     case LV_MARK_LOST_WRITE:
-        return "  lost";
+        return lv_tr(lang, LV_T_LOST);
     case LV_MARK_BAD_WRITE:
-        return "  overwrites it";
+        return lv_tr(lang, LV_T_OVERWRITES);
     default:
         return "";
     }
 }
 
 static void draw_var(lv_render *R, const lv_trace *tr, const lv_trace_object *ob,
-                     const lv_ostate *o, pen *p) {
+                     const lv_ostate *o, pen *p, int lang) {
     char b[256];
     snprintf(b, sizeof b, "%s = %" PRId64, ob->name, o->count);
     line_text(R, p, LV_FONT_LABEL, b, C(LV_C_TEXT));
     int lh = lv_fonts_line_h(R->fonts, LV_FONT_NOTE);
     if (o->total_hist > o->nhist && p->y + lh <= p->bottom) {
-        snprintf(b, sizeof b, "… %zu earlier reads and writes", o->total_hist - o->nhist);
+        char nb[32];
+        snprintf(nb, sizeof nb, "%zu", o->total_hist - o->nhist);
+        snprintf(b, sizeof b, lv_tr(lang, LV_T_EARLIER), nb);
         line_text(R, p, LV_FONT_NOTE, b, C(LV_C_DIM));
     }
     for (size_t i = 0; i < o->nhist && p->y + lh <= p->bottom; i++) {
         const lv_hist *h = &o->hist[i];
-        snprintf(b, sizeof b, "#%" PRIu32 "  %s %s %" PRId64 "%s", h->seq,
-                 lv_trace_thread_name(tr, h->thread), h->write ? "wrote" : "read", h->value,
-                 mark_words(h->mark));
+        const char *mw = mark_words(h->mark, lang);
+        snprintf(b, sizeof b, "#%" PRIu32 "  %s %s %" PRId64 "%s%s", h->seq,
+                 lv_trace_thread_name(tr, h->thread),
+                 lv_tr(lang, h->write ? LV_T_WROTE : LV_T_READ), h->value, *mw ? "  " : "", mw);
         lv_rgb c = C(LV_C_TEXT);
         if (h->mark == LV_MARK_STALE_READ || h->mark == LV_MARK_BAD_WRITE) {
             lv__fill(R, (lv_rect){p->x - lv__px(R, 4), p->y, p->w + lv__px(R, 4), lh},
@@ -164,7 +170,8 @@ static void draw_var(lv_render *R, const lv_trace *tr, const lv_trace_object *ob
     }
 }
 
-void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f) {
+void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
+                      int lang) {
     const lv_trace *tr = s->tr;
     lv__fill(R, f->objects, C(LV_C_PANEL));
     lv__fill(R, (lv_rect){f->objects.x, f->objects.y, lv__px(R, 2), f->objects.h}, C(LV_C_GRID));
@@ -182,31 +189,32 @@ void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const
         switch (ob->kind) {
         case LV_OBJ_MUTEX:
         case LV_OBJ_RLOCK:
-            draw_lock(R, tr, ob, o, &p);
+            draw_lock(R, tr, ob, o, &p, lang);
             break;
         case LV_OBJ_SEMAPHORE:
         case LV_OBJ_BOUNDED_SEMAPHORE:
-            draw_sem(R, tr, ob, o, &p);
+            draw_sem(R, tr, ob, o, &p, lang);
             break;
         case LV_OBJ_EVENT:
-            draw_event(R, tr, ob, o, &p);
+            draw_event(R, tr, ob, o, &p, lang);
             break;
         case LV_OBJ_VAR:
-            draw_var(R, tr, ob, o, &p);
+            draw_var(R, tr, ob, o, &p, lang);
             break;
         default: {
             char b[256];
             snprintf(b, sizeof b, "%s %s", lv_obj_kind_name(ob->kind), ob->name);
             line_text(R, &p, LV_FONT_BODY, b, C(LV_C_TEXT));
-            waiting(R, tr, o, &p);
+            waiting(R, tr, o, &p, lang);
         }
         }
         if (p.y > y0) shown++;
         p.y += pad / 2;
     }
     if (shown < tr->nobjects && p.y + lv_fonts_line_h(R->fonts, LV_FONT_NOTE) <= p.bottom + pad) {
-        char b[64];
-        snprintf(b, sizeof b, "+%zu more objects", tr->nobjects - shown);
+        char b[96], nb[32];
+        snprintf(nb, sizeof nb, "%zu", tr->nobjects - shown);
+        snprintf(b, sizeof b, lv_tr(lang, LV_T_MORE_OBJECTS), nb);
         lv__textz(R, LV_FONT_NOTE, b, p.x, p.bottom - lv_fonts_line_h(R->fonts, LV_FONT_NOTE),
                   C(LV_C_DIM));
     }

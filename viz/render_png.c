@@ -54,7 +54,7 @@ int lv_render_png(const lv_trace *tr, const char *path, int w, int h, long at_se
         snprintf(err, errlen, "out of memory");
         goto done;
     }
-    lv_render_draw(R, s, &st, &f, &vp, NULL);
+    lv_render_draw(R, s, &st, &f, &vp);
     px = malloc((size_t)w * h * 3);
     if (!px || SDL_RenderReadPixels(rend, NULL, SDL_PIXELFORMAT_RGB24, px, w * 3) != 0) {
         snprintf(err, errlen, "cannot read the picture back: %s",

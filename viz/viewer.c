@@ -1,15 +1,27 @@
 /* The window: opens it, turns SDL events into vstate.h calls (scaling mouse positions for
- * high-DPI screens), and draws each frame with render.c. Deliberately thin: what an input does
- * is decided in vstate.c, where tests reach it without a window. */
+ * high-DPI screens), carries out what vstate only records (a new run, an export), and draws
+ * each frame with render.c. Deliberately thin: what an input does to the view is decided in
+ * vstate.c, where tests reach it without a window. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <SDL.h>
 #include <SDL_ttf.h>
+#include "export.h"
 #include "render.h"
 #include "viewer.h"
 
 struct lv_viewer {
     lv_trace *tr;
+    int owned; /* tr came from a rerun: the viewer frees it */
+    lv_viewer_desc d;
+    lv_lesson lesson;
+    int has_lesson;
+    char lesson_title[512];
+    char toast[2048];
+    double toast_left; /* seconds */
     SDL_Window *win;
     SDL_Renderer *rend;
     lv_render *R;
@@ -32,6 +44,24 @@ static void sizes(lv_viewer *v, int *ow, int *oh) {
     v->dpi = ww > 0 ? (double)*ow / ww : 1;
 }
 
+static void say(lv_viewer *v, double secs, const char *fmt, const char *arg) {
+    snprintf(v->toast, sizeof v->toast, fmt, arg);
+    v->toast_left = secs;
+}
+
+static void find_lesson(lv_viewer *v) {
+    v->has_lesson = 0;
+    memset(&v->lesson, 0, sizeof v->lesson);
+    if (v->d.lesson && v->d.lesson(v->d.lesson_ctx, v->tr, &v->lesson) == 0)
+        v->has_lesson = v->lesson.title[0] && v->lesson.text[0];
+}
+
+static void set_title(lv_viewer *v) {
+    char title[256];
+    snprintf(title, sizeof title, "lockviz: %s / %s", v->tr->scenario, v->tr->variant);
+    SDL_SetWindowTitle(v->win, title);
+}
+
 lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size_t errlen) {
     lv_viewer *v = calloc(1, sizeof *v);
     if (!v) {
@@ -39,6 +69,7 @@ lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size
         return NULL;
     }
     v->tr = tr;
+    if (d) v->d = *d;
     if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
         snprintf(err, errlen, "cannot open a window: %s (pass --png FILE to draw without one)",
                  SDL_GetError());
@@ -50,16 +81,15 @@ lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size
         goto fail;
     }
     v->ttf = 1;
-    char title[256];
-    snprintf(title, sizeof title, "lockviz: %s / %s", tr->scenario, tr->variant);
     int w = d && d->w > 0 ? d->w : 1280, h = d && d->h > 0 ? d->h : 720;
-    v->win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+    v->win = SDL_CreateWindow("lockviz", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
                               SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     if (!v->win) {
         snprintf(err, errlen, "cannot open a window: %s", SDL_GetError());
         goto fail;
     }
     SDL_SetWindowMinimumSize(v->win, 640, 400);
+    set_title(v);
     /* no flag demands acceleration: SDL takes the best renderer there is, and honours a
      * person's SDL_RENDER_DRIVER (the TSan test asks for "software" to keep GL out) */
     v->rend = SDL_CreateRenderer(v->win, -1, SDL_RENDERER_PRESENTVSYNC);
@@ -79,6 +109,9 @@ lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size
     lv_vs_init(&v->vs, v->s);
     if (d && d->at_seq > 0) lv_vs_set_seq(&v->vs, d->at_seq);
     if (d && d->play) v->vs.playing = 1;
+    v->vs.lang = d && d->lang == LV_LANG_ZH ? LV_LANG_ZH : LV_LANG_EN;
+    find_lesson(v);
+    v->vs.lesson = d && d->lesson_open && v->has_lesson;
     return v;
 fail:
     lv_viewer_close(v);
@@ -91,6 +124,7 @@ void lv_viewer_close(lv_viewer *v) {
     lv_state_free(&v->st);
     lv_scene_free(v->s);
     lv_render_free(v->R);
+    if (v->owned) lv_trace_free(v->tr);
     if (v->rend) SDL_DestroyRenderer(v->rend);
     if (v->win) SDL_DestroyWindow(v->win);
     if (v->ttf) TTF_Quit();
@@ -128,6 +162,16 @@ static lv_key key_of(SDL_Keycode k) {
         return LV_KEY_ESCAPE;
     case SDLK_q:
         return LV_KEY_QUIT;
+    case SDLK_r:
+        return LV_KEY_RERUN;
+    case SDLK_v:
+        return LV_KEY_VARIANT;
+    case SDLK_e:
+        return LV_KEY_EXPORT;
+    case SDLK_l:
+        return LV_KEY_LANG;
+    case SDLK_i:
+        return LV_KEY_LESSON;
     default:
         return LV_KEY_NONE;
     }
@@ -170,6 +214,19 @@ static void handle(lv_viewer *v, const SDL_Event *e) {
     }
 }
 
+/* The lesson panel's texts for vp, in the state's language (NULL when closed or none). */
+static void lesson_view(lv_viewer *v) {
+    v->vp.lesson_title = v->vp.lesson_text = NULL;
+    if (!v->vs.lesson || !v->has_lesson) return;
+    int l = v->vs.lang;
+    const char *t = v->lesson.title[l] ? v->lesson.title[l] : v->lesson.title[0];
+    char vb[256];
+    snprintf(vb, sizeof vb, lv_tr(l, LV_T_VARIANT), v->lesson.variant ? v->lesson.variant : "");
+    snprintf(v->lesson_title, sizeof v->lesson_title, "%s  ·  %s", t, vb);
+    v->vp.lesson_title = v->lesson_title;
+    v->vp.lesson_text = v->lesson.text[l] ? v->lesson.text[l] : v->lesson.text[0];
+}
+
 static int layout(lv_viewer *v) {
     int ow, oh;
     sizes(v, &ow, &oh);
@@ -180,19 +237,107 @@ static int layout(lv_viewer *v) {
     v->vp.h = oh;
     lv_render_prepare(v->R, &v->vp);
     lv_vs_viewport(&v->vs, &v->vp);
+    lesson_view(v);
     if (lv_state_seek(&v->st, v->s, v->vs.seq) != LV_OK) return -1;
     return lv_frame_layout(&v->f, v->s, &v->vp) == LV_OK ? 0 : -1;
+}
+
+/* R and V: a new run replaces the trace; the view starts over, playing. */
+static void rerun(lv_viewer *v, int what) {
+    const char *key = what == LV_RERUN_SEED ? "R" : "V";
+    if (!v->d.rerun) {
+        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), key);
+        return;
+    }
+    char err[512] = "";
+    lv_trace *nt = v->d.rerun(v->d.rerun_ctx, what, err, sizeof err);
+    if (!nt) {
+        say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), err);
+        return;
+    }
+    lv_scene *ns = NULL;
+    lv_state nst = {0};
+    if (lv_scene_new(nt, &ns) != LV_OK || lv_state_init(&nst, ns) != LV_OK) {
+        lv_scene_free(ns);
+        lv_trace_free(nt);
+        say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), "out of memory");
+        return;
+    }
+    lv_state_free(&v->st);
+    lv_scene_free(v->s);
+    if (v->owned) lv_trace_free(v->tr);
+    v->tr = nt;
+    v->owned = 1;
+    v->s = ns;
+    v->st = nst;
+    lv_vs_retarget(&v->vs, v->s);
+    find_lesson(v);
+    set_title(v);
+    char b[64];
+    if (what == LV_RERUN_SEED)
+        snprintf(b, sizeof b, "%llu", (unsigned long long)nt->seed);
+    else
+        snprintf(b, sizeof b, "%s", nt->variant);
+    say(v, 3, lv_tr(v->vs.lang, what == LV_RERUN_SEED ? LV_T_NEW_SEED : LV_T_NEW_VARIANT), b);
+}
+
+/* E: the frame as drawn now, without the status message or a tooltip over it, plus the
+ * trace in both formats. */
+static void export_now(lv_viewer *v) {
+    char paths[LV_EXPORT__COUNT][LV_EXPORT_PATH], err[600] = "";
+    unsigned char *px = NULL;
+    int w = 0, h = 0;
+    lv_viewport clean = v->vp;
+    clean.toast = NULL;
+    clean.hover_x = clean.hover_y = -1;
+    lv_render_draw(v->R, v->s, &v->st, &v->f, &clean);
+    if (lv_export_paths(NULL, v->tr, paths) != 0) {
+        snprintf(err, sizeof err, "no free file name in this folder");
+    } else if (lv_viewer_read_rgb(v, &px, &w, &h) != 0) {
+        snprintf(err, sizeof err, "cannot read the window's pixels: %s", SDL_GetError());
+    } else if (lv_export_write(v->tr, paths, px, w, h, err, sizeof err) == 0) {
+        char cwd[PATH_MAX];
+        if (!getcwd(cwd, sizeof cwd)) snprintf(cwd, sizeof cwd, ".");
+        say(v, 6, lv_tr(v->vs.lang, LV_T_SAVED_IN), cwd);
+        size_t n = strlen(v->toast);
+        for (int i = 0; i < LV_EXPORT__COUNT && n < sizeof v->toast; i++) {
+            n += (size_t)snprintf(v->toast + n, sizeof v->toast - n, "\n%s", paths[i]);
+            printf("exported: %s/%s\n", cwd, paths[i]);
+        }
+        fflush(stdout);
+    }
+    free(px);
+    if (*err) {
+        say(v, 6, lv_tr(v->vs.lang, LV_T_EXPORT_FAILED), err);
+        fprintf(stderr, "lockviz: export: %s\n", err);
+    }
 }
 
 int lv_viewer_frame(lv_viewer *v, double dt) {
     /* the frame must exist before the first event is hit-tested against it */
     if (!v->f.nlanes && !v->f.header.h && layout(v) != 0) return 0;
     SDL_Event e;
-    while (SDL_PollEvent(&e))
+    while (SDL_PollEvent(&e)) {
         handle(v, &e);
+        lv_request rq = v->vs.request;
+        if (rq == LV_REQ_RERUN_SEED || rq == LV_REQ_RERUN_VARIANT) {
+            v->vs.request = LV_REQ_NONE;
+            rerun(v, rq == LV_REQ_RERUN_SEED ? LV_RERUN_SEED : LV_RERUN_VARIANT);
+            if (layout(v) != 0) return 0; /* the next events hit-test the new run's frame */
+        } else if (rq == LV_REQ_NONE && e.type == SDL_KEYDOWN && e.key.keysym.sym == SDLK_i &&
+                   !v->has_lesson) {
+            say(v, 3, "%s", lv_tr(v->vs.lang, LV_T_NO_LESSON));
+        }
+    }
     lv_vs_tick(&v->vs, dt);
+    if (v->toast_left > 0 && dt > 0 && (v->toast_left -= dt) <= 0) v->toast[0] = 0;
     if (layout(v) != 0) return 0;
-    lv_render_draw(v->R, v->s, &v->st, &v->f, &v->vp, v->vs.help ? lv_help_lines : NULL);
+    if (v->vs.request == LV_REQ_EXPORT) {
+        v->vs.request = LV_REQ_NONE;
+        export_now(v);
+    }
+    v->vp.toast = v->toast[0] ? v->toast : NULL;
+    lv_render_draw(v->R, v->s, &v->st, &v->f, &v->vp);
     return !v->vs.quit;
 }
 
@@ -220,6 +365,12 @@ const lv_vstate *lv_viewer_state(const lv_viewer *v) {
 }
 const lv_frame *lv_viewer_layout(const lv_viewer *v) {
     return &v->f;
+}
+const lv_trace *lv_viewer_trace(const lv_viewer *v) {
+    return v->tr;
+}
+const char *lv_viewer_status(const lv_viewer *v) {
+    return v->toast;
 }
 double lv_viewer_dpi(const lv_viewer *v) {
     return v->dpi;

@@ -1,24 +1,49 @@
 /* The window: a resizable, high-DPI-aware SDL window that animates a trace (playhead, stepping,
- * zoom, pan, findings). Input is translated into vstate.h calls; drawing is render.c's. The
- * step-by-step calls exist so a test can push events and read the pixels back. */
+ * zoom, pan, findings, the lesson, English or Chinese). Input is translated into vstate.h calls;
+ * drawing is render.c's. It knows no scenario: new runs and lessons come through the
+ * descriptor's callbacks. The step-by-step calls exist so a test can push events and read the
+ * pixels back. */
 #ifndef LV_VIZ_VIEWER_H
 #define LV_VIZ_VIEWER_H
 
 #include <stddef.h>
 #include "vstate.h"
 
+/* what a rerun asks for */
+#define LV_RERUN_SEED 1    /* the same settings with the next seed */
+#define LV_RERUN_VARIANT 2 /* the next variant (cycling), the other settings kept */
+
+/* A scenario's lesson, per language (lv_lang). Strings are borrowed and must outlive the
+ * viewer (the registry's static strings). */
+typedef struct lv_lesson {
+    const char *title[LV_LANG__COUNT]; /* the scenario's title */
+    const char *variant;               /* the variant's name */
+    const char *text[LV_LANG__COUNT];  /* what to watch, why it breaks or why the fix works */
+} lv_lesson;
+
 typedef struct lv_viewer_desc {
-    int w, h;    /* window size in screen units; 0: 1280x720 */
-    long at_seq; /* where the playhead starts; -1 or 0: the first event */
-    int play;    /* start playing */
+    int w, h;        /* window size in screen units; 0: 1280x720 */
+    long at_seq;     /* where the playhead starts; -1 or 0: the first event */
+    int play;        /* start playing */
+    int lesson_open; /* show the lesson panel at the start (when there is a lesson) */
+    int lang;        /* lv_lang to start in */
+    /* Optional: a new run (keys R and V). Returns a new trace, or NULL with a one-line reason
+     * in err. The viewer owns every trace rerun returns: it frees it (lv_trace_free) when a
+     * newer run replaces it and when the viewer closes. NULL: R and V only say so. */
+    lv_trace *(*rerun)(void *ctx, int what, char *err, size_t errlen);
+    void *rerun_ctx;
+    /* Optional: the lesson of a trace. 0 with *out filled, -1 when it has none. */
+    int (*lesson)(void *ctx, const lv_trace *tr, lv_lesson *out);
+    void *lesson_ctx;
 } lv_viewer_desc;
 
 typedef struct lv_viewer lv_viewer;
 
-/* Opens the window on tr (which must outlive it). SDL video must be available.
+/* Opens the window on tr. The viewer never frees tr (the caller does, after closing the
+ * viewer); tr must outlive it. SDL video must be available.
  * NULL on failure with a one-line reason in err. */
 lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size_t errlen);
-void lv_viewer_close(lv_viewer *v); /* accepts NULL */
+void lv_viewer_close(lv_viewer *v); /* accepts NULL; frees the traces reruns returned */
 /* Handles pending events, advances time by dt seconds and draws a frame (not yet shown).
  * Returns 0 when the user asked to quit, 1 otherwise. */
 int lv_viewer_frame(lv_viewer *v, double dt);
@@ -27,6 +52,10 @@ void lv_viewer_present(lv_viewer *v);
 int lv_viewer_read_rgb(lv_viewer *v, unsigned char **rgb, int *w, int *h);
 const lv_vstate *lv_viewer_state(const lv_viewer *v);
 const lv_frame *lv_viewer_layout(const lv_viewer *v);
+/* The trace shown now (the one given to open, or the latest rerun's); owned as above. */
+const lv_trace *lv_viewer_trace(const lv_viewer *v);
+/* The status message shown now ("" when none). */
+const char *lv_viewer_status(const lv_viewer *v);
 /* Window units -> drawing pixels (they differ on high-DPI screens). */
 double lv_viewer_dpi(const lv_viewer *v);
 

@@ -4,22 +4,6 @@
 #include <stdlib.h>
 #include "vstate.h"
 
-const char *const lv_help_lines[] = {
-    "Keys and mouse",
-    "Space                        play / pause",
-    "→  /  ←                      one event forward / back",
-    "Shift+→  /  Shift+←          next / previous finding",
-    "+  /  −                      faster / slower",
-    "Home  /  End                 first / last event",
-    "Mouse wheel                  zoom in and out (over findings: scroll)",
-    "Shift+wheel,  ↑  /  ↓        scroll the threads",
-    "Drag                         pan the timeline",
-    "Click the timeline           move the playhead there",
-    "Click a finding              jump to it and mark its events",
-    "H  this help          Esc  close it          Q  quit",
-    NULL,
-};
-
 static int64_t ev_t(const lv_scene *s, long seq) {
     const lv_trace *tr = s->tr;
     if (seq < 0 || tr->nevents == 0) return s->t_first;
@@ -35,6 +19,18 @@ void lv_vs_init(lv_vstate *v, const lv_scene *s) {
     if (s->tr->nevents) lv_vs_set_seq(v, 0);
 }
 
+void lv_vs_retarget(lv_vstate *v, const lv_scene *s) {
+    lv_vstate keep = *v;
+    lv_vs_init(v, s);
+    v->lang = keep.lang;
+    v->lesson = keep.lesson;
+    v->help = keep.help;
+    v->speed_level = keep.speed_level;
+    v->mouse_x = keep.mouse_x;
+    v->mouse_y = keep.mouse_y;
+    v->playing = 1;
+}
+
 void lv_vs_viewport(const lv_vstate *v, lv_viewport *vp) {
     vp->t0 = lv_scene_t(v->s, v->d0);
     vp->t1 = lv_scene_t(v->s, v->d1);
@@ -47,6 +43,8 @@ void lv_vs_viewport(const lv_vstate *v, lv_viewport *vp) {
     vp->hover_x = v->dragging ? -1 : v->mouse_x;
     vp->hover_y = v->dragging ? -1 : v->mouse_y;
     vp->playing = v->playing;
+    vp->lang = v->lang;
+    vp->help = v->help;
 }
 
 /* Keeps the view over the trace: a margin of 2% either side, no more. */
@@ -154,6 +152,21 @@ void lv_vs_key(lv_vstate *v, lv_key k, int shift) {
     case LV_KEY_QUIT:
         v->quit = 1;
         break;
+    case LV_KEY_RERUN:
+        v->request = LV_REQ_RERUN_SEED;
+        break;
+    case LV_KEY_VARIANT:
+        v->request = LV_REQ_RERUN_VARIANT;
+        break;
+    case LV_KEY_EXPORT:
+        v->request = LV_REQ_EXPORT;
+        break;
+    case LV_KEY_LANG:
+        lv_vs_button(v, LV_BTN_LANG);
+        break;
+    case LV_KEY_LESSON:
+        lv_vs_button(v, LV_BTN_LESSON);
+        break;
     default:
         break;
     }
@@ -173,6 +186,12 @@ void lv_vs_button(lv_vstate *v, lv_button b) {
         break;
     case LV_BTN_HELP:
         v->help = !v->help;
+        break;
+    case LV_BTN_LANG:
+        v->lang = v->lang == LV_LANG_EN ? LV_LANG_ZH : LV_LANG_EN;
+        break;
+    case LV_BTN_LESSON:
+        v->lesson = !v->lesson;
         break;
     default:
         break;

@@ -18,9 +18,23 @@ typedef enum lv_key {
     LV_KEY_UP, /* scroll the lanes */
     LV_KEY_DOWN,
     LV_KEY_HELP,
-    LV_KEY_ESCAPE, /* closes the help, else quits */
+    LV_KEY_ESCAPE,  /* closes the help, else quits */
+    LV_KEY_RERUN,   /* R: a new run with the next seed (the viewer's rerun callback) */
+    LV_KEY_VARIANT, /* V: a new run of the next variant */
+    LV_KEY_EXPORT,  /* E: trace, Chrome JSON and PNG into the current folder */
+    LV_KEY_LANG,    /* L: English / Chinese */
+    LV_KEY_LESSON,  /* I: show / hide the lesson */
     LV_KEY_QUIT
 } lv_key;
+
+/* What a key asked of the viewer beyond the state (a new run, files): vstate only records it;
+ * viewer.c does it and clears it. */
+typedef enum lv_request {
+    LV_REQ_NONE,
+    LV_REQ_RERUN_SEED,
+    LV_REQ_RERUN_VARIANT,
+    LV_REQ_EXPORT
+} lv_request;
 
 typedef struct lv_vstate {
     const lv_scene *s; /* borrowed */
@@ -34,11 +48,15 @@ typedef struct lv_vstate {
     int pressed, dragging, press_x, press_y;
     double press_d0, press_d1;
     int quit;
+    int lang;   /* lv_lang */
+    int lesson; /* 1: the lesson panel is open (when there is a lesson) */
+    lv_request request;
 } lv_vstate;
 
-extern const char *const lv_help_lines[]; /* NULL-terminated: the help overlay */
-
 void lv_vs_init(lv_vstate *v, const lv_scene *s);
+/* Moves to a new scene (a new run): the playhead to the start, playing, the view reset;
+ * language, lesson panel, help and speed kept. */
+void lv_vs_retarget(lv_vstate *v, const lv_scene *s);
 /* Copies what the layout needs (range, playhead, highlight, hover...) into vp. */
 void lv_vs_viewport(const lv_vstate *v, lv_viewport *vp);
 /* Moves the playhead to event seq (clamped), keeping it on screen. */

@@ -1,0 +1,146 @@
+/* The viewer's words in English and Chinese: one table, one lookup. Every string the viewer
+ * draws comes from here, except what a trace or analysis wrote (names, notes, findings'
+ * messages), which is shown as written. No SDL and no fonts: choosing glyphs is font.c's job. */
+#ifndef LV_VIZ_I18N_H
+#define LV_VIZ_I18N_H
+
+#include <stddef.h>
+
+typedef enum lv_lang { LV_LANG_EN, LV_LANG_ZH, LV_LANG__COUNT } lv_lang;
+
+/* Keys. Entries with %s take strings only (numbers are formatted first), so both columns of
+ * a key take the same arguments. */
+typedef enum lv_tr_key {
+    /* states and the legend */
+    LV_T_RUNNING,
+    LV_T_BLOCKED,
+    LV_T_SLEEPING,
+    LV_T_HOLDING,
+    LV_T_FINISHED,
+    LV_T_NOT_STARTED,
+    LV_T_WAITS_FOR, /* %s: an object */
+    LV_T_JOINS,     /* %s: a thread */
+    /* the header */
+    LV_T_COMPLETED,
+    LV_T_DEADLOCKED,
+    LV_T_ABORTED,
+    LV_T_FINDING_1, /* %s: a count */
+    LV_T_FINDING_N,
+    LV_T_LIVE,
+    LV_T_SUBTITLE,     /* %s mode, %s seed */
+    LV_T_SEED,         /* %s seed: the subtitle of a controlled run (the default mode) */
+    LV_T_STATUS,       /* %s seq, %s count, %s time */
+    LV_T_BEFORE_FIRST, /* the status before the first event */
+    /* the time axis */
+    LV_T_TIME,
+    LV_T_MORE_SCROLL, /* %s: a count */
+    LV_T_MORE,
+    /* the findings panel */
+    LV_T_NO_FINDINGS,
+    LV_T_RACE,
+    LV_T_DEADLOCK,
+    LV_T_LOCK_ORDER,
+    LV_T_INVARIANT,
+    LV_T_MISUSE,
+    /* the objects panel */
+    LV_T_WAITING,
+    LV_T_LOCK,      /* %s name */
+    LV_T_RLOCK,     /* %s name */
+    LV_T_HELD_BY,   /* %s thread */
+    LV_T_HELD_BY_N, /* %s thread, %s count */
+    LV_T_FREE,
+    LV_T_SEM,       /* %s name, %s free, %s capacity */
+    LV_T_BSEM,      /* the same */
+    LV_T_EVENT_SET, /* %s name */
+    LV_T_EVENT_CLEAR,
+    LV_T_STALE_READ,
+    LV_T_LOST,
+    LV_T_OVERWRITES,
+    LV_T_EARLIER, /* %s: a count */
+    LV_T_WROTE,
+    LV_T_READ,
+    LV_T_MORE_OBJECTS, /* %s: a count */
+    /* the tooltip of an event */
+    LV_T_EV_AT,   /* %s seq, %s thread */
+    LV_T_EV_READ, /* %s var, %s value */
+    LV_T_EV_WROTE,
+    LV_T_EV_SPAWNED, /* %s thread */
+    LV_T_EV_JOINS,
+    LV_T_EV_SLEEPS, /* %s milliseconds */
+    LV_T_EV_ASKS,   /* %s object */
+    LV_T_EV_GOT,
+    LV_T_EV_RELEASED,
+    LV_T_EV_GAVE_UP,
+    LV_T_EV_GAVE_UP_FOR, /* %s object */
+    /* the buttons' tooltips */
+    LV_T_BTN_BACK,
+    LV_T_BTN_PLAY,
+    LV_T_BTN_FWD,
+    LV_T_BTN_LESSON,
+    LV_T_BTN_LANG,
+    LV_T_BTN_HELP,
+    /* the lesson panel */
+    LV_T_LESSON_HIDE,
+    LV_T_VARIANT, /* %s variant name */
+    LV_T_NO_LESSON,
+    /* the status line */
+    LV_T_ONLY_HERE, /* %s: the key */
+    LV_T_NEW_SEED,  /* %s seed */
+    LV_T_NEW_VARIANT,
+    LV_T_RERUN_FAILED, /* %s reason */
+    LV_T_SAVED_IN,     /* %s folder */
+    LV_T_EXPORT_FAILED,
+    /* the help overlay: keys and what they do */
+    LV_T_HELP_TITLE,
+    LV_T_HK_SPACE,
+    LV_T_HD_SPACE,
+    LV_T_HK_STEP,
+    LV_T_HD_STEP,
+    LV_T_HK_FINDING,
+    LV_T_HD_FINDING,
+    LV_T_HK_SPEED,
+    LV_T_HD_SPEED,
+    LV_T_HK_ENDS,
+    LV_T_HD_ENDS,
+    LV_T_HK_WHEEL,
+    LV_T_HD_WHEEL,
+    LV_T_HK_SCROLL,
+    LV_T_HD_SCROLL,
+    LV_T_HK_DRAG,
+    LV_T_HD_DRAG,
+    LV_T_HK_CLICK,
+    LV_T_HD_CLICK,
+    LV_T_HK_CLICK_FINDING,
+    LV_T_HD_CLICK_FINDING,
+    LV_T_HK_RERUN,
+    LV_T_HD_RERUN,
+    LV_T_HK_VARIANT,
+    LV_T_HD_VARIANT,
+    LV_T_HK_EXPORT,
+    LV_T_HD_EXPORT,
+    LV_T_HK_LESSON,
+    LV_T_HD_LESSON,
+    LV_T_HK_LANG,
+    LV_T_HD_LANG,
+    LV_T_HK_HELP,
+    LV_T_HD_HELP,
+    LV_T_HK_QUIT,
+    LV_T_HD_QUIT,
+    LV_T_HELP_NOTE, /* findings stay in analysis' English */
+    LV_T__COUNT
+} lv_tr_key;
+
+/* The text of key in lang: a static string, never NULL for a valid key. */
+const char *lv_tr(int lang, lv_tr_key key);
+/* The raw table entry (NULL when missing), for tests. */
+const char *lv_tr_raw(int lang, lv_tr_key key);
+
+/* The legend's words (running, blocked, sleeping, holding, finished) and the findings' kind
+ * chips, in the order of lv_finding_kind (race, deadlock, lock order, invariant, misuse). */
+extern const lv_tr_key lv_legend_words[5];
+extern const lv_tr_key lv_finding_words[5];
+
+/* The help overlay: rows of (key words, what they do); LV_T__COUNT ends it. */
+extern const lv_tr_key lv_help_rows[][2];
+
+#endif

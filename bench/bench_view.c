@@ -83,13 +83,20 @@ int main(void) {
         if (lv_state_seek(&v[k].st, v[k].s, seq) != LV_OK) return 3;
         memset(&v[k].f, 0, sizeof v[k].f);
         /* full zoom-out: the whole trace in the window */
-        v[k].vp = (lv_viewport){.w = w, .h = h, .seq = seq, .play_t = tr[k]->events[seq].t,
-                                .highlight = -1, .hover_x = -1, .hover_y = -1};
+        v[k].vp = (lv_viewport){.w = w,
+                                .h = h,
+                                .seq = seq,
+                                .play_t = tr[k]->events[seq].t,
+                                .highlight = -1,
+                                .hover_x = -1,
+                                .hover_y = -1};
     }
     double ms[2][ROUNDS];
     for (int r = 0; r < ROUNDS; r++)
-        for (int k = 0; k < 2; k++) ms[k][r] = frame_ms(R, &v[k]);
-    for (int k = 0; k < 2; k++) qsort(ms[k], ROUNDS, sizeof(double), cmp_d);
+        for (int k = 0; k < 2; k++)
+            ms[k][r] = frame_ms(R, &v[k]);
+    for (int k = 0; k < 2; k++)
+        qsort(ms[k], ROUNDS, sizeof(double), cmp_d);
     printf("frame_100k_events %zu\n", tr[0]->nevents);
     printf("frame_1m_events %zu\n", tr[1]->nevents);
     printf("frame_100k_ms %.2f\n", ms[0][ROUNDS / 2]);

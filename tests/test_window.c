@@ -378,7 +378,7 @@ TEST(window_from_a_file_says_rerun_is_for_runs_made_here) {
     tr->scenario = strdup("homemade");
     lv_viewer_close(v);
     v = lv_viewer_open(tr, &(lv_viewer_desc){.lesson = lv_lesson_of}, err, sizeof err);
-    ASSERT(v);
+    if (!v) TEST_FAIL_AT("%s", err);
     push_key(SDLK_i, 0);
     free(frame(v, 0).px);
     ASSERT_EQ(lv_viewer_layout(v)->lesson.h, 0);

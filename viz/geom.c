@@ -355,6 +355,79 @@ static int build_notes(lv_scene *s) {
     return 0;
 }
 
+uint8_t lv_state_prio(uint8_t st) {
+    static const uint8_t p[LV_TS__COUNT] = {0, 2, 4, 3, 1};
+    return st < LV_TS__COUNT ? p[st] : 0;
+}
+
+/* What layout needs to stay bounded by pixels: a max tree over the spans' priorities, the
+ * reads and writes of shared vars, and each hold row with (when its holds overlap) a max
+ * tree of their ends. Once per trace, O(n). */
+static int build_index(lv_scene *s) {
+    const lv_trace *tr = s->tr;
+    for (size_t k = 0; k < s->nthreads; k++) {
+        lv_thread_geo *g = &s->th[k];
+        size_t n = g->nspans;
+        if (n) {
+            g->span_max = malloc(2 * n);
+            if (!g->span_max) return -1;
+            g->span_max[0] = 0;
+            for (size_t i = 0; i < n; i++)
+                g->span_max[n + i] = lv_state_prio(g->spans[i].state);
+            for (size_t i = n - 1; i > 0; i--) {
+                uint8_t a = g->span_max[2 * i], b = g->span_max[2 * i + 1];
+                g->span_max[i] = a > b ? a : b;
+            }
+        }
+        size_t na = 0;
+        for (size_t i = 0; i < g->nevents; i++) {
+            const lv_event *e = &tr->events[g->events[i]];
+            na += (e->kind == LV_EV_READ || e->kind == LV_EV_WRITE) && e->obj >= 0 &&
+                  (size_t)e->obj < tr->nobjects && tr->objects[e->obj].kind == LV_OBJ_VAR;
+        }
+        if (na) {
+            g->accesses = malloc(na * sizeof *g->accesses);
+            if (!g->accesses) return -1;
+            for (size_t i = 0; i < g->nevents; i++) {
+                const lv_event *e = &tr->events[g->events[i]];
+                if ((e->kind == LV_EV_READ || e->kind == LV_EV_WRITE) && e->obj >= 0 &&
+                    (size_t)e->obj < tr->nobjects && tr->objects[e->obj].kind == LV_OBJ_VAR)
+                    g->accesses[g->naccesses++] = g->events[i];
+            }
+        }
+        for (int row = 0; row < LV_HOLD_ROWS; row++) {
+            size_t m = 0;
+            for (size_t i = 0; i < g->nholds; i++)
+                m += g->holds[i].row == row;
+            if (!m) continue;
+            uint32_t *ix = malloc(m * sizeof *ix);
+            if (!ix) return -1;
+            g->row_holds[row] = ix;
+            int ascending = 1;
+            for (size_t i = 0; i < g->nholds; i++) {
+                if (g->holds[i].row != row) continue;
+                if (g->nrow_holds[row] && g->holds[ix[g->nrow_holds[row] - 1]].t1 > g->holds[i].t1)
+                    ascending = 0;
+                ix[g->nrow_holds[row]++] = (uint32_t)i;
+            }
+            if (ascending) continue;
+            size_t leaves = 1;
+            while (leaves < m)
+                leaves *= 2;
+            int64_t *t = malloc(2 * leaves * sizeof *t);
+            if (!t) return -1;
+            for (size_t i = 0; i < leaves; i++)
+                t[leaves + i] = i < m ? g->holds[ix[i]].t1 : INT64_MIN;
+            for (size_t i = leaves - 1; i > 0; i--)
+                t[i] = t[2 * i] > t[2 * i + 1] ? t[2 * i] : t[2 * i + 1];
+            t[0] = INT64_MIN;
+            g->row_t1max[row] = t;
+            g->row_t1_leaves[row] = leaves;
+        }
+    }
+    return 0;
+}
+
 /* Who holds obj just before event seq: the thread of the last acquire not released since. */
 static int32_t holder_before(const lv_trace *tr, int32_t obj, uint32_t seq) {
     for (uint32_t i = seq; i-- > 0;) {
@@ -445,7 +518,8 @@ lv_err lv_scene_new(const lv_trace *tr, lv_scene **out) {
     s->tr = tr;
     s->nthreads = tr->nthreads;
     s->th = calloc(tr->nthreads ? tr->nthreads : 1, sizeof *s->th);
-    if (!s->th || build_warp(s) || build_threads(s) || build_notes(s) || build_findings(s)) {
+    if (!s->th || build_warp(s) || build_threads(s) || build_notes(s) || build_index(s) ||
+        build_findings(s)) {
         lv_scene_free(s);
         return LV_ENOMEM;
     }
@@ -460,6 +534,12 @@ void lv_scene_free(lv_scene *s) {
         free(s->th[i].holds);
         free(s->th[i].notes);
         free(s->th[i].events);
+        free(s->th[i].span_max);
+        free(s->th[i].accesses);
+        for (int r = 0; r < LV_HOLD_ROWS; r++) {
+            free(s->th[i].row_holds[r]);
+            free(s->th[i].row_t1max[r]);
+        }
     }
     free(s->th);
     free(s->wt);

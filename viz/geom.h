@@ -54,7 +54,21 @@ typedef struct lv_thread_geo {
     size_t nnotes;
     uint32_t *events; /* seqs of all the thread's events */
     size_t nevents;
+    /* for layout in time bounded by pixels, not events: */
+    uint8_t *span_max;  /* max segment tree of lv_state_prio over the spans: 2 * nspans */
+    uint32_t *accesses; /* seqs of the thread's reads and writes of shared vars */
+    size_t naccesses;
+    uint32_t *row_holds[LV_HOLD_ROWS]; /* per hold row: indices into holds, in acquire order */
+    size_t nrow_holds[LV_HOLD_ROWS];
+    /* per hold row: a max segment tree of t1 (leaves from row_t1_leaves), or NULL when the
+     * row's t1 never goes down (its holds do not overlap) */
+    int64_t *row_t1max[LV_HOLD_ROWS];
+    size_t row_t1_leaves[LV_HOLD_ROWS];
 } lv_thread_geo;
+
+/* Which state shows when several share a pixel column: blocked, then sleeping, running,
+ * finished (0 for not started: never drawn). */
+uint8_t lv_state_prio(uint8_t st);
 
 /* Lost updates (analysis' "Lost update on NAME" findings): the stale read, the write that was
  * overwritten, and the write that overwrote it from the stale value. */

@@ -174,26 +174,39 @@ int64_t lv_frame_t(const lv_frame *f, const lv_scene *s, double x) {
     return lv_scene_t(s, f->d0 + (x - f->x0) / w * (f->d1 - f->d0));
 }
 
+/* ---- searches in time order, so a frame visits pixels, not events ---- */
+
+typedef int (*pred_fn)(const void *ctx, size_t k);
+
+/* The first k in [a, b) where pred holds, b when none; pred must be false then true over
+ * [a, b). Galloping from a: cheap when the answer is near, O(log n) when it is far. */
+static size_t first_true(size_t a, size_t b, pred_fn pred, const void *ctx) {
+    size_t step = 1, lo = a;
+    while (lo < b && !pred(ctx, lo)) {
+        size_t probe = b - lo > step ? lo + step : b;
+        if (probe >= b || pred(ctx, probe)) {
+            size_t l = lo + 1, h = probe; /* pred false at lo, true at h (or h == b) */
+            while (l < h) {
+                size_t mid = l + (h - l) / 2;
+                if (pred(ctx, mid))
+                    h = mid;
+                else
+                    l = mid + 1;
+            }
+            return l;
+        }
+        lo = probe;
+        step *= 2;
+    }
+    return lo;
+}
+
 /* ---- pixel-column rasterizing: the bound on drawing cost ---- */
 
 typedef struct raster {
     uint8_t *col, *prio;
     int w;
 } raster;
-
-static void raster_put(raster *r, double x0, double x1, uint8_t color, uint8_t prio) {
-    if (x1 <= 0 || x0 >= r->w) return;
-    if (x0 < 0) x0 = 0;
-    if (x1 > r->w) x1 = r->w;
-    int a = (int)floor(x0), b = (int)ceil(x1) - 1;
-    if (b < a) b = a;
-    if (b >= r->w) b = r->w - 1;
-    for (int i = a; i <= b; i++)
-        if (prio >= r->prio[i]) {
-            r->col[i] = color;
-            r->prio[i] = prio;
-        }
-}
 
 static int raster_emit(lv_frame *f, raster *r, int x, int y, int h) {
     for (int i = 0; i < r->w;) {
@@ -214,40 +227,136 @@ static int raster_emit(lv_frame *f, raster *r, int x, int y, int h) {
     return 0;
 }
 
-static uint8_t state_prio(uint8_t st) {
-    static const uint8_t p[LV_TS__COUNT] = {0, 2, 4, 3, 1};
-    return st < LV_TS__COUNT ? p[st] : 0;
+/* An interval [t0, t1) covers the pixel columns floor(x0) .. max(ceil(x1) - 1, floor(x0))
+ * (x relative to the area, clipped to it), so column i >= 1 holds the intervals with
+ * x0 < i + 1 and (x1 > i or x0 >= i), and column 0 those with x0 < 1 and x1 > 0. Over
+ * intervals in time order that do not overlap both are runs of consecutive indices. */
+typedef struct ivals {
+    const lv_frame *f;
+    const lv_scene *s;
+    const lv_span *spans; /* or holds through idx: */
+    const lv_hold *holds;
+    const uint32_t *idx;
+    double c; /* the column the predicate asks about */
+    int64_t tv0;
+} ivals;
+
+static int64_t iv_t0(const ivals *v, size_t k) {
+    return v->spans ? v->spans[k].t0 : v->holds[v->idx[k]].t0;
+}
+static int64_t iv_t1(const ivals *v, size_t k) {
+    return v->spans ? v->spans[k].t1 : v->holds[v->idx[k]].t1;
+}
+static double iv_x(const ivals *v, int64_t t) {
+    return lv_frame_x(v->f, v->s, t) - v->f->x0;
+}
+static int x0_ge(const void *ctx, size_t k) { /* x0 >= c */
+    const ivals *v = ctx;
+    return iv_x(v, iv_t0(v, k)) >= v->c;
+}
+static int covers_or_after(const void *ctx, size_t k) { /* x1 > c, or x0 >= c when c >= 1 */
+    const ivals *v = ctx;
+    if (iv_x(v, iv_t1(v, k)) > v->c) return 1;
+    return v->c >= 1 && iv_x(v, iv_t0(v, k)) >= v->c;
+}
+static int t0_ge(const void *ctx, size_t k) { /* t0 >= tv0 (used with tv1 in tv0) */
+    const ivals *v = ctx;
+    return iv_t0(v, k) >= v->tv0;
+}
+static int t1_after(const void *ctx, size_t k) {
+    const ivals *v = ctx;
+    return iv_t1(v, k) > v->tv0;
 }
 
-/* The first span/hold of the thread whose end is after t (spans are sorted and disjoint). */
-static size_t first_span_after(const lv_thread_geo *g, int64_t t) {
-    size_t lo = 0, hi = g->nspans;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (g->spans[mid].t1 <= t)
-            lo = mid + 1;
-        else
-            hi = mid;
+/* A hold's end t1 counts for column c when t1 > tv0 and (when ends) its x1 > c. */
+static int end_ok(const ivals *v, int64_t t1, int ends) {
+    return t1 > v->tv0 && (!ends || iv_x(v, t1) > v->c);
+}
+
+/* The last k in [a, b) of a hold row whose end is ok, or -1; the test is monotone in t1, so a
+ * row whose ends ascend needs only its last, and others descend the row's max tree. */
+static long last_end_ok(const ivals *v, const lv_thread_geo *g, int row, size_t a, size_t b,
+                        int ends) {
+    if (a >= b) return -1;
+    const int64_t *t = g->row_t1max[row];
+    if (!t) return end_ok(v, iv_t1(v, b - 1), ends) ? (long)(b - 1) : -1;
+    size_t leaves = g->row_t1_leaves[row];
+    /* walk up from the right end, collecting the canonical nodes right to left */
+    size_t l = a + leaves, r = b + leaves;
+    size_t right[64], nr = 0, left[64], nl = 0;
+    while (l < r) {
+        if (l & 1) left[nl++] = l++;
+        if (r & 1) right[nr++] = --r;
+        l >>= 1;
+        r >>= 1;
     }
-    return lo;
+    /* nodes in index order: left[0..nl) then right reversed; search from the right */
+    for (size_t q = nr + nl; q-- > 0;) {
+        size_t node = q < nl ? left[q] : right[nr - 1 - (q - nl)];
+        if (!end_ok(v, t[node], ends)) continue;
+        while (node < leaves)
+            node = end_ok(v, t[2 * node + 1], ends) ? 2 * node + 1 : 2 * node;
+        return (long)(node - leaves);
+    }
+    return -1;
 }
 
 static int lay_bands(lv_frame *f, const lv_scene *s, raster *r, const lv_lane *ln, int64_t tv0,
                      int64_t tv1) {
     const lv_thread_geo *g = &s->th[ln->thread];
-    for (size_t i = first_span_after(g, tv0); i < g->nspans && g->spans[i].t0 < tv1; i++) {
-        const lv_span *sp = &g->spans[i];
-        raster_put(r, lv_frame_x(f, s, sp->t0) - f->x0, lv_frame_x(f, s, sp->t1) - f->x0,
-                   (uint8_t)lv_state_color((lv_tstate)sp->state), state_prio(sp->state));
+    static const uint8_t state_of_prio[5] = {LV_TS_NOT_STARTED, LV_TS_FINISHED, LV_TS_RUNNING,
+                                             LV_TS_SLEEPING, LV_TS_BLOCKED};
+    ivals v = {.f = f, .s = s, .spans = g->spans};
+    /* the spans in view: end after tv0, begin before tv1 */
+    v.tv0 = tv0;
+    size_t k0 = first_true(0, g->nspans, t1_after, &v);
+    v.tv0 = tv1;
+    size_t k1 = first_true(k0, g->nspans, t0_ge, &v);
+    size_t lo = k0, hi = k0, n = g->nspans;
+    for (int i = 0; i < r->w && lo < k1; i++) {
+        v.c = i + 1;
+        hi = first_true(hi, k1, x0_ge, &v);
+        v.c = i;
+        lo = first_true(lo, hi, covers_or_after, &v);
+        if (lo >= hi) continue;
+        uint8_t p = 0; /* the max priority over spans [lo, hi) */
+        for (size_t a = lo + n, b = hi + n; a < b; a >>= 1, b >>= 1) {
+            if (a & 1) {
+                if (g->span_max[a] > p) p = g->span_max[a];
+                a++;
+            }
+            if (b & 1) {
+                b--;
+                if (g->span_max[b] > p) p = g->span_max[b];
+            }
+        }
+        r->col[i] = (uint8_t)lv_state_color((lv_tstate)state_of_prio[p < 5 ? p : 0]);
+        r->prio[i] = p;
     }
     if (raster_emit(f, r, f->x0, ln->band.y, ln->band.h)) return -1;
     int rowh = ln->holds.h / LV_HOLD_ROWS;
     for (int row = 0; row < LV_HOLD_ROWS && rowh > 0; row++) {
-        for (size_t i = 0; i < g->nholds && g->holds[i].t0 < tv1; i++) {
-            const lv_hold *h = &g->holds[i];
-            if (h->row != row || h->t1 <= tv0) continue;
-            raster_put(r, lv_frame_x(f, s, h->t0) - f->x0, lv_frame_x(f, s, h->t1) - f->x0,
-                       (uint8_t)lv_hold_color(h->obj), 1);
+        /* the later hold wins a column: the last one in the row that covers it */
+        ivals h = {.f = f, .s = s, .holds = g->holds, .idx = g->row_holds[row], .tv0 = tv1};
+        size_t m1 = first_true(0, g->nrow_holds[row], t0_ge, &h);
+        h.tv0 = tv0;
+        size_t hi2 = 0, mid = 0;
+        for (int i = 0; i < r->w && m1 > 0; i++) {
+            h.c = i + 1;
+            hi2 = first_true(hi2, m1, x0_ge, &h);
+            long best;
+            if (i == 0) {
+                h.c = 0;
+                best = last_end_ok(&h, g, row, 0, hi2, 1);
+            } else {
+                h.c = i;
+                mid = first_true(mid, hi2, x0_ge, &h); /* [mid, hi2) begin in this column */
+                best = last_end_ok(&h, g, row, mid, hi2, 0);
+                if (best < 0) best = last_end_ok(&h, g, row, 0, mid, 1);
+            }
+            if (best < 0) continue;
+            r->col[i] = (uint8_t)lv_hold_color(g->holds[h.idx[best]].obj);
+            r->prio[i] = 1;
         }
         if (raster_emit(f, r, f->x0, ln->holds.y + row * rowh, rowh - (rowh > 3))) return -1;
     }
@@ -258,6 +367,47 @@ static int measure_str(const lv_viewport *vp, lv_font_id font, const char *s) {
     return vp->measure(vp->measure_ctx, font, s, strlen(s));
 }
 
+/* Events of one thread (notes or accesses, as seqs) in time order, searched by time or pixel. */
+typedef struct seqs {
+    const lv_frame *f;
+    const lv_scene *s;
+    const uint32_t *seq;
+    int64_t t;
+    int px, off;
+} seqs;
+
+static int64_t seq_t(const seqs *q, size_t k) {
+    return q->s->tr->events[q->seq[k]].t;
+}
+static int seq_px(const seqs *q, size_t k) {
+    return iround(lv_frame_x(q->f, q->s, seq_t(q, k))) + q->off;
+}
+static int t_ge(const void *ctx, size_t k) {
+    const seqs *q = ctx;
+    return seq_t(q, k) >= q->t;
+}
+static int t_gt(const void *ctx, size_t k) {
+    const seqs *q = ctx;
+    return seq_t(q, k) > q->t;
+}
+static int px_ge(const void *ctx, size_t k) {
+    const seqs *q = ctx;
+    return seq_px(q, k) >= q->px;
+}
+static int px_gt(const void *ctx, size_t k) {
+    const seqs *q = ctx;
+    return seq_px(q, k) > q->px;
+}
+
+static void drop_notes(lv_frame *f, const uint32_t *notes, size_t a, size_t b) {
+    for (size_t i = a; i < b && f->ndropped < LV_DROPPED_MAX; i++)
+        f->dropped[f->ndropped++] = notes[i];
+    f->total_dropped += b - a;
+}
+
+/* Labels left to right, each where its note is, as wide as the room before the next note.
+ * Notes that find no room are dropped; those in a row are counted, not visited: a note left
+ * of the last label's end, or sharing its pixel with the next note, never gets a label. */
 static int lay_notes(lv_frame *f, const lv_scene *s, const lv_viewport *vp, const lv_lane *ln,
                      int64_t tv0, int64_t tv1) {
     const lv_thread_geo *g = &s->th[ln->thread];
@@ -267,19 +417,36 @@ static int lay_notes(lv_frame *f, const lv_scene *s, const lv_viewport *vp, cons
     int min_w = measure_str(vp, LV_FONT_NOTE, "ab…");
     int ell = measure_str(vp, LV_FONT_NOTE, "…");
     int prev_end = INT32_MIN / 2;
-    for (size_t i = 0; i < g->nnotes; i++) {
+    seqs q = {f, s, g->notes, tv0, 0, off};
+    size_t i = first_true(0, g->nnotes, t_ge, &q);
+    q.t = tv1;
+    size_t end = first_true(i, g->nnotes, t_gt, &q);
+    while (i < end) {
         const lv_event *e = &tr->events[g->notes[i]];
-        if (e->t < tv0) continue;
-        if (e->t > tv1) break;
+        int x = seq_px(&q, i);
+        if (x < prev_end + gap) { /* under the last label: skip to the first note past it */
+            q.px = prev_end + gap;
+            size_t j = first_true(i + 1, end, px_ge, &q);
+            drop_notes(f, g->notes, i, j);
+            i = j;
+            continue;
+        }
+        if (min_w > -gap) { /* notes on one pixel: only the last of them can have room */
+            q.px = x;
+            size_t j = first_true(i + 1, end, px_gt, &q);
+            if (j - 1 > i) {
+                drop_notes(f, g->notes, i, j - 1);
+                i = j - 1;
+                e = &tr->events[g->notes[i]];
+            }
+        }
         const char *txt = lv_trace_text(tr, e);
-        int x = iround(lv_frame_x(f, s, e->t)) + off;
         int next = right;
-        if (i + 1 < g->nnotes && tr->events[g->notes[i + 1]].t <= tv1)
-            next = iround(lv_frame_x(f, s, tr->events[g->notes[i + 1]].t)) + off - gap;
+        if (i + 1 < end) next = seq_px(&q, i + 1) - gap;
         if (next > right) next = right;
         int avail = next - x;
         int placed = 0;
-        if (txt && ln->notes.h > 0 && x >= prev_end + gap && avail >= min_w) {
+        if (txt && ln->notes.h > 0 && avail >= min_w) {
             size_t n = strlen(txt);
             int tw = vp->measure(vp->measure_ctx, LV_FONT_NOTE, txt, n);
             lv_label lb = {g->notes[i], x, ln->notes.y, tw, n, 0};
@@ -297,10 +464,8 @@ static int lay_notes(lv_frame *f, const lv_scene *s, const lv_viewport *vp, cons
                 placed = 1;
             }
         }
-        if (!placed) {
-            if (f->ndropped < LV_DROPPED_MAX) f->dropped[f->ndropped++] = g->notes[i];
-            f->total_dropped++;
-        }
+        if (!placed) drop_notes(f, g->notes, i, i + 1);
+        i++;
     }
     return 0;
 }
@@ -354,32 +519,24 @@ static int add_mark(lv_frame *f, const lv_scene *s, uint32_t seq, uint8_t kind) 
     return 0;
 }
 
-/* Ticks for the reads and writes of shared vars on the band: at most one per pixel. */
+/* Ticks for the reads and writes of shared vars on the band: at most one per pixel, the first
+ * access of each; the others on that pixel are skipped by a search, not visited. */
 static int lay_access(lv_frame *f, const lv_scene *s, const lv_lane *ln, int64_t tv0, int64_t tv1) {
     const lv_thread_geo *g = &s->th[ln->thread];
     const lv_trace *tr = s->tr;
-    int last = INT32_MIN;
-    size_t lo = 0, hi = g->nevents;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tr->events[g->events[mid]].t < tv0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t i = lo; i < g->nevents; i++) {
-        const lv_event *e = &tr->events[g->events[i]];
-        if (e->t > tv1) break;
-        if ((e->kind != LV_EV_READ && e->kind != LV_EV_WRITE) || e->obj < 0 ||
-            tr->objects[e->obj].kind != LV_OBJ_VAR)
-            continue;
-        int x = iround(lv_frame_x(f, s, e->t));
-        if (x == last) continue;
-        last = x;
+    seqs q = {f, s, g->accesses, tv0, 0, 0};
+    size_t i = first_true(0, g->naccesses, t_ge, &q);
+    q.t = tv1;
+    size_t end = first_true(i, g->naccesses, t_gt, &q);
+    while (i < end) {
+        const lv_event *e = &tr->events[g->accesses[i]];
+        int x = seq_px(&q, i);
         lv_marker *m = PUSH(f, marks, nmarks, capmarks);
         if (!m) return -1;
         *m = (lv_marker){x, ln->band.y + ln->band.h / 2, e->seq,
                          e->kind == LV_EV_READ ? LV_MARK_READ : LV_MARK_WRITE};
+        q.px = x;
+        i = first_true(i + 1, end, px_gt, &q);
     }
     return 0;
 }

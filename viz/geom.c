@@ -85,14 +85,54 @@ static int build_warp(lv_scene *s) {
         (out) = (long)lo_ - 1;                                                                     \
     } while (0)
 
-double lv_scene_d(const lv_scene *s, int64_t t) {
-    if (s->linear) return (double)(t - s->t_first);
-    long i;
-    LAST_LE(s->wt, s->nw, t, i);
+/* d at t, where i is the last warp point at or before t (-1 when none) */
+static double d_at(const lv_scene *s, int64_t t, long i) {
     if (i < 0) return (double)(t - s->wt[0]);
     if ((size_t)i >= s->nw - 1) return s->wd[s->nw - 1] + (double)(t - s->wt[s->nw - 1]);
     double f = (double)(t - s->wt[i]) / (double)(s->wt[i + 1] - s->wt[i]);
     return s->wd[i] + f * (s->wd[i + 1] - s->wd[i]);
+}
+
+double lv_scene_d(const lv_scene *s, int64_t t) {
+    if (s->linear) return (double)(t - s->t_first);
+    long i;
+    LAST_LE(s->wt, s->nw, t, i);
+    return d_at(s, t, i);
+}
+
+double lv_scene_d_near(const lv_scene *s, int64_t t, size_t *hint) {
+    if (s->linear) return (double)(t - s->t_first);
+    size_t n = s->nw, h = *hint < n ? *hint : n - 1;
+    size_t lo, hi;       /* the answer's index + 1 is in [lo, hi] */
+    if (s->wt[h] <= t) { /* gallop up */
+        size_t step = 1;
+        lo = h + 1;
+        hi = n;
+        while (h + step < n && s->wt[h + step] <= t) {
+            lo = h + step + 1;
+            step *= 2;
+        }
+        if (h + step < n) hi = h + step;
+    } else { /* gallop down */
+        size_t step = 1;
+        lo = 0;
+        hi = h;
+        while (step <= h && s->wt[h - step] > t) {
+            hi = h - step;
+            step *= 2;
+        }
+        if (step <= h) lo = h - step + 1;
+    }
+    while (lo < hi) { /* the first index in [lo, hi) whose wt is above t */
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->wt[mid] <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    long i = (long)lo - 1;
+    *hint = i < 0 ? 0 : (size_t)i;
+    return d_at(s, t, i);
 }
 
 int64_t lv_scene_t(const lv_scene *s, double d) {

@@ -169,6 +169,12 @@ double lv_frame_x(const lv_frame *f, const lv_scene *s, int64_t t) {
     return f->x0 + (lv_scene_d(s, t) - f->d0) / span * (f->x1 - f->x0);
 }
 
+double lv_frame_x_near(const lv_frame *f, const lv_scene *s, int64_t t, size_t *hint) {
+    double span = f->d1 - f->d0;
+    if (span <= 0) span = 1;
+    return f->x0 + (lv_scene_d_near(s, t, hint) - f->d0) / span * (f->x1 - f->x0);
+}
+
 int64_t lv_frame_t(const lv_frame *f, const lv_scene *s, double x) {
     double w = f->x1 - f->x0 > 0 ? f->x1 - f->x0 : 1;
     return lv_scene_t(s, f->d0 + (x - f->x0) / w * (f->d1 - f->d0));
@@ -176,11 +182,11 @@ int64_t lv_frame_t(const lv_frame *f, const lv_scene *s, double x) {
 
 /* ---- searches in time order, so a frame visits pixels, not events ---- */
 
-typedef int (*pred_fn)(const void *ctx, size_t k);
+typedef int (*pred_fn)(void *ctx, size_t k);
 
 /* The first k in [a, b) where pred holds, b when none; pred must be false then true over
  * [a, b). Galloping from a: cheap when the answer is near, O(log n) when it is far. */
-static size_t first_true(size_t a, size_t b, pred_fn pred, const void *ctx) {
+static size_t first_true(size_t a, size_t b, pred_fn pred, void *ctx) {
     size_t step = 1, lo = a;
     while (lo < b && !pred(ctx, lo)) {
         size_t probe = b - lo > step ? lo + step : b;
@@ -239,6 +245,7 @@ typedef struct ivals {
     const uint32_t *idx;
     double c; /* the column the predicate asks about */
     int64_t tv0;
+    size_t hint; /* where in the warp the last x was */
 } ivals;
 
 static int64_t iv_t0(const ivals *v, size_t k) {
@@ -247,36 +254,35 @@ static int64_t iv_t0(const ivals *v, size_t k) {
 static int64_t iv_t1(const ivals *v, size_t k) {
     return v->spans ? v->spans[k].t1 : v->holds[v->idx[k]].t1;
 }
-static double iv_x(const ivals *v, int64_t t) {
-    return lv_frame_x(v->f, v->s, t) - v->f->x0;
+static double iv_x(ivals *v, int64_t t) {
+    return lv_frame_x_near(v->f, v->s, t, &v->hint) - v->f->x0;
 }
-static int x0_ge(const void *ctx, size_t k) { /* x0 >= c */
-    const ivals *v = ctx;
+static int x0_ge(void *ctx, size_t k) { /* x0 >= c */
+    ivals *v = ctx;
     return iv_x(v, iv_t0(v, k)) >= v->c;
 }
-static int covers_or_after(const void *ctx, size_t k) { /* x1 > c, or x0 >= c when c >= 1 */
-    const ivals *v = ctx;
+static int covers_or_after(void *ctx, size_t k) { /* x1 > c, or x0 >= c when c >= 1 */
+    ivals *v = ctx;
     if (iv_x(v, iv_t1(v, k)) > v->c) return 1;
     return v->c >= 1 && iv_x(v, iv_t0(v, k)) >= v->c;
 }
-static int t0_ge(const void *ctx, size_t k) { /* t0 >= tv0 (used with tv1 in tv0) */
-    const ivals *v = ctx;
+static int t0_ge(void *ctx, size_t k) { /* t0 >= tv0 (used with tv1 in tv0) */
+    ivals *v = ctx;
     return iv_t0(v, k) >= v->tv0;
 }
-static int t1_after(const void *ctx, size_t k) {
-    const ivals *v = ctx;
+static int t1_after(void *ctx, size_t k) {
+    ivals *v = ctx;
     return iv_t1(v, k) > v->tv0;
 }
 
 /* A hold's end t1 counts for column c when t1 > tv0 and (when ends) its x1 > c. */
-static int end_ok(const ivals *v, int64_t t1, int ends) {
+static int end_ok(ivals *v, int64_t t1, int ends) {
     return t1 > v->tv0 && (!ends || iv_x(v, t1) > v->c);
 }
 
 /* The last k in [a, b) of a hold row whose end is ok, or -1; the test is monotone in t1, so a
  * row whose ends ascend needs only its last, and others descend the row's max tree. */
-static long last_end_ok(const ivals *v, const lv_thread_geo *g, int row, size_t a, size_t b,
-                        int ends) {
+static long last_end_ok(ivals *v, const lv_thread_geo *g, int row, size_t a, size_t b, int ends) {
     if (a >= b) return -1;
     const int64_t *t = g->row_t1max[row];
     if (!t) return end_ok(v, iv_t1(v, b - 1), ends) ? (long)(b - 1) : -1;
@@ -374,28 +380,29 @@ typedef struct seqs {
     const uint32_t *seq;
     int64_t t;
     int px, off;
+    size_t hint; /* where in the warp the last x was */
 } seqs;
 
 static int64_t seq_t(const seqs *q, size_t k) {
     return q->s->tr->events[q->seq[k]].t;
 }
-static int seq_px(const seqs *q, size_t k) {
-    return iround(lv_frame_x(q->f, q->s, seq_t(q, k))) + q->off;
+static int seq_px(seqs *q, size_t k) {
+    return iround(lv_frame_x_near(q->f, q->s, seq_t(q, k), &q->hint)) + q->off;
 }
-static int t_ge(const void *ctx, size_t k) {
-    const seqs *q = ctx;
+static int t_ge(void *ctx, size_t k) {
+    seqs *q = ctx;
     return seq_t(q, k) >= q->t;
 }
-static int t_gt(const void *ctx, size_t k) {
-    const seqs *q = ctx;
+static int t_gt(void *ctx, size_t k) {
+    seqs *q = ctx;
     return seq_t(q, k) > q->t;
 }
-static int px_ge(const void *ctx, size_t k) {
-    const seqs *q = ctx;
+static int px_ge(void *ctx, size_t k) {
+    seqs *q = ctx;
     return seq_px(q, k) >= q->px;
 }
-static int px_gt(const void *ctx, size_t k) {
-    const seqs *q = ctx;
+static int px_gt(void *ctx, size_t k) {
+    seqs *q = ctx;
     return seq_px(q, k) > q->px;
 }
 
@@ -417,7 +424,7 @@ static int lay_notes(lv_frame *f, const lv_scene *s, const lv_viewport *vp, cons
     int min_w = measure_str(vp, LV_FONT_NOTE, "ab…");
     int ell = measure_str(vp, LV_FONT_NOTE, "…");
     int prev_end = INT32_MIN / 2;
-    seqs q = {f, s, g->notes, tv0, 0, off};
+    seqs q = {f, s, g->notes, tv0, 0, off, 0};
     size_t i = first_true(0, g->nnotes, t_ge, &q);
     q.t = tv1;
     size_t end = first_true(i, g->nnotes, t_gt, &q);
@@ -524,7 +531,7 @@ static int add_mark(lv_frame *f, const lv_scene *s, uint32_t seq, uint8_t kind) 
 static int lay_access(lv_frame *f, const lv_scene *s, const lv_lane *ln, int64_t tv0, int64_t tv1) {
     const lv_thread_geo *g = &s->th[ln->thread];
     const lv_trace *tr = s->tr;
-    seqs q = {f, s, g->accesses, tv0, 0, 0};
+    seqs q = {f, s, g->accesses, tv0, 0, 0, 0};
     size_t i = first_true(0, g->naccesses, t_ge, &q);
     q.t = tv1;
     size_t end = first_true(i, g->naccesses, t_gt, &q);

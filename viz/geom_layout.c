@@ -212,7 +212,53 @@ static size_t first_true(size_t a, size_t b, pred_fn pred, void *ctx) {
 typedef struct raster {
     uint8_t *col, *prio;
     int w;
+    /* per column edge c = 0 .. w: the first time whose x (from x0) is >= c, and > c */
+    int64_t *tge, *tgt;
 } raster;
+
+static double rel_x(const lv_frame *f, const lv_scene *s, int64_t t, size_t *hint) {
+    return lv_frame_x_near(f, s, t, hint) - f->x0;
+}
+
+/* The least time t whose x - x0 is >= c (strict: > c), from a guess; x grows with t. */
+static int64_t time_of_edge(const lv_frame *f, const lv_scene *s, int c, int strict, int64_t guess,
+                            size_t *hint) {
+#define EDGE_OK(tt) (strict ? rel_x(f, s, (tt), hint) > c : rel_x(f, s, (tt), hint) >= c)
+    int64_t lo, hi, step = 1; /* not ok at lo, ok at hi */
+    if (EDGE_OK(guess)) {
+        hi = guess;
+        while (step < ((int64_t)1 << 61) && EDGE_OK(hi - step)) {
+            hi -= step;
+            step *= 2;
+        }
+        lo = hi - step;
+    } else {
+        lo = guess;
+        while (step < ((int64_t)1 << 61) && !EDGE_OK(lo + step)) {
+            lo += step;
+            step *= 2;
+        }
+        hi = lo + step;
+    }
+    while (hi - lo > 1) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (EDGE_OK(mid))
+            hi = mid;
+        else
+            lo = mid;
+    }
+#undef EDGE_OK
+    return hi;
+}
+
+static void column_edges(const lv_frame *f, const lv_scene *s, raster *r) {
+    size_t hint = 0;
+    for (int c = 0; c <= r->w; c++) {
+        int64_t t = time_of_edge(f, s, c, 0, lv_frame_t(f, s, f->x0 + c), &hint);
+        r->tge[c] = t;
+        r->tgt[c] = rel_x(f, s, t, &hint) > c ? t : time_of_edge(f, s, c, 1, t, &hint);
+    }
+}
 
 static int raster_emit(lv_frame *f, raster *r, int x, int y, int h) {
     for (int i = 0; i < r->w;) {
@@ -245,7 +291,7 @@ typedef struct ivals {
     const uint32_t *idx;
     double c; /* the column the predicate asks about */
     int64_t tv0;
-    size_t hint; /* where in the warp the last x was */
+    const raster *r; /* its column edges in time */
 } ivals;
 
 static int64_t iv_t0(const ivals *v, size_t k) {
@@ -254,17 +300,14 @@ static int64_t iv_t0(const ivals *v, size_t k) {
 static int64_t iv_t1(const ivals *v, size_t k) {
     return v->spans ? v->spans[k].t1 : v->holds[v->idx[k]].t1;
 }
-static double iv_x(ivals *v, int64_t t) {
-    return lv_frame_x_near(v->f, v->s, t, &v->hint) - v->f->x0;
-}
 static int x0_ge(void *ctx, size_t k) { /* x0 >= c */
     ivals *v = ctx;
-    return iv_x(v, iv_t0(v, k)) >= v->c;
+    return iv_t0(v, k) >= v->r->tge[(int)v->c];
 }
 static int covers_or_after(void *ctx, size_t k) { /* x1 > c, or x0 >= c when c >= 1 */
     ivals *v = ctx;
-    if (iv_x(v, iv_t1(v, k)) > v->c) return 1;
-    return v->c >= 1 && iv_x(v, iv_t0(v, k)) >= v->c;
+    int c = (int)v->c;
+    return iv_t1(v, k) >= v->r->tgt[c] || (c >= 1 && iv_t0(v, k) >= v->r->tge[c]);
 }
 static int t0_ge(void *ctx, size_t k) { /* t0 >= tv0 (used with tv1 in tv0) */
     ivals *v = ctx;
@@ -277,7 +320,7 @@ static int t1_after(void *ctx, size_t k) {
 
 /* A hold's end t1 counts for column c when t1 > tv0 and (when ends) its x1 > c. */
 static int end_ok(ivals *v, int64_t t1, int ends) {
-    return t1 > v->tv0 && (!ends || iv_x(v, t1) > v->c);
+    return t1 > v->tv0 && (!ends || t1 >= v->r->tgt[(int)v->c]);
 }
 
 /* The last k in [a, b) of a hold row whose end is ok, or -1; the test is monotone in t1, so a
@@ -312,7 +355,7 @@ static int lay_bands(lv_frame *f, const lv_scene *s, raster *r, const lv_lane *l
     const lv_thread_geo *g = &s->th[ln->thread];
     static const uint8_t state_of_prio[5] = {LV_TS_NOT_STARTED, LV_TS_FINISHED, LV_TS_RUNNING,
                                              LV_TS_SLEEPING, LV_TS_BLOCKED};
-    ivals v = {.f = f, .s = s, .spans = g->spans};
+    ivals v = {.f = f, .s = s, .spans = g->spans, .r = r};
     /* the spans in view: end after tv0, begin before tv1 */
     v.tv0 = tv0;
     size_t k0 = first_true(0, g->nspans, t1_after, &v);
@@ -343,7 +386,7 @@ static int lay_bands(lv_frame *f, const lv_scene *s, raster *r, const lv_lane *l
     int rowh = ln->holds.h / LV_HOLD_ROWS;
     for (int row = 0; row < LV_HOLD_ROWS && rowh > 0; row++) {
         /* the later hold wins a column: the last one in the row that covers it */
-        ivals h = {.f = f, .s = s, .holds = g->holds, .idx = g->row_holds[row], .tv0 = tv1};
+        ivals h = {.f = f, .s = s, .holds = g->holds, .idx = g->row_holds[row], .tv0 = tv1, .r = r};
         size_t m1 = first_true(0, g->nrow_holds[row], t0_ge, &h);
         h.tv0 = tv0;
         size_t hi2 = 0, mid = 0;
@@ -888,9 +931,12 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
 
     /* bands, holds, notes: bounded by pixels through the column raster */
     int rw = f->area.w > 0 ? f->area.w : 1;
-    if (grow((void **)&f->scratch, &f->capscratch, 1, 2 * (size_t)rw)) return LV_ENOMEM;
-    memset(f->scratch, 0, 2 * (size_t)rw);
-    raster r = {f->scratch, f->scratch + rw, rw};
+    size_t edges = 2 * ((size_t)rw + 1) * sizeof(int64_t);
+    if (grow((void **)&f->scratch, &f->capscratch, 1, edges + 2 * (size_t)rw)) return LV_ENOMEM;
+    memset(f->scratch + edges, 0, 2 * (size_t)rw);
+    raster r = {f->scratch + edges, f->scratch + edges + rw, rw, (int64_t *)(void *)f->scratch,
+                (int64_t *)(void *)f->scratch + rw + 1};
+    column_edges(f, s, &r);
     for (size_t i = 0; i < f->nlanes; i++) {
         if (lay_bands(f, s, &r, &f->lanes[i], tv0, tv1)) return LV_ENOMEM;
         if (lay_notes(f, s, vp, &f->lanes[i], tv0, tv1)) return LV_ENOMEM;

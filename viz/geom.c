@@ -100,49 +100,67 @@ double lv_scene_d(const lv_scene *s, int64_t t) {
     return d_at(s, t, i);
 }
 
+/* The first index of a (ascending, n >= 1) whose value is above v, searched from near h. */
+#define FIRST_ABOVE_NEAR(a, n, v, h0, out)                                                         \
+    do {                                                                                           \
+        size_t h_ = (h0) < (n) ? (h0) : (n)-1, lo_, hi_, step_ = 1;                                \
+        if ((a)[h_] <= (v)) { /* gallop up */                                                      \
+            lo_ = h_ + 1;                                                                          \
+            hi_ = (n);                                                                             \
+            while (h_ + step_ < (n) && (a)[h_ + step_] <= (v)) {                                   \
+                lo_ = h_ + step_ + 1;                                                              \
+                step_ *= 2;                                                                        \
+            }                                                                                      \
+            if (h_ + step_ < (n)) hi_ = h_ + step_;                                                \
+        } else { /* gallop down */                                                                 \
+            lo_ = 0;                                                                               \
+            hi_ = h_;                                                                              \
+            while (step_ <= h_ && (a)[h_ - step_] > (v)) {                                         \
+                hi_ = h_ - step_;                                                                  \
+                step_ *= 2;                                                                        \
+            }                                                                                      \
+            if (step_ <= h_) lo_ = h_ - step_ + 1;                                                 \
+        }                                                                                          \
+        while (lo_ < hi_) {                                                                        \
+            size_t mid_ = lo_ + (hi_ - lo_) / 2;                                                   \
+            if ((a)[mid_] <= (v))                                                                  \
+                lo_ = mid_ + 1;                                                                    \
+            else                                                                                   \
+                hi_ = mid_;                                                                        \
+        }                                                                                          \
+        (out) = lo_;                                                                               \
+    } while (0)
+
 double lv_scene_d_near(const lv_scene *s, int64_t t, size_t *hint) {
     if (s->linear) return (double)(t - s->t_first);
-    size_t n = s->nw, h = *hint < n ? *hint : n - 1;
-    size_t lo, hi;       /* the answer's index + 1 is in [lo, hi] */
-    if (s->wt[h] <= t) { /* gallop up */
-        size_t step = 1;
-        lo = h + 1;
-        hi = n;
-        while (h + step < n && s->wt[h + step] <= t) {
-            lo = h + step + 1;
-            step *= 2;
-        }
-        if (h + step < n) hi = h + step;
-    } else { /* gallop down */
-        size_t step = 1;
-        lo = 0;
-        hi = h;
-        while (step <= h && s->wt[h - step] > t) {
-            hi = h - step;
-            step *= 2;
-        }
-        if (step <= h) lo = h - step + 1;
-    }
-    while (lo < hi) { /* the first index in [lo, hi) whose wt is above t */
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->wt[mid] <= t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo;
+    FIRST_ABOVE_NEAR(s->wt, s->nw, t, *hint, lo);
     long i = (long)lo - 1;
     *hint = i < 0 ? 0 : (size_t)i;
     return d_at(s, t, i);
+}
+
+static int64_t t_at(const lv_scene *s, double d, long i) {
+    if (i < 0) return s->wt[0] + (int64_t)llround(d - s->wd[0]);
+    if ((size_t)i >= s->nw - 1) return s->wt[s->nw - 1] + (int64_t)llround(d - s->wd[s->nw - 1]);
+    double f = (d - s->wd[i]) / (s->wd[i + 1] - s->wd[i]);
+    return s->wt[i] + (int64_t)llround(f * (double)(s->wt[i + 1] - s->wt[i]));
 }
 
 int64_t lv_scene_t(const lv_scene *s, double d) {
     if (s->linear) return s->t_first + (int64_t)llround(d);
     long i;
     LAST_LE(s->wd, s->nw, d, i);
-    if (i < 0) return s->wt[0] + (int64_t)llround(d - s->wd[0]);
-    if ((size_t)i >= s->nw - 1) return s->wt[s->nw - 1] + (int64_t)llround(d - s->wd[s->nw - 1]);
-    double f = (d - s->wd[i]) / (s->wd[i + 1] - s->wd[i]);
-    return s->wt[i] + (int64_t)llround(f * (double)(s->wt[i + 1] - s->wt[i]));
+    return t_at(s, d, i);
+}
+
+int64_t lv_scene_t_near(const lv_scene *s, double d, size_t *hint) {
+    if (s->linear) return s->t_first + (int64_t)llround(d);
+    size_t lo;
+    FIRST_ABOVE_NEAR(s->wd, s->nw, d, *hint, lo);
+    long i = (long)lo - 1;
+    *hint = i < 0 ? 0 : (size_t)i;
+    return t_at(s, d, i);
 }
 
 long lv_scene_seq_at(const lv_scene *s, int64_t t) {

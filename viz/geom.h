@@ -108,6 +108,7 @@ int64_t lv_scene_t(const lv_scene *s, double d);
 /* lv_scene_d, exactly, searching the warp from *hint (updated): cheap for times close to the
  * last one asked about. */
 double lv_scene_d_near(const lv_scene *s, int64_t t, size_t *hint);
+int64_t lv_scene_t_near(const lv_scene *s, double d, size_t *hint);
 
 /* The state of thread at time t, and the span that holds it (NULL when not started). */
 const lv_span *lv_scene_span_at(const lv_scene *s, int32_t thread, int64_t t);
@@ -366,8 +367,9 @@ void lv_frame_free(lv_frame *f);
 
 /* time <-> x on the frame's timeline (x may fall outside the lanes) */
 double lv_frame_x(const lv_frame *f, const lv_scene *s, int64_t t);
-/* lv_frame_x through lv_scene_d_near */
+/* lv_frame_x and lv_frame_t through lv_scene_d_near and lv_scene_t_near */
 double lv_frame_x_near(const lv_frame *f, const lv_scene *s, int64_t t, size_t *hint);
+int64_t lv_frame_t_near(const lv_frame *f, const lv_scene *s, double x, size_t *hint);
 int64_t lv_frame_t(const lv_frame *f, const lv_scene *s, double x);
 
 /* Hit tests: the thread of the lane at (x, y), or -1; the event of that lane nearest to x

@@ -180,6 +180,11 @@ int64_t lv_frame_t(const lv_frame *f, const lv_scene *s, double x) {
     return lv_scene_t(s, f->d0 + (x - f->x0) / w * (f->d1 - f->d0));
 }
 
+int64_t lv_frame_t_near(const lv_frame *f, const lv_scene *s, double x, size_t *hint) {
+    double w = f->x1 - f->x0 > 0 ? f->x1 - f->x0 : 1;
+    return lv_scene_t_near(s, f->d0 + (x - f->x0) / w * (f->d1 - f->d0), hint);
+}
+
 /* ---- searches in time order, so a frame visits pixels, not events ---- */
 
 typedef int (*pred_fn)(void *ctx, size_t k);
@@ -220,10 +225,19 @@ static double rel_x(const lv_frame *f, const lv_scene *s, int64_t t, size_t *hin
     return lv_frame_x_near(f, s, t, hint) - f->x0;
 }
 
-/* The least time t whose x - x0 is >= c (strict: > c), from a guess; x grows with t. */
-static int64_t time_of_edge(const lv_frame *f, const lv_scene *s, int c, int strict, int64_t guess,
+enum { EDGE_GE, EDGE_GT, EDGE_PX };
+
+static int edge_ok(const lv_frame *f, const lv_scene *s, int c, int how, int64_t t, size_t *hint) {
+    if (how == EDGE_PX) return iround(lv_frame_x_near(f, s, t, hint)) >= c;
+    double x = rel_x(f, s, t, hint);
+    return how == EDGE_GT ? x > c : x >= c;
+}
+
+/* The least time t whose x - x0 is >= c (EDGE_GT: > c; EDGE_PX: whose pixel, the rounded x,
+ * is >= c), from a guess; x grows with t. */
+static int64_t time_of_edge(const lv_frame *f, const lv_scene *s, int c, int how, int64_t guess,
                             size_t *hint) {
-#define EDGE_OK(tt) (strict ? rel_x(f, s, (tt), hint) > c : rel_x(f, s, (tt), hint) >= c)
+#define EDGE_OK(tt) edge_ok(f, s, c, how, (tt), hint)
     int64_t lo, hi, step = 1; /* not ok at lo, ok at hi */
     if (EDGE_OK(guess)) {
         hi = guess;
@@ -252,11 +266,11 @@ static int64_t time_of_edge(const lv_frame *f, const lv_scene *s, int c, int str
 }
 
 static void column_edges(const lv_frame *f, const lv_scene *s, raster *r) {
-    size_t hint = 0;
+    size_t hint = 0, thint = 0;
     for (int c = 0; c <= r->w; c++) {
-        int64_t t = time_of_edge(f, s, c, 0, lv_frame_t(f, s, f->x0 + c), &hint);
+        int64_t t = time_of_edge(f, s, c, EDGE_GE, lv_frame_t_near(f, s, f->x0 + c, &thint), &hint);
         r->tge[c] = t;
-        r->tgt[c] = rel_x(f, s, t, &hint) > c ? t : time_of_edge(f, s, c, 1, t, &hint);
+        r->tgt[c] = rel_x(f, s, t, &hint) > c ? t : time_of_edge(f, s, c, EDGE_GT, t, &hint);
     }
 }
 
@@ -422,8 +436,8 @@ typedef struct seqs {
     const lv_scene *s;
     const uint32_t *seq;
     int64_t t;
-    int px, off;
-    size_t hint; /* where in the warp the last x was */
+    int off;
+    size_t hint, thint; /* where in the warp the last x and t were */
 } seqs;
 
 static int64_t seq_t(const seqs *q, size_t k) {
@@ -440,13 +454,14 @@ static int t_gt(void *ctx, size_t k) {
     seqs *q = ctx;
     return seq_t(q, k) > q->t;
 }
-static int px_ge(void *ctx, size_t k) {
-    seqs *q = ctx;
-    return seq_px(q, k) >= q->px;
-}
-static int px_gt(void *ctx, size_t k) {
-    seqs *q = ctx;
-    return seq_px(q, k) > q->px;
+/* The first of [a, b) whose pixel (seq_px) is >= px: found in time, then by time. */
+static size_t first_at_px(seqs *q, size_t a, size_t b, int px) {
+    if (a >= b) return b;
+    int64_t t0 = seq_t(q, a);
+    q->t = time_of_edge(q->f, q->s, px - q->off, EDGE_PX,
+                        lv_frame_t_near(q->f, q->s, px - q->off - 0.5, &q->thint), &q->hint);
+    if (q->t <= t0) return a;
+    return first_true(a, b, t_ge, q);
 }
 
 static void drop_notes(lv_frame *f, const uint32_t *notes, size_t a, size_t b) {
@@ -467,7 +482,7 @@ static int lay_notes(lv_frame *f, const lv_scene *s, const lv_viewport *vp, cons
     int min_w = measure_str(vp, LV_FONT_NOTE, "ab…");
     int ell = measure_str(vp, LV_FONT_NOTE, "…");
     int prev_end = INT32_MIN / 2;
-    seqs q = {f, s, g->notes, tv0, 0, off, 0};
+    seqs q = {f, s, g->notes, tv0, off, 0, 0};
     size_t i = first_true(0, g->nnotes, t_ge, &q);
     q.t = tv1;
     size_t end = first_true(i, g->nnotes, t_gt, &q);
@@ -475,15 +490,13 @@ static int lay_notes(lv_frame *f, const lv_scene *s, const lv_viewport *vp, cons
         const lv_event *e = &tr->events[g->notes[i]];
         int x = seq_px(&q, i);
         if (x < prev_end + gap) { /* under the last label: skip to the first note past it */
-            q.px = prev_end + gap;
-            size_t j = first_true(i + 1, end, px_ge, &q);
+            size_t j = first_at_px(&q, i + 1, end, prev_end + gap);
             drop_notes(f, g->notes, i, j);
             i = j;
             continue;
         }
         if (min_w > -gap) { /* notes on one pixel: only the last of them can have room */
-            q.px = x;
-            size_t j = first_true(i + 1, end, px_gt, &q);
+            size_t j = first_at_px(&q, i + 1, end, x + 1);
             if (j - 1 > i) {
                 drop_notes(f, g->notes, i, j - 1);
                 i = j - 1;
@@ -585,8 +598,7 @@ static int lay_access(lv_frame *f, const lv_scene *s, const lv_lane *ln, int64_t
         if (!m) return -1;
         *m = (lv_marker){x, ln->band.y + ln->band.h / 2, e->seq,
                          e->kind == LV_EV_READ ? LV_MARK_READ : LV_MARK_WRITE};
-        q.px = x;
-        i = first_true(i + 1, end, px_gt, &q);
+        i = first_at_px(&q, i + 1, end, x + 1);
     }
     return 0;
 }

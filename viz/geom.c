@@ -418,6 +418,15 @@ uint8_t lv_state_prio(uint8_t st) {
     return st < LV_TS__COUNT ? p[st] : 0;
 }
 
+static int64_t *sample_seqs(const lv_trace *tr, const uint32_t *seq, size_t n) {
+    if (!n) return NULL;
+    int64_t *t = malloc(((n - 1) / LV_SAMPLE + 1) * sizeof *t);
+    if (t)
+        for (size_t i = 0; i < n; i += LV_SAMPLE)
+            t[i / LV_SAMPLE] = tr->events[seq[i]].t;
+    return t;
+}
+
 /* What layout needs to stay bounded by pixels: a max tree over the spans' priorities, the
  * reads and writes of shared vars, and each hold row with (when its holds overlap) a max
  * tree of their ends. Once per trace, O(n). */
@@ -453,6 +462,15 @@ static int build_index(lv_scene *s) {
                     g->accesses[g->naccesses++] = g->events[i];
             }
         }
+        if (n) {
+            g->span_t0s = malloc(((n - 1) / LV_SAMPLE + 1) * sizeof *g->span_t0s);
+            if (!g->span_t0s) return -1;
+            for (size_t i = 0; i < n; i += LV_SAMPLE)
+                g->span_t0s[i / LV_SAMPLE] = g->spans[i].t0;
+        }
+        g->note_ts = sample_seqs(tr, g->notes, g->nnotes);
+        g->access_ts = sample_seqs(tr, g->accesses, g->naccesses);
+        if ((g->nnotes && !g->note_ts) || (g->naccesses && !g->access_ts)) return -1;
         for (int row = 0; row < LV_HOLD_ROWS; row++) {
             size_t m = 0;
             for (size_t i = 0; i < g->nholds; i++)
@@ -468,6 +486,10 @@ static int build_index(lv_scene *s) {
                     ascending = 0;
                 ix[g->nrow_holds[row]++] = (uint32_t)i;
             }
+            g->row_t0s[row] = malloc(((m - 1) / LV_SAMPLE + 1) * sizeof(int64_t));
+            if (!g->row_t0s[row]) return -1;
+            for (size_t i = 0; i < m; i += LV_SAMPLE)
+                g->row_t0s[row][i / LV_SAMPLE] = g->holds[ix[i]].t0;
             if (ascending) continue;
             size_t leaves = 1;
             while (leaves < m)
@@ -594,9 +616,13 @@ void lv_scene_free(lv_scene *s) {
         free(s->th[i].events);
         free(s->th[i].span_max);
         free(s->th[i].accesses);
+        free(s->th[i].span_t0s);
+        free(s->th[i].note_ts);
+        free(s->th[i].access_ts);
         for (int r = 0; r < LV_HOLD_ROWS; r++) {
             free(s->th[i].row_holds[r]);
             free(s->th[i].row_t1max[r]);
+            free(s->th[i].row_t0s[r]);
         }
     }
     free(s->th);

@@ -64,7 +64,11 @@ typedef struct lv_thread_geo {
      * row's t1 never goes down (its holds do not overlap) */
     int64_t *row_t1max[LV_HOLD_ROWS];
     size_t row_t1_leaves[LV_HOLD_ROWS];
+    /* every LV_SAMPLE-th start time of spans, row holds, notes and accesses: a small array a
+     * search goes through first, so it touches few of the big ones' cache lines */
+    int64_t *span_t0s, *row_t0s[LV_HOLD_ROWS], *note_ts, *access_ts;
 } lv_thread_geo;
+#define LV_SAMPLE 16
 
 /* Which state shows when several share a pixel column: blocked, then sleeping, running,
  * finished (0 for not started: never drawn). */

@@ -212,6 +212,35 @@ static size_t first_true(size_t a, size_t b, pred_fn pred, void *ctx) {
     return lo;
 }
 
+/* The first k in [a, b) whose key is >= t (pred tells), where smp holds every LV_SAMPLE-th
+ * key (or is NULL): the samples narrow it to one block first. */
+static size_t first_ge(size_t a, size_t b, const int64_t *smp, int64_t t, pred_fn pred, void *ctx) {
+    if (a >= b || !smp) return first_true(a, b, pred, ctx);
+    size_t j0 = a / LV_SAMPLE + 1, nb = (b - 1) / LV_SAMPLE + 1, step = 1, lo = j0, hi = nb;
+    /* the first block j in [j0, nb) whose first key is >= t, galloping from j0 */
+    while (lo < nb && smp[lo] < t) {
+        size_t probe = nb - lo > step ? lo + step : nb;
+        if (probe >= nb || smp[probe] >= t) {
+            hi = probe;
+            lo++;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (smp[mid] >= t)
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+            break;
+        }
+        lo = probe;
+        step *= 2;
+    }
+    size_t j = lo; /* keys before block j - 1 are < t; block j's first is >= t (when j < nb) */
+    size_t from = (j - 1) * LV_SAMPLE > a ? (j - 1) * LV_SAMPLE : a;
+    size_t to = j * LV_SAMPLE < b ? j * LV_SAMPLE : b;
+    return first_true(from, to, pred, ctx);
+}
+
 /* ---- pixel-column rasterizing: the bound on drawing cost ---- */
 
 typedef struct raster {
@@ -305,7 +334,8 @@ typedef struct ivals {
     const uint32_t *idx;
     double c; /* the column the predicate asks about */
     int64_t tv0;
-    const raster *r; /* its column edges in time */
+    const raster *r;    /* its column edges in time */
+    const int64_t *smp; /* sampled t0 */
 } ivals;
 
 static int64_t iv_t0(const ivals *v, size_t k) {
@@ -369,7 +399,7 @@ static int lay_bands(lv_frame *f, const lv_scene *s, raster *r, const lv_lane *l
     const lv_thread_geo *g = &s->th[ln->thread];
     static const uint8_t state_of_prio[5] = {LV_TS_NOT_STARTED, LV_TS_FINISHED, LV_TS_RUNNING,
                                              LV_TS_SLEEPING, LV_TS_BLOCKED};
-    ivals v = {.f = f, .s = s, .spans = g->spans, .r = r};
+    ivals v = {.f = f, .s = s, .spans = g->spans, .r = r, .smp = g->span_t0s};
     /* the spans in view: end after tv0, begin before tv1 */
     v.tv0 = tv0;
     size_t k0 = first_true(0, g->nspans, t1_after, &v);
@@ -378,7 +408,7 @@ static int lay_bands(lv_frame *f, const lv_scene *s, raster *r, const lv_lane *l
     size_t lo = k0, hi = k0, n = g->nspans;
     for (int i = 0; i < r->w && lo < k1; i++) {
         v.c = i + 1;
-        hi = first_true(hi, k1, x0_ge, &v);
+        hi = first_ge(hi, k1, v.smp, r->tge[i + 1], x0_ge, &v);
         v.c = i;
         lo = first_true(lo, hi, covers_or_after, &v);
         if (lo >= hi) continue;
@@ -400,20 +430,27 @@ static int lay_bands(lv_frame *f, const lv_scene *s, raster *r, const lv_lane *l
     int rowh = ln->holds.h / LV_HOLD_ROWS;
     for (int row = 0; row < LV_HOLD_ROWS && rowh > 0; row++) {
         /* the later hold wins a column: the last one in the row that covers it */
-        ivals h = {.f = f, .s = s, .holds = g->holds, .idx = g->row_holds[row], .tv0 = tv1, .r = r};
+        ivals h = {.f = f,
+                   .s = s,
+                   .holds = g->holds,
+                   .idx = g->row_holds[row],
+                   .tv0 = tv1,
+                   .r = r,
+                   .smp = g->row_t0s[row]};
         size_t m1 = first_true(0, g->nrow_holds[row], t0_ge, &h);
         h.tv0 = tv0;
         size_t hi2 = 0, mid = 0;
         for (int i = 0; i < r->w && m1 > 0; i++) {
             h.c = i + 1;
-            hi2 = first_true(hi2, m1, x0_ge, &h);
+            hi2 = first_ge(hi2, m1, h.smp, r->tge[i + 1], x0_ge, &h);
             long best;
             if (i == 0) {
                 h.c = 0;
                 best = last_end_ok(&h, g, row, 0, hi2, 1);
             } else {
                 h.c = i;
-                mid = first_true(mid, hi2, x0_ge, &h); /* [mid, hi2) begin in this column */
+                mid = first_ge(mid, hi2, h.smp, r->tge[i], x0_ge,
+                               &h); /* [mid, hi2) begin in this column */
                 best = last_end_ok(&h, g, row, mid, hi2, 0);
                 if (best < 0) best = last_end_ok(&h, g, row, 0, mid, 1);
             }
@@ -438,6 +475,7 @@ typedef struct seqs {
     int64_t t;
     int off;
     size_t hint, thint; /* where in the warp the last x and t were */
+    const int64_t *smp; /* sampled times */
 } seqs;
 
 static int64_t seq_t(const seqs *q, size_t k) {
@@ -461,7 +499,7 @@ static size_t first_at_px(seqs *q, size_t a, size_t b, int px) {
     q->t = time_of_edge(q->f, q->s, px - q->off, EDGE_PX,
                         lv_frame_t_near(q->f, q->s, px - q->off - 0.5, &q->thint), &q->hint);
     if (q->t <= t0) return a;
-    return first_true(a, b, t_ge, q);
+    return first_ge(a, b, q->smp, q->t, t_ge, q);
 }
 
 static void drop_notes(lv_frame *f, const uint32_t *notes, size_t a, size_t b) {
@@ -482,7 +520,7 @@ static int lay_notes(lv_frame *f, const lv_scene *s, const lv_viewport *vp, cons
     int min_w = measure_str(vp, LV_FONT_NOTE, "ab…");
     int ell = measure_str(vp, LV_FONT_NOTE, "…");
     int prev_end = INT32_MIN / 2;
-    seqs q = {f, s, g->notes, tv0, off, 0, 0};
+    seqs q = {f, s, g->notes, tv0, off, 0, 0, g->note_ts};
     size_t i = first_true(0, g->nnotes, t_ge, &q);
     q.t = tv1;
     size_t end = first_true(i, g->nnotes, t_gt, &q);
@@ -587,7 +625,7 @@ static int add_mark(lv_frame *f, const lv_scene *s, uint32_t seq, uint8_t kind) 
 static int lay_access(lv_frame *f, const lv_scene *s, const lv_lane *ln, int64_t tv0, int64_t tv1) {
     const lv_thread_geo *g = &s->th[ln->thread];
     const lv_trace *tr = s->tr;
-    seqs q = {f, s, g->accesses, tv0, 0, 0, 0};
+    seqs q = {f, s, g->accesses, tv0, 0, 0, 0, g->access_ts};
     size_t i = first_true(0, g->naccesses, t_ge, &q);
     q.t = tv1;
     size_t end = first_true(i, g->naccesses, t_gt, &q);

@@ -68,6 +68,14 @@ static int build_warp(lv_scene *s) {
         double dt = (double)(s->wt[i] - s->wt[i - 1]);
         s->wd[i] = s->wd[i - 1] + (i == n - 1 ? dt : warp_gap(dt, (double)step));
     }
+    size_t ns = (n - 1) / LV_SAMPLE + 1;
+    s->wt_s = malloc(ns * sizeof *s->wt_s);
+    s->wd_s = malloc(ns * sizeof *s->wd_s);
+    if (!s->wt_s || !s->wd_s) return -1;
+    for (size_t i = 0; i < n; i += LV_SAMPLE) {
+        s->wt_s[i / LV_SAMPLE] = s->wt[i];
+        s->wd_s[i / LV_SAMPLE] = s->wd[i];
+    }
     return 0;
 }
 
@@ -131,10 +139,31 @@ double lv_scene_d(const lv_scene *s, int64_t t) {
         (out) = lo_;                                                                               \
     } while (0)
 
+/* FIRST_ABOVE_NEAR through smp, every LV_SAMPLE-th of a: the samples first, then one block. */
+#define FIRST_ABOVE_SAMPLED(a, smp, n, v, h0, out)                                                 \
+    do {                                                                                           \
+        size_t nb_ = ((n)-1) / LV_SAMPLE + 1, j_;                                                  \
+        FIRST_ABOVE_NEAR(smp, nb_, v, (h0) / LV_SAMPLE, j_);                                       \
+        if (j_ == 0) {                                                                             \
+            (out) = 0;                                                                             \
+        } else {                                                                                   \
+            size_t l_ = (j_ - 1) * LV_SAMPLE + 1,                                                  \
+                   r_ = j_ * LV_SAMPLE < (n) ? j_ * LV_SAMPLE : (n);                               \
+            while (l_ < r_) {                                                                      \
+                size_t m_ = l_ + (r_ - l_) / 2;                                                    \
+                if ((a)[m_] <= (v))                                                                \
+                    l_ = m_ + 1;                                                                   \
+                else                                                                               \
+                    r_ = m_;                                                                       \
+            }                                                                                      \
+            (out) = l_;                                                                            \
+        }                                                                                          \
+    } while (0)
+
 double lv_scene_d_near(const lv_scene *s, int64_t t, size_t *hint) {
     if (s->linear) return (double)(t - s->t_first);
     size_t lo;
-    FIRST_ABOVE_NEAR(s->wt, s->nw, t, *hint, lo);
+    FIRST_ABOVE_SAMPLED(s->wt, s->wt_s, s->nw, t, *hint, lo);
     long i = (long)lo - 1;
     *hint = i < 0 ? 0 : (size_t)i;
     return d_at(s, t, i);
@@ -157,7 +186,7 @@ int64_t lv_scene_t(const lv_scene *s, double d) {
 int64_t lv_scene_t_near(const lv_scene *s, double d, size_t *hint) {
     if (s->linear) return s->t_first + (int64_t)llround(d);
     size_t lo;
-    FIRST_ABOVE_NEAR(s->wd, s->nw, d, *hint, lo);
+    FIRST_ABOVE_SAMPLED(s->wd, s->wd_s, s->nw, d, *hint, lo);
     long i = (long)lo - 1;
     *hint = i < 0 ? 0 : (size_t)i;
     return t_at(s, d, i);
@@ -628,6 +657,8 @@ void lv_scene_free(lv_scene *s) {
     free(s->th);
     free(s->wt);
     free(s->wd);
+    free(s->wt_s);
+    free(s->wd_s);
     free(s->handoffs);
     free(s->lost);
     free(s->finding_seq);

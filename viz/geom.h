@@ -30,6 +30,7 @@ typedef struct lv_span {
 } lv_span;
 
 #define LV_HOLD_ROWS 2
+#define LV_SAMPLE 16 /* see lv_thread_geo's and lv_scene's sampled times */
 #define LV_SEQ_NONE UINT32_MAX
 
 typedef struct lv_hold {
@@ -68,7 +69,6 @@ typedef struct lv_thread_geo {
      * search goes through first, so it touches few of the big ones' cache lines */
     int64_t *span_t0s, *row_t0s[LV_HOLD_ROWS], *note_ts, *access_ts;
 } lv_thread_geo;
-#define LV_SAMPLE 16
 
 /* Which state shows when several share a pixel column: blocked, then sleeping, running,
  * finished (0 for not started: never drawn). */
@@ -91,6 +91,8 @@ typedef struct lv_scene {
     int64_t *wt;
     double *wd;
     size_t nw;
+    int64_t *wt_s; /* every LV_SAMPLE-th of wt and wd, for searches that miss the cache less */
+    double *wd_s;
     int64_t step; /* the typical gap between events, ns (the median) */
     lv_thread_geo *th;
     size_t nthreads;

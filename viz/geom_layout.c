@@ -661,8 +661,9 @@ static void lay_breaks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1)
         double dt = (double)(s->wt[i + 1] - s->wt[i]);
         double dd = s->wd[i + 1] - s->wd[i];
         if (dt > dd * 1.5) {
-            int xa = iround(lv_frame_x(f, s, s->wt[i])),
-                xb = iround(lv_frame_x(f, s, s->wt[i + 1]));
+            size_t h = (size_t)i;
+            int xa = iround(lv_frame_x_near(f, s, s->wt[i], &h)),
+                xb = iround(lv_frame_x_near(f, s, s->wt[i + 1], &h));
             int x = (xa + xb) / 2;
             if (xb - xa >= min_px && x > f->x0 && x < f->x1 && x - last >= spacing) {
                 f->breaks[f->nbreaks++] = x;
@@ -670,12 +671,18 @@ static void lay_breaks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1)
             }
         }
         /* skip to the segment under the next pixel: bounded by pixels, not by events */
-        double dnext = lv_scene_d(s, s->wt[i + 1]);
+        size_t h = (size_t)i + 1;
+        double dnext = lv_scene_d_near(s, s->wt[i + 1], &h);
         double px = (f->d1 - f->d0) / (f->x1 - f->x0 > 0 ? f->x1 - f->x0 : 1);
         long j = i + 1;
         if (px > 0 && s->wd[i + 1] - s->wd[i] < px) {
-            size_t a = (size_t)j, b = s->nw;
+            size_t a = (size_t)j, b = s->nw, step = 1;
             double want = dnext + px;
+            while (a + step < b && s->wd[a + step] < want) { /* gallop: the answer is near */
+                a += step;
+                step *= 2;
+            }
+            if (a + step < b) b = a + step + 1;
             while (a < b) {
                 size_t mid = a + (b - a) / 2;
                 if (s->wd[mid] < want)

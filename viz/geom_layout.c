@@ -248,6 +248,9 @@ typedef struct raster {
     int w;
     /* per column edge c = 0 .. w: the first time whose x (from x0) is >= c, and > c */
     int64_t *tge, *tgt;
+    /* per pixel P = px0 .. px0 + npx - 1: the first time whose rounded x is >= P */
+    int64_t *tpx;
+    int px0, npx;
 } raster;
 
 static double rel_x(const lv_frame *f, const lv_scene *s, int64_t t, size_t *hint) {
@@ -296,7 +299,10 @@ static int64_t time_of_edge(const lv_frame *f, const lv_scene *s, int c, int how
 
 static void column_edges(const lv_frame *f, const lv_scene *s, raster *r) {
     size_t hint = 0, thint = 0;
-    for (int c = 0; c <= r->w; c++) {
+    for (int k = 0; k < r->npx; k++) {
+        int px = r->px0 + k, c = px - f->x0;
+        r->tpx[k] = time_of_edge(f, s, px, EDGE_PX, lv_frame_t_near(f, s, px - 0.5, &thint), &hint);
+        if (c < 0 || c > r->w) continue;
         int64_t t = time_of_edge(f, s, c, EDGE_GE, lv_frame_t_near(f, s, f->x0 + c, &thint), &hint);
         r->tge[c] = t;
         r->tgt[c] = rel_x(f, s, t, &hint) > c ? t : time_of_edge(f, s, c, EDGE_GT, t, &hint);
@@ -476,13 +482,27 @@ typedef struct seqs {
     int off;
     size_t hint, thint; /* where in the warp the last x and t were */
     const int64_t *smp; /* sampled times */
+    const raster *r;    /* its pixels' edges in time */
 } seqs;
 
 static int64_t seq_t(const seqs *q, size_t k) {
     return q->s->tr->events[q->seq[k]].t;
 }
 static int seq_px(seqs *q, size_t k) {
-    return iround(lv_frame_x_near(q->f, q->s, seq_t(q, k), &q->hint)) + q->off;
+    int64_t t = seq_t(q, k);
+    const raster *r = q->r;
+    if (t >= r->tpx[0] && t < r->tpx[r->npx - 1]) { /* the last pixel edge at or before t */
+        int lo = 0, hi = r->npx - 1;
+        while (hi - lo > 1) {
+            int mid = lo + (hi - lo) / 2;
+            if (r->tpx[mid] <= t)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        return r->px0 + lo + q->off;
+    }
+    return iround(lv_frame_x_near(q->f, q->s, t, &q->hint)) + q->off;
 }
 static int t_ge(void *ctx, size_t k) {
     seqs *q = ctx;
@@ -496,8 +516,12 @@ static int t_gt(void *ctx, size_t k) {
 static size_t first_at_px(seqs *q, size_t a, size_t b, int px) {
     if (a >= b) return b;
     int64_t t0 = seq_t(q, a);
-    q->t = time_of_edge(q->f, q->s, px - q->off, EDGE_PX,
-                        lv_frame_t_near(q->f, q->s, px - q->off - 0.5, &q->thint), &q->hint);
+    int k = px - q->off - q->r->px0;
+    if (k >= 0 && k < q->r->npx)
+        q->t = q->r->tpx[k];
+    else
+        q->t = time_of_edge(q->f, q->s, px - q->off, EDGE_PX,
+                            lv_frame_t_near(q->f, q->s, px - q->off - 0.5, &q->thint), &q->hint);
     if (q->t <= t0) return a;
     return first_ge(a, b, q->smp, q->t, t_ge, q);
 }
@@ -511,8 +535,8 @@ static void drop_notes(lv_frame *f, const uint32_t *notes, size_t a, size_t b) {
 /* Labels left to right, each where its note is, as wide as the room before the next note.
  * Notes that find no room are dropped; those in a row are counted, not visited: a note left
  * of the last label's end, or sharing its pixel with the next note, never gets a label. */
-static int lay_notes(lv_frame *f, const lv_scene *s, const lv_viewport *vp, const lv_lane *ln,
-                     int64_t tv0, int64_t tv1) {
+static int lay_notes(lv_frame *f, const lv_scene *s, const raster *r, const lv_viewport *vp,
+                     const lv_lane *ln, int64_t tv0, int64_t tv1) {
     const lv_thread_geo *g = &s->th[ln->thread];
     const lv_trace *tr = s->tr;
     int gap = iround(6 * f->scale), off = iround(4 * f->scale);
@@ -520,7 +544,7 @@ static int lay_notes(lv_frame *f, const lv_scene *s, const lv_viewport *vp, cons
     int min_w = measure_str(vp, LV_FONT_NOTE, "ab…");
     int ell = measure_str(vp, LV_FONT_NOTE, "…");
     int prev_end = INT32_MIN / 2;
-    seqs q = {f, s, g->notes, tv0, off, 0, 0, g->note_ts};
+    seqs q = {f, s, g->notes, tv0, off, 0, 0, g->note_ts, r};
     size_t i = first_true(0, g->nnotes, t_ge, &q);
     q.t = tv1;
     size_t end = first_true(i, g->nnotes, t_gt, &q);
@@ -622,10 +646,11 @@ static int add_mark(lv_frame *f, const lv_scene *s, uint32_t seq, uint8_t kind) 
 
 /* Ticks for the reads and writes of shared vars on the band: at most one per pixel, the first
  * access of each; the others on that pixel are skipped by a search, not visited. */
-static int lay_access(lv_frame *f, const lv_scene *s, const lv_lane *ln, int64_t tv0, int64_t tv1) {
+static int lay_access(lv_frame *f, const lv_scene *s, const raster *r, const lv_lane *ln,
+                      int64_t tv0, int64_t tv1) {
     const lv_thread_geo *g = &s->th[ln->thread];
     const lv_trace *tr = s->tr;
-    seqs q = {f, s, g->accesses, tv0, 0, 0, 0, g->access_ts};
+    seqs q = {f, s, g->accesses, tv0, 0, 0, 0, g->access_ts, r};
     size_t i = first_true(0, g->naccesses, t_ge, &q);
     q.t = tv1;
     size_t end = first_true(i, g->naccesses, t_gt, &q);
@@ -988,15 +1013,16 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
 
     /* bands, holds, notes: bounded by pixels through the column raster */
     int rw = f->area.w > 0 ? f->area.w : 1;
-    size_t edges = 2 * ((size_t)rw + 1) * sizeof(int64_t);
+    size_t edges = (2 * ((size_t)rw + 1) + (size_t)rw + 5) * sizeof(int64_t);
     if (grow((void **)&f->scratch, &f->capscratch, 1, edges + 2 * (size_t)rw)) return LV_ENOMEM;
     memset(f->scratch + edges, 0, 2 * (size_t)rw);
-    raster r = {f->scratch + edges, f->scratch + edges + rw, rw, (int64_t *)(void *)f->scratch,
-                (int64_t *)(void *)f->scratch + rw + 1};
+    int64_t *e64 = (int64_t *)(void *)f->scratch;
+    raster r = {f->scratch + edges, f->scratch + edges + rw, rw,        e64,
+                e64 + rw + 1,       e64 + 2 * (rw + 1),      f->x0 - 2, rw + 5};
     column_edges(f, s, &r);
     for (size_t i = 0; i < f->nlanes; i++) {
         if (lay_bands(f, s, &r, &f->lanes[i], tv0, tv1)) return LV_ENOMEM;
-        if (lay_notes(f, s, vp, &f->lanes[i], tv0, tv1)) return LV_ENOMEM;
+        if (lay_notes(f, s, &r, vp, &f->lanes[i], tv0, tv1)) return LV_ENOMEM;
     }
     if (lay_arrows(f, s, tv0, tv1)) return LV_ENOMEM;
 
@@ -1007,7 +1033,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
             if (add_mark(f, s, fd->events[k], LV_MARK_FINDING)) return LV_ENOMEM;
     }
     for (size_t i = 0; i < f->nlanes; i++)
-        if (lay_access(f, s, &f->lanes[i], tv0, tv1)) return LV_ENOMEM;
+        if (lay_access(f, s, &r, &f->lanes[i], tv0, tv1)) return LV_ENOMEM;
     for (size_t i = 0; i < s->nlost; i++)
         if (add_mark(f, s, s->lost[i].stale_read, LV_MARK_STALE)) return LV_ENOMEM;
     if (vp->seq >= 0 && add_mark(f, s, (uint32_t)vp->seq, LV_MARK_PLAYHEAD)) return LV_ENOMEM;

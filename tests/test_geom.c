@@ -742,6 +742,27 @@ static void ref_emit(const lv_frame *f, ref_raster *r, size_t *k, int x, int y, 
     memset(r->prio, 0, sizeof r->prio);
 }
 
+/* The event nearest to x in the lane at (x, y), every event visited (what lv_hit_event did). */
+static long ref_hit_event(const lv_frame *f, const lv_scene *s, int x, int y, int radius) {
+    int32_t th = lv_hit_lane(f, x, y);
+    if (th < 0 || x < f->x0 - radius || x > f->x1 + radius) return -1;
+    const lv_thread_geo *g = &s->th[th];
+    int64_t lo_t = lv_frame_t(f, s, x - radius);
+    long best = -1;
+    double bd = radius + 0.5;
+    for (size_t i = 0; i < g->nevents; i++) {
+        int64_t t = s->tr->events[g->events[i]].t;
+        if (t < lo_t) continue;
+        double ex = lv_frame_x(f, s, t);
+        if (ex > x + radius) break;
+        if (fabs(ex - x) <= bd) {
+            bd = fabs(ex - x);
+            best = g->events[i];
+        }
+    }
+    return best;
+}
+
 static void check_against_reference(const lv_scene *s, const lv_viewport *vp, lv_frame *f) {
     ASSERT_EQ(lv_frame_layout(f, s, vp), LV_OK);
     const lv_trace *tr = s->tr;
@@ -841,6 +862,13 @@ static void check_against_reference(const lv_scene *s, const lv_viewport *vp, lv
     for (; km < f->nmarks; km++)
         if (f->marks[km].kind == LV_MARK_READ || f->marks[km].kind == LV_MARK_WRITE)
             TEST_FAIL_AT("an access tick the reference does not have: seq %u", f->marks[km].seq);
+    /* hovering: the same event under the mouse */
+    for (size_t li = 0; li < f->nlanes; li++) {
+        int y = f->lanes[li].band.y + f->lanes[li].band.h / 2;
+        for (int x = f->x0 - 10; x <= f->x1 + 10; x += 23)
+            for (int radius = 0; radius <= 12; radius += 6)
+                ASSERT_EQ(lv_hit_event(f, s, x, y, radius), ref_hit_event(f, s, x, y, radius));
+    }
 }
 
 /* Full zoom-out, then windows of several widths around events, in warped and linear time. */

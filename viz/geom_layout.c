@@ -607,6 +607,7 @@ static int lay_arrows(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) 
     for (size_t i = 0; i < f->nlanes; i++)
         last_x[i] = INT32_MIN / 2;
     int rc = 0;
+    size_t hr = 0, ha = 0; /* warp hints: releases come in time order, acquires soon after */
     for (size_t i = 0; i < s->nhandoffs; i++) {
         const lv_handoff *h = &s->handoffs[i];
         const lv_event *er = &tr->events[h->rel], *ea = &tr->events[h->acq];
@@ -614,7 +615,8 @@ static int lay_arrows(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) 
         if (ea->t < tv0) continue;
         const lv_lane *lr = lane_of(f, er->thread), *la = lane_of(f, ea->thread);
         if (!lr || !la) continue;
-        int x0 = iround(lv_frame_x(f, s, er->t)), x1 = iround(lv_frame_x(f, s, ea->t));
+        int x0 = iround(lv_frame_x_near(f, s, er->t, &hr)),
+            x1 = iround(lv_frame_x_near(f, s, ea->t, &ha));
         size_t li = (size_t)(la - f->lanes);
         if (abs(x1 - last_x[li]) < 2) continue; /* one arrow per pixel per lane */
         last_x[li] = x1;
@@ -1074,6 +1076,25 @@ int32_t lv_hit_lane(const lv_frame *f, int x, int y) {
     return -1;
 }
 
+/* A thread's events, searched by their x on the frame. */
+typedef struct evx {
+    const lv_frame *f;
+    const lv_scene *s;
+    const lv_thread_geo *g;
+    double above; /* the predicate: x > above */
+    size_t hint;
+} evx;
+
+static double ev_x(evx *q, size_t k) {
+    return lv_frame_x_near(q->f, q->s, q->s->tr->events[q->g->events[k]].t, &q->hint);
+}
+static int ev_x_above(void *ctx, size_t k) {
+    evx *q = ctx;
+    return ev_x(q, k) > q->above;
+}
+
+/* The event nearest to x, ties to the later one. x grows with the events, so the nearest is
+ * the last one at or left of x, or the first right of it (the last of those sharing its x). */
 long lv_hit_event(const lv_frame *f, const lv_scene *s, int x, int y, int radius) {
     int32_t th = lv_hit_lane(f, x, y);
     if (th < 0 || x < f->x0 - radius || x > f->x1 + radius) return -1;
@@ -1088,15 +1109,23 @@ long lv_hit_event(const lv_frame *f, const lv_scene *s, int x, int y, int radius
         else
             hi = mid;
     }
+    evx q = {f, s, g, x, 0};
+    size_t r = first_true(lo, g->nevents, ev_x_above, &q); /* the first right of x */
     long best = -1;
     double bd = radius + 0.5;
-    for (size_t i = lo; i < g->nevents; i++) {
-        double ex = lv_frame_x(f, s, tr->events[g->events[i]].t);
-        if (ex > x + radius) break;
-        double d = fabs(ex - x);
-        if (d <= bd) { /* ties go to the later event: the one the playhead would show */
+    if (r > lo) {
+        double d = fabs(ev_x(&q, r - 1) - x);
+        if (d <= bd) {
             bd = d;
-            best = g->events[i];
+            best = g->events[r - 1];
+        }
+    }
+    if (r < g->nevents) {
+        double ex = ev_x(&q, r);
+        if (ex <= x + radius && fabs(ex - x) <= bd) {
+            q.above = ex;
+            size_t last = first_true(r + 1, g->nevents, ev_x_above, &q) - 1;
+            best = g->events[last];
         }
     }
     return best;

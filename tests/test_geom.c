@@ -697,6 +697,280 @@ TEST(viewer_state_input) {
     lv_trace_free(tr);
 }
 
+/* ---- the layout against a brute-force reference ---- */
+
+/* The reference: what layout did before it searched, visiting every span, hold, note and
+ * access and rasterizing each into the pixel columns it touches. */
+typedef struct ref_raster {
+    uint8_t col[4096], prio[4096];
+    int w;
+} ref_raster;
+
+static void ref_put(ref_raster *r, double x0, double x1, uint8_t color, uint8_t prio) {
+    if (x1 <= 0 || x0 >= r->w) return;
+    if (x0 < 0) x0 = 0;
+    if (x1 > r->w) x1 = r->w;
+    int a = (int)floor(x0), b = (int)ceil(x1) - 1;
+    if (b < a) b = a;
+    if (b >= r->w) b = r->w - 1;
+    for (int i = a; i <= b; i++)
+        if (prio >= r->prio[i]) {
+            r->col[i] = color;
+            r->prio[i] = prio;
+        }
+}
+
+/* Compares the runs of r with the frame's fills from *k on; clears r. */
+static void ref_emit(const lv_frame *f, ref_raster *r, size_t *k, int x, int y, int h) {
+    for (int i = 0; i < r->w;) {
+        if (!r->prio[i]) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j < r->w && r->prio[j] && r->col[j] == r->col[i])
+            j++;
+        ASSERT_LT(*k, f->nfills);
+        const lv_fill *fl = &f->fills[(*k)++];
+        if (fl->r.x != x + i || fl->r.w != j - i || fl->r.y != y || fl->r.h != h ||
+            fl->color != r->col[i])
+            TEST_FAIL_AT("fill %zu: x %d w %d colour %d, reference x %d w %d colour %d", *k - 1,
+                         fl->r.x, fl->r.w, fl->color, x + i, j - i, r->col[i]);
+        i = j;
+    }
+    memset(r->col, 0, sizeof r->col);
+    memset(r->prio, 0, sizeof r->prio);
+}
+
+/* The event nearest to x in the lane at (x, y), every event visited (what lv_hit_event did). */
+static long ref_hit_event(const lv_frame *f, const lv_scene *s, int x, int y, int radius) {
+    int32_t th = lv_hit_lane(f, x, y);
+    if (th < 0 || x < f->x0 - radius || x > f->x1 + radius) return -1;
+    const lv_thread_geo *g = &s->th[th];
+    int64_t lo_t = lv_frame_t(f, s, x - radius);
+    long best = -1;
+    double bd = radius + 0.5;
+    for (size_t i = 0; i < g->nevents; i++) {
+        int64_t t = s->tr->events[g->events[i]].t;
+        if (t < lo_t) continue;
+        double ex = lv_frame_x(f, s, t);
+        if (ex > x + radius) break;
+        if (fabs(ex - x) <= bd) {
+            bd = fabs(ex - x);
+            best = g->events[i];
+        }
+    }
+    return best;
+}
+
+static void check_against_reference(const lv_scene *s, const lv_viewport *vp, lv_frame *f) {
+    ASSERT_EQ(lv_frame_layout(f, s, vp), LV_OK);
+    const lv_trace *tr = s->tr;
+    int64_t tv0 = lv_frame_t(f, s, f->x0 - 1), tv1 = lv_frame_t(f, s, f->x1 + 1);
+    static ref_raster r;
+    r.w = f->area.w > 0 ? f->area.w : 1;
+    ASSERT_LE(r.w, 4096);
+    size_t kf = 0, kl = 0, kd = 0, km = 0, total_dropped = 0;
+    int gap = (int)lround(6 * f->scale), off = (int)lround(4 * f->scale);
+    int min_w = fixed_measure(NULL, LV_FONT_NOTE, "ab…", strlen("ab…"));
+    int ell = fixed_measure(NULL, LV_FONT_NOTE, "…", strlen("…"));
+    for (size_t li = 0; li < f->nlanes; li++) {
+        const lv_lane *ln = &f->lanes[li];
+        const lv_thread_geo *g = &s->th[ln->thread];
+        for (size_t i = 0; i < g->nspans; i++) {
+            const lv_span *sp = &g->spans[i];
+            if (sp->t1 <= tv0 || sp->t0 >= tv1) continue;
+            ref_put(&r, lv_frame_x(f, s, sp->t0) - f->x0, lv_frame_x(f, s, sp->t1) - f->x0,
+                    (uint8_t)lv_state_color((lv_tstate)sp->state), lv_state_prio(sp->state));
+        }
+        ref_emit(f, &r, &kf, f->x0, ln->band.y, ln->band.h);
+        int rowh = ln->holds.h / LV_HOLD_ROWS;
+        for (int row = 0; row < LV_HOLD_ROWS && rowh > 0; row++) {
+            for (size_t i = 0; i < g->nholds && g->holds[i].t0 < tv1; i++) {
+                const lv_hold *h = &g->holds[i];
+                if (h->row != row || h->t1 <= tv0) continue;
+                ref_put(&r, lv_frame_x(f, s, h->t0) - f->x0, lv_frame_x(f, s, h->t1) - f->x0,
+                        (uint8_t)lv_hold_color(h->obj), 1);
+            }
+            ref_emit(f, &r, &kf, f->x0, ln->holds.y + row * rowh, rowh - (rowh > 3));
+        }
+        /* notes: every one visited */
+        int prev_end = INT32_MIN / 2;
+        for (size_t i = 0; i < g->nnotes; i++) {
+            const lv_event *e = &tr->events[g->notes[i]];
+            if (e->t < tv0) continue;
+            if (e->t > tv1) break;
+            const char *txt = lv_trace_text(tr, e);
+            int x = (int)lround(lv_frame_x(f, s, e->t)) + off;
+            int next = f->x1;
+            if (i + 1 < g->nnotes && tr->events[g->notes[i + 1]].t <= tv1)
+                next = (int)lround(lv_frame_x(f, s, tr->events[g->notes[i + 1]].t)) + off - gap;
+            if (next > f->x1) next = f->x1;
+            int avail = next - x, placed = 0;
+            if (txt && ln->notes.h > 0 && x >= prev_end + gap && avail >= min_w) {
+                size_t n = strlen(txt);
+                int tw = fixed_measure(NULL, LV_FONT_NOTE, txt, n);
+                size_t nb = n;
+                if (tw > avail) {
+                    nb = lv_fit_prefix(fixed_measure, NULL, LV_FONT_NOTE, txt, n, avail - ell);
+                    tw = fixed_measure(NULL, LV_FONT_NOTE, txt, nb) + ell;
+                }
+                if (nb > 0) {
+                    ASSERT_LT(kl, f->nlabels);
+                    const lv_label *lb = &f->labels[kl++];
+                    ASSERT_EQ(lb->seq, g->notes[i]);
+                    ASSERT_EQ(lb->x, x);
+                    ASSERT_EQ(lb->w, tw);
+                    ASSERT_EQ(lb->nbytes, nb);
+                    prev_end = x + tw;
+                    placed = 1;
+                }
+            }
+            if (!placed) {
+                if (kd < LV_DROPPED_MAX) ASSERT_EQ(f->dropped[kd++], g->notes[i]);
+                total_dropped++;
+            }
+        }
+    }
+    ASSERT_EQ(kf, f->nfills);
+    ASSERT_EQ(kl, f->nlabels);
+    ASSERT_EQ(kd, f->ndropped);
+    ASSERT_EQ(total_dropped, f->total_dropped);
+    /* read and write ticks: the first access on each pixel */
+    for (size_t li = 0; li < f->nlanes; li++) {
+        const lv_thread_geo *g = &s->th[f->lanes[li].thread];
+        int last = INT32_MIN;
+        for (size_t i = 0; i < g->nevents; i++) {
+            const lv_event *e = &tr->events[g->events[i]];
+            if (e->t < tv0) continue;
+            if (e->t > tv1) break;
+            if ((e->kind != LV_EV_READ && e->kind != LV_EV_WRITE) || e->obj < 0 ||
+                tr->objects[e->obj].kind != LV_OBJ_VAR)
+                continue;
+            int x = (int)lround(lv_frame_x(f, s, e->t));
+            if (x == last) continue;
+            last = x;
+            while (km < f->nmarks && f->marks[km].kind != LV_MARK_READ &&
+                   f->marks[km].kind != LV_MARK_WRITE)
+                km++;
+            ASSERT_LT(km, f->nmarks);
+            ASSERT_EQ(f->marks[km].seq, e->seq);
+            ASSERT_EQ(f->marks[km].x, x);
+            km++;
+        }
+    }
+    for (; km < f->nmarks; km++)
+        if (f->marks[km].kind == LV_MARK_READ || f->marks[km].kind == LV_MARK_WRITE)
+            TEST_FAIL_AT("an access tick the reference does not have: seq %u", f->marks[km].seq);
+    /* hovering: the same event under the mouse */
+    for (size_t li = 0; li < f->nlanes; li++) {
+        int y = f->lanes[li].band.y + f->lanes[li].band.h / 2;
+        for (int x = f->x0 - 10; x <= f->x1 + 10; x += 23)
+            for (int radius = 0; radius <= 12; radius += 6)
+                ASSERT_EQ(lv_hit_event(f, s, x, y, radius), ref_hit_event(f, s, x, y, radius));
+    }
+}
+
+/* Full zoom-out, then windows of several widths around events, in warped and linear time. */
+static void check_views(lv_scene *s, uint64_t *rng) {
+    const lv_trace *tr = s->tr;
+    lv_frame f = {0};
+    static const int sizes[][2] = {{1280, 720}, {800, 600}, {2560, 1440}, {640, 1200}};
+    for (int lin = 0; lin < 2; lin++) {
+        s->linear = lin;
+        for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+            lv_viewport vp = view(sizes[z][0], sizes[z][1]);
+            check_against_reference(s, &vp, &f);
+            for (int k = 0; k < 6 && tr->nevents; k++) {
+                *rng = *rng * 6364136223846793005u + 1442695040888963407u;
+                size_t i = (size_t)(*rng >> 33) % tr->nevents;
+                int64_t width = (int64_t)1 << (2 * k + 2);
+                vp.t0 = tr->events[i].t - width / 3;
+                vp.t1 = vp.t0 + width * (s->step > 0 ? s->step : 1);
+                check_against_reference(s, &vp, &f);
+            }
+        }
+    }
+    s->linear = 0;
+    lv_frame_free(&f);
+}
+
+TEST(layout_matches_a_brute_force_reference_on_a_random_scene) {
+    enum { NT = 4, N = 60000 };
+    lv_trace *tr = new_trace(NT, 4, N + 2 * NT);
+    tr->objects[3].kind = LV_OBJ_VAR;
+    uint64_t rng = 1;
+    int64_t t = 0;
+    for (int k = 0; k < NT; k++)
+        put(tr, t, k, LV_EV_START, LV_NONE);
+    static const char *const texts[] = {"a", "step", "a longer note here", "x=1", "done!"};
+    for (int i = 0; i < N; i++) {
+        rng = rng * 6364136223846793005u + 1442695040888963407u;
+        uint32_t r = (uint32_t)(rng >> 33);
+        int th = (int)(r % NT);
+        int obj = (int)((r >> 4) % 3);
+        /* times: mostly small steps, some equal, now and then a long gap */
+        int gap = (r >> 8) % 64 == 0 ? 100000 : (int)((r >> 14) % 4) * 30;
+        t += gap;
+        switch ((r >> 16) % 9) {
+        case 0:
+            put(tr, t, th, LV_EV_REQUEST, obj);
+            break;
+        case 1:
+        case 2:
+            put(tr, t, th, LV_EV_ACQUIRE, obj); /* nested and overlapping holds */
+            break;
+        case 3:
+            put(tr, t, th, LV_EV_RELEASE, obj);
+            break;
+        case 4:
+            put(tr, t, th, LV_EV_SLEEP, LV_NONE);
+            tr->events[tr->nevents - 1].value = (r >> 20) % 500;
+            break;
+        case 5:
+            put(tr, t, th, LV_EV_READ, 3);
+            break;
+        case 6:
+            put(tr, t, th, LV_EV_WRITE, 3);
+            break;
+        case 7:
+            put_note(tr, t, th, texts[(r >> 20) % 5]);
+            break;
+        default:
+            put(tr, t, th, LV_EV_TIMEOUT, obj);
+            break;
+        }
+    }
+    for (int k = 0; k < NT; k++)
+        put(tr, ++t, k, LV_EV_END, LV_NONE);
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    int overlapping = 0;
+    for (int k = 0; k < NT; k++)
+        overlapping += s->th[k].row_t1max[LV_HOLD_ROWS - 1] != NULL;
+    ASSERT_GT(overlapping, 0); /* the hold row whose holds overlap is exercised */
+    check_views(s, &rng);
+    lv_scene_free(s);
+    lv_trace_free(tr);
+}
+
+TEST(layout_matches_a_brute_force_reference_on_every_scenario) {
+    uint64_t rng = 7;
+    for (size_t i = 0; i < lv_nscenarios; i++) {
+        const lv_scenario *sc = lv_scenarios[i];
+        for (int v = 0; v < sc->nvariants; v++) {
+            lv_run_desc d = {.scenario = sc, .variant = v, .mode = LV_MODE_CONTROLLED, .seed = 1};
+            lv_trace *tr = NULL;
+            ASSERT_EQ(lv_run(&d, &tr), LV_OK);
+            lv_scene *s;
+            ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+            check_views(s, &rng);
+            lv_scene_free(s);
+            lv_trace_free(tr);
+        }
+    }
+}
+
 TEST_MAIN(TEST_ENTRY(time_x_round_trip, 60), TEST_ENTRY(lanes_one_per_thread, 60),
           TEST_ENTRY(deadlock_blocked_span_is_drawn_blocked, 60),
           TEST_ENTRY(sleeping_and_finished_spans, 60),
@@ -704,4 +978,6 @@ TEST_MAIN(TEST_ENTRY(time_x_round_trip, 60), TEST_ENTRY(lanes_one_per_thread, 60
           TEST_ENTRY(fit_prefix_cuts_whole_characters, 60), TEST_ENTRY(hit_testing, 60),
           TEST_ENTRY(a_million_events_stay_bounded_by_pixels, 120),
           TEST_ENTRY(locks_at_the_playhead, 60), TEST_ENTRY(lost_update_marks_the_stale_read, 60),
-          TEST_ENTRY(semaphores_and_events_at_the_playhead, 60), TEST_ENTRY(viewer_state_input, 60))
+          TEST_ENTRY(semaphores_and_events_at_the_playhead, 60), TEST_ENTRY(viewer_state_input, 60),
+          TEST_ENTRY(layout_matches_a_brute_force_reference_on_a_random_scene, 120),
+          TEST_ENTRY(layout_matches_a_brute_force_reference_on_every_scenario, 120))

@@ -68,6 +68,14 @@ static int build_warp(lv_scene *s) {
         double dt = (double)(s->wt[i] - s->wt[i - 1]);
         s->wd[i] = s->wd[i - 1] + (i == n - 1 ? dt : warp_gap(dt, (double)step));
     }
+    size_t ns = (n - 1) / LV_SAMPLE + 1;
+    s->wt_s = malloc(ns * sizeof *s->wt_s);
+    s->wd_s = malloc(ns * sizeof *s->wd_s);
+    if (!s->wt_s || !s->wd_s) return -1;
+    for (size_t i = 0; i < n; i += LV_SAMPLE) {
+        s->wt_s[i / LV_SAMPLE] = s->wt[i];
+        s->wd_s[i / LV_SAMPLE] = s->wd[i];
+    }
     return 0;
 }
 
@@ -85,24 +93,103 @@ static int build_warp(lv_scene *s) {
         (out) = (long)lo_ - 1;                                                                     \
     } while (0)
 
-double lv_scene_d(const lv_scene *s, int64_t t) {
-    if (s->linear) return (double)(t - s->t_first);
-    long i;
-    LAST_LE(s->wt, s->nw, t, i);
+/* d at t, where i is the last warp point at or before t (-1 when none) */
+static double d_at(const lv_scene *s, int64_t t, long i) {
     if (i < 0) return (double)(t - s->wt[0]);
     if ((size_t)i >= s->nw - 1) return s->wd[s->nw - 1] + (double)(t - s->wt[s->nw - 1]);
     double f = (double)(t - s->wt[i]) / (double)(s->wt[i + 1] - s->wt[i]);
     return s->wd[i] + f * (s->wd[i + 1] - s->wd[i]);
 }
 
-int64_t lv_scene_t(const lv_scene *s, double d) {
-    if (s->linear) return s->t_first + (int64_t)llround(d);
+double lv_scene_d(const lv_scene *s, int64_t t) {
+    if (s->linear) return (double)(t - s->t_first);
     long i;
-    LAST_LE(s->wd, s->nw, d, i);
+    LAST_LE(s->wt, s->nw, t, i);
+    return d_at(s, t, i);
+}
+
+/* The first index of a (ascending, n >= 1) whose value is above v, searched from near h. */
+#define FIRST_ABOVE_NEAR(a, n, v, h0, out)                                                         \
+    do {                                                                                           \
+        size_t h_ = (h0) < (n) ? (h0) : (n)-1, lo_, hi_, step_ = 1;                                \
+        if ((a)[h_] <= (v)) { /* gallop up */                                                      \
+            lo_ = h_ + 1;                                                                          \
+            hi_ = (n);                                                                             \
+            while (h_ + step_ < (n) && (a)[h_ + step_] <= (v)) {                                   \
+                lo_ = h_ + step_ + 1;                                                              \
+                step_ *= 2;                                                                        \
+            }                                                                                      \
+            if (h_ + step_ < (n)) hi_ = h_ + step_;                                                \
+        } else { /* gallop down */                                                                 \
+            lo_ = 0;                                                                               \
+            hi_ = h_;                                                                              \
+            while (step_ <= h_ && (a)[h_ - step_] > (v)) {                                         \
+                hi_ = h_ - step_;                                                                  \
+                step_ *= 2;                                                                        \
+            }                                                                                      \
+            if (step_ <= h_) lo_ = h_ - step_ + 1;                                                 \
+        }                                                                                          \
+        while (lo_ < hi_) {                                                                        \
+            size_t mid_ = lo_ + (hi_ - lo_) / 2;                                                   \
+            if ((a)[mid_] <= (v))                                                                  \
+                lo_ = mid_ + 1;                                                                    \
+            else                                                                                   \
+                hi_ = mid_;                                                                        \
+        }                                                                                          \
+        (out) = lo_;                                                                               \
+    } while (0)
+
+/* FIRST_ABOVE_NEAR through smp, every LV_SAMPLE-th of a: the samples first, then one block. */
+#define FIRST_ABOVE_SAMPLED(a, smp, n, v, h0, out)                                                 \
+    do {                                                                                           \
+        size_t nb_ = ((n)-1) / LV_SAMPLE + 1, j_;                                                  \
+        FIRST_ABOVE_NEAR(smp, nb_, v, (h0) / LV_SAMPLE, j_);                                       \
+        if (j_ == 0) {                                                                             \
+            (out) = 0;                                                                             \
+        } else {                                                                                   \
+            size_t l_ = (j_ - 1) * LV_SAMPLE + 1,                                                  \
+                   r_ = j_ * LV_SAMPLE < (n) ? j_ * LV_SAMPLE : (n);                               \
+            while (l_ < r_) {                                                                      \
+                size_t m_ = l_ + (r_ - l_) / 2;                                                    \
+                if ((a)[m_] <= (v))                                                                \
+                    l_ = m_ + 1;                                                                   \
+                else                                                                               \
+                    r_ = m_;                                                                       \
+            }                                                                                      \
+            (out) = l_;                                                                            \
+        }                                                                                          \
+    } while (0)
+
+double lv_scene_d_near(const lv_scene *s, int64_t t, size_t *hint) {
+    if (s->linear) return (double)(t - s->t_first);
+    size_t lo;
+    FIRST_ABOVE_SAMPLED(s->wt, s->wt_s, s->nw, t, *hint, lo);
+    long i = (long)lo - 1;
+    *hint = i < 0 ? 0 : (size_t)i;
+    return d_at(s, t, i);
+}
+
+static int64_t t_at(const lv_scene *s, double d, long i) {
     if (i < 0) return s->wt[0] + (int64_t)llround(d - s->wd[0]);
     if ((size_t)i >= s->nw - 1) return s->wt[s->nw - 1] + (int64_t)llround(d - s->wd[s->nw - 1]);
     double f = (d - s->wd[i]) / (s->wd[i + 1] - s->wd[i]);
     return s->wt[i] + (int64_t)llround(f * (double)(s->wt[i + 1] - s->wt[i]));
+}
+
+int64_t lv_scene_t(const lv_scene *s, double d) {
+    if (s->linear) return s->t_first + (int64_t)llround(d);
+    long i;
+    LAST_LE(s->wd, s->nw, d, i);
+    return t_at(s, d, i);
+}
+
+int64_t lv_scene_t_near(const lv_scene *s, double d, size_t *hint) {
+    if (s->linear) return s->t_first + (int64_t)llround(d);
+    size_t lo;
+    FIRST_ABOVE_SAMPLED(s->wd, s->wd_s, s->nw, d, *hint, lo);
+    long i = (long)lo - 1;
+    *hint = i < 0 ? 0 : (size_t)i;
+    return t_at(s, d, i);
 }
 
 long lv_scene_seq_at(const lv_scene *s, int64_t t) {
@@ -355,6 +442,101 @@ static int build_notes(lv_scene *s) {
     return 0;
 }
 
+uint8_t lv_state_prio(uint8_t st) {
+    static const uint8_t p[LV_TS__COUNT] = {0, 2, 4, 3, 1};
+    return st < LV_TS__COUNT ? p[st] : 0;
+}
+
+static int64_t *sample_seqs(const lv_trace *tr, const uint32_t *seq, size_t n) {
+    if (!n) return NULL;
+    int64_t *t = malloc(((n - 1) / LV_SAMPLE + 1) * sizeof *t);
+    if (t)
+        for (size_t i = 0; i < n; i += LV_SAMPLE)
+            t[i / LV_SAMPLE] = tr->events[seq[i]].t;
+    return t;
+}
+
+/* What layout needs to stay bounded by pixels: a max tree over the spans' priorities, the
+ * reads and writes of shared vars, and each hold row with (when its holds overlap) a max
+ * tree of their ends. Once per trace, O(n). */
+static int build_index(lv_scene *s) {
+    const lv_trace *tr = s->tr;
+    for (size_t k = 0; k < s->nthreads; k++) {
+        lv_thread_geo *g = &s->th[k];
+        size_t n = g->nspans;
+        if (n) {
+            g->span_max = malloc(2 * n);
+            if (!g->span_max) return -1;
+            g->span_max[0] = 0;
+            for (size_t i = 0; i < n; i++)
+                g->span_max[n + i] = lv_state_prio(g->spans[i].state);
+            for (size_t i = n - 1; i > 0; i--) {
+                uint8_t a = g->span_max[2 * i], b = g->span_max[2 * i + 1];
+                g->span_max[i] = a > b ? a : b;
+            }
+        }
+        size_t na = 0;
+        for (size_t i = 0; i < g->nevents; i++) {
+            const lv_event *e = &tr->events[g->events[i]];
+            na += (e->kind == LV_EV_READ || e->kind == LV_EV_WRITE) && e->obj >= 0 &&
+                  (size_t)e->obj < tr->nobjects && tr->objects[e->obj].kind == LV_OBJ_VAR;
+        }
+        if (na) {
+            g->accesses = malloc(na * sizeof *g->accesses);
+            if (!g->accesses) return -1;
+            for (size_t i = 0; i < g->nevents; i++) {
+                const lv_event *e = &tr->events[g->events[i]];
+                if ((e->kind == LV_EV_READ || e->kind == LV_EV_WRITE) && e->obj >= 0 &&
+                    (size_t)e->obj < tr->nobjects && tr->objects[e->obj].kind == LV_OBJ_VAR)
+                    g->accesses[g->naccesses++] = g->events[i];
+            }
+        }
+        if (n) {
+            g->span_t0s = malloc(((n - 1) / LV_SAMPLE + 1) * sizeof *g->span_t0s);
+            if (!g->span_t0s) return -1;
+            for (size_t i = 0; i < n; i += LV_SAMPLE)
+                g->span_t0s[i / LV_SAMPLE] = g->spans[i].t0;
+        }
+        g->note_ts = sample_seqs(tr, g->notes, g->nnotes);
+        g->access_ts = sample_seqs(tr, g->accesses, g->naccesses);
+        if ((g->nnotes && !g->note_ts) || (g->naccesses && !g->access_ts)) return -1;
+        for (int row = 0; row < LV_HOLD_ROWS; row++) {
+            size_t m = 0;
+            for (size_t i = 0; i < g->nholds; i++)
+                m += g->holds[i].row == row;
+            if (!m) continue;
+            uint32_t *ix = malloc(m * sizeof *ix);
+            if (!ix) return -1;
+            g->row_holds[row] = ix;
+            int ascending = 1;
+            for (size_t i = 0; i < g->nholds; i++) {
+                if (g->holds[i].row != row) continue;
+                if (g->nrow_holds[row] && g->holds[ix[g->nrow_holds[row] - 1]].t1 > g->holds[i].t1)
+                    ascending = 0;
+                ix[g->nrow_holds[row]++] = (uint32_t)i;
+            }
+            g->row_t0s[row] = malloc(((m - 1) / LV_SAMPLE + 1) * sizeof(int64_t));
+            if (!g->row_t0s[row]) return -1;
+            for (size_t i = 0; i < m; i += LV_SAMPLE)
+                g->row_t0s[row][i / LV_SAMPLE] = g->holds[ix[i]].t0;
+            if (ascending) continue;
+            size_t leaves = 1;
+            while (leaves < m)
+                leaves *= 2;
+            int64_t *t = malloc(2 * leaves * sizeof *t);
+            if (!t) return -1;
+            for (size_t i = 0; i < leaves; i++)
+                t[leaves + i] = i < m ? g->holds[ix[i]].t1 : INT64_MIN;
+            for (size_t i = leaves - 1; i > 0; i--)
+                t[i] = t[2 * i] > t[2 * i + 1] ? t[2 * i] : t[2 * i + 1];
+            t[0] = INT64_MIN;
+            g->row_t1max[row] = t;
+            g->row_t1_leaves[row] = leaves;
+        }
+    }
+    return 0;
+}
+
 /* Who holds obj just before event seq: the thread of the last acquire not released since. */
 static int32_t holder_before(const lv_trace *tr, int32_t obj, uint32_t seq) {
     for (uint32_t i = seq; i-- > 0;) {
@@ -445,7 +627,8 @@ lv_err lv_scene_new(const lv_trace *tr, lv_scene **out) {
     s->tr = tr;
     s->nthreads = tr->nthreads;
     s->th = calloc(tr->nthreads ? tr->nthreads : 1, sizeof *s->th);
-    if (!s->th || build_warp(s) || build_threads(s) || build_notes(s) || build_findings(s)) {
+    if (!s->th || build_warp(s) || build_threads(s) || build_notes(s) || build_index(s) ||
+        build_findings(s)) {
         lv_scene_free(s);
         return LV_ENOMEM;
     }
@@ -460,10 +643,22 @@ void lv_scene_free(lv_scene *s) {
         free(s->th[i].holds);
         free(s->th[i].notes);
         free(s->th[i].events);
+        free(s->th[i].span_max);
+        free(s->th[i].accesses);
+        free(s->th[i].span_t0s);
+        free(s->th[i].note_ts);
+        free(s->th[i].access_ts);
+        for (int r = 0; r < LV_HOLD_ROWS; r++) {
+            free(s->th[i].row_holds[r]);
+            free(s->th[i].row_t1max[r]);
+            free(s->th[i].row_t0s[r]);
+        }
     }
     free(s->th);
     free(s->wt);
     free(s->wd);
+    free(s->wt_s);
+    free(s->wd_s);
     free(s->handoffs);
     free(s->lost);
     free(s->finding_seq);

@@ -30,6 +30,7 @@ typedef struct lv_span {
 } lv_span;
 
 #define LV_HOLD_ROWS 2
+#define LV_SAMPLE 16 /* see lv_thread_geo's and lv_scene's sampled times */
 #define LV_SEQ_NONE UINT32_MAX
 
 typedef struct lv_hold {
@@ -54,7 +55,24 @@ typedef struct lv_thread_geo {
     size_t nnotes;
     uint32_t *events; /* seqs of all the thread's events */
     size_t nevents;
+    /* for layout in time bounded by pixels, not events: */
+    uint8_t *span_max;  /* max segment tree of lv_state_prio over the spans: 2 * nspans */
+    uint32_t *accesses; /* seqs of the thread's reads and writes of shared vars */
+    size_t naccesses;
+    uint32_t *row_holds[LV_HOLD_ROWS]; /* per hold row: indices into holds, in acquire order */
+    size_t nrow_holds[LV_HOLD_ROWS];
+    /* per hold row: a max segment tree of t1 (leaves from row_t1_leaves), or NULL when the
+     * row's t1 never goes down (its holds do not overlap) */
+    int64_t *row_t1max[LV_HOLD_ROWS];
+    size_t row_t1_leaves[LV_HOLD_ROWS];
+    /* every LV_SAMPLE-th start time of spans, row holds, notes and accesses: a small array a
+     * search goes through first, so it touches few of the big ones' cache lines */
+    int64_t *span_t0s, *row_t0s[LV_HOLD_ROWS], *note_ts, *access_ts;
 } lv_thread_geo;
+
+/* Which state shows when several share a pixel column: blocked, then sleeping, running,
+ * finished (0 for not started: never drawn). */
+uint8_t lv_state_prio(uint8_t st);
 
 /* Lost updates (analysis' "Lost update on NAME" findings): the stale read, the write that was
  * overwritten, and the write that overwrote it from the stale value. */
@@ -73,6 +91,8 @@ typedef struct lv_scene {
     int64_t *wt;
     double *wd;
     size_t nw;
+    int64_t *wt_s; /* every LV_SAMPLE-th of wt and wd, for searches that miss the cache less */
+    double *wd_s;
     int64_t step; /* the typical gap between events, ns (the median) */
     lv_thread_geo *th;
     size_t nthreads;
@@ -91,6 +111,10 @@ void lv_scene_free(lv_scene *s); /* accepts NULL */
 /* Display position of time t (ns) and back. Monotonic; in linear mode d = t. */
 double lv_scene_d(const lv_scene *s, int64_t t);
 int64_t lv_scene_t(const lv_scene *s, double d);
+/* lv_scene_d, exactly, searching the warp from *hint (updated): cheap for times close to the
+ * last one asked about. */
+double lv_scene_d_near(const lv_scene *s, int64_t t, size_t *hint);
+int64_t lv_scene_t_near(const lv_scene *s, double d, size_t *hint);
 
 /* The state of thread at time t, and the span that holds it (NULL when not started). */
 const lv_span *lv_scene_span_at(const lv_scene *s, int32_t thread, int64_t t);
@@ -349,6 +373,9 @@ void lv_frame_free(lv_frame *f);
 
 /* time <-> x on the frame's timeline (x may fall outside the lanes) */
 double lv_frame_x(const lv_frame *f, const lv_scene *s, int64_t t);
+/* lv_frame_x and lv_frame_t through lv_scene_d_near and lv_scene_t_near */
+double lv_frame_x_near(const lv_frame *f, const lv_scene *s, int64_t t, size_t *hint);
+int64_t lv_frame_t_near(const lv_frame *f, const lv_scene *s, double x, size_t *hint);
 int64_t lv_frame_t(const lv_frame *f, const lv_scene *s, double x);
 
 /* Hit tests: the thread of the lane at (x, y), or -1; the event of that lane nearest to x

@@ -169,9 +169,76 @@ double lv_frame_x(const lv_frame *f, const lv_scene *s, int64_t t) {
     return f->x0 + (lv_scene_d(s, t) - f->d0) / span * (f->x1 - f->x0);
 }
 
+double lv_frame_x_near(const lv_frame *f, const lv_scene *s, int64_t t, size_t *hint) {
+    double span = f->d1 - f->d0;
+    if (span <= 0) span = 1;
+    return f->x0 + (lv_scene_d_near(s, t, hint) - f->d0) / span * (f->x1 - f->x0);
+}
+
 int64_t lv_frame_t(const lv_frame *f, const lv_scene *s, double x) {
     double w = f->x1 - f->x0 > 0 ? f->x1 - f->x0 : 1;
     return lv_scene_t(s, f->d0 + (x - f->x0) / w * (f->d1 - f->d0));
+}
+
+int64_t lv_frame_t_near(const lv_frame *f, const lv_scene *s, double x, size_t *hint) {
+    double w = f->x1 - f->x0 > 0 ? f->x1 - f->x0 : 1;
+    return lv_scene_t_near(s, f->d0 + (x - f->x0) / w * (f->d1 - f->d0), hint);
+}
+
+/* ---- searches in time order, so a frame visits pixels, not events ---- */
+
+typedef int (*pred_fn)(void *ctx, size_t k);
+
+/* The first k in [a, b) where pred holds, b when none; pred must be false then true over
+ * [a, b). Galloping from a: cheap when the answer is near, O(log n) when it is far. */
+static size_t first_true(size_t a, size_t b, pred_fn pred, void *ctx) {
+    size_t step = 1, lo = a;
+    while (lo < b && !pred(ctx, lo)) {
+        size_t probe = b - lo > step ? lo + step : b;
+        if (probe >= b || pred(ctx, probe)) {
+            size_t l = lo + 1, h = probe; /* pred false at lo, true at h (or h == b) */
+            while (l < h) {
+                size_t mid = l + (h - l) / 2;
+                if (pred(ctx, mid))
+                    h = mid;
+                else
+                    l = mid + 1;
+            }
+            return l;
+        }
+        lo = probe;
+        step *= 2;
+    }
+    return lo;
+}
+
+/* The first k in [a, b) whose key is >= t (pred tells), where smp holds every LV_SAMPLE-th
+ * key (or is NULL): the samples narrow it to one block first. */
+static size_t first_ge(size_t a, size_t b, const int64_t *smp, int64_t t, pred_fn pred, void *ctx) {
+    if (a >= b || !smp) return first_true(a, b, pred, ctx);
+    size_t j0 = a / LV_SAMPLE + 1, nb = (b - 1) / LV_SAMPLE + 1, step = 1, lo = j0, hi = nb;
+    /* the first block j in [j0, nb) whose first key is >= t, galloping from j0 */
+    while (lo < nb && smp[lo] < t) {
+        size_t probe = nb - lo > step ? lo + step : nb;
+        if (probe >= nb || smp[probe] >= t) {
+            hi = probe;
+            lo++;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (smp[mid] >= t)
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+            break;
+        }
+        lo = probe;
+        step *= 2;
+    }
+    size_t j = lo; /* keys before block j - 1 are < t; block j's first is >= t (when j < nb) */
+    size_t from = (j - 1) * LV_SAMPLE > a ? (j - 1) * LV_SAMPLE : a;
+    size_t to = j * LV_SAMPLE < b ? j * LV_SAMPLE : b;
+    return first_true(from, to, pred, ctx);
 }
 
 /* ---- pixel-column rasterizing: the bound on drawing cost ---- */
@@ -179,20 +246,67 @@ int64_t lv_frame_t(const lv_frame *f, const lv_scene *s, double x) {
 typedef struct raster {
     uint8_t *col, *prio;
     int w;
+    /* per column edge c = 0 .. w: the first time whose x (from x0) is >= c, and > c */
+    int64_t *tge, *tgt;
+    /* per pixel P = px0 .. px0 + npx - 1: the first time whose rounded x is >= P */
+    int64_t *tpx;
+    int px0, npx;
 } raster;
 
-static void raster_put(raster *r, double x0, double x1, uint8_t color, uint8_t prio) {
-    if (x1 <= 0 || x0 >= r->w) return;
-    if (x0 < 0) x0 = 0;
-    if (x1 > r->w) x1 = r->w;
-    int a = (int)floor(x0), b = (int)ceil(x1) - 1;
-    if (b < a) b = a;
-    if (b >= r->w) b = r->w - 1;
-    for (int i = a; i <= b; i++)
-        if (prio >= r->prio[i]) {
-            r->col[i] = color;
-            r->prio[i] = prio;
+static double rel_x(const lv_frame *f, const lv_scene *s, int64_t t, size_t *hint) {
+    return lv_frame_x_near(f, s, t, hint) - f->x0;
+}
+
+enum { EDGE_GE, EDGE_GT, EDGE_PX };
+
+static int edge_ok(const lv_frame *f, const lv_scene *s, int c, int how, int64_t t, size_t *hint) {
+    if (how == EDGE_PX) return iround(lv_frame_x_near(f, s, t, hint)) >= c;
+    double x = rel_x(f, s, t, hint);
+    return how == EDGE_GT ? x > c : x >= c;
+}
+
+/* The least time t whose x - x0 is >= c (EDGE_GT: > c; EDGE_PX: whose pixel, the rounded x,
+ * is >= c), from a guess; x grows with t. */
+static int64_t time_of_edge(const lv_frame *f, const lv_scene *s, int c, int how, int64_t guess,
+                            size_t *hint) {
+#define EDGE_OK(tt) edge_ok(f, s, c, how, (tt), hint)
+    int64_t lo, hi, step = 1; /* not ok at lo, ok at hi */
+    if (EDGE_OK(guess)) {
+        hi = guess;
+        while (step < ((int64_t)1 << 61) && EDGE_OK(hi - step)) {
+            hi -= step;
+            step *= 2;
         }
+        lo = hi - step;
+    } else {
+        lo = guess;
+        while (step < ((int64_t)1 << 61) && !EDGE_OK(lo + step)) {
+            lo += step;
+            step *= 2;
+        }
+        hi = lo + step;
+    }
+    while (hi - lo > 1) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (EDGE_OK(mid))
+            hi = mid;
+        else
+            lo = mid;
+    }
+#undef EDGE_OK
+    return hi;
+}
+
+static void column_edges(const lv_frame *f, const lv_scene *s, raster *r) {
+    size_t hint = 0, thint = 0;
+    for (int k = 0; k < r->npx; k++) {
+        int px = r->px0 + k, c = px - f->x0;
+        r->tpx[k] = time_of_edge(f, s, px, EDGE_PX, lv_frame_t_near(f, s, px - 0.5, &thint), &hint);
+        if (c < 0 || c > r->w) continue;
+        int64_t t = time_of_edge(f, s, c, EDGE_GE, lv_frame_t_near(f, s, f->x0 + c, &thint), &hint);
+        r->tge[c] = t;
+        r->tgt[c] = rel_x(f, s, t, &hint) > c ? t : time_of_edge(f, s, c, EDGE_GT, t, &hint);
+    }
 }
 
 static int raster_emit(lv_frame *f, raster *r, int x, int y, int h) {
@@ -214,40 +328,141 @@ static int raster_emit(lv_frame *f, raster *r, int x, int y, int h) {
     return 0;
 }
 
-static uint8_t state_prio(uint8_t st) {
-    static const uint8_t p[LV_TS__COUNT] = {0, 2, 4, 3, 1};
-    return st < LV_TS__COUNT ? p[st] : 0;
+/* An interval [t0, t1) covers the pixel columns floor(x0) .. max(ceil(x1) - 1, floor(x0))
+ * (x relative to the area, clipped to it), so column i >= 1 holds the intervals with
+ * x0 < i + 1 and (x1 > i or x0 >= i), and column 0 those with x0 < 1 and x1 > 0. Over
+ * intervals in time order that do not overlap both are runs of consecutive indices. */
+typedef struct ivals {
+    const lv_frame *f;
+    const lv_scene *s;
+    const lv_span *spans; /* or holds through idx: */
+    const lv_hold *holds;
+    const uint32_t *idx;
+    double c; /* the column the predicate asks about */
+    int64_t tv0;
+    const raster *r;    /* its column edges in time */
+    const int64_t *smp; /* sampled t0 */
+} ivals;
+
+static int64_t iv_t0(const ivals *v, size_t k) {
+    return v->spans ? v->spans[k].t0 : v->holds[v->idx[k]].t0;
+}
+static int64_t iv_t1(const ivals *v, size_t k) {
+    return v->spans ? v->spans[k].t1 : v->holds[v->idx[k]].t1;
+}
+static int x0_ge(void *ctx, size_t k) { /* x0 >= c */
+    ivals *v = ctx;
+    return iv_t0(v, k) >= v->r->tge[(int)v->c];
+}
+static int covers_or_after(void *ctx, size_t k) { /* x1 > c, or x0 >= c when c >= 1 */
+    ivals *v = ctx;
+    int c = (int)v->c;
+    return iv_t1(v, k) >= v->r->tgt[c] || (c >= 1 && iv_t0(v, k) >= v->r->tge[c]);
+}
+static int t0_ge(void *ctx, size_t k) { /* t0 >= tv0 (used with tv1 in tv0) */
+    ivals *v = ctx;
+    return iv_t0(v, k) >= v->tv0;
+}
+static int t1_after(void *ctx, size_t k) {
+    ivals *v = ctx;
+    return iv_t1(v, k) > v->tv0;
 }
 
-/* The first span/hold of the thread whose end is after t (spans are sorted and disjoint). */
-static size_t first_span_after(const lv_thread_geo *g, int64_t t) {
-    size_t lo = 0, hi = g->nspans;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (g->spans[mid].t1 <= t)
-            lo = mid + 1;
-        else
-            hi = mid;
+/* A hold's end t1 counts for column c when t1 > tv0 and (when ends) its x1 > c. */
+static int end_ok(ivals *v, int64_t t1, int ends) {
+    return t1 > v->tv0 && (!ends || t1 >= v->r->tgt[(int)v->c]);
+}
+
+/* The last k in [a, b) of a hold row whose end is ok, or -1; the test is monotone in t1, so a
+ * row whose ends ascend needs only its last, and others descend the row's max tree. */
+static long last_end_ok(ivals *v, const lv_thread_geo *g, int row, size_t a, size_t b, int ends) {
+    if (a >= b) return -1;
+    const int64_t *t = g->row_t1max[row];
+    if (!t) return end_ok(v, iv_t1(v, b - 1), ends) ? (long)(b - 1) : -1;
+    size_t leaves = g->row_t1_leaves[row];
+    /* walk up from the right end, collecting the canonical nodes right to left */
+    size_t l = a + leaves, r = b + leaves;
+    size_t right[64], nr = 0, left[64], nl = 0;
+    while (l < r) {
+        if (l & 1) left[nl++] = l++;
+        if (r & 1) right[nr++] = --r;
+        l >>= 1;
+        r >>= 1;
     }
-    return lo;
+    /* nodes in index order: left[0..nl) then right reversed; search from the right */
+    for (size_t q = nr + nl; q-- > 0;) {
+        size_t node = q < nl ? left[q] : right[nr - 1 - (q - nl)];
+        if (!end_ok(v, t[node], ends)) continue;
+        while (node < leaves)
+            node = end_ok(v, t[2 * node + 1], ends) ? 2 * node + 1 : 2 * node;
+        return (long)(node - leaves);
+    }
+    return -1;
 }
 
 static int lay_bands(lv_frame *f, const lv_scene *s, raster *r, const lv_lane *ln, int64_t tv0,
                      int64_t tv1) {
     const lv_thread_geo *g = &s->th[ln->thread];
-    for (size_t i = first_span_after(g, tv0); i < g->nspans && g->spans[i].t0 < tv1; i++) {
-        const lv_span *sp = &g->spans[i];
-        raster_put(r, lv_frame_x(f, s, sp->t0) - f->x0, lv_frame_x(f, s, sp->t1) - f->x0,
-                   (uint8_t)lv_state_color((lv_tstate)sp->state), state_prio(sp->state));
+    static const uint8_t state_of_prio[5] = {LV_TS_NOT_STARTED, LV_TS_FINISHED, LV_TS_RUNNING,
+                                             LV_TS_SLEEPING, LV_TS_BLOCKED};
+    ivals v = {.f = f, .s = s, .spans = g->spans, .r = r, .smp = g->span_t0s};
+    /* the spans in view: end after tv0, begin before tv1 */
+    v.tv0 = tv0;
+    size_t k0 = first_true(0, g->nspans, t1_after, &v);
+    v.tv0 = tv1;
+    size_t k1 = first_true(k0, g->nspans, t0_ge, &v);
+    size_t lo = k0, hi = k0, n = g->nspans;
+    for (int i = 0; i < r->w && lo < k1; i++) {
+        v.c = i + 1;
+        hi = first_ge(hi, k1, v.smp, r->tge[i + 1], x0_ge, &v);
+        v.c = i;
+        lo = first_true(lo, hi, covers_or_after, &v);
+        if (lo >= hi) continue;
+        uint8_t p = 0; /* the max priority over spans [lo, hi) */
+        for (size_t a = lo + n, b = hi + n; a < b; a >>= 1, b >>= 1) {
+            if (a & 1) {
+                if (g->span_max[a] > p) p = g->span_max[a];
+                a++;
+            }
+            if (b & 1) {
+                b--;
+                if (g->span_max[b] > p) p = g->span_max[b];
+            }
+        }
+        r->col[i] = (uint8_t)lv_state_color((lv_tstate)state_of_prio[p < 5 ? p : 0]);
+        r->prio[i] = p;
     }
     if (raster_emit(f, r, f->x0, ln->band.y, ln->band.h)) return -1;
     int rowh = ln->holds.h / LV_HOLD_ROWS;
     for (int row = 0; row < LV_HOLD_ROWS && rowh > 0; row++) {
-        for (size_t i = 0; i < g->nholds && g->holds[i].t0 < tv1; i++) {
-            const lv_hold *h = &g->holds[i];
-            if (h->row != row || h->t1 <= tv0) continue;
-            raster_put(r, lv_frame_x(f, s, h->t0) - f->x0, lv_frame_x(f, s, h->t1) - f->x0,
-                       (uint8_t)lv_hold_color(h->obj), 1);
+        /* the later hold wins a column: the last one in the row that covers it */
+        ivals h = {.f = f,
+                   .s = s,
+                   .holds = g->holds,
+                   .idx = g->row_holds[row],
+                   .tv0 = tv1,
+                   .r = r,
+                   .smp = g->row_t0s[row]};
+        size_t m1 = first_true(0, g->nrow_holds[row], t0_ge, &h);
+        h.tv0 = tv0;
+        size_t hi2 = 0, mid = 0;
+        for (int i = 0; i < r->w && m1 > 0; i++) {
+            h.c = i + 1;
+            hi2 = first_ge(hi2, m1, h.smp, r->tge[i + 1], x0_ge, &h);
+            long best;
+            if (i == 0) {
+                h.c = 0;
+                best = last_end_ok(&h, g, row, 0, hi2, 1);
+            } else {
+                h.c = i;
+                mid = first_ge(mid, hi2, h.smp, r->tge[i], x0_ge,
+                               &h); /* [mid, hi2) begin in this column */
+                best = last_end_ok(&h, g, row, mid, hi2, 0);
+                if (best < 0) best = last_end_ok(&h, g, row, 0, mid, 1);
+            }
+            if (best < 0) continue;
+            r->col[i] = (uint8_t)lv_hold_color(g->holds[h.idx[best]].obj);
+            r->prio[i] = 1;
         }
         if (raster_emit(f, r, f->x0, ln->holds.y + row * rowh, rowh - (rowh > 3))) return -1;
     }
@@ -258,8 +473,70 @@ static int measure_str(const lv_viewport *vp, lv_font_id font, const char *s) {
     return vp->measure(vp->measure_ctx, font, s, strlen(s));
 }
 
-static int lay_notes(lv_frame *f, const lv_scene *s, const lv_viewport *vp, const lv_lane *ln,
-                     int64_t tv0, int64_t tv1) {
+/* Events of one thread (notes or accesses, as seqs) in time order, searched by time or pixel. */
+typedef struct seqs {
+    const lv_frame *f;
+    const lv_scene *s;
+    const uint32_t *seq;
+    int64_t t;
+    int off;
+    size_t hint, thint; /* where in the warp the last x and t were */
+    const int64_t *smp; /* sampled times */
+    const raster *r;    /* its pixels' edges in time */
+} seqs;
+
+static int64_t seq_t(const seqs *q, size_t k) {
+    return q->s->tr->events[q->seq[k]].t;
+}
+static int seq_px(seqs *q, size_t k) {
+    int64_t t = seq_t(q, k);
+    const raster *r = q->r;
+    if (t >= r->tpx[0] && t < r->tpx[r->npx - 1]) { /* the last pixel edge at or before t */
+        int lo = 0, hi = r->npx - 1;
+        while (hi - lo > 1) {
+            int mid = lo + (hi - lo) / 2;
+            if (r->tpx[mid] <= t)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        return r->px0 + lo + q->off;
+    }
+    return iround(lv_frame_x_near(q->f, q->s, t, &q->hint)) + q->off;
+}
+static int t_ge(void *ctx, size_t k) {
+    seqs *q = ctx;
+    return seq_t(q, k) >= q->t;
+}
+static int t_gt(void *ctx, size_t k) {
+    seqs *q = ctx;
+    return seq_t(q, k) > q->t;
+}
+/* The first of [a, b) whose pixel (seq_px) is >= px: found in time, then by time. */
+static size_t first_at_px(seqs *q, size_t a, size_t b, int px) {
+    if (a >= b) return b;
+    int64_t t0 = seq_t(q, a);
+    int k = px - q->off - q->r->px0;
+    if (k >= 0 && k < q->r->npx)
+        q->t = q->r->tpx[k];
+    else
+        q->t = time_of_edge(q->f, q->s, px - q->off, EDGE_PX,
+                            lv_frame_t_near(q->f, q->s, px - q->off - 0.5, &q->thint), &q->hint);
+    if (q->t <= t0) return a;
+    return first_ge(a, b, q->smp, q->t, t_ge, q);
+}
+
+static void drop_notes(lv_frame *f, const uint32_t *notes, size_t a, size_t b) {
+    for (size_t i = a; i < b && f->ndropped < LV_DROPPED_MAX; i++)
+        f->dropped[f->ndropped++] = notes[i];
+    f->total_dropped += b - a;
+}
+
+/* Labels left to right, each where its note is, as wide as the room before the next note.
+ * Notes that find no room are dropped; those in a row are counted, not visited: a note left
+ * of the last label's end, or sharing its pixel with the next note, never gets a label. */
+static int lay_notes(lv_frame *f, const lv_scene *s, const raster *r, const lv_viewport *vp,
+                     const lv_lane *ln, int64_t tv0, int64_t tv1) {
     const lv_thread_geo *g = &s->th[ln->thread];
     const lv_trace *tr = s->tr;
     int gap = iround(6 * f->scale), off = iround(4 * f->scale);
@@ -267,19 +544,34 @@ static int lay_notes(lv_frame *f, const lv_scene *s, const lv_viewport *vp, cons
     int min_w = measure_str(vp, LV_FONT_NOTE, "ab…");
     int ell = measure_str(vp, LV_FONT_NOTE, "…");
     int prev_end = INT32_MIN / 2;
-    for (size_t i = 0; i < g->nnotes; i++) {
+    seqs q = {f, s, g->notes, tv0, off, 0, 0, g->note_ts, r};
+    size_t i = first_true(0, g->nnotes, t_ge, &q);
+    q.t = tv1;
+    size_t end = first_true(i, g->nnotes, t_gt, &q);
+    while (i < end) {
         const lv_event *e = &tr->events[g->notes[i]];
-        if (e->t < tv0) continue;
-        if (e->t > tv1) break;
+        int x = seq_px(&q, i);
+        if (x < prev_end + gap) { /* under the last label: skip to the first note past it */
+            size_t j = first_at_px(&q, i + 1, end, prev_end + gap);
+            drop_notes(f, g->notes, i, j);
+            i = j;
+            continue;
+        }
+        if (min_w > -gap) { /* notes on one pixel: only the last of them can have room */
+            size_t j = first_at_px(&q, i + 1, end, x + 1);
+            if (j - 1 > i) {
+                drop_notes(f, g->notes, i, j - 1);
+                i = j - 1;
+                e = &tr->events[g->notes[i]];
+            }
+        }
         const char *txt = lv_trace_text(tr, e);
-        int x = iround(lv_frame_x(f, s, e->t)) + off;
         int next = right;
-        if (i + 1 < g->nnotes && tr->events[g->notes[i + 1]].t <= tv1)
-            next = iround(lv_frame_x(f, s, tr->events[g->notes[i + 1]].t)) + off - gap;
+        if (i + 1 < end) next = seq_px(&q, i + 1) - gap;
         if (next > right) next = right;
         int avail = next - x;
         int placed = 0;
-        if (txt && ln->notes.h > 0 && x >= prev_end + gap && avail >= min_w) {
+        if (txt && ln->notes.h > 0 && avail >= min_w) {
             size_t n = strlen(txt);
             int tw = vp->measure(vp->measure_ctx, LV_FONT_NOTE, txt, n);
             lv_label lb = {g->notes[i], x, ln->notes.y, tw, n, 0};
@@ -297,10 +589,8 @@ static int lay_notes(lv_frame *f, const lv_scene *s, const lv_viewport *vp, cons
                 placed = 1;
             }
         }
-        if (!placed) {
-            if (f->ndropped < LV_DROPPED_MAX) f->dropped[f->ndropped++] = g->notes[i];
-            f->total_dropped++;
-        }
+        if (!placed) drop_notes(f, g->notes, i, i + 1);
+        i++;
     }
     return 0;
 }
@@ -317,6 +607,7 @@ static int lay_arrows(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) 
     for (size_t i = 0; i < f->nlanes; i++)
         last_x[i] = INT32_MIN / 2;
     int rc = 0;
+    size_t hr = 0, ha = 0; /* warp hints: releases come in time order, acquires soon after */
     for (size_t i = 0; i < s->nhandoffs; i++) {
         const lv_handoff *h = &s->handoffs[i];
         const lv_event *er = &tr->events[h->rel], *ea = &tr->events[h->acq];
@@ -324,7 +615,8 @@ static int lay_arrows(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) 
         if (ea->t < tv0) continue;
         const lv_lane *lr = lane_of(f, er->thread), *la = lane_of(f, ea->thread);
         if (!lr || !la) continue;
-        int x0 = iround(lv_frame_x(f, s, er->t)), x1 = iround(lv_frame_x(f, s, ea->t));
+        int x0 = iround(lv_frame_x_near(f, s, er->t, &hr)),
+            x1 = iround(lv_frame_x_near(f, s, ea->t, &ha));
         size_t li = (size_t)(la - f->lanes);
         if (abs(x1 - last_x[li]) < 2) continue; /* one arrow per pixel per lane */
         last_x[li] = x1;
@@ -354,32 +646,24 @@ static int add_mark(lv_frame *f, const lv_scene *s, uint32_t seq, uint8_t kind) 
     return 0;
 }
 
-/* Ticks for the reads and writes of shared vars on the band: at most one per pixel. */
-static int lay_access(lv_frame *f, const lv_scene *s, const lv_lane *ln, int64_t tv0, int64_t tv1) {
+/* Ticks for the reads and writes of shared vars on the band: at most one per pixel, the first
+ * access of each; the others on that pixel are skipped by a search, not visited. */
+static int lay_access(lv_frame *f, const lv_scene *s, const raster *r, const lv_lane *ln,
+                      int64_t tv0, int64_t tv1) {
     const lv_thread_geo *g = &s->th[ln->thread];
     const lv_trace *tr = s->tr;
-    int last = INT32_MIN;
-    size_t lo = 0, hi = g->nevents;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tr->events[g->events[mid]].t < tv0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t i = lo; i < g->nevents; i++) {
-        const lv_event *e = &tr->events[g->events[i]];
-        if (e->t > tv1) break;
-        if ((e->kind != LV_EV_READ && e->kind != LV_EV_WRITE) || e->obj < 0 ||
-            tr->objects[e->obj].kind != LV_OBJ_VAR)
-            continue;
-        int x = iround(lv_frame_x(f, s, e->t));
-        if (x == last) continue;
-        last = x;
+    seqs q = {f, s, g->accesses, tv0, 0, 0, 0, g->access_ts, r};
+    size_t i = first_true(0, g->naccesses, t_ge, &q);
+    q.t = tv1;
+    size_t end = first_true(i, g->naccesses, t_gt, &q);
+    while (i < end) {
+        const lv_event *e = &tr->events[g->accesses[i]];
+        int x = seq_px(&q, i);
         lv_marker *m = PUSH(f, marks, nmarks, capmarks);
         if (!m) return -1;
         *m = (lv_marker){x, ln->band.y + ln->band.h / 2, e->seq,
                          e->kind == LV_EV_READ ? LV_MARK_READ : LV_MARK_WRITE};
+        i = first_at_px(&q, i + 1, end, x + 1);
     }
     return 0;
 }
@@ -404,8 +688,9 @@ static void lay_breaks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1)
         double dt = (double)(s->wt[i + 1] - s->wt[i]);
         double dd = s->wd[i + 1] - s->wd[i];
         if (dt > dd * 1.5) {
-            int xa = iround(lv_frame_x(f, s, s->wt[i])),
-                xb = iround(lv_frame_x(f, s, s->wt[i + 1]));
+            size_t h = (size_t)i;
+            int xa = iround(lv_frame_x_near(f, s, s->wt[i], &h)),
+                xb = iround(lv_frame_x_near(f, s, s->wt[i + 1], &h));
             int x = (xa + xb) / 2;
             if (xb - xa >= min_px && x > f->x0 && x < f->x1 && x - last >= spacing) {
                 f->breaks[f->nbreaks++] = x;
@@ -413,12 +698,18 @@ static void lay_breaks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1)
             }
         }
         /* skip to the segment under the next pixel: bounded by pixels, not by events */
-        double dnext = lv_scene_d(s, s->wt[i + 1]);
+        size_t h = (size_t)i + 1;
+        double dnext = lv_scene_d_near(s, s->wt[i + 1], &h);
         double px = (f->d1 - f->d0) / (f->x1 - f->x0 > 0 ? f->x1 - f->x0 : 1);
         long j = i + 1;
         if (px > 0 && s->wd[i + 1] - s->wd[i] < px) {
-            size_t a = (size_t)j, b = s->nw;
+            size_t a = (size_t)j, b = s->nw, step = 1;
             double want = dnext + px;
+            while (a + step < b && s->wd[a + step] < want) { /* gallop: the answer is near */
+                a += step;
+                step *= 2;
+            }
+            if (a + step < b) b = a + step + 1;
             while (a < b) {
                 size_t mid = a + (b - a) / 2;
                 if (s->wd[mid] < want)
@@ -724,12 +1015,16 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
 
     /* bands, holds, notes: bounded by pixels through the column raster */
     int rw = f->area.w > 0 ? f->area.w : 1;
-    if (grow((void **)&f->scratch, &f->capscratch, 1, 2 * (size_t)rw)) return LV_ENOMEM;
-    memset(f->scratch, 0, 2 * (size_t)rw);
-    raster r = {f->scratch, f->scratch + rw, rw};
+    size_t edges = (2 * ((size_t)rw + 1) + (size_t)rw + 5) * sizeof(int64_t);
+    if (grow((void **)&f->scratch, &f->capscratch, 1, edges + 2 * (size_t)rw)) return LV_ENOMEM;
+    memset(f->scratch + edges, 0, 2 * (size_t)rw);
+    int64_t *e64 = (int64_t *)(void *)f->scratch;
+    raster r = {f->scratch + edges, f->scratch + edges + rw, rw,        e64,
+                e64 + rw + 1,       e64 + 2 * (rw + 1),      f->x0 - 2, rw + 5};
+    column_edges(f, s, &r);
     for (size_t i = 0; i < f->nlanes; i++) {
         if (lay_bands(f, s, &r, &f->lanes[i], tv0, tv1)) return LV_ENOMEM;
-        if (lay_notes(f, s, vp, &f->lanes[i], tv0, tv1)) return LV_ENOMEM;
+        if (lay_notes(f, s, &r, vp, &f->lanes[i], tv0, tv1)) return LV_ENOMEM;
     }
     if (lay_arrows(f, s, tv0, tv1)) return LV_ENOMEM;
 
@@ -740,7 +1035,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
             if (add_mark(f, s, fd->events[k], LV_MARK_FINDING)) return LV_ENOMEM;
     }
     for (size_t i = 0; i < f->nlanes; i++)
-        if (lay_access(f, s, &f->lanes[i], tv0, tv1)) return LV_ENOMEM;
+        if (lay_access(f, s, &r, &f->lanes[i], tv0, tv1)) return LV_ENOMEM;
     for (size_t i = 0; i < s->nlost; i++)
         if (add_mark(f, s, s->lost[i].stale_read, LV_MARK_STALE)) return LV_ENOMEM;
     if (vp->seq >= 0 && add_mark(f, s, (uint32_t)vp->seq, LV_MARK_PLAYHEAD)) return LV_ENOMEM;
@@ -781,6 +1076,25 @@ int32_t lv_hit_lane(const lv_frame *f, int x, int y) {
     return -1;
 }
 
+/* A thread's events, searched by their x on the frame. */
+typedef struct evx {
+    const lv_frame *f;
+    const lv_scene *s;
+    const lv_thread_geo *g;
+    double above; /* the predicate: x > above */
+    size_t hint;
+} evx;
+
+static double ev_x(evx *q, size_t k) {
+    return lv_frame_x_near(q->f, q->s, q->s->tr->events[q->g->events[k]].t, &q->hint);
+}
+static int ev_x_above(void *ctx, size_t k) {
+    evx *q = ctx;
+    return ev_x(q, k) > q->above;
+}
+
+/* The event nearest to x, ties to the later one. x grows with the events, so the nearest is
+ * the last one at or left of x, or the first right of it (the last of those sharing its x). */
 long lv_hit_event(const lv_frame *f, const lv_scene *s, int x, int y, int radius) {
     int32_t th = lv_hit_lane(f, x, y);
     if (th < 0 || x < f->x0 - radius || x > f->x1 + radius) return -1;
@@ -795,15 +1109,23 @@ long lv_hit_event(const lv_frame *f, const lv_scene *s, int x, int y, int radius
         else
             hi = mid;
     }
+    evx q = {f, s, g, x, 0};
+    size_t r = first_true(lo, g->nevents, ev_x_above, &q); /* the first right of x */
     long best = -1;
     double bd = radius + 0.5;
-    for (size_t i = lo; i < g->nevents; i++) {
-        double ex = lv_frame_x(f, s, tr->events[g->events[i]].t);
-        if (ex > x + radius) break;
-        double d = fabs(ex - x);
-        if (d <= bd) { /* ties go to the later event: the one the playhead would show */
+    if (r > lo) {
+        double d = fabs(ev_x(&q, r - 1) - x);
+        if (d <= bd) {
             bd = d;
-            best = g->events[i];
+            best = g->events[r - 1];
+        }
+    }
+    if (r < g->nevents) {
+        double ex = ev_x(&q, r);
+        if (ex <= x + radius && fabs(ex - x) <= bd) {
+            q.above = ex;
+            size_t last = first_true(r + 1, g->nevents, ev_x_above, &q) - 1;
+            best = g->events[last];
         }
     }
     return best;

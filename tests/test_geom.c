@@ -407,22 +407,15 @@ TEST(a_million_events_stay_bounded_by_pixels) {
     lv_viewport vp = view(1280, 720);
     vp.seq = (long)tr->nevents / 2;
     vp.play_t = tr->events[vp.seq].t;
-    struct timespec a, b;
-    clock_gettime(CLOCK_MONOTONIC, &a);
+    /* bounded by pixels in what it produces; its time is bench/run's (tests never time) */
     ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
-    clock_gettime(CLOCK_MONOTONIC, &b);
-    double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
     size_t w = (size_t)f.area.w + 1;
     /* per lane: one band row and LV_HOLD_ROWS hold rows, each at most a rectangle a pixel */
     ASSERT_LE(f.nfills, f.nlanes * w * (1 + LV_HOLD_ROWS));
     ASSERT_LT(f.nfills, 20000); /* in practice far fewer: runs of one colour merge */
     ASSERT_LE(f.narrows, f.nlanes * w);
     ASSERT_LE(f.nmarks, f.nlanes * w + 8);
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-    ASSERT_DBL(ms, <, 30000.0); /* sanitizers slow every memory access */
-#else
-    ASSERT_DBL(ms, <, 2000.0);
-#endif
+
     /* zoomed in on a sliver, spans are wide again and the colours exact */
     vp.t0 = tr->events[500000].t;
     vp.t1 = vp.t0 + 1000;

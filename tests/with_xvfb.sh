@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs a command under a private Xvfb. The server picks a free display itself (-displayfd), so
 # two test runs on one machine can never share or steal a display, which xvfb-run -a allows
-# when both start at once. The server is stopped by its own process id.
+# when both start at once. -noreset: a test that closes its last window and opens another must
+# not meet a server resetting itself in between. The server is stopped by its own process id.
 # Usage: with_xvfb.sh COMMAND [ARGS...]
 set -u
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 mkfifo "$dir/fd"
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$dir/fd" 2>"$dir/log" &
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset 3>"$dir/fd" 2>"$dir/log" &
 xpid=$!
 read -r -t 20 num <"$dir/fd" || num=""
 if [ -z "$num" ]; then

@@ -3,10 +3,20 @@
  * survive analysis and both writers. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "lockviz/lockviz.h"
 
 static FILE *sink;
+
+/* A broken promise of the reader is a crash the fuzzer records, with the input that made it. */
+#define FUZZ_ASSERT(c)                                                                             \
+    do {                                                                                           \
+        if (!(c)) {                                                                                \
+            fprintf(stderr, "fuzz_reader: assertion failed: %s\n", #c);                            \
+            abort();                                                                               \
+        }                                                                                          \
+    } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!sink) sink = fopen("/dev/null", "w");
@@ -14,7 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     lv_trace *tr = NULL;
     lv_err rc = lv_trace_read_json((const char *)data, size, "fuzz.json", &tr, err, sizeof err);
     if (rc != LV_OK) {
-        if (tr || !strchr(err, ':') || strchr(err, '\n')) __builtin_trap(); /* one line, a place */
+        FUZZ_ASSERT(tr == NULL);
+        FUZZ_ASSERT(strchr(err, ':') != NULL);  /* "NAME: PLACE: PROBLEM" */
+        FUZZ_ASSERT(strchr(err, '\n') == NULL); /* one line */
         return 0;
     }
     lv_finding *f = NULL;

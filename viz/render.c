@@ -3,7 +3,7 @@
  * hover and help overlays. Every position comes from geom; this file only paints. */
 #include <stdlib.h>
 #include <string.h>
-#include "render_int.h"
+#include "render_impl.h"
 
 /* ---- helpers ---- */
 

@@ -5,7 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include "render_int.h"
+#include "render_impl.h"
 
 typedef struct pen {
     int x, y, w, bottom;

@@ -1,7 +1,7 @@
 /* What render.c and render_objects.c share: the renderer's state, a text cache and a few
  * drawing helpers. Internal to viz; nothing here is part of the viewer's interface. */
-#ifndef LV_VIZ_RENDER_INT_H
-#define LV_VIZ_RENDER_INT_H
+#ifndef LV_VIZ_RENDER_IMPL_H
+#define LV_VIZ_RENDER_IMPL_H
 
 #include "font.h"
 #include "render.h"

@@ -6,45 +6,7 @@ set -u
 LV=$1
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-fails=0
-passes=0
-
-check() { # check NAME WANT_EXIT CMD... ; output in $T/out, $T/err
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$T/out" 2>"$T/err"
-  local got=$?
-  if [ "$got" -ne "$want" ]; then
-    echo "FAIL $name: exit $got, want $want"
-    sed 's/^/  out: /' "$T/out" | head -20
-    sed 's/^/  err: /' "$T/err" | head -20
-    fails=$((fails + 1))
-    return 1
-  fi
-  passes=$((passes + 1))
-  return 0
-}
-
-expect_in() { # expect_in NAME FILE TEXT
-  if ! grep -qF -- "$3" "$2"; then
-    echo "FAIL $1: '$3' not in $(basename "$2")"
-    sed 's/^/  | /' "$2" | head -20
-    fails=$((fails + 1))
-  else
-    passes=$((passes + 1))
-  fi
-}
-
-one_line() { # the error is exactly one line
-  local n
-  n=$(wc -l <"$T/err")
-  if [ "$n" -ne 1 ]; then
-    echo "FAIL $1: stderr has $n lines, want 1"
-    fails=$((fails + 1))
-  else
-    passes=$((passes + 1))
-  fi
-}
+. "$(dirname "$0")/cli_lib.sh"
 
 # the Done-when of the engine skeleton
 check unlocked-run 1 "$LV" run ticket --variant unlocked --mode live --headless --out "$T/t.json" --time-scale 0.2
@@ -159,5 +121,4 @@ check no-dir 2 "$LV" run ticket --variant locked --time-scale 0.01 --quiet --out
 expect_in no-dir "$T/err" "no/such/dir/t.json"
 expect_in kept "$T/existing.json" "keep"
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -5,23 +5,8 @@ set -u
 LV=$1
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-fails=0
+. "$(dirname "$0")/cli_lib.sh"
 
-check() { # check NAME WANT_EXIT CMD... ; output in $T/out, $T/err
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$T/out" 2>"$T/err"
-  local got=$?
-  if [ "$got" -ne "$want" ]; then
-    echo "FAIL $name: exit $got, want $want"
-    sed 's/^/  out: /' "$T/out" | head -10
-    sed 's/^/  err: /' "$T/err" | head -10
-    fails=$((fails + 1))
-  fi
-}
-expect_in() { # expect_in NAME FILE TEXT
-  grep -qF -- "$3" "$2" || { echo "FAIL $1: '$3' not in $(basename "$2")"; fails=$((fails + 1)); }
-}
 is_png() { # the 8-byte PNG signature
   [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] ||
     { echo "FAIL $2: $1 is not a PNG"; fails=$((fails + 1)); }
@@ -68,8 +53,4 @@ expect_in help "$T/out" "--png FILE"
 check main_help 0 "$LV" --help
 expect_in main_help "$T/out" "lockviz view TRACE"
 
-if [ "$fails" -ne 0 ]; then
-  echo "$fails failure(s)"
-  exit 1
-fi
-echo "view cli: all passed"
+finish

@@ -193,28 +193,11 @@ lv_err lv_trace_write_chrome(const lv_trace *tr, FILE *out) {
     uint32_t *rel = malloc((tr->nobjects ? tr->nobjects : 1) * sizeof *rel);
     /* findings are written when the stream reaches their first event */
     size_t *fnext = calloc(tr->nfindings ? tr->nfindings : 1, sizeof *fnext);
-    if (!ow || !ls || !waited || !has_next || !req || !rel || !fnext) {
-        free(ow);
-        free(ls);
-        free(waited);
-        free(has_next);
-        free(req);
-        free(rel);
-        free(fnext);
-        return LV_ENOMEM;
-    }
+    cw *wp = NULL;
+    lv_err rc = LV_ENOMEM;
+    if (!ow || !ls || !waited || !has_next || !req || !rel || !fnext) goto done;
     prepass(tr, waited, has_next, req, rel);
-    cw *wp = cw_new(out);
-    if (!wp) {
-        free(ow);
-        free(ls);
-        free(waited);
-        free(has_next);
-        free(req);
-        free(rel);
-        free(fnext);
-        return LV_ENOMEM;
-    }
+    if (!(wp = cw_new(out))) goto done;
     W_LIT(wp, "{\"displayTimeUnit\": \"ms\", \"traceEvents\": [");
     char title[512];
     snprintf(title, sizeof title, "lockviz: %s/%s (%s, seed %" PRIu64 ", %s)", tr->scenario,
@@ -364,6 +347,8 @@ lv_err lv_trace_write_chrome(const lv_trace *tr, FILE *out) {
         if (!fnext[k]) finding(wp, &tr->findings[k], t_end);
     W_LIT(wp, "\n]}\n");
     w_flush(wp);
+    rc = ferror(out) ? LV_EIO : LV_OK;
+done:
     free(ow);
     free(ls);
     free(waited);
@@ -372,7 +357,7 @@ lv_err lv_trace_write_chrome(const lv_trace *tr, FILE *out) {
     free(rel);
     free(fnext);
     free(wp);
-    return ferror(out) ? LV_EIO : LV_OK;
+    return rc;
 }
 
 static lv_err write_chrome(void *ctx, FILE *f) {

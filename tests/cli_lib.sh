@@ -1,0 +1,48 @@
+# Shared by the shell tests of the lockviz program (source it after setting LV and T):
+# check runs a command and compares its exit status; expect_in looks for text in a file;
+# one_line checks that an error is one line; finish prints the closing count and exits.
+fails=0
+passes=0
+
+check() { # check NAME WANT_EXIT CMD... ; output in $T/out, $T/err
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$T/out" 2>"$T/err"
+  local got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL $name: exit $got, want $want"
+    sed 's/^/  out: /' "$T/out" | head -20
+    sed 's/^/  err: /' "$T/err" | head -20
+    fails=$((fails + 1))
+    return 1
+  fi
+  passes=$((passes + 1))
+  return 0
+}
+
+expect_in() { # expect_in NAME FILE TEXT
+  if ! grep -qF -- "$3" "$2"; then
+    echo "FAIL $1: '$3' not in $(basename "$2")"
+    sed 's/^/  | /' "$2" | head -20
+    fails=$((fails + 1))
+  else
+    passes=$((passes + 1))
+  fi
+}
+
+one_line() { # the error is exactly one line
+  local n
+  n=$(wc -l <"$T/err")
+  if [ "$n" -ne 1 ]; then
+    echo "FAIL $1: stderr has $n lines, want 1"
+    fails=$((fails + 1))
+  else
+    passes=$((passes + 1))
+  fi
+}
+
+finish() {
+  echo "$passes passed, $fails failed"
+  [ "$fails" -eq 0 ]
+  exit
+}

@@ -143,7 +143,10 @@ static lv_thread *pick(lv__run *run, lv_thread *self) {
     if (!chosen && run->desc.chooser) {
         for (size_t i = 0; i < n; i++)
             run->en_ids[i] = run->en[i]->id;
-        lv_choice c = {index, run->en_ids, n, self->id, run->vnow};
+        size_t recorded = 0; /* the others are parked: their buffers are still */
+        for (size_t i = 0; i < run->nthreads; i++)
+            recorded += (size_t)run->threads[i]->buf.count;
+        lv_choice c = {index, run->en_ids, n, self->id, run->vnow, recorded};
         int32_t want = run->desc.chooser(run->desc.chooser_ctx, &c);
         for (size_t i = 0; i < n && want >= 0; i++)
             if (run->en[i]->id == want) chosen = run->en[i];

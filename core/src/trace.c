@@ -1,6 +1,8 @@
-/* The trace as data: names of kinds, lookups, and freeing. No I/O here (see json_*.c). */
+/* The trace as data: names of kinds, lookups, copying a prefix, and freeing. No I/O here (see
+ * json_*.c). */
 #include <stdlib.h>
 #include <string.h>
+#include "lockviz/analysis.h"
 #include "lockviz/trace.h"
 
 static const char *const event_names[] = {
@@ -120,4 +122,89 @@ void lv_trace_free(lv_trace *tr) {
     free(tr->texts);
     lv_findings_free(tr->findings, tr->nfindings);
     free(tr);
+}
+
+static char *dup_str(const char *s, int *failed) {
+    char *d = strdup(s ? s : "");
+    if (!d) *failed = 1;
+    return d;
+}
+
+/* n elements of size sz copied into a new array (at least one byte, so NULL means failure) */
+static void *dup_array(const void *a, size_t n, size_t sz, int *failed) {
+    void *d = calloc(n ? n : 1, sz);
+    if (!d) {
+        *failed = 1;
+        return NULL;
+    }
+    if (n) memcpy(d, a, n * sz);
+    return d;
+}
+
+lv_err lv_trace_prefix(const lv_trace *tr, size_t nevents, size_t nschedule, lv_trace **out) {
+    *out = NULL;
+    if (nevents > tr->nevents) nevents = tr->nevents;
+    if (nschedule > tr->nschedule) nschedule = tr->nschedule;
+    lv_trace *p = calloc(1, sizeof *p);
+    if (!p) return LV_ENOMEM;
+    int failed = 0;
+    p->scenario = dup_str(tr->scenario, &failed);
+    p->variant = dup_str(tr->variant, &failed);
+    p->mode = tr->mode;
+    p->seed = tr->seed;
+    p->dropped = tr->dropped;
+    p->outcome = nevents < tr->nevents ? LV_OUT_ABORTED : tr->outcome;
+    /* the counts are set only with their arrays, so lv_trace_free never walks a NULL array */
+    if ((p->params = calloc(tr->nparams ? tr->nparams : 1, sizeof *p->params))) {
+        p->nparams = tr->nparams;
+        for (size_t i = 0; i < tr->nparams; i++) {
+            p->params[i].name = dup_str(tr->params[i].name, &failed);
+            p->params[i].value = tr->params[i].value;
+        }
+    } else {
+        failed = 1;
+    }
+    if ((p->threads = calloc(tr->nthreads ? tr->nthreads : 1, sizeof *p->threads))) {
+        p->nthreads = tr->nthreads;
+        for (size_t i = 0; i < tr->nthreads; i++) {
+            p->threads[i].id = tr->threads[i].id;
+            p->threads[i].name = dup_str(tr->threads[i].name, &failed);
+        }
+    } else {
+        failed = 1;
+    }
+    if ((p->objects = calloc(tr->nobjects ? tr->nobjects : 1, sizeof *p->objects))) {
+        p->nobjects = tr->nobjects;
+        for (size_t i = 0; i < tr->nobjects; i++) {
+            p->objects[i] = tr->objects[i];
+            p->objects[i].name = dup_str(tr->objects[i].name, &failed);
+        }
+    } else {
+        failed = 1;
+    }
+    if ((p->texts = calloc(tr->ntexts ? tr->ntexts : 1, sizeof *p->texts))) {
+        p->ntexts = tr->ntexts; /* all of them: a note's value indexes this table */
+        for (size_t i = 0; i < tr->ntexts; i++)
+            p->texts[i] = dup_str(tr->texts[i], &failed);
+    } else {
+        failed = 1;
+    }
+    if ((p->events = dup_array(tr->events, nevents, sizeof *tr->events, &failed)))
+        p->nevents = nevents;
+    if ((p->schedule = dup_array(tr->schedule, nschedule, sizeof *tr->schedule, &failed)))
+        p->nschedule = nschedule;
+    if (failed) {
+        lv_trace_free(p);
+        return LV_ENOMEM;
+    }
+    lv_finding *f = NULL;
+    size_t nf = 0;
+    lv_err err = lv_analyze(p, &f, &nf);
+    if (err != LV_OK) {
+        lv_trace_free(p);
+        return err;
+    }
+    lv_trace_set_findings(p, f, nf);
+    *out = p;
+    return LV_OK;
 }

@@ -54,6 +54,9 @@ typedef struct lv_choice {
     size_t nenabled;
     int32_t current; /* the thread that reached this point */
     int64_t vnow;    /* virtual time, ns */
+    /* events recorded so far by all threads; in the run's trace they are exactly its first
+     * nrecorded events, the ones with t < vnow (every point advances the clock first) */
+    size_t nrecorded;
 } lv_choice;
 
 /* Returns the id of one of c->enabled, or -1 to let the policy choose. Called from the

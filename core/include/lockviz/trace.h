@@ -160,6 +160,14 @@ void lv_findings_free(lv_finding *f, size_t n); /* accepts NULL */
 /* Replace tr's findings with f (tr takes ownership). */
 void lv_trace_set_findings(lv_trace *tr, lv_finding *f, size_t n);
 
+/* A new trace holding the start of tr: its metadata, threads, objects and note texts, its
+ * first nevents events and its first nschedule schedule entries (each clamped to what tr has),
+ * with findings recomputed from those events (lv_analyze). When events were cut, the outcome
+ * is "aborted": the run was cut at a scheduling point (the viewer's scheduler mode does this),
+ * and replaying the kept schedule gives those events again; otherwise tr's outcome is kept.
+ * *out belongs to the caller (lv_trace_free); tr is not changed. LV_ENOMEM on failure. */
+lv_err lv_trace_prefix(const lv_trace *tr, size_t nevents, size_t nschedule, lv_trace **out);
+
 /* Native JSON (docs/trace-format.md). The writer streams: memory does not grow with the trace.
  * Writing is deterministic: a trace read back and written again gives the same bytes. */
 lv_err lv_trace_write_json(const lv_trace *tr, FILE *out);

@@ -295,6 +295,7 @@ typedef enum lv_button {
     LV_BTN_LESSON, /* show / hide the lesson panel */
     LV_BTN_LANG,   /* English / Chinese */
     LV_BTN_HELP,
+    LV_BTN_SCHED, /* scheduler mode on / off */
     LV_BTN__COUNT
 } lv_button;
 
@@ -314,6 +315,10 @@ typedef struct lv_viewport {
     const char *lesson_title, *lesson_text;
     const char *toast; /* a short message over the lanes ('\n' between lines), or NULL */
     int help;          /* 1: the help overlay is shown */
+    /* scheduler mode: pixels kept for its column right of the lanes and its bar under them
+     * (0: none), and what goes there (schedview.h; drawn by render_sched.c), or NULL */
+    int sched_col_w, sched_bar_h;
+    const struct lv_schedview *sched;
     lv_measure_fn measure;
     void *measure_ctx;
     int line_h[LV_FONT__COUNT]; /* line heights; 0: from the font size */
@@ -325,6 +330,7 @@ typedef struct lv_frame {
     double scale;
     int font_px[LV_FONT__COUNT], line_h[LV_FONT__COUNT];
     lv_rect header, timeline, area, axis, objects, findings; /* area: the lanes' time part */
+    lv_rect sched_col, sched_bar; /* scheduler mode's column and bar (w 0 / h 0: none) */
     lv_rect lesson;   /* the lesson panel (h 0 when closed); its title and wrapped lines: */
     lv_tline *llines; /* lines of lesson_title / lesson_text, the first is the title */
     size_t nllines, capllines;

@@ -937,8 +937,10 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     int obj_w = iround(0.25 * W);
     if (obj_w < iround(220 * sc)) obj_w = iround(220 * sc);
     if (obj_w > iround(420 * sc)) obj_w = iround(420 * sc);
-    f->objects = (lv_rect){W - obj_w, top_h, obj_w, f->findings.y - top_h};
-    f->timeline = (lv_rect){0, top_h, W - obj_w, f->findings.y - top_h};
+    int bar_h = vp->sched_bar_h > 0 ? vp->sched_bar_h : 0;
+    f->objects = (lv_rect){W - obj_w, top_h, obj_w, f->findings.y - top_h - bar_h};
+    f->timeline = (lv_rect){0, top_h, W - obj_w, f->findings.y - top_h - bar_h};
+    f->sched_bar = (lv_rect){0, f->findings.y - bar_h, W, bar_h};
 
     /* the label column fits each name, and under it what the thread waits for */
     int label_w = iround(110 * sc), longest = 0;
@@ -958,8 +960,11 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
         measure_str(vp, LV_FONT_NOTE, "● ") + measure_str(vp, LV_FONT_NOTE, wf) + longest + 2 * pad;
     if (sw > label_w) label_w = sw;
     if (label_w > f->timeline.w / 4) label_w = f->timeline.w / 4;
+    int col_w = vp->sched_col_w > 0 ? vp->sched_col_w : 0;
+    if (col_w > f->timeline.w / 2) col_w = f->timeline.w / 2;
     f->axis = (lv_rect){label_w, f->timeline.y + f->timeline.h - axis_h,
-                        f->timeline.w - label_w - pad, axis_h};
+                        f->timeline.w - label_w - pad - col_w, axis_h};
+    f->sched_col = (lv_rect){f->timeline.w - col_w, f->timeline.y, col_w, f->timeline.h};
     int top = f->timeline.y + iround(4 * sc);
     f->area = (lv_rect){label_w, top, f->axis.w, f->axis.y - top};
     f->x0 = f->area.x;

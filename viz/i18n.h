@@ -79,6 +79,7 @@ typedef enum lv_tr_key {
     LV_T_BTN_LESSON,
     LV_T_BTN_LANG,
     LV_T_BTN_HELP,
+    LV_T_BTN_SCHED,
     /* the lesson panel */
     LV_T_LESSON_HIDE,
     LV_T_VARIANT, /* %s variant name */
@@ -90,6 +91,38 @@ typedef enum lv_tr_key {
     LV_T_RERUN_FAILED, /* %s reason */
     LV_T_SAVED_IN,     /* %s folder */
     LV_T_EXPORT_FAILED,
+    /* scheduler mode: the bar under the lanes, the column beside them, its messages */
+    LV_T_SCHED,         /* the bar's title */
+    LV_T_SCHED_AUTO,    /* the Auto button */
+    LV_T_SCHED_PROMPT,  /* who runs next? */
+    LV_T_SCHED_LATER,   /* %s seq: the next choice comes after that event */
+    LV_T_SCHED_NONE,    /* nothing to choose after the playhead */
+    LV_T_SCHED_OVER,    /* nothing to choose: the playhead is at the end */
+    LV_T_SCHED_CUT,     /* the header's chip for a run cut at the frontier */
+    LV_T_SCHED_PLAYING, /* Auto is playing */
+    LV_T_SCHED_CAN_RUN,
+    LV_T_SCHED_COPY_HINT,
+    LV_T_SCHED_COPIED,  /* %s: the command */
+    LV_T_SCHED_REFUSED, /* %s thread, %s why */
+    LV_T_SCHED_ON,
+    LV_T_SCHED_OFF,
+    LV_T_SCHED_DIVERGED,  /* %s: the choice's number */
+    LV_T_SCHED_FAILED,    /* %s reason */
+    LV_T_SCHED_NO_THREAD, /* %s number */
+    LV_T_K_SEM,           /* %s name: an object with its kind, in a sentence */
+    LV_T_K_BSEM,
+    LV_T_K_EVENT,
+    LV_T_K_COND,
+    LV_T_WHY_HELD,  /* %s object, %s thread: why a thread cannot run */
+    LV_T_WHY_WAITS, /* %s object */
+    LV_T_WHY_SEM,
+    LV_T_WHY_EVENT,
+    LV_T_WHY_COND,
+    LV_T_WHY_JOIN,  /* %s thread */
+    LV_T_WHY_SLEEP, /* %s time */
+    LV_T_WHY_FINISHED,
+    LV_T_WHY_NOT_STARTED,
+    LV_T_WHY_OTHER,
     /* the help overlay: keys and what they do */
     LV_T_HELP_TITLE,
     LV_T_HK_SPACE,
@@ -124,6 +157,12 @@ typedef enum lv_tr_key {
     LV_T_HD_LANG,
     LV_T_HK_HELP,
     LV_T_HD_HELP,
+    LV_T_HK_SCHED,
+    LV_T_HD_SCHED,
+    LV_T_HK_AUTO,
+    LV_T_HD_AUTO,
+    LV_T_HK_COPY,
+    LV_T_HD_COPY,
     LV_T_HK_QUIT,
     LV_T_HD_QUIT,
     LV_T_HELP_NOTE, /* findings stay in analysis' English */

@@ -15,6 +15,7 @@
 #include "viewer.h"
 #include "cmd_view.h"
 #include "glue.h"
+#include "session.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FOUND = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
 
@@ -65,7 +66,13 @@ static const char run_help[] =
     "  --png FILE         draw the timeline to a PNG (1280x720, the whole run)\n"
     "  --headless         never open a window: print, and write the files asked for\n"
     "  --quiet            print only the summary and the findings, not the notes\n"
+    "  --scheduler        open the window in scheduler mode: you pick which thread runs at\n"
+    "                     each choice point (click a lane or press its number), starting\n"
+    "                     after the --schedule given; not with --headless or --mode live\n"
     "  --help             this text\n"
+    "\n"
+    "In the window, S turns scheduler mode on and off, A lets the policy run on, and Ctrl+C\n"
+    "copies the command that replays what is shown (lockviz run ... --schedule 1,2,2,1).\n"
     "\n"
     "Exit status: 0 no findings; 1 findings (see the report); 2 bad usage; 3 internal error.\n";
 
@@ -223,41 +230,6 @@ static const char *policy_name(lv_policy p) {
     return p == LV_POLICY_RR ? "rr" : p == LV_POLICY_PCT ? "pct" : "random";
 }
 
-/* "1,2,2,1" -> ids. 0 on success; -1 when s is not such a list. */
-static int parse_schedule_list(const char *s, int32_t **out, size_t *n) {
-    size_t cap = 16, k = 0;
-    int32_t *a = malloc(cap * sizeof *a);
-    if (!a) return -1;
-    const char *p = s;
-    while (*p) {
-        char *end;
-        errno = 0;
-        long v = strtol(p, &end, 10);
-        if (end == p || errno || v < 0 || v > INT32_MAX || (*end && *end != ',')) {
-            free(a);
-            return -1;
-        }
-        if (k == cap) {
-            int32_t *na = realloc(a, 2 * cap * sizeof *na);
-            if (!na) {
-                free(a);
-                return -1;
-            }
-            a = na;
-            cap *= 2;
-        }
-        a[k++] = (int32_t)v;
-        p = *end ? end + 1 : end;
-    }
-    if (k == 0) {
-        free(a);
-        return -1;
-    }
-    *out = a;
-    *n = k;
-    return 0;
-}
-
 /* --set NAME=VALUE into params; prints the error and returns -1 when it is wrong. */
 static int apply_set(const char *cmd, const lv_scenario *sc, const char *set, int64_t *params) {
     const char *eq = strchr(set, '=');
@@ -345,6 +317,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
                                          {"schedule", required_argument, 0, 'C'},
                                          {"chrome", required_argument, 0, 'X'},
                                          {"png", required_argument, 0, 'G'},
+                                         {"scheduler", no_argument, 0, 'Z'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *variant = NULL, *out = NULL;
@@ -356,7 +329,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
     lv_policy policy = LV_POLICY_RANDOM;
     int pct_depth = 3;
     const char *schedule_arg = NULL, *chrome = NULL, *png = NULL;
-    int headless = 0;
+    int headless = 0, scheduler = 0;
     int c;
     optind = 1;
     while (!default_job && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -435,6 +408,9 @@ static int cmd_run(int argc, char **argv, int default_job) {
         case 'G':
             png = optarg;
             break;
+        case 'Z':
+            scheduler = 1;
+            break;
         default:
             return usage_error("run", "unknown option '%s'", argv[optind - 1]);
         }
@@ -452,6 +428,11 @@ static int cmd_run(int argc, char **argv, int default_job) {
     } else {
         variant = "unlocked";
     }
+    if (scheduler && mode == LV_MODE_LIVE)
+        return usage_error("run", "--scheduler picks threads in a controlled run; it cannot go "
+                                  "with --mode live");
+    if (scheduler && headless)
+        return usage_error("run", "--scheduler opens the window; it cannot go with --headless");
     const lv_scenario *sc = scenario_arg("run", name);
     if (!sc) return EXIT_USAGE;
     int64_t params[LV_MAX_PARAMS];
@@ -469,7 +450,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
                         "--schedule replays a controlled run; it cannot go with --mode live");
             goto out;
         }
-        if (parse_schedule_list(schedule_arg, &sched, &nsched) == 0) {
+        if (lv_schedule_parse(schedule_arg, &sched, &nsched) == 0) {
             /* a typed list */
         } else if (strspn(schedule_arg, "0123456789, ") == strlen(schedule_arg)) {
             usage_error("run",
@@ -560,23 +541,36 @@ static int cmd_run(int argc, char **argv, int default_job) {
     lv_findings_print(tr, tr->findings, tr->nfindings, stdout);
     rc = tr->nfindings || tr->outcome != LV_OUT_COMPLETED ? EXIT_FOUND : EXIT_CLEAN;
     if (save_outputs("run", tr, out, chrome, png) != 0) rc = EXIT_USAGE;
+    if (scheduler && !lv_have_display())
+        fprintf(stderr,
+                "%s run: --scheduler: no display (DISPLAY and WAYLAND_DISPLAY are unset), so "
+                "no window\n",
+                prog);
     if (!headless && lv_have_display()) {
         /* the window: the person watches the run they just made; its exit does not change
          * what the run found */
         char eb[512];
         lv_rerun again;
         lv_rerun_init(&again, &d);
+        lv_sched_glue sg;
+        int have_sched = mode == LV_MODE_CONTROLLED && lv_sched_glue_init(&sg, &again) == 0;
         lv_viewer_desc vd = {.w = 1280,
                              .h = 720,
-                             .play = 1,
+                             .play = !scheduler,
                              .lesson_open = 1,
                              .rerun = lv_rerun_next,
                              .rerun_ctx = &again,
-                             .lesson = lv_lesson_of};
+                             .lesson = lv_lesson_of,
+                             .sched = have_sched ? &lv_sched_glue_ops : NULL,
+                             .sched_ctx = have_sched ? &sg : NULL,
+                             .sched_start = scheduler && have_sched,
+                             .sched_choices = sched,
+                             .sched_nchoices = nsched};
         if (lv_viewer_run(tr, &vd, eb, sizeof eb) != 0) {
             fprintf(stderr, "%s run: %s (the run's results are above)\n", prog, eb);
             if (rc == EXIT_CLEAN) rc = EXIT_INTERNAL;
         }
+        if (have_sched) lv_sched_glue_free(&sg);
     }
     lv_trace_free(tr);
 out:

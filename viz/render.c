@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "render_impl.h"
+#include "schedview.h"
 
 /* ---- helpers ---- */
 
@@ -210,7 +211,11 @@ static void draw_button(lv_render *R, const lv_frame *f, int b, int playing, int
                  ink);
         break;
     default: { /* a word: ? for help, i for the lesson, the other language's name */
-        const char *w = b == LV_BTN_HELP ? "?" : b == LV_BTN_LESSON ? "i" : lang ? "EN" : "中";
+        const char *w = b == LV_BTN_HELP     ? "?"
+                        : b == LV_BTN_LESSON ? "i"
+                        : b == LV_BTN_SCHED  ? "S"
+                        : lang               ? "EN"
+                                             : "中";
         lv_font_id fid = b == LV_BTN_LANG && lang ? LV_FONT_NOTE : LV_FONT_TITLE;
         int tw = lv__measure(R, fid, w);
         lv__textz(R, fid, w, (int)cx - tw / 2, (int)cy - f->line_h[fid] / 2, ink);
@@ -228,9 +233,10 @@ static void draw_header(lv_render *R, const lv_scene *s, const lv_frame *f, cons
     int x = pad + lv__text_fit(R, LV_FONT_TITLE, f->title, pad, ty, right - pad, C(LV_C_TEXT));
     /* the outcome as a chip: what a class should see first */
     lv_outcome oc = s->tr->outcome;
-    const char *ow = lv_tr(vp->lang, oc == LV_OUT_COMPLETED    ? LV_T_COMPLETED
-                                     : oc == LV_OUT_DEADLOCKED ? LV_T_DEADLOCKED
-                                                               : LV_T_ABORTED);
+    const char *ow = lv_tr(vp->lang, oc == LV_OUT_COMPLETED              ? LV_T_COMPLETED
+                                     : oc == LV_OUT_DEADLOCKED           ? LV_T_DEADLOCKED
+                                     : lv_sv_cut_shown(vp->sched, s->tr) ? LV_T_SCHED_CUT
+                                                                         : LV_T_ABORTED);
     int cw = lv__measure(R, LV_FONT_BODY, ow) + lv__px(R, 14);
     x += lv__px(R, 14);
     if (x + cw <= right) {
@@ -505,9 +511,10 @@ static void tooltip_box(lv_render *R, const lv_frame *f, const lv_viewport *vp, 
 static void draw_tooltip(lv_render *R, const lv_scene *s, const lv_frame *f,
                          const lv_viewport *vp) {
     static const lv_tr_key btn_words[LV_BTN__COUNT] = {
-        [LV_BTN_BACK] = LV_T_BTN_BACK, [LV_BTN_PLAY] = LV_T_BTN_PLAY,
-        [LV_BTN_FWD] = LV_T_BTN_FWD,   [LV_BTN_LESSON] = LV_T_BTN_LESSON,
-        [LV_BTN_LANG] = LV_T_BTN_LANG, [LV_BTN_HELP] = LV_T_BTN_HELP};
+        [LV_BTN_BACK] = LV_T_BTN_BACK,  [LV_BTN_PLAY] = LV_T_BTN_PLAY,
+        [LV_BTN_FWD] = LV_T_BTN_FWD,    [LV_BTN_LESSON] = LV_T_BTN_LESSON,
+        [LV_BTN_LANG] = LV_T_BTN_LANG,  [LV_BTN_HELP] = LV_T_BTN_HELP,
+        [LV_BTN_SCHED] = LV_T_BTN_SCHED};
     if (vp->hover_x < 0 || vp->help) return;
     int b = lv_hit_button(f, vp->hover_x, vp->hover_y);
     if (b >= 0) {
@@ -621,6 +628,7 @@ void lv_render_draw(lv_render *R, const lv_scene *s, const lv_state *st, const l
     draw_findings(R, s, f, vp);
     draw_lesson(R, f, vp);
     draw_header(R, s, f, vp);
+    if (vp->sched) lv__draw_sched(R, f, vp);
     draw_toast(R, f, vp);
     draw_tooltip(R, s, f, vp);
     if (vp->help) draw_help(R, f, vp);

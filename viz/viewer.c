@@ -11,6 +11,7 @@
 #include <SDL_ttf.h>
 #include "export.h"
 #include "render.h"
+#include "session.h"
 #include "viewer.h"
 
 struct lv_viewer {
@@ -32,6 +33,8 @@ struct lv_viewer {
     lv_vstate vs;
     double dpi;
     int ttf;
+    lv_schedview sv; /* scheduler mode */
+    int relayout;    /* the trace changed while handling input: lay out before the next event */
 };
 
 static void sizes(lv_viewer *v, int *ow, int *oh) {
@@ -61,6 +64,8 @@ static void set_title(lv_viewer *v) {
     snprintf(title, sizeof title, "lockviz: %s / %s", v->tr->scenario, v->tr->variant);
     SDL_SetWindowTitle(v->win, title);
 }
+
+static int sched_run(lv_viewer *v, const int32_t *choices, size_t n, int whole, long seq, int play);
 
 lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size_t errlen) {
     lv_viewer *v = calloc(1, sizeof *v);
@@ -112,6 +117,14 @@ lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size
     v->vs.lang = d && d->lang == LV_LANG_ZH ? LV_LANG_ZH : LV_LANG_EN;
     find_lesson(v);
     v->vs.lesson = d && d->lesson_open && v->has_lesson;
+    lv_sv_init(&v->sv);
+    if (d && d->sched_start && d->sched) {
+        if (sched_run(v, d->sched_choices, d->sched_nchoices, 0, LONG_MAX, 0) != 0) {
+            snprintf(err, errlen, "%s", v->toast);
+            goto fail;
+        }
+        v->sv.on = 1;
+    }
     return v;
 fail:
     lv_viewer_close(v);
@@ -120,6 +133,7 @@ fail:
 
 void lv_viewer_close(lv_viewer *v) {
     if (!v) return;
+    lv_sv_free(&v->sv);
     lv_frame_free(&v->f);
     lv_state_free(&v->st);
     lv_scene_free(v->s);
@@ -177,6 +191,215 @@ static lv_key key_of(SDL_Keycode k) {
     }
 }
 
+/* ---- scheduler mode: the runs go through d.sched; what can run and why is schedview.c's ---- */
+
+/* Shows nt (owned from now on) in place of the trace shown, the way a rerun does. */
+static int show_trace(lv_viewer *v, lv_trace *nt) {
+    lv_scene *ns = NULL;
+    lv_state nst = {0};
+    if (lv_scene_new(nt, &ns) != LV_OK || lv_state_init(&nst, ns) != LV_OK) {
+        lv_scene_free(ns);
+        lv_trace_free(nt);
+        return -1;
+    }
+    lv_sv_forget(&v->sv);
+    lv_state_free(&v->st);
+    lv_scene_free(v->s);
+    if (v->owned) lv_trace_free(v->tr);
+    v->tr = nt;
+    v->owned = 1;
+    v->s = ns;
+    v->st = nst;
+    lv_vs_retarget(&v->vs, v->s);
+    find_lesson(v);
+    if (v->win) set_title(v);
+    return 0;
+}
+
+/* A scheduler run replaces the trace shown; the playhead at seq (clamped), playing or not. */
+static int sched_run(lv_viewer *v, const int32_t *choices, size_t n, int whole, long seq,
+                     int play) {
+    char err[512] = "";
+    long diverged = -1;
+    lv_trace *nt = v->d.sched->run(v->d.sched_ctx, choices, n, whole, &diverged, err, sizeof err);
+    if (!nt) {
+        say(v, 5, lv_tr(v->vs.lang, LV_T_SCHED_FAILED), err);
+        return -1;
+    }
+    if (show_trace(v, nt) != 0) {
+        say(v, 5, lv_tr(v->vs.lang, LV_T_SCHED_FAILED), "out of memory");
+        return -1;
+    }
+    v->sv.whole = whole;
+    lv_vs_set_seq(&v->vs, seq);
+    v->vs.playing = play;
+    v->relayout = 1;
+    v->toast[0] = 0; /* an old refusal does not describe the new run */
+    if (diverged >= 0) {
+        char nb[32];
+        snprintf(nb, sizeof nb, "%ld", diverged);
+        say(v, 6, lv_tr(v->vs.lang, LV_T_SCHED_DIVERGED), nb);
+    }
+    return 0;
+}
+
+/* The schedule of the trace shown, copied: a run replaces (and frees) that trace. */
+static int32_t *schedule_copy(const lv_trace *tr, size_t *n) {
+    *n = tr->nschedule;
+    int32_t *c = malloc((tr->nschedule ? tr->nschedule : 1) * sizeof *c);
+    if (c && tr->nschedule) memcpy(c, tr->schedule, tr->nschedule * sizeof *c);
+    return c;
+}
+
+/* S: on, the run shown is cut at the choice after the playhead; off, it is shown whole. */
+static void sched_toggle(lv_viewer *v) {
+    if (!v->d.sched || v->tr->mode != LV_MODE_CONTROLLED) {
+        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), "S");
+        return;
+    }
+    size_t n;
+    int32_t *c = schedule_copy(v->tr, &n);
+    if (!c) return;
+    long seq = v->vs.seq;
+    if (v->sv.on) {
+        if (sched_run(v, c, n, 1, seq, 0) == 0) {
+            v->sv.on = 0;
+            say(v, 3, "%s", lv_tr(v->vs.lang, LV_T_SCHED_OFF));
+        }
+    } else if (sched_run(v, c, n, 1, seq, 0) == 0) { /* the same run: its choice points */
+        lv_sched_point p;
+        if (v->d.sched->point(v->d.sched_ctx, seq, &p) == 0)
+            sched_run(v, c, p.index, 0, LONG_MAX, 0);
+        v->sv.on = 1;
+        say(v, 3, "%s", lv_tr(v->vs.lang, LV_T_SCHED_ON));
+    }
+    free(c);
+}
+
+/* A lane clicked or its number typed: thread runs at the choice after the playhead. */
+static void sched_pick(lv_viewer *v, int32_t thread) {
+    if (!v->sv.on) return;
+    int lang = v->vs.lang;
+    char b[LV_SV_WHY + 128];
+    if (thread < 0 || (size_t)thread >= v->tr->nthreads) {
+        snprintf(b, sizeof b, "%d", (int)thread);
+        say(v, 3, lv_tr(lang, LV_T_SCHED_NO_THREAD), b);
+        return;
+    }
+    lv_sched_point p;
+    if (v->d.sched->point(v->d.sched_ctx, v->vs.seq, &p) != 0) {
+        say(v, 4, "%s", lv_tr(lang, LV_T_SCHED_NONE));
+        return;
+    }
+    if (lv_sv_update(&v->sv, v->s, v->vs.seq, &p, lang) != LV_OK) return;
+    if (!lv_sv_can_run(&v->sv, thread)) {
+        snprintf(b, sizeof b, lv_tr(lang, LV_T_SCHED_REFUSED), lv_trace_thread_name(v->tr, thread),
+                 v->sv.why[thread]);
+        say(v, 5, "%s", b);
+        return;
+    }
+    int32_t *c = NULL;
+    size_t n = 0;
+    if (lv_sv_choices(v->tr, p.index, thread, &c, &n) != LV_OK) return;
+    sched_run(v, c, n, 0, (long)p.nbefore - 1, 1); /* plays the step it made */
+    free(c);
+}
+
+/* A: the policy runs on from the choices made, playing. */
+static void sched_auto(lv_viewer *v) {
+    if (!v->sv.on) return;
+    if (v->sv.whole) {
+        v->vs.playing = 1;
+        return;
+    }
+    size_t n;
+    int32_t *c = schedule_copy(v->tr, &n);
+    if (!c) return;
+    sched_run(v, c, n, 1, v->vs.seq, 1);
+    free(c);
+}
+
+size_t lv_viewer_schedule_command(const lv_viewer *v, char *buf, size_t len) {
+    return lv_schedule_command(v->tr, buf, len);
+}
+
+/* Ctrl+C: the command that replays what is shown, to the clipboard and the terminal. */
+static void sched_copy(lv_viewer *v) {
+    if (v->tr->mode != LV_MODE_CONTROLLED) return;
+    size_t need = lv_schedule_command(v->tr, NULL, 0) + 1;
+    char *b = malloc(need);
+    if (!b) return;
+    lv_schedule_command(v->tr, b, need);
+    if (SDL_SetClipboardText(b) != 0)
+        fprintf(stderr, "lockviz: the clipboard refused the schedule: %s\n", SDL_GetError());
+    printf("schedule: %s\n", b);
+    fflush(stdout);
+    say(v, 6, lv_tr(v->vs.lang, LV_T_SCHED_COPIED), b);
+    free(b);
+}
+
+static int sched_key(lv_viewer *v, const SDL_Keysym *k) {
+    if (v->vs.help) return 0;
+    SDL_Keycode c = k->sym;
+    if (c == SDLK_c && (k->mod & KMOD_CTRL)) {
+        sched_copy(v);
+        return 1;
+    }
+    if (k->mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) return 0;
+    if (c == SDLK_s) {
+        sched_toggle(v);
+        return 1;
+    }
+    if (!v->sv.on) return 0;
+    if (c == SDLK_a) {
+        sched_auto(v);
+        return 1;
+    }
+    int d = c >= SDLK_0 && c <= SDLK_9         ? (int)(c - SDLK_0)
+            : c >= SDLK_KP_1 && c <= SDLK_KP_9 ? (int)(c - SDLK_KP_1) + 1
+            : c == SDLK_KP_0                   ? 0
+                                               : -1;
+    if (d < 0) return 0;
+    int32_t th = lv_sv_digit(&v->sv, d, v->tr->nthreads);
+    if (th >= 0) sched_pick(v, th);
+    return 1;
+}
+
+/* Clicks scheduler mode takes: the S button, Auto, the schedule string, a cell of the column;
+ * a click (not a drag) on a lane picks its thread when the button goes up. */
+static int sched_click(lv_viewer *v, int down, int x, int y) {
+    if (v->vs.help) return 0;
+    if (down) {
+        if (lv_hit_button(&v->f, x, y) == LV_BTN_SCHED) {
+            sched_toggle(v);
+            return 1;
+        }
+        int32_t th = -1;
+        switch (lv_sv_hit(&v->sv, &v->f, x, y, &th)) {
+        case LV_SV_AUTO:
+            sched_auto(v);
+            return 1;
+        case LV_SV_SCHEDULE:
+            sched_copy(v);
+            return 1;
+        case LV_SV_THREAD:
+            if (lv_hit_lane(&v->f, x, y) >= 0) return 0; /* a lane: it may become a drag */
+            sched_pick(v, th);
+            return 1;
+        default:
+            return 0;
+        }
+    }
+    if (!v->sv.on || !v->vs.pressed || v->vs.dragging) return 0;
+    int32_t th = lv_hit_lane(&v->f, x, y);
+    if (th < 0) return 0;
+    v->vs.pressed = 0;
+    v->vs.mouse_x = x;
+    v->vs.mouse_y = y;
+    sched_pick(v, th);
+    return 1;
+}
+
 static void handle(lv_viewer *v, const SDL_Event *e) {
     int x, y;
     switch (e->type) {
@@ -184,6 +407,7 @@ static void handle(lv_viewer *v, const SDL_Event *e) {
         v->vs.quit = 1;
         break;
     case SDL_KEYDOWN:
+        if (sched_key(v, &e->key.keysym)) break;
         lv_vs_key(&v->vs, key_of(e->key.keysym.sym), (e->key.keysym.mod & KMOD_SHIFT) != 0);
         break;
     case SDL_MOUSEWHEEL: {
@@ -198,6 +422,7 @@ static void handle(lv_viewer *v, const SDL_Event *e) {
         if (e->button.button != SDL_BUTTON_LEFT) break;
         x = (int)(e->button.x * v->dpi);
         y = (int)(e->button.y * v->dpi);
+        if (sched_click(v, e->type == SDL_MOUSEBUTTONDOWN, x, y)) break;
         if (e->type == SDL_MOUSEBUTTONDOWN)
             lv_vs_mouse_down(&v->vs, &v->f, x, y);
         else
@@ -238,8 +463,16 @@ static int layout(lv_viewer *v) {
     lv_render_prepare(v->R, &v->vp);
     lv_vs_viewport(&v->vs, &v->vp);
     lesson_view(v);
+    v->sv.playing = v->vs.playing;
+    lv_sv_reserve(&v->sv, &v->vp);
     if (lv_state_seek(&v->st, v->s, v->vs.seq) != LV_OK) return -1;
-    return lv_frame_layout(&v->f, v->s, &v->vp) == LV_OK ? 0 : -1;
+    if (v->sv.on) {
+        lv_sched_point p;
+        int have = v->d.sched->point(v->d.sched_ctx, v->vs.seq, &p) == 0;
+        if (lv_sv_update(&v->sv, v->s, v->vs.seq, have ? &p : NULL, v->vs.lang) != LV_OK) return -1;
+    }
+    if (lv_frame_layout(&v->f, v->s, &v->vp) != LV_OK) return -1;
+    return lv_sv_layout(&v->sv, &v->f, &v->vp, v->tr) == LV_OK ? 0 : -1;
 }
 
 /* R and V: a new run replaces the trace; the view starts over, playing. */
@@ -281,6 +514,24 @@ static void rerun(lv_viewer *v, int what) {
     say(v, 3, lv_tr(v->vs.lang, what == LV_RERUN_SEED ? LV_T_NEW_SEED : LV_T_NEW_VARIANT), b);
 }
 
+/* R and V in scheduler mode: the new settings under the scheduler too: R starts picking again
+ * from the first choice (a new seed is a new run), V keeps the choices made (the other variant
+ * under the same choices, where they apply). */
+static void rerun_keeping_sched(lv_viewer *v, int what) {
+    const lv_trace *before = v->tr;
+    size_t n = 0;
+    int32_t *c = v->sv.on ? schedule_copy(v->tr, &n) : NULL;
+    rerun(v, what);
+    lv_sv_forget(&v->sv);
+    if (v->sv.on && c && v->tr != before) {
+        if (what == LV_RERUN_SEED)
+            sched_run(v, NULL, 0, 0, LONG_MAX, 0);
+        else
+            sched_run(v, c, n, v->sv.whole, LONG_MAX, 0);
+    }
+    free(c);
+}
+
 /* E: the frame as drawn now, without the status message or a tooltip over it, plus the
  * trace in both formats. */
 static void export_now(lv_viewer *v) {
@@ -319,16 +570,22 @@ int lv_viewer_frame(lv_viewer *v, double dt) {
     SDL_Event e;
     while (SDL_PollEvent(&e)) {
         handle(v, &e);
+        if (v->relayout) {
+            v->relayout = 0;
+            if (layout(v) != 0) return 0;
+        }
         lv_request rq = v->vs.request;
         if (rq == LV_REQ_RERUN_SEED || rq == LV_REQ_RERUN_VARIANT) {
             v->vs.request = LV_REQ_NONE;
-            rerun(v, rq == LV_REQ_RERUN_SEED ? LV_RERUN_SEED : LV_RERUN_VARIANT);
+            rerun_keeping_sched(v, rq == LV_REQ_RERUN_SEED ? LV_RERUN_SEED : LV_RERUN_VARIANT);
             if (layout(v) != 0) return 0; /* the next events hit-test the new run's frame */
         } else if (rq == LV_REQ_NONE && e.type == SDL_KEYDOWN && e.key.keysym.sym == SDLK_i &&
                    !v->has_lesson) {
             say(v, 3, "%s", lv_tr(v->vs.lang, LV_T_NO_LESSON));
         }
     }
+    int32_t typed = lv_sv_tick(&v->sv, dt);
+    if (typed >= 0) sched_pick(v, typed);
     lv_vs_tick(&v->vs, dt);
     if (v->toast_left > 0 && dt > 0 && (v->toast_left -= dt) <= 0) v->toast[0] = 0;
     if (layout(v) != 0) return 0;
@@ -371,6 +628,9 @@ const lv_trace *lv_viewer_trace(const lv_viewer *v) {
 }
 const char *lv_viewer_status(const lv_viewer *v) {
     return v->toast;
+}
+const lv_schedview *lv_viewer_sched(const lv_viewer *v) {
+    return &v->sv;
 }
 double lv_viewer_dpi(const lv_viewer *v) {
     return v->dpi;

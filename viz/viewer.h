@@ -7,6 +7,7 @@
 #define LV_VIZ_VIEWER_H
 
 #include <stddef.h>
+#include "schedview.h"
 #include "vstate.h"
 
 /* what a rerun asks for */
@@ -20,6 +21,20 @@ typedef struct lv_lesson {
     const char *variant;               /* the variant's name */
     const char *text[LV_LANG__COUNT];  /* what to watch, why it breaks or why the fix works */
 } lv_lesson;
+
+/* Scheduler mode's runs (keys S, A, a lane's number; clicks on lanes). The viewer knows no
+ * scenario: glue.c implements these on a session (session.h). */
+typedef struct lv_sched_ops {
+    /* A run in which choice point i gets choices[i] for i < n and the policy picks from point n
+     * on, shown cut at point n (the frontier), or whole when whole is 1. Returns the trace to
+     * show (the viewer owns it, as with rerun) and in *diverged the first choice that named a
+     * thread that could not run (-1: none); NULL with a one-line reason in err. */
+    lv_trace *(*run)(void *ctx, const int32_t *choices, size_t n, int whole, long *diverged,
+                     char *err, size_t errlen);
+    /* The choice a pick makes with the playhead at event seq of the trace run returned last:
+     * 0 with *out filled (borrowed until the next run), -1 when nothing is left to choose. */
+    int (*point)(void *ctx, long seq, lv_sched_point *out);
+} lv_sched_ops;
 
 typedef struct lv_viewer_desc {
     int w, h;        /* window size in screen units; 0: 1280x720 */
@@ -35,6 +50,13 @@ typedef struct lv_viewer_desc {
     /* Optional: the lesson of a trace. 0 with *out filled, -1 when it has none. */
     int (*lesson)(void *ctx, const lv_trace *tr, lv_lesson *out);
     void *lesson_ctx;
+    /* Optional: scheduler mode. NULL: S only says it is for runs started here. */
+    const lv_sched_ops *sched;
+    void *sched_ctx;
+    /* Open in scheduler mode, cut after these choices (borrowed during lv_viewer_open). */
+    int sched_start;
+    const int32_t *sched_choices;
+    size_t sched_nchoices;
 } lv_viewer_desc;
 
 typedef struct lv_viewer lv_viewer;
@@ -56,6 +78,10 @@ const lv_frame *lv_viewer_layout(const lv_viewer *v);
 const lv_trace *lv_viewer_trace(const lv_viewer *v);
 /* The status message shown now ("" when none). */
 const char *lv_viewer_status(const lv_viewer *v);
+/* Scheduler mode's state: on, whole, who can run at the playhead and why not. */
+const lv_schedview *lv_viewer_sched(const lv_viewer *v);
+/* The command line that replays the trace shown (what Ctrl+C copies), into buf like snprintf. */
+size_t lv_viewer_schedule_command(const lv_viewer *v, char *buf, size_t len);
 /* Window units -> drawing pixels (they differ on high-DPI screens). */
 double lv_viewer_dpi(const lv_viewer *v);
 

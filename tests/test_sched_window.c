@@ -1,0 +1,473 @@
+/* Scheduler mode in a real window, driven by SDL_PushEvent: S turns it on; threads are picked
+ * by their number keys and by clicks on their lanes, in the fewest picks that make the ticket
+ * race with 2 buyers; three events back nothing can be chosen; at the last choice a thread
+ * that cannot run is refused with its reason, and the other one branches to a run that does
+ * not fail; the schedule string from the window replays through `lockviz run --schedule` to
+ * the same events, and so does the exported trace; A lets the policy finish. With
+ * LV_SHOT_DIR=DIR it saves pictures of the window in scheduler mode. */
+#include <SDL.h>
+#include <sys/stat.h>
+#include "glue.h"
+#include "png.h"
+#include "registry.h"
+#include "session.h"
+#include "support.h"
+#include "viewer.h"
+
+static void push_key(SDL_Keycode k, Uint16 mod) {
+    SDL_Event e = {0};
+    e.type = SDL_KEYDOWN;
+    e.key.state = SDL_PRESSED;
+    e.key.keysym.sym = k;
+    e.key.keysym.mod = mod;
+    ASSERT_EQ(SDL_PushEvent(&e), 1);
+}
+
+static void push_click(lv_viewer *v, int x, int y) { /* x, y in drawing pixels */
+    double dpi = lv_viewer_dpi(v);
+    for (int i = 0; i < 2; i++) {
+        SDL_Event e = {0};
+        e.type = i ? SDL_MOUSEBUTTONUP : SDL_MOUSEBUTTONDOWN;
+        e.button.button = SDL_BUTTON_LEFT;
+        e.button.state = i ? SDL_RELEASED : SDL_PRESSED;
+        e.button.clicks = 1;
+        e.button.x = (int)(x / dpi);
+        e.button.y = (int)(y / dpi);
+        ASSERT_EQ(SDL_PushEvent(&e), 1);
+    }
+}
+
+static void frame(lv_viewer *v, double dt) {
+    ASSERT_EQ(lv_viewer_frame(v, dt), 1);
+    lv_viewer_present(v);
+}
+
+static void shot(lv_viewer *v, const char *name) {
+    const char *dir = getenv("LV_SHOT_DIR");
+    if (!dir || !*dir) return;
+    unsigned char *px = NULL;
+    int w = 0, h = 0;
+    ASSERT_EQ(lv_viewer_frame(v, 0), 1);
+    ASSERT_EQ(lv_viewer_read_rgb(v, &px, &w, &h), 0);
+    char path[1024], err[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (lv_png_write(path, px, w, h, (size_t)w * 3, err, sizeof err)) TEST_FAIL_AT("%s", err);
+    free(px);
+    lv_viewer_present(v);
+}
+
+static const lv_lane *lane_of(lv_viewer *v, int32_t th) {
+    const lv_frame *f = lv_viewer_layout(v);
+    for (size_t i = 0; i < f->nlanes; i++)
+        if (f->lanes[i].thread == th) return &f->lanes[i];
+    TEST_FAIL_AT("no lane for thread %d", th);
+}
+
+static void click_lane(lv_viewer *v, int32_t th) {
+    const lv_lane *ln = lane_of(v, th);
+    push_click(v, ln->band.x + ln->band.w / 2, ln->band.y + ln->band.h / 2);
+}
+
+static void press_number(int32_t th) {
+    ASSERT_LT(th, 10);
+    push_key(SDLK_0 + th, 0);
+}
+
+/* The fewest picks that end the ticket race with 2 buyers, breadth first on a session. */
+static size_t fewest_picks(int32_t *best) {
+    int64_t params[LV_MAX_PARAMS] = {2, 1};
+    lv_run_desc d = {.scenario = lv_scenario_find("ticket"),
+                     .params = params,
+                     .mode = LV_MODE_CONTROLLED,
+                     .seed = 1};
+    lv_session *s = NULL;
+    ASSERT_EQ(lv_session_new(&d, &s), LV_OK);
+    typedef struct node {
+        int32_t c[16];
+        size_t n;
+    } node;
+    node *q = calloc(4096, sizeof *q);
+    size_t head = 0, tail = 1, n = 0;
+    for (;;) {
+        ASSERT_LT(head, tail);
+        node nd = q[head++];
+        ASSERT_EQ(lv_session_run(s, nd.c, nd.n), LV_OK);
+        long f = lv_session_frontier(s);
+        if (f < 0) {
+            memcpy(best, nd.c, nd.n * sizeof *best);
+            n = nd.n;
+            break;
+        }
+        lv_session_point p;
+        ASSERT_EQ(lv_session_point_at(s, (size_t)f, &p), 0);
+        for (size_t e = 0; e < p.nenabled && nd.n < 16 && tail < 4096; e++) {
+            q[tail] = nd;
+            q[tail].c[q[tail].n++] = p.enabled[e];
+            tail++;
+        }
+    }
+    free(q);
+    lv_session_free(s);
+    return n;
+}
+
+static void same_events(const lv_trace *a, const lv_trace *b, size_t n) {
+    ASSERT_GE(a->nevents, n);
+    ASSERT_GE(b->nevents, n);
+    for (size_t i = 0; i < n; i++) {
+        const lv_event *x = &a->events[i], *y = &b->events[i];
+        if (x->t != y->t || x->thread != y->thread || x->kind != y->kind || x->obj != y->obj ||
+            (x->kind != LV_EV_NOTE && x->value != y->value))
+            TEST_FAIL_AT("event %zu differs", i);
+    }
+}
+
+/* Runs `COMMAND --headless --quiet --out FILE` with lockviz and loads FILE. */
+static lv_trace *run_cli(const char *command, const char *dir) {
+    ASSERT(strncmp(command, "lockviz ", 8) == 0);
+    char out[512], cmd[4096], err[512];
+    snprintf(out, sizeof out, "%s/replay.json", dir);
+    snprintf(cmd, sizeof cmd, "'%s' %s --headless --quiet --out '%s' > '%s/replay.txt' 2>&1",
+             LOCKVIZ_BIN, command + 8, out, dir);
+    int rc = system(cmd);
+    ASSERT(WIFEXITED(rc));
+    ASSERT_LE(WEXITSTATUS(rc), 1); /* 0 or 1: ran (and found something, or not) */
+    lv_trace *tr = NULL;
+    if (lv_trace_load(out, &tr, err, sizeof err) != LV_OK) TEST_FAIL_AT("%s", err);
+    unlink(out);
+    snprintf(out, sizeof out, "%s/replay.txt", dir);
+    unlink(out);
+    return tr;
+}
+
+TEST(scheduler_mode_picks_steps_back_branches_and_replays) {
+    int32_t best[16];
+    size_t nbest = fewest_picks(best);
+    ASSERT_GE(nbest, 1);
+    const lv_scenario *sc = lv_scenario_find("ticket");
+    int64_t params[LV_MAX_PARAMS] = {2, 1};
+    lv_run_desc d = {.scenario = sc, .params = params, .mode = LV_MODE_CONTROLLED, .seed = 1};
+    lv_trace *tr = NULL;
+    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
+    lv_rerun again;
+    lv_rerun_init(&again, &d);
+    again.quiet = 1;
+    lv_sched_glue sg;
+    ASSERT_EQ(lv_sched_glue_init(&sg, &again), 0);
+    char err[512];
+    lv_viewer_desc vd = {.w = 1280,
+                         .h = 720,
+                         .rerun = lv_rerun_next,
+                         .rerun_ctx = &again,
+                         .lesson = lv_lesson_of,
+                         .sched = &lv_sched_glue_ops,
+                         .sched_ctx = &sg};
+    lv_viewer *v = lv_viewer_open(tr, &vd, err, sizeof err);
+    if (!v) TEST_FAIL_AT("%s", err);
+    frame(v, 0);
+    ASSERT(!lv_viewer_sched(v)->on);
+    ASSERT_EQ(lv_viewer_layout(v)->sched_col.w, 0);
+
+    /* S, with the playhead at the start: the run is cut at its first choice */
+    push_key(SDLK_s, 0);
+    frame(v, 0);
+    const lv_schedview *sv = lv_viewer_sched(v);
+    ASSERT(sv->on);
+    ASSERT_CONTAINS(lv_viewer_status(v), "Scheduler mode");
+    const lv_trace *cur = lv_viewer_trace(v);
+    ASSERT(cur != tr);
+    ASSERT_EQ(cur->nschedule, 0);
+    ASSERT_EQ(cur->outcome, LV_OUT_ABORTED);
+    ASSERT_LT(cur->nevents, tr->nevents);
+    same_events(cur, tr, cur->nevents);
+    const lv_frame *f = lv_viewer_layout(v);
+    ASSERT_GT(f->sched_col.w, 0);
+    ASSERT_GT(f->sched_bar.h, 0);
+    ASSERT(sv->have_point);
+    ASSERT_EQ(sv->ncells, cur->nthreads);
+    shot(v, "sched-start.png");
+
+    /* the fewest picks to the race: numbers and clicks by turns */
+    for (size_t k = 0; k < nbest; k++) {
+        cur = lv_viewer_trace(v);
+        ASSERT_EQ(cur->nschedule, k);
+        ASSERT(lv_viewer_sched(v)->have_point);
+        ASSERT(lv_sv_can_run(lv_viewer_sched(v), best[k])); /* its lane is marked */
+        int marked = 0;
+        for (size_t c = 0; c < sv->ncells; c++)
+            marked += sv->cells[c].can_run && sv->cells[c].thread == best[k];
+        ASSERT_EQ(marked, 1);
+        if (k % 2)
+            click_lane(v, best[k]);
+        else
+            press_number(best[k]);
+        frame(v, 0);
+        for (int i = 0; i < 400 && lv_viewer_state(v)->playing; i++)
+            frame(v, 0.25); /* the step plays to its end */
+        ASSERT(!lv_viewer_state(v)->playing);
+        if (k == 1) shot(v, "sched-step.png");
+    }
+    cur = lv_viewer_trace(v);
+    ASSERT_EQ(cur->nschedule, nbest);
+    ASSERT_EQ(memcmp(cur->schedule, best, nbest * sizeof *best), 0);
+    ASSERT_EQ(cur->outcome, LV_OUT_COMPLETED); /* no choice was left: the run is shown whole */
+    ASSERT(find_finding(cur, LV_FIND_RACE, "Data race on tickets"));
+    ASSERT(find_finding(cur, LV_FIND_RACE, "Lost update on tickets"));
+    ASSERT(find_finding(cur, LV_FIND_INVARIANT, "2 buyer(s) bought a ticket"));
+    ASSERT_EQ(lv_viewer_state(v)->seq, (long)cur->nevents - 1);
+    ASSERT(!lv_viewer_sched(v)->have_point);
+    ASSERT_CONTAINS(lv_viewer_sched(v)->msg_text, "The run is over");
+    shot(v, "sched-race.png");
+
+    /* the schedule string: shown in the bar, copied with Ctrl+C */
+    char want[512], list[128];
+    lv_schedule_format(best, nbest, list, sizeof list);
+    snprintf(want, sizeof want,
+             "lockviz run ticket --variant unlocked --seed 1 --set buyers=2 --set tickets=1 "
+             "--schedule %s",
+             list);
+    char got[512];
+    lv_viewer_schedule_command(v, got, sizeof got);
+    ASSERT_STR_EQ(got, want);
+    ASSERT_CONTAINS(lv_viewer_sched(v)->sched_text, list);
+    push_key(SDLK_c, KMOD_LCTRL);
+    frame(v, 0);
+    ASSERT_CONTAINS(lv_viewer_status(v), want);
+    if (SDL_HasClipboardText()) {
+        char *clip = SDL_GetClipboardText();
+        ASSERT_STR_EQ(clip, want);
+        SDL_free(clip);
+    }
+    const lv_trace *race = lv_viewer_trace(v);
+    lv_trace *race_copy = NULL;
+    ASSERT_EQ(lv_trace_prefix(race, race->nevents, race->nschedule, &race_copy), LV_OK);
+
+    /* three events back: nothing to choose there (the writes come after every choice) */
+    for (int i = 0; i < 3; i++)
+        push_key(SDLK_LEFT, 0);
+    frame(v, 0);
+    ASSERT_EQ(lv_viewer_state(v)->seq, (long)race->nevents - 4);
+    click_lane(v, 0);
+    frame(v, 0);
+    ASSERT(lv_viewer_trace(v) == race); /* refused: nothing ran */
+    ASSERT_CONTAINS(lv_viewer_status(v), "Nothing to choose");
+
+    /* back to the last choice */
+    for (int i = 0; i < 100 && !lv_viewer_sched(v)->have_point; i++) {
+        push_key(SDLK_LEFT, 0);
+        frame(v, 0);
+    }
+    sv = lv_viewer_sched(v);
+    ASSERT(sv->have_point);
+    ASSERT_EQ(sv->point.index, nbest - 1);
+    size_t nbefore = sv->point.nbefore;
+    int32_t other = -1, blocked = -1;
+    for (int32_t th = 0; (size_t)th < race->nthreads; th++) {
+        if (lv_sv_can_run(sv, th) && th != best[nbest - 1]) other = th;
+        if (!lv_sv_can_run(sv, th)) blocked = th;
+    }
+    ASSERT_GE(other, 0);
+    ASSERT_GE(blocked, 0);
+    /* a thread that cannot run: refused, with its lane's reason */
+    char why[LV_SV_WHY + 64];
+    snprintf(why, sizeof why, "%s %s: it cannot run now", race->threads[blocked].name,
+             sv->why[blocked]);
+    ASSERT(sv->why[blocked][0]);
+    click_lane(v, blocked);
+    frame(v, 0);
+    ASSERT(lv_viewer_trace(v) == race);
+    ASSERT_STR_EQ(lv_viewer_status(v), why);
+    shot(v, "sched-refused.png");
+
+    /* the other thread: a branch that does not fail */
+    press_number(other);
+    frame(v, 0);
+    cur = lv_viewer_trace(v);
+    ASSERT(cur != race);
+    same_events(cur, race_copy, nbefore);
+    ASSERT_GT(cur->nevents, nbefore);
+    ASSERT_EQ(cur->events[nbefore].thread, other);
+    ASSERT_NE(race_copy->events[nbefore].thread, other);
+    ASSERT_EQ(cur->nschedule, nbest);
+    ASSERT_EQ(cur->schedule[nbest - 1], other);
+    ASSERT_EQ(cur->nfindings, 0);
+    for (int i = 0; i < 400 && lv_viewer_state(v)->playing; i++)
+        frame(v, 0.25);
+    shot(v, "sched-branch.png");
+
+    /* the window's schedule string replays through lockviz run --schedule: same events */
+    char tmp[] = "/tmp/lv_sched_win_XXXXXX";
+    ASSERT(mkdtemp(tmp));
+    lv_viewer_schedule_command(v, got, sizeof got);
+    ASSERT_CONTAINS(got, "--schedule ");
+    lv_trace *re = run_cli(got, tmp);
+    same_events(re, cur, cur->nevents);
+    ASSERT_EQ(re->nschedule >= cur->nschedule, 1);
+    ASSERT_EQ(memcmp(re->schedule, cur->schedule, cur->nschedule * sizeof *cur->schedule), 0);
+    lv_trace_free(re);
+    /* so does the trace E exports (what is shown: the cut run) */
+    char old[1024];
+    ASSERT(getcwd(old, sizeof old));
+    ASSERT_EQ(chdir(tmp), 0);
+    push_key(SDLK_e, 0);
+    frame(v, 0);
+    struct stat st;
+    ASSERT_EQ(stat("lockviz-ticket-unlocked-seed1.json", &st), 0);
+    lv_trace *ex = NULL;
+    if (lv_trace_load("lockviz-ticket-unlocked-seed1.json", &ex, err, sizeof err) != LV_OK)
+        TEST_FAIL_AT("%s", err);
+    ASSERT_EQ(ex->nevents, cur->nevents);
+    ASSERT_EQ(ex->outcome, cur->outcome);
+    char cmd[2048];
+    /* it is a valid trace: check accepts it (no finding: exit 0), view draws it */
+    snprintf(cmd, sizeof cmd, "'%s' check lockviz-ticket-unlocked-seed1.json > out.txt",
+             LOCKVIZ_BIN);
+    int rc = system(cmd);
+    ASSERT(WIFEXITED(rc));
+    ASSERT_EQ(WEXITSTATUS(rc), 0);
+    snprintf(cmd, sizeof cmd,
+             "'%s' view lockviz-ticket-unlocked-seed1.json --png cut.png --headless > out.txt",
+             LOCKVIZ_BIN);
+    rc = system(cmd);
+    ASSERT(WIFEXITED(rc));
+    ASSERT_EQ(WEXITSTATUS(rc), 0);
+    ASSERT_EQ(stat("cut.png", &st), 0);
+    unlink("cut.png");
+    unlink("out.txt");
+    snprintf(cmd, sizeof cmd, "lockviz run ticket --schedule %s/lockviz-ticket-unlocked-seed1.json",
+             tmp);
+    re = run_cli(cmd, tmp);
+    same_events(re, ex, ex->nevents);
+    lv_trace_free(re);
+    lv_trace_free(ex);
+    unlink("lockviz-ticket-unlocked-seed1.json");
+    unlink("lockviz-ticket-unlocked-seed1.chrome.json");
+    unlink("lockviz-ticket-unlocked-seed1.png");
+    ASSERT_EQ(chdir(old), 0);
+    ASSERT_EQ(rmdir(tmp), 0);
+
+    /* A: the policy finishes the run from these choices, playing */
+    push_key(SDLK_a, 0);
+    frame(v, 0);
+    cur = lv_viewer_trace(v);
+    ASSERT(lv_viewer_sched(v)->whole);
+    ASSERT(lv_viewer_state(v)->playing);
+    ASSERT_NE(cur->outcome, LV_OUT_ABORTED);
+    ASSERT_GE(cur->nschedule, nbest);
+    ASSERT_EQ(cur->schedule[nbest - 1], other);
+    ASSERT(find_finding(cur, LV_FIND_RACE, "Data race on tickets")); /* every full run races */
+    ASSERT_CONTAINS(lv_viewer_sched(v)->msg_text, "Auto");
+    size_t whole_events = cur->nevents; /* cur goes with the next run */
+    /* S: scheduler mode off, the whole run */
+    push_key(SDLK_s, 0);
+    frame(v, 0);
+    ASSERT(!lv_viewer_sched(v)->on);
+    ASSERT_EQ(lv_viewer_layout(v)->sched_col.w, 0);
+    ASSERT_EQ(lv_viewer_trace(v)->nevents, whole_events);
+    lv_trace_free(race_copy);
+    lv_viewer_close(v);
+    lv_sched_glue_free(&sg);
+    lv_trace_free(tr);
+}
+
+TEST(scheduler_mode_from_the_command_line_options) {
+    /* what lockviz run --scheduler --schedule 0,1 opens: the run cut after those choices;
+     * a choice that cannot be followed says so */
+    const lv_scenario *sc = lv_scenario_find("deadlock");
+    lv_run_desc d = {.scenario = sc, .mode = LV_MODE_CONTROLLED, .seed = 1};
+    lv_trace *tr = NULL;
+    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
+    lv_rerun again;
+    lv_rerun_init(&again, &d);
+    again.quiet = 1;
+    lv_sched_glue sg;
+    ASSERT_EQ(lv_sched_glue_init(&sg, &again), 0);
+    int32_t choices[2] = {tr->schedule[0], tr->schedule[1]};
+    char err[512];
+    lv_viewer_desc vd = {.w = 1280,
+                         .h = 720,
+                         .rerun = lv_rerun_next,
+                         .rerun_ctx = &again,
+                         .sched = &lv_sched_glue_ops,
+                         .sched_ctx = &sg,
+                         .sched_start = 1,
+                         .sched_choices = choices,
+                         .sched_nchoices = 2};
+    lv_viewer *v = lv_viewer_open(tr, &vd, err, sizeof err);
+    if (!v) TEST_FAIL_AT("%s", err);
+    frame(v, 0);
+    const lv_trace *cur = lv_viewer_trace(v);
+    ASSERT(lv_viewer_sched(v)->on);
+    ASSERT_EQ(cur->nschedule, 2);
+    ASSERT_EQ(lv_viewer_state(v)->seq, (long)cur->nevents - 1);
+    same_events(cur, tr, cur->nevents);
+    ASSERT(lv_viewer_sched(v)->have_point);
+    ASSERT_EQ(lv_viewer_sched(v)->point.index, 2);
+    /* L: the column and the bar in Chinese */
+    push_key(SDLK_l, 0);
+    frame(v, 0);
+    ASSERT_CONTAINS(lv_viewer_sched(v)->msg_text, "下一个运行谁");
+    shot(v, "sched-zh.png");
+    push_key(SDLK_l, 0);
+    /* V keeps the choices under the other variant; R starts picking again */
+    push_key(SDLK_v, 0);
+    frame(v, 0);
+    cur = lv_viewer_trace(v);
+    ASSERT(lv_viewer_sched(v)->on);
+    ASSERT_STR_EQ(cur->variant, sc->variants[1].name);
+    ASSERT_EQ(cur->nschedule, 2);
+    push_key(SDLK_r, 0);
+    frame(v, 0);
+    cur = lv_viewer_trace(v);
+    ASSERT_EQ(cur->seed, 2);
+    ASSERT_EQ(cur->nschedule, 0);
+    ASSERT(lv_viewer_sched(v)->on);
+    lv_viewer_close(v);
+    /* a view of a file: S is for runs started here */
+    v = lv_viewer_open(tr, &(lv_viewer_desc){.w = 1280, .h = 720}, err, sizeof err);
+    if (!v) TEST_FAIL_AT("%s", err);
+    push_key(SDLK_s, 0);
+    frame(v, 0);
+    ASSERT(!lv_viewer_sched(v)->on);
+    ASSERT_CONTAINS(lv_viewer_status(v), "S: only for runs started here");
+    lv_viewer_close(v);
+    lv_sched_glue_free(&sg);
+    lv_trace_free(tr);
+}
+
+TEST(pictures_of_many_threads_and_a_deadlock) {
+    const char *dir = getenv("LV_SHOT_DIR");
+    if (!dir || !*dir) return;
+    static const char *const names[2] = {"ticket", "deadlock"};
+    for (int k = 0; k < 2; k++) {
+        lv_run_desc d = {
+            .scenario = lv_scenario_find(names[k]), .mode = LV_MODE_CONTROLLED, .seed = 1};
+        lv_trace *tr = NULL;
+        ASSERT_EQ(lv_run(&d, &tr), LV_OK);
+        lv_rerun again;
+        lv_rerun_init(&again, &d);
+        again.quiet = 1;
+        lv_sched_glue sg;
+        ASSERT_EQ(lv_sched_glue_init(&sg, &again), 0);
+        size_t n = tr->nschedule > 2 ? tr->nschedule - 2 : 0; /* near the end */
+        char err[512];
+        lv_viewer_desc vd = {.w = 1280,
+                             .h = 720,
+                             .sched = &lv_sched_glue_ops,
+                             .sched_ctx = &sg,
+                             .sched_start = 1,
+                             .sched_choices = tr->schedule,
+                             .sched_nchoices = n};
+        lv_viewer *v = lv_viewer_open(tr, &vd, err, sizeof err);
+        if (!v) TEST_FAIL_AT("%s", err);
+        frame(v, 0);
+        shot(v, k ? "sched-deadlock.png" : "sched-ticket10.png");
+        lv_viewer_close(v);
+        lv_sched_glue_free(&sg);
+        lv_trace_free(tr);
+    }
+}
+
+TEST_MAIN(TEST_ENTRY(scheduler_mode_picks_steps_back_branches_and_replays, 120),
+          TEST_ENTRY(scheduler_mode_from_the_command_line_options, 60),
+          TEST_ENTRY(pictures_of_many_threads_and_a_deadlock, 60))

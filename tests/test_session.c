@@ -294,6 +294,42 @@ TEST(picking_through_the_ticket_race_in_the_fewest_picks) {
     lv_session_free(s);
 }
 
+/* Every complete schedule from the choices c[0..n): how many, and how many with a race. */
+static void every_schedule(lv_session *s, int32_t *c, size_t n, size_t *runs, size_t *races) {
+    ASSERT_EQ(lv_session_run(s, c, n), LV_OK);
+    long f = lv_session_frontier(s);
+    if (f < 0) {
+        const lv_trace *tr = lv_session_full(s);
+        (*runs)++;
+        *races += has_race(tr) && find_finding(tr, LV_FIND_RACE, "Lost update on tickets");
+        return;
+    }
+    lv_session_point p;
+    ASSERT_EQ(lv_session_point_at(s, (size_t)f, &p), 0);
+    int32_t en[16];
+    size_t ne = p.nenabled;
+    ASSERT_LE(ne, 16);
+    memcpy(en, p.enabled, ne * sizeof *en); /* the next run replaces p's array */
+    ASSERT_LT(n, 64);
+    for (size_t e = 0; e < ne; e++) {
+        c[n] = en[e];
+        every_schedule(s, c, n + 1, runs, races);
+    }
+}
+
+TEST(every_schedule_of_the_ticket_race_with_2_buyers_fails) {
+    /* the sleeps between reading and writing end only when nobody else can run, so no order
+     * of picks lets a buyer write before the other reads: the README says so */
+    int64_t params[LV_MAX_PARAMS] = {2, 1};
+    lv_session *s = session_for("ticket", "unlocked", params, 1, LV_POLICY_RANDOM);
+    int32_t c[64];
+    size_t runs = 0, races = 0;
+    every_schedule(s, c, 0, &runs, &races);
+    ASSERT_GT(runs, 1000);
+    ASSERT_EQ(races, runs);
+    lv_session_free(s);
+}
+
 TEST(stepping_back_and_branching) {
     int32_t best[32];
     size_t n = fewest_picks_to_the_race(best, 32);
@@ -572,6 +608,7 @@ TEST(typed_numbers_pick_threads) {
 TEST_MAIN(TEST_ENTRY(prefix_rule_holds_on_every_scenario, 600),
           TEST_ENTRY(a_cut_trace_saves_loads_and_replays, 120),
           TEST_ENTRY(picking_through_the_ticket_race_in_the_fewest_picks, 120),
+          TEST_ENTRY(every_schedule_of_the_ticket_race_with_2_buyers_fails, 600),
           TEST_ENTRY(stepping_back_and_branching, 120),
           TEST_ENTRY(the_branch_point_skips_picks_that_show_nothing, 120),
           TEST_ENTRY(a_thread_that_cannot_run_is_refused_with_its_reason, 120),

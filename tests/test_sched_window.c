@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include "glue.h"
 #include "png.h"
+#include "predict.h"
 #include "registry.h"
 #include "session.h"
 #include "support.h"
@@ -435,6 +436,130 @@ TEST(scheduler_mode_from_the_command_line_options) {
     lv_trace_free(tr);
 }
 
+/* Plays until a question is asked (or the run ends); returns the question's kind. */
+static lv_pq_kind play_to_question(lv_viewer *v) {
+    for (int i = 0; i < 2000; i++) {
+        const lv_predict *pr = lv_viewer_predict(v);
+        if (pr->open) return pr->q.kind;
+        if (!lv_viewer_state(v)->playing) return LV_PQ_NONE;
+        frame(v, 0.1);
+    }
+    TEST_FAIL_AT("no question and no end");
+}
+
+TEST(predict_mode_asks_keeps_score_and_marks_the_answers) {
+    int64_t params[LV_MAX_PARAMS] = {2, 1};
+    lv_run_desc d = {.scenario = lv_scenario_find("ticket"),
+                     .params = params,
+                     .mode = LV_MODE_CONTROLLED,
+                     .seed = 1};
+    lv_trace *tr = NULL;
+    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
+    lv_rerun again;
+    lv_rerun_init(&again, &d);
+    again.quiet = 1;
+    lv_sched_glue sg;
+    ASSERT_EQ(lv_sched_glue_init(&sg, &again), 0);
+    char err[512];
+    lv_viewer_desc vd = {.w = 1280, .h = 720, .sched = &lv_sched_glue_ops, .sched_ctx = &sg};
+    lv_viewer *v = lv_viewer_open(tr, &vd, err, sizeof err);
+    if (!v) TEST_FAIL_AT("%s", err);
+    frame(v, 0);
+    push_key(SDLK_p, 0);
+    frame(v, 0);
+    const lv_predict *pr = lv_viewer_predict(v);
+    ASSERT(pr->on);
+    ASSERT(lv_viewer_state(v)->playing);
+    /* the same run, shown only up to the first question: the future stays hidden */
+    ASSERT_NE(pr->q.kind, LV_PQ_NONE);
+    ASSERT_EQ(lv_viewer_trace(v)->nevents, (size_t)pr->q.seq);
+    same_events(lv_viewer_trace(v), tr, (size_t)pr->q.seq);
+    ASSERT_GT(lv_viewer_layout(v)->sched_bar.h, 0);
+    int rights = 0, wrongs = 0, reads = 0, whos = 0;
+    for (int n = 0; n < 40; n++) {
+        lv_pq_kind k = play_to_question(v);
+        if (k == LV_PQ_NONE) break;
+        ASSERT(!lv_viewer_state(v)->playing); /* it waits, the event in question not shown */
+        ASSERT_EQ(lv_viewer_state(v)->seq, pr->q.seq - 1);
+        ASSERT_EQ(lv_viewer_trace(v)->nevents, (size_t)pr->q.seq);
+        ASSERT_CONTAINS(lv_viewer_layout(v)->title, "ticket / unlocked");
+        int asked = pr->asked;
+        if (k == LV_PQ_THREAD) {
+            whos++;
+            ASSERT_CONTAINS(pr->text_text, "Who runs next");
+            int32_t other = -1;
+            for (size_t e = 0; e < pr->nen; e++)
+                if (pr->en[e] != pr->q.answer) other = pr->en[e];
+            int right = n % 2 == 0 || other < 0;
+            if (whos == 2) shot(v, "predict-who.png");
+            if (right)
+                press_number((int32_t)pr->q.answer);
+            else
+                click_lane(v, other); /* a click on a lane answers too */
+            frame(v, 0);
+            rights += right;
+            wrongs += !right;
+            ASSERT_CONTAINS(lv_viewer_status(v), right ? "Right: " : "Not quite: ");
+            ASSERT_CONTAINS(lv_viewer_status(v),
+                            tr->threads[pr->marks[pr->nmarks - 1].thread].name);
+        } else {
+            reads++;
+            ASSERT_CONTAINS(pr->text_text, "What will");
+            ASSERT_CONTAINS(pr->text_text, "tickets");
+            int right = -1, wrong = -1;
+            for (size_t o = 0; o < pr->q.nopts; o++) {
+                if (pr->q.opts[o] == pr->q.answer)
+                    right = (int)o + 1;
+                else
+                    wrong = (int)o + 1;
+                ASSERT_GT(pr->opt[o].w, 0); /* a box to click */
+            }
+            if (reads == 2) shot(v, "predict-read.png");
+            if (n % 2 == 0) {
+                push_key(SDLK_0 + right, 0);
+                rights++;
+            } else {
+                lv_rect o = pr->opt[wrong - 1]; /* a click on a value's box */
+                push_click(v, o.x + o.w / 2, o.y + o.h / 2);
+                wrongs++;
+            }
+            frame(v, 0);
+        }
+        ASSERT_EQ(pr->asked, asked + 1);
+        ASSERT_EQ(pr->right, rights);
+        ASSERT(!pr->open);
+        ASSERT(lv_viewer_state(v)->playing); /* and it plays on */
+        char score[64];
+        snprintf(score, sizeof score, "%d of %d right", rights, rights + wrongs);
+        ASSERT_CONTAINS(pr->title_text, score);
+    }
+    ASSERT_GT(whos, 1);
+    ASSERT_GT(reads, 1);
+    ASSERT_EQ(pr->nmarks, (size_t)(whos + reads));
+    same_events(lv_viewer_trace(v), tr, tr->nevents); /* all of it, at the end */
+    ASSERT_CONTAINS(pr->text_text, "No more questions");
+    ASSERT_EQ(lv_viewer_trace(v)->nevents, tr->nevents);
+    shot(v, "predict-end.png");
+    push_key(SDLK_p, 0);
+    frame(v, 0);
+    ASSERT(!lv_viewer_predict(v)->on);
+    ASSERT_EQ(lv_viewer_layout(v)->sched_bar.h, 0);
+    ASSERT_EQ(lv_viewer_trace(v)->nevents, tr->nevents);
+    /* from the start, P again, then S: one game at a time, predict gives way */
+    push_key(SDLK_HOME, 0);
+    push_key(SDLK_p, 0);
+    frame(v, 0);
+    ASSERT(lv_viewer_predict(v)->on);
+    ASSERT_LT(lv_viewer_trace(v)->nevents, tr->nevents);
+    push_key(SDLK_s, 0);
+    frame(v, 0);
+    ASSERT(!lv_viewer_predict(v)->on);
+    ASSERT(lv_viewer_sched(v)->on);
+    lv_viewer_close(v);
+    lv_sched_glue_free(&sg);
+    lv_trace_free(tr);
+}
+
 TEST(pictures_of_many_threads_and_a_deadlock) {
     const char *dir = getenv("LV_SHOT_DIR");
     if (!dir || !*dir) return;
@@ -470,4 +595,5 @@ TEST(pictures_of_many_threads_and_a_deadlock) {
 
 TEST_MAIN(TEST_ENTRY(scheduler_mode_picks_steps_back_branches_and_replays, 120),
           TEST_ENTRY(scheduler_mode_from_the_command_line_options, 60),
+          TEST_ENTRY(predict_mode_asks_keeps_score_and_marks_the_answers, 120),
           TEST_ENTRY(pictures_of_many_threads_and_a_deadlock, 60))

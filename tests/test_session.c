@@ -4,6 +4,7 @@
  * that pick differently at i); a cut trace loads, and its schedule replays its events; picking
  * through the ticket race with 2 buyers in the fewest picks; stepping back and branching;
  * refusing a thread that cannot run, with the reason in words; schedule strings. */
+#include "predict.h"
 #include "registry.h"
 #include "schedview.h"
 #include "session.h"
@@ -587,6 +588,99 @@ TEST(a_choice_that_cannot_be_followed_is_a_divergence) {
     lv_session_free(s);
 }
 
+TEST(predict_asks_before_every_choice_and_every_read) {
+    int64_t params[LV_MAX_PARAMS] = {2, 1};
+    lv_session *s = session_for("ticket", "unlocked", params, 3, LV_POLICY_RANDOM);
+    ASSERT_EQ(lv_session_run(s, NULL, 0), LV_OK);
+    lv_trace *tr = NULL;
+    ASSERT_EQ(lv_session_shown(s, 1, &tr), LV_OK);
+    /* what should be asked: one "who" per group of points before the same event, one
+     * "what" per read of a var */
+    size_t want_who = 0, want_what = 0;
+    for (size_t i = 0; i < lv_session_npoints(s); i++) {
+        lv_session_point a, b;
+        lv_session_point_at(s, i, &a);
+        int last = lv_session_point_at(s, i + 1, &b) != 0 || b.nbefore != a.nbefore;
+        want_who += last && a.nbefore < tr->nevents;
+    }
+    for (size_t i = 0; i < tr->nevents; i++)
+        want_what += tr->events[i].kind == LV_EV_READ;
+    ASSERT_GT(want_what, 0);
+    lv_predict pr;
+    lv_pr_init(&pr);
+    pr.on = 1;
+    long seq = -1;
+    size_t who = 0, what = 0;
+    for (int n = 0;; n++) {
+        ASSERT_LT(n, 1000);
+        long bp = lv_session_branch_point(s, 1, lv_pr_from(&pr, seq));
+        lv_session_point p;
+        lv_sched_point sp;
+        if (bp >= 0) {
+            lv_session_point_at(s, (size_t)bp, &p);
+            sp = (lv_sched_point){p.index, p.nbefore, p.enabled, p.nenabled};
+        }
+        ASSERT_EQ(lv_pr_peek(&pr, tr, seq, bp >= 0 ? &sp : NULL), LV_OK);
+        if (pr.q.kind == LV_PQ_NONE) break;
+        ASSERT_GT(pr.q.seq, seq);
+        pr.open = 1; /* the viewer stops just before the event and asks */
+        int64_t right, wrong = -1;
+        if (pr.q.kind == LV_PQ_THREAD) {
+            ASSERT(bp >= 0);
+            ASSERT_EQ(pr.q.seq, (long)p.nbefore);
+            ASSERT_EQ(pr.q.answer, tr->schedule[p.index]);
+            ASSERT_EQ(pr.nen, p.nenabled);
+            right = pr.q.answer;
+            for (size_t e = 0; e < p.nenabled; e++)
+                if (p.enabled[e] != right) wrong = p.enabled[e];
+            int32_t blocked = -1; /* a thread that could not run is no answer */
+            for (int32_t th = 0; (size_t)th < tr->nthreads; th++)
+                if (!has(p.enabled, p.nenabled, th)) blocked = th;
+            if (blocked >= 0) ASSERT_EQ(lv_pr_answer(&pr, blocked), -1);
+            who++;
+        } else {
+            const lv_event *e = &tr->events[pr.q.seq];
+            ASSERT_EQ(e->kind, LV_EV_READ);
+            ASSERT_EQ(pr.q.answer, e->value);
+            ASSERT_EQ(pr.q.thread, e->thread);
+            ASSERT_GE(pr.q.nopts, 3);
+            right = -1;
+            for (size_t k = 0; k < pr.q.nopts; k++) {
+                if (k) ASSERT_LT(pr.q.opts[k - 1], pr.q.opts[k]);
+                if (pr.q.opts[k] == e->value)
+                    right = (int64_t)k + 1;
+                else
+                    wrong = (int64_t)k + 1;
+            }
+            ASSERT_GE(right, 1);
+            ASSERT_EQ(lv_pr_answer(&pr, 0), -1);
+            ASSERT_EQ(lv_pr_answer(&pr, (int64_t)pr.q.nopts + 1), -1);
+            what++;
+        }
+        ASSERT(pr.open); /* a non-answer changes nothing */
+        int asked = pr.asked, good = pr.right;
+        int ok = (n % 2 == 0 || wrong < 0) ? 1 : 0;
+        long qseq = pr.q.seq;
+        ASSERT_EQ(lv_pr_answer(&pr, ok ? right : wrong), ok);
+        ASSERT(!pr.open);
+        ASSERT_EQ(pr.asked, asked + 1);
+        ASSERT_EQ(pr.right, good + ok);
+        ASSERT_EQ(pr.marks[pr.nmarks - 1].seq, qseq);
+        ASSERT_EQ(pr.marks[pr.nmarks - 1].ok, ok);
+        seq = qseq - 1; /* where the playhead waited; it plays on from there */
+    }
+    ASSERT_EQ(who, want_who);
+    ASSERT_EQ(what, want_what);
+    ASSERT_EQ((size_t)pr.asked, who + what);
+    ASSERT_LT(pr.right, pr.asked);
+    lv_pr_reset(&pr);
+    ASSERT_EQ(pr.asked, 0);
+    ASSERT_EQ(pr.nmarks, 0);
+    lv_pr_free(&pr);
+    lv_trace_free(tr);
+    lv_session_free(s);
+}
+
 TEST(typed_numbers_pick_threads) {
     lv_schedview sv;
     lv_sv_init(&sv);
@@ -615,4 +709,5 @@ TEST_MAIN(TEST_ENTRY(prefix_rule_holds_on_every_scenario, 600),
           TEST_ENTRY(reasons_for_sleepers_joiners_and_the_finished, 60),
           TEST_ENTRY(schedule_strings_round_trip_and_replay, 60),
           TEST_ENTRY(a_choice_that_cannot_be_followed_is_a_divergence, 60),
+          TEST_ENTRY(predict_asks_before_every_choice_and_every_read, 60),
           TEST_ENTRY(typed_numbers_pick_threads, 10))

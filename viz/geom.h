@@ -319,6 +319,7 @@ typedef struct lv_viewport {
      * (0: none), and what goes there (schedview.h; drawn by render_sched.c), or NULL */
     int sched_col_w, sched_bar_h;
     const struct lv_schedview *sched;
+    const struct lv_predict *predict; /* predict mode's bar and marks (predict.h), or NULL */
     lv_measure_fn measure;
     void *measure_ctx;
     int line_h[LV_FONT__COUNT]; /* line heights; 0: from the font size */

@@ -104,6 +104,25 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
                              "第 %s 个选择指定的线程在那里不能运行，改由策略选择"},
     [LV_T_SCHED_FAILED] = {"The scheduler's run failed: %s", "调度运行失败：%s"},
     [LV_T_SCHED_NO_THREAD] = {"There is no thread %s", "没有编号为 %s 的线程"},
+    [LV_T_PRED] = {"Predict", "预测"},
+    [LV_T_PRED_SCORE] = {"%s of %s right", "答对 %s / %s"},
+    [LV_T_PRED_WHO] = {"Who runs next: %s? Press its number or click its lane.",
+                       "下一个运行的是谁：%s？按它的编号或点击它的线程。"},
+    [LV_T_PRED_READ] = {"What will %s read from %s? Press the number of your answer.",
+                        "%s 会从 %s 读到什么？按你的答案的编号。"},
+    [LV_T_PRED_WAIT] = {"Watch: the run stops before the next choice or read, for your guess.",
+                        "观看：在下一次选择或读取之前，运行会停下来等你猜。"},
+    [LV_T_PRED_DONE] = {"No more questions in this run.", "这次运行没有更多问题了。"},
+    [LV_T_PRED_RIGHT] = {"Right: %s", "答对了：%s"},
+    [LV_T_PRED_WRONG] = {"Not quite: %s (you said %s)", "不对：%s（你选的是 %s）"},
+    [LV_T_PRED_RUNS] = {"%s runs next", "下一个运行的是 %s"},
+    [LV_T_PRED_READS] = {"%s reads %s = %s", "%s 读到 %s = %s"},
+    [LV_T_PRED_ON] = {"Predict mode: guess who runs next and what each read returns",
+                      "预测模式：猜下一个运行的线程和每次读到的值"},
+    [LV_T_PRED_OFF] = {"Predict mode off", "退出预测模式"},
+    [LV_T_PRED_NOT_AN_ANSWER] = {"That is not one of the answers: see the bar below the lanes",
+                                 "这不是可选的答案：请看线程下面的提示栏"},
+    [LV_T_PRED_CUT] = {"your guess", "轮到你猜"},
     [LV_T_K_SEM] = {"Semaphore %s", "信号量 %s"},
     [LV_T_K_BSEM] = {"BoundedSemaphore %s", "有界信号量 %s"},
     [LV_T_K_EVENT] = {"Event %s", "事件 %s"},
@@ -159,11 +178,14 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_HD_AUTO] = {"scheduler mode: the policy runs on (auto)", "调度模式：交给策略自动运行"},
     [LV_T_HK_COPY] = {"Ctrl+C", "Ctrl+C"},
     [LV_T_HD_COPY] = {"copy the schedule as a command line", "把调度复制为命令行"},
+    [LV_T_HK_PRED] = {"P", "P"},
+    [LV_T_HD_PRED] = {"predict mode: guess who runs next and what a read returns; keeps score",
+                      "预测模式：猜下一个运行的线程和读到的值，并计分"},
     [LV_T_HK_QUIT] = {"Q", "Q"},
     [LV_T_HD_QUIT] = {"quit", "退出"},
-    [LV_T_HELP_NOTE] = {"R, V and S work on runs started here. Findings stay in English, as "
+    [LV_T_HELP_NOTE] = {"R, V, S and P work on runs started here. Findings stay in English, as "
                         "analysis wrote them.",
-                        "R、V 和 S 只适用于在这里启动的运行。发现的说明保持分析程序写的英文。"},
+                        "R、V、S 和 P 只适用于在这里启动的运行。发现的说明保持分析程序写的英文。"},
 };
 
 const lv_tr_key lv_legend_words[5] = {LV_T_RUNNING, LV_T_BLOCKED, LV_T_SLEEPING, LV_T_HOLDING,
@@ -181,8 +203,8 @@ const lv_tr_key lv_help_rows[][2] = {
     {LV_T_HK_EXPORT, LV_T_HD_EXPORT},   {LV_T_HK_LESSON, LV_T_HD_LESSON},
     {LV_T_HK_LANG, LV_T_HD_LANG},       {LV_T_HK_HELP, LV_T_HD_HELP},
     {LV_T_HK_SCHED, LV_T_HD_SCHED},     {LV_T_HK_AUTO, LV_T_HD_AUTO},
-    {LV_T_HK_COPY, LV_T_HD_COPY},       {LV_T_HK_QUIT, LV_T_HD_QUIT},
-    {LV_T__COUNT, LV_T__COUNT},
+    {LV_T_HK_COPY, LV_T_HD_COPY},       {LV_T_HK_PRED, LV_T_HD_PRED},
+    {LV_T_HK_QUIT, LV_T_HD_QUIT},       {LV_T__COUNT, LV_T__COUNT},
 };
 
 const char *lv_tr_raw(int lang, lv_tr_key key) {

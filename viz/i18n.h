@@ -109,7 +109,22 @@ typedef enum lv_tr_key {
     LV_T_SCHED_DIVERGED,  /* %s: the choice's number */
     LV_T_SCHED_FAILED,    /* %s reason */
     LV_T_SCHED_NO_THREAD, /* %s number */
-    LV_T_K_SEM,           /* %s name: an object with its kind, in a sentence */
+    /* predict mode */
+    LV_T_PRED,
+    LV_T_PRED_SCORE, /* %s right, %s asked */
+    LV_T_PRED_WHO,   /* %s: the threads that can run, with their numbers */
+    LV_T_PRED_READ,  /* %s thread, %s var */
+    LV_T_PRED_WAIT,
+    LV_T_PRED_DONE,
+    LV_T_PRED_RIGHT, /* %s: what happened */
+    LV_T_PRED_WRONG, /* %s: what happened, %s: the guess */
+    LV_T_PRED_RUNS,  /* %s thread */
+    LV_T_PRED_READS, /* %s thread, %s var, %s value */
+    LV_T_PRED_ON,
+    LV_T_PRED_OFF,
+    LV_T_PRED_NOT_AN_ANSWER,
+    LV_T_PRED_CUT, /* the header's chip for a run shown up to the next question */
+    LV_T_K_SEM,    /* %s name: an object with its kind, in a sentence */
     LV_T_K_BSEM,
     LV_T_K_EVENT,
     LV_T_K_COND,
@@ -163,6 +178,8 @@ typedef enum lv_tr_key {
     LV_T_HD_AUTO,
     LV_T_HK_COPY,
     LV_T_HD_COPY,
+    LV_T_HK_PRED,
+    LV_T_HD_PRED,
     LV_T_HK_QUIT,
     LV_T_HD_QUIT,
     LV_T_HELP_NOTE, /* findings stay in analysis' English */

@@ -71,8 +71,9 @@ static const char run_help[] =
     "                     after the --schedule given; not with --headless or --mode live\n"
     "  --help             this text\n"
     "\n"
-    "In the window, S turns scheduler mode on and off, A lets the policy run on, and Ctrl+C\n"
-    "copies the command that replays what is shown (lockviz run ... --schedule 1,2,2,1).\n"
+    "In the window, S turns scheduler mode on and off, A lets the policy run on, P turns\n"
+    "predict mode on and off (guess who runs next and what reads return), and Ctrl+C copies\n"
+    "the command that replays what is shown (lockviz run ... --schedule 1,2,2,1).\n"
     "\n"
     "Exit status: 0 no findings; 1 findings (see the report); 2 bad usage; 3 internal error.\n";
 

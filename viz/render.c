@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "render_impl.h"
+#include "predict.h"
 #include "schedview.h"
 
 /* ---- helpers ---- */
@@ -236,6 +237,7 @@ static void draw_header(lv_render *R, const lv_scene *s, const lv_frame *f, cons
     const char *ow = lv_tr(vp->lang, oc == LV_OUT_COMPLETED              ? LV_T_COMPLETED
                                      : oc == LV_OUT_DEADLOCKED           ? LV_T_DEADLOCKED
                                      : lv_sv_cut_shown(vp->sched, s->tr) ? LV_T_SCHED_CUT
+                                     : vp->predict && vp->predict->on    ? LV_T_PRED_CUT
                                                                          : LV_T_ABORTED);
     int cw = lv__measure(R, LV_FONT_BODY, ow) + lv__px(R, 14);
     x += lv__px(R, 14);
@@ -628,7 +630,7 @@ void lv_render_draw(lv_render *R, const lv_scene *s, const lv_state *st, const l
     draw_findings(R, s, f, vp);
     draw_lesson(R, f, vp);
     draw_header(R, s, f, vp);
-    if (vp->sched) lv__draw_sched(R, f, vp);
+    if (vp->sched || vp->predict) lv__draw_sched(R, s, f, vp);
     draw_toast(R, f, vp);
     draw_tooltip(R, s, f, vp);
     if (vp->help) draw_help(R, f, vp);

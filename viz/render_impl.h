@@ -44,7 +44,8 @@ int lv__measure(lv_render *R, lv_font_id f, const char *s);
 
 void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
                       int lang);
-/* scheduler mode's column and bar (render_sched.c), from vp->sched */
-void lv__draw_sched(lv_render *R, const lv_frame *f, const lv_viewport *vp);
+/* scheduler mode's column and bar, predict mode's bar and marks (render_sched.c), from
+ * vp->sched and vp->predict */
+void lv__draw_sched(lv_render *R, const lv_scene *s, const lv_frame *f, const lv_viewport *vp);
 
 #endif

@@ -3,6 +3,7 @@
  * what can run, and why, is decided in schedview.c. */
 #include <string.h>
 #include "render_impl.h"
+#include "predict.h"
 #include "schedview.h"
 
 static lv_rgb C(lv_color c) {
@@ -58,7 +59,52 @@ static void draw_cell(lv_render *R, const lv_frame *f, const lv_schedview *sv, c
     }
 }
 
-void lv__draw_sched(lv_render *R, const lv_frame *f, const lv_viewport *vp) {
+/* Predict mode: each answer at its event, on its lane (a tick or a cross, green or vermillion);
+ * the bar: the score, the question, the values to choose from. */
+static void draw_predict(lv_render *R, const lv_scene *s, const lv_frame *f,
+                         const lv_viewport *vp) {
+    const lv_predict *pr = vp->predict;
+    const lv_trace *tr = s->tr;
+    SDL_Rect clip = {f->area.x, f->area.y, f->area.w, f->area.h};
+    SDL_RenderSetClipRect(R->r, &clip);
+    int rad = lv__px(R, 11);
+    for (size_t i = 0; i < pr->nmarks; i++) {
+        const lv_pmark *m = &pr->marks[i];
+        if (m->seq < 0 || (size_t)m->seq >= tr->nevents) continue;
+        const lv_lane *ln = NULL;
+        for (size_t k = 0; k < f->nlanes; k++)
+            if (f->lanes[k].thread == m->thread) ln = &f->lanes[k];
+        if (!ln) continue;
+        int x = (int)lv_frame_x(f, s, tr->events[m->seq].t);
+        int y = ln->band.y - rad / 2;
+        lv__disc(R, x, y, rad, C(LV_C_TEXT));
+        lv__disc(R, x, y, rad - lv__px(R, 2), m->ok ? C(LV_C_RUNNING) : C(LV_C_BLOCKED));
+        const char *g = m->ok ? "✓" : "✗";
+        int gw = lv__measure(R, LV_FONT_BODY, g);
+        lv__textz(R, LV_FONT_BODY, g, x - gw / 2, y - f->line_h[LV_FONT_BODY] / 2, white);
+    }
+    SDL_RenderSetClipRect(R->r, NULL);
+    lv_rect bar = f->sched_bar;
+    if (bar.h <= 0) return;
+    int pad = lv__px(R, 8);
+    lv__fill(R, bar, C(LV_C_PANEL));
+    lv__fill(R, (lv_rect){bar.x, bar.y, bar.w, lv__px(R, 2)}, C(LV_C_GRID));
+    lv__fill(R, pr->title, C(LV_C_TEXT));
+    lv__textz(R, LV_FONT_BODY, pr->title_text, pr->title.x + pad, pr->title.y, white);
+    lv__text_fit(R, LV_FONT_BODY, pr->text_text, pr->text.x, pr->text.y, pr->text.w, C(LV_C_TEXT));
+    for (size_t i = 0; i < LV_PQ_MAXOPT; i++) {
+        lv_rect o = pr->opt[i];
+        if (o.w <= 0) continue;
+        lv__fill(R, o, C(LV_C_BG));
+        lv__frame_rect(R, o, C(LV_C_TEXT), lv__px(R, 2));
+        int tw = lv__measure(R, LV_FONT_BODY, pr->opt_text[i]);
+        lv__textz(R, LV_FONT_BODY, pr->opt_text[i], o.x + (o.w - tw) / 2,
+                  o.y + (o.h - f->line_h[LV_FONT_BODY]) / 2, C(LV_C_TEXT));
+    }
+}
+
+void lv__draw_sched(lv_render *R, const lv_scene *s, const lv_frame *f, const lv_viewport *vp) {
+    if (vp->predict && vp->predict->on) draw_predict(R, s, f, vp);
     const lv_schedview *sv = vp->sched;
     if (!sv || !sv->on) return;
     int pad = lv__px(R, 8);

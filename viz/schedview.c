@@ -237,14 +237,19 @@ int32_t lv_sv_tick(lv_schedview *sv, double dt) {
 
 /* ---- layout ---- */
 
+int lv_sv_bar_height(const lv_viewport *vp) {
+    double sc = vp->scale > 0 ? vp->scale : lv_ui_scale(vp->w, vp->h, 1);
+    int body = vp->line_h[LV_FONT_BODY] > 0 ? vp->line_h[LV_FONT_BODY]
+                                            : iround(lv_font_px(LV_FONT_BODY, sc) * 1.2);
+    return body + iround(14 * sc);
+}
+
 void lv_sv_reserve(const lv_schedview *sv, lv_viewport *vp) {
     vp->sched_col_w = vp->sched_bar_h = 0;
     vp->sched = NULL;
     if (!sv->on) return;
     double sc = vp->scale > 0 ? vp->scale : lv_ui_scale(vp->w, vp->h, 1);
-    int body = vp->line_h[LV_FONT_BODY] > 0 ? vp->line_h[LV_FONT_BODY]
-                                            : iround(lv_font_px(LV_FONT_BODY, sc) * 1.2);
-    vp->sched_bar_h = body + iround(14 * sc);
+    vp->sched_bar_h = lv_sv_bar_height(vp);
     vp->sched_col_w = iround(0.22 * vp->w);
     if (vp->sched_col_w < iround(230 * sc)) vp->sched_col_w = iround(230 * sc);
     vp->sched = sv;

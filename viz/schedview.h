@@ -84,6 +84,8 @@ int32_t lv_sv_digit(lv_schedview *sv, int digit, size_t nthreads);
 /* Time passes: a waiting prefix is taken as it is when its time is up (the id, else -1). */
 int32_t lv_sv_tick(lv_schedview *sv, double dt);
 
+/* The height of the bar under the lanes (scheduler and predict mode share it). */
+int lv_sv_bar_height(const lv_viewport *vp);
 /* Sets the room scheduler mode needs in vp (none when off), before lv_frame_layout. */
 void lv_sv_reserve(const lv_schedview *sv, lv_viewport *vp);
 /* Lays out the column's cells beside f's lanes and the bar's parts, texts fitted with vp's

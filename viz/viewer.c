@@ -11,6 +11,7 @@
 #include <SDL_ttf.h>
 #include "export.h"
 #include "render.h"
+#include "predict.h"
 #include "session.h"
 #include "viewer.h"
 
@@ -33,8 +34,10 @@ struct lv_viewer {
     lv_vstate vs;
     double dpi;
     int ttf;
-    lv_schedview sv; /* scheduler mode */
-    int relayout;    /* the trace changed while handling input: lay out before the next event */
+    lv_schedview sv;    /* scheduler mode */
+    lv_predict pr;      /* predict mode */
+    lv_trace *pr_whole; /* predict mode: the whole run, shown only up to the next question */
+    int relayout;       /* the trace changed while handling input: lay out before the next event */
 };
 
 static void sizes(lv_viewer *v, int *ow, int *oh) {
@@ -118,6 +121,7 @@ lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size
     find_lesson(v);
     v->vs.lesson = d && d->lesson_open && v->has_lesson;
     lv_sv_init(&v->sv);
+    lv_pr_init(&v->pr);
     if (d && d->sched_start && d->sched) {
         if (sched_run(v, d->sched_choices, d->sched_nchoices, 0, LONG_MAX, 0) != 0) {
             snprintf(err, errlen, "%s", v->toast);
@@ -134,6 +138,8 @@ fail:
 void lv_viewer_close(lv_viewer *v) {
     if (!v) return;
     lv_sv_free(&v->sv);
+    lv_pr_free(&v->pr);
+    lv_trace_free(v->pr_whole);
     lv_frame_free(&v->f);
     lv_state_free(&v->st);
     lv_scene_free(v->s);
@@ -251,12 +257,85 @@ static int32_t *schedule_copy(const lv_trace *tr, size_t *n) {
     return c;
 }
 
+/* ---- predict mode: the run is shown up to the next question; the whole is kept aside ---- */
+
+/* Shows the whole run up to the first question after seq (all of it when none is left). */
+static int predict_reveal(lv_viewer *v, long seq, int play) {
+    lv_predict *pr = &v->pr;
+    lv_sched_point p;
+    int have = v->d.sched->point(v->d.sched_ctx, lv_pr_from(pr, seq), &p) == 0;
+    if (lv_pr_peek(pr, v->pr_whole, seq, have ? &p : NULL) != LV_OK) return -1;
+    size_t n = pr->q.kind != LV_PQ_NONE ? (size_t)pr->q.seq : v->pr_whole->nevents;
+    lv_trace *nt = NULL;
+    /* the whole schedule stays: an export of what is shown replays the whole run */
+    if (lv_trace_prefix(v->pr_whole, n ? n : 1, v->pr_whole->nschedule, &nt) != LV_OK ||
+        show_trace(v, nt) != 0) {
+        say(v, 5, lv_tr(v->vs.lang, LV_T_SCHED_FAILED), "out of memory");
+        return -1;
+    }
+    lv_vs_set_seq(&v->vs, seq);
+    v->vs.playing = play;
+    v->relayout = 1;
+    return 0;
+}
+
+/* Predict mode off: the whole run again, the playhead where it was. */
+static void predict_off(lv_viewer *v) {
+    if (!v->pr.on) return;
+    v->pr.on = 0;
+    lv_pr_reset(&v->pr);
+    lv_trace *whole = v->pr_whole;
+    v->pr_whole = NULL;
+    long seq = v->vs.seq;
+    if (whole && show_trace(v, whole) == 0) { /* the viewer owns it again */
+        lv_vs_set_seq(&v->vs, seq);
+        v->vs.playing = 0;
+    }
+    v->relayout = 1;
+}
+
+/* Predict mode on: the run shown, through the scheduler (its choice points are the
+ * questions), kept aside whole; it plays from the playhead to the first question. */
+static void predict_on(lv_viewer *v) {
+    size_t n;
+    int32_t *c = schedule_copy(v->tr, &n);
+    if (!c) return;
+    long seq = v->vs.seq;
+    v->sv.on = 0;
+    int ok = sched_run(v, c, n, 1, seq, 0) == 0;
+    free(c);
+    if (!ok) return;
+    v->pr_whole = v->tr;
+    v->owned = 0; /* pr_whole owns it now: what is shown is a prefix */
+    lv_pr_reset(&v->pr);
+    v->pr.on = 1;
+    if (predict_reveal(v, seq, 1) != 0) {
+        predict_off(v);
+        return;
+    }
+    say(v, 4, "%s", lv_tr(v->vs.lang, LV_T_PRED_ON));
+}
+
+static void predict_toggle(lv_viewer *v) {
+    if (!v->d.sched || v->tr->mode != LV_MODE_CONTROLLED) {
+        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), "P");
+        return;
+    }
+    if (v->pr.on) {
+        predict_off(v);
+        say(v, 3, "%s", lv_tr(v->vs.lang, LV_T_PRED_OFF));
+    } else {
+        predict_on(v);
+    }
+}
+
 /* S: on, the run shown is cut at the choice after the playhead; off, it is shown whole. */
 static void sched_toggle(lv_viewer *v) {
     if (!v->d.sched || v->tr->mode != LV_MODE_CONTROLLED) {
         say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), "S");
         return;
     }
+    predict_off(v); /* one game at a time */
     size_t n;
     int32_t *c = schedule_copy(v->tr, &n);
     if (!c) return;
@@ -338,6 +417,34 @@ static void sched_copy(lv_viewer *v) {
     free(b);
 }
 
+/* A guess for the open question; the run plays on after it. */
+static void predict_answer(lv_viewer *v, int64_t guess) {
+    if (!v->pr.on || !v->pr.open) return;
+    lv_pq q = v->pr.q;
+    int lang = v->vs.lang, r = lv_pr_answer(&v->pr, guess);
+    if (r < 0) {
+        say(v, 3, "%s", lv_tr(lang, LV_T_PRED_NOT_AN_ANSWER));
+        return;
+    }
+    char what[256], said[128], b[512], val[32];
+    if (q.kind == LV_PQ_THREAD) {
+        snprintf(what, sizeof what, lv_tr(lang, LV_T_PRED_RUNS),
+                 lv_trace_thread_name(v->tr, (int32_t)q.answer));
+        snprintf(said, sizeof said, "%s", lv_trace_thread_name(v->tr, (int32_t)guess));
+    } else {
+        snprintf(val, sizeof val, "%lld", (long long)q.answer);
+        snprintf(what, sizeof what, lv_tr(lang, LV_T_PRED_READS),
+                 lv_trace_thread_name(v->tr, q.thread), lv_trace_object_name(v->tr, q.obj), val);
+        snprintf(said, sizeof said, "%lld", (long long)q.opts[guess - 1]);
+    }
+    if (r)
+        snprintf(b, sizeof b, lv_tr(lang, LV_T_PRED_RIGHT), what);
+    else
+        snprintf(b, sizeof b, lv_tr(lang, LV_T_PRED_WRONG), what, said);
+    say(v, 4, "%s", b);
+    predict_reveal(v, v->vs.seq, 1); /* on to the next question */
+}
+
 static int sched_key(lv_viewer *v, const SDL_Keysym *k) {
     if (v->vs.help) return 0;
     SDL_Keycode c = k->sym;
@@ -350,7 +457,11 @@ static int sched_key(lv_viewer *v, const SDL_Keysym *k) {
         sched_toggle(v);
         return 1;
     }
-    if (!v->sv.on) return 0;
+    if (c == SDLK_p) {
+        predict_toggle(v);
+        return 1;
+    }
+    if (!v->sv.on && !(v->pr.on && v->pr.open)) return 0;
     if (c == SDLK_a) {
         sched_auto(v);
         return 1;
@@ -360,8 +471,15 @@ static int sched_key(lv_viewer *v, const SDL_Keysym *k) {
             : c == SDLK_KP_0                   ? 0
                                                : -1;
     if (d < 0) return 0;
+    if (v->pr.on && v->pr.q.kind == LV_PQ_READ) { /* an option's number */
+        predict_answer(v, d);
+        return 1;
+    }
     int32_t th = lv_sv_digit(&v->sv, d, v->tr->nthreads);
-    if (th >= 0) sched_pick(v, th);
+    if (th >= 0 && v->pr.on)
+        predict_answer(v, th);
+    else if (th >= 0)
+        sched_pick(v, th);
     return 1;
 }
 
@@ -369,6 +487,13 @@ static int sched_key(lv_viewer *v, const SDL_Keysym *k) {
  * a click (not a drag) on a lane picks its thread when the button goes up. */
 static int sched_click(lv_viewer *v, int down, int x, int y) {
     if (v->vs.help) return 0;
+    if (down && v->pr.on && v->pr.open) {
+        int opt = lv_pr_hit(&v->pr, x, y);
+        if (opt > 0) {
+            predict_answer(v, opt);
+            return 1;
+        }
+    }
     if (down) {
         if (lv_hit_button(&v->f, x, y) == LV_BTN_SCHED) {
             sched_toggle(v);
@@ -390,13 +515,17 @@ static int sched_click(lv_viewer *v, int down, int x, int y) {
             return 0;
         }
     }
-    if (!v->sv.on || !v->vs.pressed || v->vs.dragging) return 0;
+    int asked = v->pr.on && v->pr.open && v->pr.q.kind == LV_PQ_THREAD;
+    if ((!v->sv.on && !asked) || !v->vs.pressed || v->vs.dragging) return 0;
     int32_t th = lv_hit_lane(&v->f, x, y);
     if (th < 0) return 0;
     v->vs.pressed = 0;
     v->vs.mouse_x = x;
     v->vs.mouse_y = y;
-    sched_pick(v, th);
+    if (asked)
+        predict_answer(v, th);
+    else
+        sched_pick(v, th);
     return 1;
 }
 
@@ -465,6 +594,8 @@ static int layout(lv_viewer *v) {
     lesson_view(v);
     v->sv.playing = v->vs.playing;
     lv_sv_reserve(&v->sv, &v->vp);
+    v->vp.predict = v->pr.on ? &v->pr : NULL;
+    if (v->pr.on) v->vp.sched_bar_h = lv_sv_bar_height(&v->vp);
     if (lv_state_seek(&v->st, v->s, v->vs.seq) != LV_OK) return -1;
     if (v->sv.on) {
         lv_sched_point p;
@@ -472,6 +603,7 @@ static int layout(lv_viewer *v) {
         if (lv_sv_update(&v->sv, v->s, v->vs.seq, have ? &p : NULL, v->vs.lang) != LV_OK) return -1;
     }
     if (lv_frame_layout(&v->f, v->s, &v->vp) != LV_OK) return -1;
+    lv_pr_layout(&v->pr, &v->f, &v->vp, v->tr);
     return lv_sv_layout(&v->sv, &v->f, &v->vp, v->tr) == LV_OK ? 0 : -1;
 }
 
@@ -518,11 +650,14 @@ static void rerun(lv_viewer *v, int what) {
  * from the first choice (a new seed is a new run), V keeps the choices made (the other variant
  * under the same choices, where they apply). */
 static void rerun_keeping_sched(lv_viewer *v, int what) {
+    int predicting = v->pr.on;
+    predict_off(v); /* the whole run back in place, for rerun to replace */
     const lv_trace *before = v->tr;
     size_t n = 0;
     int32_t *c = v->sv.on ? schedule_copy(v->tr, &n) : NULL;
     rerun(v, what);
     lv_sv_forget(&v->sv);
+    if (predicting && v->tr != before) predict_on(v); /* a new run, a new game */
     if (v->sv.on && c && v->tr != before) {
         if (what == LV_RERUN_SEED)
             sched_run(v, NULL, 0, 0, LONG_MAX, 0);
@@ -585,8 +720,16 @@ int lv_viewer_frame(lv_viewer *v, double dt) {
         }
     }
     int32_t typed = lv_sv_tick(&v->sv, dt);
-    if (typed >= 0) sched_pick(v, typed);
+    if (typed >= 0 && v->pr.on)
+        predict_answer(v, typed);
+    else if (typed >= 0)
+        sched_pick(v, typed);
     lv_vs_tick(&v->vs, dt);
+    /* predict mode: at the end of what is shown, the question about the next event */
+    if (v->pr.on && !v->pr.open && v->pr.q.kind != LV_PQ_NONE && !v->vs.playing &&
+        v->vs.seq >= (long)v->tr->nevents - 1)
+        v->pr.open = 1;
+    if (v->pr.on && v->pr.open) v->vs.playing = 0;
     if (v->toast_left > 0 && dt > 0 && (v->toast_left -= dt) <= 0) v->toast[0] = 0;
     if (layout(v) != 0) return 0;
     if (v->vs.request == LV_REQ_EXPORT) {
@@ -631,6 +774,9 @@ const char *lv_viewer_status(const lv_viewer *v) {
 }
 const lv_schedview *lv_viewer_sched(const lv_viewer *v) {
     return &v->sv;
+}
+const lv_predict *lv_viewer_predict(const lv_viewer *v) {
+    return &v->pr;
 }
 double lv_viewer_dpi(const lv_viewer *v) {
     return v->dpi;

@@ -80,6 +80,8 @@ const lv_trace *lv_viewer_trace(const lv_viewer *v);
 const char *lv_viewer_status(const lv_viewer *v);
 /* Scheduler mode's state: on, whole, who can run at the playhead and why not. */
 const lv_schedview *lv_viewer_sched(const lv_viewer *v);
+/* Predict mode's state: on, the question asked, the score, the answers' marks. */
+const struct lv_predict *lv_viewer_predict(const lv_viewer *v);
 /* The command line that replays the trace shown (what Ctrl+C copies), into buf like snprintf. */
 size_t lv_viewer_schedule_command(const lv_viewer *v, char *buf, size_t len);
 /* Window units -> drawing pixels (they differ on high-DPI screens). */

@@ -372,8 +372,8 @@ static void print_same(const lv_trace *a, const lv_trace *b, long diverged, lv_p
                b->variant, a->variant, same);
     else if (diverged >= 0)
         printf("same choices: %s picked the same thread as %s at the first %zu of its %zu choice "
-               "points; at choice point %ld %s's pick could not run in %s, so the %s policy chose "
-               "there (and wherever else that happened)\n",
+               "points; at choice point %ld the thread %s picked could not run in %s, so the %s "
+               "policy chose there (and wherever else that happened)\n",
                b->variant, a->variant, same, b->nschedule, diverged, a->variant, b->variant,
                policy_name(p));
     else if (same == a->nschedule)

@@ -108,6 +108,10 @@ typedef struct lv_scene {
 
 /* Builds the scene of tr (which must outlive it). LV_ENOMEM on failure. */
 lv_err lv_scene_new(const lv_trace *tr, lv_scene **out);
+/* The same, on a time warp made of both tr's and other's event times (other NULL: tr's
+ * alone): two scenes built over each other's traces map every time to the same display
+ * position, which is what lines up two runs side by side. other need not outlive the scene. */
+lv_err lv_scene_new_shared(const lv_trace *tr, const lv_trace *other, lv_scene **out);
 void lv_scene_free(lv_scene *s); /* accepts NULL */
 
 /* Display position of time t (ns) and back. Monotonic; in linear mode d = t. */
@@ -302,8 +306,9 @@ typedef enum lv_button {
     LV_BTN_BACK,
     LV_BTN_PLAY,
     LV_BTN_FWD,
-    LV_BTN_LESSON, /* show / hide the lesson panel */
-    LV_BTN_LANG,   /* English / Chinese */
+    LV_BTN_COMPARE, /* broken and fixed side by side, on / off */
+    LV_BTN_LESSON,  /* show / hide the lesson panel */
+    LV_BTN_LANG,    /* English / Chinese */
     LV_BTN_HELP,
     LV_BTN__COUNT
 } lv_button;
@@ -327,6 +332,11 @@ typedef struct lv_viewport {
     lv_measure_fn measure;
     void *measure_ctx;
     int line_h[LV_FONT__COUNT]; /* line heights; 0: from the font size */
+    int label_w;       /* the lanes' label column, pixels; 0: as wide as the names need (side by
+                          side, both panes get the wider one, so their time axes line up) */
+    int findings_h;    /* the findings panel's height, pixels (at most half of h); 0: what the
+                          findings need, within 22% to 45% of h */
+    int finding_lines; /* at most this many lines per finding, the last cut with "…"; 0: all */
 } lv_viewport;
 
 #define LV_DROPPED_MAX 1024

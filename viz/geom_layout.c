@@ -791,11 +791,23 @@ static int lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, i
          i++) {
         const char *m = tr->findings[i].message ? tr->findings[i].message : "";
         size_t n = strlen(m);
-        int y0 = y;
+        int y0 = y, nl = 0;
         do {
             size_t k = wrap_line(vp->measure, vp->measure_ctx, LV_FONT_BODY, m, n, msg_w);
             lv_tline *t = PUSH(f, flines, nflines, capflines);
             if (!t) return -1;
+            if (vp->finding_lines > 0 && ++nl == vp->finding_lines && k < n) {
+                /* the last line allowed: cut where "…" still fits after it */
+                int ell = measure_str(vp, LV_FONT_BODY, "…");
+                k = lv_fit_prefix(vp->measure, vp->measure_ctx, LV_FONT_BODY, m, n, msg_w - ell);
+                int tw = vp->measure(vp->measure_ctx, LV_FONT_BODY, m, k);
+                *t = (lv_tline){m, k, msg_x, y, LV_FONT_BODY, LV_C_TEXT};
+                t = PUSH(f, flines, nflines, capflines);
+                if (!t) return -1;
+                *t = (lv_tline){"…", strlen("…"), msg_x + tw, y, LV_FONT_BODY, LV_C_TEXT};
+                y += lh;
+                break;
+            }
             *t = (lv_tline){m, k, msg_x, y, LV_FONT_BODY, LV_C_TEXT};
             y += lh;
             while (k < n && (m[k] == ' ' || m[k] == '\n'))
@@ -815,18 +827,30 @@ static int lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, i
     return need;
 }
 
+static size_t rows_fitting(const lv_frame *f, int top, int bottom) {
+    size_t n = 0;
+    while (n < f->nfrows && top + f->frows[n].r.y + f->frows[n].r.h <= bottom)
+        n++;
+    return n;
+}
+
 static int place_findings(lv_frame *f, const lv_trace *tr, int top, int bottom) {
-    /* move the lines to the panel and drop what does not fit */
-    size_t keep_lines = 0, keep_rows = 0;
-    for (size_t i = 0; i < f->nfrows; i++) {
-        lv_frow *r = &f->frows[i];
-        if (top + r->r.y + r->r.h > bottom && keep_rows > 0) break;
-        r->r.y += top;
-        keep_rows++;
-    }
+    /* move the lines to the panel and drop what does not fit: whole findings only (the first
+     * is kept even when cut), and when some are left out, the last line stays free for the
+     * "+N more" hint drawn there */
+    size_t keep_rows = rows_fitting(f, top, bottom);
+    if (keep_rows < f->nfrows) keep_rows = rows_fitting(f, top, bottom - f->line_h[LV_FONT_NOTE]);
+    if (keep_rows == 0 && f->nfrows) keep_rows = 1;
+    int end = bottom; /* the kept rows' lines end here */
+    if (keep_rows < f->nfrows) end = top + f->frows[keep_rows].r.y;
+    if (keep_rows == 1 && f->nfrows > 1 && top + f->frows[0].r.y + f->frows[0].r.h > bottom)
+        end = bottom - f->line_h[LV_FONT_NOTE];
+    size_t keep_lines = 0;
+    for (size_t i = 0; i < keep_rows; i++)
+        f->frows[i].r.y += top;
     for (size_t i = 0; i < f->nflines; i++) {
         lv_tline *t = &f->flines[i];
-        if (top + t->y + f->line_h[t->font] > bottom) break;
+        if (top + t->y + f->line_h[t->font] > (end < bottom ? end : bottom)) break;
         t->y += top;
         keep_lines++;
     }
@@ -845,20 +869,22 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
     const lv_trace *tr = s->tr;
     double sc = f->scale;
     int pad = iround(10 * sc);
-    int bs = f->header.h - iround(10 * sc);
-    int bx = f->header.w - pad - LV_BTN__COUNT * (bs + iround(6 * sc));
+    int bs = f->header.h - iround(10 * sc), bstep = bs + iround(4 * sc);
+    int bx = f->header.w - pad - LV_BTN__COUNT * bstep;
     for (int i = 0; i < LV_BTN__COUNT; i++)
-        f->buttons[i] = (lv_rect){bx + i * (bs + iround(6 * sc)), iround(5 * sc), bs, bs};
-    int sw = f->font_px[LV_FONT_NOTE], total = 0, tw[5];
+        f->buttons[i] = (lv_rect){bx + i * bstep, iround(5 * sc), bs, bs};
+    /* the legend packed close, so the title's chips (outcome, seed, findings) keep their room */
+    int sw = f->font_px[LV_FONT_NOTE], total = 0, tw[5], sgap = iround(4 * sc),
+        igap = iround(7 * sc);
     for (int i = 0; i < 5; i++) {
         tw[i] = measure_str(vp, LV_FONT_NOTE, lv_tr(vp->lang, lv_legend_words[i]));
-        total += sw + iround(5 * sc) + tw[i] + iround(9 * sc);
+        total += sw + sgap + tw[i] + igap;
     }
     int x = bx - iround(12 * sc) - total;
     for (int i = 0; i < 5; i++) {
         f->legend[i] = (lv_rect){x, (f->header.h - sw) / 2, sw, sw};
-        f->legend_text_x[i] = x + sw + iround(5 * sc);
-        x += sw + iround(5 * sc) + tw[i] + iround(9 * sc);
+        f->legend_text_x[i] = x + sw + sgap;
+        x += sw + sgap + tw[i] + igap;
     }
     snprintf(f->title, sizeof f->title, "%s / %s", tr->scenario ? tr->scenario : "?",
              tr->variant ? tr->variant : "?");
@@ -1032,6 +1058,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     if (maxh < iround(0.22 * H)) maxh = iround(0.22 * H);
     if (maxh > iround(0.45 * H)) maxh = iround(0.45 * H);
     int fh = need < maxh ? need : maxh;
+    if (vp->findings_h > 0) fh = vp->findings_h < H / 2 ? vp->findings_h : H / 2;
     f->findings = (lv_rect){0, H - fh, W, fh};
     place_findings(f, tr, f->findings.y, H);
 
@@ -1059,6 +1086,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
         measure_str(vp, LV_FONT_NOTE, "● ") + measure_str(vp, LV_FONT_NOTE, wf) + longest + 2 * pad;
     if (sw > label_w) label_w = sw;
     if (label_w > f->timeline.w / 4) label_w = f->timeline.w / 4;
+    if (vp->label_w > 0) label_w = vp->label_w;
     f->axis = (lv_rect){label_w, f->timeline.y + f->timeline.h - axis_h,
                         f->timeline.w - label_w - pad, axis_h};
     int top = f->timeline.y + iround(4 * sc);

@@ -21,6 +21,17 @@ void lv_rerun_init(lv_rerun *r, const lv_run_desc *d);
  * summary of the new run. The trace returned belongs to the caller. */
 lv_trace *lv_rerun_next(void *ctx, int what, char *err, size_t errlen);
 
+/* The variant to show beside variant vi of sc: the first fixed variant when vi is broken, the
+ * first broken one when vi is a fix; -1 when sc has none of the other kind. */
+int lv_counterpart_variant(const lv_scenario *sc, int vi);
+
+/* lv_viewer_desc.counterpart (ctx: an lv_rerun, for its policy and printing): runs `variant`
+ * (NULL: lv_counterpart_variant) of tr's scenario with tr's seed, parameters and schedule
+ * replayed. Refuses a live trace (it has no schedule), an unknown scenario or variant, and
+ * tr's own variant. Prints a one-line summary. The trace returned belongs to the caller. */
+lv_trace *lv_counterpart_next(void *ctx, const lv_trace *tr, const char *variant, char *err,
+                              size_t errlen);
+
 /* lv_viewer_desc.lesson (ctx unused): the registered scenario and variant named by the trace,
  * or -1 when there is none of those names. */
 int lv_lesson_of(void *ctx, const lv_trace *tr, lv_lesson *out);

@@ -66,6 +66,15 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_BTN_LESSON] = {"Show / hide the lesson (I)", "显示 / 隐藏本课要点（I）"},
     [LV_T_BTN_LANG] = {"中文 (L)", "English (L)"},
     [LV_T_BTN_HELP] = {"Keys and mouse (H)", "按键与鼠标（H）"},
+    [LV_T_BTN_COMPARE] = {"Broken and fixed side by side (C)", "有问题的和修复后的并排对比（C）"},
+    [LV_T_CMP_BROKEN] = {"%s (broken)", "%s（有问题）"},
+    [LV_T_CMP_FIXED] = {"%s (fixed)", "%s（已修复）"},
+    [LV_T_CMP_SAME_ALL] = {"all %s choices as above", "%s 个选择全部与上面相同"},
+    [LV_T_CMP_SAME_FIRST] = {"first %s choices as above", "前 %s 个选择与上面相同"},
+    [LV_T_CMP_SAME_NONE] = {"other choices than above", "从第一个选择起与上面不同"},
+    [LV_T_CMP_ON] = {"Side by side with %s: same seed, same choices where they apply",
+                     "与%s并排：种子相同，能沿用的选择都相同"},
+    [LV_T_CMP_FAILED] = {"No side by side: %s", "无法并排对比：%s"},
     [LV_T_LESSON_HIDE] = {"I: hide", "I：隐藏"},
     [LV_T_VARIANT] = {"variant %s", "变体 %s"},
     [LV_T_NO_LESSON] = {"No lesson: this trace is not of one of lockviz's scenarios",
@@ -107,15 +116,18 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
                         "在当前文件夹保存轨迹、Chrome JSON 和 PNG"},
     [LV_T_HK_LESSON] = {"I", "I"},
     [LV_T_HD_LESSON] = {"show / hide the lesson", "显示 / 隐藏本课要点"},
+    [LV_T_HK_COMPARE] = {"C", "C"},
+    [LV_T_HD_COMPARE] = {"broken and fixed side by side, on / off",
+                         "有问题的和修复后的并排对比，开 / 关"},
     [LV_T_HK_LANG] = {"L", "L"},
     [LV_T_HD_LANG] = {"English / 中文", "English / 中文"},
     [LV_T_HK_HELP] = {"H  /  Esc", "H  /  Esc"},
     [LV_T_HD_HELP] = {"this help / close it", "本帮助 / 关闭"},
     [LV_T_HK_QUIT] = {"Q", "Q"},
     [LV_T_HD_QUIT] = {"quit", "退出"},
-    [LV_T_HELP_NOTE] = {"R and V work on runs started here. Findings stay in English, as "
+    [LV_T_HELP_NOTE] = {"R, V and C work on runs started here. Findings stay in English, as "
                         "analysis wrote them.",
-                        "R 和 V 只适用于在这里启动的运行。发现的说明保持分析程序写的英文。"},
+                        "R、V 和 C 只适用于在这里启动的运行。发现的说明保持分析程序写的英文。"},
 };
 
 const lv_tr_key lv_legend_words[5] = {LV_T_RUNNING, LV_T_BLOCKED, LV_T_SLEEPING, LV_T_HOLDING,
@@ -130,9 +142,10 @@ const lv_tr_key lv_help_rows[][2] = {
     {LV_T_HK_SCROLL, LV_T_HD_SCROLL},   {LV_T_HK_DRAG, LV_T_HD_DRAG},
     {LV_T_HK_CLICK, LV_T_HD_CLICK},     {LV_T_HK_CLICK_FINDING, LV_T_HD_CLICK_FINDING},
     {LV_T_HK_RERUN, LV_T_HD_RERUN},     {LV_T_HK_VARIANT, LV_T_HD_VARIANT},
-    {LV_T_HK_EXPORT, LV_T_HD_EXPORT},   {LV_T_HK_LESSON, LV_T_HD_LESSON},
-    {LV_T_HK_LANG, LV_T_HD_LANG},       {LV_T_HK_HELP, LV_T_HD_HELP},
-    {LV_T_HK_QUIT, LV_T_HD_QUIT},       {LV_T__COUNT, LV_T__COUNT},
+    {LV_T_HK_COMPARE, LV_T_HD_COMPARE}, {LV_T_HK_EXPORT, LV_T_HD_EXPORT},
+    {LV_T_HK_LESSON, LV_T_HD_LESSON},   {LV_T_HK_LANG, LV_T_HD_LANG},
+    {LV_T_HK_HELP, LV_T_HD_HELP},       {LV_T_HK_QUIT, LV_T_HD_QUIT},
+    {LV_T__COUNT, LV_T__COUNT},
 };
 
 const char *lv_tr_raw(int lang, lv_tr_key key) {

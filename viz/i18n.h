@@ -79,6 +79,15 @@ typedef enum lv_tr_key {
     LV_T_BTN_LESSON,
     LV_T_BTN_LANG,
     LV_T_BTN_HELP,
+    LV_T_BTN_COMPARE,
+    /* side by side */
+    LV_T_CMP_BROKEN, /* %s variant name */
+    LV_T_CMP_FIXED,
+    LV_T_CMP_SAME_ALL,   /* %s: a count of choice points */
+    LV_T_CMP_SAME_FIRST, /* %s: a count of choice points */
+    LV_T_CMP_SAME_NONE,
+    LV_T_CMP_ON,     /* %s: the other pane's variant, with its role */
+    LV_T_CMP_FAILED, /* %s reason */
     /* the lesson panel */
     LV_T_LESSON_HIDE,
     LV_T_VARIANT, /* %s variant name */
@@ -120,6 +129,8 @@ typedef enum lv_tr_key {
     LV_T_HD_EXPORT,
     LV_T_HK_LESSON,
     LV_T_HD_LESSON,
+    LV_T_HK_COMPARE,
+    LV_T_HD_COMPARE,
     LV_T_HK_LANG,
     LV_T_HD_LANG,
     LV_T_HK_HELP,

@@ -32,7 +32,19 @@ struct lv_viewer {
     lv_vstate vs;
     double dpi;
     int ttf;
+    /* side by side (compare.c): the lower pane's run, and the two panes; NULL: one run */
+    lv_trace *tr2;
+    int owned2; /* tr2 came from the counterpart callback: the viewer frees it */
+    lv_compare *cmp;
+    lv_viewport cvp; /* side by side: the whole window */
+    int mx, my;      /* the mouse in drawing pixels, or -1 */
 };
+
+/* The state that holds the person's settings, the playhead's flags and the keys' requests:
+ * the single view's, or side by side the upper pane's. */
+static lv_vstate *VS(lv_viewer *v) {
+    return v->cmp ? lv_cmp_vs(v->cmp) : &v->vs;
+}
 
 static void sizes(lv_viewer *v, int *ow, int *oh) {
     int ww, wh;
@@ -58,8 +70,86 @@ static void find_lesson(lv_viewer *v) {
 
 static void set_title(lv_viewer *v) {
     char title[256];
-    snprintf(title, sizeof title, "lockviz: %s / %s", v->tr->scenario, v->tr->variant);
+    if (v->cmp)
+        snprintf(title, sizeof title, "lockviz: %s / %s | %s", v->tr->scenario, v->tr->variant,
+                 v->tr2->variant);
+    else
+        snprintf(title, sizeof title, "lockviz: %s / %s", v->tr->scenario, v->tr->variant);
     SDL_SetWindowTitle(v->win, title);
+}
+
+/* A pane's run with its role and lesson, through the lesson callback. */
+static lv_cmp_side side_of(const lv_viewer *v, const lv_trace *tr) {
+    lv_cmp_side sd = {.tr = tr};
+    lv_lesson l;
+    if (v->d.lesson && v->d.lesson(v->d.lesson_ctx, tr, &l) == 0) {
+        sd.role = l.role;
+        for (int i = 0; i < LV_LANG__COUNT; i++) {
+            sd.title[i] = l.title[i];
+            sd.text[i] = l.text[i];
+        }
+    }
+    return sd;
+}
+
+/* Shows v->tr above tr2 (owned: the viewer frees it) from now on, with the person's settings
+ * of `from` and the playhead at time t. There must be no comparison yet. -1 (said why) when it
+ * cannot be built; an owned tr2 is freed then. */
+static int compare_set(lv_viewer *v, lv_trace *tr2, int owned, const lv_vstate *from, int64_t t,
+                       int playing) {
+    lv_cmp_side sides[2] = {side_of(v, v->tr), side_of(v, tr2)};
+    lv_compare *c = NULL;
+    if (lv_cmp_new(sides, &c) != LV_OK) {
+        if (owned) lv_trace_free(tr2);
+        say(v, 5, lv_tr(from->lang, LV_T_CMP_FAILED), "out of memory");
+        return -1;
+    }
+    lv_cmp_start(c, from, t, playing);
+    v->cmp = c;
+    v->tr2 = tr2;
+    v->owned2 = owned;
+    set_title(v);
+    return 0;
+}
+
+/* Back to one run: the upper pane's, at the same event, with the settings changed meanwhile. */
+static void compare_off(lv_viewer *v) {
+    long seq = lv_cmp_seq(v->cmp, 0);
+    lv_cmp_settings_to(v->cmp, &v->vs);
+    int playing = v->vs.playing;
+    lv_cmp_free(v->cmp);
+    v->cmp = NULL;
+    if (v->owned2) lv_trace_free(v->tr2);
+    v->tr2 = NULL;
+    v->owned2 = 0;
+    lv_vs_retarget(&v->vs, v->s); /* the view was on the shared time warp: show it all again */
+    v->vs.playing = playing;
+    lv_vs_set_seq(&v->vs, seq);
+    set_title(v);
+}
+
+/* C: the counterpart of the run shown, below it. */
+static void compare_on(lv_viewer *v) {
+    if (!v->d.counterpart) {
+        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), "C");
+        return;
+    }
+    char err[512] = "";
+    lv_trace *t2 = v->d.counterpart(v->d.counterpart_ctx, v->tr, NULL, err, sizeof err);
+    if (!t2) {
+        say(v, 5, lv_tr(v->vs.lang, LV_T_CMP_FAILED), err);
+        return;
+    }
+    if (compare_set(v, t2, 1, &v->vs, lv_scene_t(v->s, v->vs.play_d), v->vs.playing) != 0) return;
+    const lv_cmp_side *sd = &v->cmp->p[1].side;
+    char b[160];
+    if (sd->role == LV_ROLE_UNKNOWN)
+        snprintf(b, sizeof b, "%s", t2->variant);
+    else
+        snprintf(b, sizeof b,
+                 lv_tr(v->vs.lang, sd->role == LV_ROLE_BROKEN ? LV_T_CMP_BROKEN : LV_T_CMP_FIXED),
+                 t2->variant);
+    say(v, 4, lv_tr(v->vs.lang, LV_T_CMP_ON), b);
 }
 
 lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size_t errlen) {
@@ -112,6 +202,9 @@ lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size
     v->vs.lang = d && d->lang == LV_LANG_ZH ? LV_LANG_ZH : LV_LANG_EN;
     find_lesson(v);
     v->vs.lesson = d && d->lesson_open && v->has_lesson;
+    v->mx = v->my = -1;
+    if (d && d->compare_tr)
+        compare_set(v, d->compare_tr, 0, &v->vs, lv_scene_t(v->s, v->vs.play_d), v->vs.playing);
     return v;
 fail:
     lv_viewer_close(v);
@@ -120,6 +213,8 @@ fail:
 
 void lv_viewer_close(lv_viewer *v) {
     if (!v) return;
+    lv_cmp_free(v->cmp); /* before the traces its scenes point into */
+    if (v->owned2) lv_trace_free(v->tr2);
     lv_frame_free(&v->f);
     lv_state_free(&v->st);
     lv_scene_free(v->s);
@@ -172,42 +267,65 @@ static lv_key key_of(SDL_Keycode k) {
         return LV_KEY_LANG;
     case SDLK_i:
         return LV_KEY_LESSON;
+    case SDLK_c:
+        return LV_KEY_COMPARE;
     default:
         return LV_KEY_NONE;
     }
 }
 
+/* Side by side, input goes to compare.c in window pixels; else to the single view's state. */
 static void handle(lv_viewer *v, const SDL_Event *e) {
     int x, y;
+    lv_compare *c = v->cmp;
     switch (e->type) {
     case SDL_QUIT:
-        v->vs.quit = 1;
+        VS(v)->quit = 1;
         break;
-    case SDL_KEYDOWN:
-        lv_vs_key(&v->vs, key_of(e->key.keysym.sym), (e->key.keysym.mod & KMOD_SHIFT) != 0);
+    case SDL_KEYDOWN: {
+        lv_key k = key_of(e->key.keysym.sym);
+        int shift = (e->key.keysym.mod & KMOD_SHIFT) != 0;
+        if (c)
+            lv_cmp_key(c, k, shift);
+        else
+            lv_vs_key(&v->vs, k, shift);
         break;
+    }
     case SDL_MOUSEWHEEL: {
-        int dy = e->wheel.y;
+        int dy = e->wheel.y, shift = (SDL_GetModState() & KMOD_SHIFT) != 0;
         if (e->wheel.direction == SDL_MOUSEWHEEL_FLIPPED) dy = -dy;
-        lv_vs_wheel(&v->vs, &v->f, v->vs.mouse_x, v->vs.mouse_y, dy,
-                    (SDL_GetModState() & KMOD_SHIFT) != 0);
+        if (c)
+            lv_cmp_wheel(c, v->mx, v->my, dy, shift);
+        else
+            lv_vs_wheel(&v->vs, &v->f, v->vs.mouse_x, v->vs.mouse_y, dy, shift);
         break;
     }
     case SDL_MOUSEBUTTONDOWN:
     case SDL_MOUSEBUTTONUP:
         if (e->button.button != SDL_BUTTON_LEFT) break;
-        x = (int)(e->button.x * v->dpi);
-        y = (int)(e->button.y * v->dpi);
-        if (e->type == SDL_MOUSEBUTTONDOWN)
+        x = v->mx = (int)(e->button.x * v->dpi);
+        y = v->my = (int)(e->button.y * v->dpi);
+        if (c && e->type == SDL_MOUSEBUTTONDOWN)
+            lv_cmp_mouse_down(c, x, y);
+        else if (c)
+            lv_cmp_mouse_up(c, x, y);
+        else if (e->type == SDL_MOUSEBUTTONDOWN)
             lv_vs_mouse_down(&v->vs, &v->f, x, y);
         else
             lv_vs_mouse_up(&v->vs, &v->f, x, y);
         break;
     case SDL_MOUSEMOTION:
-        lv_vs_mouse_move(&v->vs, &v->f, (int)(e->motion.x * v->dpi), (int)(e->motion.y * v->dpi));
+        x = v->mx = (int)(e->motion.x * v->dpi);
+        y = v->my = (int)(e->motion.y * v->dpi);
+        if (c)
+            lv_cmp_mouse_move(c, x, y);
+        else
+            lv_vs_mouse_move(&v->vs, &v->f, x, y);
         break;
     case SDL_WINDOWEVENT:
-        if (e->window.event == SDL_WINDOWEVENT_LEAVE) v->vs.mouse_x = v->vs.mouse_y = -1;
+        if (e->window.event != SDL_WINDOWEVENT_LEAVE) break;
+        v->vs.mouse_x = v->vs.mouse_y = v->mx = v->my = -1;
+        if (c) lv_cmp_mouse_leave(c);
         break;
     default:
         break;
@@ -233,6 +351,15 @@ static int layout(lv_viewer *v) {
     char err[256];
     if (lv_render_rescale(v->R, lv_ui_scale(ow, oh, v->dpi), err, sizeof err) != 0)
         fprintf(stderr, "lockviz view: %s (keeping the old fonts)\n", err);
+    if (v->cmp) {
+        const lv_vstate *vs = lv_cmp_vs(v->cmp);
+        v->cvp = (lv_viewport){.w = ow, .h = oh, .highlight = -1, .hover_x = -1, .hover_y = -1};
+        lv_render_prepare(v->R, &v->cvp);
+        v->cvp.lang = vs->lang;
+        v->cvp.help = vs->help;
+        v->cvp.toast = v->toast[0] ? v->toast : NULL;
+        return lv_cmp_layout(v->cmp, &v->cvp) == LV_OK ? 0 : -1;
+    }
     v->vp.w = ow;
     v->vp.h = oh;
     lv_render_prepare(v->R, &v->vp);
@@ -242,18 +369,19 @@ static int layout(lv_viewer *v) {
     return lv_frame_layout(&v->f, v->s, &v->vp) == LV_OK ? 0 : -1;
 }
 
-/* R and V: a new run replaces the trace; the view starts over, playing. */
-static void rerun(lv_viewer *v, int what) {
+/* R and V: a new run replaces the trace; the view starts over, playing. 0 when it did; -1
+ * (and a message saying why) when there is no new run. */
+static int rerun(lv_viewer *v, int what) {
     const char *key = what == LV_RERUN_SEED ? "R" : "V";
     if (!v->d.rerun) {
         say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), key);
-        return;
+        return -1;
     }
     char err[512] = "";
     lv_trace *nt = v->d.rerun(v->d.rerun_ctx, what, err, sizeof err);
     if (!nt) {
         say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), err);
-        return;
+        return -1;
     }
     lv_scene *ns = NULL;
     lv_state nst = {0};
@@ -261,7 +389,7 @@ static void rerun(lv_viewer *v, int what) {
         lv_scene_free(ns);
         lv_trace_free(nt);
         say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), "out of memory");
-        return;
+        return -1;
     }
     lv_state_free(&v->st);
     lv_scene_free(v->s);
@@ -279,66 +407,146 @@ static void rerun(lv_viewer *v, int what) {
     else
         snprintf(b, sizeof b, "%s", nt->variant);
     say(v, 3, lv_tr(v->vs.lang, what == LV_RERUN_SEED ? LV_T_NEW_SEED : LV_T_NEW_VARIANT), b);
+    return 0;
+}
+
+/* R and V side by side: both panes re-run. The upper pane as rerun() does; the lower one is
+ * its counterpart again, with the new run's seed and schedule: for R the same variant as
+ * before, for V the counterpart of the new variant. */
+static void rerun_compare(lv_viewer *v, int what) {
+    lv_vstate keep = *lv_cmp_vs(v->cmp);
+    int64_t t = lv_cmp_time(v->cmp);
+    lv_cmp_settings_to(v->cmp, &v->vs); /* rerun() words its message in the language shown */
+    lv_cmp_free(v->cmp);                /* its scenes point into the trace rerun() replaces */
+    v->cmp = NULL;
+    lv_trace *t2old = v->tr2;
+    int owned2 = v->owned2;
+    v->tr2 = NULL;
+    v->owned2 = 0;
+    if (rerun(v, what) != 0) { /* no new run (rerun() said why): the same two runs again */
+        compare_set(v, t2old, owned2, &keep, t, keep.playing);
+        return;
+    }
+    char err[512] = "";
+    lv_trace *t2 = NULL;
+    if (v->d.counterpart)
+        t2 = v->d.counterpart(v->d.counterpart_ctx, v->tr,
+                              what == LV_RERUN_SEED ? t2old->variant : NULL, err, sizeof err);
+    else
+        snprintf(err, sizeof err, lv_tr(keep.lang, LV_T_ONLY_HERE), "C");
+    if (owned2) lv_trace_free(t2old);
+    if (!t2) { /* one run, the new one, as rerun() left it */
+        say(v, 5, lv_tr(keep.lang, LV_T_CMP_FAILED), err);
+        set_title(v);
+        return;
+    }
+    compare_set(v, t2, 1, &keep, v->s->t_first, 1);
 }
 
 /* E: the frame as drawn now, without the status message or a tooltip over it, plus the
  * trace in both formats. */
+/* Side by side, the picture shows both panes, and the lower run's trace and Chrome JSON are
+ * saved too, under its own names. */
 static void export_now(lv_viewer *v) {
-    char paths[LV_EXPORT__COUNT][LV_EXPORT_PATH], err[600] = "";
+    char paths[LV_EXPORT__COUNT][LV_EXPORT_PATH], paths2[LV_EXPORT__COUNT][LV_EXPORT_PATH];
+    char err[600] = "";
     unsigned char *px = NULL;
     int w = 0, h = 0;
-    lv_viewport clean = v->vp;
-    clean.toast = NULL;
-    clean.hover_x = clean.hover_y = -1;
-    lv_render_draw(v->R, v->s, &v->st, &v->f, &clean);
-    if (lv_export_paths(NULL, v->tr, paths) != 0) {
+    if (v->cmp) {
+        lv_viewport keep[2];
+        for (int k = 0; k < 2; k++) {
+            keep[k] = v->cmp->p[k].vp;
+            v->cmp->p[k].vp.toast = NULL;
+            v->cmp->p[k].vp.hover_x = v->cmp->p[k].vp.hover_y = -1;
+        }
+        lv_render_compare(v->R, v->cmp, &v->cvp);
+        for (int k = 0; k < 2; k++)
+            v->cmp->p[k].vp = keep[k];
+    } else {
+        lv_viewport clean = v->vp;
+        clean.toast = NULL;
+        clean.hover_x = clean.hover_y = -1;
+        lv_render_draw(v->R, v->s, &v->st, &v->f, &clean);
+    }
+    if (lv_export_paths(NULL, v->tr, paths) != 0 ||
+        (v->cmp && lv_export_paths(NULL, v->tr2, paths2) != 0)) {
         snprintf(err, sizeof err, "no free file name in this folder");
     } else if (lv_viewer_read_rgb(v, &px, &w, &h) != 0) {
         snprintf(err, sizeof err, "cannot read the window's pixels: %s", SDL_GetError());
-    } else if (lv_export_write(v->tr, paths, px, w, h, err, sizeof err) == 0) {
+    } else if (lv_export_write(v->tr, paths, px, w, h, err, sizeof err) == 0 &&
+               (!v->cmp ||
+                (lv_trace_save(v->tr2, paths2[LV_EXPORT_NATIVE], err, sizeof err) == LV_OK &&
+                 lv_trace_save_chrome(v->tr2, paths2[LV_EXPORT_CHROME], err, sizeof err) ==
+                     LV_OK))) {
         char cwd[PATH_MAX];
         if (!getcwd(cwd, sizeof cwd)) snprintf(cwd, sizeof cwd, ".");
-        say(v, 6, lv_tr(v->vs.lang, LV_T_SAVED_IN), cwd);
+        say(v, 6, lv_tr(VS(v)->lang, LV_T_SAVED_IN), cwd);
         size_t n = strlen(v->toast);
-        for (int i = 0; i < LV_EXPORT__COUNT && n < sizeof v->toast; i++) {
-            n += (size_t)snprintf(v->toast + n, sizeof v->toast - n, "\n%s", paths[i]);
-            printf("exported: %s/%s\n", cwd, paths[i]);
+        const char *names[LV_EXPORT__COUNT + 2] = {paths[0], paths[1], paths[2]};
+        int nn = LV_EXPORT__COUNT;
+        if (v->cmp) {
+            names[nn++] = paths2[LV_EXPORT_NATIVE];
+            names[nn++] = paths2[LV_EXPORT_CHROME];
+        }
+        for (int i = 0; i < nn && n < sizeof v->toast; i++) {
+            n += (size_t)snprintf(v->toast + n, sizeof v->toast - n, "\n%s", names[i]);
+            printf("exported: %s/%s\n", cwd, names[i]);
         }
         fflush(stdout);
     }
     free(px);
     if (*err) {
-        say(v, 6, lv_tr(v->vs.lang, LV_T_EXPORT_FAILED), err);
+        say(v, 6, lv_tr(VS(v)->lang, LV_T_EXPORT_FAILED), err);
         fprintf(stderr, "lockviz: export: %s\n", err);
     }
 }
 
 int lv_viewer_frame(lv_viewer *v, double dt) {
     /* the frame must exist before the first event is hit-tested against it */
-    if (!v->f.nlanes && !v->f.header.h && layout(v) != 0) return 0;
+    const lv_frame *f0 = v->cmp ? &v->cmp->p[0].f : &v->f;
+    if (!f0->nlanes && !f0->header.h && layout(v) != 0) return 0;
     SDL_Event e;
     while (SDL_PollEvent(&e)) {
         handle(v, &e);
-        lv_request rq = v->vs.request;
+        lv_request rq = VS(v)->request;
         if (rq == LV_REQ_RERUN_SEED || rq == LV_REQ_RERUN_VARIANT) {
-            v->vs.request = LV_REQ_NONE;
-            rerun(v, rq == LV_REQ_RERUN_SEED ? LV_RERUN_SEED : LV_RERUN_VARIANT);
+            VS(v)->request = LV_REQ_NONE;
+            int what = rq == LV_REQ_RERUN_SEED ? LV_RERUN_SEED : LV_RERUN_VARIANT;
+            if (v->cmp)
+                rerun_compare(v, what);
+            else
+                rerun(v, what);
             if (layout(v) != 0) return 0; /* the next events hit-test the new run's frame */
+        } else if (rq == LV_REQ_COMPARE) {
+            VS(v)->request = LV_REQ_NONE;
+            if (v->cmp)
+                compare_off(v);
+            else
+                compare_on(v);
+            if (layout(v) != 0) return 0;
         } else if (rq == LV_REQ_NONE && e.type == SDL_KEYDOWN && e.key.keysym.sym == SDLK_i &&
                    !v->has_lesson) {
-            say(v, 3, "%s", lv_tr(v->vs.lang, LV_T_NO_LESSON));
+            say(v, 3, "%s", lv_tr(VS(v)->lang, LV_T_NO_LESSON));
         }
     }
-    lv_vs_tick(&v->vs, dt);
+    if (v->cmp)
+        lv_cmp_tick(v->cmp, dt);
+    else
+        lv_vs_tick(&v->vs, dt);
     if (v->toast_left > 0 && dt > 0 && (v->toast_left -= dt) <= 0) v->toast[0] = 0;
     if (layout(v) != 0) return 0;
-    if (v->vs.request == LV_REQ_EXPORT) {
-        v->vs.request = LV_REQ_NONE;
+    if (VS(v)->request == LV_REQ_EXPORT) {
+        VS(v)->request = LV_REQ_NONE;
         export_now(v);
     }
-    v->vp.toast = v->toast[0] ? v->toast : NULL;
-    lv_render_draw(v->R, v->s, &v->st, &v->f, &v->vp);
-    return !v->vs.quit;
+    if (v->cmp) {
+        v->cmp->p[0].vp.toast = v->toast[0] ? v->toast : NULL;
+        lv_render_compare(v->R, v->cmp, &v->cvp);
+    } else {
+        v->vp.toast = v->toast[0] ? v->toast : NULL;
+        lv_render_draw(v->R, v->s, &v->st, &v->f, &v->vp);
+    }
+    return !VS(v)->quit;
 }
 
 void lv_viewer_present(lv_viewer *v) {
@@ -361,10 +569,13 @@ int lv_viewer_read_rgb(lv_viewer *v, unsigned char **rgb, int *w, int *h) {
 }
 
 const lv_vstate *lv_viewer_state(const lv_viewer *v) {
-    return &v->vs;
+    return v->cmp ? &v->cmp->p[0].vs : &v->vs;
 }
 const lv_frame *lv_viewer_layout(const lv_viewer *v) {
-    return &v->f;
+    return v->cmp ? &v->cmp->p[0].f : &v->f;
+}
+const lv_compare *lv_viewer_compare(const lv_viewer *v) {
+    return v->cmp;
 }
 const lv_trace *lv_viewer_trace(const lv_viewer *v) {
     return v->tr;
@@ -386,7 +597,7 @@ int lv_viewer_run(lv_trace *tr, const lv_viewer_desc *d, char *err, size_t errle
         last = now;
         if (!go) break;
         lv_viewer_present(v);
-        if (!v->vs.playing && !v->vs.dragging)
+        if (!VS(v)->playing && !VS(v)->dragging)
             SDL_WaitEventTimeout(NULL, 100); /* idle: wake for input, not 60 times a second */
         else
             SDL_Delay(1);

@@ -7,6 +7,7 @@
 #define LV_VIZ_VIEWER_H
 
 #include <stddef.h>
+#include "compare.h"
 #include "vstate.h"
 
 /* what a rerun asks for */
@@ -19,6 +20,7 @@ typedef struct lv_lesson {
     const char *title[LV_LANG__COUNT]; /* the scenario's title */
     const char *variant;               /* the variant's name */
     const char *text[LV_LANG__COUNT];  /* what to watch, why it breaks or why the fix works */
+    int role;                          /* lv_role: broken, fixed, or unknown (0) */
 } lv_lesson;
 
 typedef struct lv_viewer_desc {
@@ -35,6 +37,16 @@ typedef struct lv_viewer_desc {
     /* Optional: the lesson of a trace. 0 with *out filled, -1 when it has none. */
     int (*lesson)(void *ctx, const lv_trace *tr, lv_lesson *out);
     void *lesson_ctx;
+    /* Optional: the run to show beside tr (key C and the compare button; R and V while side by
+     * side): the variant named `variant` of tr's scenario, or when NULL the first fixed variant
+     * of a broken one and the first broken variant of a fixed one, run with tr's seed and
+     * parameters and tr's schedule replayed where it applies. Returns a new trace the viewer
+     * owns, or NULL with a one-line reason in err. NULL: C only says so. */
+    lv_trace *(*counterpart)(void *ctx, const lv_trace *tr, const char *variant, char *err,
+                             size_t errlen);
+    void *counterpart_ctx;
+    /* Optional: open side by side, tr above and this run below (borrowed like tr). */
+    lv_trace *compare_tr;
 } lv_viewer_desc;
 
 typedef struct lv_viewer lv_viewer;
@@ -56,6 +68,9 @@ const lv_frame *lv_viewer_layout(const lv_viewer *v);
 const lv_trace *lv_viewer_trace(const lv_viewer *v);
 /* The status message shown now ("" when none). */
 const char *lv_viewer_status(const lv_viewer *v);
+/* The comparison shown now, or NULL when one run is shown. Its lower pane's trace is owned
+ * by the viewer when it came from the counterpart callback, else by the caller. */
+const lv_compare *lv_viewer_compare(const lv_viewer *v);
 /* Window units -> drawing pixels (they differ on high-DPI screens). */
 double lv_viewer_dpi(const lv_viewer *v);
 

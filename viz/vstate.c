@@ -167,6 +167,9 @@ void lv_vs_key(lv_vstate *v, lv_key k, int shift) {
     case LV_KEY_LESSON:
         lv_vs_button(v, LV_BTN_LESSON);
         break;
+    case LV_KEY_COMPARE:
+        lv_vs_button(v, LV_BTN_COMPARE);
+        break;
     default:
         break;
     }
@@ -192,6 +195,9 @@ void lv_vs_button(lv_vstate *v, lv_button b) {
         break;
     case LV_BTN_LESSON:
         v->lesson = !v->lesson;
+        break;
+    case LV_BTN_COMPARE:
+        v->request = LV_REQ_COMPARE;
         break;
     default:
         break;

@@ -30,6 +30,7 @@ static const char main_help[] =
     "                          in a window when there is a display, else printed\n"
     "  lockviz list            scenarios, variants and parameters\n"
     "  lockviz run SCENARIO    run a scenario, report what went wrong, show it in a window\n"
+    "                          (--compare W: and variant W beside it, broken and fixed)\n"
     "  lockviz explore SCENARIO  run many schedules until one fails; save it to replay\n"
     "  lockviz check TRACE     validate a trace, recompute its findings, print them\n"
     "  lockviz export TRACE    write a trace as Chrome/Perfetto JSON (or native again)\n"

@@ -151,6 +151,10 @@ static size_t wrap_line(lv_measure_fn m, void *ctx, lv_font_id f, const char *s,
     return fit;
 }
 
+size_t lv_wrap_line(lv_measure_fn m, void *ctx, lv_font_id f, const char *s, size_t n, int maxw) {
+    return wrap_line(m, ctx, f, s, n, maxw);
+}
+
 int lv_chip_width(lv_measure_fn m, void *ctx, int lang) {
     int w = 0;
     for (int i = 0; i < 5; i++) {

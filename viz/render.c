@@ -209,6 +209,23 @@ static void draw_button(lv_render *R, const lv_frame *f, int b, int playing, int
         triangle(R, cx - 1.4f * u, cy - 1.4f * u, cx - 1.4f * u, cy + 1.4f * u, cx + 0.8f * u, cy,
                  ink);
         break;
+    case LV_BTN_PICKER: /* a list: three bulleted rows */
+        for (int i = -1; i <= 1; i++) {
+            int yy = (int)(cy + 1.2f * u * (float)i), d = (int)(0.55f * u) + 1;
+            lv__fill(R, (lv_rect){(int)(cx - 1.7f * u), yy - d / 2, d, d}, ink);
+            lv__fill(R, (lv_rect){(int)(cx - 0.7f * u), yy - d / 3, (int)(2.4f * u), d * 2 / 3 + 1},
+                     ink);
+        }
+        break;
+    case LV_BTN_EXPLORE: { /* a magnifying glass: searching the schedules */
+        int gx = (int)(cx - 0.45f * u), gy = (int)(cy - 0.45f * u), rad = (int)(1.3f * u);
+        int rim = (int)(0.4f * u) > 2 ? (int)(0.4f * u) : 2;
+        lv__disc(R, gx, gy, rad, ink);
+        lv__disc(R, gx, gy, rad - rim, C(LV_C_BG));
+        thick_line(R, (int)(cx + 0.45f * u), (int)(cy + 0.45f * u), (int)(cx + 1.7f * u),
+                   (int)(cy + 1.7f * u), rim + 1, ink);
+        break;
+    }
     default: { /* a word: ? for help, i for the lesson, the other language's name */
         const char *w = b == LV_BTN_HELP ? "?" : b == LV_BTN_LESSON ? "i" : lang ? "EN" : "中";
         lv_font_id fid = b == LV_BTN_LANG && lang ? LV_FONT_NOTE : LV_FONT_TITLE;
@@ -505,9 +522,10 @@ static void tooltip_box(lv_render *R, const lv_frame *f, const lv_viewport *vp, 
 static void draw_tooltip(lv_render *R, const lv_scene *s, const lv_frame *f,
                          const lv_viewport *vp) {
     static const lv_tr_key btn_words[LV_BTN__COUNT] = {
-        [LV_BTN_BACK] = LV_T_BTN_BACK, [LV_BTN_PLAY] = LV_T_BTN_PLAY,
-        [LV_BTN_FWD] = LV_T_BTN_FWD,   [LV_BTN_LESSON] = LV_T_BTN_LESSON,
-        [LV_BTN_LANG] = LV_T_BTN_LANG, [LV_BTN_HELP] = LV_T_BTN_HELP};
+        [LV_BTN_BACK] = LV_T_BTN_BACK,       [LV_BTN_PLAY] = LV_T_BTN_PLAY,
+        [LV_BTN_FWD] = LV_T_BTN_FWD,         [LV_BTN_LESSON] = LV_T_BTN_LESSON,
+        [LV_BTN_LANG] = LV_T_BTN_LANG,       [LV_BTN_HELP] = LV_T_BTN_HELP,
+        [LV_BTN_EXPLORE] = LV_T_BTN_EXPLORE, [LV_BTN_PICKER] = LV_T_BTN_PICKER};
     if (vp->hover_x < 0 || vp->help) return;
     int b = lv_hit_button(f, vp->hover_x, vp->hover_y);
     if (b >= 0) {

@@ -1,7 +1,8 @@
 /* The window: opens it, turns SDL events into vstate.h calls (scaling mouse positions for
  * high-DPI screens), carries out what vstate only records (a new run, an export), and draws
  * each frame with render.c. Deliberately thin: what an input does to the view is decided in
- * vstate.c, where tests reach it without a window. */
+ * vstate.c, where tests reach it without a window; the picker's in picker.c, the explore job's
+ * in explore_ui.c. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <SDL_ttf.h>
 #include "export.h"
 #include "render.h"
+#include "render_picker.h"
 #include "viewer.h"
 
 struct lv_viewer {
@@ -32,6 +34,11 @@ struct lv_viewer {
     lv_vstate vs;
     double dpi;
     int ttf;
+    lv_picker pk; /* the scenario picker */
+    lv_pframe pf;
+    int pick_req; /* the picker asked for a run of its selection */
+    lv_xjob *job; /* an exploration running, or NULL */
+    lv_xpanel xp;
 };
 
 static void sizes(lv_viewer *v, int *ow, int *oh) {
@@ -112,6 +119,8 @@ lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size
     v->vs.lang = d && d->lang == LV_LANG_ZH ? LV_LANG_ZH : LV_LANG_EN;
     find_lesson(v);
     v->vs.lesson = d && d->lesson_open && v->has_lesson;
+    if (d && d->picker_open && d->catalog && d->pick)
+        lv_picker_open(&v->pk, d->catalog, tr->scenario, tr->variant);
     return v;
 fail:
     lv_viewer_close(v);
@@ -120,6 +129,13 @@ fail:
 
 void lv_viewer_close(lv_viewer *v) {
     if (!v) return;
+    if (v->job) { /* the job reads the trace: it ends before the trace goes */
+        lv_xresult r;
+        lv_xjob_cancel(v->job);
+        lv_xjob_finish(v->job, &r);
+        lv_trace_free(r.failing);
+    }
+    lv_pframe_free(&v->pf);
     lv_frame_free(&v->f);
     lv_state_free(&v->st);
     lv_scene_free(v->s);
@@ -172,20 +188,95 @@ static lv_key key_of(SDL_Keycode k) {
         return LV_KEY_LANG;
     case SDLK_i:
         return LV_KEY_LESSON;
+    case SDLK_o:
+        return LV_KEY_PICKER;
+    case SDLK_x:
+        return LV_KEY_EXPLORE;
     default:
         return LV_KEY_NONE;
     }
 }
 
+static lv_pick_act picker_key(lv_viewer *v, SDL_Keycode k) {
+    const lv_catalog *c = v->d.catalog;
+    if (k >= SDLK_1 && k <= SDLK_9) return lv_picker_digit(&v->pk, c, (int)(k - SDLK_0));
+    if (k >= SDLK_KP_1 && k <= SDLK_KP_9)
+        return lv_picker_digit(&v->pk, c, (int)(k - SDLK_KP_1) + 1);
+    switch (k) {
+    case SDLK_UP:
+        return lv_picker_key(&v->pk, c, LV_PK_UP);
+    case SDLK_DOWN:
+        return lv_picker_key(&v->pk, c, LV_PK_DOWN);
+    case SDLK_LEFT:
+        return lv_picker_key(&v->pk, c, LV_PK_LEFT);
+    case SDLK_RIGHT:
+    case SDLK_TAB:
+        return lv_picker_key(&v->pk, c, LV_PK_RIGHT);
+    case SDLK_HOME:
+        return lv_picker_key(&v->pk, c, LV_PK_HOME);
+    case SDLK_END:
+        return lv_picker_key(&v->pk, c, LV_PK_END);
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+        return lv_picker_key(&v->pk, c, LV_PK_ENTER);
+    case SDLK_ESCAPE:
+    case SDLK_o:
+        return LV_PA_CLOSE;
+    case SDLK_l:
+        lv_vs_button(&v->vs, LV_BTN_LANG);
+        return LV_PA_NONE;
+    case SDLK_q:
+        v->vs.quit = 1;
+        return LV_PA_NONE;
+    default:
+        return LV_PA_NONE;
+    }
+}
+
+/* Input while the picker is open: it takes keys and the mouse; 0 for what it leaves (quit,
+ * window events). */
+static int picker_input(lv_viewer *v, const SDL_Event *e) {
+    lv_pick_act a = LV_PA_NONE;
+    switch (e->type) {
+    case SDL_KEYDOWN:
+        a = picker_key(v, e->key.keysym.sym);
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (e->button.button == SDL_BUTTON_LEFT)
+            a = lv_picker_click(&v->pk, v->d.catalog, &v->pf, (int)(e->button.x * v->dpi),
+                                (int)(e->button.y * v->dpi), e->button.clicks);
+        break;
+    case SDL_MOUSEMOTION:
+        v->vs.mouse_x = (int)(e->motion.x * v->dpi);
+        v->vs.mouse_y = (int)(e->motion.y * v->dpi);
+        break;
+    case SDL_MOUSEBUTTONUP:
+    case SDL_MOUSEWHEEL:
+        break;
+    default:
+        return 0;
+    }
+    if (a == LV_PA_CLOSE) v->pk.open = 0;
+    if (a == LV_PA_RUN) v->pick_req = 1;
+    return 1;
+}
+
 static void handle(lv_viewer *v, const SDL_Event *e) {
     int x, y;
+    if (v->pk.open && picker_input(v, e)) return;
     switch (e->type) {
     case SDL_QUIT:
         v->vs.quit = 1;
         break;
-    case SDL_KEYDOWN:
-        lv_vs_key(&v->vs, key_of(e->key.keysym.sym), (e->key.keysym.mod & KMOD_SHIFT) != 0);
+    case SDL_KEYDOWN: {
+        lv_key k = key_of(e->key.keysym.sym);
+        if (k == LV_KEY_ESCAPE && v->job && !v->vs.help) { /* Esc cancels before it quits */
+            lv_xjob_cancel(v->job);
+            break;
+        }
+        lv_vs_key(&v->vs, k, (e->key.keysym.mod & KMOD_SHIFT) != 0);
         break;
+    }
     case SDL_MOUSEWHEEL: {
         int dy = e->wheel.y;
         if (e->wheel.direction == SDL_MOUSEWHEEL_FLIPPED) dy = -dy;
@@ -227,6 +318,14 @@ static void lesson_view(lv_viewer *v) {
     v->vp.lesson_text = v->lesson.text[l] ? v->lesson.text[l] : v->lesson.text[0];
 }
 
+/* After layout(): the picker over the same viewport (the mouse shows what a click would do). */
+static int layout_picker(lv_viewer *v) {
+    lv_viewport pv = v->vp;
+    pv.hover_x = v->vs.mouse_x;
+    pv.hover_y = v->vs.mouse_y;
+    return lv_picker_layout(&v->pf, &v->pk, v->d.catalog, &pv) == LV_OK ? 0 : -1;
+}
+
 static int layout(lv_viewer *v) {
     int ow, oh;
     sizes(v, &ow, &oh);
@@ -242,6 +341,30 @@ static int layout(lv_viewer *v) {
     return lv_frame_layout(&v->f, v->s, &v->vp) == LV_OK ? 0 : -1;
 }
 
+/* A new run (R, V, the picker, explore) replaces the trace; the viewer owns nt from now on.
+ * The view starts over, playing. -1 when out of memory: nt is freed, the old run stays. */
+static int show(lv_viewer *v, lv_trace *nt) {
+    lv_scene *ns = NULL;
+    lv_state nst = {0};
+    if (lv_scene_new(nt, &ns) != LV_OK || lv_state_init(&nst, ns) != LV_OK) {
+        lv_scene_free(ns);
+        lv_trace_free(nt);
+        say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), "out of memory");
+        return -1;
+    }
+    lv_state_free(&v->st);
+    lv_scene_free(v->s);
+    if (v->owned) lv_trace_free(v->tr);
+    v->tr = nt;
+    v->owned = 1;
+    v->s = ns;
+    v->st = nst;
+    lv_vs_retarget(&v->vs, v->s);
+    find_lesson(v);
+    set_title(v);
+    return 0;
+}
+
 /* R and V: a new run replaces the trace; the view starts over, playing. */
 static void rerun(lv_viewer *v, int what) {
     const char *key = what == LV_RERUN_SEED ? "R" : "V";
@@ -255,30 +378,64 @@ static void rerun(lv_viewer *v, int what) {
         say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), err);
         return;
     }
-    lv_scene *ns = NULL;
-    lv_state nst = {0};
-    if (lv_scene_new(nt, &ns) != LV_OK || lv_state_init(&nst, ns) != LV_OK) {
-        lv_scene_free(ns);
-        lv_trace_free(nt);
-        say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), "out of memory");
-        return;
-    }
-    lv_state_free(&v->st);
-    lv_scene_free(v->s);
-    if (v->owned) lv_trace_free(v->tr);
-    v->tr = nt;
-    v->owned = 1;
-    v->s = ns;
-    v->st = nst;
-    lv_vs_retarget(&v->vs, v->s);
-    find_lesson(v);
-    set_title(v);
+    if (show(v, nt) != 0) return;
     char b[64];
     if (what == LV_RERUN_SEED)
         snprintf(b, sizeof b, "%llu", (unsigned long long)nt->seed);
     else
         snprintf(b, sizeof b, "%s", nt->variant);
     say(v, 3, lv_tr(v->vs.lang, what == LV_RERUN_SEED ? LV_T_NEW_SEED : LV_T_NEW_VARIANT), b);
+}
+
+/* O opens the picker on the run shown; a choice in it runs, with the lesson open. */
+static void open_picker(lv_viewer *v) {
+    if (!v->d.catalog || !v->d.pick) {
+        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), "O");
+        return;
+    }
+    lv_picker_open(&v->pk, v->d.catalog, v->tr->scenario, v->tr->variant);
+    v->vs.playing = 0;
+}
+
+static void pick(lv_viewer *v) {
+    char err[512] = "";
+    v->pick_req = 0;
+    v->pk.open = 0;
+    lv_trace *nt = v->d.pick(v->d.pick_ctx, v->pk.sel, v->pk.var, err, sizeof err);
+    if (!nt) {
+        say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), err);
+        return;
+    }
+    if (show(v, nt) == 0) v->vs.lesson = v->has_lesson;
+}
+
+/* X: explore on a thread of its own; the window keeps drawing and polls it every frame. */
+static void explore_start(lv_viewer *v) {
+    if (!v->d.explore) {
+        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), "X");
+        return;
+    }
+    if (v->job) return; /* one at a time: the panel is showing */
+    v->job = lv_xjob_start(v->d.explore, v->d.explore_ctx, v->tr);
+    if (!v->job)
+        say(v, 5, lv_tr(v->vs.lang, LV_T_XP_FAILED), "cannot start a thread");
+    else
+        v->toast[0] = 0;
+}
+
+/* A finished exploration: its failing run (if any) becomes the run shown; the message says
+ * what happened. 1 when the trace was replaced. */
+static int explore_poll(lv_viewer *v) {
+    if (!v->job || !lv_xjob_done(v->job)) return 0;
+    lv_xresult r;
+    lv_xjob_finish(v->job, &r);
+    v->job = NULL;
+    char msg[sizeof v->toast];
+    lv_xresult_message(&r, v->vs.lang, msg, sizeof msg);
+    int shown = r.failing && show(v, r.failing) == 0;
+    if (shown && v->d.adopt) v->d.adopt(v->d.adopt_ctx, v->tr);
+    if (!r.failing || shown) say(v, r.failing ? 12 : 8, "%s", msg);
+    return shown;
 }
 
 /* E: the frame as drawn now, without the status message or a tooltip over it, plus the
@@ -316,28 +473,57 @@ static void export_now(lv_viewer *v) {
 int lv_viewer_frame(lv_viewer *v, double dt) {
     /* the frame must exist before the first event is hit-tested against it */
     if (!v->f.nlanes && !v->f.header.h && layout(v) != 0) return 0;
+    if (v->pk.open && !v->pf.panel.w && layout_picker(v) != 0) return 0;
     SDL_Event e;
     while (SDL_PollEvent(&e)) {
         handle(v, &e);
         lv_request rq = v->vs.request;
-        if (rq == LV_REQ_RERUN_SEED || rq == LV_REQ_RERUN_VARIANT) {
+        if (v->job &&
+            (rq == LV_REQ_RERUN_SEED || rq == LV_REQ_RERUN_VARIANT || rq == LV_REQ_PICKER)) {
+            /* a new run would replace the trace the exploration reads */
+            v->vs.request = rq = LV_REQ_NONE;
+            say(v, 3, "%s", lv_tr(v->vs.lang, LV_T_XP_BUSY));
+        }
+        if (rq == LV_REQ_PICKER || rq == LV_REQ_EXPLORE || v->pick_req) {
+            v->vs.request = LV_REQ_NONE;
+            if (v->pick_req)
+                pick(v);
+            else if (rq == LV_REQ_PICKER)
+                open_picker(v);
+            else
+                explore_start(v);
+            if (layout(v) != 0 || (v->pk.open && layout_picker(v) != 0)) return 0;
+        } else if (rq == LV_REQ_RERUN_SEED || rq == LV_REQ_RERUN_VARIANT) {
             v->vs.request = LV_REQ_NONE;
             rerun(v, rq == LV_REQ_RERUN_SEED ? LV_RERUN_SEED : LV_RERUN_VARIANT);
             if (layout(v) != 0) return 0; /* the next events hit-test the new run's frame */
         } else if (rq == LV_REQ_NONE && e.type == SDL_KEYDOWN && e.key.keysym.sym == SDLK_i &&
-                   !v->has_lesson) {
+                   !v->has_lesson && !v->pk.open) {
             say(v, 3, "%s", lv_tr(v->vs.lang, LV_T_NO_LESSON));
         }
     }
-    lv_vs_tick(&v->vs, dt);
+    explore_poll(v);
+    if (!v->pk.open) lv_vs_tick(&v->vs, dt); /* the run waits behind the picker */
     if (v->toast_left > 0 && dt > 0 && (v->toast_left -= dt) <= 0) v->toast[0] = 0;
     if (layout(v) != 0) return 0;
     if (v->vs.request == LV_REQ_EXPORT) {
         v->vs.request = LV_REQ_NONE;
         export_now(v);
     }
+    if (v->pk.open) {
+        if (layout_picker(v) != 0) return 0;
+        lv_render_picker(v->R, &v->pf, &v->pk, &v->vp);
+        return !v->vs.quit;
+    }
     v->vp.toast = v->toast[0] ? v->toast : NULL;
     lv_render_draw(v->R, v->s, &v->st, &v->f, &v->vp);
+    if (v->job) {
+        size_t done, budget;
+        lv_xjob_progress(v->job, &done, &budget);
+        lv_xpanel_layout(&v->xp, v->f.timeline, &v->vp, v->tr->scenario, v->tr->variant, done,
+                         budget);
+        lv_render_xpanel(v->R, &v->xp);
+    }
     return !v->vs.quit;
 }
 
@@ -372,6 +558,22 @@ const lv_trace *lv_viewer_trace(const lv_viewer *v) {
 const char *lv_viewer_status(const lv_viewer *v) {
     return v->toast;
 }
+const lv_picker *lv_viewer_picker(const lv_viewer *v) {
+    return &v->pk;
+}
+const lv_pframe *lv_viewer_picker_layout(const lv_viewer *v) {
+    return &v->pf;
+}
+int lv_viewer_exploring(const lv_viewer *v, size_t *done, size_t *budget) {
+    size_t d = 0, b = 0;
+    if (v->job) lv_xjob_progress(v->job, &d, &b);
+    if (done) *done = d;
+    if (budget) *budget = b;
+    return v->job != NULL;
+}
+const lv_xpanel *lv_viewer_xpanel(const lv_viewer *v) {
+    return &v->xp;
+}
 double lv_viewer_dpi(const lv_viewer *v) {
     return v->dpi;
 }
@@ -386,7 +588,9 @@ int lv_viewer_run(lv_trace *tr, const lv_viewer_desc *d, char *err, size_t errle
         last = now;
         if (!go) break;
         lv_viewer_present(v);
-        if (!v->vs.playing && !v->vs.dragging)
+        if (v->job)
+            SDL_WaitEventTimeout(NULL, 30); /* the progress bar moves; the explorer has the CPU */
+        else if (!v->vs.playing && !v->vs.dragging)
             SDL_WaitEventTimeout(NULL, 100); /* idle: wake for input, not 60 times a second */
         else
             SDL_Delay(1);

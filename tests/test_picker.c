@@ -355,7 +355,15 @@ TEST(keys_and_buttons_ask_for_the_picker_and_explore) {
     for (int b = 0; b < LV_BTN__COUNT; b++) {
         ASSERT_EQ(lv_hit_button(&f, f.buttons[b].x + 2, f.buttons[b].y + 2), b);
         ASSERT(inside(f.buttons[b], f.header));
+        ASSERT(!overlap(f.buttons[b], f.legend[0]));
+        for (int k = 0; k < b; k++)
+            ASSERT(!overlap(f.buttons[b], f.buttons[k]));
     }
+    /* the picker's button is the title: it starts at the left and holds the title's width */
+    lv_rect t = f.buttons[LV_BTN_PICKER];
+    ASSERT_LT(t.x, 12);
+    ASSERT_GE(t.w, (int)strlen("ticket / unlocked") * 9); /* the rough measure: 9 px a byte */
+    ASSERT_LT(t.x + t.w, f.legend[0].x);
     lv_frame_free(&f);
     lv_scene_free(s);
     lv_trace_free(tr);

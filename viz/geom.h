@@ -293,7 +293,7 @@ typedef enum lv_button {
     LV_BTN_PLAY,
     LV_BTN_FWD,
     LV_BTN_EXPLORE, /* search for a failing schedule (the viewer's explore callback) */
-    LV_BTN_PICKER,  /* the scenario picker */
+    LV_BTN_PICKER,  /* the scenario picker: the header's title is this button */
     LV_BTN_LESSON,  /* show / hide the lesson panel */
     LV_BTN_LANG,    /* English / Chinese */
     LV_BTN_HELP,

@@ -822,23 +822,30 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
     const lv_trace *tr = s->tr;
     double sc = f->scale;
     int pad = iround(10 * sc);
-    int bs = f->header.h - iround(10 * sc);
-    int bx = f->header.w - pad - LV_BTN__COUNT * (bs + iround(6 * sc));
-    for (int i = 0; i < LV_BTN__COUNT; i++)
-        f->buttons[i] = (lv_rect){bx + i * (bs + iround(6 * sc)), iround(5 * sc), bs, bs};
+    int bs = f->header.h - iround(10 * sc), gap = iround(4 * sc);
+    /* a row of square buttons; the picker's is the title (below), which costs no room */
+    int bx = f->header.w - pad - (LV_BTN__COUNT - 1) * (bs + gap);
+    for (int i = 0, k = 0; i < LV_BTN__COUNT; i++)
+        if (i != LV_BTN_PICKER)
+            f->buttons[i] = (lv_rect){bx + k++ * (bs + gap), iround(5 * sc), bs, bs};
     int sw = f->font_px[LV_FONT_NOTE], total = 0, tw[5];
     for (int i = 0; i < 5; i++) {
         tw[i] = measure_str(vp, LV_FONT_NOTE, lv_tr(vp->lang, lv_legend_words[i]));
-        total += sw + iround(5 * sc) + tw[i] + iround(9 * sc);
+        total += sw + iround(5 * sc) + tw[i] + iround(7 * sc);
     }
     int x = bx - iround(12 * sc) - total;
     for (int i = 0; i < 5; i++) {
         f->legend[i] = (lv_rect){x, (f->header.h - sw) / 2, sw, sw};
         f->legend_text_x[i] = x + sw + iround(5 * sc);
-        x += sw + iround(5 * sc) + tw[i] + iround(9 * sc);
+        x += sw + iround(5 * sc) + tw[i] + iround(7 * sc);
     }
     snprintf(f->title, sizeof f->title, "%s / %s", tr->scenario ? tr->scenario : "?",
              tr->variant ? tr->variant : "?");
+    /* the title names the run shown, and a click on it chooses another (the picker) */
+    int ttw = measure_str(vp, LV_FONT_TITLE, f->title), room = f->legend[0].x - 2 * pad;
+    if (ttw > room) ttw = room;
+    f->buttons[LV_BTN_PICKER] =
+        (lv_rect){pad - iround(5 * sc), iround(5 * sc), ttw + iround(10 * sc), bs};
     char a[32], b[32], tb[48];
     snprintf(a, sizeof a, "%" PRIu64, tr->seed);
     if (tr->mode == LV_MODE_LIVE) /* the header is crowded: say the mode when not the default */

@@ -177,6 +177,10 @@ static const lv_color legend_colors[5] = {LV_C_RUNNING, LV_C_BLOCKED, LV_C_SLEEP
 
 static void draw_button(lv_render *R, const lv_frame *f, int b, int playing, int lang) {
     lv_rect r = f->buttons[b];
+    if (b == LV_BTN_PICKER) { /* the title, drawn already: framed, so it reads as a button */
+        lv__frame_rect(R, r, C(LV_C_DIM), 1);
+        return;
+    }
     lv__fill(R, r, C(LV_C_BG));
     lv__frame_rect(R, r, C(LV_C_DIM), 1);
     float cx = r.x + r.w / 2.0f, cy = r.y + r.h / 2.0f, u = r.w / 5.0f;
@@ -208,14 +212,6 @@ static void draw_button(lv_render *R, const lv_frame *f, int b, int playing, int
                  ink);
         triangle(R, cx - 1.4f * u, cy - 1.4f * u, cx - 1.4f * u, cy + 1.4f * u, cx + 0.8f * u, cy,
                  ink);
-        break;
-    case LV_BTN_PICKER: /* a list: three bulleted rows */
-        for (int i = -1; i <= 1; i++) {
-            int yy = (int)(cy + 1.2f * u * (float)i), d = (int)(0.55f * u) + 1;
-            lv__fill(R, (lv_rect){(int)(cx - 1.7f * u), yy - d / 2, d, d}, ink);
-            lv__fill(R, (lv_rect){(int)(cx - 0.7f * u), yy - d / 3, (int)(2.4f * u), d * 2 / 3 + 1},
-                     ink);
-        }
         break;
     case LV_BTN_EXPLORE: { /* a magnifying glass: searching the schedules */
         int gx = (int)(cx - 0.45f * u), gy = (int)(cy - 0.45f * u), rad = (int)(1.3f * u);

@@ -37,9 +37,10 @@ typedef struct lv_viewer_desc {
     /* Optional: the lesson of a trace. 0 with *out filled, -1 when it has none. */
     int (*lesson)(void *ctx, const lv_trace *tr, lv_lesson *out);
     void *lesson_ctx;
-    /* Optional: the scenario picker (key O and a header button). The scenarios to choose from
-     * (borrowed: must outlive the viewer), and the run of a choice: a new trace the viewer
-     * owns, as with rerun, or NULL with a one-line reason in err. NULL: O only says so. */
+    /* Optional: the scenario picker (key O, or a click on the header's title). The scenarios
+     * to choose from (borrowed: must outlive the viewer), and the run of a choice: a new trace
+     * the viewer owns, as with rerun, or NULL with a one-line reason in err. NULL: O only says
+     * so. */
     const lv_catalog *catalog;
     lv_trace *(*pick)(void *ctx, int scenario, int variant, char *err, size_t errlen);
     void *pick_ctx;

@@ -335,9 +335,11 @@ TEST(explore_shows_progress_refuses_new_runs_and_cancels) {
     save_shot(&s, "explore-progress.png");
     free(s.px);
     /* the window stays responsive: play and step work; new runs wait */
+    push_key(SDLK_HOME, 0);
     push_key(SDLK_RIGHT, 0);
     step(v, 0);
     ASSERT_EQ(lv_viewer_state(v)->seq, 1);
+    ASSERT(!lv_viewer_state(v)->playing);
     push_key(SDLK_r, 0);
     push_key(SDLK_o, 0);
     step(v, 0);

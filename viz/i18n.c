@@ -113,9 +113,9 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_HD_HELP] = {"this help / close it", "本帮助 / 关闭"},
     [LV_T_HK_QUIT] = {"Q", "Q"},
     [LV_T_HD_QUIT] = {"quit", "退出"},
-    [LV_T_HELP_NOTE] = {"R, V and O work on runs started here. Findings stay in English, as "
+    [LV_T_HELP_NOTE] = {"R, V, O and X work on runs started here. Findings stay in English, as "
                         "analysis wrote them.",
-                        "R、V 和 O 只适用于在这里启动的运行。发现的说明保持分析程序写的英文。"},
+                        "R、V、O 和 X 只适用于在这里启动的运行。发现的说明保持分析程序写的英文。"},
     [LV_T_BTN_PICKER] = {"Choose a scenario (O)", "选择场景（O）"},
     [LV_T_PK_TITLE] = {"Choose a scenario", "选择一个场景"},
     [LV_T_PK_HINT] = {"↑ ↓ or 1–%s: scenario   ← →: variant   Enter: run   Esc: close   L: 中文",

@@ -477,6 +477,8 @@ int lv_viewer_frame(lv_viewer *v, double dt) {
     SDL_Event e;
     while (SDL_PollEvent(&e)) {
         handle(v, &e);
+        /* the next click in this batch hits what the picker shows after this input */
+        if (v->pk.open && layout_picker(v) != 0) return 0;
         lv_request rq = v->vs.request;
         if (v->job &&
             (rq == LV_REQ_RERUN_SEED || rq == LV_REQ_RERUN_VARIANT || rq == LV_REQ_PICKER)) {

@@ -418,6 +418,10 @@ static int build_threads(lv_scene *s) {
         if (push_span(&s->th[k], b, s->t_end)) goto done;
     }
     if (s->nhandoffs > 1) qsort(s->handoffs, s->nhandoffs, sizeof *s->handoffs, cmp_handoff);
+    for (size_t i = 0; i < s->nhandoffs; i++) {
+        int64_t gap = tr->events[s->handoffs[i].acq].t - tr->events[s->handoffs[i].rel].t;
+        if (gap > s->handoff_gap) s->handoff_gap = gap;
+    }
     rc = 0;
 done:
     free(tb);
@@ -624,6 +628,8 @@ lv_err lv_scene_new(const lv_trace *tr, lv_scene **out) {
     *out = NULL;
     lv_scene *s = calloc(1, sizeof *s);
     if (!s) return LV_ENOMEM;
+    static _Atomic uint64_t serials;
+    s->serial = ++serials;
     s->tr = tr;
     s->nthreads = tr->nthreads;
     s->th = calloc(tr->nthreads ? tr->nthreads : 1, sizeof *s->th);

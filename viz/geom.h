@@ -97,11 +97,13 @@ typedef struct lv_scene {
     lv_thread_geo *th;
     size_t nthreads;
     lv_handoff *handoffs; /* in release order */
+    int64_t handoff_gap;  /* the longest time from a hand-off's release to its acquire */
     size_t nhandoffs;
     lv_lost *lost;
     size_t nlost;
     uint32_t *finding_seq; /* per finding: its last event (where it shows), or LV_SEQ_NONE */
     char **wait_graph;     /* per finding: a deadlock's wait-for graph when it has no detail */
+    uint64_t serial; /* unique per scene in this process (a frame's memo tells scenes apart) */
 } lv_scene;
 
 /* Builds the scene of tr (which must outlive it). LV_ENOMEM on failure. */
@@ -165,11 +167,19 @@ typedef struct lv_state {
     int32_t *wait_obj;    /* per thread: what it waits for, or LV_NONE */
     int32_t *wait_thread; /* per thread: whom it joins, or LV_NONE */
     uint32_t *last_note;  /* per thread: its latest note, or LV_SEQ_NONE */
+    /* checkpoints, so a step back replays at most `every` events: ckpt[k] is the state after
+     * event (k + 1) * every - 1, saved the first time a seek passes it */
+    struct lv_state *ckpt;
+    size_t nckpt, capckpt;
+    long every; /* 0 until lv_state_init sets LV_STATE_EVERY; tests may lower it */
 } lv_state;
 
+#define LV_STATE_EVERY 4096
+
 lv_err lv_state_init(lv_state *st, const lv_scene *s);
-/* Moves to the state after event seq (-1: before the first). Forward moves replay only the
- * events in between; backward moves replay from the start. LV_ENOMEM on failure. */
+/* Moves to the state after event seq (-1: before the first). It replays the events from the
+ * current state or from the nearest checkpoint before seq, whichever is closer, so a move costs
+ * at most `every` events once the events before it were visited. LV_ENOMEM on failure. */
 lv_err lv_state_seek(lv_state *st, const lv_scene *s, long seq);
 void lv_state_free(lv_state *st);
 
@@ -323,6 +333,24 @@ typedef struct lv_viewport {
 
 #define LV_DROPPED_MAX 1024
 
+/* What the time part of a frame (fills, note labels, arrows, markers but the playhead's, the
+ * axis's ticks and breaks) was laid out for. The playhead does not change it, so a frame whose view
+ * is the same as the last one (playing at a fixed zoom) reuses that part instead of searching the
+ * trace again. */
+typedef struct lv_frame_memo {
+    int valid;
+    uint64_t serial; /* the scene's */
+    int linear, highlight, x0, x1, line_note;
+    double d0, d1, scale;
+    int64_t tv0, tv1;
+    lv_measure_fn measure;
+    void *measure_ctx;
+    lv_lane *lanes; /* a copy of the lanes it was laid out in */
+    size_t nlanes, caplanes;
+    /* the counts of what it laid out */
+    size_t nfills, nlabels, narrows, nmarks, ndropped, total_dropped, nticks, nbreaks;
+} lv_frame_memo;
+
 typedef struct lv_frame {
     double scale;
     int font_px[LV_FONT__COUNT], line_h[LV_FONT__COUNT];
@@ -366,6 +394,7 @@ typedef struct lv_frame {
     char title[256];    /* scenario / variant */
     char subtitle[128]; /* mode and seed */
     char status[128];   /* the playhead's event and time */
+    lv_frame_memo memo;
 } lv_frame;
 
 /* Lays out the frame for vp. Reuses f's buffers (zero f before the first call).

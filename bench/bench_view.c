@@ -44,7 +44,7 @@ static void pairs_main(const lv_args *a) {
 }
 
 static lv_trace *make_trace(long events) {
-    static const lv_variant_desc var[] = {{"only", "", "", "", 0}};
+    static const lv_variant_desc var[] = {{"only", "", "", "", 0, ""}};
     lv_scenario sc = {.name = "frames", .variants = var, .nvariants = 1, .main = pairs_main};
     g_rounds = events / 4 / 4; /* 4 threads, 4 events a round */
     lv_run_desc d = {.scenario = &sc, .mode = LV_MODE_LIVE, .seed = 1};

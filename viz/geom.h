@@ -307,6 +307,8 @@ typedef enum lv_button {
     LV_BTN_PLAY,
     LV_BTN_FWD,
     LV_BTN_COMPARE, /* broken and fixed side by side, on / off */
+    LV_BTN_EXPLORE, /* search for a failing schedule (the viewer's explore callback) */
+    LV_BTN_PICKER,  /* the scenario picker: the header's title is this button */
     LV_BTN_LESSON,  /* show / hide the lesson panel */
     LV_BTN_LANG,    /* English / Chinese */
     LV_BTN_HELP,
@@ -433,5 +435,9 @@ void lv_format_ns(int64_t ns, char *buf, size_t len);
 /* The UTF-8 prefix of s (n bytes) that fits maxw pixels, by whole characters; with ellipsis,
  * leaving room for "…". Used for elision and wrapping. */
 size_t lv_fit_prefix(lv_measure_fn m, void *ctx, lv_font_id f, const char *s, size_t n, int maxw);
+/* The bytes of s (n) that go on one line of maxw pixels: up to a newline, the last space that
+ * fits, or between two Chinese characters (never before closing punctuation); at least one
+ * character. Used to wrap paragraphs. */
+size_t lv_wrap_line(lv_measure_fn m, void *ctx, lv_font_id f, const char *s, size_t n, int maxw);
 
 #endif

@@ -151,6 +151,10 @@ static size_t wrap_line(lv_measure_fn m, void *ctx, lv_font_id f, const char *s,
     return fit;
 }
 
+size_t lv_wrap_line(lv_measure_fn m, void *ctx, lv_font_id f, const char *s, size_t n, int maxw) {
+    return wrap_line(m, ctx, f, s, n, maxw);
+}
+
 int lv_chip_width(lv_measure_fn m, void *ctx, int lang) {
     int w = 0;
     for (int i = 0; i < 5; i++) {
@@ -870,9 +874,10 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
     double sc = f->scale;
     int pad = iround(10 * sc);
     int bs = f->header.h - iround(10 * sc), bstep = bs + iround(4 * sc);
-    int bx = f->header.w - pad - LV_BTN__COUNT * bstep;
-    for (int i = 0; i < LV_BTN__COUNT; i++)
-        f->buttons[i] = (lv_rect){bx + i * bstep, iround(5 * sc), bs, bs};
+    /* a row of square buttons; the picker's is the title (below), which costs no room */
+    int bx = f->header.w - pad - (LV_BTN__COUNT - 1) * bstep;
+    for (int i = 0, k = 0; i < LV_BTN__COUNT; i++)
+        if (i != LV_BTN_PICKER) f->buttons[i] = (lv_rect){bx + k++ * bstep, iround(5 * sc), bs, bs};
     /* the legend packed close, so the title's chips (outcome, seed, findings) keep their room */
     int sw = f->font_px[LV_FONT_NOTE], total = 0, tw[5], sgap = iround(4 * sc),
         igap = iround(7 * sc);
@@ -888,6 +893,11 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
     }
     snprintf(f->title, sizeof f->title, "%s / %s", tr->scenario ? tr->scenario : "?",
              tr->variant ? tr->variant : "?");
+    /* the title names the run shown, and a click on it chooses another (the picker) */
+    int ttw = measure_str(vp, LV_FONT_TITLE, f->title), room = f->legend[0].x - 2 * pad;
+    if (ttw > room) ttw = room;
+    f->buttons[LV_BTN_PICKER] =
+        (lv_rect){pad - iround(5 * sc), iround(5 * sc), ttw + iround(10 * sc), bs};
     char a[32], b[32], tb[48];
     snprintf(a, sizeof a, "%" PRIu64, tr->seed);
     if (tr->mode == LV_MODE_LIVE) /* the header is crowded: say the mode when not the default */

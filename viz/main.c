@@ -27,7 +27,8 @@ static const char main_help[] =
     "\n"
     "Usage:\n"
     "  lockviz                 run the ticket race (10 buyers, 1 ticket, no lock) and show it:\n"
-    "                          in a window when there is a display, else printed\n"
+    "                          in a window when there is a display, with the scenario picker\n"
+    "                          open over it (choose another, or Esc for the race), else printed\n"
     "  lockviz list            scenarios, variants and parameters\n"
     "  lockviz run SCENARIO    run a scenario, report what went wrong, show it in a window\n"
     "                          (--compare W: and variant W beside it, broken and fixed)\n"
@@ -44,7 +45,8 @@ static const char run_help[] =
     "\n"
     "Runs SCENARIO on instrumented locks, prints its notes (the seed program's print lines)\n"
     "and its findings, optionally saves the trace, and then shows the run in a window when\n"
-    "there is a display (DISPLAY or WAYLAND_DISPLAY) and --headless is not given.\n"
+    "there is a display (DISPLAY or WAYLAND_DISPLAY) and --headless is not given. In the\n"
+    "window, H lists the keys: O picks another scenario, X explores for a failing schedule.\n"
     "\n"
     "  --variant V        which variant (default: the scenario's first; see lockviz list)\n"
     "  --set NAME=VALUE   set a parameter (repeatable; see lockviz list for the ranges)\n"
@@ -695,21 +697,23 @@ static int cmd_run(int argc, char **argv, int default_job) {
         /* the window: the person watches the run they just made; its exit does not change
          * what the run found */
         char eb[512];
-        lv_rerun again;
-        lv_rerun_init(&again, &d);
-        lv_viewer_desc vd = {.w = 1280,
-                             .h = 720,
-                             .play = 1,
-                             .lesson_open = 1,
-                             .rerun = lv_rerun_next,
-                             .rerun_ctx = &again,
-                             .lesson = lv_lesson_of,
-                             .counterpart = lv_counterpart_next,
-                             .counterpart_ctx = &again,
-                             .compare_tr = tw};
-        if (lv_viewer_run(tr, &vd, eb, sizeof eb) != 0) {
-            fprintf(stderr, "%s run: %s (the run's results are above)\n", prog, eb);
+        lv_host host; /* R, V, C, the picker (O) and explore (X) go on from this run */
+        if (lv_host_init(&host, &d) != LV_OK) {
+            fprintf(stderr,
+                    "%s run: out of memory opening the window (the run's results are "
+                    "above)\n",
+                    prog);
             if (rc == EXIT_CLEAN) rc = EXIT_INTERNAL;
+        } else {
+            /* plain `lockviz` names no scenario: the window opens on the picker, the ticket
+             * race chosen, and behind it */
+            lv_viewer_desc vd = lv_host_window(&host, default_job);
+            vd.compare_tr = tw;
+            if (lv_viewer_run(tr, &vd, eb, sizeof eb) != 0) {
+                fprintf(stderr, "%s run: %s (the run's results are above)\n", prog, eb);
+                if (rc == EXIT_CLEAN) rc = EXIT_INTERNAL;
+            }
+            lv_host_free(&host);
         }
     }
     lv_trace_free(tw);

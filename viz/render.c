@@ -177,7 +177,11 @@ static const lv_color legend_colors[5] = {LV_C_RUNNING, LV_C_BLOCKED, LV_C_SLEEP
 
 static void draw_button(lv_render *R, const lv_frame *f, int b, int playing, int lang) {
     lv_rect r = f->buttons[b];
-    if (r.w <= 0) return; /* not in this frame (side by side, the lower pane has none) */
+    if (r.w <= 0) return;     /* not in this frame (side by side, the lower pane has none) */
+    if (b == LV_BTN_PICKER) { /* the title, drawn already: framed, so it reads as a button */
+        lv__frame_rect(R, r, C(LV_C_DIM), 1);
+        return;
+    }
     lv__fill(R, r, C(LV_C_BG));
     lv__frame_rect(R, r, C(LV_C_DIM), 1);
     float cx = r.x + r.w / 2.0f, cy = r.y + r.h / 2.0f, u = r.w / 5.0f;
@@ -218,6 +222,15 @@ static void draw_button(lv_render *R, const lv_frame *f, int b, int playing, int
             lv__frame_rect(R, p, ink, 1);
         }
         break;
+    case LV_BTN_EXPLORE: { /* a magnifying glass: searching the schedules */
+        int gx = (int)(cx - 0.45f * u), gy = (int)(cy - 0.45f * u), rad = (int)(1.3f * u);
+        int rim = (int)(0.4f * u) > 2 ? (int)(0.4f * u) : 2;
+        lv__disc(R, gx, gy, rad, ink);
+        lv__disc(R, gx, gy, rad - rim, C(LV_C_BG));
+        thick_line(R, (int)(cx + 0.45f * u), (int)(cy + 0.45f * u), (int)(cx + 1.7f * u),
+                   (int)(cy + 1.7f * u), rim + 1, ink);
+        break;
+    }
     default: { /* a word: ? for help, i for the lesson, the other language's name */
         const char *w = b == LV_BTN_HELP ? "?" : b == LV_BTN_LESSON ? "i" : lang ? "EN" : "中";
         lv_font_id fid = b == LV_BTN_LANG && lang ? LV_FONT_NOTE : LV_FONT_TITLE;
@@ -518,10 +531,11 @@ static void tooltip_box(lv_render *R, const lv_frame *f, const lv_viewport *vp, 
 static void draw_tooltip(lv_render *R, const lv_scene *s, const lv_frame *f,
                          const lv_viewport *vp) {
     static const lv_tr_key btn_words[LV_BTN__COUNT] = {
-        [LV_BTN_BACK] = LV_T_BTN_BACK,      [LV_BTN_PLAY] = LV_T_BTN_PLAY,
-        [LV_BTN_FWD] = LV_T_BTN_FWD,        [LV_BTN_LESSON] = LV_T_BTN_LESSON,
-        [LV_BTN_LANG] = LV_T_BTN_LANG,      [LV_BTN_HELP] = LV_T_BTN_HELP,
-        [LV_BTN_COMPARE] = LV_T_BTN_COMPARE};
+        [LV_BTN_BACK] = LV_T_BTN_BACK,       [LV_BTN_PLAY] = LV_T_BTN_PLAY,
+        [LV_BTN_FWD] = LV_T_BTN_FWD,         [LV_BTN_LESSON] = LV_T_BTN_LESSON,
+        [LV_BTN_LANG] = LV_T_BTN_LANG,       [LV_BTN_HELP] = LV_T_BTN_HELP,
+        [LV_BTN_COMPARE] = LV_T_BTN_COMPARE, [LV_BTN_EXPLORE] = LV_T_BTN_EXPLORE,
+        [LV_BTN_PICKER] = LV_T_BTN_PICKER};
     if (vp->hover_x < 0 || vp->help) return;
     int b = lv_hit_button(f, vp->hover_x, vp->hover_y);
     if (b >= 0) {

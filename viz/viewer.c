@@ -1,7 +1,8 @@
 /* The window: opens it, turns SDL events into vstate.h calls (scaling mouse positions for
  * high-DPI screens), carries out what vstate only records (a new run, an export), and draws
  * each frame with render.c. Deliberately thin: what an input does to the view is decided in
- * vstate.c, where tests reach it without a window. */
+ * vstate.c, where tests reach it without a window; the picker's in picker.c, the explore job's
+ * in explore_ui.c. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <SDL_ttf.h>
 #include "export.h"
 #include "render.h"
+#include "render_picker.h"
 #include "viewer.h"
 
 struct lv_viewer {
@@ -38,6 +40,11 @@ struct lv_viewer {
     lv_compare *cmp;
     lv_viewport cvp; /* side by side: the whole window */
     int mx, my;      /* the mouse in drawing pixels, or -1 */
+    lv_picker pk;    /* the scenario picker */
+    lv_pframe pf;
+    int pick_req; /* the picker asked for a run of its selection */
+    lv_xjob *job; /* an exploration running, or NULL */
+    lv_xpanel xp;
 };
 
 /* The state that holds the person's settings, the playhead's flags and the keys' requests:
@@ -205,6 +212,8 @@ lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size
     v->mx = v->my = -1;
     if (d && d->compare_tr)
         compare_set(v, d->compare_tr, 0, &v->vs, lv_scene_t(v->s, v->vs.play_d), v->vs.playing);
+    if (d && d->picker_open && d->catalog && d->pick)
+        lv_picker_open(&v->pk, d->catalog, tr->scenario, tr->variant);
     return v;
 fail:
     lv_viewer_close(v);
@@ -213,6 +222,13 @@ fail:
 
 void lv_viewer_close(lv_viewer *v) {
     if (!v) return;
+    if (v->job) { /* the job reads the trace: it ends before the trace goes */
+        lv_xresult r;
+        lv_xjob_cancel(v->job);
+        lv_xjob_finish(v->job, &r);
+        lv_trace_free(r.failing);
+    }
+    lv_pframe_free(&v->pf);
     lv_cmp_free(v->cmp); /* before the traces its scenes point into */
     if (v->owned2) lv_trace_free(v->tr2);
     lv_frame_free(&v->f);
@@ -269,15 +285,84 @@ static lv_key key_of(SDL_Keycode k) {
         return LV_KEY_LESSON;
     case SDLK_c:
         return LV_KEY_COMPARE;
+    case SDLK_o:
+        return LV_KEY_PICKER;
+    case SDLK_x:
+        return LV_KEY_EXPLORE;
     default:
         return LV_KEY_NONE;
     }
+}
+
+static lv_pick_act picker_key(lv_viewer *v, SDL_Keycode k) {
+    const lv_catalog *c = v->d.catalog;
+    if (k >= SDLK_1 && k <= SDLK_9) return lv_picker_digit(&v->pk, c, (int)(k - SDLK_0));
+    if (k >= SDLK_KP_1 && k <= SDLK_KP_9)
+        return lv_picker_digit(&v->pk, c, (int)(k - SDLK_KP_1) + 1);
+    switch (k) {
+    case SDLK_UP:
+        return lv_picker_key(&v->pk, c, LV_PK_UP);
+    case SDLK_DOWN:
+        return lv_picker_key(&v->pk, c, LV_PK_DOWN);
+    case SDLK_LEFT:
+        return lv_picker_key(&v->pk, c, LV_PK_LEFT);
+    case SDLK_RIGHT:
+    case SDLK_TAB:
+        return lv_picker_key(&v->pk, c, LV_PK_RIGHT);
+    case SDLK_HOME:
+        return lv_picker_key(&v->pk, c, LV_PK_HOME);
+    case SDLK_END:
+        return lv_picker_key(&v->pk, c, LV_PK_END);
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+        return lv_picker_key(&v->pk, c, LV_PK_ENTER);
+    case SDLK_ESCAPE:
+    case SDLK_o:
+        return LV_PA_CLOSE;
+    case SDLK_l:
+        lv_vs_button(VS(v), LV_BTN_LANG);
+        return LV_PA_NONE;
+    case SDLK_q:
+        VS(v)->quit = 1;
+        return LV_PA_NONE;
+    default:
+        return LV_PA_NONE;
+    }
+}
+
+/* Input while the picker is open: it takes keys and the mouse; 0 for what it leaves (quit,
+ * window events). */
+static int picker_input(lv_viewer *v, const SDL_Event *e) {
+    lv_pick_act a = LV_PA_NONE;
+    switch (e->type) {
+    case SDL_KEYDOWN:
+        a = picker_key(v, e->key.keysym.sym);
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (e->button.button == SDL_BUTTON_LEFT)
+            a = lv_picker_click(&v->pk, v->d.catalog, &v->pf, (int)(e->button.x * v->dpi),
+                                (int)(e->button.y * v->dpi), e->button.clicks);
+        break;
+    case SDL_MOUSEMOTION:
+        VS(v)->mouse_x = v->mx = (int)(e->motion.x * v->dpi);
+        VS(v)->mouse_y = v->my = (int)(e->motion.y * v->dpi);
+        break;
+    case SDL_MOUSEBUTTONUP:
+    case SDL_MOUSEWHEEL:
+        break;
+    default:
+        return 0;
+    }
+    if (a == LV_PA_CLOSE) v->pk.open = 0;
+    if (a == LV_PA_RUN) v->pick_req = 1;
+    return 1;
 }
 
 /* Side by side, input goes to compare.c in window pixels; else to the single view's state. */
 static void handle(lv_viewer *v, const SDL_Event *e) {
     int x, y;
     lv_compare *c = v->cmp;
+    if (v->pk.open && picker_input(v, e)) return;
     switch (e->type) {
     case SDL_QUIT:
         VS(v)->quit = 1;
@@ -285,6 +370,10 @@ static void handle(lv_viewer *v, const SDL_Event *e) {
     case SDL_KEYDOWN: {
         lv_key k = key_of(e->key.keysym.sym);
         int shift = (e->key.keysym.mod & KMOD_SHIFT) != 0;
+        if (k == LV_KEY_ESCAPE && v->job && !VS(v)->help) { /* Esc cancels before it quits */
+            lv_xjob_cancel(v->job);
+            break;
+        }
         if (c)
             lv_cmp_key(c, k, shift);
         else
@@ -345,6 +434,14 @@ static void lesson_view(lv_viewer *v) {
     v->vp.lesson_text = v->lesson.text[l] ? v->lesson.text[l] : v->lesson.text[0];
 }
 
+/* After layout(): the picker over the same viewport (the mouse shows what a click would do). */
+static int layout_picker(lv_viewer *v) {
+    lv_viewport pv = v->vp;
+    pv.hover_x = v->vs.mouse_x;
+    pv.hover_y = v->vs.mouse_y;
+    return lv_picker_layout(&v->pf, &v->pk, v->d.catalog, &pv) == LV_OK ? 0 : -1;
+}
+
 static int layout(lv_viewer *v) {
     int ow, oh;
     sizes(v, &ow, &oh);
@@ -369,20 +466,10 @@ static int layout(lv_viewer *v) {
     return lv_frame_layout(&v->f, v->s, &v->vp) == LV_OK ? 0 : -1;
 }
 
-/* R and V: a new run replaces the trace; the view starts over, playing. 0 when it did; -1
- * (and a message saying why) when there is no new run. */
-static int rerun(lv_viewer *v, int what) {
-    const char *key = what == LV_RERUN_SEED ? "R" : "V";
-    if (!v->d.rerun) {
-        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), key);
-        return -1;
-    }
-    char err[512] = "";
-    lv_trace *nt = v->d.rerun(v->d.rerun_ctx, what, err, sizeof err);
-    if (!nt) {
-        say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), err);
-        return -1;
-    }
+/* A new run (R, V, the picker, explore) replaces the trace; the viewer owns nt from now on.
+ * The view starts over, playing. -1 when out of memory: nt is freed, the old run stays. */
+static int show(lv_viewer *v, lv_trace *nt) {
+    if (v->cmp) compare_off(v); /* its scenes point into the trace replaced here */
     lv_scene *ns = NULL;
     lv_state nst = {0};
     if (lv_scene_new(nt, &ns) != LV_OK || lv_state_init(&nst, ns) != LV_OK) {
@@ -401,6 +488,24 @@ static int rerun(lv_viewer *v, int what) {
     lv_vs_retarget(&v->vs, v->s);
     find_lesson(v);
     set_title(v);
+    return 0;
+}
+
+/* R and V: a new run replaces the trace; the view starts over, playing. 0 when it did; -1
+ * (and a message saying why) when there is no new run. */
+static int rerun(lv_viewer *v, int what) {
+    const char *key = what == LV_RERUN_SEED ? "R" : "V";
+    if (!v->d.rerun) {
+        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), key);
+        return -1;
+    }
+    char err[512] = "";
+    lv_trace *nt = v->d.rerun(v->d.rerun_ctx, what, err, sizeof err);
+    if (!nt) {
+        say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), err);
+        return -1;
+    }
+    if (show(v, nt) != 0) return -1;
     char b[64];
     if (what == LV_RERUN_SEED)
         snprintf(b, sizeof b, "%llu", (unsigned long long)nt->seed);
@@ -441,6 +546,59 @@ static void rerun_compare(lv_viewer *v, int what) {
         return;
     }
     compare_set(v, t2, 1, &keep, v->s->t_first, 1);
+}
+
+/* O opens the picker on the run shown; a choice in it runs, with the lesson open. */
+static void open_picker(lv_viewer *v) {
+    if (!v->d.catalog || !v->d.pick) {
+        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), "O");
+        return;
+    }
+    if (v->cmp) compare_off(v); /* the picker opens over one run */
+    lv_picker_open(&v->pk, v->d.catalog, v->tr->scenario, v->tr->variant);
+    v->vs.playing = 0;
+}
+
+static void pick(lv_viewer *v) {
+    char err[512] = "";
+    v->pick_req = 0;
+    v->pk.open = 0;
+    lv_trace *nt = v->d.pick(v->d.pick_ctx, v->pk.sel, v->pk.var, err, sizeof err);
+    if (!nt) {
+        say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), err);
+        return;
+    }
+    if (show(v, nt) == 0) v->vs.lesson = v->has_lesson;
+}
+
+/* X: explore on a thread of its own; the window keeps drawing and polls it every frame. */
+static void explore_start(lv_viewer *v) {
+    if (!v->d.explore) {
+        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), "X");
+        return;
+    }
+    if (v->job) return;         /* one at a time: the panel is showing */
+    if (v->cmp) compare_off(v); /* it explores the upper run, and shows it alone */
+    v->job = lv_xjob_start(v->d.explore, v->d.explore_ctx, v->tr);
+    if (!v->job)
+        say(v, 5, lv_tr(v->vs.lang, LV_T_XP_FAILED), "cannot start a thread");
+    else
+        v->toast[0] = 0;
+}
+
+/* A finished exploration: its failing run (if any) becomes the run shown; the message says
+ * what happened. 1 when the trace was replaced. */
+static int explore_poll(lv_viewer *v) {
+    if (!v->job || !lv_xjob_done(v->job)) return 0;
+    lv_xresult r;
+    lv_xjob_finish(v->job, &r);
+    v->job = NULL;
+    char msg[sizeof v->toast];
+    lv_xresult_message(&r, v->vs.lang, msg, sizeof msg);
+    int shown = r.failing && show(v, r.failing) == 0;
+    if (shown && v->d.adopt) v->d.adopt(v->d.adopt_ctx, v->tr);
+    if (!r.failing || shown) say(v, r.failing ? 12 : 8, "%s", msg);
+    return shown;
 }
 
 /* E: the frame as drawn now, without the status message or a tooltip over it, plus the
@@ -505,11 +663,30 @@ int lv_viewer_frame(lv_viewer *v, double dt) {
     /* the frame must exist before the first event is hit-tested against it */
     const lv_frame *f0 = v->cmp ? &v->cmp->p[0].f : &v->f;
     if (!f0->nlanes && !f0->header.h && layout(v) != 0) return 0;
+    if (v->pk.open && !v->pf.panel.w && layout_picker(v) != 0) return 0;
     SDL_Event e;
     while (SDL_PollEvent(&e)) {
         handle(v, &e);
+        /* the next click in this batch hits what the picker shows after this input */
+        if (v->pk.open && layout_picker(v) != 0) return 0;
         lv_request rq = VS(v)->request;
-        if (rq == LV_REQ_RERUN_SEED || rq == LV_REQ_RERUN_VARIANT) {
+        if (v->job && (rq == LV_REQ_RERUN_SEED || rq == LV_REQ_RERUN_VARIANT ||
+                       rq == LV_REQ_PICKER || rq == LV_REQ_COMPARE)) {
+            /* a new run would replace the trace the exploration reads, and scenarios are
+             * not made to run twice at once */
+            VS(v)->request = rq = LV_REQ_NONE;
+            say(v, 3, "%s", lv_tr(VS(v)->lang, LV_T_XP_BUSY));
+        }
+        if (rq == LV_REQ_PICKER || rq == LV_REQ_EXPLORE || v->pick_req) {
+            VS(v)->request = LV_REQ_NONE;
+            if (v->pick_req)
+                pick(v);
+            else if (rq == LV_REQ_PICKER)
+                open_picker(v);
+            else
+                explore_start(v);
+            if (layout(v) != 0 || (v->pk.open && layout_picker(v) != 0)) return 0;
+        } else if (rq == LV_REQ_RERUN_SEED || rq == LV_REQ_RERUN_VARIANT) {
             VS(v)->request = LV_REQ_NONE;
             int what = rq == LV_REQ_RERUN_SEED ? LV_RERUN_SEED : LV_RERUN_VARIANT;
             if (v->cmp)
@@ -525,11 +702,14 @@ int lv_viewer_frame(lv_viewer *v, double dt) {
                 compare_on(v);
             if (layout(v) != 0) return 0;
         } else if (rq == LV_REQ_NONE && e.type == SDL_KEYDOWN && e.key.keysym.sym == SDLK_i &&
-                   !v->has_lesson) {
+                   !v->has_lesson && !v->pk.open) {
             say(v, 3, "%s", lv_tr(VS(v)->lang, LV_T_NO_LESSON));
         }
     }
-    if (v->cmp)
+    explore_poll(v);
+    if (v->pk.open) /* the run waits behind the picker */
+        ;
+    else if (v->cmp)
         lv_cmp_tick(v->cmp, dt);
     else
         lv_vs_tick(&v->vs, dt);
@@ -539,12 +719,24 @@ int lv_viewer_frame(lv_viewer *v, double dt) {
         VS(v)->request = LV_REQ_NONE;
         export_now(v);
     }
+    if (v->pk.open) {
+        if (layout_picker(v) != 0) return 0;
+        lv_render_picker(v->R, &v->pf, &v->pk, &v->vp);
+        return !VS(v)->quit;
+    }
     if (v->cmp) {
         v->cmp->p[0].vp.toast = v->toast[0] ? v->toast : NULL;
         lv_render_compare(v->R, v->cmp, &v->cvp);
     } else {
         v->vp.toast = v->toast[0] ? v->toast : NULL;
         lv_render_draw(v->R, v->s, &v->st, &v->f, &v->vp);
+    }
+    if (v->job) { /* never side by side: exploring starts from one run */
+        size_t done, budget;
+        lv_xjob_progress(v->job, &done, &budget);
+        lv_xpanel_layout(&v->xp, v->f.timeline, &v->vp, v->tr->scenario, v->tr->variant, done,
+                         budget);
+        lv_render_xpanel(v->R, &v->xp);
     }
     return !VS(v)->quit;
 }
@@ -583,6 +775,22 @@ const lv_trace *lv_viewer_trace(const lv_viewer *v) {
 const char *lv_viewer_status(const lv_viewer *v) {
     return v->toast;
 }
+const lv_picker *lv_viewer_picker(const lv_viewer *v) {
+    return &v->pk;
+}
+const lv_pframe *lv_viewer_picker_layout(const lv_viewer *v) {
+    return &v->pf;
+}
+int lv_viewer_exploring(const lv_viewer *v, size_t *done, size_t *budget) {
+    size_t d = 0, b = 0;
+    if (v->job) lv_xjob_progress(v->job, &d, &b);
+    if (done) *done = d;
+    if (budget) *budget = b;
+    return v->job != NULL;
+}
+const lv_xpanel *lv_viewer_xpanel(const lv_viewer *v) {
+    return &v->xp;
+}
 double lv_viewer_dpi(const lv_viewer *v) {
     return v->dpi;
 }
@@ -597,7 +805,9 @@ int lv_viewer_run(lv_trace *tr, const lv_viewer_desc *d, char *err, size_t errle
         last = now;
         if (!go) break;
         lv_viewer_present(v);
-        if (!VS(v)->playing && !VS(v)->dragging)
+        if (v->job)
+            SDL_WaitEventTimeout(NULL, 30); /* the progress bar moves; the explorer has the CPU */
+        else if (!VS(v)->playing && !VS(v)->dragging)
             SDL_WaitEventTimeout(NULL, 100); /* idle: wake for input, not 60 times a second */
         else
             SDL_Delay(1);

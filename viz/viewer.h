@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 #include "compare.h"
+#include "explore_ui.h"
+#include "picker.h"
 #include "vstate.h"
 
 /* what a rerun asks for */
@@ -47,6 +49,22 @@ typedef struct lv_viewer_desc {
     void *counterpart_ctx;
     /* Optional: open side by side, tr above and this run below (borrowed like tr). */
     lv_trace *compare_tr;
+    /* Optional: the scenario picker (key O, or a click on the header's title). The scenarios
+     * to choose from (borrowed: must outlive the viewer), and the run of a choice: a new trace
+     * the viewer owns, as with rerun, or NULL with a one-line reason in err. NULL: O only says
+     * so. */
+    const lv_catalog *catalog;
+    lv_trace *(*pick)(void *ctx, int scenario, int variant, char *err, size_t errlen);
+    void *pick_ctx;
+    int picker_open; /* open the picker at the start (plain `lockviz`) */
+    /* Optional: explore from the window (key X and a header button), called on a thread of its
+     * own while the window keeps drawing (explore_ui.h); Esc cancels. A failing run it finds
+     * becomes the trace shown (the viewer owns it), and adopt is told on the window's thread,
+     * so reruns go on from it. NULL explore: X only says so. */
+    lv_explore_fn explore;
+    void *explore_ctx;
+    void (*adopt)(void *ctx, const lv_trace *tr);
+    void *adopt_ctx;
 } lv_viewer_desc;
 
 typedef struct lv_viewer lv_viewer;
@@ -71,6 +89,13 @@ const char *lv_viewer_status(const lv_viewer *v);
 /* The comparison shown now, or NULL when one run is shown. Its lower pane's trace is owned
  * by the viewer when it came from the counterpart callback, else by the caller. */
 const lv_compare *lv_viewer_compare(const lv_viewer *v);
+/* The picker's state and its frame as last laid out (open: the picker is shown). */
+const lv_picker *lv_viewer_picker(const lv_viewer *v);
+const lv_pframe *lv_viewer_picker_layout(const lv_viewer *v);
+/* 1 while an exploration runs; its progress so far (runs done, budget). */
+int lv_viewer_exploring(const lv_viewer *v, size_t *done, size_t *budget);
+/* The progress panel as last laid out (meaningful while exploring). */
+const lv_xpanel *lv_viewer_xpanel(const lv_viewer *v);
 /* Window units -> drawing pixels (they differ on high-DPI screens). */
 double lv_viewer_dpi(const lv_viewer *v);
 

@@ -25,6 +25,8 @@ typedef enum lv_key {
     LV_KEY_LANG,    /* L: English / Chinese */
     LV_KEY_LESSON,  /* I: show / hide the lesson */
     LV_KEY_COMPARE, /* C: broken and fixed side by side, on / off */
+    LV_KEY_PICKER,  /* O: the scenario picker */
+    LV_KEY_EXPLORE, /* X: search for a failing schedule */
     LV_KEY_QUIT
 } lv_key;
 
@@ -35,7 +37,9 @@ typedef enum lv_request {
     LV_REQ_RERUN_SEED,
     LV_REQ_RERUN_VARIANT,
     LV_REQ_EXPORT,
-    LV_REQ_COMPARE /* side by side on or off */
+    LV_REQ_COMPARE, /* side by side on or off */
+    LV_REQ_PICKER,
+    LV_REQ_EXPLORE
 } lv_request;
 
 typedef struct lv_vstate {

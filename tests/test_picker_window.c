@@ -364,7 +364,49 @@ TEST(explore_shows_progress_refuses_new_runs_and_cancels) {
     lv_trace_free(tr);
 }
 
+/* Side by side, the picker and explore start from one run: they close the comparison first
+ * (its scenes point into the trace they replace), and C waits while exploring. */
+TEST(picker_and_explore_close_side_by_side_first) {
+    lv_run_desc d;
+    int64_t params[LV_MAX_PARAMS] = {0};
+    lv_trace *tr = run_ticket("unlocked", 2, &d, params);
+    lv_host h;
+    ASSERT_EQ(lv_host_init(&h, &d), LV_OK);
+    h.rerun.quiet = 1;
+    lv_viewer *v = open_host(tr, &h, 0);
+    step(v, 0);
+    push_key(SDLK_c, 0);
+    step(v, 0);
+    ASSERT(lv_viewer_compare(v) != NULL);
+    push_key(SDLK_o, 0); /* the picker: over one run */
+    step(v, 0);
+    ASSERT(lv_viewer_compare(v) == NULL);
+    ASSERT(lv_viewer_picker(v)->open);
+    push_key(SDLK_DOWN, 0);
+    push_key(SDLK_RETURN, 0);
+    step(v, 0.1);
+    ASSERT(!lv_viewer_picker(v)->open);
+    ASSERT(strcmp(lv_viewer_trace(v)->scenario, "ticket") != 0);
+    push_key(SDLK_c, 0); /* side by side again, then explore */
+    step(v, 0);
+    ASSERT(lv_viewer_compare(v) != NULL);
+    push_key(SDLK_x, 0);
+    step(v, 0);
+    ASSERT(lv_viewer_compare(v) == NULL);
+    if (lv_viewer_exploring(v, NULL, NULL)) {
+        push_key(SDLK_c, 0); /* refused: no second run while exploring */
+        step(v, 0);
+        ASSERT(lv_viewer_compare(v) == NULL);
+    }
+    until_explored(v);
+    step(v, 0.1);
+    lv_viewer_close(v);
+    lv_host_free(&h);
+    lv_trace_free(tr);
+}
+
 TEST_MAIN(TEST_ENTRY(plain_lockviz_opens_on_the_picker_and_choosing_runs, 90),
           TEST_ENTRY(explore_finds_the_race_and_loads_a_run_that_replays, 90),
           TEST_ENTRY(explore_on_the_fix_says_none_was_found, 120),
-          TEST_ENTRY(explore_shows_progress_refuses_new_runs_and_cancels, 120))
+          TEST_ENTRY(explore_shows_progress_refuses_new_runs_and_cancels, 120),
+          TEST_ENTRY(picker_and_explore_close_side_by_side_first, 120))

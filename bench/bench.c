@@ -15,7 +15,7 @@
 #include "lockviz/lockviz.h"
 #include "registry.h"
 
-static const lv_variant_desc one_variant[] = {{"only", "bench", "", "", 0}};
+static const lv_variant_desc one_variant[] = {{"only", "bench", "", "", 0, ""}};
 
 static lv_trace *run_main(void (*fn)(const lv_args *), lv_mode mode, int trace_off,
                           lv_policy policy) {

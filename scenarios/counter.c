@@ -49,7 +49,7 @@ static const lv_variant_desc variants[] = {
          "collapse into one: n ends at 99, not 0. Each write silently overwrites the others.",
          "注意 n。每个线程都在其他线程还在睡眠时读取 n，所以都读到初始值，然后各自写回初始值减一。"
          "一百次减一合并成了一次：n 最后是 99 而不是 0。每次写入都悄悄覆盖了其他线程的写入。",
-         1},
+         1, "不加锁地 temp = n; sleep; n = temp - 1：n 最后是 99"},
     [V_LOCKED] =
         {"locked", "a lock around read, sleep and write: n ends at 0",
          "The lock makes read, sleep and write one critical section: the next thread can only "
@@ -58,7 +58,7 @@ static const lv_variant_desc variants[] = {
          "锁让读取、睡眠、写回成为一个临界区：下一个线程只能在上一个写回之后才读 "
          "n。线程变成一个接一个"
          "地执行（正如笔记所说，并发变成了串行），n 最后是 0。",
-         0},
+         0, "读、睡眠和写都在锁里：n 最后是 0"},
 };
 
 const lv_scenario lv_scenario_counter = {

@@ -108,7 +108,7 @@ static const lv_variant_desc variants[] = {
          "注意锁 A 和锁 B。一个线程执行完 f1，在 f2 中拿到 B 后睡眠。与此同时，下一个线程在 f1 "
          "中拿到 A，又去要 B。睡醒的线程接着去要 A。现在双方各持有对方想要的锁，谁也不放手："
          "程序卡住了，正如笔记所说\"此时卡在这了\"。原因是两个锁以相反的顺序获取。",
-         1},
+         1, "f1 先拿 A 再拿 B，f2 先拿 B 再拿 A：死锁"},
     [V_ORDERED] =
         {"ordered", "every thread takes A before B: no cycle is possible",
          "The same program, but f2 also takes A before B. With one global order, a thread that "
@@ -116,7 +116,7 @@ static const lv_variant_desc variants[] = {
          "waiting cannot close. Threads still wait for each other, but always finish.",
          "同样的程序，但 f2 也先拿 A 再拿 B。所有线程按同一顺序加锁，持有 B 的线程一定已经持有 A，"
          "不可能有人拿着 B 去等 A：等待的环无法形成。线程之间仍会等待，但总能结束。",
-         0},
+         0, "每个线程都先拿 A 再拿 B：不可能形成环"},
     [V_TIMEOUT] =
         {"timeout", "acquire with a timeout, release, back off and retry",
          "Each acquire gives up after 50 ms (the seed's acquire(timeout=...)). A thread that "
@@ -126,7 +126,7 @@ static const lv_variant_desc variants[] = {
          "每次加锁最多等 50 毫秒（笔记中的 acquire(timeout=...)）。超时的线程释放手中的锁，"
          "随机睡一会儿再重试，等待的环就会自行解开。程序总能结束，代价是重试：注意时间线上的超时标"
          "记。",
-         0},
+         0, "带超时地获取，拿不到就释放、退让、重试"},
 };
 
 const lv_scenario lv_scenario_deadlock = {

@@ -80,7 +80,7 @@ static const lv_variant_desc variants[] = {
          "holds it, so the thread waits for itself, forever. One thread is enough to hang.",
          "A 和 B 是同一把普通锁的两个名字。第一个线程拿到 A，又去要 B：其实是它已经持有的同一把锁。"
          "普通锁不记录持有者，于是线程在等它自己，永远等下去。一个线程就足以卡死。",
-         1},
+         1, "mutexA = mutexB = Lock()：线程把自己锁在了外面"},
     [V_RLOCK] =
         {"rlock", "mutexA = mutexB = RLock(): the A/B program finishes",
          "The seed's fix: one RLock under both names. An RLock remembers its owner and "
@@ -90,7 +90,7 @@ static const lv_variant_desc variants[] = {
          "笔记中的解决方法：两个名字指向同一把 RLock。RLock 记录持有者，并计数 acquire 的次数："
          "注意计数 1、2、1、0 的变化。只有计数归零，其他线程才能拿到锁。只有一把锁，也就不会形成"
          "等待的环：原来死锁的程序现在能正常结束。",
-         0},
+         0, "mutexA = mutexB = RLock()：A/B 程序顺利结束"},
 };
 
 const lv_scenario lv_scenario_rlock = {

@@ -85,7 +85,7 @@ static const lv_variant_desc variants[] = {
          "注意 tickets 变量。每个买票人在任何人写回之前都读到了 tickets = 1，因为读和写之间"
          "隔着 sleep。随后每个人都写回 0 并打印购票成功：一张票被卖了很多次。后写的覆盖了先写的，"
          "先前的售出记录就丢失了。",
-         1},
+         1, "不加锁：每个买票人都买到了最后一张票"},
     [V_LOCKED] =
         {"locked", "a lock around the purchase: exactly one buyer gets it",
          "The lock turns the purchase into a critical section: one buyer at a time reads, "
@@ -95,7 +95,7 @@ static const lv_variant_desc variants[] = {
          "锁把购票变成了临界区：同一时刻只有一个买票人读取、减一、写回。查票只在读取的一瞬间"
          "持有锁，所以查票仍然并发，购票却由并发变成了串行。恰好 min(买票人数, 票数) 人成功，"
          "其余的人看到 0。",
-         0},
+         0, "购票时加锁：恰好一个买票人买到"},
 };
 
 const lv_scenario lv_scenario_ticket = {

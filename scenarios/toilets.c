@@ -70,7 +70,7 @@ static const lv_variant_desc variants[] = {
                 "many were inside at the worst moment.",
                 "门口没有任何控制，所有人同时涌入：注意里面的人数超过了坑位数。最后的检查会说出"
                 "最拥挤时有多少人在里面。",
-                1},
+                1, "没有信号量：里面的人比坑位多"},
     [V_SEMAPHORE] =
         {"semaphore", "Semaphore(stalls): at most that many inside, the rest queue",
          "The semaphore holds one permit per stall. Each person takes one to go in and gives it "
@@ -80,7 +80,7 @@ static const lv_variant_desc variants[] = {
          "信号量为每个坑位准备一个许可。每人进去时拿一个，出来时还回去；许可用完时，下一个人在队列"
          "中"
          "阻塞，直到有人出来。注意信号量的许可数和等待队列：里面的人数从不超过坑位数。",
-         0},
+         0, "Semaphore(坑位数)：里面最多这么多人，其余的人排队"},
     [V_BOUNDED] =
         {"bounded", "one person releases twice: a BoundedSemaphore refuses",
          "One person gives the key back twice. With a plain Semaphore that silently adds a "
@@ -94,7 +94,7 @@ static const lv_variant_desc variants[] = {
          "ValueError）：有人在里面时，多还的钥匙"
          "会被接受，可能多挤进一个人；之后在别人正常归还时才被拒绝。lockviz 指出还多了钥匙的人，"
          "以及那次被拒绝的归还。",
-         1},
+         1, "有人释放了两次：BoundedSemaphore 拒绝"},
 };
 
 const lv_scenario lv_scenario_toilets = {

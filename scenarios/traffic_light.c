@@ -115,7 +115,7 @@ static const lv_variant_desc variants[] = {
          "的标记位）。注意车的时间线：它们从不阻塞，"
          "整个红灯期间都在忙，白白消耗 CPU 只为等待。而且这个标志没有任何同步就被共享：灯在写，"
          "车在读，这是一个数据竞争，能工作只是运气。",
-         1},
+         1, "汽车轮询一个普通标志：一直在忙等，而且有数据竞争"},
     [V_EVENT] =
         {"event", "cars block on an Event until the light sets it",
          "The light is an Event: clear means red, set means green. A car that sees red calls "
@@ -126,7 +126,7 @@ static const lv_variant_desc variants[] = {
          "阻塞，等待期间不消耗 "
          "CPU。灯一 set，所有等待的车同时醒来出发。set 发生在它们醒来之前，所以灯所做的一切对车都是"
          "安全可见的。",
-         0},
+         0, "汽车阻塞在 Event 上，直到红绿灯设置它"},
 };
 
 const lv_scenario lv_scenario_traffic_light = {

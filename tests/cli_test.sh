@@ -63,6 +63,11 @@ check view-no-window 2 "$LV" view "$T/f.json"
 expect_in view-no-window "$T/err" "pass --png"
 check export-nothing 2 "$LV" export "$T/f.json"
 
+# plain lockviz without a display: the ticket race printed (no window, so no picker)
+check bare 1 "$LV"
+expect_in bare "$T/out" "ticket/unlocked, controlled mode, seed 1: completed; 11 threads"
+expect_in bare "$T/out" "[invariant] 10 buyer(s) bought a ticket; 1 ticket(s) existed"
+
 # the program and its help
 check help 0 "$LV" --help
 expect_in help "$T/out" "lockviz run SCENARIO"

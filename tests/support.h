@@ -6,7 +6,7 @@
 #include "lockviz/lockviz.h"
 #include "test.h"
 
-static const lv_variant_desc support_variant_[] = {{"only", "test", "", "", 0}};
+static const lv_variant_desc support_variant_[] = {{"only", "test", "", "", 0, "测试"}};
 
 /* The mode run_fn uses: live, or controlled when LV_TEST_MODE=controlled (ctest runs the
  * primitive tests both ways). */

@@ -137,7 +137,7 @@ static void main_abbcca(const lv_args *a) {
     }
 }
 static lv_trace *run_abbcca(int consistent) {
-    static const lv_variant_desc v[] = {{"cycle", "", "", "", 1}, {"order", "", "", "", 0}};
+    static const lv_variant_desc v[] = {{"cycle", "", "", "", 1, ""}, {"order", "", "", "", 0, ""}};
     lv_scenario sc = {.name = "abbcca", .variants = v, .nvariants = 2, .main = main_abbcca};
     lv_run_desc d = {.scenario = &sc, .variant = consistent, .mode = LV_MODE_CONTROLLED, .seed = 1};
     lv_trace *tr = NULL;
@@ -173,7 +173,7 @@ static void main_gate(const lv_args *a) {
     lv_join(t2);
 }
 TEST(a_gate_lock_makes_an_inversion_harmless) {
-    static const lv_variant_desc v[] = {{"bare", "", "", "", 1}, {"gated", "", "", "", 0}};
+    static const lv_variant_desc v[] = {{"bare", "", "", "", 1, ""}, {"gated", "", "", "", 0, ""}};
     lv_scenario sc = {.name = "gate", .variants = v, .nvariants = 2, .main = main_gate};
     for (int gatev = 0; gatev < 2; gatev++) {
         for (uint64_t seed = 1; seed <= 20; seed++) {

@@ -964,7 +964,163 @@ TEST(layout_matches_a_brute_force_reference_on_every_scenario) {
     }
 }
 
-TEST_MAIN(TEST_ENTRY(time_x_round_trip, 60), TEST_ENTRY(lanes_one_per_thread, 60),
+/* A frame's lanes part is reused while only the playhead moves; whatever else changes (the
+ * view, the highlight, the scroll, the time mode, the scene itself) lays it out anew. Either
+ * way the frame equals one laid out from scratch. */
+static void same_frame(const lv_frame *a, const lv_frame *b) {
+    ASSERT_EQ(a->nfills, b->nfills);
+    for (size_t i = 0; i < a->nfills; i++) {
+        ASSERT_EQ(a->fills[i].color, b->fills[i].color);
+        ASSERT_EQ(a->fills[i].r.x, b->fills[i].r.x);
+        ASSERT_EQ(a->fills[i].r.y, b->fills[i].r.y);
+        ASSERT_EQ(a->fills[i].r.w, b->fills[i].r.w);
+        ASSERT_EQ(a->fills[i].r.h, b->fills[i].r.h);
+    }
+    ASSERT_EQ(a->nlabels, b->nlabels);
+    for (size_t i = 0; i < a->nlabels; i++) {
+        ASSERT_EQ(a->labels[i].seq, b->labels[i].seq);
+        ASSERT_EQ(a->labels[i].x, b->labels[i].x);
+        ASSERT_EQ(a->labels[i].w, b->labels[i].w);
+        ASSERT_EQ(a->labels[i].nbytes, b->labels[i].nbytes);
+    }
+    ASSERT_EQ(a->narrows, b->narrows);
+    for (size_t i = 0; i < a->narrows; i++) {
+        ASSERT_EQ(a->arrows[i].rel, b->arrows[i].rel);
+        ASSERT_EQ(a->arrows[i].x0, b->arrows[i].x0);
+        ASSERT_EQ(a->arrows[i].x1, b->arrows[i].x1);
+    }
+    ASSERT_EQ(a->nmarks, b->nmarks);
+    for (size_t i = 0; i < a->nmarks; i++) {
+        ASSERT_EQ(a->marks[i].seq, b->marks[i].seq);
+        ASSERT_EQ(a->marks[i].kind, b->marks[i].kind);
+        ASSERT_EQ(a->marks[i].x, b->marks[i].x);
+        ASSERT_EQ(a->marks[i].y, b->marks[i].y);
+    }
+    ASSERT_EQ(a->total_dropped, b->total_dropped);
+    ASSERT_EQ(a->ndropped, b->ndropped);
+    ASSERT_EQ(a->playhead_x, b->playhead_x);
+    ASSERT_EQ(a->nticks, b->nticks);
+    for (size_t i = 0; i < a->nticks; i++) {
+        ASSERT_EQ(a->ticks[i].x, b->ticks[i].x);
+        ASSERT_EQ(a->ticks[i].t, b->ticks[i].t);
+    }
+    ASSERT_EQ(a->nbreaks, b->nbreaks);
+    for (size_t i = 0; i < a->nbreaks; i++)
+        ASSERT_EQ(a->breaks[i], b->breaks[i]);
+}
+
+static void check_memo(lv_frame *kept, const lv_scene *s, const lv_viewport *vp) {
+    lv_frame fresh = {0};
+    ASSERT_EQ(lv_frame_layout(kept, s, vp), LV_OK);
+    ASSERT_EQ(lv_frame_layout(&fresh, s, vp), LV_OK);
+    same_frame(kept, &fresh);
+    lv_frame_free(&fresh);
+}
+
+TEST(a_frame_reuses_its_lanes_only_for_the_same_view) {
+    lv_trace *tr = run_named("deadlock", "two-locks");
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    ASSERT(tr->nfindings > 0);
+    lv_frame f = {0};
+    lv_viewport vp = view(1280, 720);
+    for (long seq = 0; seq < (long)tr->nevents; seq += 3) { /* playing: only the playhead */
+        vp.seq = seq;
+        vp.play_t = tr->events[seq].t;
+        check_memo(&f, s, &vp);
+    }
+    vp.highlight = 0;
+    check_memo(&f, s, &vp);
+    vp.lane_scroll = 1;
+    check_memo(&f, s, &vp);
+    vp.t0 = tr->events[tr->nevents / 3].t;
+    vp.t1 = tr->events[2 * tr->nevents / 3].t;
+    check_memo(&f, s, &vp);
+    vp.w = 1000;
+    check_memo(&f, s, &vp);
+    s->linear = 1;
+    check_memo(&f, s, &vp);
+    /* a new scene, even of another trace at the same address, is laid out anew */
+    lv_scene_free(s);
+    lv_trace *tr2 = run_named("ticket", "unlocked");
+    ASSERT_EQ(lv_scene_new(tr2, &s), LV_OK);
+    vp = view(1280, 720);
+    check_memo(&f, s, &vp);
+    lv_frame_free(&f);
+    lv_scene_free(s);
+    lv_trace_free(tr);
+    lv_trace_free(tr2);
+}
+
+static void same_state(const lv_state *a, const lv_state *b, size_t nthreads) {
+    ASSERT_EQ(a->seq, b->seq);
+    ASSERT_EQ(a->nobjs, b->nobjs);
+    for (size_t i = 0; i < a->nobjs; i++) {
+        const lv_ostate *x = &a->objs[i], *y = &b->objs[i];
+        ASSERT_EQ(x->owner, y->owner);
+        ASSERT_EQ(x->count, y->count);
+        ASSERT_EQ(x->flag, y->flag);
+        ASSERT_EQ(x->waiters.n, y->waiters.n);
+        for (size_t k = 0; k < x->waiters.n; k++)
+            ASSERT_EQ(x->waiters.v[k], y->waiters.v[k]);
+        ASSERT_EQ(x->inside.n, y->inside.n);
+        for (size_t k = 0; k < x->inside.n; k++)
+            ASSERT_EQ(x->inside.v[k], y->inside.v[k]);
+        ASSERT_EQ(x->nhist, y->nhist);
+        ASSERT_EQ(x->total_hist, y->total_hist);
+        for (size_t k = 0; k < x->nhist; k++) {
+            ASSERT_EQ(x->hist[k].seq, y->hist[k].seq);
+            ASSERT_EQ(x->hist[k].value, y->hist[k].value);
+            ASSERT_EQ(x->hist[k].mark, y->hist[k].mark);
+        }
+    }
+    for (size_t t = 0; t < nthreads; t++) {
+        ASSERT_EQ(a->tstate[t], b->tstate[t]);
+        ASSERT_EQ(a->wait_obj[t], b->wait_obj[t]);
+        ASSERT_EQ(a->wait_thread[t], b->wait_thread[t]);
+        ASSERT_EQ(a->last_note[t], b->last_note[t]);
+    }
+}
+
+/* Seeking anywhere, back or forth, through checkpoints gives the state a replay from the start
+ * gives, on every scenario's run. */
+TEST(seeking_back_through_checkpoints_equals_replaying) {
+    uint64_t rng = 11;
+    for (size_t i = 0; i < lv_nscenarios; i++) {
+        const lv_scenario *sc = lv_scenarios[i];
+        for (int v = 0; v < sc->nvariants; v++) {
+            lv_run_desc d = {.scenario = sc, .variant = v, .mode = LV_MODE_CONTROLLED, .seed = 3};
+            lv_trace *tr = NULL;
+            ASSERT_EQ(lv_run(&d, &tr), LV_OK);
+            lv_scene *s;
+            ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+            lv_state st, ref;
+            ASSERT_EQ(lv_state_init(&st, s), LV_OK);
+            st.every = 5;
+            long n = (long)tr->nevents;
+            ASSERT_EQ(lv_state_seek(&st, s, n - 1), LV_OK); /* passes every checkpoint */
+            ASSERT_EQ(st.nckpt, (size_t)(n / 5));
+            for (int k = 0; k < 60; k++) {
+                rng = rng * 6364136223846793005u + 1442695040888963407u;
+                long seq = (long)((rng >> 33) % (uint64_t)(n + 1)) - 1;
+                ASSERT_EQ(lv_state_seek(&st, s, seq), LV_OK);
+                ASSERT_EQ(lv_state_init(&ref, s), LV_OK);
+                ref.every = n + 1; /* no checkpoints: a plain replay */
+                ASSERT_EQ(lv_state_seek(&ref, s, seq), LV_OK);
+                same_state(&st, &ref, tr->nthreads);
+                lv_state_free(&ref);
+            }
+            lv_state_free(&st);
+            lv_scene_free(s);
+            lv_trace_free(tr);
+        }
+    }
+}
+
+TEST_MAIN(TEST_ENTRY(time_x_round_trip, 60),
+          TEST_ENTRY(seeking_back_through_checkpoints_equals_replaying, 60),
+          TEST_ENTRY(a_frame_reuses_its_lanes_only_for_the_same_view, 60),
+          TEST_ENTRY(lanes_one_per_thread, 60),
           TEST_ENTRY(deadlock_blocked_span_is_drawn_blocked, 60),
           TEST_ENTRY(sleeping_and_finished_spans, 60),
           TEST_ENTRY(labels_never_overlap_in_a_crowded_trace, 60),

@@ -65,6 +65,12 @@ TEST(every_variant_is_listed_with_a_lesson) {
             const lv_variant_desc *vd = &sc->variants[v];
             ASSERT_GT(strlen(vd->lesson_en), 100);
             ASSERT_GT(strlen(vd->lesson_zh), 50);
+            ASSERT(vd->summary && *vd->summary);
+            ASSERT(vd->summary_zh);
+            int cjk = 0; /* the picker's Chinese summary is in Chinese */
+            for (const char *c = vd->summary_zh; *c; c++)
+                cjk += (unsigned char)*c >= 0x80;
+            ASSERT_GT(cjk, 3);
             if (vd->broken)
                 nbroken++;
             else

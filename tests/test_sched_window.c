@@ -560,6 +560,65 @@ TEST(predict_mode_asks_keeps_score_and_marks_the_answers) {
     lv_trace_free(tr);
 }
 
+TEST(scheduler_and_predict_give_way_to_side_by_side_and_explore) {
+    int64_t params[LV_MAX_PARAMS] = {2, 1};
+    lv_run_desc d = {.scenario = lv_scenario_find("ticket"),
+                     .params = params,
+                     .mode = LV_MODE_CONTROLLED,
+                     .seed = 1};
+    lv_trace *tr = NULL;
+    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
+    lv_host host; /* the callbacks lockviz run gives the window */
+    ASSERT_EQ(lv_host_init(&host, &d), LV_OK);
+    host.rerun.quiet = 1;
+    lv_viewer_desc vd = lv_host_window(&host, 0);
+    vd.play = 0;
+    char err[512];
+    lv_viewer *v = lv_viewer_open(tr, &vd, err, sizeof err);
+    if (!v) TEST_FAIL_AT("%s", err);
+    frame(v, 0);
+    push_key(SDLK_s, 0);
+    frame(v, 0);
+    ASSERT(lv_viewer_sched(v)->on);
+    ASSERT_EQ(lv_viewer_trace(v)->outcome, LV_OUT_ABORTED);
+    /* C: side by side shows whole runs, so scheduler mode ends */
+    push_key(SDLK_c, 0);
+    frame(v, 0);
+    ASSERT(lv_viewer_compare(v) != NULL);
+    ASSERT(!lv_viewer_sched(v)->on);
+    ASSERT_EQ(lv_viewer_trace(v)->nevents, tr->nevents);
+    /* S (the key or the button) ends side by side first */
+    lv_rect sb = lv_viewer_layout(v)->buttons[LV_BTN_SCHED];
+    push_click(v, sb.x + sb.w / 2, sb.y + sb.h / 2);
+    frame(v, 0);
+    ASSERT(lv_viewer_compare(v) == NULL);
+    ASSERT(lv_viewer_sched(v)->on);
+    /* P: predict mode instead */
+    push_key(SDLK_HOME, 0);
+    push_key(SDLK_p, 0);
+    frame(v, 0);
+    ASSERT(!lv_viewer_sched(v)->on);
+    ASSERT(lv_viewer_predict(v)->on);
+    /* X explores the run; meanwhile S, P and answers are refused (a run would replace the
+     * trace it reads); the failing run it finds is shown whole, predict mode over */
+    push_key(SDLK_x, 0);
+    push_key(SDLK_s, 0); /* in the same frame: the exploration has just started */
+    frame(v, 0);
+    ASSERT(!lv_viewer_sched(v)->on);
+    ASSERT_CONTAINS(lv_viewer_status(v), lv_tr(LV_LANG_EN, LV_T_XP_BUSY));
+    for (int i = 0; i < 3000 && lv_viewer_exploring(v, NULL, NULL); i++) {
+        SDL_Delay(2);
+        frame(v, 0);
+    }
+    ASSERT(!lv_viewer_exploring(v, NULL, NULL));
+    ASSERT(!lv_viewer_predict(v)->on);
+    ASSERT_GT(lv_viewer_trace(v)->nfindings, 0);
+    ASSERT_NE(lv_viewer_trace(v)->outcome, LV_OUT_ABORTED);
+    lv_viewer_close(v);
+    lv_host_free(&host);
+    lv_trace_free(tr);
+}
+
 TEST(pictures_of_many_threads_and_a_deadlock) {
     const char *dir = getenv("LV_SHOT_DIR");
     if (!dir || !*dir) return;
@@ -596,4 +655,5 @@ TEST(pictures_of_many_threads_and_a_deadlock) {
 TEST_MAIN(TEST_ENTRY(scheduler_mode_picks_steps_back_branches_and_replays, 120),
           TEST_ENTRY(scheduler_mode_from_the_command_line_options, 60),
           TEST_ENTRY(predict_mode_asks_keeps_score_and_marks_the_answers, 120),
+          TEST_ENTRY(scheduler_and_predict_give_way_to_side_by_side_and_explore, 120),
           TEST_ENTRY(pictures_of_many_threads_and_a_deadlock, 60))

@@ -34,19 +34,25 @@ static double warp_gap(double dt, double step) {
     return k * (1 + 0.3 * log2(dt / k));
 }
 
-static int build_warp(lv_scene *s) {
+/* other (may be NULL): a second trace whose event times join tr's, so that two scenes built
+ * over each other's times share one warp (side by side, a moment is at one x in both). */
+static int build_warp(lv_scene *s, const lv_trace *other) {
     const lv_trace *tr = s->tr;
-    size_t n = 0;
-    s->wt = malloc((tr->nevents + 1) * sizeof *s->wt);
-    s->wd = malloc((tr->nevents + 1) * sizeof *s->wd);
-    int64_t *gaps = malloc((tr->nevents + 1) * sizeof *gaps);
+    size_t n = 0, na = tr->nevents, nb = other ? other->nevents : 0;
+    s->wt = malloc((na + nb + 1) * sizeof *s->wt);
+    s->wd = malloc((na + nb + 1) * sizeof *s->wd);
+    int64_t *gaps = malloc((na + nb + 1) * sizeof *gaps);
     if (!s->wt || !s->wd || !gaps) {
         free(gaps);
         return -1;
     }
     size_t ng = 0;
-    for (size_t i = 0; i < tr->nevents; i++) {
-        int64_t t = tr->events[i].t;
+    for (size_t i = 0, j = 0; i < na || j < nb;) { /* both in time order: merge them */
+        int64_t t;
+        if (j >= nb || (i < na && tr->events[i].t <= other->events[j].t))
+            t = tr->events[i++].t;
+        else
+            t = other->events[j++].t;
         if (n && s->wt[n - 1] == t) continue;
         if (n) gaps[ng++] = t - s->wt[n - 1];
         s->wt[n++] = t;
@@ -418,6 +424,10 @@ static int build_threads(lv_scene *s) {
         if (push_span(&s->th[k], b, s->t_end)) goto done;
     }
     if (s->nhandoffs > 1) qsort(s->handoffs, s->nhandoffs, sizeof *s->handoffs, cmp_handoff);
+    for (size_t i = 0; i < s->nhandoffs; i++) {
+        int64_t gap = tr->events[s->handoffs[i].acq].t - tr->events[s->handoffs[i].rel].t;
+        if (gap > s->handoff_gap) s->handoff_gap = gap;
+    }
     rc = 0;
 done:
     free(tb);
@@ -621,13 +631,19 @@ static int build_findings(lv_scene *s) {
 }
 
 lv_err lv_scene_new(const lv_trace *tr, lv_scene **out) {
+    return lv_scene_new_shared(tr, NULL, out);
+}
+
+lv_err lv_scene_new_shared(const lv_trace *tr, const lv_trace *other, lv_scene **out) {
     *out = NULL;
     lv_scene *s = calloc(1, sizeof *s);
     if (!s) return LV_ENOMEM;
+    static _Atomic uint64_t serials;
+    s->serial = ++serials;
     s->tr = tr;
     s->nthreads = tr->nthreads;
     s->th = calloc(tr->nthreads ? tr->nthreads : 1, sizeof *s->th);
-    if (!s->th || build_warp(s) || build_threads(s) || build_notes(s) || build_index(s) ||
+    if (!s->th || build_warp(s, other) || build_threads(s) || build_notes(s) || build_index(s) ||
         build_findings(s)) {
         lv_scene_free(s);
         return LV_ENOMEM;

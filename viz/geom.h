@@ -97,15 +97,21 @@ typedef struct lv_scene {
     lv_thread_geo *th;
     size_t nthreads;
     lv_handoff *handoffs; /* in release order */
+    int64_t handoff_gap;  /* the longest time from a hand-off's release to its acquire */
     size_t nhandoffs;
     lv_lost *lost;
     size_t nlost;
     uint32_t *finding_seq; /* per finding: its last event (where it shows), or LV_SEQ_NONE */
     char **wait_graph;     /* per finding: a deadlock's wait-for graph when it has no detail */
+    uint64_t serial; /* unique per scene in this process (a frame's memo tells scenes apart) */
 } lv_scene;
 
 /* Builds the scene of tr (which must outlive it). LV_ENOMEM on failure. */
 lv_err lv_scene_new(const lv_trace *tr, lv_scene **out);
+/* The same, on a time warp made of both tr's and other's event times (other NULL: tr's
+ * alone): two scenes built over each other's traces map every time to the same display
+ * position, which is what lines up two runs side by side. other need not outlive the scene. */
+lv_err lv_scene_new_shared(const lv_trace *tr, const lv_trace *other, lv_scene **out);
 void lv_scene_free(lv_scene *s); /* accepts NULL */
 
 /* Display position of time t (ns) and back. Monotonic; in linear mode d = t. */
@@ -165,11 +171,19 @@ typedef struct lv_state {
     int32_t *wait_obj;    /* per thread: what it waits for, or LV_NONE */
     int32_t *wait_thread; /* per thread: whom it joins, or LV_NONE */
     uint32_t *last_note;  /* per thread: its latest note, or LV_SEQ_NONE */
+    /* checkpoints, so a step back replays at most `every` events: ckpt[k] is the state after
+     * event (k + 1) * every - 1, saved the first time a seek passes it */
+    struct lv_state *ckpt;
+    size_t nckpt, capckpt;
+    long every; /* 0 until lv_state_init sets LV_STATE_EVERY; tests may lower it */
 } lv_state;
 
+#define LV_STATE_EVERY 4096
+
 lv_err lv_state_init(lv_state *st, const lv_scene *s);
-/* Moves to the state after event seq (-1: before the first). Forward moves replay only the
- * events in between; backward moves replay from the start. LV_ENOMEM on failure. */
+/* Moves to the state after event seq (-1: before the first). It replays the events from the
+ * current state or from the nearest checkpoint before seq, whichever is closer, so a move costs
+ * at most `every` events once the events before it were visited. LV_ENOMEM on failure. */
 lv_err lv_state_seek(lv_state *st, const lv_scene *s, long seq);
 void lv_state_free(lv_state *st);
 
@@ -292,8 +306,11 @@ typedef enum lv_button {
     LV_BTN_BACK,
     LV_BTN_PLAY,
     LV_BTN_FWD,
-    LV_BTN_LESSON, /* show / hide the lesson panel */
-    LV_BTN_LANG,   /* English / Chinese */
+    LV_BTN_COMPARE, /* broken and fixed side by side, on / off */
+    LV_BTN_EXPLORE, /* search for a failing schedule (the viewer's explore callback) */
+    LV_BTN_PICKER,  /* the scenario picker: the header's title is this button */
+    LV_BTN_LESSON,  /* show / hide the lesson panel */
+    LV_BTN_LANG,    /* English / Chinese */
     LV_BTN_HELP,
     LV_BTN_SCHED, /* scheduler mode on / off */
     LV_BTN__COUNT
@@ -323,9 +340,32 @@ typedef struct lv_viewport {
     lv_measure_fn measure;
     void *measure_ctx;
     int line_h[LV_FONT__COUNT]; /* line heights; 0: from the font size */
+    int label_w;       /* the lanes' label column, pixels; 0: as wide as the names need (side by
+                          side, both panes get the wider one, so their time axes line up) */
+    int findings_h;    /* the findings panel's height, pixels (at most half of h); 0: what the
+                          findings need, within 22% to 45% of h */
+    int finding_lines; /* at most this many lines per finding, the last cut with "…"; 0: all */
 } lv_viewport;
 
 #define LV_DROPPED_MAX 1024
+
+/* What the time part of a frame (fills, note labels, arrows, markers but the playhead's, the
+ * axis's ticks and breaks) was laid out for. The playhead does not change it, so a frame whose view
+ * is the same as the last one (playing at a fixed zoom) reuses that part instead of searching the
+ * trace again. */
+typedef struct lv_frame_memo {
+    int valid;
+    uint64_t serial; /* the scene's */
+    int linear, highlight, x0, x1, line_note;
+    double d0, d1, scale;
+    int64_t tv0, tv1;
+    lv_measure_fn measure;
+    void *measure_ctx;
+    lv_lane *lanes; /* a copy of the lanes it was laid out in */
+    size_t nlanes, caplanes;
+    /* the counts of what it laid out */
+    size_t nfills, nlabels, narrows, nmarks, ndropped, total_dropped, nticks, nbreaks;
+} lv_frame_memo;
 
 typedef struct lv_frame {
     double scale;
@@ -371,6 +411,7 @@ typedef struct lv_frame {
     char title[256];    /* scenario / variant */
     char subtitle[128]; /* mode and seed */
     char status[128];   /* the playhead's event and time */
+    lv_frame_memo memo;
 } lv_frame;
 
 /* Lays out the frame for vp. Reuses f's buffers (zero f before the first call).
@@ -401,5 +442,9 @@ void lv_format_ns(int64_t ns, char *buf, size_t len);
 /* The UTF-8 prefix of s (n bytes) that fits maxw pixels, by whole characters; with ellipsis,
  * leaving room for "…". Used for elision and wrapping. */
 size_t lv_fit_prefix(lv_measure_fn m, void *ctx, lv_font_id f, const char *s, size_t n, int maxw);
+/* The bytes of s (n) that go on one line of maxw pixels: up to a newline, the last space that
+ * fits, or between two Chinese characters (never before closing punctuation); at least one
+ * character. Used to wrap paragraphs. */
+size_t lv_wrap_line(lv_measure_fn m, void *ctx, lv_font_id f, const char *s, size_t n, int maxw);
 
 #endif

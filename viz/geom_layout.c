@@ -151,6 +151,10 @@ static size_t wrap_line(lv_measure_fn m, void *ctx, lv_font_id f, const char *s,
     return fit;
 }
 
+size_t lv_wrap_line(lv_measure_fn m, void *ctx, lv_font_id f, const char *s, size_t n, int maxw) {
+    return wrap_line(m, ctx, f, s, n, maxw);
+}
+
 int lv_chip_width(lv_measure_fn m, void *ctx, int lang) {
     int w = 0;
     for (int i = 0; i < 5; i++) {
@@ -600,23 +604,50 @@ static const lv_lane *lane_of(const lv_frame *f, int32_t thread) {
     return i >= 0 && (size_t)i < f->nlanes ? &f->lanes[i] : NULL;
 }
 
+/* Hand-offs in release order, searched by the release's time. */
+typedef struct hsearch {
+    const lv_scene *s;
+    int64_t t;
+} hsearch;
+static int rel_ge(void *ctx, size_t k) {
+    hsearch *q = ctx;
+    return q->s->tr->events[q->s->handoffs[k].rel].t >= q->t;
+}
+
+#define LV_ARROWS_PER_PX 8 /* hand-offs looked at per pixel of release; the rest are skipped */
+
+/* One arrow per pixel per lane, from a release to the acquire it let in. Bounded by pixels:
+ * the search starts at the first release that can reach the window, and after a few hand-offs
+ * released in one pixel column it jumps to the next column. */
 static int lay_arrows(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) {
     const lv_trace *tr = s->tr;
     int *last_x = calloc(f->nlanes ? f->nlanes : 1, sizeof *last_x);
     if (!last_x) return -1;
     for (size_t i = 0; i < f->nlanes; i++)
         last_x[i] = INT32_MIN / 2;
-    int rc = 0;
+    int rc = 0, px = INT32_MIN, in_px = 0;
     size_t hr = 0, ha = 0; /* warp hints: releases come in time order, acquires soon after */
-    for (size_t i = 0; i < s->nhandoffs; i++) {
+    hsearch q = {s, tv0 - s->handoff_gap};
+    size_t i = first_true(0, s->nhandoffs, rel_ge, &q);
+    while (i < s->nhandoffs) {
         const lv_handoff *h = &s->handoffs[i];
         const lv_event *er = &tr->events[h->rel], *ea = &tr->events[h->acq];
         if (er->t > tv1) break; /* handoffs are in release order, so time order */
+        int x0 = iround(lv_frame_x_near(f, s, er->t, &hr));
+        if (x0 != px) {
+            px = x0;
+            in_px = 0;
+        } else if (++in_px >= LV_ARROWS_PER_PX && x0 >= f->x0) {
+            q.t = lv_frame_t(f, s, x0 + 0.5); /* past this column */
+            size_t next = first_true(i + 1, s->nhandoffs, rel_ge, &q);
+            i = next > i + 1 ? next : i + 1;
+            continue;
+        }
+        i++;
         if (ea->t < tv0) continue;
         const lv_lane *lr = lane_of(f, er->thread), *la = lane_of(f, ea->thread);
         if (!lr || !la) continue;
-        int x0 = iround(lv_frame_x_near(f, s, er->t, &hr)),
-            x1 = iround(lv_frame_x_near(f, s, ea->t, &ha));
+        int x1 = iround(lv_frame_x_near(f, s, ea->t, &ha));
         size_t li = (size_t)(la - f->lanes);
         if (abs(x1 - last_x[li]) < 2) continue; /* one arrow per pixel per lane */
         last_x[li] = x1;
@@ -764,11 +795,23 @@ static int lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, i
          i++) {
         const char *m = tr->findings[i].message ? tr->findings[i].message : "";
         size_t n = strlen(m);
-        int y0 = y;
+        int y0 = y, nl = 0;
         do {
             size_t k = wrap_line(vp->measure, vp->measure_ctx, LV_FONT_BODY, m, n, msg_w);
             lv_tline *t = PUSH(f, flines, nflines, capflines);
             if (!t) return -1;
+            if (vp->finding_lines > 0 && ++nl == vp->finding_lines && k < n) {
+                /* the last line allowed: cut where "…" still fits after it */
+                int ell = measure_str(vp, LV_FONT_BODY, "…");
+                k = lv_fit_prefix(vp->measure, vp->measure_ctx, LV_FONT_BODY, m, n, msg_w - ell);
+                int tw = vp->measure(vp->measure_ctx, LV_FONT_BODY, m, k);
+                *t = (lv_tline){m, k, msg_x, y, LV_FONT_BODY, LV_C_TEXT};
+                t = PUSH(f, flines, nflines, capflines);
+                if (!t) return -1;
+                *t = (lv_tline){"…", strlen("…"), msg_x + tw, y, LV_FONT_BODY, LV_C_TEXT};
+                y += lh;
+                break;
+            }
             *t = (lv_tline){m, k, msg_x, y, LV_FONT_BODY, LV_C_TEXT};
             y += lh;
             while (k < n && (m[k] == ' ' || m[k] == '\n'))
@@ -788,18 +831,30 @@ static int lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, i
     return need;
 }
 
+static size_t rows_fitting(const lv_frame *f, int top, int bottom) {
+    size_t n = 0;
+    while (n < f->nfrows && top + f->frows[n].r.y + f->frows[n].r.h <= bottom)
+        n++;
+    return n;
+}
+
 static int place_findings(lv_frame *f, const lv_trace *tr, int top, int bottom) {
-    /* move the lines to the panel and drop what does not fit */
-    size_t keep_lines = 0, keep_rows = 0;
-    for (size_t i = 0; i < f->nfrows; i++) {
-        lv_frow *r = &f->frows[i];
-        if (top + r->r.y + r->r.h > bottom && keep_rows > 0) break;
-        r->r.y += top;
-        keep_rows++;
-    }
+    /* move the lines to the panel and drop what does not fit: whole findings only (the first
+     * is kept even when cut), and when some are left out, the last line stays free for the
+     * "+N more" hint drawn there */
+    size_t keep_rows = rows_fitting(f, top, bottom);
+    if (keep_rows < f->nfrows) keep_rows = rows_fitting(f, top, bottom - f->line_h[LV_FONT_NOTE]);
+    if (keep_rows == 0 && f->nfrows) keep_rows = 1;
+    int end = bottom; /* the kept rows' lines end here */
+    if (keep_rows < f->nfrows) end = top + f->frows[keep_rows].r.y;
+    if (keep_rows == 1 && f->nfrows > 1 && top + f->frows[0].r.y + f->frows[0].r.h > bottom)
+        end = bottom - f->line_h[LV_FONT_NOTE];
+    size_t keep_lines = 0;
+    for (size_t i = 0; i < keep_rows; i++)
+        f->frows[i].r.y += top;
     for (size_t i = 0; i < f->nflines; i++) {
         lv_tline *t = &f->flines[i];
-        if (top + t->y + f->line_h[t->font] > bottom) break;
+        if (top + t->y + f->line_h[t->font] > (end < bottom ? end : bottom)) break;
         t->y += top;
         keep_lines++;
     }
@@ -818,23 +873,31 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
     const lv_trace *tr = s->tr;
     double sc = f->scale;
     int pad = iround(10 * sc);
-    int bs = f->header.h - iround(10 * sc);
-    int bx = f->header.w - pad - LV_BTN__COUNT * (bs + iround(6 * sc));
-    for (int i = 0; i < LV_BTN__COUNT; i++)
-        f->buttons[i] = (lv_rect){bx + i * (bs + iround(6 * sc)), iround(5 * sc), bs, bs};
-    int sw = f->font_px[LV_FONT_NOTE], total = 0, tw[5];
+    int bs = f->header.h - iround(10 * sc), bstep = bs + iround(4 * sc);
+    /* a row of square buttons; the picker's is the title (below), which costs no room */
+    int bx = f->header.w - pad - (LV_BTN__COUNT - 1) * bstep;
+    for (int i = 0, k = 0; i < LV_BTN__COUNT; i++)
+        if (i != LV_BTN_PICKER) f->buttons[i] = (lv_rect){bx + k++ * bstep, iround(5 * sc), bs, bs};
+    /* the legend packed close, so the title's chips (outcome, seed, findings) keep their room */
+    int sw = f->font_px[LV_FONT_NOTE], total = 0, tw[5], sgap = iround(4 * sc),
+        igap = iround(7 * sc);
     for (int i = 0; i < 5; i++) {
         tw[i] = measure_str(vp, LV_FONT_NOTE, lv_tr(vp->lang, lv_legend_words[i]));
-        total += sw + iround(5 * sc) + tw[i] + iround(9 * sc);
+        total += sw + sgap + tw[i] + igap;
     }
     int x = bx - iround(12 * sc) - total;
     for (int i = 0; i < 5; i++) {
         f->legend[i] = (lv_rect){x, (f->header.h - sw) / 2, sw, sw};
-        f->legend_text_x[i] = x + sw + iround(5 * sc);
-        x += sw + iround(5 * sc) + tw[i] + iround(9 * sc);
+        f->legend_text_x[i] = x + sw + sgap;
+        x += sw + sgap + tw[i] + igap;
     }
     snprintf(f->title, sizeof f->title, "%s / %s", tr->scenario ? tr->scenario : "?",
              tr->variant ? tr->variant : "?");
+    /* the title names the run shown, and a click on it chooses another (the picker) */
+    int ttw = measure_str(vp, LV_FONT_TITLE, f->title), room = f->legend[0].x - 2 * pad;
+    if (ttw > room) ttw = room;
+    f->buttons[LV_BTN_PICKER] =
+        (lv_rect){pad - iround(5 * sc), iround(5 * sc), ttw + iround(10 * sc), bs};
     char a[32], b[32], tb[48];
     snprintf(a, sizeof a, "%" PRIu64, tr->seed);
     if (tr->mode == LV_MODE_LIVE) /* the header is crowded: say the mode when not the default */
@@ -895,6 +958,80 @@ static int default_measure(void *ctx, lv_font_id font, const char *s, size_t n) 
     return (int)n * 9;
 }
 
+/* ---- the lanes' time part, and its memo ---- */
+
+/* Bands, holds, notes, hand-off arrows, access ticks, the finding and stale-read markers, the
+ * axis's breaks and ticks: everything that depends on the view but not on the playhead. */
+static int lay_time_part(lv_frame *f, const lv_scene *s, const lv_viewport *vp, raster *r,
+                         int64_t tv0, int64_t tv1) {
+    const lv_trace *tr = s->tr;
+    column_edges(f, s, r);
+    for (size_t i = 0; i < f->nlanes; i++) {
+        if (lay_bands(f, s, r, &f->lanes[i], tv0, tv1)) return -1;
+        if (lay_notes(f, s, r, vp, &f->lanes[i], tv0, tv1)) return -1;
+    }
+    if (lay_arrows(f, s, tv0, tv1)) return -1;
+    if (vp->highlight >= 0 && (size_t)vp->highlight < tr->nfindings) {
+        const lv_finding *fd = &tr->findings[vp->highlight];
+        for (size_t k = 0; k < fd->nevents; k++)
+            if (add_mark(f, s, fd->events[k], LV_MARK_FINDING)) return -1;
+    }
+    for (size_t i = 0; i < f->nlanes; i++)
+        if (lay_access(f, s, r, &f->lanes[i], tv0, tv1)) return -1;
+    for (size_t i = 0; i < s->nlost; i++)
+        if (add_mark(f, s, s->lost[i].stale_read, LV_MARK_STALE)) return -1;
+    lay_breaks(f, s, tv0, tv1);
+    /* axis ticks, about every 150 pixels */
+    int step = iround(150 * f->scale);
+    for (int x = f->x0; x <= f->x1 && f->nticks < sizeof f->ticks / sizeof f->ticks[0]; x += step)
+        f->ticks[f->nticks++] = (lv_tick){x, lv_frame_t(f, s, x)};
+    return 0;
+}
+
+static int rect_eq(lv_rect a, lv_rect b) {
+    return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
+}
+
+/* Compared field by field (not with memcmp: padding), lanes and all. */
+static int memo_same(const lv_frame_memo *m, const lv_frame_memo *k, const lv_lane *lanes,
+                     size_t nlanes) {
+    if (!m->valid || m->serial != k->serial || m->linear != k->linear ||
+        m->highlight != k->highlight || m->x0 != k->x0 || m->x1 != k->x1 ||
+        m->line_note != k->line_note || m->d0 != k->d0 || m->d1 != k->d1 || m->scale != k->scale ||
+        m->tv0 != k->tv0 || m->tv1 != k->tv1 || m->measure != k->measure ||
+        m->measure_ctx != k->measure_ctx || m->nlanes != nlanes)
+        return 0;
+    for (size_t i = 0; i < nlanes; i++) {
+        const lv_lane *a = &m->lanes[i], *b = &lanes[i];
+        if (a->thread != b->thread || !rect_eq(a->r, b->r) || !rect_eq(a->notes, b->notes) ||
+            !rect_eq(a->band, b->band) || !rect_eq(a->holds, b->holds) ||
+            !rect_eq(a->label, b->label))
+            return 0;
+    }
+    return 1;
+}
+
+/* Remembers what f's time part was laid out for (or nothing, when the copy fails). */
+static void memo_save(lv_frame_memo *m, const lv_frame_memo *k, const lv_frame *f) {
+    lv_lane *lanes = m->lanes;
+    size_t cap = m->caplanes;
+    if (grow((void **)&lanes, &cap, sizeof *lanes, f->nlanes + 1)) return;
+    *m = *k;
+    m->lanes = lanes;
+    m->caplanes = cap;
+    memcpy(lanes, f->lanes, f->nlanes * sizeof *lanes);
+    m->nlanes = f->nlanes;
+    m->nfills = f->nfills;
+    m->nlabels = f->nlabels;
+    m->narrows = f->narrows;
+    m->nmarks = f->nmarks;
+    m->ndropped = f->ndropped;
+    m->total_dropped = f->total_dropped;
+    m->nticks = f->nticks;
+    m->nbreaks = f->nbreaks;
+    m->valid = 1;
+}
+
 lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in) {
     lv_viewport vpc = *vp_in;
     const lv_viewport *vp = &vpc;
@@ -931,6 +1068,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     if (maxh < iround(0.22 * H)) maxh = iround(0.22 * H);
     if (maxh > iround(0.45 * H)) maxh = iround(0.45 * H);
     int fh = need < maxh ? need : maxh;
+    if (vp->findings_h > 0) fh = vp->findings_h < H / 2 ? vp->findings_h : H / 2;
     f->findings = (lv_rect){0, H - fh, W, fh};
     place_findings(f, tr, f->findings.y, H);
 
@@ -960,6 +1098,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
         measure_str(vp, LV_FONT_NOTE, "● ") + measure_str(vp, LV_FONT_NOTE, wf) + longest + 2 * pad;
     if (sw > label_w) label_w = sw;
     if (label_w > f->timeline.w / 4) label_w = f->timeline.w / 4;
+    if (vp->label_w > 0) label_w = vp->label_w;
     int col_w = vp->sched_col_w > 0 ? vp->sched_col_w : 0;
     if (col_w > f->timeline.w / 2) col_w = f->timeline.w / 2;
     f->axis = (lv_rect){label_w, f->timeline.y + f->timeline.h - axis_h,
@@ -1026,33 +1165,41 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     int64_t *e64 = (int64_t *)(void *)f->scratch;
     raster r = {f->scratch + edges, f->scratch + edges + rw, rw,        e64,
                 e64 + rw + 1,       e64 + 2 * (rw + 1),      f->x0 - 2, rw + 5};
-    column_edges(f, s, &r);
-    for (size_t i = 0; i < f->nlanes; i++) {
-        if (lay_bands(f, s, &r, &f->lanes[i], tv0, tv1)) return LV_ENOMEM;
-        if (lay_notes(f, s, &r, vp, &f->lanes[i], tv0, tv1)) return LV_ENOMEM;
+    f->nfills = f->nlabels = f->narrows = f->nmarks = f->ndropped = f->total_dropped = 0;
+    f->nticks = f->nbreaks = 0;
+    lv_frame_memo key = {.valid = 1,
+                         .serial = s->serial,
+                         .linear = s->linear,
+                         .highlight = vp->highlight,
+                         .x0 = f->x0,
+                         .x1 = f->x1,
+                         .line_note = f->line_h[LV_FONT_NOTE],
+                         .d0 = f->d0,
+                         .d1 = f->d1,
+                         .scale = sc,
+                         .tv0 = tv0,
+                         .tv1 = tv1,
+                         .measure = vp->measure,
+                         .measure_ctx = vp->measure_ctx};
+    lv_frame_memo *m = &f->memo;
+    if (memo_same(m, &key, f->lanes, f->nlanes)) {
+        f->nfills = m->nfills;
+        f->nlabels = m->nlabels;
+        f->narrows = m->narrows;
+        f->nmarks = m->nmarks;
+        f->ndropped = m->ndropped;
+        f->total_dropped = m->total_dropped;
+        f->nticks = m->nticks;
+        f->nbreaks = m->nbreaks;
+    } else {
+        m->valid = 0;
+        if (lay_time_part(f, s, vp, &r, tv0, tv1)) return LV_ENOMEM;
+        memo_save(m, &key, f);
     }
-    if (lay_arrows(f, s, tv0, tv1)) return LV_ENOMEM;
-
-    /* markers: the highlighted finding's events, then the playhead's event */
-    if (vp->highlight >= 0 && (size_t)vp->highlight < tr->nfindings) {
-        const lv_finding *fd = &tr->findings[vp->highlight];
-        for (size_t k = 0; k < fd->nevents; k++)
-            if (add_mark(f, s, fd->events[k], LV_MARK_FINDING)) return LV_ENOMEM;
-    }
-    for (size_t i = 0; i < f->nlanes; i++)
-        if (lay_access(f, s, &r, &f->lanes[i], tv0, tv1)) return LV_ENOMEM;
-    for (size_t i = 0; i < s->nlost; i++)
-        if (add_mark(f, s, s->lost[i].stale_read, LV_MARK_STALE)) return LV_ENOMEM;
     if (vp->seq >= 0 && add_mark(f, s, (uint32_t)vp->seq, LV_MARK_PLAYHEAD)) return LV_ENOMEM;
-    lay_breaks(f, s, tv0, tv1);
 
     double px = lv_frame_x(f, s, vp->play_t);
     f->playhead_x = px >= f->x0 && px <= f->x1 ? iround(px) : -1;
-
-    /* axis ticks, about every 150 pixels */
-    int step = iround(150 * sc);
-    for (int x = f->x0; x <= f->x1 && f->nticks < sizeof f->ticks / sizeof f->ticks[0]; x += step)
-        f->ticks[f->nticks++] = (lv_tick){x, lv_frame_t(f, s, x)};
 
     if (vp->hover_x >= 0 && vp->hover_y >= 0)
         f->hover_seq = lv_hit_event(f, s, vp->hover_x, vp->hover_y, iround(8 * sc));
@@ -1070,6 +1217,7 @@ void lv_frame_free(lv_frame *f) {
     free(f->frows);
     free(f->llines);
     free(f->scratch);
+    free(f->memo.lanes);
     memset(f, 0, sizeof *f);
 }
 

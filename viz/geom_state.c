@@ -71,6 +71,7 @@ lv_err lv_state_init(lv_state *st, const lv_scene *s) {
         lv_state_free(st);
         return LV_ENOMEM;
     }
+    st->every = LV_STATE_EVERY;
     reset(st, s);
     return LV_OK;
 }
@@ -86,7 +87,53 @@ void lv_state_free(lv_state *st) {
     free(st->wait_obj);
     free(st->wait_thread);
     free(st->last_note);
+    for (size_t i = 0; i < st->nckpt; i++)
+        lv_state_free(&st->ckpt[i]);
+    free(st->ckpt);
     memset(st, 0, sizeof *st);
+}
+
+/* dst (from lv_state_init on the same scene) becomes a copy of src's state, checkpoints aside. */
+static int copy_state(lv_state *dst, const lv_state *src, size_t nthreads) {
+    for (size_t i = 0; i < src->nobjs; i++) {
+        lv_ostate *d = &dst->objs[i];
+        const lv_ostate *o = &src->objs[i];
+        d->waiters.n = d->inside.n = 0;
+        for (size_t k = 0; k < o->waiters.n; k++)
+            if (ids_add(&d->waiters, o->waiters.v[k])) return -1;
+        for (size_t k = 0; k < o->inside.n; k++)
+            if (ids_add(&d->inside, o->inside.v[k])) return -1;
+        d->owner = o->owner;
+        d->count = o->count;
+        d->flag = o->flag;
+        memcpy(d->hist, o->hist, sizeof d->hist);
+        d->nhist = o->nhist;
+        d->total_hist = o->total_hist;
+    }
+    memcpy(dst->tstate, src->tstate, nthreads * sizeof *dst->tstate);
+    memcpy(dst->wait_obj, src->wait_obj, nthreads * sizeof *dst->wait_obj);
+    memcpy(dst->wait_thread, src->wait_thread, nthreads * sizeof *dst->wait_thread);
+    memcpy(dst->last_note, src->last_note, nthreads * sizeof *dst->last_note);
+    dst->seq = src->seq;
+    return 0;
+}
+
+/* Saves the state as the next checkpoint. Running out of memory only means fewer of them. */
+static void save_checkpoint(lv_state *st, const lv_scene *s) {
+    if (st->nckpt == st->capckpt) {
+        size_t nc = st->capckpt ? 2 * st->capckpt : 16;
+        lv_state *n = realloc(st->ckpt, nc * sizeof *n);
+        if (!n) return;
+        st->ckpt = n;
+        st->capckpt = nc;
+    }
+    lv_state *c = &st->ckpt[st->nckpt];
+    if (lv_state_init(c, s) != LV_OK) return;
+    if (copy_state(c, st, s->tr->nthreads)) {
+        lv_state_free(c);
+        return;
+    }
+    st->nckpt++;
 }
 
 static uint8_t mark_of(const lv_scene *s, uint32_t seq) {
@@ -210,12 +257,29 @@ lv_err lv_state_seek(lv_state *st, const lv_scene *s, long seq) {
     const lv_trace *tr = s->tr;
     if (seq >= (long)tr->nevents) seq = (long)tr->nevents - 1;
     if (seq < -1) seq = -1;
-    if (seq < st->seq) reset(st, s);
-    for (long i = st->seq + 1; i <= seq; i++)
+    long every = st->every > 0 ? st->every : LV_STATE_EVERY;
+    size_t k = (size_t)((seq + 1) / every); /* checkpoints at or before seq */
+    if (k > st->nckpt) k = st->nckpt;
+    long base = k ? (long)k * every - 1 : -1;
+    if (seq < st->seq || base > st->seq) {
+        if (k) {
+            if (copy_state(st, &st->ckpt[k - 1], tr->nthreads)) {
+                reset(st, s);
+                return LV_ENOMEM;
+            }
+        } else {
+            reset(st, s);
+        }
+    }
+    for (long i = st->seq + 1; i <= seq; i++) {
         if (apply(st, s, &tr->events[i])) {
             reset(st, s); /* never leave a half-applied event behind */
             return LV_ENOMEM;
         }
+        st->seq = i;
+        if ((i + 1) % every == 0 && (size_t)((i + 1) / every) == st->nckpt + 1)
+            save_checkpoint(st, s);
+    }
     st->seq = seq;
     return LV_OK;
 }

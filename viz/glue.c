@@ -1,9 +1,11 @@
-/* The viewer's rerun, scheduler and lesson callbacks on lv_run, the session and the registry
- * (see glue.h). Nothing here draws or handles input. */
+/* The viewer's rerun, lesson, scheduler, picker and explore callbacks on lv_run, lv_explore,
+ * the session and the registry (see glue.h). Nothing here draws or handles input. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "glue.h"
+#include "lockviz/explore.h"
 #include "registry.h"
 #include "session.h"
 
@@ -47,7 +49,9 @@ lv_trace *lv_rerun_next(void *ctx, int what, char *err, size_t errlen) {
 int lv_sched_glue_init(lv_sched_glue *g, lv_rerun *r) {
     memset(g, 0, sizeof *g);
     g->rerun = r;
-    return lv_session_new(&r->d, &g->session) == LV_OK ? 0 : -1;
+    lv_run_desc d = r->d;
+    d.mode = LV_MODE_CONTROLLED;
+    return lv_session_new(&d, &g->session) == LV_OK ? 0 : -1;
 }
 
 void lv_sched_glue_free(lv_sched_glue *g) {
@@ -91,6 +95,268 @@ int lv_lesson_of(void *ctx, const lv_trace *tr, lv_lesson *out) {
     const lv_variant_desc *v = &sc->variants[vi];
     *out = (lv_lesson){.title = {sc->title, sc->title_zh},
                        .variant = v->name,
-                       .text = {v->lesson_en, v->lesson_zh}};
+                       .text = {v->lesson_en, v->lesson_zh},
+                       .role = v->broken ? LV_ROLE_BROKEN : LV_ROLE_FIXED};
     return 0;
+}
+
+/* ---- the host: the picker, explore and adopting what they return ---- */
+
+lv_err lv_host_init(lv_host *h, const lv_run_desc *d) {
+    memset(h, 0, sizeof *h);
+    lv_rerun_init(&h->rerun, d);
+    if (lv_sched_glue_init(&h->sched, &h->rerun) != 0) return LV_ENOMEM;
+    h->explore_runs = 1000;
+    h->explore_preemptions = 2;
+    size_t nv = 0;
+    for (size_t i = 0; i < lv_nscenarios; i++)
+        nv += (size_t)lv_scenarios[i]->nvariants;
+    h->cat_sc = calloc(lv_nscenarios, sizeof *h->cat_sc);
+    h->cat_v = calloc(nv ? nv : 1, sizeof *h->cat_v);
+    if (!h->cat_sc || !h->cat_v) {
+        lv_host_free(h);
+        return LV_ENOMEM;
+    }
+    lv_pick_variant *pv = h->cat_v;
+    for (size_t i = 0; i < lv_nscenarios; i++) {
+        const lv_scenario *sc = lv_scenarios[i];
+        h->cat_sc[i] = (lv_pick_scenario){.name = sc->name,
+                                          .title = {sc->title, sc->title_zh},
+                                          .source = sc->source,
+                                          .variants = pv,
+                                          .nvariants = sc->nvariants};
+        for (int k = 0; k < sc->nvariants; k++, pv++) {
+            const lv_variant_desc *v = &sc->variants[k];
+            *pv = (lv_pick_variant){.name = v->name,
+                                    .summary = {v->summary, v->summary_zh},
+                                    .lesson = {v->lesson_en, v->lesson_zh},
+                                    .broken = v->broken};
+        }
+    }
+    h->catalog = (lv_catalog){h->cat_sc, (int)lv_nscenarios};
+    return LV_OK;
+}
+
+void lv_host_free(lv_host *h) {
+    if (!h) return;
+    lv_sched_glue_free(&h->sched);
+    free(h->schedule);
+    free(h->cat_sc);
+    free(h->cat_v);
+    h->schedule = NULL;
+    h->cat_sc = NULL;
+    h->cat_v = NULL;
+    h->catalog = (lv_catalog){NULL, 0};
+}
+
+lv_viewer_desc lv_host_window(lv_host *h, int picker_open) {
+    return (lv_viewer_desc){.w = 1280,
+                            .h = 720,
+                            .play = 1,
+                            .lesson_open = 1,
+                            .rerun = lv_rerun_next,
+                            .rerun_ctx = &h->rerun,
+                            .lesson = lv_lesson_of,
+                            .catalog = &h->catalog,
+                            .pick = lv_host_pick,
+                            .pick_ctx = h,
+                            .picker_open = picker_open,
+                            .explore = lv_host_explore,
+                            .explore_ctx = h,
+                            .adopt = lv_host_adopt,
+                            .adopt_ctx = h,
+                            .counterpart = lv_counterpart_next,
+                            .counterpart_ctx = &h->rerun,
+                            .sched = &lv_sched_glue_ops,
+                            .sched_ctx = &h->sched};
+}
+
+/* Reruns go on from d; its schedule, when it has one, is taken over (sched: malloc'd). */
+static void host_set(lv_host *h, const lv_run_desc *d, int32_t *sched) {
+    int quiet = h->rerun.quiet;
+    lv_rerun_init(&h->rerun, d);
+    h->rerun.quiet = quiet;
+    free(h->schedule);
+    h->schedule = sched;
+    h->rerun.d.schedule = sched;
+}
+
+lv_trace *lv_host_pick(void *ctx, int scenario, int variant, char *err, size_t errlen) {
+    lv_host *h = ctx;
+    if (scenario < 0 || (size_t)scenario >= lv_nscenarios || variant < 0 ||
+        variant >= lv_scenarios[scenario]->nvariants) {
+        snprintf(err, errlen, "no scenario %d, variant %d", scenario, variant);
+        return NULL;
+    }
+    const lv_scenario *sc = lv_scenarios[scenario];
+    lv_run_desc d = {.scenario = sc,
+                     .variant = variant,
+                     .mode = LV_MODE_CONTROLLED,
+                     .seed = 1,
+                     .policy = LV_POLICY_RANDOM};
+    lv_trace *tr = NULL;
+    lv_err e = lv_run(&d, &tr);
+    if (e != LV_OK) {
+        snprintf(err, errlen, "%s: %s", sc->name, lv_strerror(e));
+        return NULL;
+    }
+    host_set(h, &d, NULL);
+    if (!h->rerun.quiet)
+        printf("new run: %s/%s, seed %" PRIu64 ": %s; %zu finding%s\n", tr->scenario, tr->variant,
+               tr->seed, lv_outcome_name(tr->outcome), tr->nfindings,
+               tr->nfindings == 1 ? "" : "s");
+    return tr;
+}
+
+/* The parameters tr was recorded with, over sc's defaults. */
+static void params_of(const lv_scenario *sc, const lv_trace *tr, int64_t *params) {
+    for (int i = 0; i < LV_MAX_PARAMS; i++)
+        params[i] = i < sc->nparams ? sc->params[i].def : 0;
+    for (size_t i = 0; i < tr->nparams; i++) {
+        int pi = lv_scenario_param_index(sc, tr->params[i].name);
+        if (pi >= 0) params[pi] = tr->params[i].value;
+    }
+}
+
+int lv_counterpart_variant(const lv_scenario *sc, int vi) {
+    if (vi < 0 || vi >= sc->nvariants) return -1;
+    for (int i = 0; i < sc->nvariants; i++)
+        if (!sc->variants[i].broken != !sc->variants[vi].broken) return i;
+    return -1;
+}
+
+lv_trace *lv_counterpart_next(void *ctx, const lv_trace *tr, const char *variant, char *err,
+                              size_t errlen) {
+    lv_rerun *r = ctx;
+    const lv_scenario *sc = tr->scenario ? lv_scenario_find(tr->scenario) : NULL;
+    int vi = sc && tr->variant ? lv_scenario_variant_index(sc, tr->variant) : -1;
+    if (vi < 0) {
+        snprintf(err, errlen, "this run is not of one of lockviz's scenarios");
+        return NULL;
+    }
+    if (tr->mode != LV_MODE_CONTROLLED) {
+        snprintf(err, errlen,
+                 "a live run has no schedule to replay; side by side needs a "
+                 "controlled run");
+        return NULL;
+    }
+    int wi = variant ? lv_scenario_variant_index(sc, variant) : lv_counterpart_variant(sc, vi);
+    if (wi < 0 || wi == vi) {
+        if (variant && wi < 0)
+            snprintf(err, errlen, "%s has no variant '%s'", sc->name, variant);
+        else if (wi == vi)
+            snprintf(err, errlen, "%s is the variant shown", sc->variants[vi].name);
+        else
+            snprintf(err, errlen, "%s has no %s variant to set beside %s", sc->name,
+                     sc->variants[vi].broken ? "fixed" : "broken", sc->variants[vi].name);
+        return NULL;
+    }
+    int64_t params[LV_MAX_PARAMS];
+    params_of(sc, tr, params);
+    lv_run_desc d = r->d;
+    d.scenario = sc;
+    d.variant = wi;
+    d.params = params;
+    d.mode = LV_MODE_CONTROLLED;
+    d.seed = tr->seed;
+    d.schedule = tr->schedule;
+    d.nschedule = tr->nschedule;
+    d.chooser = NULL;
+    lv_trace *out = NULL;
+    lv_err e = lv_run(&d, &out);
+    if (e != LV_OK) {
+        snprintf(err, errlen, "%s: %s", sc->name, lv_strerror(e));
+        return NULL;
+    }
+    if (!r->quiet)
+        printf("side by side: %s/%s, seed %" PRIu64 ", %s's %zu choices replayed: %s; %zu "
+               "finding%s\n",
+               out->scenario, out->variant, out->seed, tr->variant, tr->nschedule,
+               lv_outcome_name(out->outcome), out->nfindings, out->nfindings == 1 ? "" : "s");
+    return out;
+}
+
+void lv_host_adopt(void *ctx, const lv_trace *tr) {
+    lv_host *h = ctx;
+    const lv_scenario *sc = tr->scenario ? lv_scenario_find(tr->scenario) : NULL;
+    int vi = sc && tr->variant ? lv_scenario_variant_index(sc, tr->variant) : -1;
+    if (vi < 0) return; /* not one of ours: reruns stay as they were */
+    int64_t params[LV_MAX_PARAMS];
+    params_of(sc, tr, params);
+    int32_t *sched = NULL;
+    if (tr->nschedule) {
+        sched = malloc(tr->nschedule * sizeof *sched);
+        if (!sched) return; /* reruns stay as they were */
+        memcpy(sched, tr->schedule, tr->nschedule * sizeof *sched);
+    }
+    lv_run_desc d = h->rerun.d; /* the policy and its settings stay */
+    d.scenario = sc;
+    d.variant = vi;
+    d.params = params;
+    d.mode = LV_MODE_CONTROLLED;
+    d.seed = tr->seed;
+    d.nschedule = tr->nschedule;
+    host_set(h, &d, sched);
+}
+
+void lv_host_explore(void *ctx, const lv_trace *tr, lv_xprogress_fn progress, void *pctx,
+                     lv_xresult *out) {
+    const lv_host *h = ctx;
+    out->budget = h->explore_runs ? h->explore_runs : 1000;
+    out->bound = h->explore_preemptions;
+    const lv_scenario *sc = tr->scenario ? lv_scenario_find(tr->scenario) : NULL;
+    if (!sc) {
+        snprintf(out->err, sizeof out->err, "lockviz has no scenario '%s' to explore",
+                 tr->scenario ? tr->scenario : "");
+        return;
+    }
+    int vi = tr->variant ? lv_scenario_variant_index(sc, tr->variant) : -1;
+    if (vi < 0) {
+        snprintf(out->err, sizeof out->err, "%s has no variant '%s'", sc->name,
+                 tr->variant ? tr->variant : "");
+        return;
+    }
+    int64_t params[LV_MAX_PARAMS];
+    params_of(sc, tr, params);
+    lv_explore_desc x = {.scenario = sc,
+                         .variant = vi,
+                         .params = params,
+                         .strategy = LV_STRATEGY_DFS,
+                         .runs = out->budget,
+                         .preemptions = out->bound,
+                         .seed = tr->seed,
+                         .progress = progress,
+                         .progress_ctx = pctx};
+    if (progress(pctx, 0, out->budget)) return; /* cancelled before it began */
+    lv_explore_result r;
+    lv_err e = lv_explore(&x, &r);
+    if (e != LV_OK) {
+        lv_trace_free(r.failing);
+        snprintf(out->err, sizeof out->err, "%s: %s", sc->name, lv_strerror(e));
+        return;
+    }
+    out->runs = r.runs;
+    out->exhausted = r.exhausted;
+    out->failing = r.failing;
+    out->failing_run = r.failing_run;
+    if (h->rerun.quiet) return;
+    /* the terminal gets what a class can paste to replay it */
+    const char *vn = sc->variants[vi].name;
+    if (!r.failing) {
+        printf("explore: %s/%s: no failing schedule in %zu run%s%s\n", sc->name, vn, r.runs,
+               r.runs == 1 ? "" : "s",
+               r.exhausted ? "; dfs ran every schedule within the preemption bound" : "");
+        return;
+    }
+    printf("explore: %s/%s: failing schedule found at run %zu (dfs, at most %d preemption%s)\n"
+           "  replay: lockviz run %s --variant %s",
+           sc->name, vn, r.failing_run + 1, out->bound, out->bound == 1 ? "" : "s", sc->name, vn);
+    for (int i = 0; i < sc->nparams; i++)
+        if (params[i] != sc->params[i].def)
+            printf(" --set %s=%" PRId64, sc->params[i].name, params[i]);
+    printf(" --seed %" PRIu64, r.failing->seed);
+    for (size_t i = 0; i < r.failing->nschedule; i++)
+        printf("%s%d", i ? "," : " --schedule ", r.failing->schedule[i]);
+    printf("\n");
+    fflush(stdout);
 }

@@ -80,6 +80,15 @@ typedef enum lv_tr_key {
     LV_T_BTN_LANG,
     LV_T_BTN_HELP,
     LV_T_BTN_SCHED,
+    LV_T_BTN_COMPARE,
+    /* side by side */
+    LV_T_CMP_BROKEN, /* %s variant name */
+    LV_T_CMP_FIXED,
+    LV_T_CMP_SAME_ALL,   /* %s: a count of choice points */
+    LV_T_CMP_SAME_FIRST, /* %s: a count of choice points */
+    LV_T_CMP_SAME_NONE,
+    LV_T_CMP_ON,     /* %s: the other pane's variant, with its role */
+    LV_T_CMP_FAILED, /* %s reason */
     /* the lesson panel */
     LV_T_LESSON_HIDE,
     LV_T_VARIANT, /* %s variant name */
@@ -168,6 +177,8 @@ typedef enum lv_tr_key {
     LV_T_HD_EXPORT,
     LV_T_HK_LESSON,
     LV_T_HD_LESSON,
+    LV_T_HK_COMPARE,
+    LV_T_HD_COMPARE,
     LV_T_HK_LANG,
     LV_T_HD_LANG,
     LV_T_HK_HELP,
@@ -183,6 +194,35 @@ typedef enum lv_tr_key {
     LV_T_HK_QUIT,
     LV_T_HD_QUIT,
     LV_T_HELP_NOTE, /* findings stay in analysis' English */
+    /* the scenario picker (picker.c) */
+    LV_T_BTN_PICKER,
+    LV_T_PK_TITLE,
+    LV_T_PK_HINT,     /* %s the highest number key */
+    LV_T_PK_FROM,     /* %s source */
+    LV_T_PK_VARIANTS, /* %s name, %s count */
+    LV_T_PK_BROKEN,
+    LV_T_PK_FIXED,
+    LV_T_PK_RUN_ONE,
+    LV_T_PK_RUN,    /* %s scenario, %s variant */
+    LV_T_PK_LESSON, /* %s variant */
+    LV_T_HK_PICKER,
+    LV_T_HD_PICKER,
+    /* explore from the window (explore_ui.c) */
+    LV_T_BTN_EXPLORE,
+    LV_T_XP_TITLE, /* %s scenario, %s variant */
+    LV_T_XP_WHAT,
+    LV_T_XP_COUNT, /* %s done, %s budget */
+    LV_T_XP_HINT,
+    LV_T_XP_FOUND,     /* %s run number */
+    LV_T_XP_FINDING,   /* %s kind word, %s message */
+    LV_T_XP_OUTCOME,   /* %s outcome word */
+    LV_T_XP_NONE_ALL,  /* %s runs, %s preemption bound */
+    LV_T_XP_NONE,      /* %s runs */
+    LV_T_XP_CANCELLED, /* %s runs */
+    LV_T_XP_FAILED,    /* %s reason */
+    LV_T_XP_BUSY,
+    LV_T_HK_EXPLORE,
+    LV_T_HD_EXPLORE,
     LV_T__COUNT
 } lv_tr_key;
 

@@ -28,9 +28,11 @@ static const char main_help[] =
     "\n"
     "Usage:\n"
     "  lockviz                 run the ticket race (10 buyers, 1 ticket, no lock) and show it:\n"
-    "                          in a window when there is a display, else printed\n"
+    "                          in a window when there is a display, with the scenario picker\n"
+    "                          open over it (choose another, or Esc for the race), else printed\n"
     "  lockviz list            scenarios, variants and parameters\n"
     "  lockviz run SCENARIO    run a scenario, report what went wrong, show it in a window\n"
+    "                          (--compare W: and variant W beside it, broken and fixed)\n"
     "  lockviz explore SCENARIO  run many schedules until one fails; save it to replay\n"
     "  lockviz check TRACE     validate a trace, recompute its findings, print them\n"
     "  lockviz export TRACE    write a trace as Chrome/Perfetto JSON (or native again)\n"
@@ -44,7 +46,8 @@ static const char run_help[] =
     "\n"
     "Runs SCENARIO on instrumented locks, prints its notes (the seed program's print lines)\n"
     "and its findings, optionally saves the trace, and then shows the run in a window when\n"
-    "there is a display (DISPLAY or WAYLAND_DISPLAY) and --headless is not given.\n"
+    "there is a display (DISPLAY or WAYLAND_DISPLAY) and --headless is not given. In the\n"
+    "window, H lists the keys: O picks another scenario, X explores for a failing schedule.\n"
     "\n"
     "  --variant V        which variant (default: the scenario's first; see lockviz list)\n"
     "  --set NAME=VALUE   set a parameter (repeatable; see lockviz list for the ranges)\n"
@@ -64,6 +67,10 @@ static const char run_help[] =
     "  --out FILE         save the trace as JSON (written atomically)\n"
     "  --chrome FILE      save it in the Chrome Trace Event Format, for Perfetto\n"
     "  --png FILE         draw the timeline to a PNG (1280x720, the whole run)\n"
+    "  --compare W        also run variant W of the scenario (controlled mode only) with the\n"
+    "                     same seed and parameters, replaying the first run's schedule where\n"
+    "                     it applies, and show the two side by side (window and --png);\n"
+    "                     --out F and --chrome F also write W's run to F with -W before .json\n"
     "  --headless         never open a window: print, and write the files asked for\n"
     "  --quiet            print only the summary and the findings, not the notes\n"
     "  --scheduler        open the window in scheduler mode: you pick which thread runs at\n"
@@ -71,11 +78,14 @@ static const char run_help[] =
     "                     after the --schedule given; not with --headless or --mode live\n"
     "  --help             this text\n"
     "\n"
-    "In the window, S turns scheduler mode on and off, A lets the policy run on, P turns\n"
-    "predict mode on and off (guess who runs next and what reads return), and Ctrl+C copies\n"
-    "the command that replays what is shown (lockviz run ... --schedule 1,2,2,1).\n"
+    "In the window, C shows the run beside its counterpart (a broken variant beside the first\n"
+    "fixed one, a fix beside the first broken one) and back. S turns scheduler mode on and\n"
+    "off, A lets the policy run on, P turns predict mode on and off (guess who runs next and\n"
+    "what reads return), and Ctrl+C copies the command that replays what is shown\n"
+    "(lockviz run ... --schedule 1,2,2,1).\n"
     "\n"
-    "Exit status: 0 no findings; 1 findings (see the report); 2 bad usage; 3 internal error.\n";
+    "Exit status: 0 no findings; 1 findings (see the report; with --compare, in either run);\n"
+    "2 bad usage; 3 internal error.\n";
 
 static const char check_help[] =
     "Usage: lockviz check TRACE.json [--json]\n"
@@ -295,6 +305,62 @@ static int save_outputs(const char *cmd, const lv_trace *tr, const char *native,
     return bad;
 }
 
+/* F with "-VARIANT" before its ".chrome.json" or ".json" (else before its extension, else at
+ * its end): where --compare's second run goes. */
+static void side_name(const char *path, const char *variant, char *buf, size_t len) {
+    size_t n = strlen(path), cut = n;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    static const char *const ext[] = {".chrome.json", ".json"};
+    int found = 0;
+    for (int i = 0; i < 2 && !found; i++) {
+        size_t e = strlen(ext[i]);
+        if (n > e && strcmp(path + n - e, ext[i]) == 0 && path + n - e > base) {
+            cut = n - e;
+            found = 1;
+        }
+    }
+    const char *dot = strrchr(base, '.');
+    if (!found && dot && dot > base) cut = (size_t)(dot - path);
+    snprintf(buf, len, "%.*s-%s%s", (int)cut, path, variant, path + cut);
+}
+
+/* A run as a pane of the side-by-side picture: its role and lesson from the registry. */
+static lv_cmp_side side_of(const lv_trace *tr) {
+    lv_cmp_side sd = {.tr = tr};
+    lv_lesson l;
+    if (lv_lesson_of(NULL, tr, &l) == 0) {
+        sd.role = l.role;
+        for (int i = 0; i < LV_LANG__COUNT; i++) {
+            sd.title[i] = l.title[i];
+            sd.text[i] = l.text[i];
+        }
+    }
+    return sd;
+}
+
+/* How far the second run of --compare followed the first one's choices. */
+static void print_same(const lv_trace *a, const lv_trace *b, long diverged, lv_policy p) {
+    size_t same = lv_schedule_same(a, b);
+    if (same == a->nschedule && same == b->nschedule)
+        printf("same choices: %s picked the same thread as %s at all %zu choice points\n",
+               b->variant, a->variant, same);
+    else if (diverged >= 0)
+        printf("same choices: %s picked the same thread as %s at the first %zu of its %zu choice "
+               "points; at choice point %ld the thread %s picked could not run in %s, so the %s "
+               "policy chose there (and wherever else that happened)\n",
+               b->variant, a->variant, same, b->nschedule, diverged, a->variant, b->variant,
+               policy_name(p));
+    else if (same == a->nschedule)
+        printf("same choices: %s followed all %zu of %s's choices; the %s policy made its other "
+               "%zu\n",
+               b->variant, a->nschedule, a->variant, policy_name(p), b->nschedule - same);
+    else
+        printf("same choices: %s picked the same thread as %s at all of its %zu choice points; "
+               "%s had %zu\n",
+               b->variant, a->variant, same, a->variant, a->nschedule);
+}
+
 static void print_schedule(const lv_trace *tr) {
     if (!tr->nschedule) return;
     printf("schedule (%zu choice points): ", tr->nschedule);
@@ -318,10 +384,11 @@ static int cmd_run(int argc, char **argv, int default_job) {
                                          {"schedule", required_argument, 0, 'C'},
                                          {"chrome", required_argument, 0, 'X'},
                                          {"png", required_argument, 0, 'G'},
+                                         {"compare", required_argument, 0, 'W'},
                                          {"scheduler", no_argument, 0, 'Z'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *variant = NULL, *out = NULL;
+    const char *variant = NULL, *out = NULL, *compare = NULL;
     const char *sets[64];
     int nsets = 0, quiet = 0, have_seed = 0;
     uint64_t seed = 0;
@@ -409,6 +476,9 @@ static int cmd_run(int argc, char **argv, int default_job) {
         case 'G':
             png = optarg;
             break;
+        case 'W':
+            compare = optarg;
+            break;
         case 'Z':
             scheduler = 1;
             break;
@@ -434,6 +504,9 @@ static int cmd_run(int argc, char **argv, int default_job) {
                                   "with --mode live");
     if (scheduler && headless)
         return usage_error("run", "--scheduler opens the window; it cannot go with --headless");
+    if (scheduler && compare)
+        return usage_error("run", "--scheduler and --compare each open the window their own way; "
+                                  "give one of them");
     const lv_scenario *sc = scenario_arg("run", name);
     if (!sc) return EXIT_USAGE;
     int64_t params[LV_MAX_PARAMS];
@@ -499,6 +572,26 @@ static int cmd_run(int argc, char **argv, int default_job) {
 
     int vi = variant ? variant_arg("run", sc, variant) : 0;
     if (vi < 0) goto out;
+    int wi = -1;
+    if (compare) {
+        if (mode == LV_MODE_LIVE) {
+            usage_error("run", "--compare replays the first run's schedule, which a live run does "
+                               "not have; use --mode controlled (the default)");
+            goto out;
+        }
+        wi = lv_scenario_variant_index(sc, compare);
+        if (wi < 0 || wi == vi) {
+            fprintf(stderr, "%s run: --compare %s: ", prog, compare);
+            if (wi < 0)
+                fprintf(stderr, "%s has no variant '%s'; it has:", sc->name, compare);
+            else
+                fprintf(stderr, "that is the variant being run; compare it with:");
+            for (int i = 0; i < sc->nvariants; i++)
+                if (i != vi || wi < 0) fprintf(stderr, " %s", sc->variants[i].name);
+            fputc('\n', stderr);
+            goto out;
+        }
+    }
     for (int i = 0; i < nsets; i++)
         if (apply_set("run", sc, sets[i], params) != 0) goto out;
     if (!have_seed) {
@@ -541,7 +634,49 @@ static int cmd_run(int argc, char **argv, int default_job) {
     if (mode == LV_MODE_CONTROLLED && !quiet) print_schedule(tr);
     lv_findings_print(tr, tr->findings, tr->nfindings, stdout);
     rc = tr->nfindings || tr->outcome != LV_OUT_COMPLETED ? EXIT_FOUND : EXIT_CLEAN;
-    if (save_outputs("run", tr, out, chrome, png) != 0) rc = EXIT_USAGE;
+    lv_trace *tw = NULL; /* --compare: the second run, on the first one's schedule */
+    if (compare) {
+        lv_run_desc dw = d;
+        dw.variant = wi;
+        dw.schedule = tr->schedule;
+        dw.nschedule = tr->nschedule;
+        long wdiv = -1;
+        err = lv_run_ex(&dw, &tw, &wdiv);
+        if (err != LV_OK) {
+            fprintf(stderr, "%s run: %s/%s: %s\n", prog, sc->name, compare, lv_strerror(err));
+            lv_trace_free(tr);
+            rc = EXIT_INTERNAL;
+            goto out;
+        }
+        printf("\nside by side with %s: the same seed, and %s's %zu choices replayed where they "
+               "apply\n",
+               tw->variant, tr->variant, tr->nschedule);
+        if (!quiet) print_notes(tw);
+        print_summary(tw);
+        if (!quiet) print_schedule(tw);
+        lv_findings_print(tw, tw->findings, tw->nfindings, stdout);
+        print_same(tr, tw, wdiv, policy);
+        if (tw->nfindings || tw->outcome != LV_OUT_COMPLETED) rc = EXIT_FOUND;
+    }
+    if (save_outputs("run", tr, out, chrome, compare ? NULL : png) != 0) rc = EXIT_USAGE;
+    if (tw) {
+        char o2[4096], c2[4096];
+        if (out) side_name(out, tw->variant, o2, sizeof o2);
+        if (chrome) side_name(chrome, tw->variant, c2, sizeof c2);
+        if (save_outputs("run", tw, out ? o2 : NULL, chrome ? c2 : NULL, NULL) != 0)
+            rc = EXIT_USAGE;
+        if (png) {
+            char eb[512];
+            lv_cmp_side sides[2] = {side_of(tr), side_of(tw)};
+            int r = lv_render_png_compare(sides, png, 1280, 720, eb, sizeof eb);
+            if (r != 0) {
+                fprintf(stderr, "%s run: %s\n", prog, eb);
+                rc = r == -2 ? EXIT_USAGE : EXIT_INTERNAL;
+            } else {
+                printf("picture: %s (side by side)\n", png);
+            }
+        }
+    }
     if (scheduler && !lv_have_display())
         fprintf(stderr,
                 "%s run: --scheduler: no display (DISPLAY and WAYLAND_DISPLAY are unset), so "
@@ -551,28 +686,32 @@ static int cmd_run(int argc, char **argv, int default_job) {
         /* the window: the person watches the run they just made; its exit does not change
          * what the run found */
         char eb[512];
-        lv_rerun again;
-        lv_rerun_init(&again, &d);
-        lv_sched_glue sg;
-        int have_sched = mode == LV_MODE_CONTROLLED && lv_sched_glue_init(&sg, &again) == 0;
-        lv_viewer_desc vd = {.w = 1280,
-                             .h = 720,
-                             .play = !scheduler,
-                             .lesson_open = 1,
-                             .rerun = lv_rerun_next,
-                             .rerun_ctx = &again,
-                             .lesson = lv_lesson_of,
-                             .sched = have_sched ? &lv_sched_glue_ops : NULL,
-                             .sched_ctx = have_sched ? &sg : NULL,
-                             .sched_start = scheduler && have_sched,
-                             .sched_choices = sched,
-                             .sched_nchoices = nsched};
-        if (lv_viewer_run(tr, &vd, eb, sizeof eb) != 0) {
-            fprintf(stderr, "%s run: %s (the run's results are above)\n", prog, eb);
+        lv_host host; /* R, V, C, the picker (O) and explore (X) go on from this run */
+        if (lv_host_init(&host, &d) != LV_OK) {
+            fprintf(stderr,
+                    "%s run: out of memory opening the window (the run's results are "
+                    "above)\n",
+                    prog);
             if (rc == EXIT_CLEAN) rc = EXIT_INTERNAL;
+        } else {
+            /* plain `lockviz` names no scenario: the window opens on the picker, the ticket
+             * race chosen, and behind it */
+            lv_viewer_desc vd = lv_host_window(&host, default_job);
+            vd.compare_tr = tw;
+            if (scheduler) { /* --scheduler: cut after the --schedule given, not playing */
+                vd.play = 0;
+                vd.sched_start = vd.sched != NULL;
+                vd.sched_choices = sched;
+                vd.sched_nchoices = nsched;
+            }
+            if (lv_viewer_run(tr, &vd, eb, sizeof eb) != 0) {
+                fprintf(stderr, "%s run: %s (the run's results are above)\n", prog, eb);
+                if (rc == EXIT_CLEAN) rc = EXIT_INTERNAL;
+            }
+            lv_host_free(&host);
         }
-        if (have_sched) lv_sched_glue_free(&sg);
     }
+    lv_trace_free(tw);
     lv_trace_free(tr);
 out:
     if (from)

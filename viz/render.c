@@ -179,6 +179,11 @@ static const lv_color legend_colors[5] = {LV_C_RUNNING, LV_C_BLOCKED, LV_C_SLEEP
 
 static void draw_button(lv_render *R, const lv_frame *f, int b, int playing, int lang) {
     lv_rect r = f->buttons[b];
+    if (r.w <= 0) return;     /* not in this frame (side by side, the lower pane has none) */
+    if (b == LV_BTN_PICKER) { /* the title, drawn already: framed, so it reads as a button */
+        lv__frame_rect(R, r, C(LV_C_DIM), 1);
+        return;
+    }
     lv__fill(R, r, C(LV_C_BG));
     lv__frame_rect(R, r, C(LV_C_DIM), 1);
     float cx = r.x + r.w / 2.0f, cy = r.y + r.h / 2.0f, u = r.w / 5.0f;
@@ -211,6 +216,23 @@ static void draw_button(lv_render *R, const lv_frame *f, int b, int playing, int
         triangle(R, cx - 1.4f * u, cy - 1.4f * u, cx - 1.4f * u, cy + 1.4f * u, cx + 0.8f * u, cy,
                  ink);
         break;
+    case LV_BTN_COMPARE: /* two panes: broken over fixed */
+        for (int k = 0; k < 2; k++) {
+            lv_rect p = {(int)(cx - 1.6f * u), (int)(cy - 1.5f * u + k * 1.7f * u), (int)(3.2f * u),
+                         (int)(1.3f * u)};
+            lv__fill(R, p, C(k ? LV_C_RUNNING : LV_C_BLOCKED));
+            lv__frame_rect(R, p, ink, 1);
+        }
+        break;
+    case LV_BTN_EXPLORE: { /* a magnifying glass: searching the schedules */
+        int gx = (int)(cx - 0.45f * u), gy = (int)(cy - 0.45f * u), rad = (int)(1.3f * u);
+        int rim = (int)(0.4f * u) > 2 ? (int)(0.4f * u) : 2;
+        lv__disc(R, gx, gy, rad, ink);
+        lv__disc(R, gx, gy, rad - rim, C(LV_C_BG));
+        thick_line(R, (int)(cx + 0.45f * u), (int)(cy + 0.45f * u), (int)(cx + 1.7f * u),
+                   (int)(cy + 1.7f * u), rim + 1, ink);
+        break;
+    }
     default: { /* a word: ? for help, i for the lesson, the other language's name */
         const char *w = b == LV_BTN_HELP     ? "?"
                         : b == LV_BTN_LESSON ? "i"
@@ -230,7 +252,11 @@ static void draw_header(lv_render *R, const lv_scene *s, const lv_frame *f, cons
     int pad = lv__px(R, 10);
     int ty = (f->header.h - f->line_h[LV_FONT_TITLE]) / 2;
     int by = (f->header.h - f->line_h[LV_FONT_BODY]) / 2;
-    int right = f->legend[0].x - pad;
+    /* the title and chips end where the legend or the buttons begin (side by side, a pane's
+     * header may have only one of them) */
+    int right = f->legend[0].w > 0    ? f->legend[0].x - pad
+                : f->buttons[0].w > 0 ? f->buttons[0].x - pad
+                                      : f->header.w - pad;
     int x = pad + lv__text_fit(R, LV_FONT_TITLE, f->title, pad, ty, right - pad, C(LV_C_TEXT));
     /* the outcome as a chip: what a class should see first */
     lv_outcome oc = s->tr->outcome;
@@ -272,7 +298,7 @@ static void draw_header(lv_render *R, const lv_scene *s, const lv_frame *f, cons
     }
 
     int ly = (f->header.h - f->line_h[LV_FONT_NOTE]) / 2;
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 5 && f->legend[i].w > 0; i++) {
         lv__fill(R, f->legend[i], C(legend_colors[i]));
         lv__textz(R, LV_FONT_NOTE, lv_tr(vp->lang, lv_legend_words[i]), f->legend_text_x[i], ly,
                   C(LV_C_TEXT));
@@ -513,10 +539,11 @@ static void tooltip_box(lv_render *R, const lv_frame *f, const lv_viewport *vp, 
 static void draw_tooltip(lv_render *R, const lv_scene *s, const lv_frame *f,
                          const lv_viewport *vp) {
     static const lv_tr_key btn_words[LV_BTN__COUNT] = {
-        [LV_BTN_BACK] = LV_T_BTN_BACK,  [LV_BTN_PLAY] = LV_T_BTN_PLAY,
-        [LV_BTN_FWD] = LV_T_BTN_FWD,    [LV_BTN_LESSON] = LV_T_BTN_LESSON,
-        [LV_BTN_LANG] = LV_T_BTN_LANG,  [LV_BTN_HELP] = LV_T_BTN_HELP,
-        [LV_BTN_SCHED] = LV_T_BTN_SCHED};
+        [LV_BTN_BACK] = LV_T_BTN_BACK,       [LV_BTN_PLAY] = LV_T_BTN_PLAY,
+        [LV_BTN_FWD] = LV_T_BTN_FWD,         [LV_BTN_LESSON] = LV_T_BTN_LESSON,
+        [LV_BTN_LANG] = LV_T_BTN_LANG,       [LV_BTN_HELP] = LV_T_BTN_HELP,
+        [LV_BTN_COMPARE] = LV_T_BTN_COMPARE, [LV_BTN_EXPLORE] = LV_T_BTN_EXPLORE,
+        [LV_BTN_PICKER] = LV_T_BTN_PICKER,   [LV_BTN_SCHED] = LV_T_BTN_SCHED};
     if (vp->hover_x < 0 || vp->help) return;
     int b = lv_hit_button(f, vp->hover_x, vp->hover_y);
     if (b >= 0) {
@@ -618,10 +645,14 @@ static void draw_toast(lv_render *R, const lv_frame *f, const lv_viewport *vp) {
     }
 }
 
+void lv_render_help(lv_render *R, const lv_frame *f, const lv_viewport *vp) {
+    draw_help(R, f, vp);
+}
+
 void lv_render_draw(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
                     const lv_viewport *vp) {
-    lv__color(R, C(LV_C_BG));
-    SDL_RenderClear(R->r);
+    /* not SDL_RenderClear, which ignores the viewport: side by side, each pane is one */
+    lv__fill(R, (lv_rect){0, 0, vp->w, vp->h}, C(LV_C_BG));
     SDL_Rect clip = {f->timeline.x, f->timeline.y, f->timeline.w, f->timeline.h};
     SDL_RenderSetClipRect(R->r, &clip);
     draw_lanes(R, s, st, f, vp->lang);

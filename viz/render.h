@@ -5,6 +5,7 @@
 #define LV_VIZ_RENDER_H
 
 #include <SDL.h>
+#include "compare.h"
 #include "geom.h"
 
 typedef struct lv_render lv_render;
@@ -22,11 +23,23 @@ void lv_render_prepare(lv_render *R, lv_viewport *vp);
 void lv_render_draw(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
                     const lv_viewport *vp);
 
+/* The help overlay alone, over the whole of vp (side by side, once over both panes). */
+void lv_render_help(lv_render *R, const lv_frame *f, const lv_viewport *vp);
+
+/* Draws both panes of a comparison laid out by lv_cmp_layout for the window win (size,
+ * language, help), each in its own part of the target, with the line between them. */
+void lv_render_compare(lv_render *R, const lv_compare *c, const lv_viewport *win);
+
 /* Renders tr at event at_seq (-1: the end) to a w x h PNG, with no window (SDL's software
  * renderer on a surface; the PNG writer is png.c). Written atomically: on failure an existing
  * file at path is untouched. 0 on success; with a one-line reason in err, -2 when the size or
  * the file is wrong (the caller's input), -1 for anything else (fonts, memory, SDL). */
 int lv_render_png(const lv_trace *tr, const char *path, int w, int h, long at_seq, char *err,
                   size_t errlen);
+
+/* Renders two runs side by side to a w x h PNG, with the playhead at the end of both,
+ * exactly as the window draws a comparison. Returns as lv_render_png. */
+int lv_render_png_compare(const lv_cmp_side sides[2], const char *path, int w, int h, char *err,
+                          size_t errlen);
 
 #endif

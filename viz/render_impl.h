@@ -42,6 +42,13 @@ int lv__textz(lv_render *R, lv_font_id f, const char *s, int x, int y, lv_rgb c)
 int lv__text_fit(lv_render *R, lv_font_id f, const char *s, int x, int y, int maxw, lv_rgb c);
 int lv__measure(lv_render *R, lv_font_id f, const char *s);
 
+/* The headless picture's frame: checks the size, makes a software renderer on a w x h
+ * surface, lets paint draw on it (0, or -1 when out of memory) and saves the pixels to path
+ * atomically. Returns as lv_render_png. */
+typedef int (*lv__paint_fn)(lv_render *R, int w, int h, void *ctx);
+int lv__png_paint(const char *path, int w, int h, lv__paint_fn paint, void *ctx, char *err,
+                  size_t errlen);
+
 void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
                       int lang);
 /* scheduler mode's column and bar, predict mode's bar and marks (render_sched.c), from

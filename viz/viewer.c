@@ -1,7 +1,8 @@
 /* The window: opens it, turns SDL events into vstate.h calls (scaling mouse positions for
  * high-DPI screens), carries out what vstate only records (a new run, an export), and draws
  * each frame with render.c. Deliberately thin: what an input does to the view is decided in
- * vstate.c, where tests reach it without a window. */
+ * vstate.c, where tests reach it without a window; the picker's in picker.c, the explore job's
+ * in explore_ui.c. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "export.h"
 #include "render.h"
 #include "predict.h"
+#include "render_picker.h"
 #include "session.h"
 #include "viewer.h"
 
@@ -34,11 +36,28 @@ struct lv_viewer {
     lv_vstate vs;
     double dpi;
     int ttf;
+    /* side by side (compare.c): the lower pane's run, and the two panes; NULL: one run */
+    lv_trace *tr2;
+    int owned2; /* tr2 came from the counterpart callback: the viewer frees it */
+    lv_compare *cmp;
+    lv_viewport cvp; /* side by side: the whole window */
+    int mx, my;      /* the mouse in drawing pixels, or -1 */
+    lv_picker pk;    /* the scenario picker */
+    lv_pframe pf;
+    int pick_req; /* the picker asked for a run of its selection */
+    lv_xjob *job; /* an exploration running, or NULL */
+    lv_xpanel xp;
     lv_schedview sv;    /* scheduler mode */
     lv_predict pr;      /* predict mode */
     lv_trace *pr_whole; /* predict mode: the whole run, shown only up to the next question */
     int relayout;       /* the trace changed while handling input: lay out before the next event */
 };
+
+/* The state that holds the person's settings, the playhead's flags and the keys' requests:
+ * the single view's, or side by side the upper pane's. */
+static lv_vstate *VS(lv_viewer *v) {
+    return v->cmp ? lv_cmp_vs(v->cmp) : &v->vs;
+}
 
 static void sizes(lv_viewer *v, int *ow, int *oh) {
     int ww, wh;
@@ -64,8 +83,86 @@ static void find_lesson(lv_viewer *v) {
 
 static void set_title(lv_viewer *v) {
     char title[256];
-    snprintf(title, sizeof title, "lockviz: %s / %s", v->tr->scenario, v->tr->variant);
+    if (v->cmp)
+        snprintf(title, sizeof title, "lockviz: %s / %s | %s", v->tr->scenario, v->tr->variant,
+                 v->tr2->variant);
+    else
+        snprintf(title, sizeof title, "lockviz: %s / %s", v->tr->scenario, v->tr->variant);
     SDL_SetWindowTitle(v->win, title);
+}
+
+/* A pane's run with its role and lesson, through the lesson callback. */
+static lv_cmp_side side_of(const lv_viewer *v, const lv_trace *tr) {
+    lv_cmp_side sd = {.tr = tr};
+    lv_lesson l;
+    if (v->d.lesson && v->d.lesson(v->d.lesson_ctx, tr, &l) == 0) {
+        sd.role = l.role;
+        for (int i = 0; i < LV_LANG__COUNT; i++) {
+            sd.title[i] = l.title[i];
+            sd.text[i] = l.text[i];
+        }
+    }
+    return sd;
+}
+
+/* Shows v->tr above tr2 (owned: the viewer frees it) from now on, with the person's settings
+ * of `from` and the playhead at time t. There must be no comparison yet. -1 (said why) when it
+ * cannot be built; an owned tr2 is freed then. */
+static int compare_set(lv_viewer *v, lv_trace *tr2, int owned, const lv_vstate *from, int64_t t,
+                       int playing) {
+    lv_cmp_side sides[2] = {side_of(v, v->tr), side_of(v, tr2)};
+    lv_compare *c = NULL;
+    if (lv_cmp_new(sides, &c) != LV_OK) {
+        if (owned) lv_trace_free(tr2);
+        say(v, 5, lv_tr(from->lang, LV_T_CMP_FAILED), "out of memory");
+        return -1;
+    }
+    lv_cmp_start(c, from, t, playing);
+    v->cmp = c;
+    v->tr2 = tr2;
+    v->owned2 = owned;
+    set_title(v);
+    return 0;
+}
+
+/* Back to one run: the upper pane's, at the same event, with the settings changed meanwhile. */
+static void compare_off(lv_viewer *v) {
+    long seq = lv_cmp_seq(v->cmp, 0);
+    lv_cmp_settings_to(v->cmp, &v->vs);
+    int playing = v->vs.playing;
+    lv_cmp_free(v->cmp);
+    v->cmp = NULL;
+    if (v->owned2) lv_trace_free(v->tr2);
+    v->tr2 = NULL;
+    v->owned2 = 0;
+    lv_vs_retarget(&v->vs, v->s); /* the view was on the shared time warp: show it all again */
+    v->vs.playing = playing;
+    lv_vs_set_seq(&v->vs, seq);
+    set_title(v);
+}
+
+/* C: the counterpart of the run shown, below it. */
+static void compare_on(lv_viewer *v) {
+    if (!v->d.counterpart) {
+        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), "C");
+        return;
+    }
+    char err[512] = "";
+    lv_trace *t2 = v->d.counterpart(v->d.counterpart_ctx, v->tr, NULL, err, sizeof err);
+    if (!t2) {
+        say(v, 5, lv_tr(v->vs.lang, LV_T_CMP_FAILED), err);
+        return;
+    }
+    if (compare_set(v, t2, 1, &v->vs, lv_scene_t(v->s, v->vs.play_d), v->vs.playing) != 0) return;
+    const lv_cmp_side *sd = &v->cmp->p[1].side;
+    char b[160];
+    if (sd->role == LV_ROLE_UNKNOWN)
+        snprintf(b, sizeof b, "%s", t2->variant);
+    else
+        snprintf(b, sizeof b,
+                 lv_tr(v->vs.lang, sd->role == LV_ROLE_BROKEN ? LV_T_CMP_BROKEN : LV_T_CMP_FIXED),
+                 t2->variant);
+    say(v, 4, lv_tr(v->vs.lang, LV_T_CMP_ON), b);
 }
 
 static int sched_run(lv_viewer *v, const int32_t *choices, size_t n, int whole, long seq, int play);
@@ -120,9 +217,14 @@ lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size
     v->vs.lang = d && d->lang == LV_LANG_ZH ? LV_LANG_ZH : LV_LANG_EN;
     find_lesson(v);
     v->vs.lesson = d && d->lesson_open && v->has_lesson;
+    v->mx = v->my = -1;
+    if (d && d->compare_tr)
+        compare_set(v, d->compare_tr, 0, &v->vs, lv_scene_t(v->s, v->vs.play_d), v->vs.playing);
+    if (d && d->picker_open && d->catalog && d->pick)
+        lv_picker_open(&v->pk, d->catalog, tr->scenario, tr->variant);
     lv_sv_init(&v->sv);
     lv_pr_init(&v->pr);
-    if (d && d->sched_start && d->sched) {
+    if (d && d->sched_start && d->sched && !v->cmp) {
         if (sched_run(v, d->sched_choices, d->sched_nchoices, 0, LONG_MAX, 0) != 0) {
             snprintf(err, errlen, "%s", v->toast);
             goto fail;
@@ -137,9 +239,18 @@ fail:
 
 void lv_viewer_close(lv_viewer *v) {
     if (!v) return;
+    if (v->job) { /* the job reads the trace: it ends before the trace goes */
+        lv_xresult r;
+        lv_xjob_cancel(v->job);
+        lv_xjob_finish(v->job, &r);
+        lv_trace_free(r.failing);
+    }
+    lv_pframe_free(&v->pf);
     lv_sv_free(&v->sv);
     lv_pr_free(&v->pr);
     lv_trace_free(v->pr_whole);
+    lv_cmp_free(v->cmp); /* before the traces its scenes point into */
+    if (v->owned2) lv_trace_free(v->tr2);
     lv_frame_free(&v->f);
     lv_state_free(&v->st);
     lv_scene_free(v->s);
@@ -192,34 +303,89 @@ static lv_key key_of(SDL_Keycode k) {
         return LV_KEY_LANG;
     case SDLK_i:
         return LV_KEY_LESSON;
+    case SDLK_c:
+        return LV_KEY_COMPARE;
+    case SDLK_o:
+        return LV_KEY_PICKER;
+    case SDLK_x:
+        return LV_KEY_EXPLORE;
     default:
         return LV_KEY_NONE;
     }
 }
 
+static lv_pick_act picker_key(lv_viewer *v, SDL_Keycode k) {
+    const lv_catalog *c = v->d.catalog;
+    if (k >= SDLK_1 && k <= SDLK_9) return lv_picker_digit(&v->pk, c, (int)(k - SDLK_0));
+    if (k >= SDLK_KP_1 && k <= SDLK_KP_9)
+        return lv_picker_digit(&v->pk, c, (int)(k - SDLK_KP_1) + 1);
+    switch (k) {
+    case SDLK_UP:
+        return lv_picker_key(&v->pk, c, LV_PK_UP);
+    case SDLK_DOWN:
+        return lv_picker_key(&v->pk, c, LV_PK_DOWN);
+    case SDLK_LEFT:
+        return lv_picker_key(&v->pk, c, LV_PK_LEFT);
+    case SDLK_RIGHT:
+    case SDLK_TAB:
+        return lv_picker_key(&v->pk, c, LV_PK_RIGHT);
+    case SDLK_HOME:
+        return lv_picker_key(&v->pk, c, LV_PK_HOME);
+    case SDLK_END:
+        return lv_picker_key(&v->pk, c, LV_PK_END);
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+        return lv_picker_key(&v->pk, c, LV_PK_ENTER);
+    case SDLK_ESCAPE:
+    case SDLK_o:
+        return LV_PA_CLOSE;
+    case SDLK_l:
+        lv_vs_button(VS(v), LV_BTN_LANG);
+        return LV_PA_NONE;
+    case SDLK_q:
+        VS(v)->quit = 1;
+        return LV_PA_NONE;
+    default:
+        return LV_PA_NONE;
+    }
+}
+
+/* Input while the picker is open: it takes keys and the mouse; 0 for what it leaves (quit,
+ * window events). */
+static int picker_input(lv_viewer *v, const SDL_Event *e) {
+    lv_pick_act a = LV_PA_NONE;
+    switch (e->type) {
+    case SDL_KEYDOWN:
+        a = picker_key(v, e->key.keysym.sym);
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (e->button.button == SDL_BUTTON_LEFT)
+            a = lv_picker_click(&v->pk, v->d.catalog, &v->pf, (int)(e->button.x * v->dpi),
+                                (int)(e->button.y * v->dpi), e->button.clicks);
+        break;
+    case SDL_MOUSEMOTION:
+        VS(v)->mouse_x = v->mx = (int)(e->motion.x * v->dpi);
+        VS(v)->mouse_y = v->my = (int)(e->motion.y * v->dpi);
+        break;
+    case SDL_MOUSEBUTTONUP:
+    case SDL_MOUSEWHEEL:
+        break;
+    default:
+        return 0;
+    }
+    if (a == LV_PA_CLOSE) v->pk.open = 0;
+    if (a == LV_PA_RUN) v->pick_req = 1;
+    return 1;
+}
+
+static int show(lv_viewer *v, lv_trace *nt);
+static int layout(lv_viewer *v);
+
 /* ---- scheduler mode: the runs go through d.sched; what can run and why is schedview.c's ---- */
 
-/* Shows nt (owned from now on) in place of the trace shown, the way a rerun does. */
+/* Shows nt (owned from now on) in place of the trace shown, as a new run does (show()). */
 static int show_trace(lv_viewer *v, lv_trace *nt) {
-    lv_scene *ns = NULL;
-    lv_state nst = {0};
-    if (lv_scene_new(nt, &ns) != LV_OK || lv_state_init(&nst, ns) != LV_OK) {
-        lv_scene_free(ns);
-        lv_trace_free(nt);
-        return -1;
-    }
-    lv_sv_forget(&v->sv);
-    lv_state_free(&v->st);
-    lv_scene_free(v->s);
-    if (v->owned) lv_trace_free(v->tr);
-    v->tr = nt;
-    v->owned = 1;
-    v->s = ns;
-    v->st = nst;
-    lv_vs_retarget(&v->vs, v->s);
-    find_lesson(v);
-    if (v->win) set_title(v);
-    return 0;
+    return show(v, nt);
 }
 
 /* A scheduler run replaces the trace shown; the playhead at seq (clamped), playing or not. */
@@ -327,6 +493,18 @@ static void predict_toggle(lv_viewer *v) {
     } else {
         predict_on(v);
     }
+}
+
+/* Scheduler and predict mode end for what needs the whole run: scheduler mode shows it whole
+ * (its choices kept), predict mode puts the run kept aside back. */
+static void modes_end(lv_viewer *v) {
+    predict_off(v);
+    if (!v->sv.on) return;
+    size_t n;
+    int32_t *c = schedule_copy(v->tr, &n);
+    if (c && sched_run(v, c, n, 1, v->vs.seq, 0) == 0) v->sv.on = 0;
+    free(c);
+    v->sv.on = 0;
 }
 
 /* S: on, the run shown is cut at the choice after the playhead; off, it is shown whole. */
@@ -446,8 +624,18 @@ static void predict_answer(lv_viewer *v, int64_t guess) {
 }
 
 static int sched_key(lv_viewer *v, const SDL_Keysym *k) {
-    if (v->vs.help) return 0;
+    if (VS(v)->help) return 0;
     SDL_Keycode c = k->sym;
+    int digit = (c >= SDLK_0 && c <= SDLK_9) || (c >= SDLK_KP_1 && c <= SDLK_KP_0);
+    int runs = c == SDLK_s || c == SDLK_p || (v->sv.on && (c == SDLK_a || digit)) ||
+               (v->pr.on && v->pr.open && digit);
+    if (v->job && runs && !(k->mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI))) {
+        /* a run would replace the trace the exploration reads */
+        say(v, 3, "%s", lv_tr(VS(v)->lang, LV_T_XP_BUSY));
+        return 1;
+    }
+    if ((c == SDLK_s || c == SDLK_p) && !(k->mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) && v->cmp)
+        compare_off(v); /* one run, then the mode */
     if (c == SDLK_c && (k->mod & KMOD_CTRL)) {
         sched_copy(v);
         return 1;
@@ -486,7 +674,16 @@ static int sched_key(lv_viewer *v, const SDL_Keysym *k) {
 /* Clicks scheduler mode takes: the S button, Auto, the schedule string, a cell of the column;
  * a click (not a drag) on a lane picks its thread when the button goes up. */
 static int sched_click(lv_viewer *v, int down, int x, int y) {
-    if (v->vs.help) return 0;
+    if (VS(v)->help || v->pk.open) return 0;
+    if (v->cmp) { /* side by side: only the S button, which ends it first */
+        if (!down || lv_hit_button(&v->cmp->p[0].f, x, y) != LV_BTN_SCHED) return 0;
+        compare_off(v);
+        if (layout(v) != 0) return 1;
+    }
+    if (v->job && (v->sv.on || v->pr.on || lv_hit_button(&v->f, x, y) == LV_BTN_SCHED)) {
+        if (down) say(v, 3, "%s", lv_tr(VS(v)->lang, LV_T_XP_BUSY));
+        return v->sv.on || v->pr.on || lv_hit_button(&v->f, x, y) == LV_BTN_SCHED;
+    }
     if (down && v->pr.on && v->pr.open) {
         int opt = lv_pr_hit(&v->pr, x, y);
         if (opt > 0) {
@@ -529,39 +726,66 @@ static int sched_click(lv_viewer *v, int down, int x, int y) {
     return 1;
 }
 
+/* Side by side, input goes to compare.c in window pixels; else to the single view's state.
+ * Scheduler and predict mode take their keys and clicks first. */
 static void handle(lv_viewer *v, const SDL_Event *e) {
     int x, y;
+    lv_compare *c = v->cmp;
+    if (v->pk.open && picker_input(v, e)) return;
     switch (e->type) {
     case SDL_QUIT:
-        v->vs.quit = 1;
+        VS(v)->quit = 1;
         break;
-    case SDL_KEYDOWN:
+    case SDL_KEYDOWN: {
+        lv_key k = key_of(e->key.keysym.sym);
+        int shift = (e->key.keysym.mod & KMOD_SHIFT) != 0;
+        if (k == LV_KEY_ESCAPE && v->job && !VS(v)->help) { /* Esc cancels before it quits */
+            lv_xjob_cancel(v->job);
+            break;
+        }
         if (sched_key(v, &e->key.keysym)) break;
-        lv_vs_key(&v->vs, key_of(e->key.keysym.sym), (e->key.keysym.mod & KMOD_SHIFT) != 0);
+        if (c)
+            lv_cmp_key(c, k, shift);
+        else
+            lv_vs_key(&v->vs, k, shift);
         break;
+    }
     case SDL_MOUSEWHEEL: {
-        int dy = e->wheel.y;
+        int dy = e->wheel.y, shift = (SDL_GetModState() & KMOD_SHIFT) != 0;
         if (e->wheel.direction == SDL_MOUSEWHEEL_FLIPPED) dy = -dy;
-        lv_vs_wheel(&v->vs, &v->f, v->vs.mouse_x, v->vs.mouse_y, dy,
-                    (SDL_GetModState() & KMOD_SHIFT) != 0);
+        if (c)
+            lv_cmp_wheel(c, v->mx, v->my, dy, shift);
+        else
+            lv_vs_wheel(&v->vs, &v->f, v->vs.mouse_x, v->vs.mouse_y, dy, shift);
         break;
     }
     case SDL_MOUSEBUTTONDOWN:
     case SDL_MOUSEBUTTONUP:
         if (e->button.button != SDL_BUTTON_LEFT) break;
-        x = (int)(e->button.x * v->dpi);
-        y = (int)(e->button.y * v->dpi);
+        x = v->mx = (int)(e->button.x * v->dpi);
+        y = v->my = (int)(e->button.y * v->dpi);
         if (sched_click(v, e->type == SDL_MOUSEBUTTONDOWN, x, y)) break;
-        if (e->type == SDL_MOUSEBUTTONDOWN)
+        if (c && e->type == SDL_MOUSEBUTTONDOWN)
+            lv_cmp_mouse_down(c, x, y);
+        else if (c)
+            lv_cmp_mouse_up(c, x, y);
+        else if (e->type == SDL_MOUSEBUTTONDOWN)
             lv_vs_mouse_down(&v->vs, &v->f, x, y);
         else
             lv_vs_mouse_up(&v->vs, &v->f, x, y);
         break;
     case SDL_MOUSEMOTION:
-        lv_vs_mouse_move(&v->vs, &v->f, (int)(e->motion.x * v->dpi), (int)(e->motion.y * v->dpi));
+        x = v->mx = (int)(e->motion.x * v->dpi);
+        y = v->my = (int)(e->motion.y * v->dpi);
+        if (c)
+            lv_cmp_mouse_move(c, x, y);
+        else
+            lv_vs_mouse_move(&v->vs, &v->f, x, y);
         break;
     case SDL_WINDOWEVENT:
-        if (e->window.event == SDL_WINDOWEVENT_LEAVE) v->vs.mouse_x = v->vs.mouse_y = -1;
+        if (e->window.event != SDL_WINDOWEVENT_LEAVE) break;
+        v->vs.mouse_x = v->vs.mouse_y = v->mx = v->my = -1;
+        if (c) lv_cmp_mouse_leave(c);
         break;
     default:
         break;
@@ -581,12 +805,29 @@ static void lesson_view(lv_viewer *v) {
     v->vp.lesson_text = v->lesson.text[l] ? v->lesson.text[l] : v->lesson.text[0];
 }
 
+/* After layout(): the picker over the same viewport (the mouse shows what a click would do). */
+static int layout_picker(lv_viewer *v) {
+    lv_viewport pv = v->vp;
+    pv.hover_x = v->vs.mouse_x;
+    pv.hover_y = v->vs.mouse_y;
+    return lv_picker_layout(&v->pf, &v->pk, v->d.catalog, &pv) == LV_OK ? 0 : -1;
+}
+
 static int layout(lv_viewer *v) {
     int ow, oh;
     sizes(v, &ow, &oh);
     char err[256];
     if (lv_render_rescale(v->R, lv_ui_scale(ow, oh, v->dpi), err, sizeof err) != 0)
         fprintf(stderr, "lockviz view: %s (keeping the old fonts)\n", err);
+    if (v->cmp) {
+        const lv_vstate *vs = lv_cmp_vs(v->cmp);
+        v->cvp = (lv_viewport){.w = ow, .h = oh, .highlight = -1, .hover_x = -1, .hover_y = -1};
+        lv_render_prepare(v->R, &v->cvp);
+        v->cvp.lang = vs->lang;
+        v->cvp.help = vs->help;
+        v->cvp.toast = v->toast[0] ? v->toast : NULL;
+        return lv_cmp_layout(v->cmp, &v->cvp) == LV_OK ? 0 : -1;
+    }
     v->vp.w = ow;
     v->vp.h = oh;
     lv_render_prepare(v->R, &v->vp);
@@ -607,27 +848,19 @@ static int layout(lv_viewer *v) {
     return lv_sv_layout(&v->sv, &v->f, &v->vp, v->tr) == LV_OK ? 0 : -1;
 }
 
-/* R and V: a new run replaces the trace; the view starts over, playing. */
-static void rerun(lv_viewer *v, int what) {
-    const char *key = what == LV_RERUN_SEED ? "R" : "V";
-    if (!v->d.rerun) {
-        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), key);
-        return;
-    }
-    char err[512] = "";
-    lv_trace *nt = v->d.rerun(v->d.rerun_ctx, what, err, sizeof err);
-    if (!nt) {
-        say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), err);
-        return;
-    }
+/* A new run (R, V, the picker, explore) replaces the trace; the viewer owns nt from now on.
+ * The view starts over, playing. -1 when out of memory: nt is freed, the old run stays. */
+static int show(lv_viewer *v, lv_trace *nt) {
+    if (v->cmp) compare_off(v); /* its scenes point into the trace replaced here */
     lv_scene *ns = NULL;
     lv_state nst = {0};
     if (lv_scene_new(nt, &ns) != LV_OK || lv_state_init(&nst, ns) != LV_OK) {
         lv_scene_free(ns);
         lv_trace_free(nt);
         say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), "out of memory");
-        return;
+        return -1;
     }
+    lv_sv_forget(&v->sv); /* it looked at the scene going now */
     lv_state_free(&v->st);
     lv_scene_free(v->s);
     if (v->owned) lv_trace_free(v->tr);
@@ -638,27 +871,45 @@ static void rerun(lv_viewer *v, int what) {
     lv_vs_retarget(&v->vs, v->s);
     find_lesson(v);
     set_title(v);
+    return 0;
+}
+
+/* R and V: a new run replaces the trace; the view starts over, playing. 0 when it did; -1
+ * (and a message saying why) when there is no new run. */
+static int rerun(lv_viewer *v, int what) {
+    const char *key = what == LV_RERUN_SEED ? "R" : "V";
+    if (!v->d.rerun) {
+        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), key);
+        return -1;
+    }
+    char err[512] = "";
+    lv_trace *nt = v->d.rerun(v->d.rerun_ctx, what, err, sizeof err);
+    if (!nt) {
+        say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), err);
+        return -1;
+    }
+    if (show(v, nt) != 0) return -1;
     char b[64];
     if (what == LV_RERUN_SEED)
         snprintf(b, sizeof b, "%llu", (unsigned long long)nt->seed);
     else
         snprintf(b, sizeof b, "%s", nt->variant);
     say(v, 3, lv_tr(v->vs.lang, what == LV_RERUN_SEED ? LV_T_NEW_SEED : LV_T_NEW_VARIANT), b);
+    return 0;
 }
 
 /* R and V in scheduler mode: the new settings under the scheduler too: R starts picking again
  * from the first choice (a new seed is a new run), V keeps the choices made (the other variant
- * under the same choices, where they apply). */
+ * under the same choices, where they apply). In predict mode, a new game on the new run. */
 static void rerun_keeping_sched(lv_viewer *v, int what) {
     int predicting = v->pr.on;
     predict_off(v); /* the whole run back in place, for rerun to replace */
     const lv_trace *before = v->tr;
     size_t n = 0;
     int32_t *c = v->sv.on ? schedule_copy(v->tr, &n) : NULL;
-    rerun(v, what);
-    lv_sv_forget(&v->sv);
-    if (predicting && v->tr != before) predict_on(v); /* a new run, a new game */
-    if (v->sv.on && c && v->tr != before) {
+    int done = rerun(v, what) == 0;
+    if (predicting && done && v->tr != before) predict_on(v);
+    if (v->sv.on && c && done && v->tr != before) {
         if (what == LV_RERUN_SEED)
             sched_run(v, NULL, 0, 0, LONG_MAX, 0);
         else
@@ -667,64 +918,217 @@ static void rerun_keeping_sched(lv_viewer *v, int what) {
     free(c);
 }
 
+/* R and V side by side: both panes re-run. The upper pane as rerun() does; the lower one is
+ * its counterpart again, with the new run's seed and schedule: for R the same variant as
+ * before, for V the counterpart of the new variant. */
+static void rerun_compare(lv_viewer *v, int what) {
+    lv_vstate keep = *lv_cmp_vs(v->cmp);
+    int64_t t = lv_cmp_time(v->cmp);
+    lv_cmp_settings_to(v->cmp, &v->vs); /* rerun() words its message in the language shown */
+    lv_cmp_free(v->cmp);                /* its scenes point into the trace rerun() replaces */
+    v->cmp = NULL;
+    lv_trace *t2old = v->tr2;
+    int owned2 = v->owned2;
+    v->tr2 = NULL;
+    v->owned2 = 0;
+    if (rerun(v, what) != 0) { /* no new run (rerun() said why): the same two runs again */
+        compare_set(v, t2old, owned2, &keep, t, keep.playing);
+        return;
+    }
+    char err[512] = "";
+    lv_trace *t2 = NULL;
+    if (v->d.counterpart)
+        t2 = v->d.counterpart(v->d.counterpart_ctx, v->tr,
+                              what == LV_RERUN_SEED ? t2old->variant : NULL, err, sizeof err);
+    else
+        snprintf(err, sizeof err, lv_tr(keep.lang, LV_T_ONLY_HERE), "C");
+    if (owned2) lv_trace_free(t2old);
+    if (!t2) { /* one run, the new one, as rerun() left it */
+        say(v, 5, lv_tr(keep.lang, LV_T_CMP_FAILED), err);
+        set_title(v);
+        return;
+    }
+    compare_set(v, t2, 1, &keep, v->s->t_first, 1);
+}
+
+/* O opens the picker on the run shown; a choice in it runs, with the lesson open. */
+static void open_picker(lv_viewer *v) {
+    if (!v->d.catalog || !v->d.pick) {
+        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), "O");
+        return;
+    }
+    if (v->cmp) compare_off(v); /* the picker opens over one run */
+    lv_picker_open(&v->pk, v->d.catalog, v->tr->scenario, v->tr->variant);
+    v->vs.playing = 0;
+}
+
+static void pick(lv_viewer *v) {
+    modes_end(v); /* another scenario: the policy's run, whole */
+    char err[512] = "";
+    v->pick_req = 0;
+    v->pk.open = 0;
+    lv_trace *nt = v->d.pick(v->d.pick_ctx, v->pk.sel, v->pk.var, err, sizeof err);
+    if (!nt) {
+        say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), err);
+        return;
+    }
+    if (show(v, nt) == 0) v->vs.lesson = v->has_lesson;
+}
+
+/* X: explore on a thread of its own; the window keeps drawing and polls it every frame. */
+static void explore_start(lv_viewer *v) {
+    if (!v->d.explore) {
+        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), "X");
+        return;
+    }
+    if (v->job) return;         /* one at a time: the panel is showing */
+    if (v->cmp) compare_off(v); /* it explores the upper run, and shows it alone */
+    v->job = lv_xjob_start(v->d.explore, v->d.explore_ctx, v->tr);
+    if (!v->job)
+        say(v, 5, lv_tr(v->vs.lang, LV_T_XP_FAILED), "cannot start a thread");
+    else
+        v->toast[0] = 0;
+}
+
+/* A finished exploration: its failing run (if any) becomes the run shown; the message says
+ * what happened. 1 when the trace was replaced. */
+static int explore_poll(lv_viewer *v) {
+    if (!v->job || !lv_xjob_done(v->job)) return 0;
+    lv_xresult r;
+    lv_xjob_finish(v->job, &r);
+    v->job = NULL;
+    char msg[sizeof v->toast];
+    lv_xresult_message(&r, v->vs.lang, msg, sizeof msg);
+    if (r.failing) modes_end(v); /* the run found is shown whole */
+    int shown = r.failing && show(v, r.failing) == 0;
+    if (shown && v->d.adopt) v->d.adopt(v->d.adopt_ctx, v->tr);
+    if (!r.failing || shown) say(v, r.failing ? 12 : 8, "%s", msg);
+    return shown;
+}
+
 /* E: the frame as drawn now, without the status message or a tooltip over it, plus the
  * trace in both formats. */
+/* Side by side, the picture shows both panes, and the lower run's trace and Chrome JSON are
+ * saved too, under its own names. */
 static void export_now(lv_viewer *v) {
-    char paths[LV_EXPORT__COUNT][LV_EXPORT_PATH], err[600] = "";
+    char paths[LV_EXPORT__COUNT][LV_EXPORT_PATH], paths2[LV_EXPORT__COUNT][LV_EXPORT_PATH];
+    char err[600] = "";
     unsigned char *px = NULL;
     int w = 0, h = 0;
-    lv_viewport clean = v->vp;
-    clean.toast = NULL;
-    clean.hover_x = clean.hover_y = -1;
-    lv_render_draw(v->R, v->s, &v->st, &v->f, &clean);
-    if (lv_export_paths(NULL, v->tr, paths) != 0) {
+    if (v->cmp) {
+        lv_viewport keep[2];
+        for (int k = 0; k < 2; k++) {
+            keep[k] = v->cmp->p[k].vp;
+            v->cmp->p[k].vp.toast = NULL;
+            v->cmp->p[k].vp.hover_x = v->cmp->p[k].vp.hover_y = -1;
+        }
+        lv_render_compare(v->R, v->cmp, &v->cvp);
+        for (int k = 0; k < 2; k++)
+            v->cmp->p[k].vp = keep[k];
+    } else {
+        lv_viewport clean = v->vp;
+        clean.toast = NULL;
+        clean.hover_x = clean.hover_y = -1;
+        lv_render_draw(v->R, v->s, &v->st, &v->f, &clean);
+    }
+    if (lv_export_paths(NULL, v->tr, paths) != 0 ||
+        (v->cmp && lv_export_paths(NULL, v->tr2, paths2) != 0)) {
         snprintf(err, sizeof err, "no free file name in this folder");
     } else if (lv_viewer_read_rgb(v, &px, &w, &h) != 0) {
         snprintf(err, sizeof err, "cannot read the window's pixels: %s", SDL_GetError());
-    } else if (lv_export_write(v->tr, paths, px, w, h, err, sizeof err) == 0) {
+    } else if (lv_export_write(v->tr, paths, px, w, h, err, sizeof err) == 0 &&
+               (!v->cmp ||
+                (lv_trace_save(v->tr2, paths2[LV_EXPORT_NATIVE], err, sizeof err) == LV_OK &&
+                 lv_trace_save_chrome(v->tr2, paths2[LV_EXPORT_CHROME], err, sizeof err) ==
+                     LV_OK))) {
         char cwd[PATH_MAX];
         if (!getcwd(cwd, sizeof cwd)) snprintf(cwd, sizeof cwd, ".");
-        say(v, 6, lv_tr(v->vs.lang, LV_T_SAVED_IN), cwd);
+        say(v, 6, lv_tr(VS(v)->lang, LV_T_SAVED_IN), cwd);
         size_t n = strlen(v->toast);
-        for (int i = 0; i < LV_EXPORT__COUNT && n < sizeof v->toast; i++) {
-            n += (size_t)snprintf(v->toast + n, sizeof v->toast - n, "\n%s", paths[i]);
-            printf("exported: %s/%s\n", cwd, paths[i]);
+        const char *names[LV_EXPORT__COUNT + 2] = {paths[0], paths[1], paths[2]};
+        int nn = LV_EXPORT__COUNT;
+        if (v->cmp) {
+            names[nn++] = paths2[LV_EXPORT_NATIVE];
+            names[nn++] = paths2[LV_EXPORT_CHROME];
+        }
+        for (int i = 0; i < nn && n < sizeof v->toast; i++) {
+            n += (size_t)snprintf(v->toast + n, sizeof v->toast - n, "\n%s", names[i]);
+            printf("exported: %s/%s\n", cwd, names[i]);
         }
         fflush(stdout);
     }
     free(px);
     if (*err) {
-        say(v, 6, lv_tr(v->vs.lang, LV_T_EXPORT_FAILED), err);
+        say(v, 6, lv_tr(VS(v)->lang, LV_T_EXPORT_FAILED), err);
         fprintf(stderr, "lockviz: export: %s\n", err);
     }
 }
 
 int lv_viewer_frame(lv_viewer *v, double dt) {
     /* the frame must exist before the first event is hit-tested against it */
-    if (!v->f.nlanes && !v->f.header.h && layout(v) != 0) return 0;
+    const lv_frame *f0 = v->cmp ? &v->cmp->p[0].f : &v->f;
+    if (!f0->nlanes && !f0->header.h && layout(v) != 0) return 0;
+    if (v->pk.open && !v->pf.panel.w && layout_picker(v) != 0) return 0;
     SDL_Event e;
     while (SDL_PollEvent(&e)) {
         handle(v, &e);
-        if (v->relayout) {
+        if (v->relayout) { /* a scheduler run replaced the trace: the next click hits it */
             v->relayout = 0;
-            if (layout(v) != 0) return 0;
+            if (!v->cmp && layout(v) != 0) return 0;
         }
-        lv_request rq = v->vs.request;
-        if (rq == LV_REQ_RERUN_SEED || rq == LV_REQ_RERUN_VARIANT) {
-            v->vs.request = LV_REQ_NONE;
-            rerun_keeping_sched(v, rq == LV_REQ_RERUN_SEED ? LV_RERUN_SEED : LV_RERUN_VARIANT);
+        /* the next click in this batch hits what the picker shows after this input */
+        if (v->pk.open && layout_picker(v) != 0) return 0;
+        lv_request rq = VS(v)->request;
+        if (v->job && (rq == LV_REQ_RERUN_SEED || rq == LV_REQ_RERUN_VARIANT ||
+                       rq == LV_REQ_PICKER || rq == LV_REQ_COMPARE)) {
+            /* a new run would replace the trace the exploration reads, and scenarios are
+             * not made to run twice at once */
+            VS(v)->request = rq = LV_REQ_NONE;
+            say(v, 3, "%s", lv_tr(VS(v)->lang, LV_T_XP_BUSY));
+        }
+        if (rq == LV_REQ_PICKER || rq == LV_REQ_EXPLORE || v->pick_req) {
+            VS(v)->request = LV_REQ_NONE;
+            if (v->pick_req)
+                pick(v);
+            else if (rq == LV_REQ_PICKER)
+                open_picker(v);
+            else
+                explore_start(v);
+            if (layout(v) != 0 || (v->pk.open && layout_picker(v) != 0)) return 0;
+        } else if (rq == LV_REQ_RERUN_SEED || rq == LV_REQ_RERUN_VARIANT) {
+            VS(v)->request = LV_REQ_NONE;
+            int what = rq == LV_REQ_RERUN_SEED ? LV_RERUN_SEED : LV_RERUN_VARIANT;
+            if (v->cmp)
+                rerun_compare(v, what);
+            else
+                rerun_keeping_sched(v, what);
             if (layout(v) != 0) return 0; /* the next events hit-test the new run's frame */
+        } else if (rq == LV_REQ_COMPARE) {
+            VS(v)->request = LV_REQ_NONE;
+            if (v->cmp) {
+                compare_off(v);
+            } else {
+                modes_end(v); /* side by side shows whole runs */
+                compare_on(v);
+            }
+            if (layout(v) != 0) return 0;
         } else if (rq == LV_REQ_NONE && e.type == SDL_KEYDOWN && e.key.keysym.sym == SDLK_i &&
-                   !v->has_lesson) {
-            say(v, 3, "%s", lv_tr(v->vs.lang, LV_T_NO_LESSON));
+                   !v->has_lesson && !v->pk.open) {
+            say(v, 3, "%s", lv_tr(VS(v)->lang, LV_T_NO_LESSON));
         }
     }
-    int32_t typed = lv_sv_tick(&v->sv, dt);
+    explore_poll(v);
+    int32_t typed = lv_sv_tick(&v->sv, dt); /* a one-digit number waited for a second one */
     if (typed >= 0 && v->pr.on)
         predict_answer(v, typed);
     else if (typed >= 0)
         sched_pick(v, typed);
-    lv_vs_tick(&v->vs, dt);
+    if (v->pk.open) /* the run waits behind the picker */
+        ;
+    else if (v->cmp)
+        lv_cmp_tick(v->cmp, dt);
+    else
+        lv_vs_tick(&v->vs, dt);
     /* predict mode: at the end of what is shown, the question about the next event */
     if (v->pr.on && !v->pr.open && v->pr.q.kind != LV_PQ_NONE && !v->vs.playing &&
         v->vs.seq >= (long)v->tr->nevents - 1)
@@ -732,13 +1136,30 @@ int lv_viewer_frame(lv_viewer *v, double dt) {
     if (v->pr.on && v->pr.open) v->vs.playing = 0;
     if (v->toast_left > 0 && dt > 0 && (v->toast_left -= dt) <= 0) v->toast[0] = 0;
     if (layout(v) != 0) return 0;
-    if (v->vs.request == LV_REQ_EXPORT) {
-        v->vs.request = LV_REQ_NONE;
+    if (VS(v)->request == LV_REQ_EXPORT) {
+        VS(v)->request = LV_REQ_NONE;
         export_now(v);
     }
-    v->vp.toast = v->toast[0] ? v->toast : NULL;
-    lv_render_draw(v->R, v->s, &v->st, &v->f, &v->vp);
-    return !v->vs.quit;
+    if (v->pk.open) {
+        if (layout_picker(v) != 0) return 0;
+        lv_render_picker(v->R, &v->pf, &v->pk, &v->vp);
+        return !VS(v)->quit;
+    }
+    if (v->cmp) {
+        v->cmp->p[0].vp.toast = v->toast[0] ? v->toast : NULL;
+        lv_render_compare(v->R, v->cmp, &v->cvp);
+    } else {
+        v->vp.toast = v->toast[0] ? v->toast : NULL;
+        lv_render_draw(v->R, v->s, &v->st, &v->f, &v->vp);
+    }
+    if (v->job) { /* never side by side: exploring starts from one run */
+        size_t done, budget;
+        lv_xjob_progress(v->job, &done, &budget);
+        lv_xpanel_layout(&v->xp, v->f.timeline, &v->vp, v->tr->scenario, v->tr->variant, done,
+                         budget);
+        lv_render_xpanel(v->R, &v->xp);
+    }
+    return !VS(v)->quit;
 }
 
 void lv_viewer_present(lv_viewer *v) {
@@ -761,10 +1182,19 @@ int lv_viewer_read_rgb(lv_viewer *v, unsigned char **rgb, int *w, int *h) {
 }
 
 const lv_vstate *lv_viewer_state(const lv_viewer *v) {
-    return &v->vs;
+    return v->cmp ? &v->cmp->p[0].vs : &v->vs;
 }
 const lv_frame *lv_viewer_layout(const lv_viewer *v) {
-    return &v->f;
+    return v->cmp ? &v->cmp->p[0].f : &v->f;
+}
+const lv_compare *lv_viewer_compare(const lv_viewer *v) {
+    return v->cmp;
+}
+const lv_schedview *lv_viewer_sched(const lv_viewer *v) {
+    return &v->sv;
+}
+const lv_predict *lv_viewer_predict(const lv_viewer *v) {
+    return &v->pr;
 }
 const lv_trace *lv_viewer_trace(const lv_viewer *v) {
     return v->tr;
@@ -772,11 +1202,21 @@ const lv_trace *lv_viewer_trace(const lv_viewer *v) {
 const char *lv_viewer_status(const lv_viewer *v) {
     return v->toast;
 }
-const lv_schedview *lv_viewer_sched(const lv_viewer *v) {
-    return &v->sv;
+const lv_picker *lv_viewer_picker(const lv_viewer *v) {
+    return &v->pk;
 }
-const lv_predict *lv_viewer_predict(const lv_viewer *v) {
-    return &v->pr;
+const lv_pframe *lv_viewer_picker_layout(const lv_viewer *v) {
+    return &v->pf;
+}
+int lv_viewer_exploring(const lv_viewer *v, size_t *done, size_t *budget) {
+    size_t d = 0, b = 0;
+    if (v->job) lv_xjob_progress(v->job, &d, &b);
+    if (done) *done = d;
+    if (budget) *budget = b;
+    return v->job != NULL;
+}
+const lv_xpanel *lv_viewer_xpanel(const lv_viewer *v) {
+    return &v->xp;
 }
 double lv_viewer_dpi(const lv_viewer *v) {
     return v->dpi;
@@ -792,7 +1232,9 @@ int lv_viewer_run(lv_trace *tr, const lv_viewer_desc *d, char *err, size_t errle
         last = now;
         if (!go) break;
         lv_viewer_present(v);
-        if (!v->vs.playing && !v->vs.dragging)
+        if (v->job)
+            SDL_WaitEventTimeout(NULL, 30); /* the progress bar moves; the explorer has the CPU */
+        else if (!VS(v)->playing && !VS(v)->dragging)
             SDL_WaitEventTimeout(NULL, 100); /* idle: wake for input, not 60 times a second */
         else
             SDL_Delay(1);

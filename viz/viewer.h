@@ -8,6 +8,9 @@
 
 #include <stddef.h>
 #include "schedview.h"
+#include "compare.h"
+#include "explore_ui.h"
+#include "picker.h"
 #include "vstate.h"
 
 /* what a rerun asks for */
@@ -20,6 +23,7 @@ typedef struct lv_lesson {
     const char *title[LV_LANG__COUNT]; /* the scenario's title */
     const char *variant;               /* the variant's name */
     const char *text[LV_LANG__COUNT];  /* what to watch, why it breaks or why the fix works */
+    int role;                          /* lv_role: broken, fixed, or unknown (0) */
 } lv_lesson;
 
 /* Scheduler mode's runs (keys S, A, a lane's number; clicks on lanes). The viewer knows no
@@ -57,6 +61,32 @@ typedef struct lv_viewer_desc {
     int sched_start;
     const int32_t *sched_choices;
     size_t sched_nchoices;
+    /* Optional: the run to show beside tr (key C and the compare button; R and V while side by
+     * side): the variant named `variant` of tr's scenario, or when NULL the first fixed variant
+     * of a broken one and the first broken variant of a fixed one, run with tr's seed and
+     * parameters and tr's schedule replayed where it applies. Returns a new trace the viewer
+     * owns, or NULL with a one-line reason in err. NULL: C only says so. */
+    lv_trace *(*counterpart)(void *ctx, const lv_trace *tr, const char *variant, char *err,
+                             size_t errlen);
+    void *counterpart_ctx;
+    /* Optional: open side by side, tr above and this run below (borrowed like tr). */
+    lv_trace *compare_tr;
+    /* Optional: the scenario picker (key O, or a click on the header's title). The scenarios
+     * to choose from (borrowed: must outlive the viewer), and the run of a choice: a new trace
+     * the viewer owns, as with rerun, or NULL with a one-line reason in err. NULL: O only says
+     * so. */
+    const lv_catalog *catalog;
+    lv_trace *(*pick)(void *ctx, int scenario, int variant, char *err, size_t errlen);
+    void *pick_ctx;
+    int picker_open; /* open the picker at the start (plain `lockviz`) */
+    /* Optional: explore from the window (key X and a header button), called on a thread of its
+     * own while the window keeps drawing (explore_ui.h); Esc cancels. A failing run it finds
+     * becomes the trace shown (the viewer owns it), and adopt is told on the window's thread,
+     * so reruns go on from it. NULL explore: X only says so. */
+    lv_explore_fn explore;
+    void *explore_ctx;
+    void (*adopt)(void *ctx, const lv_trace *tr);
+    void *adopt_ctx;
 } lv_viewer_desc;
 
 typedef struct lv_viewer lv_viewer;
@@ -84,6 +114,16 @@ const lv_schedview *lv_viewer_sched(const lv_viewer *v);
 const struct lv_predict *lv_viewer_predict(const lv_viewer *v);
 /* The command line that replays the trace shown (what Ctrl+C copies), into buf like snprintf. */
 size_t lv_viewer_schedule_command(const lv_viewer *v, char *buf, size_t len);
+/* The comparison shown now, or NULL when one run is shown. Its lower pane's trace is owned
+ * by the viewer when it came from the counterpart callback, else by the caller. */
+const lv_compare *lv_viewer_compare(const lv_viewer *v);
+/* The picker's state and its frame as last laid out (open: the picker is shown). */
+const lv_picker *lv_viewer_picker(const lv_viewer *v);
+const lv_pframe *lv_viewer_picker_layout(const lv_viewer *v);
+/* 1 while an exploration runs; its progress so far (runs done, budget). */
+int lv_viewer_exploring(const lv_viewer *v, size_t *done, size_t *budget);
+/* The progress panel as last laid out (meaningful while exploring). */
+const lv_xpanel *lv_viewer_xpanel(const lv_viewer *v);
 /* Window units -> drawing pixels (they differ on high-DPI screens). */
 double lv_viewer_dpi(const lv_viewer *v);
 

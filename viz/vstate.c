@@ -167,6 +167,15 @@ void lv_vs_key(lv_vstate *v, lv_key k, int shift) {
     case LV_KEY_LESSON:
         lv_vs_button(v, LV_BTN_LESSON);
         break;
+    case LV_KEY_COMPARE:
+        lv_vs_button(v, LV_BTN_COMPARE);
+        break;
+    case LV_KEY_PICKER:
+        lv_vs_button(v, LV_BTN_PICKER);
+        break;
+    case LV_KEY_EXPLORE:
+        lv_vs_button(v, LV_BTN_EXPLORE);
+        break;
     default:
         break;
     }
@@ -192,6 +201,15 @@ void lv_vs_button(lv_vstate *v, lv_button b) {
         break;
     case LV_BTN_LESSON:
         v->lesson = !v->lesson;
+        break;
+    case LV_BTN_COMPARE:
+        v->request = LV_REQ_COMPARE;
+        break;
+    case LV_BTN_PICKER:
+        v->request = LV_REQ_PICKER;
+        break;
+    case LV_BTN_EXPLORE:
+        v->request = LV_REQ_EXPLORE;
         break;
     default:
         break;

@@ -24,6 +24,9 @@ typedef enum lv_key {
     LV_KEY_EXPORT,  /* E: trace, Chrome JSON and PNG into the current folder */
     LV_KEY_LANG,    /* L: English / Chinese */
     LV_KEY_LESSON,  /* I: show / hide the lesson */
+    LV_KEY_COMPARE, /* C: broken and fixed side by side, on / off */
+    LV_KEY_PICKER,  /* O: the scenario picker */
+    LV_KEY_EXPLORE, /* X: search for a failing schedule */
     LV_KEY_QUIT
 } lv_key;
 
@@ -33,7 +36,10 @@ typedef enum lv_request {
     LV_REQ_NONE,
     LV_REQ_RERUN_SEED,
     LV_REQ_RERUN_VARIANT,
-    LV_REQ_EXPORT
+    LV_REQ_EXPORT,
+    LV_REQ_COMPARE, /* side by side on or off */
+    LV_REQ_PICKER,
+    LV_REQ_EXPLORE
 } lv_request;
 
 typedef struct lv_vstate {

@@ -20,7 +20,8 @@ typedef struct lv_variant_desc {
     const char *summary;   /* a few words, English */
     const char *lesson_en; /* what to watch, why it breaks or why the fix works */
     const char *lesson_zh;
-    int broken; /* 1: this variant is meant to fail */
+    int broken;             /* 1: this variant is meant to fail */
+    const char *summary_zh; /* the summary in Chinese (the scenario picker shows it) */
 } lv_variant_desc;
 
 typedef struct lv_args {

@@ -15,6 +15,11 @@ expect_in sched-headless "$T/err" "--scheduler opens the window; it cannot go wi
 check sched-live 2 "$LV" run ticket --scheduler --mode live
 one_line sched-live
 expect_in sched-live "$T/err" "cannot go with --mode live"
+check sched-compare 2 "$LV" run ticket --scheduler --compare locked
+one_line sched-compare
+expect_in sched-compare "$T/err" "--scheduler and --compare"
+check sched-main-help 0 "$LV" --help
+expect_in sched-main-help "$T/out" "--scheduler"
 check sched-no-display 1 "$LV" run ticket --set buyers=2 --scheduler --schedule 1,1 --quiet
 expect_in sched-no-display "$T/err" "--scheduler: no display"
 expect_in sched-no-display "$T/out" "ticket/unlocked, controlled mode, seed 1"

@@ -878,16 +878,20 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
     int bx = f->header.w - pad - (LV_BTN__COUNT - 1) * bstep;
     for (int i = 0, k = 0; i < LV_BTN__COUNT; i++)
         if (i != LV_BTN_PICKER) f->buttons[i] = (lv_rect){bx + k++ * bstep, iround(5 * sc), bs, bs};
-    /* the legend packed close, so the title's chips (outcome, seed, findings) keep their room */
-    int sw = f->font_px[LV_FONT_NOTE], total = 0, tw[5], sgap = iround(4 * sc),
-        igap = iround(7 * sc);
+    /* the legend in two rows (three swatches over two), packed close, so the title's chips
+     * (outcome, seed, findings) keep their room beside the buttons */
+    int sw = f->font_px[LV_FONT_NOTE], tw[5], sgap = iround(4 * sc), igap = iround(7 * sc);
+    int rowh = f->line_h[LV_FONT_NOTE], rows_h = 2 * rowh, row_w[2] = {0, 0};
     for (int i = 0; i < 5; i++) {
         tw[i] = measure_str(vp, LV_FONT_NOTE, lv_tr(vp->lang, lv_legend_words[i]));
-        total += sw + sgap + tw[i] + igap;
+        row_w[i >= 3] += sw + sgap + tw[i] + igap;
     }
-    int x = bx - iround(12 * sc) - total;
+    int lw = row_w[0] > row_w[1] ? row_w[0] : row_w[1];
+    int x0 = bx - iround(12 * sc) - lw, x = x0, y0 = (f->header.h - rows_h) / 2;
     for (int i = 0; i < 5; i++) {
-        f->legend[i] = (lv_rect){x, (f->header.h - sw) / 2, sw, sw};
+        if (i == 3) x = x0;
+        int y = y0 + (i >= 3) * rowh + (rowh - sw) / 2;
+        f->legend[i] = (lv_rect){x, y, sw, sw};
         f->legend_text_x[i] = x + sw + sgap;
         x += sw + sgap + tw[i] + igap;
     }

@@ -297,8 +297,8 @@ static void draw_header(lv_render *R, const lv_scene *s, const lv_frame *f, cons
         }
     }
 
-    int ly = (f->header.h - f->line_h[LV_FONT_NOTE]) / 2;
-    for (int i = 0; i < 5 && f->legend[i].w > 0; i++) {
+    for (int i = 0; i < 5 && f->legend[i].w > 0; i++) { /* each word beside its swatch */
+        int ly = f->legend[i].y + (f->legend[i].h - f->line_h[LV_FONT_NOTE]) / 2;
         lv__fill(R, f->legend[i], C(legend_colors[i]));
         lv__textz(R, LV_FONT_NOTE, lv_tr(vp->lang, lv_legend_words[i]), f->legend_text_x[i], ly,
                   C(LV_C_TEXT));

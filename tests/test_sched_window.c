@@ -605,7 +605,10 @@ TEST(scheduler_and_predict_give_way_to_side_by_side_and_explore) {
     push_key(SDLK_s, 0); /* in the same frame: the exploration has just started */
     frame(v, 0);
     ASSERT(!lv_viewer_sched(v)->on);
-    ASSERT_CONTAINS(lv_viewer_status(v), lv_tr(LV_LANG_EN, LV_T_XP_BUSY));
+    /* the search can end within that frame (run 1 fails), and its message then replaces the
+     * refusal's; S was refused all the same */
+    if (lv_viewer_exploring(v, NULL, NULL))
+        ASSERT_CONTAINS(lv_viewer_status(v), lv_tr(LV_LANG_EN, LV_T_XP_BUSY));
     for (int i = 0; i < 3000 && lv_viewer_exploring(v, NULL, NULL); i++) {
         SDL_Delay(2);
         frame(v, 0);

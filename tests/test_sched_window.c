@@ -13,49 +13,7 @@
 #include "registry.h"
 #include "session.h"
 #include "support.h"
-#include "viewer.h"
-
-static void push_key(SDL_Keycode k, Uint16 mod) {
-    SDL_Event e = {0};
-    e.type = SDL_KEYDOWN;
-    e.key.state = SDL_PRESSED;
-    e.key.keysym.sym = k;
-    e.key.keysym.mod = mod;
-    ASSERT_EQ(SDL_PushEvent(&e), 1);
-}
-
-static void push_click(lv_viewer *v, int x, int y) { /* x, y in drawing pixels */
-    double dpi = lv_viewer_dpi(v);
-    for (int i = 0; i < 2; i++) {
-        SDL_Event e = {0};
-        e.type = i ? SDL_MOUSEBUTTONUP : SDL_MOUSEBUTTONDOWN;
-        e.button.button = SDL_BUTTON_LEFT;
-        e.button.state = i ? SDL_RELEASED : SDL_PRESSED;
-        e.button.clicks = 1;
-        e.button.x = (int)(x / dpi);
-        e.button.y = (int)(y / dpi);
-        ASSERT_EQ(SDL_PushEvent(&e), 1);
-    }
-}
-
-static void frame(lv_viewer *v, double dt) {
-    ASSERT_EQ(lv_viewer_frame(v, dt), 1);
-    lv_viewer_present(v);
-}
-
-static void shot(lv_viewer *v, const char *name) {
-    const char *dir = getenv("LV_SHOT_DIR");
-    if (!dir || !*dir) return;
-    unsigned char *px = NULL;
-    int w = 0, h = 0;
-    ASSERT_EQ(lv_viewer_frame(v, 0), 1);
-    ASSERT_EQ(lv_viewer_read_rgb(v, &px, &w, &h), 0);
-    char path[1024], err[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (lv_png_write(path, px, w, h, (size_t)w * 3, err, sizeof err)) TEST_FAIL_AT("%s", err);
-    free(px);
-    lv_viewer_present(v);
-}
+#include "window_support.h"
 
 static const lv_lane *lane_of(lv_viewer *v, int32_t th) {
     const lv_frame *f = lv_viewer_layout(v);
@@ -66,7 +24,7 @@ static const lv_lane *lane_of(lv_viewer *v, int32_t th) {
 
 static void click_lane(lv_viewer *v, int32_t th) {
     const lv_lane *ln = lane_of(v, th);
-    push_click(v, ln->band.x + ln->band.w / 2, ln->band.y + ln->band.h / 2);
+    click_at(v, ln->band.x + ln->band.w / 2, ln->band.y + ln->band.h / 2);
 }
 
 static void press_number(int32_t th) {
@@ -165,13 +123,13 @@ TEST(scheduler_mode_picks_steps_back_branches_and_replays) {
                          .sched_ctx = &sg};
     lv_viewer *v = lv_viewer_open(tr, &vd, err, sizeof err);
     if (!v) TEST_FAIL_AT("%s", err);
-    frame(v, 0);
+    draw(v, 0);
     ASSERT(!lv_viewer_sched(v)->on);
     ASSERT_EQ(lv_viewer_layout(v)->sched_col.w, 0);
 
     /* S, with the playhead at the start: the run is cut at its first choice */
     push_key(SDLK_s, 0);
-    frame(v, 0);
+    draw(v, 0);
     const lv_schedview *sv = lv_viewer_sched(v);
     ASSERT(sv->on);
     ASSERT_CONTAINS(lv_viewer_status(v), "Scheduler mode");
@@ -186,7 +144,7 @@ TEST(scheduler_mode_picks_steps_back_branches_and_replays) {
     ASSERT_GT(f->sched_bar.h, 0);
     ASSERT(sv->have_point);
     ASSERT_EQ(sv->ncells, cur->nthreads);
-    shot(v, "sched-start.png");
+    snap(v, "sched-start.png");
 
     /* the fewest picks to the race: numbers and clicks by turns */
     for (size_t k = 0; k < nbest; k++) {
@@ -202,11 +160,11 @@ TEST(scheduler_mode_picks_steps_back_branches_and_replays) {
             click_lane(v, best[k]);
         else
             press_number(best[k]);
-        frame(v, 0);
+        draw(v, 0);
         for (int i = 0; i < 400 && lv_viewer_state(v)->playing; i++)
-            frame(v, 0.25); /* the step plays to its end */
+            draw(v, 0.25); /* the step plays to its end */
         ASSERT(!lv_viewer_state(v)->playing);
-        if (k == 1) shot(v, "sched-step.png");
+        if (k == 1) snap(v, "sched-step.png");
     }
     cur = lv_viewer_trace(v);
     ASSERT_EQ(cur->nschedule, nbest);
@@ -218,7 +176,7 @@ TEST(scheduler_mode_picks_steps_back_branches_and_replays) {
     ASSERT_EQ(lv_viewer_state(v)->seq, (long)cur->nevents - 1);
     ASSERT(!lv_viewer_sched(v)->have_point);
     ASSERT_CONTAINS(lv_viewer_sched(v)->msg_text, "The run is over");
-    shot(v, "sched-race.png");
+    snap(v, "sched-race.png");
 
     /* the schedule string: shown in the bar, copied with Ctrl+C */
     char want[512], list[128];
@@ -232,7 +190,7 @@ TEST(scheduler_mode_picks_steps_back_branches_and_replays) {
     ASSERT_STR_EQ(got, want);
     ASSERT_CONTAINS(lv_viewer_sched(v)->sched_text, list);
     push_key(SDLK_c, KMOD_LCTRL);
-    frame(v, 0);
+    draw(v, 0);
     ASSERT_CONTAINS(lv_viewer_status(v), want);
     if (SDL_HasClipboardText()) {
         char *clip = SDL_GetClipboardText();
@@ -246,17 +204,17 @@ TEST(scheduler_mode_picks_steps_back_branches_and_replays) {
     /* three events back: nothing to choose there (the writes come after every choice) */
     for (int i = 0; i < 3; i++)
         push_key(SDLK_LEFT, 0);
-    frame(v, 0);
+    draw(v, 0);
     ASSERT_EQ(lv_viewer_state(v)->seq, (long)race->nevents - 4);
     click_lane(v, 0);
-    frame(v, 0);
+    draw(v, 0);
     ASSERT(lv_viewer_trace(v) == race); /* refused: nothing ran */
     ASSERT_CONTAINS(lv_viewer_status(v), "Nothing to choose");
 
     /* back to the last choice */
     for (int i = 0; i < 100 && !lv_viewer_sched(v)->have_point; i++) {
         push_key(SDLK_LEFT, 0);
-        frame(v, 0);
+        draw(v, 0);
     }
     sv = lv_viewer_sched(v);
     ASSERT(sv->have_point);
@@ -275,14 +233,14 @@ TEST(scheduler_mode_picks_steps_back_branches_and_replays) {
              sv->why[blocked]);
     ASSERT(sv->why[blocked][0]);
     click_lane(v, blocked);
-    frame(v, 0);
+    draw(v, 0);
     ASSERT(lv_viewer_trace(v) == race);
     ASSERT_STR_EQ(lv_viewer_status(v), why);
-    shot(v, "sched-refused.png");
+    snap(v, "sched-refused.png");
 
     /* the other thread: a branch that does not fail */
     press_number(other);
-    frame(v, 0);
+    draw(v, 0);
     cur = lv_viewer_trace(v);
     ASSERT(cur != race);
     same_events(cur, race_copy, nbefore);
@@ -293,8 +251,8 @@ TEST(scheduler_mode_picks_steps_back_branches_and_replays) {
     ASSERT_EQ(cur->schedule[nbest - 1], other);
     ASSERT_EQ(cur->nfindings, 0);
     for (int i = 0; i < 400 && lv_viewer_state(v)->playing; i++)
-        frame(v, 0.25);
-    shot(v, "sched-branch.png");
+        draw(v, 0.25);
+    snap(v, "sched-branch.png");
 
     /* the window's schedule string replays through lockviz run --schedule: same events */
     char tmp[] = "/tmp/lv_sched_win_XXXXXX";
@@ -311,7 +269,7 @@ TEST(scheduler_mode_picks_steps_back_branches_and_replays) {
     ASSERT(getcwd(old, sizeof old));
     ASSERT_EQ(chdir(tmp), 0);
     push_key(SDLK_e, 0);
-    frame(v, 0);
+    draw(v, 0);
     struct stat st;
     ASSERT_EQ(stat("lockviz-ticket-unlocked-seed1.json", &st), 0);
     lv_trace *ex = NULL;
@@ -349,7 +307,7 @@ TEST(scheduler_mode_picks_steps_back_branches_and_replays) {
 
     /* A: the policy finishes the run from these choices, playing */
     push_key(SDLK_a, 0);
-    frame(v, 0);
+    draw(v, 0);
     cur = lv_viewer_trace(v);
     ASSERT(lv_viewer_sched(v)->whole);
     ASSERT(lv_viewer_state(v)->playing);
@@ -361,7 +319,7 @@ TEST(scheduler_mode_picks_steps_back_branches_and_replays) {
     size_t whole_events = cur->nevents; /* cur goes with the next run */
     /* S: scheduler mode off, the whole run */
     push_key(SDLK_s, 0);
-    frame(v, 0);
+    draw(v, 0);
     ASSERT(!lv_viewer_sched(v)->on);
     ASSERT_EQ(lv_viewer_layout(v)->sched_col.w, 0);
     ASSERT_EQ(lv_viewer_trace(v)->nevents, whole_events);
@@ -396,7 +354,7 @@ TEST(scheduler_mode_from_the_command_line_options) {
                          .sched_nchoices = 2};
     lv_viewer *v = lv_viewer_open(tr, &vd, err, sizeof err);
     if (!v) TEST_FAIL_AT("%s", err);
-    frame(v, 0);
+    draw(v, 0);
     const lv_trace *cur = lv_viewer_trace(v);
     ASSERT(lv_viewer_sched(v)->on);
     ASSERT_EQ(cur->nschedule, 2);
@@ -406,19 +364,19 @@ TEST(scheduler_mode_from_the_command_line_options) {
     ASSERT_EQ(lv_viewer_sched(v)->point.index, 2);
     /* L: the column and the bar in Chinese */
     push_key(SDLK_l, 0);
-    frame(v, 0);
+    draw(v, 0);
     ASSERT_CONTAINS(lv_viewer_sched(v)->msg_text, "下一个运行谁");
-    shot(v, "sched-zh.png");
+    snap(v, "sched-zh.png");
     push_key(SDLK_l, 0);
     /* V keeps the choices under the other variant; R starts picking again */
     push_key(SDLK_v, 0);
-    frame(v, 0);
+    draw(v, 0);
     cur = lv_viewer_trace(v);
     ASSERT(lv_viewer_sched(v)->on);
     ASSERT_STR_EQ(cur->variant, sc->variants[1].name);
     ASSERT_EQ(cur->nschedule, 2);
     push_key(SDLK_r, 0);
-    frame(v, 0);
+    draw(v, 0);
     cur = lv_viewer_trace(v);
     ASSERT_EQ(cur->seed, 2);
     ASSERT_EQ(cur->nschedule, 0);
@@ -428,7 +386,7 @@ TEST(scheduler_mode_from_the_command_line_options) {
     v = lv_viewer_open(tr, &(lv_viewer_desc){.w = 1280, .h = 720}, err, sizeof err);
     if (!v) TEST_FAIL_AT("%s", err);
     push_key(SDLK_s, 0);
-    frame(v, 0);
+    draw(v, 0);
     ASSERT(!lv_viewer_sched(v)->on);
     ASSERT_CONTAINS(lv_viewer_status(v), "S: only for runs started here");
     lv_viewer_close(v);
@@ -442,7 +400,7 @@ static lv_pq_kind play_to_question(lv_viewer *v) {
         const lv_predict *pr = lv_viewer_predict(v);
         if (pr->open) return pr->q.kind;
         if (!lv_viewer_state(v)->playing) return LV_PQ_NONE;
-        frame(v, 0.1);
+        draw(v, 0.1);
     }
     TEST_FAIL_AT("no question and no end");
 }
@@ -464,9 +422,9 @@ TEST(predict_mode_asks_keeps_score_and_marks_the_answers) {
     lv_viewer_desc vd = {.w = 1280, .h = 720, .sched = &lv_sched_glue_ops, .sched_ctx = &sg};
     lv_viewer *v = lv_viewer_open(tr, &vd, err, sizeof err);
     if (!v) TEST_FAIL_AT("%s", err);
-    frame(v, 0);
+    draw(v, 0);
     push_key(SDLK_p, 0);
-    frame(v, 0);
+    draw(v, 0);
     const lv_predict *pr = lv_viewer_predict(v);
     ASSERT(pr->on);
     ASSERT(lv_viewer_state(v)->playing);
@@ -491,12 +449,12 @@ TEST(predict_mode_asks_keeps_score_and_marks_the_answers) {
             for (size_t e = 0; e < pr->nen; e++)
                 if (pr->en[e] != pr->q.answer) other = pr->en[e];
             int right = n % 2 == 0 || other < 0;
-            if (whos == 2) shot(v, "predict-who.png");
+            if (whos == 2) snap(v, "predict-who.png");
             if (right)
                 press_number((int32_t)pr->q.answer);
             else
                 click_lane(v, other); /* a click on a lane answers too */
-            frame(v, 0);
+            draw(v, 0);
             rights += right;
             wrongs += !right;
             ASSERT_CONTAINS(lv_viewer_status(v), right ? "Right: " : "Not quite: ");
@@ -514,16 +472,16 @@ TEST(predict_mode_asks_keeps_score_and_marks_the_answers) {
                     wrong = (int)o + 1;
                 ASSERT_GT(pr->opt[o].w, 0); /* a box to click */
             }
-            if (reads == 2) shot(v, "predict-read.png");
+            if (reads == 2) snap(v, "predict-read.png");
             if (n % 2 == 0) {
                 push_key(SDLK_0 + right, 0);
                 rights++;
             } else {
                 lv_rect o = pr->opt[wrong - 1]; /* a click on a value's box */
-                push_click(v, o.x + o.w / 2, o.y + o.h / 2);
+                click_at(v, o.x + o.w / 2, o.y + o.h / 2);
                 wrongs++;
             }
-            frame(v, 0);
+            draw(v, 0);
         }
         ASSERT_EQ(pr->asked, asked + 1);
         ASSERT_EQ(pr->right, rights);
@@ -539,20 +497,20 @@ TEST(predict_mode_asks_keeps_score_and_marks_the_answers) {
     same_events(lv_viewer_trace(v), tr, tr->nevents); /* all of it, at the end */
     ASSERT_CONTAINS(pr->text_text, "No more questions");
     ASSERT_EQ(lv_viewer_trace(v)->nevents, tr->nevents);
-    shot(v, "predict-end.png");
+    snap(v, "predict-end.png");
     push_key(SDLK_p, 0);
-    frame(v, 0);
+    draw(v, 0);
     ASSERT(!lv_viewer_predict(v)->on);
     ASSERT_EQ(lv_viewer_layout(v)->sched_bar.h, 0);
     ASSERT_EQ(lv_viewer_trace(v)->nevents, tr->nevents);
     /* from the start, P again, then S: one game at a time, predict gives way */
     push_key(SDLK_HOME, 0);
     push_key(SDLK_p, 0);
-    frame(v, 0);
+    draw(v, 0);
     ASSERT(lv_viewer_predict(v)->on);
     ASSERT_LT(lv_viewer_trace(v)->nevents, tr->nevents);
     push_key(SDLK_s, 0);
-    frame(v, 0);
+    draw(v, 0);
     ASSERT(!lv_viewer_predict(v)->on);
     ASSERT(lv_viewer_sched(v)->on);
     lv_viewer_close(v);
@@ -576,34 +534,34 @@ TEST(scheduler_and_predict_give_way_to_side_by_side_and_explore) {
     char err[512];
     lv_viewer *v = lv_viewer_open(tr, &vd, err, sizeof err);
     if (!v) TEST_FAIL_AT("%s", err);
-    frame(v, 0);
+    draw(v, 0);
     push_key(SDLK_s, 0);
-    frame(v, 0);
+    draw(v, 0);
     ASSERT(lv_viewer_sched(v)->on);
     ASSERT_EQ(lv_viewer_trace(v)->outcome, LV_OUT_ABORTED);
     /* C: side by side shows whole runs, so scheduler mode ends */
     push_key(SDLK_c, 0);
-    frame(v, 0);
+    draw(v, 0);
     ASSERT(lv_viewer_compare(v) != NULL);
     ASSERT(!lv_viewer_sched(v)->on);
     ASSERT_EQ(lv_viewer_trace(v)->nevents, tr->nevents);
     /* S (the key or the button) ends side by side first */
     lv_rect sb = lv_viewer_layout(v)->buttons[LV_BTN_SCHED];
-    push_click(v, sb.x + sb.w / 2, sb.y + sb.h / 2);
-    frame(v, 0);
+    click_at(v, sb.x + sb.w / 2, sb.y + sb.h / 2);
+    draw(v, 0);
     ASSERT(lv_viewer_compare(v) == NULL);
     ASSERT(lv_viewer_sched(v)->on);
     /* P: predict mode instead */
     push_key(SDLK_HOME, 0);
     push_key(SDLK_p, 0);
-    frame(v, 0);
+    draw(v, 0);
     ASSERT(!lv_viewer_sched(v)->on);
     ASSERT(lv_viewer_predict(v)->on);
     /* X explores the run; meanwhile S, P and answers are refused (a run would replace the
      * trace it reads); the failing run it finds is shown whole, predict mode over */
     push_key(SDLK_x, 0);
     push_key(SDLK_s, 0); /* in the same frame: the exploration has just started */
-    frame(v, 0);
+    draw(v, 0);
     ASSERT(!lv_viewer_sched(v)->on);
     /* the search can end within that frame (run 1 fails), and its message then replaces the
      * refusal's; S was refused all the same */
@@ -611,7 +569,7 @@ TEST(scheduler_and_predict_give_way_to_side_by_side_and_explore) {
         ASSERT_CONTAINS(lv_viewer_status(v), lv_tr(LV_LANG_EN, LV_T_XP_BUSY));
     for (int i = 0; i < 3000 && lv_viewer_exploring(v, NULL, NULL); i++) {
         SDL_Delay(2);
-        frame(v, 0);
+        draw(v, 0);
     }
     ASSERT(!lv_viewer_exploring(v, NULL, NULL));
     ASSERT(!lv_viewer_predict(v)->on);
@@ -647,8 +605,8 @@ TEST(pictures_of_many_threads_and_a_deadlock) {
                              .sched_nchoices = n};
         lv_viewer *v = lv_viewer_open(tr, &vd, err, sizeof err);
         if (!v) TEST_FAIL_AT("%s", err);
-        frame(v, 0);
-        shot(v, k ? "sched-deadlock.png" : "sched-ticket10.png");
+        draw(v, 0);
+        snap(v, k ? "sched-deadlock.png" : "sched-ticket10.png");
         lv_viewer_close(v);
         lv_sched_glue_free(&sg);
         lv_trace_free(tr);

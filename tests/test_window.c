@@ -9,55 +9,7 @@
 #include "png.h"
 #include "registry.h"
 #include "support.h"
-#include "viewer.h"
-
-static void push_key(SDL_Keycode k, Uint16 mod) {
-    SDL_Event e = {0};
-    e.type = SDL_KEYDOWN;
-    e.key.state = SDL_PRESSED;
-    e.key.keysym.sym = k;
-    e.key.keysym.mod = mod;
-    ASSERT_EQ(SDL_PushEvent(&e), 1);
-}
-
-/* x, y in drawing pixels; events carry window units */
-static void push_mouse(lv_viewer *v, Uint32 type, int x, int y) {
-    double dpi = lv_viewer_dpi(v);
-    SDL_Event e = {0};
-    e.type = type;
-    if (type == SDL_MOUSEMOTION) {
-        e.motion.x = (int)(x / dpi);
-        e.motion.y = (int)(y / dpi);
-    } else {
-        e.button.button = SDL_BUTTON_LEFT;
-        e.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
-        e.button.clicks = 1;
-        e.button.x = (int)(x / dpi);
-        e.button.y = (int)(y / dpi);
-    }
-    ASSERT_EQ(SDL_PushEvent(&e), 1);
-}
-
-static void push_wheel(int dy) {
-    SDL_Event e = {0};
-    e.type = SDL_MOUSEWHEEL;
-    e.wheel.y = dy;
-    e.wheel.direction = SDL_MOUSEWHEEL_NORMAL;
-    ASSERT_EQ(SDL_PushEvent(&e), 1);
-}
-
-typedef struct shot {
-    unsigned char *px;
-    int w, h;
-} shot;
-
-static shot frame(lv_viewer *v, double dt) {
-    ASSERT_EQ(lv_viewer_frame(v, dt), 1);
-    shot s;
-    ASSERT_EQ(lv_viewer_read_rgb(v, &s.px, &s.w, &s.h), 0);
-    lv_viewer_present(v);
-    return s;
-}
+#include "window_support.h"
 
 static int colours(const shot *s) { /* distinct colours, roughly: a blank window has one */
     int seen[64] = {0}, n = 0;
@@ -118,7 +70,7 @@ TEST(window_plays_steps_zooms_and_jumps_to_a_finding) {
 
     /* the wheel over the lanes zooms in */
     double w0 = lv_viewer_state(v)->d1 - lv_viewer_state(v)->d0;
-    push_mouse(v, SDL_MOUSEMOTION, (f->x0 + f->x1) / 2, f->lanes[1].band.y);
+    push_mouse(v, SDL_MOUSEMOTION, (f->x0 + f->x1) / 2, f->lanes[1].band.y, 1);
     push_wheel(2);
     free(frame(v, 0).px);
     ASSERT(lv_viewer_state(v)->d1 - lv_viewer_state(v)->d0 < w0 * 0.9);
@@ -127,8 +79,8 @@ TEST(window_plays_steps_zooms_and_jumps_to_a_finding) {
     f = lv_viewer_layout(v);
     ASSERT_GT(f->nfrows, 0);
     lv_rect r = f->frows[0].r;
-    push_mouse(v, SDL_MOUSEBUTTONDOWN, r.x + r.w / 2, r.y + r.h / 2);
-    push_mouse(v, SDL_MOUSEBUTTONUP, r.x + r.w / 2, r.y + r.h / 2);
+    push_mouse(v, SDL_MOUSEBUTTONDOWN, r.x + r.w / 2, r.y + r.h / 2, 1);
+    push_mouse(v, SDL_MOUSEBUTTONUP, r.x + r.w / 2, r.y + r.h / 2, 1);
     shot c = frame(v, 0);
     const lv_vstate *st = lv_viewer_state(v);
     ASSERT_EQ(st->highlight, f->frows[0].finding);
@@ -166,13 +118,6 @@ TEST(window_plays_steps_zooms_and_jumps_to_a_finding) {
     free(h.px);
     lv_viewer_close(v);
     lv_trace_free(tr);
-}
-
-static void save(const shot *s, const char *dir, const char *name) {
-    char path[1024], err[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (lv_png_write(path, s->px, s->w, s->h, (size_t)s->w * 3, err, sizeof err))
-        TEST_FAIL_AT("%s", err);
 }
 
 /* bytes that differ between two shots within rows y0..y1 */
@@ -213,7 +158,7 @@ TEST(window_keys_rerun_export_and_switch_language) {
     if (dir && *dir) {
         push_key(SDLK_END, 0);
         shot e = frame(v, 0);
-        save(&e, dir, "en-lesson.png");
+        save_shot(&e, "en-lesson.png");
         free(e.px);
         push_key(SDLK_HOME, 0);
         free(frame(v, 0).px);
@@ -256,7 +201,7 @@ TEST(window_keys_rerun_export_and_switch_language) {
     ASSERT_EQ(chdir(tmp), 0);
     push_key(SDLK_e, 0);
     shot c = frame(v, 0);
-    if (dir && *dir) save(&c, dir, "en-export-message.png");
+    if (dir && *dir) save_shot(&c, "en-export-message.png");
     const char *names[3] = {"lockviz-ticket-locked-seed2.json",
                             "lockviz-ticket-locked-seed2.chrome.json",
                             "lockviz-ticket-locked-seed2.png"};
@@ -306,13 +251,13 @@ TEST(window_keys_rerun_export_and_switch_language) {
         free(frame(v, 0).px);
         push_key(SDLK_END, 0);
         shot z = frame(v, 10);
-        save(&z, dir, "zh-lesson.png");
+        save_shot(&z, "zh-lesson.png");
         push_key(SDLK_h, 0);
         shot zhh = frame(v, 0);
-        save(&zhh, dir, "zh-help.png");
+        save_shot(&zhh, "zh-help.png");
         push_key(SDLK_l, 0);
         shot enh = frame(v, 0);
-        save(&enh, dir, "en-help.png");
+        save_shot(&enh, "en-help.png");
         push_key(SDLK_h, 0);
         push_key(SDLK_l, 0);
         free(frame(v, 0).px);
@@ -323,8 +268,8 @@ TEST(window_keys_rerun_export_and_switch_language) {
     /* the language button switches back */
     f = lv_viewer_layout(v);
     lv_rect lb = f->buttons[LV_BTN_LANG];
-    push_mouse(v, SDL_MOUSEBUTTONDOWN, lb.x + lb.w / 2, lb.y + lb.h / 2);
-    push_mouse(v, SDL_MOUSEBUTTONUP, lb.x + lb.w / 2, lb.y + lb.h / 2);
+    push_mouse(v, SDL_MOUSEBUTTONDOWN, lb.x + lb.w / 2, lb.y + lb.h / 2, 1);
+    push_mouse(v, SDL_MOUSEBUTTONUP, lb.x + lb.w / 2, lb.y + lb.h / 2, 1);
     free(frame(v, 0).px);
     ASSERT_EQ(lv_viewer_state(v)->lang, LV_LANG_EN);
     /* I hides the lesson: the lanes move up under the header */
@@ -360,9 +305,9 @@ TEST(window_from_a_file_says_rerun_is_for_runs_made_here) {
     const char *dir = getenv("LV_SHOT_DIR");
     if (dir && *dir) { /* with the language button's tooltip */
         lv_rect lb = lv_viewer_layout(v)->buttons[LV_BTN_LANG];
-        push_mouse(v, SDL_MOUSEMOTION, lb.x + lb.w / 2, lb.y + lb.h / 2);
+        push_mouse(v, SDL_MOUSEMOTION, lb.x + lb.w / 2, lb.y + lb.h / 2, 1);
         shot t = frame(v, 0);
-        save(&t, dir, "view-r-message-and-tooltip.png");
+        save_shot(&t, "view-r-message-and-tooltip.png");
         free(t.px);
     }
     ASSERT_GT(differ(&a, &b, 0, a.h), 500); /* the message is on screen */

@@ -8,63 +8,7 @@
 #include "glue.h"
 #include "png.h"
 #include "registry.h"
-#include "test.h"
-#include "viewer.h"
-
-static void push_key(SDL_Keycode k, Uint16 mod) {
-    SDL_Event e = {0};
-    e.type = SDL_KEYDOWN;
-    e.key.state = SDL_PRESSED;
-    e.key.keysym.sym = k;
-    e.key.keysym.mod = mod;
-    ASSERT_EQ(SDL_PushEvent(&e), 1);
-}
-
-/* x, y in drawing pixels; events carry window units */
-static void push_mouse(lv_viewer *v, Uint32 type, int x, int y) {
-    double dpi = lv_viewer_dpi(v);
-    SDL_Event e = {0};
-    e.type = type;
-    if (type == SDL_MOUSEMOTION) {
-        e.motion.x = (int)(x / dpi);
-        e.motion.y = (int)(y / dpi);
-    } else {
-        e.button.button = SDL_BUTTON_LEFT;
-        e.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
-        e.button.clicks = 1;
-        e.button.x = (int)(x / dpi);
-        e.button.y = (int)(y / dpi);
-    }
-    ASSERT_EQ(SDL_PushEvent(&e), 1);
-}
-
-static void click(lv_viewer *v, int x, int y) {
-    push_mouse(v, SDL_MOUSEMOTION, x, y);
-    push_mouse(v, SDL_MOUSEBUTTONDOWN, x, y);
-    push_mouse(v, SDL_MOUSEBUTTONUP, x, y);
-}
-
-typedef struct shot {
-    unsigned char *px;
-    int w, h;
-} shot;
-
-static shot frame(lv_viewer *v, double dt) {
-    ASSERT_EQ(lv_viewer_frame(v, dt), 1);
-    shot s;
-    ASSERT_EQ(lv_viewer_read_rgb(v, &s.px, &s.w, &s.h), 0);
-    lv_viewer_present(v);
-    return s;
-}
-
-static void save(const shot *s, const char *name) {
-    const char *dir = getenv("LV_SHOT_DIR");
-    if (!dir || !*dir) return;
-    char path[1024], err[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (lv_png_write(path, s->px, s->w, s->h, (size_t)s->w * 3, err, sizeof err))
-        TEST_FAIL_AT("%s", err);
-}
+#include "window_support.h"
 
 /* Dark pixels down column x of a pane's lanes: the black playhead line. */
 static int dark_column(const shot *s, const lv_cmp_pane *p, int x) {
@@ -147,7 +91,7 @@ TEST(compare_key_opens_steps_in_step_and_closes) {
     ASSERT_LT(c->p[0].f.lanes[0].r.h, single_lane_h + 1);
     ASSERT_GT(c->p[1].r.y, c->p[0].r.h - 1);
     ASSERT_EQ(c->p[1].f.nlanes, fix->nthreads);
-    save(&b, "compare-open.png");
+    save_shot(&b, "compare-open.png");
     free(b.px);
     b = frame(v, 10); /* the message over the upper lanes times out (nothing plays) */
     ASSERT_STR_EQ(lv_viewer_status(v), "");
@@ -178,18 +122,18 @@ TEST(compare_key_opens_steps_in_step_and_closes) {
     const lv_cmp_pane *lo = &c->p[1];
     int cx = lo->f.x0 + (lo->f.x1 - lo->f.x0) * 3 / 4, cy = lo->r.y + lo->f.lanes[1].band.y;
     int64_t t_click = lv_frame_t(&lo->f, lo->s, cx);
-    click(v, cx, cy);
+    click_at(v, cx, cy);
     shot s3 = frame(v, 0);
     c = lv_viewer_compare(v);
     ASSERT_LE(lv_cmp_time(c), t_click);
     ASSERT_GT(lv_cmp_time(c), t_before);
     in_step(v, &s3);
-    save(&s3, "compare-clicked.png");
+    save_shot(&s3, "compare-clicked.png");
     /* H: the help over both panes, C listed; Esc closes it */
     push_key(SDLK_h, 0);
     shot hs = frame(v, 0);
     ASSERT(lv_viewer_state(v)->help);
-    save(&hs, "compare-help.png");
+    save_shot(&hs, "compare-help.png");
     push_key(SDLK_ESCAPE, 0);
     free(frame(v, 0).px);
     ASSERT(!lv_viewer_state(v)->help);
@@ -244,7 +188,7 @@ TEST(compare_key_opens_steps_in_step_and_closes) {
     ASSERT_STR_EQ(c->p[1].side.tr->variant, "unlocked");
     ASSERT_CONTAINS(c->p[1].f.title, "(broken)");
     ASSERT_EQ(c->p[1].side.tr->seed, 2);
-    save(&vs, "compare-after-v.png");
+    save_shot(&vs, "compare-after-v.png");
     free(vs.px);
 
     /* the compare button closes it: one run, the upper one, at its event */
@@ -257,7 +201,7 @@ TEST(compare_key_opens_steps_in_step_and_closes) {
     lv_rect cb = c->p[0].f.buttons[LV_BTN_COMPARE];
     int pane_lane_h = c->p[0].f.lanes[0].r.h;
     ASSERT_EQ(c->p[0].f.lesson.h, 0); /* two lessons would crowd the panes: closed */
-    click(v, cb.x + cb.w / 2, cb.y + cb.h / 2);
+    click_at(v, cb.x + cb.w / 2, cb.y + cb.h / 2);
     shot one = frame(v, 0);
     ASSERT(!lv_viewer_compare(v));
     ASSERT(lv_viewer_trace(v) == up);
@@ -265,7 +209,7 @@ TEST(compare_key_opens_steps_in_step_and_closes) {
     ASSERT_GT(lv_viewer_layout(v)->lanes[0].r.h, pane_lane_h);
     ASSERT_GT(lv_viewer_layout(v)->lesson.h, 0); /* the single view's lesson is open again */
     ASSERT_GT(lv_viewer_layout(v)->header.w, 0);
-    save(&one, "compare-closed.png");
+    save_shot(&one, "compare-closed.png");
     /* and C opens it again */
     push_key(SDLK_c, 0);
     free(frame(v, 0).px);
@@ -326,12 +270,12 @@ TEST(without_the_callback_c_says_so_and_run_compare_opens_side_by_side) {
     push_key(SDLK_END, 0);
     s = frame(v, 0);
     in_step(v, &s);
-    save(&s, "compare-deadlock.png");
+    save_shot(&s, "compare-deadlock.png");
     free(s.px);
     push_key(SDLK_l, 0); /* Chinese, for the picture */
     s = frame(v, 0);
     ASSERT_CONTAINS(lv_viewer_compare(v)->p[1].f.title, "（已修复）");
-    save(&s, "compare-deadlock-zh.png");
+    save_shot(&s, "compare-deadlock-zh.png");
     free(s.px);
     push_key(SDLK_ESCAPE, 0);
     ASSERT_EQ(lv_viewer_frame(v, 0), 0); /* quit */

@@ -35,11 +35,25 @@ static inline void push_mouse(lv_viewer *v, Uint32 type, int x, int y, int click
     ASSERT_EQ(SDL_PushEvent(&e), 1);
 }
 
+/* A click at (x, y), drawing pixels: the mouse moves there, presses and lets go */
+static inline void click_at(lv_viewer *v, int x, int y) {
+    push_mouse(v, SDL_MOUSEMOTION, x, y, 0);
+    push_mouse(v, SDL_MOUSEBUTTONDOWN, x, y, 1);
+    push_mouse(v, SDL_MOUSEBUTTONUP, x, y, 1);
+}
+
 /* A click in the middle of r */
 static inline void push_click(lv_viewer *v, lv_rect r) {
-    push_mouse(v, SDL_MOUSEMOTION, r.x + r.w / 2, r.y + r.h / 2, 0);
-    push_mouse(v, SDL_MOUSEBUTTONDOWN, r.x + r.w / 2, r.y + r.h / 2, 1);
-    push_mouse(v, SDL_MOUSEBUTTONUP, r.x + r.w / 2, r.y + r.h / 2, 1);
+    click_at(v, r.x + r.w / 2, r.y + r.h / 2);
+}
+
+/* dy > 0: the wheel turned up */
+static inline void push_wheel(int dy) {
+    SDL_Event e = {0};
+    e.type = SDL_MOUSEWHEEL;
+    e.wheel.y = dy;
+    e.wheel.direction = SDL_MOUSEWHEEL_NORMAL;
+    ASSERT_EQ(SDL_PushEvent(&e), 1);
 }
 
 typedef struct shot {
@@ -60,6 +74,12 @@ static inline void step(lv_viewer *v, double dt) {
     free(frame(v, dt).px);
 }
 
+/* One frame, shown, its pixels not read */
+static inline void draw(lv_viewer *v, double dt) {
+    ASSERT_EQ(lv_viewer_frame(v, dt), 1);
+    lv_viewer_present(v);
+}
+
 /* Saves s as DIR/NAME when LV_SHOT_DIR=DIR is set (pictures to look at). */
 static inline void save_shot(const shot *s, const char *name) {
     const char *dir = getenv("LV_SHOT_DIR");
@@ -73,6 +93,15 @@ static inline void save_shot(const shot *s, const char *name) {
 /* The colour at (x, y) */
 static inline const unsigned char *pixel(const shot *s, int x, int y) {
     return s->px + ((size_t)y * s->w + x) * 3;
+}
+
+/* The frame as it is now, saved as DIR/NAME when LV_SHOT_DIR=DIR is set */
+static inline void snap(lv_viewer *v, const char *name) {
+    const char *dir = getenv("LV_SHOT_DIR");
+    if (!dir || !*dir) return;
+    shot s = frame(v, 0);
+    save_shot(&s, name);
+    free(s.px);
 }
 
 #endif

@@ -7,31 +7,33 @@
 enum { P_THREADS };
 enum { V_UNLOCKED, V_LOCKED };
 
-static lv_var *g_n;
-static lv_mutex *g_lock;
+/* the seed's globals, one per run (main's, handed to each thread) */
+typedef struct counter {
+    lv_var *n;
+    lv_mutex *lock; /* NULL: no lock */
+} counter;
 
 static void task(void *arg) {
-    (void)arg;
-    if (g_lock) lv_mutex_lock(g_lock);
-    int64_t temp = lv_var_read(g_n);
+    counter *c = arg;
+    if (c->lock) lv_mutex_lock(c->lock);
+    int64_t temp = lv_var_read(c->n);
     lv_sleep(LV_MS(100));
-    lv_var_write(g_n, temp - 1);
-    if (g_lock) lv_mutex_unlock(g_lock);
+    lv_var_write(c->n, temp - 1);
+    if (c->lock) lv_mutex_unlock(c->lock);
 }
 
 static void counter_main(const lv_args *a) {
     int64_t threads = a->params[P_THREADS];
-    g_n = lv_var_new("n", threads);
-    g_lock = a->variant == V_LOCKED ? lv_mutex_new("lock") : NULL;
+    counter c = {lv_var_new("n", threads), a->variant == V_LOCKED ? lv_mutex_new("lock") : NULL};
     lv_thread *t[200];
     for (int i = 0; i < threads; i++) {
         char name[32];
         snprintf(name, sizeof name, "t-%d", i + 1);
-        t[i] = lv_spawn(name, task, NULL);
+        t[i] = lv_spawn(name, task, &c);
     }
     for (int i = 0; i < threads; i++)
         lv_join(t[i]);
-    int64_t n = lv_var_read(g_n);
+    int64_t n = lv_var_read(c.n);
     lv_note("n = %lld", (long long)n);
     lv_check(n == 0, "n = %lld after %lld decrements from %lld; it should be 0", (long long)n,
              (long long)threads, (long long)threads);

@@ -12,11 +12,9 @@ typedef struct ab {
     int variant;
 } ab;
 
-static ab g_locks; /* set up by main before any thread starts; read-only afterwards */
-
 /* Takes l, or in the timeout variant gives up after 50 ms: false means "back off". */
-static bool take(lv_mutex *l) {
-    if (g_locks.variant != V_TIMEOUT) {
+static bool take(const ab *k, lv_mutex *l) {
+    if (k->variant != V_TIMEOUT) {
         lv_mutex_lock(l);
         return true;
     }
@@ -28,41 +26,39 @@ static void back_off(void) {
     lv_sleep(LV_MS(lv_random(10, 60)));
 }
 
-static void f1(void) {
+static void f1(const ab *k) {
     for (;;) {
-        if (!take(g_locks.a)) {
+        if (!take(k, k->a)) {
             back_off();
             continue;
         }
         lv_note("抢到了A锁 (got lock A)");
-        if (!take(g_locks.b)) {
-            lv_mutex_unlock(g_locks.a);
+        if (!take(k, k->b)) {
+            lv_mutex_unlock(k->a);
             back_off();
             continue;
         }
         lv_note("抢到了B锁 (got lock B)");
-        lv_mutex_unlock(g_locks.b);
-        lv_mutex_unlock(g_locks.a);
+        lv_mutex_unlock(k->b);
+        lv_mutex_unlock(k->a);
         return;
     }
 }
 
-static void f2(void) {
+static void f2(const ab *k) {
     /* the ordered fix takes A before B here too; the others keep the seed's B-then-A */
-    lv_mutex *first = g_locks.variant == V_ORDERED ? g_locks.a : g_locks.b;
-    lv_mutex *second = g_locks.variant == V_ORDERED ? g_locks.b : g_locks.a;
-    const char *got_first =
-        first == g_locks.a ? "抢到了A锁 (got lock A)" : "抢到了B锁 (got lock B)";
-    const char *got_second =
-        second == g_locks.a ? "抢到了A锁 (got lock A)" : "抢到了B锁 (got lock B)";
+    lv_mutex *first = k->variant == V_ORDERED ? k->a : k->b;
+    lv_mutex *second = k->variant == V_ORDERED ? k->b : k->a;
+    const char *got_first = first == k->a ? "抢到了A锁 (got lock A)" : "抢到了B锁 (got lock B)";
+    const char *got_second = second == k->a ? "抢到了A锁 (got lock A)" : "抢到了B锁 (got lock B)";
     for (;;) {
-        if (!take(first)) {
+        if (!take(k, first)) {
             back_off();
             continue;
         }
         lv_note("%s", got_first);
         lv_sleep(LV_MS(100));
-        if (!take(second)) {
+        if (!take(k, second)) {
             lv_mutex_unlock(first);
             back_off();
             continue;
@@ -75,19 +71,19 @@ static void f2(void) {
 }
 
 static void run(void *arg) {
-    (void)arg;
-    f1();
-    f2();
+    const ab *k = arg; /* main's: set up before any thread starts, read-only afterwards */
+    f1(k);
+    f2(k);
 }
 
 static void deadlock_main(const lv_args *a) {
-    g_locks = (ab){lv_mutex_new("A"), lv_mutex_new("B"), a->variant};
+    ab k = {lv_mutex_new("A"), lv_mutex_new("B"), a->variant};
     int64_t n = a->params[P_THREADS];
     lv_thread *t[16];
     for (int i = 0; i < n; i++) {
         char name[32];
         snprintf(name, sizeof name, "thread-%d", i + 1);
-        t[i] = lv_spawn(name, run, NULL);
+        t[i] = lv_spawn(name, run, &k);
     }
     lv_note("主线程 (main thread)");
     for (int i = 0; i < n; i++)

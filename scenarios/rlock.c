@@ -7,61 +7,62 @@
 enum { P_THREADS };
 enum { V_LOCK, V_RLOCK };
 
-static lv_mutex *g_plain; /* V_LOCK: mutexA = mutexB = Lock() */
-static lv_rlock *g_r;     /* V_RLOCK: mutexA = mutexB = RLock() */
+/* mutexA = mutexB: one lock under two names, main's, handed to each thread */
+typedef struct ab_one {
+    lv_mutex *plain; /* V_LOCK: mutexA = mutexB = Lock() */
+    lv_rlock *r;     /* V_RLOCK: mutexA = mutexB = RLock() */
+} ab_one;
 
-static void acquire(void) {
-    if (g_plain)
-        lv_mutex_lock(g_plain);
+static void acquire(const ab_one *k) {
+    if (k->plain)
+        lv_mutex_lock(k->plain);
     else
-        lv_rlock_lock(g_r);
+        lv_rlock_lock(k->r);
 }
 
-static void release(void) {
-    if (g_plain)
-        lv_mutex_unlock(g_plain);
+static void release(const ab_one *k) {
+    if (k->plain)
+        lv_mutex_unlock(k->plain);
     else
-        lv_rlock_unlock(g_r);
+        lv_rlock_unlock(k->r);
 }
 
-static void f1(void) {
-    acquire(); /* mutexA */
+static void f1(const ab_one *k) {
+    acquire(k); /* mutexA */
     lv_note("抢到了A锁 (got lock A)");
-    acquire(); /* mutexB: the same lock */
+    acquire(k); /* mutexB: the same lock */
     lv_note("抢到了B锁 (got lock B)");
-    release();
-    release();
+    release(k);
+    release(k);
 }
 
-static void f2(void) {
-    acquire(); /* mutexB */
+static void f2(const ab_one *k) {
+    acquire(k); /* mutexB */
     lv_note("抢到了B锁 (got lock B)");
     lv_sleep(LV_MS(100));
-    acquire(); /* mutexA */
+    acquire(k); /* mutexA */
     lv_note("抢到了A锁 (got lock A)");
-    release();
-    release();
+    release(k);
+    release(k);
 }
 
 static void run(void *arg) {
-    (void)arg;
-    f1();
-    f2();
+    f1(arg);
+    f2(arg);
 }
 
 static void rlock_main(const lv_args *a) {
-    g_plain = NULL;
-    g_r = NULL;
+    ab_one k = {NULL, NULL};
     if (a->variant == V_LOCK)
-        g_plain = lv_mutex_new("A=B");
+        k.plain = lv_mutex_new("A=B");
     else
-        g_r = lv_rlock_new("A=B");
+        k.r = lv_rlock_new("A=B");
     int64_t n = a->params[P_THREADS];
     lv_thread *t[16];
     for (int i = 0; i < n; i++) {
         char name[32];
         snprintf(name, sizeof name, "thread-%d", i + 1);
-        t[i] = lv_spawn(name, run, NULL);
+        t[i] = lv_spawn(name, run, &k);
     }
     lv_note("主线程 (main thread)");
     for (int i = 0; i < n; i++)

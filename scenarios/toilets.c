@@ -17,43 +17,50 @@ typedef struct wc {
     atomic_int most;
 } wc;
 
-static wc g_wc;
+typedef struct person {
+    wc *wc;
+    int sloppy; /* the one who gives the key back twice */
+} person;
 
 static void go_wc(void *arg) {
-    int sloppy = arg != NULL; /* the one who gives the key back twice */
-    if (g_wc.sem) lv_sem_acquire(g_wc.sem, LV_FOREVER);
-    int now = atomic_fetch_add(&g_wc.inside, 1) + 1;
-    int most = atomic_load(&g_wc.most);
-    while (now > most && !atomic_compare_exchange_weak(&g_wc.most, &most, now)) {
+    const person *p = arg;
+    wc *w = p->wc;
+    int sloppy = p->sloppy;
+    if (w->sem) lv_sem_acquire(w->sem, LV_FOREVER);
+    int now = atomic_fetch_add(&w->inside, 1) + 1;
+    int most = atomic_load(&w->most);
+    while (now > most && !atomic_compare_exchange_weak(&w->most, &most, now)) {
     }
     lv_note("占到一个茅坑 (got a stall: %d inside)", now);
     lv_sleep(LV_SEC(lv_random(1, 3)));
-    atomic_fetch_sub(&g_wc.inside, 1);
+    atomic_fetch_sub(&w->inside, 1);
     lv_note("出来了 (out)");
-    if (g_wc.sem) {
-        lv_sem_release(g_wc.sem);
-        if (sloppy) lv_sem_release(g_wc.sem); /* a bug: released twice */
+    if (w->sem) {
+        lv_sem_release(w->sem);
+        if (sloppy) lv_sem_release(w->sem); /* a bug: released twice */
     }
 }
 
 static void wc_main(const lv_args *a) {
     int64_t stalls = a->params[P_STALLS], people = a->params[P_PEOPLE];
-    g_wc.variant = a->variant;
-    atomic_store(&g_wc.inside, 0);
-    atomic_store(&g_wc.most, 0);
-    g_wc.sem = a->variant == V_NONE      ? NULL
-               : a->variant == V_BOUNDED ? lv_bsem_new("stalls", stalls)
-                                         : lv_sem_new("stalls", stalls);
+    wc w = {.variant = a->variant};
+    atomic_init(&w.inside, 0);
+    atomic_init(&w.most, 0);
+    w.sem = a->variant == V_NONE      ? NULL
+            : a->variant == V_BOUNDED ? lv_bsem_new("stalls", stalls)
+                                      : lv_sem_new("stalls", stalls);
     lv_thread *t[40];
+    person ps[40];
     for (int i = 0; i < people; i++) {
         char name[32];
         snprintf(name, sizeof name, "person-%d", i + 1);
         /* in the bounded variant the first person releases twice */
-        t[i] = lv_spawn(name, go_wc, a->variant == V_BOUNDED && i == 0 ? (void *)1 : NULL);
+        ps[i] = (person){&w, a->variant == V_BOUNDED && i == 0};
+        t[i] = lv_spawn(name, go_wc, &ps[i]);
     }
     for (int i = 0; i < people; i++)
         lv_join(t[i]);
-    int most = atomic_load(&g_wc.most);
+    int most = atomic_load(&w.most);
     lv_check(most <= stalls, "at most %d people were inside at once; there are %lld stalls", most,
              (long long)stalls);
 }

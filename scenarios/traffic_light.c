@@ -19,83 +19,78 @@ typedef struct road {
     atomic_int ran_red;
 } road;
 
-static road g_road;
-
-static void go(void) {
+static void go(road *r) {
     lv_note("可以走了 (going)");
-    if (atomic_load(&g_road.red)) atomic_fetch_add(&g_road.ran_red, 1);
+    if (atomic_load(&r->red)) atomic_fetch_add(&r->ran_red, 1);
 }
 
 static void car(void *arg) {
-    (void)arg;
-    if (g_road.variant == V_EVENT) {
+    road *r = arg;
+    if (r->variant == V_EVENT) {
         for (;;) {
-            if (lv_event_is_set(g_road.light)) {
-                go();
+            if (lv_event_is_set(r->light)) {
+                go(r);
                 return;
             }
             lv_note("正在等待 (waiting: red light)");
-            lv_event_wait(g_road.light, LV_FOREVER);
+            lv_event_wait(r->light, LV_FOREVER);
         }
     }
-    if (lv_var_read(g_road.green)) {
-        go();
+    if (lv_var_read(r->green)) {
+        go(r);
         return;
     }
     lv_note("正在等待 (waiting: red light, checking again and again)");
-    while (!lv_var_read(g_road.green))
+    while (!lv_var_read(r->green))
         lv_busy(LV_MS(10)); /* never blocks: burns the CPU */
-    go();
+    go(r);
 }
 
 static void light(void *arg) {
-    (void)arg;
-    for (int64_t c = 0; c < g_road.cycles; c++) {
+    road *r = arg;
+    for (int64_t c = 0; c < r->cycles; c++) {
         /* turn red: the flag first, then the truth (a car that saw green may still go) */
-        if (g_road.variant == V_EVENT)
-            lv_event_clear(g_road.light);
+        if (r->variant == V_EVENT)
+            lv_event_clear(r->light);
         else
-            lv_var_write(g_road.green, 0);
-        atomic_store(&g_road.red, 1);
+            lv_var_write(r->green, 0);
+        atomic_store(&r->red, 1);
         lv_note("红灯亮了 (red light)");
         lv_sleep(LV_SEC(3));
         /* turn green: the truth first, then the flag that lets cars go */
-        atomic_store(&g_road.red, 0);
-        if (g_road.variant == V_EVENT)
-            lv_event_set(g_road.light);
+        atomic_store(&r->red, 0);
+        if (r->variant == V_EVENT)
+            lv_event_set(r->light);
         else
-            lv_var_write(g_road.green, 1);
+            lv_var_write(r->green, 1);
         lv_note("绿灯亮了 (green light)");
         lv_sleep(LV_SEC(4));
     }
 }
 
 static void traffic_main(const lv_args *a) {
-    g_road.variant = a->variant;
-    g_road.cycles = a->params[P_CYCLES];
-    atomic_store(&g_road.red, 0);
-    atomic_store(&g_road.ran_red, 0);
-    g_road.light = NULL;
-    g_road.green = NULL;
+    road rd = {.variant = a->variant, .cycles = a->params[P_CYCLES]};
+    atomic_init(&rd.red, 0);
+    atomic_init(&rd.ran_red, 0);
     if (a->variant == V_EVENT) {
-        g_road.light = lv_event_new("light");
-        lv_event_set(g_road.light);
+        rd.light = lv_event_new("light");
+        lv_event_set(rd.light);
     } else {
-        g_road.green = lv_var_new("green", 1);
+        rd.green = lv_var_new("green", 1);
     }
-    lv_thread *l = lv_spawn("light", light, NULL);
+    lv_thread *l = lv_spawn("light", light, &rd);
     int64_t n = a->params[P_CARS];
     lv_thread *cars[20];
     for (int i = 0; i < n; i++) {
         lv_sleep(LV_SEC(lv_random(1, 2)));
         char name[32];
         snprintf(name, sizeof name, "car-%d", i + 1);
-        cars[i] = lv_spawn(name, car, NULL);
+        cars[i] = lv_spawn(name, car, &rd);
     }
     for (int i = 0; i < n; i++)
         lv_join(cars[i]);
     lv_join(l);
-    int bad = atomic_load(&g_road.ran_red);
+    int bad = atomic_load(&rd.ran_red);
     lv_check(bad == 0, "%d car(s) went while the light was red", bad);
 }
 

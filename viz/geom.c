@@ -6,18 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "grow.h"
 #include "geom.h"
 
-#define GROW(arr, n, cap)                                                                          \
-    ((n) < (cap) ? 0 : grow_((void **)&(arr), &(cap), sizeof *(arr), (cap) ? 2 * (cap) : 16))
-
-static int grow_(void **p, size_t *cap, size_t elem, size_t want) {
-    void *np = realloc(*p, want * elem);
-    if (!np) return -1;
-    *p = np;
-    *cap = want;
-    return 0;
-}
+#define GROW(arr, n, cap) lv_grow((void **)&(arr), &(cap), sizeof *(arr), (n) + 1)
 
 /* ---- the time warp ---- */
 

@@ -7,21 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "grow.h"
 #include "geom.h"
 
-static int grow(void **p, size_t *cap, size_t elem, size_t need) {
-    if (need <= *cap) return 0;
-    size_t nc = *cap ? *cap : 64;
-    while (nc < need)
-        nc *= 2;
-    void *np = realloc(*p, nc * elem);
-    if (!np) return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
 #define PUSH(f, arr, n, cap)                                                                       \
-    (grow((void **)&(f)->arr, &(f)->cap, sizeof *(f)->arr, (f)->n + 1) ? NULL : &(f)->arr[(f)->n++])
+    (lv_grow((void **)&(f)->arr, &(f)->cap, sizeof *(f)->arr, (f)->n + 1) ? NULL                   \
+                                                                          : &(f)->arr[(f)->n++])
 
 static int iround(double v) {
     return (int)lround(v);
@@ -1019,7 +1010,7 @@ static int memo_same(const lv_frame_memo *m, const lv_frame_memo *k, const lv_la
 static void memo_save(lv_frame_memo *m, const lv_frame_memo *k, const lv_frame *f) {
     lv_lane *lanes = m->lanes;
     size_t cap = m->caplanes;
-    if (grow((void **)&lanes, &cap, sizeof *lanes, f->nlanes + 1)) return;
+    if (lv_grow((void **)&lanes, &cap, sizeof *lanes, f->nlanes + 1)) return;
     *m = *k;
     m->lanes = lanes;
     m->caplanes = cap;
@@ -1136,7 +1127,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     size_t fit = (size_t)(f->area.h / lh);
     size_t shown = nt - (size_t)first < fit ? nt - (size_t)first : fit;
     f->hidden_lanes = nt - shown;
-    if (grow((void **)&f->lanes, &f->caplanes, sizeof *f->lanes, shown + 1)) return LV_ENOMEM;
+    if (lv_grow((void **)&f->lanes, &f->caplanes, sizeof *f->lanes, shown + 1)) return LV_ENOMEM;
     int any_holds = 0;
     for (size_t i = 0; i < s->nthreads && !any_holds; i++)
         any_holds = s->th[i].nholds > 0;
@@ -1164,7 +1155,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     /* bands, holds, notes: bounded by pixels through the column raster */
     int rw = f->area.w > 0 ? f->area.w : 1;
     size_t edges = (2 * ((size_t)rw + 1) + (size_t)rw + 5) * sizeof(int64_t);
-    if (grow((void **)&f->scratch, &f->capscratch, 1, edges + 2 * (size_t)rw)) return LV_ENOMEM;
+    if (lv_grow((void **)&f->scratch, &f->capscratch, 1, edges + 2 * (size_t)rw)) return LV_ENOMEM;
     memset(f->scratch + edges, 0, 2 * (size_t)rw);
     int64_t *e64 = (int64_t *)(void *)f->scratch;
     raster r = {f->scratch + edges, f->scratch + edges + rw, rw,        e64,

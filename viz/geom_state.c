@@ -4,15 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "geom.h"
+#include "grow.h"
 
 static int ids_add(lv_ids *a, int32_t v) {
-    if (a->n == a->cap) {
-        size_t nc = a->cap ? 2 * a->cap : 8;
-        int32_t *nv = realloc(a->v, nc * sizeof *nv);
-        if (!nv) return -1;
-        a->v = nv;
-        a->cap = nc;
-    }
+    if (lv_grow((void **)&a->v, &a->cap, sizeof *a->v, a->n + 1)) return -1;
     a->v[a->n++] = v;
     return 0;
 }
@@ -120,13 +115,7 @@ static int copy_state(lv_state *dst, const lv_state *src, size_t nthreads) {
 
 /* Saves the state as the next checkpoint. Running out of memory only means fewer of them. */
 static void save_checkpoint(lv_state *st, const lv_scene *s) {
-    if (st->nckpt == st->capckpt) {
-        size_t nc = st->capckpt ? 2 * st->capckpt : 16;
-        lv_state *n = realloc(st->ckpt, nc * sizeof *n);
-        if (!n) return;
-        st->ckpt = n;
-        st->capckpt = nc;
-    }
+    if (lv_grow((void **)&st->ckpt, &st->capckpt, sizeof *st->ckpt, st->nckpt + 1)) return;
     lv_state *c = &st->ckpt[st->nckpt];
     if (lv_state_init(c, s) != LV_OK) return;
     if (copy_state(c, st, s->tr->nthreads)) {

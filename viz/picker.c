@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "grow.h"
 #include "picker.h"
 
 static int iround(double v) {
@@ -87,13 +88,7 @@ static int measure_z(const lv_viewport *vp, lv_font_id font, const char *s) {
 }
 
 static lv_ptext *push_text(lv_pframe *f) {
-    if (f->ntexts == f->captexts) {
-        size_t cap = f->captexts ? 2 * f->captexts : 64;
-        lv_ptext *nt = realloc(f->texts, cap * sizeof *nt);
-        if (!nt) return NULL;
-        f->texts = nt;
-        f->captexts = cap;
-    }
+    if (lv_grow((void **)&f->texts, &f->captexts, sizeof *f->texts, f->ntexts + 1)) return NULL;
     return &f->texts[f->ntexts++];
 }
 

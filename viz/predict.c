@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "grow.h"
 #include "predict.h"
 
 static int iround(double v) {
@@ -84,12 +85,7 @@ lv_err lv_pr_peek(lv_predict *pr, const lv_trace *tr, long seq, const lv_sched_p
             break;
         }
     if (tq >= 0 && (rq < 0 || tq <= rq)) { /* on the same event: who, then what */
-        if (pr->capen < p->nenabled) {
-            int32_t *n = realloc(pr->en, p->nenabled * sizeof *n);
-            if (!n) return LV_ENOMEM;
-            pr->en = n;
-            pr->capen = p->nenabled;
-        }
+        if (lv_grow((void **)&pr->en, &pr->capen, sizeof *pr->en, p->nenabled)) return LV_ENOMEM;
         memcpy(pr->en, p->enabled, p->nenabled * sizeof *p->enabled);
         pr->nen = p->nenabled;
         pr->q = (lv_pq){.kind = LV_PQ_THREAD,
@@ -127,15 +123,8 @@ int lv_pr_answer(lv_predict *pr, int64_t guess) {
     pr->asked++;
     pr->right += ok;
     lv_pmark *m = NULL;
-    if (pr->nmarks == pr->capmarks) {
-        size_t nc = pr->capmarks ? 2 * pr->capmarks : 16;
-        lv_pmark *n = realloc(pr->marks, nc * sizeof *n);
-        if (n) {
-            pr->marks = n;
-            pr->capmarks = nc;
-        }
-    }
-    if (pr->nmarks < pr->capmarks) m = &pr->marks[pr->nmarks++];
+    if (!lv_grow((void **)&pr->marks, &pr->capmarks, sizeof *pr->marks, pr->nmarks + 1))
+        m = &pr->marks[pr->nmarks++];
     if (m) *m = (lv_pmark){q->seq, q->thread, (uint8_t)ok};
     pr->open = 0;
     return ok;

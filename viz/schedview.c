@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "grow.h"
 #include "schedview.h"
 #include "session.h"
 
@@ -128,18 +129,6 @@ void lv_sv_why(const lv_scene *s, const lv_state *st, int32_t th, int lang, char
     snprintf(buf, len, "%s", lv_tr(lang, LV_T_WHY_OTHER));
 }
 
-static int grow(void **p, size_t *cap, size_t elem, size_t need) {
-    if (need <= *cap) return 0;
-    size_t nc = *cap ? *cap : 8;
-    while (nc < need)
-        nc *= 2;
-    void *np = realloc(*p, nc * elem);
-    if (!np) return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
-
 lv_err lv_sv_update(lv_schedview *sv, const lv_scene *s, long seq, const lv_sched_point *p,
                     int lang) {
     const lv_trace *tr = s->tr;
@@ -155,15 +144,15 @@ lv_err lv_sv_update(lv_schedview *sv, const lv_scene *s, long seq, const lv_sche
         sv->st_scene = s;
     }
     size_t nt = tr->nthreads;
-    if (grow((void **)&sv->can, &sv->capthreads, 1, nt ? nt : 1)) return LV_ENOMEM;
+    if (lv_grow((void **)&sv->can, &sv->capthreads, 1, nt ? nt : 1)) return LV_ENOMEM;
     char(*why)[LV_SV_WHY] = realloc(sv->why, (nt ? nt : 1) * sizeof *why);
     if (!why) return LV_ENOMEM;
     sv->why = why;
     sv->nthreads = nt;
     sv->have_point = p != NULL;
     if (p) {
-        if (grow((void **)&sv->enabled, &sv->capen, sizeof *sv->enabled,
-                 p->nenabled ? p->nenabled : 1))
+        if (lv_grow((void **)&sv->enabled, &sv->capen, sizeof *sv->enabled,
+                    p->nenabled ? p->nenabled : 1))
             return LV_ENOMEM;
         memcpy(sv->enabled, p->enabled, p->nenabled * sizeof *p->enabled);
         sv->point = *p;
@@ -296,7 +285,7 @@ lv_err lv_sv_layout(lv_schedview *sv, const lv_frame *f, const lv_viewport *vp,
     int pad = iround(8 * sc), lang = vp->lang;
     /* the column: one cell per lane shown, level with it */
     lv_rect col = f->sched_col;
-    if (grow((void **)&sv->cells, &sv->capcells, sizeof *sv->cells, f->nlanes ? f->nlanes : 1))
+    if (lv_grow((void **)&sv->cells, &sv->capcells, sizeof *sv->cells, f->nlanes ? f->nlanes : 1))
         return LV_ENOMEM;
     for (size_t i = 0; i < f->nlanes && col.w > 0; i++) {
         const lv_lane *ln = &f->lanes[i];

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "grow.h"
 #include "session.h"
 
 typedef struct point_rec {
@@ -77,23 +78,12 @@ void lv_session_free(lv_session *s) {
     free(s);
 }
 
-static int grow(void **p, size_t *cap, size_t elem, size_t need) {
-    if (need <= *cap) return 0;
-    size_t nc = *cap ? *cap : 64;
-    while (nc < need)
-        nc *= 2;
-    void *np = realloc(*p, nc * elem);
-    if (!np) return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
-
 /* The chooser: the choices first, then the policy; every point recorded on the way. */
 static int32_t choose(void *ctx, const lv_choice *c) {
     run_rec *r = ctx;
-    if (!r->oom && (grow((void **)&r->pts, &r->cappts, sizeof *r->pts, r->npts + 1) ||
-                    grow((void **)&r->pool, &r->cappool, sizeof *r->pool, r->npool + c->nenabled)))
+    if (!r->oom &&
+        (lv_grow((void **)&r->pts, &r->cappts, sizeof *r->pts, r->npts + 1) ||
+         lv_grow((void **)&r->pool, &r->cappool, sizeof *r->pool, r->npool + c->nenabled)))
         r->oom = 1;
     if (!r->oom) {
         memcpy(r->pool + r->npool, c->enabled, c->nenabled * sizeof *c->enabled);

@@ -77,18 +77,27 @@ static int build_warp(lv_scene *s, const lv_trace *other) {
     return 0;
 }
 
+/* The first index in [lo, hi) of a (ascending) whose value is above v, or hi: the one binary
+ * search the lookups below end in. */
+#define UPPER_BOUND(a, lo, hi, v, out)                                                             \
+    do {                                                                                           \
+        size_t ul_ = (lo), uh_ = (hi);                                                             \
+        while (ul_ < uh_) {                                                                        \
+            size_t um_ = ul_ + (uh_ - ul_) / 2;                                                    \
+            if ((a)[um_] <= (v))                                                                   \
+                ul_ = um_ + 1;                                                                     \
+            else                                                                                   \
+                uh_ = um_;                                                                         \
+        }                                                                                          \
+        (out) = ul_;                                                                               \
+    } while (0)
+
 /* Index of the last element of a (ascending, n >= 1) that is <= v, or -1. */
 #define LAST_LE(a, n, v, out)                                                                      \
     do {                                                                                           \
-        size_t lo_ = 0, hi_ = (n);                                                                 \
-        while (lo_ < hi_) {                                                                        \
-            size_t mid_ = lo_ + (hi_ - lo_) / 2;                                                   \
-            if ((a)[mid_] <= (v))                                                                  \
-                lo_ = mid_ + 1;                                                                    \
-            else                                                                                   \
-                hi_ = mid_;                                                                        \
-        }                                                                                          \
-        (out) = (long)lo_ - 1;                                                                     \
+        size_t le_;                                                                                \
+        UPPER_BOUND(a, 0, n, v, le_);                                                              \
+        (out) = (long)le_ - 1;                                                                     \
     } while (0)
 
 /* d at t, where i is the last warp point at or before t (-1 when none) */
@@ -127,14 +136,7 @@ double lv_scene_d(const lv_scene *s, int64_t t) {
             }                                                                                      \
             if (step_ <= h_) lo_ = h_ - step_ + 1;                                                 \
         }                                                                                          \
-        while (lo_ < hi_) {                                                                        \
-            size_t mid_ = lo_ + (hi_ - lo_) / 2;                                                   \
-            if ((a)[mid_] <= (v))                                                                  \
-                lo_ = mid_ + 1;                                                                    \
-            else                                                                                   \
-                hi_ = mid_;                                                                        \
-        }                                                                                          \
-        (out) = lo_;                                                                               \
+        UPPER_BOUND(a, lo_, hi_, v, out);                                                          \
     } while (0)
 
 /* FIRST_ABOVE_NEAR through smp, every LV_SAMPLE-th of a: the samples first, then one block. */
@@ -147,14 +149,7 @@ double lv_scene_d(const lv_scene *s, int64_t t) {
         } else {                                                                                   \
             size_t l_ = (j_ - 1) * LV_SAMPLE + 1,                                                  \
                    r_ = j_ * LV_SAMPLE < (n) ? j_ * LV_SAMPLE : (n);                               \
-            while (l_ < r_) {                                                                      \
-                size_t m_ = l_ + (r_ - l_) / 2;                                                    \
-                if ((a)[m_] <= (v))                                                                \
-                    l_ = m_ + 1;                                                                   \
-                else                                                                               \
-                    r_ = m_;                                                                       \
-            }                                                                                      \
-            (out) = l_;                                                                            \
+            UPPER_BOUND(a, l_, r_, v, out);                                                        \
         }                                                                                          \
     } while (0)
 

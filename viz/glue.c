@@ -87,10 +87,42 @@ static int sched_point(void *ctx, long seq, lv_sched_point *out) {
 
 const lv_sched_ops lv_sched_glue_ops = {sched_run, sched_point};
 
+/* The parameters tr was recorded with, over sc's defaults. */
+static void params_of(const lv_scenario *sc, const lv_trace *tr, int64_t *params) {
+    for (int i = 0; i < LV_MAX_PARAMS; i++)
+        params[i] = i < sc->nparams ? sc->params[i].def : 0;
+    for (size_t i = 0; i < tr->nparams; i++) {
+        int pi = lv_scenario_param_index(sc, tr->params[i].name);
+        if (pi >= 0) params[pi] = tr->params[i].value;
+    }
+}
+
+/* The registered scenario tr names (NULL when lockviz has none of that name), and in *vi its
+ * variant's index (-1 when the trace names none of its variants). */
+static const lv_scenario *scenario_of(const lv_trace *tr, int *vi) {
+    const lv_scenario *sc = tr->scenario ? lv_scenario_find(tr->scenario) : NULL;
+    *vi = sc && tr->variant ? lv_scenario_variant_index(sc, tr->variant) : -1;
+    return sc;
+}
+
+/* base's settings (the policy and its own) for a controlled run of sc's variant vi with tr's
+ * parameters (written into params, which must outlive the run) and seed. */
+static lv_run_desc desc_from(const lv_run_desc *base, const lv_scenario *sc, int vi,
+                             const lv_trace *tr, int64_t *params) {
+    params_of(sc, tr, params);
+    lv_run_desc d = *base;
+    d.scenario = sc;
+    d.variant = vi;
+    d.params = params;
+    d.mode = LV_MODE_CONTROLLED;
+    d.seed = tr->seed;
+    return d;
+}
+
 int lv_lesson_of(void *ctx, const lv_trace *tr, lv_lesson *out) {
     (void)ctx;
-    const lv_scenario *sc = tr->scenario ? lv_scenario_find(tr->scenario) : NULL;
-    int vi = sc && tr->variant ? lv_scenario_variant_index(sc, tr->variant) : -1;
+    int vi;
+    const lv_scenario *sc = scenario_of(tr, &vi);
     if (vi < 0) return -1;
     const lv_variant_desc *v = &sc->variants[vi];
     *out = (lv_lesson){.title = {sc->title, sc->title_zh},
@@ -208,16 +240,6 @@ lv_trace *lv_host_pick(void *ctx, int scenario, int variant, char *err, size_t e
     return tr;
 }
 
-/* The parameters tr was recorded with, over sc's defaults. */
-static void params_of(const lv_scenario *sc, const lv_trace *tr, int64_t *params) {
-    for (int i = 0; i < LV_MAX_PARAMS; i++)
-        params[i] = i < sc->nparams ? sc->params[i].def : 0;
-    for (size_t i = 0; i < tr->nparams; i++) {
-        int pi = lv_scenario_param_index(sc, tr->params[i].name);
-        if (pi >= 0) params[pi] = tr->params[i].value;
-    }
-}
-
 int lv_counterpart_variant(const lv_scenario *sc, int vi) {
     if (vi < 0 || vi >= sc->nvariants) return -1;
     for (int i = 0; i < sc->nvariants; i++)
@@ -228,8 +250,8 @@ int lv_counterpart_variant(const lv_scenario *sc, int vi) {
 lv_trace *lv_counterpart_next(void *ctx, const lv_trace *tr, const char *variant, char *err,
                               size_t errlen) {
     lv_rerun *r = ctx;
-    const lv_scenario *sc = tr->scenario ? lv_scenario_find(tr->scenario) : NULL;
-    int vi = sc && tr->variant ? lv_scenario_variant_index(sc, tr->variant) : -1;
+    int vi;
+    const lv_scenario *sc = scenario_of(tr, &vi);
     if (vi < 0) {
         snprintf(err, errlen, "this run is not of one of lockviz's scenarios");
         return NULL;
@@ -252,13 +274,7 @@ lv_trace *lv_counterpart_next(void *ctx, const lv_trace *tr, const char *variant
         return NULL;
     }
     int64_t params[LV_MAX_PARAMS];
-    params_of(sc, tr, params);
-    lv_run_desc d = r->d;
-    d.scenario = sc;
-    d.variant = wi;
-    d.params = params;
-    d.mode = LV_MODE_CONTROLLED;
-    d.seed = tr->seed;
+    lv_run_desc d = desc_from(&r->d, sc, wi, tr, params);
     d.schedule = tr->schedule;
     d.nschedule = tr->nschedule;
     d.chooser = NULL;
@@ -278,23 +294,17 @@ lv_trace *lv_counterpart_next(void *ctx, const lv_trace *tr, const char *variant
 
 void lv_host_adopt(void *ctx, const lv_trace *tr) {
     lv_host *h = ctx;
-    const lv_scenario *sc = tr->scenario ? lv_scenario_find(tr->scenario) : NULL;
-    int vi = sc && tr->variant ? lv_scenario_variant_index(sc, tr->variant) : -1;
+    int vi;
+    const lv_scenario *sc = scenario_of(tr, &vi);
     if (vi < 0) return; /* not one of ours: reruns stay as they were */
-    int64_t params[LV_MAX_PARAMS];
-    params_of(sc, tr, params);
     int32_t *sched = NULL;
     if (tr->nschedule) {
         sched = malloc(tr->nschedule * sizeof *sched);
         if (!sched) return; /* reruns stay as they were */
         memcpy(sched, tr->schedule, tr->nschedule * sizeof *sched);
     }
-    lv_run_desc d = h->rerun.d; /* the policy and its settings stay */
-    d.scenario = sc;
-    d.variant = vi;
-    d.params = params;
-    d.mode = LV_MODE_CONTROLLED;
-    d.seed = tr->seed;
+    int64_t params[LV_MAX_PARAMS];                              /* host_set copies them */
+    lv_run_desc d = desc_from(&h->rerun.d, sc, vi, tr, params); /* the policy stays */
     d.nschedule = tr->nschedule;
     host_set(h, &d, sched);
 }
@@ -304,13 +314,13 @@ void lv_host_explore(void *ctx, const lv_trace *tr, lv_xprogress_fn progress, vo
     const lv_host *h = ctx;
     out->budget = h->explore_runs ? h->explore_runs : 1000;
     out->bound = h->explore_preemptions;
-    const lv_scenario *sc = tr->scenario ? lv_scenario_find(tr->scenario) : NULL;
+    int vi;
+    const lv_scenario *sc = scenario_of(tr, &vi);
     if (!sc) {
         snprintf(out->err, sizeof out->err, "lockviz has no scenario '%s' to explore",
                  tr->scenario ? tr->scenario : "");
         return;
     }
-    int vi = tr->variant ? lv_scenario_variant_index(sc, tr->variant) : -1;
     if (vi < 0) {
         snprintf(out->err, sizeof out->err, "%s has no variant '%s'", sc->name,
                  tr->variant ? tr->variant : "");

@@ -48,14 +48,33 @@ static lv_viewer *open_host(lv_trace *tr, lv_host *h, int picker) {
     return v;
 }
 
-TEST(plain_lockviz_opens_on_the_picker_and_choosing_runs) {
+/* A window on a ticket run made here, with the host main gives it; fx_close frees them all. */
+typedef struct fixture {
     lv_run_desc d;
-    int64_t params[LV_MAX_PARAMS] = {0};
-    lv_trace *tr = run_ticket("unlocked", 10, &d, params);
+    int64_t params[LV_MAX_PARAMS];
+    lv_trace *tr;
     lv_host h;
-    ASSERT_EQ(lv_host_init(&h, &d), LV_OK);
-    h.rerun.quiet = 1;
-    lv_viewer *v = open_host(tr, &h, 1); /* what main does for plain `lockviz` */
+    lv_viewer *v;
+} fixture;
+
+static void fx_open(fixture *x, const char *variant, int64_t buyers, int picker) {
+    memset(x, 0, sizeof *x);
+    x->tr = run_ticket(variant, buyers, &x->d, x->params);
+    ASSERT_EQ(lv_host_init(&x->h, &x->d), LV_OK);
+    x->h.rerun.quiet = 1;
+    x->v = open_host(x->tr, &x->h, picker);
+}
+
+static void fx_close(fixture *x) {
+    lv_viewer_close(x->v);
+    lv_host_free(&x->h);
+    lv_trace_free(x->tr);
+}
+
+TEST(plain_lockviz_opens_on_the_picker_and_choosing_runs) {
+    fixture x;
+    fx_open(&x, "unlocked", 10, 1); /* what main does for plain `lockviz` */
+    lv_viewer *v = x.v;
     shot a = frame(v, 0);
     const lv_picker *pk = lv_viewer_picker(v);
     const lv_pframe *pf = lv_viewer_picker_layout(v);
@@ -166,9 +185,7 @@ TEST(plain_lockviz_opens_on_the_picker_and_choosing_runs) {
     ASSERT_STR_EQ(lv_viewer_trace(v)->scenario, "toilets");
     ASSERT_STR_EQ(lv_viewer_trace(v)->variant, "bounded");
     ASSERT_EQ(lv_viewer_trace(v)->seed, 2);
-    lv_viewer_close(v);
-    lv_host_free(&h);
-    lv_trace_free(tr);
+    fx_close(&x);
 }
 
 static void sleep_ms(int ms) {
@@ -205,13 +222,10 @@ static char *slurp(const char *path) {
 }
 
 TEST(explore_finds_the_race_and_loads_a_run_that_replays) {
-    lv_run_desc d;
-    int64_t params[LV_MAX_PARAMS] = {0};
-    lv_trace *tr = run_ticket("unlocked", 2, &d, params);
-    lv_host h;
-    ASSERT_EQ(lv_host_init(&h, &d), LV_OK);
-    h.rerun.quiet = 1;
-    lv_viewer *v = open_host(tr, &h, 0);
+    fixture x;
+    fx_open(&x, "unlocked", 2, 0);
+    lv_viewer *v = x.v;
+    const lv_trace *tr = x.tr;
     step(v, 0);
     push_key(SDLK_x, 0);
     step(v, 0);
@@ -231,7 +245,7 @@ TEST(explore_finds_the_race_and_loads_a_run_that_replays) {
     save_shot(&s, "explore-found.png");
     free(s.px);
     /* its schedule replays it: the same trace, byte for byte */
-    lv_run_desc rd = d;
+    lv_run_desc rd = x.d;
     rd.schedule = f->schedule;
     rd.nschedule = f->nschedule;
     lv_trace *again = NULL;
@@ -251,7 +265,7 @@ TEST(explore_finds_the_race_and_loads_a_run_that_replays) {
     rmdir(dir);
     lv_trace_free(again);
     /* V: the fix under the same choices (reruns went on from the run explore found) */
-    ASSERT_EQ(h.rerun.d.nschedule, f->nschedule);
+    ASSERT_EQ(x.h.rerun.d.nschedule, f->nschedule);
     int32_t first = f->schedule[0];
     push_key(SDLK_v, 0);
     step(v, 0);
@@ -261,19 +275,14 @@ TEST(explore_finds_the_race_and_loads_a_run_that_replays) {
     ASSERT_EQ(fix->params[0].value, 2);
     ASSERT_EQ(fix->nfindings, 0);
     ASSERT_EQ(fix->schedule[0], first);
-    lv_viewer_close(v);
-    lv_host_free(&h);
-    lv_trace_free(tr);
+    fx_close(&x);
 }
 
 TEST(explore_on_the_fix_says_none_was_found) {
-    lv_run_desc d;
-    int64_t params[LV_MAX_PARAMS] = {0};
-    lv_trace *tr = run_ticket("locked", 2, &d, params);
-    lv_host h;
-    ASSERT_EQ(lv_host_init(&h, &d), LV_OK);
-    h.rerun.quiet = 1;
-    lv_viewer *v = open_host(tr, &h, 0);
+    fixture x;
+    fx_open(&x, "locked", 2, 0);
+    lv_viewer *v = x.v;
+    const lv_trace *tr = x.tr;
     step(v, 0);
     lv_rect xb = lv_viewer_layout(v)->buttons[LV_BTN_EXPLORE]; /* the header's button */
     push_click(v, xb);
@@ -288,7 +297,7 @@ TEST(explore_on_the_fix_says_none_was_found) {
     lv_viewer_close(v);
     /* a window without the callbacks (lockviz view) says O and X are for runs started here */
     char err[512];
-    v = lv_viewer_open(tr, &(lv_viewer_desc){.lesson = lv_lesson_of}, err, sizeof err);
+    v = lv_viewer_open(x.tr, &(lv_viewer_desc){.lesson = lv_lesson_of}, err, sizeof err);
     if (!v) TEST_FAIL_AT("%s", err);
     push_key(SDLK_x, 0);
     step(v, 0);
@@ -298,20 +307,16 @@ TEST(explore_on_the_fix_says_none_was_found) {
     step(v, 0);
     ASSERT(!lv_viewer_picker(v)->open);
     ASSERT_CONTAINS(lv_viewer_status(v), "O: only for runs started here");
-    lv_viewer_close(v);
-    lv_host_free(&h);
-    lv_trace_free(tr);
+    x.v = v;
+    fx_close(&x);
 }
 
 TEST(explore_shows_progress_refuses_new_runs_and_cancels) {
-    lv_run_desc d;
-    int64_t params[LV_MAX_PARAMS] = {0};
-    lv_trace *tr = run_ticket("locked", 10, &d, params);
-    lv_host h;
-    ASSERT_EQ(lv_host_init(&h, &d), LV_OK);
-    h.rerun.quiet = 1;
-    h.explore_runs = 2000;
-    lv_viewer *v = open_host(tr, &h, 0);
+    fixture x;
+    fx_open(&x, "locked", 10, 0);
+    lv_viewer *v = x.v;
+    const lv_trace *tr = x.tr;
+    x.h.explore_runs = 2000;
     step(v, 0);
     push_key(SDLK_x, 0);
     step(v, 0);
@@ -354,26 +359,20 @@ TEST(explore_shows_progress_refuses_new_runs_and_cancels) {
     ASSERT(lv_viewer_trace(v) == tr);
     ASSERT_CONTAINS(lv_viewer_status(v), "Explore cancelled after");
     /* closing the window while exploring cancels and joins */
-    h.explore_runs = 100000000;
+    x.h.explore_runs = 100000000;
     push_key(SDLK_x, 0);
     step(v, 0);
     step(v, 0);
     ASSERT(lv_viewer_exploring(v, NULL, NULL));
-    lv_viewer_close(v);
-    lv_host_free(&h);
-    lv_trace_free(tr);
+    fx_close(&x);
 }
 
 /* Side by side, the picker and explore start from one run: they close the comparison first
  * (its scenes point into the trace they replace), and C waits while exploring. */
 TEST(picker_and_explore_close_side_by_side_first) {
-    lv_run_desc d;
-    int64_t params[LV_MAX_PARAMS] = {0};
-    lv_trace *tr = run_ticket("unlocked", 2, &d, params);
-    lv_host h;
-    ASSERT_EQ(lv_host_init(&h, &d), LV_OK);
-    h.rerun.quiet = 1;
-    lv_viewer *v = open_host(tr, &h, 0);
+    fixture x;
+    fx_open(&x, "unlocked", 2, 0);
+    lv_viewer *v = x.v;
     step(v, 0);
     push_key(SDLK_c, 0);
     step(v, 0);
@@ -400,9 +399,7 @@ TEST(picker_and_explore_close_side_by_side_first) {
     }
     until_explored(v);
     step(v, 0.1);
-    lv_viewer_close(v);
-    lv_host_free(&h);
-    lv_trace_free(tr);
+    fx_close(&x);
 }
 
 TEST_MAIN(TEST_ENTRY(plain_lockviz_opens_on_the_picker_and_choosing_runs, 90),

@@ -888,11 +888,13 @@ static void check_views(lv_scene *s, uint64_t *rng) {
     lv_frame_free(&f);
 }
 
-TEST(layout_matches_a_brute_force_reference_on_a_random_scene) {
-    enum { NT = 4, N = 60000 };
+/* n random events of NT threads on three locks and a var: steps, equal times, long gaps now and
+ * then, nested and overlapping holds, sleeps, accesses, notes, timeouts. */
+enum { NT = 4 };
+static lv_trace *random_trace(int N, uint64_t *rngp) {
     lv_trace *tr = new_trace(NT, 4, N + 2 * NT);
     tr->objects[3].kind = LV_OBJ_VAR;
-    uint64_t rng = 1;
+    uint64_t rng = *rngp;
     int64_t t = 0;
     for (int k = 0; k < NT; k++)
         put(tr, t, k, LV_EV_START, LV_NONE);
@@ -936,6 +938,14 @@ TEST(layout_matches_a_brute_force_reference_on_a_random_scene) {
     }
     for (int k = 0; k < NT; k++)
         put(tr, ++t, k, LV_EV_END, LV_NONE);
+    *rngp = rng;
+    return tr;
+}
+
+TEST(layout_matches_a_brute_force_reference_on_a_random_scene) {
+    uint64_t rng = 1;
+    lv_trace *tr = random_trace(60000, &rng);
+    ASSERT_LT(tr->nevents, LV_OVERVIEW_MIN); /* laid out exactly at every zoom */
     lv_scene *s;
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     int overlapping = 0;
@@ -943,6 +953,200 @@ TEST(layout_matches_a_brute_force_reference_on_a_random_scene) {
         overlapping += s->th[k].row_t1max[LV_HOLD_ROWS - 1] != NULL;
     ASSERT_GT(overlapping, 0); /* the hold row whose holds overlap is exercised */
     check_views(s, &rng);
+    lv_scene_free(s);
+    lv_trace_free(tr);
+}
+
+/* ---- the overview of a long trace ---- */
+
+/* Per pixel column of the strip at y (a lane's band or hold row): the priority shown (bands:
+ * the state's lv_state_prio; holds: 1), 0 where nothing is. */
+static void strip(const lv_frame *f, int y, int w, uint8_t *out, int band) {
+    memset(out, 0, (size_t)w);
+    for (size_t i = 0; i < f->nfills; i++) {
+        const lv_fill *fl = &f->fills[i];
+        if (fl->r.y != y) continue;
+        uint8_t p = 1;
+        if (band)
+            for (int st = 0; st < LV_TS__COUNT; st++)
+                if (fl->color == (uint8_t)lv_state_color((lv_tstate)st))
+                    p = lv_state_prio((uint8_t)st);
+        for (int x = fl->r.x; x < fl->r.x + fl->r.w; x++)
+            if (x - f->x0 >= 0 && x - f->x0 < w) out[x - f->x0] = p;
+    }
+}
+
+/* Each column of a is at most the highest of b's at the same column and its two neighbours. */
+static void under_neighbours(const uint8_t *a, const uint8_t *b, int w, const char *what) {
+    for (int i = 0; i < w; i++) {
+        uint8_t m = b[i];
+        if (i > 0 && b[i - 1] > m) m = b[i - 1];
+        if (i + 1 < w && b[i + 1] > m) m = b[i + 1];
+        if (a[i] > m)
+            TEST_FAIL_AT("%s: column %d shows %d, its neighbourhood %d", what, i, a[i], m);
+    }
+}
+
+/* Every access tick of a (kinds READ/WRITE) has one in b within a pixel on the same row. */
+static void ticks_near(const lv_frame *a, const lv_frame *b, const char *what) {
+    for (size_t i = 0; i < a->nmarks; i++) {
+        const lv_marker *m = &a->marks[i];
+        if (m->kind != LV_MARK_READ && m->kind != LV_MARK_WRITE) continue;
+        int found = 0;
+        for (size_t j = 0; j < b->nmarks && !found; j++) {
+            const lv_marker *n = &b->marks[j];
+            found = (n->kind == LV_MARK_READ || n->kind == LV_MARK_WRITE) && n->y == m->y &&
+                    abs(n->x - m->x) <= 1;
+        }
+        if (!found) TEST_FAIL_AT("%s: tick at x %d (seq %u) has none near it", what, m->x, m->seq);
+    }
+}
+
+/* The overview's layout against the exact one of the same view: every column within a pixel of
+ * what the exact layout shows there, both ways; ticks within a pixel, both ways, and each on a
+ * real access of its lane; arrows real hand-offs where the exact layout puts their ends; the
+ * same breaks, notes and axis. */
+static void check_overview_view(lv_scene *s, const lv_viewport *vp) {
+    lv_frame fo = {0}, fe = {0};
+    ASSERT_EQ(lv_frame_layout(&fo, s, vp), LV_OK);
+    lv_overview *ov = s->ov;
+    s->ov = NULL;
+    ASSERT_EQ(lv_frame_layout(&fe, s, vp), LV_OK);
+    s->ov = ov;
+    const lv_trace *tr = s->tr;
+    int w = fo.x1 - fo.x0;
+    ASSERT_EQ(fo.x0, fe.x0);
+    ASSERT_EQ(fo.nlanes, fe.nlanes);
+    uint8_t *a = malloc((size_t)w), *b = malloc((size_t)w);
+    ASSERT(a && b);
+    size_t shown = 0;
+    for (size_t li = 0; li < fo.nlanes; li++) {
+        const lv_lane *ln = &fo.lanes[li];
+        int rowh = ln->holds.h / LV_HOLD_ROWS;
+        for (int row = -1; row < LV_HOLD_ROWS; row++) {
+            if (row >= 0 && rowh <= 0) break;
+            int y = row < 0 ? ln->band.y : ln->holds.y + row * rowh;
+            strip(&fo, y, w, a, row < 0);
+            strip(&fe, y, w, b, row < 0);
+            under_neighbours(a, b, w, row < 0 ? "band, overview" : "holds, overview");
+            under_neighbours(b, a, w, row < 0 ? "band, exact" : "holds, exact");
+            for (int i = 0; i < w; i++)
+                shown += a[i] != 0;
+        }
+    }
+    ASSERT_GT(shown, (size_t)w); /* something is drawn: the check is not comparing nothing */
+    ticks_near(&fo, &fe, "overview");
+    ticks_near(&fe, &fo, "exact");
+    for (size_t i = 0; i < fo.nmarks; i++) {
+        const lv_marker *m = &fo.marks[i];
+        if (m->kind != LV_MARK_READ && m->kind != LV_MARK_WRITE) continue;
+        const lv_event *e = &tr->events[m->seq];
+        ASSERT(e->kind == (m->kind == LV_MARK_READ ? LV_EV_READ : LV_EV_WRITE));
+        const lv_lane *ln = NULL;
+        for (size_t li = 0; li < fo.nlanes; li++)
+            if (fo.lanes[li].thread == e->thread) ln = &fo.lanes[li];
+        ASSERT(ln && m->y == ln->band.y + ln->band.h / 2);
+    }
+    ASSERT_GT(fo.narrows, 0);
+    ASSERT_LE(fo.narrows, fo.nlanes * (size_t)(w + 2));
+    for (size_t i = 0; i < fo.narrows; i++) {
+        const lv_arrow *ar = &fo.arrows[i];
+        int real = 0;
+        for (size_t k = 0; k < s->nhandoffs && !real; k++)
+            real = s->handoffs[k].rel == ar->rel && s->handoffs[k].acq == ar->acq &&
+                   s->handoffs[k].obj == ar->obj;
+        ASSERT(real);
+        ASSERT_LE(abs(ar->x0 - (int)lround(lv_frame_x(&fe, s, tr->events[ar->rel].t))), 1);
+        ASSERT_LE(abs(ar->x1 - (int)lround(lv_frame_x(&fe, s, tr->events[ar->acq].t))), 1);
+    }
+    ASSERT_EQ(fo.nbreaks, fe.nbreaks);
+    for (size_t i = 0; i < fo.nbreaks; i++)
+        ASSERT_EQ(fo.breaks[i], fe.breaks[i]);
+    ASSERT_EQ(fo.nlabels, fe.nlabels);
+    for (size_t i = 0; i < fo.nlabels; i++) {
+        ASSERT_EQ(fo.labels[i].seq, fe.labels[i].seq);
+        ASSERT_EQ(fo.labels[i].x, fe.labels[i].x);
+    }
+    ASSERT_EQ(fo.nticks, fe.nticks);
+    free(a);
+    free(b);
+    lv_frame_free(&fo);
+    lv_frame_free(&fe);
+}
+
+TEST(a_long_trace_zoomed_out_is_laid_out_from_its_overview) {
+    uint64_t rng = 5;
+    lv_trace *tr = random_trace(150000, &rng);
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    ASSERT(s->ov);
+    static const int sizes[][2] = {{1280, 720}, {800, 600}, {2560, 1440}, {640, 1200}};
+    for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+        lv_viewport vp = view(sizes[z][0], sizes[z][1]);
+        check_overview_view(s, &vp);  /* the whole trace */
+        for (int k = 0; k < 4; k++) { /* windows down to a few cells a pixel column */
+            rng = rng * 6364136223846793005u + 1442695040888963407u;
+            double frac = 0.9 / (1 << k);
+            int64_t span = (int64_t)((double)(s->t_end - s->t_first) * frac);
+            int64_t from =
+                s->t_first + (int64_t)((rng >> 33) % (uint64_t)(s->t_end - s->t_first - span));
+            vp.t0 = from;
+            vp.t1 = from + span;
+            check_overview_view(s, &vp);
+        }
+    }
+    /* zoomed in past a pixel column of LV_OVERVIEW_PER_PX cells, and in linear time, the layout
+     * is the exact one: the same frame with the overview as without */
+    lv_viewport vp = view(1280, 720);
+    int64_t mid = (s->t_first + s->t_end) / 2;
+    vp.t0 = mid;
+    vp.t1 = mid + (s->t_end - s->t_first) / 4000;
+    for (int lin = 0; lin < 2; lin++) {
+        s->linear = lin;
+        lv_viewport v2 = lin ? view(1280, 720) : vp;
+        lv_frame fo = {0}, fe = {0};
+        ASSERT_EQ(lv_frame_layout(&fo, s, &v2), LV_OK);
+        lv_overview *ov = s->ov;
+        s->ov = NULL;
+        ASSERT_EQ(lv_frame_layout(&fe, s, &v2), LV_OK);
+        s->ov = ov;
+        ASSERT_GT(fo.nfills, 0);
+        ASSERT_EQ(fo.nfills, fe.nfills);
+        for (size_t i = 0; i < fo.nfills; i++) {
+            ASSERT_EQ(fo.fills[i].r.x, fe.fills[i].r.x);
+            ASSERT_EQ(fo.fills[i].r.w, fe.fills[i].r.w);
+            ASSERT_EQ(fo.fills[i].color, fe.fills[i].color);
+        }
+        ASSERT_EQ(fo.narrows, fe.narrows);
+        ASSERT_EQ(fo.nmarks, fe.nmarks);
+        lv_frame_free(&fo);
+        lv_frame_free(&fe);
+    }
+    s->linear = 0;
+    lv_scene_free(s);
+    lv_trace_free(tr);
+    /* a coarse clock (250 events a tick) with one long gap: few distinct times, so the gap stays
+     * wide enough in the warp for an axis break even at full zoom-out */
+    rng = 3;
+    tr = random_trace(100000, &rng);
+    for (size_t i = 0; i < tr->nevents; i++)
+        tr->events[i].t = (int64_t)(i / 250) * 1000 + (i >= tr->nevents / 2 ? 1000000000 : 0);
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    ASSERT(s->ov);
+    ASSERT_GT(s->ov->ngaps, 0);
+    lv_viewport whole = view(1280, 720);
+    lv_frame fb = {0};
+    ASSERT_EQ(lv_frame_layout(&fb, s, &whole), LV_OK);
+    ASSERT_GT(fb.nbreaks, 0);
+    check_overview_view(s, &whole); /* the same breaks as the exact layout */
+    lv_frame_free(&fb);
+    lv_scene_free(s);
+    lv_trace_free(tr);
+    /* a short trace keeps no overview */
+    rng = 9;
+    tr = random_trace(1000, &rng);
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    ASSERT(!s->ov);
     lv_scene_free(s);
     lv_trace_free(tr);
 }
@@ -1129,4 +1333,5 @@ TEST_MAIN(TEST_ENTRY(time_x_round_trip, 60),
           TEST_ENTRY(locks_at_the_playhead, 60), TEST_ENTRY(lost_update_marks_the_stale_read, 60),
           TEST_ENTRY(semaphores_and_events_at_the_playhead, 60), TEST_ENTRY(viewer_state_input, 60),
           TEST_ENTRY(layout_matches_a_brute_force_reference_on_a_random_scene, 120),
-          TEST_ENTRY(layout_matches_a_brute_force_reference_on_every_scenario, 120))
+          TEST_ENTRY(layout_matches_a_brute_force_reference_on_every_scenario, 120),
+          TEST_ENTRY(a_long_trace_zoomed_out_is_laid_out_from_its_overview, 120))

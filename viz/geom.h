@@ -81,6 +81,35 @@ typedef struct lv_lost {
     int32_t obj;
 } lv_lost;
 
+/* ---- the overview: a long trace summed up on a fixed grid, for views zoomed far out ---- */
+
+#ifndef LV_OVERVIEW_MIN
+#define LV_OVERVIEW_MIN 65536 /* a scene of this many events or more keeps an overview */
+#endif
+#define LV_OVERVIEW_CELLS 16384 /* cells across the whole trace, in (warped) display position */
+#define LV_OVERVIEW_PER_PX 2    /* a view uses it when each pixel column spans this many cells */
+
+/* What each cell of the grid holds, per thread, so a frame of a view zoomed far out reads a
+ * fixed number of cells per pixel column instead of searching the trace: its cost is the same
+ * for 100k events and for 100M. A cell goes to the pixel column its centre falls in, so what
+ * the overview draws can differ from the exact layout by less than half a pixel at a column's
+ * edge (tests check it against the exact layout). Warped time only: linear mode lays out exactly.
+ */
+typedef struct lv_overview {
+    double d0, cell; /* cell c covers display positions [d0 + c * cell, d0 + (c + 1) * cell) */
+    size_t ncells;
+    /* per thread, ncells each (thread-major): */
+    uint8_t *prio;               /* the highest lv_state_prio of the spans touching the cell */
+    uint8_t *hold[LV_HOLD_ROWS]; /* 0, or 1 + the colour of the last hold in the row there */
+    uint32_t *access;            /* the seq of the first read or write of a var in it, or NONE */
+    uint8_t *access_write;       /* 1 when that first access is a write */
+    uint32_t *handoff_from;      /* ncells + 1: the first hand-off released in cell c or later */
+    double *rel_d, *acq_d;       /* per hand-off: where its release and its acquire are */
+    int32_t *rel_thread, *acq_thread;
+    uint32_t *gaps; /* warp segments i (wt[i] to wt[i + 1]) compressed and at least a cell wide */
+    size_t ngaps;
+} lv_overview;
+
 typedef struct lv_scene {
     const lv_trace *tr; /* borrowed: must outlive the scene */
     int64_t t_first;    /* the first event's time */
@@ -104,6 +133,7 @@ typedef struct lv_scene {
     uint32_t *finding_seq; /* per finding: its last event (where it shows), or LV_SEQ_NONE */
     char **wait_graph;     /* per finding: a deadlock's wait-for graph when it has no detail */
     uint64_t serial; /* unique per scene in this process (a frame's memo tells scenes apart) */
+    lv_overview *ov; /* NULL below LV_OVERVIEW_MIN events (or without the memory for it) */
 } lv_scene;
 
 /* Builds the scene of tr (which must outlive it). LV_ENOMEM on failure. */
@@ -113,6 +143,12 @@ lv_err lv_scene_new(const lv_trace *tr, lv_scene **out);
  * position, which is what lines up two runs side by side. other need not outlive the scene. */
 lv_err lv_scene_new_shared(const lv_trace *tr, const lv_trace *other, lv_scene **out);
 void lv_scene_free(lv_scene *s); /* accepts NULL */
+
+/* The overview of s, built by lv_scene_new for a long trace (geom_overview.c); 0 or -1. */
+int lv__overview_build(lv_scene *s);
+void lv__overview_free(lv_overview *o);
+/* Whether a warp segment (wt[i] to wt[i + 1]) was compressed: an axis break may show there. */
+int lv__gap_compressed(const lv_scene *s, size_t i);
 
 /* Display position of time t (ns) and back. Monotonic; in linear mode d = t. */
 double lv_scene_d(const lv_scene *s, int64_t t);

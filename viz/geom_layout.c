@@ -395,11 +395,16 @@ static long last_end_ok(ivals *v, const lv_thread_geo *g, int row, size_t a, siz
     return -1;
 }
 
+/* The colour of the state whose lv_state_prio is p. */
+static uint8_t prio_color(uint8_t p) {
+    static const uint8_t state_of_prio[5] = {LV_TS_NOT_STARTED, LV_TS_FINISHED, LV_TS_RUNNING,
+                                             LV_TS_SLEEPING, LV_TS_BLOCKED};
+    return (uint8_t)lv_state_color((lv_tstate)state_of_prio[p < 5 ? p : 0]);
+}
+
 static int lay_bands(lv_frame *f, const lv_scene *s, raster *r, const lv_lane *ln, int64_t tv0,
                      int64_t tv1) {
     const lv_thread_geo *g = &s->th[ln->thread];
-    static const uint8_t state_of_prio[5] = {LV_TS_NOT_STARTED, LV_TS_FINISHED, LV_TS_RUNNING,
-                                             LV_TS_SLEEPING, LV_TS_BLOCKED};
     ivals v = {.f = f, .s = s, .spans = g->spans, .r = r, .smp = g->span_t0s};
     /* the spans in view: end after tv0, begin before tv1 */
     v.tv0 = tv0;
@@ -424,7 +429,7 @@ static int lay_bands(lv_frame *f, const lv_scene *s, raster *r, const lv_lane *l
                 if (g->span_max[b] > p) p = g->span_max[b];
             }
         }
-        r->col[i] = (uint8_t)lv_state_color((lv_tstate)state_of_prio[p < 5 ? p : 0]);
+        r->col[i] = prio_color(p);
         r->prio[i] = p;
     }
     if (raster_emit(f, r, f->x0, ln->band.y, ln->band.h)) return -1;
@@ -486,7 +491,8 @@ static int64_t seq_t(const seqs *q, size_t k) {
 static int seq_px(seqs *q, size_t k) {
     int64_t t = seq_t(q, k);
     const raster *r = q->r;
-    if (t >= r->tpx[0] && t < r->tpx[r->npx - 1]) { /* the last pixel edge at or before t */
+    if (r->npx > 0 && t >= r->tpx[0] &&
+        t < r->tpx[r->npx - 1]) { /* the last pixel edge at or before t */
         int lo = 0, hi = r->npx - 1;
         while (hi - lo > 1) {
             int mid = lo + (hi - lo) / 2;
@@ -691,10 +697,33 @@ static int lay_access(lv_frame *f, const lv_scene *s, const raster *r, const lv_
 }
 
 /* Where the warp shortened a long gap, so the axis can show a break there. */
-static void lay_breaks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) {
+typedef struct breaks {
+    int min_px, spacing, last;
+} breaks;
+
+static breaks breaks_begin(lv_frame *f) {
     f->nbreaks = 0;
-    if (s->linear || s->nw < 2) return;
-    long i;
+    return (breaks){iround(14 * f->scale), iround(60 * f->scale), INT32_MIN / 2};
+}
+
+/* Adds a break for warp segment i when it was compressed, is wide enough on screen and far
+ * enough from the last break; 0 when the frame has no room for more. */
+static int try_break(lv_frame *f, const lv_scene *s, breaks *b, size_t i) {
+    if (f->nbreaks >= sizeof f->breaks / sizeof f->breaks[0]) return 0;
+    if (!lv__gap_compressed(s, i)) return 1;
+    size_t h = i;
+    int xa = iround(lv_frame_x_near(f, s, s->wt[i], &h)),
+        xb = iround(lv_frame_x_near(f, s, s->wt[i + 1], &h));
+    int x = (xa + xb) / 2;
+    if (xb - xa >= b->min_px && x > f->x0 && x < f->x1 && x - b->last >= b->spacing) {
+        f->breaks[f->nbreaks++] = x;
+        b->last = x;
+    }
+    return 1;
+}
+
+/* The last warp point at or before tv0 (0 when none). */
+static size_t warp_from(const lv_scene *s, int64_t tv0) {
     size_t lo = 0, hi = s->nw;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -703,41 +732,34 @@ static void lay_breaks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1)
         else
             hi = mid;
     }
-    i = lo > 0 ? (long)lo - 1 : 0;
-    int min_px = iround(14 * f->scale), spacing = iround(60 * f->scale), last = INT32_MIN / 2;
-    while ((size_t)i + 1 < s->nw && s->wt[i] < tv1 &&
-           f->nbreaks < sizeof f->breaks / sizeof f->breaks[0]) {
-        double dt = (double)(s->wt[i + 1] - s->wt[i]);
-        double dd = s->wd[i + 1] - s->wd[i];
-        if (dt > dd * 1.5) {
-            size_t h = (size_t)i;
-            int xa = iround(lv_frame_x_near(f, s, s->wt[i], &h)),
-                xb = iround(lv_frame_x_near(f, s, s->wt[i + 1], &h));
-            int x = (xa + xb) / 2;
-            if (xb - xa >= min_px && x > f->x0 && x < f->x1 && x - last >= spacing) {
-                f->breaks[f->nbreaks++] = x;
-                last = x;
-            }
-        }
+    return lo > 0 ? lo - 1 : 0;
+}
+
+static void lay_breaks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) {
+    breaks b = breaks_begin(f);
+    if (s->linear || s->nw < 2) return;
+    long i = (long)warp_from(s, tv0);
+    while ((size_t)i + 1 < s->nw && s->wt[i] < tv1) {
+        if (!try_break(f, s, &b, (size_t)i)) break;
         /* skip to the segment under the next pixel: bounded by pixels, not by events */
         size_t h = (size_t)i + 1;
         double dnext = lv_scene_d_near(s, s->wt[i + 1], &h);
         double px = (f->d1 - f->d0) / (f->x1 - f->x0 > 0 ? f->x1 - f->x0 : 1);
         long j = i + 1;
         if (px > 0 && s->wd[i + 1] - s->wd[i] < px) {
-            size_t a = (size_t)j, b = s->nw, step = 1;
+            size_t a = (size_t)j, e = s->nw, step = 1;
             double want = dnext + px;
-            while (a + step < b && s->wd[a + step] < want) { /* gallop: the answer is near */
+            while (a + step < e && s->wd[a + step] < want) { /* gallop: the answer is near */
                 a += step;
                 step *= 2;
             }
-            if (a + step < b) b = a + step + 1;
-            while (a < b) {
-                size_t mid = a + (b - a) / 2;
+            if (a + step < e) e = a + step + 1;
+            while (a < e) {
+                size_t mid = a + (e - a) / 2;
                 if (s->wd[mid] < want)
                     a = mid + 1;
                 else
-                    b = mid;
+                    e = mid;
             }
             j = (long)a - 1 > i ? (long)a - 1 : i + 1;
         }
@@ -953,6 +975,160 @@ static int default_measure(void *ctx, lv_font_id font, const char *s, size_t n) 
     return (int)n * 9;
 }
 
+/* ---- the overview's layout: a fixed number of cells per pixel column ---- */
+
+/* Whether the view is zoomed out far enough for the scene's overview: warped time, and every
+ * pixel column spans at least LV_OVERVIEW_PER_PX cells. */
+static int use_overview(const lv_frame *f, const lv_scene *s) {
+    const lv_overview *o = s->ov;
+    int w = f->x1 - f->x0;
+    return o && !s->linear && w > 0 && (f->d1 - f->d0) / w >= LV_OVERVIEW_PER_PX * o->cell;
+}
+
+/* The cell a display position's column edge starts at: the first cell whose centre is at or
+ * after d, in [0, ncells]. */
+static size_t ov_cell_from(const lv_overview *o, double d) {
+    double c = ceil((d - o->d0) / o->cell - 0.5);
+    if (!(c > 0)) return 0;
+    return c >= (double)o->ncells ? o->ncells : (size_t)c;
+}
+
+/* cut[i], i = 0 .. w: column i of the area holds cells [cut[i], cut[i + 1]); the first and
+ * the last column also hold the cells the area's edges cut through. */
+static void ov_columns(const lv_frame *f, const lv_overview *o, int w, int64_t *cut) {
+    double px = (f->d1 - f->d0) / w;
+    for (int i = 1; i < w; i++)
+        cut[i] = (int64_t)ov_cell_from(o, f->d0 + i * px);
+    double a = floor((f->d0 - o->d0) / o->cell), b = ceil((f->d1 - o->d0) / o->cell);
+    double n = (double)o->ncells;
+    cut[0] = a > 0 ? (int64_t)(a < n ? a : n) : 0;
+    cut[w] = b > 0 ? (int64_t)(b < n ? b : n) : 0;
+}
+
+static int lay_bands_ov(lv_frame *f, const lv_scene *s, raster *r, const int64_t *cut,
+                        const lv_lane *ln) {
+    const lv_overview *o = s->ov;
+    size_t base = (size_t)ln->thread * o->ncells;
+    const uint8_t *prio = o->prio + base;
+    for (int i = 0; i < r->w; i++) {
+        uint8_t p = 0;
+        for (int64_t c = cut[i]; c < cut[i + 1]; c++)
+            if (prio[c] > p) p = prio[c];
+        if (!p) continue;
+        r->col[i] = prio_color(p);
+        r->prio[i] = p;
+    }
+    if (raster_emit(f, r, f->x0, ln->band.y, ln->band.h)) return -1;
+    int rowh = ln->holds.h / LV_HOLD_ROWS;
+    for (int row = 0; row < LV_HOLD_ROWS && rowh > 0; row++) {
+        const uint8_t *hold = o->hold[row] + base;
+        for (int i = 0; i < r->w; i++) { /* the later hold wins a column */
+            for (int64_t c = cut[i + 1]; c-- > cut[i];) {
+                if (!hold[c]) continue;
+                r->col[i] = (uint8_t)(hold[c] - 1);
+                r->prio[i] = 1;
+                break;
+            }
+        }
+        if (raster_emit(f, r, f->x0, ln->holds.y + row * rowh, rowh - (rowh > 3))) return -1;
+    }
+    return 0;
+}
+
+/* The pixel a cell's centre rounds to. */
+static int ov_px(const lv_frame *f, const lv_overview *o, size_t c) {
+    double d = o->d0 + ((double)c + 0.5) * o->cell;
+    return iround(f->x0 + (d - f->d0) / (f->d1 - f->d0) * (f->x1 - f->x0));
+}
+
+/* At most one tick per pixel: the first access of the first cell that has one; from a pixel
+ * before the area to one after it, as the exact layout. */
+static int lay_access_ov(lv_frame *f, const lv_scene *s, const lv_lane *ln) {
+    const lv_overview *o = s->ov;
+    size_t base = (size_t)ln->thread * o->ncells;
+    const uint32_t *acc = o->access + base;
+    const uint8_t *wr = o->access_write + base;
+    double px = (f->d1 - f->d0) / (f->x1 - f->x0);
+    size_t end = ov_cell_from(o, f->d1 + px);
+    int last = INT32_MIN;
+    for (size_t c = ov_cell_from(o, f->d0 - px); c < end; c++) {
+        if (acc[c] == LV_SEQ_NONE) continue;
+        int x = ov_px(f, o, c);
+        if (x == last) continue;
+        last = x;
+        lv_marker *m = PUSH(f, marks, nmarks, capmarks);
+        if (!m) return -1;
+        *m = (lv_marker){x, ln->band.y + ln->band.h / 2, acc[c],
+                         wr[c] ? LV_MARK_WRITE : LV_MARK_READ};
+    }
+    return 0;
+}
+
+/* lay_arrows through the overview: the hand-offs released in each cell, at most
+ * LV_ARROWS_PER_PX a pixel column, placed from their display positions without a search. */
+static int lay_arrows_ov(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) {
+    const lv_overview *o = s->ov;
+    int *last_x = calloc(f->nlanes ? f->nlanes : 1, sizeof *last_x);
+    if (!last_x) return -1;
+    for (size_t i = 0; i < f->nlanes; i++)
+        last_x[i] = INT32_MIN / 2;
+    double span = f->d1 - f->d0, w = f->x1 - f->x0, dv0 = lv_scene_d(s, tv0);
+    size_t c = ov_cell_from(o, lv_scene_d(s, tv0 - s->handoff_gap)), end = o->ncells;
+    c = c > 0 ? c - 1 : 0;
+    double dv1 = lv_scene_d(s, tv1);
+    int rc = 0, px = INT32_MIN, in_px = 0;
+    for (; c < end && rc == 0; c++) {
+        int col = (int)floor(f->x0 + (o->d0 + ((double)c + 0.5) * o->cell - f->d0) / span * w);
+        if (col != px) {
+            px = col;
+            in_px = 0;
+        }
+        for (uint32_t i = o->handoff_from[c]; i < o->handoff_from[c + 1]; i++) {
+            if (o->rel_d[i] > dv1) {
+                c = end;
+                break;
+            }
+            if (in_px++ >= LV_ARROWS_PER_PX) break;
+            if (o->acq_d[i] < dv0) continue;
+            const lv_lane *lr = lane_of(f, o->rel_thread[i]), *la = lane_of(f, o->acq_thread[i]);
+            if (!lr || !la) continue;
+            int x0 = iround(f->x0 + (o->rel_d[i] - f->d0) / span * w);
+            int x1 = iround(f->x0 + (o->acq_d[i] - f->d0) / span * w);
+            size_t li = (size_t)(la - f->lanes);
+            if (abs(x1 - last_x[li]) < 2) continue; /* one arrow per pixel per lane */
+            last_x[li] = x1;
+            lv_arrow *a = PUSH(f, arrows, narrows, caparrows);
+            if (!a) {
+                rc = -1;
+                break;
+            }
+            const lv_handoff *h = &s->handoffs[i];
+            int y0 = lr->holds.y + lr->holds.h / 2;
+            int y1 = la->band.y > lr->band.y ? la->band.y : la->band.y + la->band.h;
+            *a = (lv_arrow){x0, y0, x1, y1, h->rel, h->acq, h->obj};
+        }
+    }
+    free(last_x);
+    return rc;
+}
+
+/* lay_breaks over the overview's list of gaps a cell wide or more: at this zoom a narrower
+ * one is far under the width a break needs, so the breaks are the same. */
+static void lay_breaks_ov(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) {
+    const lv_overview *o = s->ov;
+    breaks b = breaks_begin(f);
+    size_t from = warp_from(s, tv0), lo = 0, hi = o->ngaps;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (o->gaps[mid] < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k < o->ngaps && s->wt[o->gaps[k]] < tv1; k++)
+        if (!try_break(f, s, &b, o->gaps[k])) break;
+}
+
 /* ---- the lanes' time part, and its memo ---- */
 
 /* Bands, holds, notes, hand-off arrows, access ticks, the finding and stale-read markers, the
@@ -960,22 +1136,34 @@ static int default_measure(void *ctx, lv_font_id font, const char *s, size_t n) 
 static int lay_time_part(lv_frame *f, const lv_scene *s, const lv_viewport *vp, raster *r,
                          int64_t tv0, int64_t tv1) {
     const lv_trace *tr = s->tr;
-    column_edges(f, s, r);
+    int ov = use_overview(f, s);
+    if (ov) {
+        r->npx = 0; /* no pixel edges: the few notes placed find their x in the warp */
+        ov_columns(f, s->ov, r->w, r->tge);
+    } else {
+        column_edges(f, s, r);
+    }
     for (size_t i = 0; i < f->nlanes; i++) {
-        if (lay_bands(f, s, r, &f->lanes[i], tv0, tv1)) return -1;
+        if (ov ? lay_bands_ov(f, s, r, r->tge, &f->lanes[i])
+               : lay_bands(f, s, r, &f->lanes[i], tv0, tv1))
+            return -1;
         if (lay_notes(f, s, r, vp, &f->lanes[i], tv0, tv1)) return -1;
     }
-    if (lay_arrows(f, s, tv0, tv1)) return -1;
+    if (ov ? lay_arrows_ov(f, s, tv0, tv1) : lay_arrows(f, s, tv0, tv1)) return -1;
     if (vp->highlight >= 0 && (size_t)vp->highlight < tr->nfindings) {
         const lv_finding *fd = &tr->findings[vp->highlight];
         for (size_t k = 0; k < fd->nevents; k++)
             if (add_mark(f, s, fd->events[k], LV_MARK_FINDING)) return -1;
     }
     for (size_t i = 0; i < f->nlanes; i++)
-        if (lay_access(f, s, r, &f->lanes[i], tv0, tv1)) return -1;
+        if (ov ? lay_access_ov(f, s, &f->lanes[i]) : lay_access(f, s, r, &f->lanes[i], tv0, tv1))
+            return -1;
     for (size_t i = 0; i < s->nlost; i++)
         if (add_mark(f, s, s->lost[i].stale_read, LV_MARK_STALE)) return -1;
-    lay_breaks(f, s, tv0, tv1);
+    if (ov)
+        lay_breaks_ov(f, s, tv0, tv1);
+    else
+        lay_breaks(f, s, tv0, tv1);
     /* axis ticks, about every 150 pixels */
     int step = iround(150 * f->scale);
     for (int x = f->x0; x <= f->x1 && f->nticks < sizeof f->ticks / sizeof f->ticks[0]; x += step)

@@ -95,6 +95,13 @@ typedef struct lv_lost {
  * the overview draws can differ from the exact layout by less than half a pixel at a column's
  * edge (tests check it against the exact layout). Warped time only: linear mode lays out exactly.
  */
+/* A hand-off as an arrow needs it: one cache line or so read per pixel column. */
+typedef struct lv_ov_handoff {
+    double rel_d, acq_d; /* display positions of the release and the acquire */
+    uint32_t rel, acq;   /* their seqs */
+    int32_t obj, rel_thread, acq_thread;
+} lv_ov_handoff;
+
 typedef struct lv_overview {
     double d0, cell; /* cell c covers display positions [d0 + c * cell, d0 + (c + 1) * cell) */
     size_t ncells;
@@ -104,8 +111,7 @@ typedef struct lv_overview {
     uint32_t *access;            /* the seq of the first read or write of a var in it, or NONE */
     uint8_t *access_write;       /* 1 when that first access is a write */
     uint32_t *handoff_from;      /* ncells + 1: the first hand-off released in cell c or later */
-    double *rel_d, *acq_d;       /* per hand-off: where its release and its acquire are */
-    int32_t *rel_thread, *acq_thread;
+    lv_ov_handoff *hand;         /* per hand-off, in release order, all an arrow needs */
     uint32_t *gaps; /* warp segments i (wt[i] to wt[i + 1]) compressed and at least a cell wide */
     size_t ngaps;
 } lv_overview;

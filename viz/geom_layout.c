@@ -1083,17 +1083,19 @@ static int lay_arrows_ov(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv
             px = col;
             in_px = 0;
         }
+        /* a full column's other cells are passed over without touching their hand-offs */
         for (uint32_t i = o->handoff_from[c]; i < o->handoff_from[c + 1]; i++) {
-            if (o->rel_d[i] > dv1) {
+            if (in_px++ >= LV_ARROWS_PER_PX) break;
+            const lv_ov_handoff *h = &o->hand[i];
+            if (h->rel_d > dv1) {
                 c = end;
                 break;
             }
-            if (in_px++ >= LV_ARROWS_PER_PX) break;
-            if (o->acq_d[i] < dv0) continue;
-            const lv_lane *lr = lane_of(f, o->rel_thread[i]), *la = lane_of(f, o->acq_thread[i]);
+            if (h->acq_d < dv0) continue;
+            const lv_lane *lr = lane_of(f, h->rel_thread), *la = lane_of(f, h->acq_thread);
             if (!lr || !la) continue;
-            int x0 = iround(f->x0 + (o->rel_d[i] - f->d0) / span * w);
-            int x1 = iround(f->x0 + (o->acq_d[i] - f->d0) / span * w);
+            int x0 = iround(f->x0 + (h->rel_d - f->d0) / span * w);
+            int x1 = iround(f->x0 + (h->acq_d - f->d0) / span * w);
             size_t li = (size_t)(la - f->lanes);
             if (abs(x1 - last_x[li]) < 2) continue; /* one arrow per pixel per lane */
             last_x[li] = x1;
@@ -1102,7 +1104,6 @@ static int lay_arrows_ov(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv
                 rc = -1;
                 break;
             }
-            const lv_handoff *h = &s->handoffs[i];
             int y0 = lr->holds.y + lr->holds.h / 2;
             int y1 = la->band.y > lr->band.y ? la->band.y : la->band.y + la->band.h;
             *a = (lv_arrow){x0, y0, x1, y1, h->rel, h->acq, h->obj};

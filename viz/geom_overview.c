@@ -93,19 +93,21 @@ static int build_handoffs(const lv_scene *s, lv_overview *o) {
     const lv_trace *tr = s->tr;
     size_t nh = s->nhandoffs, nc = o->ncells;
     o->handoff_from = malloc((nc + 1) * sizeof *o->handoff_from);
-    o->rel_d = malloc((nh ? nh : 1) * sizeof *o->rel_d);
-    o->acq_d = malloc((nh ? nh : 1) * sizeof *o->acq_d);
-    o->rel_thread = malloc((nh ? nh : 1) * sizeof *o->rel_thread);
-    o->acq_thread = malloc((nh ? nh : 1) * sizeof *o->acq_thread);
-    if (!o->handoff_from || !o->rel_d || !o->acq_d || !o->rel_thread || !o->acq_thread) return -1;
+    o->hand = malloc((nh ? nh : 1) * sizeof *o->hand);
+    if (!o->handoff_from || !o->hand) return -1;
     size_t hr = 0, ha = 0, c = 0;
     for (size_t i = 0; i < nh; i++) {
-        const lv_event *er = &tr->events[s->handoffs[i].rel], *ea = &tr->events[s->handoffs[i].acq];
-        o->rel_d[i] = lv_scene_d_near(s, er->t, &hr);
-        o->acq_d[i] = lv_scene_d_near(s, ea->t, &ha);
-        o->rel_thread[i] = er->thread;
-        o->acq_thread[i] = ea->thread;
-        for (size_t ci = cell_at(o, o->rel_d[i]); c <= ci;) /* releases come in time order */
+        const lv_handoff *h = &s->handoffs[i];
+        const lv_event *er = &tr->events[h->rel], *ea = &tr->events[h->acq];
+        lv_ov_handoff *oh = &o->hand[i];
+        *oh = (lv_ov_handoff){lv_scene_d_near(s, er->t, &hr),
+                              lv_scene_d_near(s, ea->t, &ha),
+                              h->rel,
+                              h->acq,
+                              h->obj,
+                              er->thread,
+                              ea->thread};
+        for (size_t ci = cell_at(o, oh->rel_d); c <= ci;) /* releases come in time order */
             o->handoff_from[c++] = (uint32_t)i;
     }
     while (c <= nc)
@@ -173,10 +175,7 @@ void lv__overview_free(lv_overview *o) {
     free(o->access);
     free(o->access_write);
     free(o->handoff_from);
-    free(o->rel_d);
-    free(o->acq_d);
-    free(o->rel_thread);
-    free(o->acq_thread);
+    free(o->hand);
     free(o->gaps);
     free(o);
 }

@@ -611,6 +611,29 @@ static int rel_ge(void *ctx, size_t k) {
     return q->s->tr->events[q->s->handoffs[k].rel].t >= q->t;
 }
 
+/* Per lane: the x of the last arrow into it (none yet), or NULL without memory. */
+static int *arrow_lanes(const lv_frame *f) {
+    int *last_x = malloc((f->nlanes ? f->nlanes : 1) * sizeof *last_x);
+    for (size_t i = 0; last_x && i < f->nlanes; i++)
+        last_x[i] = INT32_MIN / 2;
+    return last_x;
+}
+
+/* The arrow of a hand-off from lane lr at x0 to lane la at x1, unless la has one within a
+ * pixel of x1 already (one arrow per pixel per lane); -1 without memory. */
+static int put_arrow(lv_frame *f, int *last_x, const lv_lane *lr, const lv_lane *la, int x0, int x1,
+                     uint32_t rel, uint32_t acq, int32_t obj) {
+    size_t li = (size_t)(la - f->lanes);
+    if (abs(x1 - last_x[li]) < 2) return 0;
+    last_x[li] = x1;
+    lv_arrow *a = PUSH(f, arrows, narrows, caparrows);
+    if (!a) return -1;
+    int y0 = lr->holds.y + lr->holds.h / 2;
+    int y1 = la->band.y > lr->band.y ? la->band.y : la->band.y + la->band.h;
+    *a = (lv_arrow){x0, y0, x1, y1, rel, acq, obj};
+    return 0;
+}
+
 #define LV_ARROWS_PER_PX 8 /* hand-offs looked at per pixel of release; the rest are skipped */
 
 /* One arrow per pixel per lane, from a release to the acquire it let in. Bounded by pixels:
@@ -618,10 +641,8 @@ static int rel_ge(void *ctx, size_t k) {
  * released in one pixel column it jumps to the next column. */
 static int lay_arrows(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) {
     const lv_trace *tr = s->tr;
-    int *last_x = calloc(f->nlanes ? f->nlanes : 1, sizeof *last_x);
+    int *last_x = arrow_lanes(f);
     if (!last_x) return -1;
-    for (size_t i = 0; i < f->nlanes; i++)
-        last_x[i] = INT32_MIN / 2;
     int rc = 0, px = INT32_MIN, in_px = 0;
     size_t hr = 0, ha = 0; /* warp hints: releases come in time order, acquires soon after */
     hsearch q = {s, tv0 - s->handoff_gap};
@@ -645,17 +666,10 @@ static int lay_arrows(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) 
         const lv_lane *lr = lane_of(f, er->thread), *la = lane_of(f, ea->thread);
         if (!lr || !la) continue;
         int x1 = iround(lv_frame_x_near(f, s, ea->t, &ha));
-        size_t li = (size_t)(la - f->lanes);
-        if (abs(x1 - last_x[li]) < 2) continue; /* one arrow per pixel per lane */
-        last_x[li] = x1;
-        lv_arrow *a = PUSH(f, arrows, narrows, caparrows);
-        if (!a) {
+        if (put_arrow(f, last_x, lr, la, x0, x1, h->rel, h->acq, h->obj)) {
             rc = -1;
             break;
         }
-        int y0 = lr->holds.y + lr->holds.h / 2;
-        int y1 = la->band.y > lr->band.y ? la->band.y : la->band.y + la->band.h;
-        *a = (lv_arrow){x0, y0, x1, y1, h->rel, h->acq, h->obj};
     }
     free(last_x);
     return rc;
@@ -1068,10 +1082,8 @@ static int lay_access_ov(lv_frame *f, const lv_scene *s, const lv_lane *ln) {
  * LV_ARROWS_PER_PX a pixel column, placed from their display positions without a search. */
 static int lay_arrows_ov(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) {
     const lv_overview *o = s->ov;
-    int *last_x = calloc(f->nlanes ? f->nlanes : 1, sizeof *last_x);
+    int *last_x = arrow_lanes(f);
     if (!last_x) return -1;
-    for (size_t i = 0; i < f->nlanes; i++)
-        last_x[i] = INT32_MIN / 2;
     double span = f->d1 - f->d0, w = f->x1 - f->x0, dv0 = lv_scene_d(s, tv0);
     size_t c = ov_cell_from(o, lv_scene_d(s, tv0 - s->handoff_gap)), end = o->ncells;
     c = c > 0 ? c - 1 : 0;
@@ -1096,17 +1108,10 @@ static int lay_arrows_ov(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv
             if (!lr || !la) continue;
             int x0 = iround(f->x0 + (h->rel_d - f->d0) / span * w);
             int x1 = iround(f->x0 + (h->acq_d - f->d0) / span * w);
-            size_t li = (size_t)(la - f->lanes);
-            if (abs(x1 - last_x[li]) < 2) continue; /* one arrow per pixel per lane */
-            last_x[li] = x1;
-            lv_arrow *a = PUSH(f, arrows, narrows, caparrows);
-            if (!a) {
+            if (put_arrow(f, last_x, lr, la, x0, x1, h->rel, h->acq, h->obj)) {
                 rc = -1;
                 break;
             }
-            int y0 = lr->holds.y + lr->holds.h / 2;
-            int y1 = la->band.y > lr->band.y ? la->band.y : la->band.y + la->band.h;
-            *a = (lv_arrow){x0, y0, x1, y1, h->rel, h->acq, h->obj};
         }
     }
     free(last_x);

@@ -631,10 +631,11 @@ lv_err lv_scene_new_shared(const lv_trace *tr, const lv_trace *other, lv_scene *
     s->nthreads = tr->nthreads;
     s->th = calloc(tr->nthreads ? tr->nthreads : 1, sizeof *s->th);
     if (!s->th || build_warp(s, other) || build_threads(s) || build_notes(s) || build_index(s) ||
-        build_findings(s) || lv__overview_build(s)) {
+        build_findings(s)) {
         lv_scene_free(s);
         return LV_ENOMEM;
     }
+    lv__overview_build(s);
     *out = s;
     return LV_OK;
 }

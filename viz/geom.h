@@ -150,8 +150,9 @@ lv_err lv_scene_new(const lv_trace *tr, lv_scene **out);
 lv_err lv_scene_new_shared(const lv_trace *tr, const lv_trace *other, lv_scene **out);
 void lv_scene_free(lv_scene *s); /* accepts NULL */
 
-/* The overview of s, built by lv_scene_new for a long trace (geom_overview.c); 0 or -1. */
-int lv__overview_build(lv_scene *s);
+/* The overview of s, built by lv_scene_new for a long trace (geom_overview.c); s->ov stays
+ * NULL when the trace is short or the memory is not there. */
+void lv__overview_build(lv_scene *s);
 void lv__overview_free(lv_overview *o);
 /* Whether a warp segment (wt[i] to wt[i + 1]) was compressed: an axis break may show there. */
 int lv__gap_compressed(const lv_scene *s, size_t i);

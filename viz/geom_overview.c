@@ -131,14 +131,14 @@ static int build_gaps(const lv_scene *s, lv_overview *o) {
     return 0;
 }
 
-int lv__overview_build(lv_scene *s) {
+void lv__overview_build(lv_scene *s) {
     const lv_trace *tr = s->tr;
     /* seqs with a write flag beside them, and hand-off indices, fit in 32 bits */
-    if (tr->nevents < LV_OVERVIEW_MIN || tr->nevents >= UINT32_MAX || s->nw < 2) return 0;
+    if (tr->nevents < LV_OVERVIEW_MIN || tr->nevents >= UINT32_MAX || s->nw < 2) return;
     double d1 = s->wd[s->nw - 1];
-    if (!(d1 > s->wd[0])) return 0;
+    if (!(d1 > s->wd[0])) return;
     lv_overview *o = calloc(1, sizeof *o);
-    if (!o) return -1;
+    if (!o) return;
     size_t nc = LV_OVERVIEW_CELLS, nt = s->nthreads ? s->nthreads : 1;
     o->ncells = nc;
     o->d0 = s->wd[0];
@@ -159,12 +159,11 @@ int lv__overview_build(lv_scene *s) {
         ok = ok && build_handoffs(s, o) == 0 && build_gaps(s, o) == 0;
     }
     free(next);
-    if (!ok) {
+    if (!ok) { /* without the memory, every view is laid out exactly: slower, still right */
         lv__overview_free(o);
-        return -1;
+        return;
     }
     s->ov = o;
-    return 0;
 }
 
 void lv__overview_free(lv_overview *o) {

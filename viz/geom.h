@@ -87,7 +87,9 @@ typedef struct lv_lost {
 #define LV_OVERVIEW_MIN 65536 /* a scene of this many events or more keeps an overview */
 #endif
 #define LV_OVERVIEW_CELLS 16384 /* cells across the whole trace, in (warped) display position */
-#define LV_OVERVIEW_PER_PX 2    /* a view uses it when each pixel column spans this many cells */
+#define LV_OVERVIEW_BYTES (32u << 20) /* at most: fewer cells for hundreds of threads */
+#define LV_OVERVIEW_FEWEST 4096       /* and none below this many cells */
+#define LV_OVERVIEW_PER_PX 2 /* a view uses it when each pixel column spans this many cells */
 
 /* What each cell of the grid holds, per thread, so a frame of a view zoomed far out reads a
  * fixed number of cells per pixel column instead of searching the trace: its cost is the same
@@ -106,12 +108,13 @@ typedef struct lv_overview {
     double d0, cell; /* cell c covers display positions [d0 + c * cell, d0 + (c + 1) * cell) */
     size_t ncells;
     /* per thread, ncells each (thread-major): */
-    uint8_t *prio;               /* the highest lv_state_prio of the spans touching the cell */
-    uint8_t *hold[LV_HOLD_ROWS]; /* 0, or 1 + the colour of the last hold in the row there */
-    uint32_t *access;            /* the seq of the first read or write of a var in it, or NONE */
-    uint8_t *access_write;       /* 1 when that first access is a write */
-    uint32_t *handoff_from;      /* ncells + 1: the first hand-off released in cell c or later */
-    lv_ov_handoff *hand;         /* per hand-off, in release order, all an arrow needs */
+    uint8_t *prio;                /* the highest lv_state_prio of the spans touching the cell */
+    uint32_t *hold[LV_HOLD_ROWS]; /* 0, or 1 + k: row_holds[row][k], the row's last hold there */
+    uint8_t *hold_color[LV_HOLD_ROWS]; /* and that hold's colour */
+    uint32_t *access;       /* the seq of the first read or write of a var in it, or NONE */
+    uint8_t *access_write;  /* 1 when that first access is a write */
+    uint32_t *handoff_from; /* ncells + 1: the first hand-off released in cell c or later */
+    lv_ov_handoff *hand;    /* per hand-off, in release order, all an arrow needs */
     uint32_t *gaps; /* warp segments i (wt[i] to wt[i + 1]) compressed and at least a cell wide */
     size_t ngaps;
 } lv_overview;
@@ -425,6 +428,7 @@ typedef struct lv_frame {
     double d0, d1;  /* the visible display range */
     int x0, x1;     /* its pixels: area.x .. area.x + area.w */
     int playhead_x; /* -1 when off screen */
+    int overview;   /* 1: the time part was laid out from the scene's overview */
     lv_lane *lanes;
     size_t nlanes, caplanes, hidden_lanes;
     lv_fill *fills;

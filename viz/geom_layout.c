@@ -1035,14 +1035,19 @@ static int lay_bands_ov(lv_frame *f, const lv_scene *s, raster *r, const int64_t
     if (raster_emit(f, r, f->x0, ln->band.y, ln->band.h)) return -1;
     int rowh = ln->holds.h / LV_HOLD_ROWS;
     for (int row = 0; row < LV_HOLD_ROWS && rowh > 0; row++) {
-        const uint8_t *hold = o->hold[row] + base;
+        const uint32_t *hold = o->hold[row] + base;
+        const uint8_t *color = o->hold_color[row] + base;
         for (int i = 0; i < r->w; i++) { /* the later hold wins a column */
-            for (int64_t c = cut[i + 1]; c-- > cut[i];) {
-                if (!hold[c]) continue;
-                r->col[i] = (uint8_t)(hold[c] - 1);
-                r->prio[i] = 1;
-                break;
-            }
+            uint32_t k = 0;
+            int64_t at = 0;
+            for (int64_t c = cut[i]; c < cut[i + 1]; c++)
+                if (hold[c] > k) {
+                    k = hold[c];
+                    at = c;
+                }
+            if (!k) continue;
+            r->col[i] = color[at];
+            r->prio[i] = 1;
         }
         if (raster_emit(f, r, f->x0, ln->holds.y + row * rowh, rowh - (rowh > 3))) return -1;
     }
@@ -1142,7 +1147,7 @@ static void lay_breaks_ov(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t t
 static int lay_time_part(lv_frame *f, const lv_scene *s, const lv_viewport *vp, raster *r,
                          int64_t tv0, int64_t tv1) {
     const lv_trace *tr = s->tr;
-    int ov = use_overview(f, s);
+    int ov = f->overview = use_overview(f, s);
     if (ov) {
         r->npx = 0; /* no pixel edges: the few notes placed find their x in the warp */
         ov_columns(f, s->ov, r->w, r->tge);

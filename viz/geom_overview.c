@@ -42,19 +42,20 @@ static size_t next_free(uint32_t *next, size_t c) {
  * first, each on the cells no later hold took, skipping taken cells in one jump, so a row of
  * holds that all last to the end of the trace costs O(holds + cells), not their product. */
 static void lay_hold_row(const lv_scene *s, const lv_overview *o, const lv_thread_geo *g, int row,
-                         uint8_t *out, uint32_t *next) {
+                         uint32_t *out, uint8_t *color, uint32_t *next) {
     size_t nc = o->ncells;
     for (size_t c = 0; c <= nc; c++)
         next[c] = (uint32_t)c;
     size_t hint = 0;
     for (size_t k = g->nrow_holds[row]; k-- > 0;) {
         const lv_hold *h = &g->holds[g->row_holds[row][k]];
-        if (h->t1 <= h->t0) continue;
+        if (h->t1 < h->t0) continue; /* one released at the time it was taken still shows */
         size_t a = cell_at(o, lv_scene_d_near(s, h->t0, &hint));
         size_t b = cell_before(o, lv_scene_d_near(s, h->t1, &hint), a);
-        uint8_t col = (uint8_t)(1 + lv_hold_color(h->obj));
+        uint8_t col = (uint8_t)lv_hold_color(h->obj);
         for (size_t c = next_free(next, a); c <= b; c = next_free(next, c)) {
-            out[c] = col;
+            out[c] = (uint32_t)(k + 1);
+            color[c] = col;
             next[c] = (uint32_t)(c + 1);
         }
     }
@@ -75,7 +76,7 @@ static int build_thread(const lv_scene *s, lv_overview *o, size_t k, uint32_t *n
             if (prio[c] < p) prio[c] = p;
     }
     for (int row = 0; row < LV_HOLD_ROWS; row++)
-        lay_hold_row(s, o, g, row, o->hold[row] + k * nc, next);
+        lay_hold_row(s, o, g, row, o->hold[row] + k * nc, o->hold_color[row] + k * nc, next);
     uint32_t *acc = o->access + k * nc;
     uint8_t *wr = o->access_write + k * nc;
     hint = 0;
@@ -137,21 +138,28 @@ void lv__overview_build(lv_scene *s) {
     if (tr->nevents < LV_OVERVIEW_MIN || tr->nevents >= UINT32_MAX || s->nw < 2) return;
     double d1 = s->wd[s->nw - 1];
     if (!(d1 > s->wd[0])) return;
+    /* per thread and cell: a priority, a hold per row, an access and its kind */
+    size_t per_cell = 1 + LV_HOLD_ROWS * (sizeof(uint32_t) + 1) + sizeof(uint32_t) + 1;
+    size_t nc = LV_OVERVIEW_CELLS, nt = s->nthreads ? s->nthreads : 1;
+    while (nc >= LV_OVERVIEW_FEWEST && nt * nc * per_cell > LV_OVERVIEW_BYTES)
+        nc /= 2;
+    if (nc < LV_OVERVIEW_FEWEST) return; /* hundreds of threads: every view is laid out exactly */
     lv_overview *o = calloc(1, sizeof *o);
     if (!o) return;
-    size_t nc = LV_OVERVIEW_CELLS, nt = s->nthreads ? s->nthreads : 1;
     o->ncells = nc;
     o->d0 = s->wd[0];
     o->cell = (d1 - o->d0) / (double)nc;
     o->prio = calloc(nt * nc, 1);
     o->access = malloc(nt * nc * sizeof *o->access);
     o->access_write = calloc(nt * nc, 1);
-    for (int r = 0; r < LV_HOLD_ROWS; r++)
-        o->hold[r] = calloc(nt * nc, 1);
+    for (int r = 0; r < LV_HOLD_ROWS; r++) {
+        o->hold[r] = calloc(nt * nc, sizeof(uint32_t));
+        o->hold_color[r] = malloc(nt * nc);
+    }
     uint32_t *next = malloc((nc + 1) * sizeof *next);
     int ok = o->prio && o->access && o->access_write && next;
     for (int r = 0; r < LV_HOLD_ROWS; r++)
-        ok = ok && o->hold[r];
+        ok = ok && o->hold[r] && o->hold_color[r];
     if (ok) {
         memset(o->access, 0xff, nt * nc * sizeof *o->access); /* LV_SEQ_NONE */
         for (size_t k = 0; k < s->nthreads && ok; k++)
@@ -169,8 +177,10 @@ void lv__overview_build(lv_scene *s) {
 void lv__overview_free(lv_overview *o) {
     if (!o) return;
     free(o->prio);
-    for (int r = 0; r < LV_HOLD_ROWS; r++)
+    for (int r = 0; r < LV_HOLD_ROWS; r++) {
         free(o->hold[r]);
+        free(o->hold_color[r]);
+    }
     free(o->access);
     free(o->access_write);
     free(o->handoff_from);

@@ -1274,6 +1274,33 @@ TEST(a_long_trace_zoomed_out_is_laid_out_from_its_overview) {
     lv_frame_free(&fx);
     lv_scene_free(s);
     lv_trace_free(tr);
+    /* hundreds of threads: fewer cells, within LV_OVERVIEW_BYTES; past that, none */
+    static const size_t many[] = {300, 1200};
+    for (size_t m = 0; m < 2; m++) {
+        size_t nt = many[m];
+        tr = new_trace(nt, 1, 70000 + 2 * nt);
+        for (size_t k = 0; k < nt; k++)
+            put(tr, 0, (int32_t)k, LV_EV_START, LV_NONE);
+        for (int i = 0; i < 70000; i++)
+            put(tr, i + 1, (int32_t)(i % (int)nt), i % 2 ? LV_EV_ACQUIRE : LV_EV_RELEASE, 0);
+        for (size_t k = 0; k < nt; k++)
+            put(tr, 70001, (int32_t)k, LV_EV_END, LV_NONE);
+        ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+        if (m == 0) {
+            ASSERT(s->ov);
+            ASSERT_LT(s->ov->ncells, LV_OVERVIEW_CELLS);
+            ASSERT_GE(s->ov->ncells, LV_OVERVIEW_FEWEST);
+        } else {
+            ASSERT(!s->ov);
+        }
+        lv_frame fm = {0};
+        lv_viewport vm = view(1280, 720);
+        ASSERT_EQ(lv_frame_layout(&fm, s, &vm), LV_OK); /* laid out either way */
+        ASSERT_GT(fm.nfills, 0);
+        lv_frame_free(&fm);
+        lv_scene_free(s);
+        lv_trace_free(tr);
+    }
     /* a short trace keeps no overview */
     rng = 9;
     tr = random_trace(1000, &rng);

@@ -148,6 +148,24 @@ static void cmd_contended(int threads, int locks, long n) {
     printf("contended_%dt_%dl_traced_ops %.0f\n", threads, locks, median(traced, ROUNDS));
 }
 
+/* One side alone, for profiling (perf stat / perf record see only that side). */
+static void cmd_contended_side(int traced, int threads, int locks, long n) {
+    double v[ROUNDS];
+    g_threads = threads;
+    g_locks = locks;
+    for (int r = 0; r < ROUNDS; r++) {
+        if (!traced) {
+            v[r] = raw_contended(threads, locks, n);
+            continue;
+        }
+        g_n = n;
+        lv_trace_free(run_main(lv_contended_main, LV_MODE_LIVE, 0, LV_POLICY_RANDOM));
+        v[r] = (double)n / g_secs;
+    }
+    printf("contended_%dt_%dl_%s_ops %.0f\n", threads, locks, traced ? "traced" : "raw",
+           median(v, ROUNDS));
+}
+
 /* ---- controlled handoff vs a raw semaphore ping-pong ---- */
 
 typedef struct pp {
@@ -367,7 +385,8 @@ static void cmd_load(const char *path) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fputs("usage: lv_bench lock-pair N | raw-pair N | contended T L N | handoff N | explore\n",
+        fputs("usage: lv_bench lock-pair N | raw-pair N | contended T L N | contended-raw T L N |\n"
+              "       contended-traced T L N | handoff N | explore\n",
               stderr);
         return 2;
     }
@@ -384,6 +403,11 @@ int main(int argc, char **argv) {
         int t = atoi(argv[2]), l = atoi(argv[3]);
         if (t < 1 || t > 4 || l < 1 || l > 4) return 2;
         cmd_contended(t, l, n);
+    } else if ((strcmp(c, "contended-raw") == 0 || strcmp(c, "contended-traced") == 0) &&
+               argc == 5) {
+        int t = atoi(argv[2]), l = atoi(argv[3]);
+        if (t < 1 || t > 4 || l < 1 || l > 4) return 2;
+        cmd_contended_side(c[10] == 't', t, l, n);
     } else if (strcmp(c, "handoff") == 0 && n > 0) {
         cmd_handoff(n);
     } else if (strcmp(c, "explore") == 0) {

@@ -91,4 +91,107 @@ TEST(stress_16x100k) {
     lv_trace_free(tr);
 }
 
-TEST_MAIN(TEST_ENTRY(stress_16x100k, 500))
+/* The per-thread buffers keep compact records that the merge expands: a small value in the
+ * record, a larger one in a second record, a free lock's request and acquire in one record.
+ * Every value must come back exactly, across many chunk boundaries (the buffer grows from
+ * small chunks to 2 MiB ones). */
+static const int64_t values[] = {0,
+                                 1,
+                                 -1,
+                                 32767,
+                                 32768,
+                                 -32768,
+                                 -32769,
+                                 65535,
+                                 INT64_MAX,
+                                 INT64_MIN,
+                                 123456789012345LL,
+                                 -2,
+                                 1000,
+                                 (int64_t)1 << 40,
+                                 7};
+#define NVALUES (sizeof values / sizeof values[0])
+#define ROUNDS 40000 /* about 400k records per thread: several 2 MiB chunks */
+
+static void recorder(void *arg) {
+    (void)arg;
+    lv_var *v = lv_var_new("v", 0);
+    lv_mutex *m = lv_mutex_new("m");
+    lv_rlock *r = lv_rlock_new("r");
+    for (int i = 0; i < ROUNDS; i++) {
+        lv_var_write(v, values[i % NVALUES]);
+        lv_mutex_lock(m);
+        lv_rlock_lock(r);
+        lv_rlock_lock(r); /* re-entry: count 2 */
+        lv_rlock_unlock(r);
+        lv_rlock_unlock(r);
+        lv_mutex_unlock(m);
+        if (i % 1000 == 0) {
+            ASSERT(lv_mutex_acquire(m, 5000000000LL)); /* a timeout: the request's value */
+            ASSERT(!lv_mutex_trylock(m));              /* held: request 0, then timeout */
+            lv_mutex_unlock(m);
+            lv_note("note %d", i);
+        }
+    }
+}
+
+static void main_records(const lv_args *a) {
+    (void)a;
+    lv_join(lv_spawn("rec", recorder, NULL));
+}
+
+static const lv_event *next_of(const lv_trace *tr, size_t *i, int32_t thread) {
+    while (*i < tr->nevents && tr->events[*i].thread != thread)
+        (*i)++;
+    ASSERT_LT(*i, tr->nevents);
+    return &tr->events[(*i)++];
+}
+
+static void expect(const lv_event *e, lv_event_kind kind, int32_t obj, int has_value,
+                   int64_t value) {
+    if (e->kind != kind || e->obj != obj || !!(e->flags & LV_EVF_VALUE) != has_value ||
+        (has_value && e->value != value) || (!has_value && e->value != 0))
+        TEST_FAIL_AT("event %u: %s obj %d flags %d value %lld, expected %s obj %d value %lld",
+                     e->seq, lv_event_kind_name(e->kind), e->obj, e->flags, (long long)e->value,
+                     lv_event_kind_name(kind), obj, (long long)value);
+}
+
+TEST(compact_records_expand_exactly) {
+    lv_trace *tr = run_fn("records", main_records);
+    ASSERT_EQ(tr->dropped, 0);
+    int32_t rec = thread_id(tr, "rec"), v = obj_id(tr, "v"), m = obj_id(tr, "m"),
+            r = obj_id(tr, "r");
+    size_t i = 0;
+    ASSERT_EQ(next_of(tr, &i, rec)->kind, LV_EV_START);
+    for (int k = 0; k < ROUNDS; k++) {
+        expect(next_of(tr, &i, rec), LV_EV_WRITE, v, 1, values[k % NVALUES]);
+        const lv_event *req = next_of(tr, &i, rec), *acq = next_of(tr, &i, rec);
+        expect(req, LV_EV_REQUEST, m, 0, 0);
+        expect(acq, LV_EV_ACQUIRE, m, 0, 0);
+        ASSERT_EQ(req->t, acq->t); /* the lock was free: one time for both */
+        expect(next_of(tr, &i, rec), LV_EV_REQUEST, r, 0, 0);
+        expect(next_of(tr, &i, rec), LV_EV_ACQUIRE, r, 1, 1);
+        expect(next_of(tr, &i, rec), LV_EV_REQUEST, r, 0, 0);
+        expect(next_of(tr, &i, rec), LV_EV_ACQUIRE, r, 1, 2);
+        expect(next_of(tr, &i, rec), LV_EV_RELEASE, r, 1, 1);
+        expect(next_of(tr, &i, rec), LV_EV_RELEASE, r, 1, 0);
+        expect(next_of(tr, &i, rec), LV_EV_RELEASE, m, 0, 0);
+        if (k % 1000 == 0) {
+            expect(next_of(tr, &i, rec), LV_EV_REQUEST, m, 1, 5000000000LL);
+            expect(next_of(tr, &i, rec), LV_EV_ACQUIRE, m, 0, 0);
+            expect(next_of(tr, &i, rec), LV_EV_REQUEST, m, 1, 0);
+            expect(next_of(tr, &i, rec), LV_EV_TIMEOUT, m, 0, 0);
+            expect(next_of(tr, &i, rec), LV_EV_RELEASE, m, 0, 0);
+            const lv_event *n = next_of(tr, &i, rec);
+            ASSERT_EQ(n->kind, LV_EV_NOTE);
+            ASSERT_EQ(n->flags, LV_EVF_TEXT);
+            char want[32];
+            snprintf(want, sizeof want, "note %d", k);
+            ASSERT_STR_EQ(lv_trace_text(tr, n), want);
+        }
+    }
+    ASSERT_EQ(next_of(tr, &i, rec)->kind, LV_EV_END);
+    lv_trace_free(tr);
+}
+
+TEST_MAIN(TEST_ENTRY(stress_16x100k, 500), TEST_ENTRY(compact_records_expand_exactly, 300))

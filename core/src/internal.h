@@ -9,24 +9,43 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include "lockviz/lockviz.h"
 
 /* ---- per-thread event buffer: chunks that only their thread appends to ---- */
+/* A thread records compact 16-byte records; the merge expands them into lv_events (32 bytes).
+ * The thread is implied by the buffer and the seq is given by the merge, so a record keeps the
+ * time, the object, the kind, the flags and a small value. A larger value takes a second
+ * record, and a request and acquire that share one time (a lock that was free) take one record
+ * between them: an uncontended lock and unlock is 32 bytes instead of 96. */
+typedef struct lv__rec {
+    int64_t t;
+    int32_t obj;
+    uint8_t kind;  /* lv_event_kind */
+    uint8_t flags; /* the event's LV_EVF_* flags, plus LV__RF_* below */
+    int16_t small; /* the value when it fits here (LV_EVF_VALUE without LV__RF_WIDE) */
+} lv__rec;
+#define LV__RF_WIDE 0x40 /* the value is the int64 at the start of the next record */
+#define LV__RF_REQ 0x80  /* an acquire with a request before it at the same t (no value) */
+#define LV__RF_MASK (LV__RF_WIDE | LV__RF_REQ)
+
 /* Chunks grow: a thread that records little keeps little, a busy one gets 2 MiB chunks that
  * the kernel can back with huge pages (one page fault per 2 MiB instead of 512). */
 #define LV__CHUNK_MIN 256
-#define LV__CHUNK_MAX 65535 /* 16 + 65535 * 32 bytes: just under 2 MiB */
+#define LV__CHUNK_MAX 131071 /* 16 + 131071 * 16 bytes: 2 MiB */
 #define LV__HUGE (2u << 20)
 
 typedef struct lv__chunk {
     struct lv__chunk *next;
-    uint32_t n, cap;
-    lv_event ev[];
+    uint32_t n, cap; /* records */
+    lv__rec ev[];
 } lv__chunk;
 
 typedef struct lv__buf {
     lv__chunk *head, *tail;
-    uint64_t count;
+    lv__chunk *spare; /* the next chunk, made ahead by lv__reserve (its pages already touched) */
+    uint32_t mark;    /* lv__reserve acts once the tail holds this many records */
+    uint64_t count;   /* events (a record may stand for two) */
     uint64_t dropped;
     char **texts; /* note texts of this thread; a note's value indexes this until the merge */
     uint32_t ntexts, captexts;
@@ -225,29 +244,62 @@ static inline void lv__wait_end(lv_thread *self) {
 }
 
 /* tracer */
-lv_event *lv__buf_grow(lv__buf *b); /* the slow path: a new chunk (NULL: counted as dropped) */
+/* The slow path: a new tail chunk with room for need records (the spare if there is one);
+ * 0 when made, -1 when out of memory. Chunks' pages are touched when they are made, so
+ * writing records into them never faults. */
+int lv__buf_grow(lv__buf *b, uint32_t need);
+/* lv__reserve's slow path: makes the spare once the tail is half full, and moves to a new tail
+ * when the tail is nearly full. */
+void lv__buf_prepare(lv__buf *b);
+
+/* The lock path calls this before it takes a lock: the records of the critical section then
+ * fit in the tail (or in the spare, made ahead), so no allocation or page fault happens
+ * while a lock is held and another thread may be waiting for it. */
+#define LV__SLACK 16 /* records a critical section can write before it needs the spare */
+static inline void lv__reserve(lv_thread *self) {
+    lv__chunk *c = self->buf.tail;
+    if (__builtin_expect(c && c->n < self->buf.mark, 1) || self->run->trace_off) return;
+    lv__buf_prepare(&self->buf);
+}
 
 /* Appends one event to the calling thread's own buffer: inline, because every primitive call
  * records one to three events and the lock path is the hottest there is. */
-static inline void lv__emit(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj,
-                            int has_value, int64_t value) {
+static inline void lv__emit_rec(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj,
+                                int has_value, int64_t value, uint8_t flags, uint32_t events) {
     if (__builtin_expect(self->run->trace_off, 0)) return;
     lv__buf *b = &self->buf;
-    lv_event *e;
-    if (__builtin_expect(b->tail && b->tail->n < b->tail->cap, 1)) {
-        b->count++;
-        e = &b->tail->ev[b->tail->n++];
-    } else if (!(e = lv__buf_grow(b))) {
-        return;
+    /* a note keeps its text's index in value without LV_EVF_VALUE */
+    int keep = has_value || (flags & LV_EVF_TEXT);
+    int wide = keep && (value < INT16_MIN || value > INT16_MAX);
+    uint32_t need = wide ? 2 : 1;
+    lv__chunk *c = b->tail;
+    if (__builtin_expect(!c || c->cap - c->n < need, 0)) {
+        if (lv__buf_grow(b, need) != 0) {
+            b->dropped += events; /* said in the trace ("dropped") and by every command */
+            return;
+        }
+        c = b->tail;
     }
-    e->t = t;
-    e->value = has_value ? value : 0;
-    e->seq = 0;
-    e->thread = self->id;
-    e->obj = obj;
-    e->kind = (uint8_t)kind;
-    e->flags = has_value ? LV_EVF_VALUE : 0;
-    e->reserved_ = 0;
+    lv__rec *r = &c->ev[c->n];
+    c->n += need;
+    b->count += events;
+    r->t = t;
+    r->obj = obj;
+    r->kind = (uint8_t)kind;
+    r->flags = (uint8_t)(flags | (has_value ? LV_EVF_VALUE : 0) | (wide ? LV__RF_WIDE : 0));
+    r->small = wide || !keep ? 0 : (int16_t)value;
+    if (wide) memcpy(&r[1], &value, sizeof value);
+}
+
+static inline void lv__emit(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj,
+                            int has_value, int64_t value) {
+    lv__emit_rec(self, t, kind, obj, has_value, value, 0, 1);
+}
+
+/* A request (no value: no timeout) and the acquire that followed at the same t, in one record. */
+static inline void lv__emit_req_acq(lv_thread *self, int64_t t, int32_t obj, int has_value,
+                                    int64_t value) {
+    lv__emit_rec(self, t, LV_EV_ACQUIRE, obj, has_value, value, LV__RF_REQ, 2);
 }
 void lv__emit_text(lv_thread *self, int64_t t, const char *text, uint8_t flags);
 void lv__buf_free(lv__buf *b);

@@ -114,31 +114,47 @@ static bool lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *co
         if (count) *count = restore;
         return true;
     }
-    int64_t t = lv__stamp(self);
-    lv__emit(self, t, LV_EV_REQUEST, o->id, timeout >= 0, timeout);
+    /* room for the records below, made now: nothing inside the critical section allocates */
+    lv__reserve(self);
     if (count && atomic_load_explicit(&c->owner, memory_order_relaxed) == self->id) {
+        int64_t t = lv__stamp(self);
         (*count)++; /* re-entry: only the owner touches count */
-        lv__emit(self, t, LV_EV_ACQUIRE, o->id, 1, *count);
+        if (timeout >= 0) {
+            lv__emit(self, t, LV_EV_REQUEST, o->id, 1, timeout);
+            lv__emit(self, t, LV_EV_ACQUIRE, o->id, 1, *count);
+        } else {
+            lv__emit_req_acq(self, t, o->id, 1, *count);
+        }
         return true;
     }
-    if (!core_try(c)) {
-        if (!core_wait(self, o, c, timeout)) {
-            lv__emit(self, lv__stamp(self), LV_EV_TIMEOUT, o->id, 0, 0);
-            return false;
-        }
+    int64_t t;
+    int fast = timeout < 0 && core_try(c);
+    if (fast) {
+        /* The lock was free: request and acquire share one time, read once the lock is taken,
+         * so no clock read sits between this thread's unlock and its next lock (a thread that
+         * takes a lock again at once keeps it, as with a pthread mutex). */
         t = lv__stamp(self);
+    } else {
+        t = lv__stamp(self);
+        lv__emit(self, t, LV_EV_REQUEST, o->id, timeout >= 0, timeout);
+        if (!core_try(c)) {
+            if (!core_wait(self, o, c, timeout)) {
+                lv__emit(self, lv__stamp(self), LV_EV_TIMEOUT, o->id, 0, 0);
+                return false;
+            }
+            t = lv__stamp(self);
+        }
     }
     atomic_store_explicit(&c->owner, self->id, memory_order_relaxed);
-    /* one clock read serves request and acquire on the fast path */
+    /* strictly after the release that freed the lock, whatever the clocks of two cores say */
     int64_t after = atomic_load_explicit(&o->last_t, memory_order_relaxed);
     if (t <= after) t = after + 1;
     if (t > self->last_t) self->last_t = t;
-    if (count) {
-        *count = restore;
-        lv__emit(self, t, LV_EV_ACQUIRE, o->id, 1, restore);
-    } else {
-        lv__emit(self, t, LV_EV_ACQUIRE, o->id, 0, 0);
-    }
+    if (count) *count = restore;
+    if (fast)
+        lv__emit_req_acq(self, t, o->id, count != NULL, restore);
+    else
+        lv__emit(self, t, LV_EV_ACQUIRE, o->id, count != NULL, restore);
     return true;
 }
 

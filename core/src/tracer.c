@@ -6,16 +6,31 @@
 #include <sys/mman.h>
 #include "internal.h"
 
+/* Writes one byte in every page of [p, p + len): the kernel zero-fills them now, outside any
+ * critical section, instead of at the first record that lands in each. */
+static void touch_pages(void *p, size_t len) {
+    volatile char *c = p;
+    for (size_t off = 0; off < len; off += 4096)
+        c[off] = 0;
+}
+
 static lv__chunk *chunk_new(uint32_t cap) {
     lv__chunk *c = NULL;
+    size_t bytes = sizeof *c + (size_t)cap * sizeof(lv__rec);
     if (cap == LV__CHUNK_MAX) {
         void *p = NULL;
         if (posix_memalign(&p, LV__HUGE, LV__HUGE) != 0) return NULL;
         madvise(p, LV__HUGE, MADV_HUGEPAGE); /* a hint: without huge pages it still works */
+#ifdef MADV_POPULATE_WRITE
+        if (madvise(p, LV__HUGE, MADV_POPULATE_WRITE) != 0) touch_pages(p, LV__HUGE);
+#else
+        touch_pages(p, LV__HUGE);
+#endif
         c = p;
     } else {
-        c = malloc(sizeof *c + (size_t)cap * sizeof(lv_event));
+        c = malloc(bytes);
         if (!c) return NULL;
+        touch_pages(c, bytes);
     }
     c->next = NULL;
     c->n = 0;
@@ -23,23 +38,32 @@ static lv__chunk *chunk_new(uint32_t cap) {
     return c;
 }
 
-lv_event *lv__buf_grow(lv__buf *b) {
-    if (!b->tail || b->tail->n == b->tail->cap) {
-        uint32_t cap = LV__CHUNK_MIN;
-        if (b->tail) cap = b->tail->cap >= LV__CHUNK_MAX / 2 ? LV__CHUNK_MAX : b->tail->cap * 2;
-        lv__chunk *c = chunk_new(cap);
-        if (!c) {
-            b->dropped++; /* said in the trace ("dropped") and by every command that prints it */
-            return NULL;
-        }
-        if (b->tail)
-            b->tail->next = c;
-        else
-            b->head = c;
-        b->tail = c;
+static uint32_t next_cap(const lv__buf *b) {
+    if (!b->tail) return LV__CHUNK_MIN;
+    return b->tail->cap >= LV__CHUNK_MAX / 2 ? LV__CHUNK_MAX : b->tail->cap * 2;
+}
+
+int lv__buf_grow(lv__buf *b, uint32_t need) {
+    if (b->tail && b->tail->cap - b->tail->n >= need) return 0;
+    lv__chunk *c = b->spare;
+    b->spare = NULL;
+    if (!c && !(c = chunk_new(next_cap(b)))) return -1;
+    if (b->tail)
+        b->tail->next = c;
+    else
+        b->head = c;
+    b->tail = c;
+    b->mark = c->cap / 2; /* then lv__reserve makes the spare */
+    return 0;
+}
+
+void lv__buf_prepare(lv__buf *b) {
+    if (!b->tail || b->tail->cap - b->tail->n < LV__SLACK) {
+        lv__buf_grow(b, LV__SLACK); /* on failure the emits count what they drop */
+        return;
     }
-    b->count++;
-    return &b->tail->ev[b->tail->n++];
+    if (!b->spare) b->spare = chunk_new(next_cap(b));
+    b->mark = b->tail->cap - LV__SLACK;
 }
 
 void lv__emit_text(lv_thread *self, int64_t t, const char *text, uint8_t flags) {
@@ -56,27 +80,18 @@ void lv__emit_text(lv_thread *self, int64_t t, const char *text, uint8_t flags) 
         b->captexts = cap;
     }
     char *copy = strdup(text);
-    if (!copy) {
+    if (!copy || lv__buf_grow(b, 1) != 0) {
+        free(copy);
         b->dropped++;
         return;
     }
-    lv_event *e = lv__buf_grow(b);
-    if (!e) {
-        free(copy);
-        return;
-    }
     b->texts[b->ntexts] = copy;
-    e->t = t;
-    e->value = b->ntexts++;
-    e->seq = 0;
-    e->thread = self->id;
-    e->obj = LV_NONE;
-    e->kind = LV_EV_NOTE;
-    e->flags = (uint8_t)(LV_EVF_TEXT | flags);
-    e->reserved_ = 0;
+    /* the value is the text's index: the merge rebases it on the trace's text table */
+    lv__emit_rec(self, t, LV_EV_NOTE, LV_NONE, 0, b->ntexts++, (uint8_t)(LV_EVF_TEXT | flags), 1);
 }
 
 void lv__buf_free(lv__buf *b) {
+    free(b->spare);
     lv__chunk *c = b->head;
     while (c) {
         lv__chunk *n = c->next;
@@ -89,24 +104,68 @@ void lv__buf_free(lv__buf *b) {
     memset(b, 0, sizeof *b);
 }
 
-/* A cursor over one thread's buffer during the merge. */
+/* A cursor over one thread's buffer during the merge: ev is the event it stands at, expanded
+ * from the records (a request and acquire record gives the request, then the acquire). */
 typedef struct cursor {
+    lv_event ev;
     lv__chunk *c;
-    uint32_t i;
+    uint32_t i;        /* the next record in c */
+    int done;          /* no event left */
+    int acq_pending;   /* ev is the request half of a request and acquire record */
+    int64_t acq_value; /* then the acquire's value and flags */
+    uint8_t acq_flags;
+    int32_t thread;     /* this buffer's thread */
     uint32_t text_base; /* where this thread's texts start in the trace's text table */
 } cursor;
 
 static const lv_event *cur_peek(const cursor *k) {
-    return k->c ? &k->c->ev[k->i] : NULL;
+    return k->done ? NULL : &k->ev;
+}
+
+/* Loads the record at the cursor into ev and steps past it. */
+static void cur_load(cursor *k) {
+    while (k->c && k->i == k->c->n) {
+        k->c = k->c->next;
+        k->i = 0;
+    }
+    if (!k->c) {
+        k->done = 1;
+        return;
+    }
+    const lv__rec *r = &k->c->ev[k->i++];
+    lv_event *e = &k->ev;
+    e->t = r->t;
+    e->seq = 0;
+    e->thread = k->thread;
+    e->obj = r->obj;
+    e->flags = (uint8_t)(r->flags & ~LV__RF_MASK);
+    e->reserved_ = 0;
+    e->value = r->small;
+    if (r->flags & LV__RF_WIDE) memcpy(&e->value, &k->c->ev[k->i++], sizeof e->value);
+    if (!(e->flags & (LV_EVF_VALUE | LV_EVF_TEXT))) e->value = 0;
+    if (e->flags & LV_EVF_TEXT) e->value += k->text_base;
+    if (r->flags & LV__RF_REQ) {
+        /* the request first: no value; the acquire (with the record's value) comes next */
+        e->kind = LV_EV_REQUEST;
+        k->acq_pending = 1;
+        k->acq_value = e->value;
+        k->acq_flags = e->flags;
+        e->value = 0;
+        e->flags = 0;
+    } else {
+        e->kind = r->kind;
+    }
 }
 
 static void cur_next(cursor *k) {
-    if (++k->i == k->c->n) {
-        k->c = k->c->next;
-        k->i = 0;
-        while (k->c && k->c->n == 0)
-            k->c = k->c->next;
+    if (k->acq_pending) {
+        k->acq_pending = 0;
+        k->ev.kind = LV_EV_ACQUIRE;
+        k->ev.value = k->acq_value;
+        k->ev.flags = k->acq_flags;
+        return;
     }
+    cur_load(k);
 }
 
 /* Each buffer is already in time order (stamps never go back within a thread), so a k-way
@@ -119,9 +178,8 @@ typedef struct heap {
 } heap;
 
 static int cur_less(const cursor *x, const cursor *y) {
-    const lv_event *a = cur_peek(x), *b = cur_peek(y);
-    if (a->t != b->t) return a->t < b->t;
-    return a->thread < b->thread;
+    if (x->ev.t != y->ev.t) return x->ev.t < y->ev.t;
+    return x->thread < y->thread;
 }
 
 static void heap_down(heap *h, size_t i) {
@@ -164,9 +222,9 @@ lv_err lv__tracer_merge(lv__run *run, lv_trace *tr) {
         tb += b->ntexts;
         b->ntexts = 0;
         cur[i].c = b->head;
-        while (cur[i].c && cur[i].c->n == 0)
-            cur[i].c = cur[i].c->next;
-        if (cur[i].c) h.a[h.n++] = &cur[i];
+        cur[i].thread = run->threads[i]->id;
+        cur_load(&cur[i]);
+        if (!cur[i].done) h.a[h.n++] = &cur[i];
     }
     for (size_t i = h.n; i-- > 0;)
         heap_down(&h, i);
@@ -174,10 +232,10 @@ lv_err lv__tracer_merge(lv__run *run, lv_trace *tr) {
     size_t k = 0;
     while (h.n) {
         cursor *c = h.a[0];
-        lv_event e = *cur_peek(c);
-        e.seq = (uint32_t)k;
-        if (e.flags & LV_EVF_TEXT) e.value += c->text_base;
-        ev[k++] = e;
+        if (k == total) break; /* cannot happen: the counts were taken from the same buffers */
+        ev[k] = c->ev;
+        ev[k].seq = (uint32_t)k;
+        k++;
         cur_next(c);
         if (!cur_peek(c)) h.a[0] = h.a[--h.n];
         if (h.n) heap_down(&h, 0);

@@ -194,4 +194,60 @@ TEST(compact_records_expand_exactly) {
     lv_trace_free(tr);
 }
 
-TEST_MAIN(TEST_ENTRY(stress_16x100k, 500), TEST_ENTRY(compact_records_expand_exactly, 300))
+/* Tracing off (what the benchmarks compare with): the locks still exclude, an RLock still
+ * counts, a try on a held lock fails, and a release of a free Lock is ignored. */
+static lv_mutex *off_locks[2];
+static lv_rlock *off_r;
+static long off_counts[2];
+
+static void off_worker(void *arg) {
+    int id = (int)(intptr_t)arg;
+    for (int i = 0; i < 50000; i++) {
+        int k = (i + id) % 2;
+        lv_mutex_lock(off_locks[k]);
+        off_counts[k]++; /* plain on purpose: the lock makes it safe */
+        lv_mutex_unlock(off_locks[k]);
+        if (i % 64 == 0) {
+            lv_rlock_lock(off_r);
+            lv_rlock_lock(off_r);
+            lv_rlock_unlock(off_r);
+            lv_rlock_unlock(off_r);
+        }
+    }
+}
+
+static void main_off(const lv_args *a) {
+    (void)a;
+    off_locks[0] = lv_mutex_new("a");
+    off_locks[1] = lv_mutex_new("b");
+    off_r = lv_rlock_new("r");
+    off_counts[0] = off_counts[1] = 0;
+    lv_mutex_unlock(off_locks[0]); /* free: ignored */
+    ASSERT(!lv_mutex_locked(off_locks[0]));
+    lv_mutex_lock(off_locks[0]);
+    ASSERT(!lv_mutex_trylock(off_locks[0]));
+    lv_mutex_unlock(off_locks[0]);
+    ASSERT(lv_mutex_trylock(off_locks[0]));
+    lv_mutex_unlock(off_locks[0]);
+    lv_thread *t[4];
+    for (int i = 0; i < 4; i++)
+        t[i] = lv_spawn("w", off_worker, (void *)(intptr_t)i);
+    for (int i = 0; i < 4; i++)
+        lv_join(t[i]);
+}
+
+TEST(tracing_off_still_locks) {
+    lv_scenario sc = {
+        .name = "off", .variants = support_variant_, .nvariants = 1, .main = main_off};
+    lv_run_desc d = {.scenario = &sc, .mode = LV_MODE_LIVE, .seed = 1, .trace_off = 1};
+    lv_trace *tr = NULL;
+    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
+    ASSERT_EQ(tr->outcome, LV_OUT_COMPLETED);
+    ASSERT_EQ(tr->nevents, 0);
+    ASSERT_EQ(off_counts[0] + off_counts[1], 4 * 50000);
+    ASSERT_EQ(off_counts[0], 2 * 50000);
+    lv_trace_free(tr);
+}
+
+TEST_MAIN(TEST_ENTRY(stress_16x100k, 500), TEST_ENTRY(compact_records_expand_exactly, 300),
+          TEST_ENTRY(tracing_off_still_locks, 120))

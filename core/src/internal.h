@@ -11,6 +11,9 @@
 #include <stdint.h>
 #include <string.h>
 #include "lockviz/lockviz.h"
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 /* ---- per-thread event buffer: chunks that only their thread appends to ---- */
 /* A thread records compact 16-byte records; the merge expands them into lv_events (32 bytes).
@@ -209,9 +212,22 @@ static inline lv_thread *lv__self(void) {
     return lv__tls_self;
 }
 
-int64_t lv__clock_ns(void); /* the trace clock: monotonic ns, cheap (see clock.c) */
-int64_t lv__mono_ns(void);  /* CLOCK_MONOTONIC ns: for waits and deadlines */
-void lv__clock_init(void);  /* calibrates the trace clock once per process */
+int64_t lv__mono_ns(void); /* CLOCK_MONOTONIC ns: for waits and deadlines */
+void lv__clock_init(void); /* calibrates the trace clock once per process */
+extern int lv__use_tsc;    /* the calibration (clock.c) */
+extern uint64_t lv__tsc0, lv__tsc_mult;
+extern int64_t lv__mono0;
+
+/* The trace clock: monotonic ns, cheap (see clock.c). Inline: the lock path reads it twice
+ * a pair. */
+static inline int64_t lv__clock_ns(void) {
+#if defined(__x86_64__)
+    if (__builtin_expect(lv__use_tsc, 1))
+        return lv__mono0 +
+               (int64_t)(((unsigned __int128)(__rdtsc() - lv__tsc0) * lv__tsc_mult) >> 32);
+#endif
+    return lv__mono_ns();
+}
 
 /* Trace time for the calling thread's next event: now, but never before its last event and,
  * when after >= 0, strictly after that time. */
@@ -226,6 +242,13 @@ static inline int64_t lv__stamp_after(lv_thread *self, int64_t after) {
 }
 static inline int64_t lv__stamp(lv_thread *self) {
     return lv__stamp_after(self, -1);
+}
+/* lv__stamp for a caller that knows the run is live and traced (the lock path). */
+static inline int64_t lv__stamp_live(lv_thread *self) {
+    int64_t t = lv__clock_ns() - self->run->clock0;
+    if (t < self->last_t) t = self->last_t;
+    self->last_t = t;
+    return t;
 }
 
 /* Live mode: a thread announces a blocking wait (on an object, or joining a thread) so the
@@ -264,9 +287,9 @@ static inline void lv__reserve(lv_thread *self) {
 
 /* Appends one event to the calling thread's own buffer: inline, because every primitive call
  * records one to three events and the lock path is the hottest there is. */
-static inline void lv__emit_rec(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj,
-                                int has_value, int64_t value, uint8_t flags, uint32_t events) {
-    if (__builtin_expect(self->run->trace_off, 0)) return;
+/* lv__emit_rec for a caller that knows the run is traced (the lock path). */
+static inline void lv__put(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj,
+                           int has_value, int64_t value, uint8_t flags, uint32_t events) {
     lv__buf *b = &self->buf;
     /* a note keeps its text's index in value without LV_EVF_VALUE */
     int keep = has_value || (flags & LV_EVF_TEXT);
@@ -291,16 +314,17 @@ static inline void lv__emit_rec(lv_thread *self, int64_t t, lv_event_kind kind, 
     if (wide) memcpy(&r[1], &value, sizeof value);
 }
 
+static inline void lv__emit_rec(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj,
+                                int has_value, int64_t value, uint8_t flags, uint32_t events) {
+    if (__builtin_expect(self->run->trace_off, 0)) return;
+    lv__put(self, t, kind, obj, has_value, value, flags, events);
+}
+
 static inline void lv__emit(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj,
                             int has_value, int64_t value) {
     lv__emit_rec(self, t, kind, obj, has_value, value, 0, 1);
 }
 
-/* A request (no value: no timeout) and the acquire that followed at the same t, in one record. */
-static inline void lv__emit_req_acq(lv_thread *self, int64_t t, int32_t obj, int has_value,
-                                    int64_t value) {
-    lv__emit_rec(self, t, LV_EV_ACQUIRE, obj, has_value, value, LV__RF_REQ, 2);
-}
 void lv__emit_text(lv_thread *self, int64_t t, const char *text, uint8_t flags);
 void lv__buf_free(lv__buf *b);
 /* Merges every thread's buffer into tr (events in time order, seqs assigned). */

@@ -68,9 +68,13 @@ static int core_wait(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t timeo
     return got;
 }
 
-static void core_release(lv__lockcore *c) {
+static __attribute__((noinline)) void core_wake(lv__lockcore *c) {
+    futex(&c->state, FUTEX_WAKE_PRIVATE, 1, NULL);
+}
+
+static inline void core_release(lv__lockcore *c) {
     atomic_store_explicit(&c->owner, LV_NONE, memory_order_relaxed);
-    if (atomic_exchange(&c->state, 0) == 2) futex(&c->state, FUTEX_WAKE_PRIVATE, 1, NULL);
+    if (__builtin_expect(atomic_exchange(&c->state, 0) == 2, 0)) core_wake(c);
 }
 
 /* Lock and RLock share one implementation: count is NULL for a plain Lock. restore is the
@@ -100,30 +104,44 @@ static bool ctl_lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t
     return true;
 }
 
-static bool lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *count,
-                       int64_t timeout, int64_t restore) {
-    if (__builtin_expect(self->run->ctl | self->run->trace_off, 0)) {
-        if (self->run->ctl) return ctl_lk_acquire(self, o, c, count, timeout, restore);
-        /* tracing off: just the lock, to measure what tracing costs */
-        if (count && atomic_load_explicit(&c->owner, memory_order_relaxed) == self->id) {
-            (*count)++;
-            return true;
-        }
-        if (!core_try(c) && !core_wait(self, o, c, timeout)) return false;
-        atomic_store_explicit(&c->owner, self->id, memory_order_relaxed);
-        if (count) *count = restore;
+/* Tracing off, past a free Lock's fast path: just the lock, to measure what tracing costs. */
+static __attribute__((noinline)) bool off_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c,
+                                                  int64_t *count, int64_t timeout,
+                                                  int64_t restore) {
+    if (count && atomic_load_explicit(&c->owner, memory_order_relaxed) == self->id) {
+        (*count)++;
         return true;
     }
+    if (!core_try(c) && !core_wait(self, o, c, timeout)) return false;
+    atomic_store_explicit(&c->owner, self->id, memory_order_relaxed);
+    if (count) *count = restore;
+    return true;
+}
+
+/* Inlined into each caller: a Lock's lock and unlock then test nothing they know already
+ * (no count, no timeout), and the traced path reads the clock and writes records directly. */
+#define LV__HOT static inline __attribute__((always_inline))
+
+LV__HOT bool lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *count,
+                        int64_t timeout, int64_t restore) {
+    if (__builtin_expect(self->run->trace_off, 0)) { /* live, so never controlled */
+        if (!count && core_try(c)) {
+            atomic_store_explicit(&c->owner, self->id, memory_order_relaxed);
+            return true;
+        }
+        return off_acquire(self, o, c, count, timeout, restore);
+    }
+    if (self->run->ctl) return ctl_lk_acquire(self, o, c, count, timeout, restore);
     /* room for the records below, made now: nothing inside the critical section allocates */
     lv__reserve(self);
     if (count && atomic_load_explicit(&c->owner, memory_order_relaxed) == self->id) {
-        int64_t t = lv__stamp(self);
+        int64_t t = lv__stamp_live(self);
         (*count)++; /* re-entry: only the owner touches count */
         if (timeout >= 0) {
-            lv__emit(self, t, LV_EV_REQUEST, o->id, 1, timeout);
-            lv__emit(self, t, LV_EV_ACQUIRE, o->id, 1, *count);
+            lv__put(self, t, LV_EV_REQUEST, o->id, 1, timeout, 0, 1);
+            lv__put(self, t, LV_EV_ACQUIRE, o->id, 1, *count, 0, 1);
         } else {
-            lv__emit_req_acq(self, t, o->id, 1, *count);
+            lv__put(self, t, LV_EV_ACQUIRE, o->id, 1, *count, LV__RF_REQ, 2);
         }
         return true;
     }
@@ -133,16 +151,16 @@ static bool lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *co
         /* The lock was free: request and acquire share one time, read once the lock is taken,
          * so no clock read sits between this thread's unlock and its next lock (a thread that
          * takes a lock again at once keeps it, as with a pthread mutex). */
-        t = lv__stamp(self);
+        t = lv__stamp_live(self);
     } else {
-        t = lv__stamp(self);
-        lv__emit(self, t, LV_EV_REQUEST, o->id, timeout >= 0, timeout);
+        t = lv__stamp_live(self);
+        lv__put(self, t, LV_EV_REQUEST, o->id, timeout >= 0, timeout, 0, 1);
         if (!core_try(c)) {
             if (!core_wait(self, o, c, timeout)) {
-                lv__emit(self, lv__stamp(self), LV_EV_TIMEOUT, o->id, 0, 0);
+                lv__put(self, lv__stamp_live(self), LV_EV_TIMEOUT, o->id, 0, 0, 0, 1);
                 return false;
             }
-            t = lv__stamp(self);
+            t = lv__stamp_live(self);
         }
     }
     atomic_store_explicit(&c->owner, self->id, memory_order_relaxed);
@@ -152,16 +170,16 @@ static bool lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *co
     if (t > self->last_t) self->last_t = t;
     if (count) *count = restore;
     if (fast)
-        lv__emit_req_acq(self, t, o->id, count != NULL, restore);
+        lv__put(self, t, LV_EV_ACQUIRE, o->id, count != NULL, restore, LV__RF_REQ, 2);
     else
-        lv__emit(self, t, LV_EV_ACQUIRE, o->id, count != NULL, restore);
+        lv__put(self, t, LV_EV_ACQUIRE, o->id, count != NULL, restore, 0, 1);
     return true;
 }
 
 /* Returns the recursion count the owner held (for a Condition to restore), 0 on misuse. */
-static int64_t lk_release(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *count, int whole) {
-    if (self->run->ctl && !whole) lv__ctl_point(self); /* a Condition's wait has had its own */
-    if (__builtin_expect(self->run->trace_off, 0)) {
+LV__HOT int64_t lk_release(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *count,
+                           int whole) {
+    if (__builtin_expect(self->run->trace_off, 0)) { /* live, so never controlled */
         if (count) {
             if (atomic_load_explicit(&c->owner, memory_order_relaxed) != self->id) return 0;
             int64_t held = *count;
@@ -169,36 +187,42 @@ static int64_t lk_release(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t 
             if (*count == 0) core_release(c);
             return held;
         }
-        if (atomic_load(&c->state) != 0) core_release(c);
+        core_release(c); /* on a free lock this changes nothing: the release is ignored */
         return 1;
     }
-    int64_t t = lv__stamp(self);
+    int64_t t;
+    if (__builtin_expect(self->run->ctl, 0)) {
+        if (!whole) lv__ctl_point(self); /* a Condition's wait has had its own */
+        t = self->run->vnow;
+    } else {
+        t = lv__stamp_live(self);
+    }
     if (count) {
         if (atomic_load_explicit(&c->owner, memory_order_relaxed) != self->id) {
-            lv__emit(self, t, LV_EV_RELEASE, o->id, 0, 0); /* misuse: not the owner */
+            lv__put(self, t, LV_EV_RELEASE, o->id, 0, 0, 0, 1); /* misuse: not the owner */
             return 0;
         }
         int64_t held = *count;
         *count = whole ? 0 : held - 1;
         if (*count > 0) {
-            lv__emit(self, t, LV_EV_RELEASE, o->id, 1, *count);
+            lv__put(self, t, LV_EV_RELEASE, o->id, 1, *count, 0, 1);
             return held;
         }
         atomic_store_explicit(&o->last_t, t, memory_order_relaxed);
         core_release(c);
         /* recorded after the unlock, to keep the critical section short: its time was taken
          * before, and the next holder's acquire is stamped after last_t */
-        lv__emit(self, t, LV_EV_RELEASE, o->id, 1, 0);
+        lv__put(self, t, LV_EV_RELEASE, o->id, 1, 0, 0, 1);
         return held;
     }
     if (atomic_load(&c->state) == 0) {
-        lv__emit(self, t, LV_EV_RELEASE, o->id, 0, 0); /* misuse: not locked */
+        lv__put(self, t, LV_EV_RELEASE, o->id, 0, 0, 0, 1); /* misuse: not locked */
         return 0;
     }
     /* A Lock has no owner in Python: another thread may release it (a misuse analysis names) */
     atomic_store_explicit(&o->last_t, t, memory_order_relaxed);
     core_release(c);
-    lv__emit(self, t, LV_EV_RELEASE, o->id, 0, 0); /* after the unlock: see the RLock case */
+    lv__put(self, t, LV_EV_RELEASE, o->id, 0, 0, 0, 1); /* after the unlock: see the RLock case */
     return 1;
 }
 
@@ -212,16 +236,36 @@ bool lv_mutex_acquire(lv_mutex *m, int64_t timeout_ns) {
     return lk_acquire(lv__self(), &m->hdr, &m->core, NULL, timeout_ns, 1);
 }
 
+/* Everything but a free lock with tracing off: lk_acquire made for a Lock with no timeout. */
+static __attribute__((noinline)) void mutex_lock_full(lv_thread *self, lv_mutex *m) {
+    lk_acquire(self, &m->hdr, &m->core, NULL, LV_FOREVER, 1);
+}
+
 void lv_mutex_lock(lv_mutex *m) {
-    lk_acquire(lv__self(), &m->hdr, &m->core, NULL, LV_FOREVER, 1);
+    lv_thread *self = lv__self();
+    /* tracing off and the lock free: nothing else to do, so no frame to set up either */
+    if (self->run->trace_off && core_try(&m->core)) {
+        atomic_store_explicit(&m->core.owner, self->id, memory_order_relaxed);
+        return;
+    }
+    mutex_lock_full(self, m);
 }
 
 bool lv_mutex_trylock(lv_mutex *m) {
     return lv_mutex_acquire(m, 0);
 }
 
+static __attribute__((noinline)) void mutex_unlock_full(lv_thread *self, lv_mutex *m) {
+    lk_release(self, &m->hdr, &m->core, NULL, 0);
+}
+
 void lv_mutex_unlock(lv_mutex *m) {
-    lk_release(lv__self(), &m->hdr, &m->core, NULL, 0);
+    lv_thread *self = lv__self();
+    if (self->run->trace_off) { /* as lk_release does with tracing off */
+        core_release(&m->core);
+        return;
+    }
+    mutex_unlock_full(self, m);
 }
 
 bool lv_mutex_locked(lv_mutex *m) {

@@ -50,8 +50,11 @@ TEST(stress_16x100k) {
     ASSERT_EQ(tr->nthreads, THREADS + 1);
 
     int32_t holder[LOCKS];
-    for (int i = 0; i < LOCKS; i++)
+    int64_t released_t[LOCKS];
+    for (int i = 0; i < LOCKS; i++) {
         holder[i] = LV_NONE;
+        released_t[i] = -1;
+    }
     int64_t next[THREADS + 1];
     size_t per_thread[THREADS + 1] = {0};
     for (int i = 0; i <= THREADS; i++)
@@ -70,11 +73,13 @@ TEST(stress_16x100k) {
         }
         if (e->obj >= 0 && e->obj < LOCKS) {
             if (e->kind == LV_EV_ACQUIRE) {
-                ASSERT_EQ(holder[e->obj], LV_NONE); /* nobody holds it: its release came first */
+                ASSERT_EQ(holder[e->obj], LV_NONE);  /* nobody holds it: its release came first */
+                ASSERT_GT(e->t, released_t[e->obj]); /* and strictly before it in time */
                 holder[e->obj] = e->thread;
             } else if (e->kind == LV_EV_RELEASE) {
                 ASSERT_EQ(holder[e->obj], e->thread); /* every release by its acquirer */
                 holder[e->obj] = LV_NONE;
+                released_t[e->obj] = e->t;
             }
         }
     }
@@ -88,6 +93,66 @@ TEST(stress_16x100k) {
         ASSERT_EQ(count_events(tr, LV_EV_RELEASE, LV_NONE, k), ITERS);
     }
     ASSERT_EQ(tr->nfindings, 0);
+    lv_trace_free(tr);
+}
+
+/* The benchmark's shape: threads taking one lock with nothing inside, as fast as they can, so
+ * that the lock changes hands often and a release (stamped after the unlock) often reads later
+ * than the acquire it enabled. The merge must still put every release first. */
+static lv_mutex *hot;
+static void hot_worker(void *arg) {
+    (void)arg;
+    for (int i = 0; i < 200000; i++) {
+        lv_mutex_lock(hot);
+        lv_mutex_unlock(hot);
+    }
+}
+
+static void main_hot(const lv_args *a) {
+    (void)a;
+    hot = lv_mutex_new("hot");
+    lv_thread *t[3];
+    for (int i = 0; i < 3; i++)
+        t[i] = lv_spawn("w", hot_worker, NULL);
+    for (int i = 0; i < 3; i++)
+        lv_join(t[i]);
+}
+
+TEST(hot_lock_every_acquire_after_its_release) {
+    lv_trace *tr = run_fn("hot", main_hot);
+    ASSERT_EQ(tr->dropped, 0);
+    int32_t m = obj_id(tr, "hot"), holder = LV_NONE;
+    int64_t released_t = -1, last_t = 0;
+    size_t handoffs = 0, acquires = 0;
+    int32_t last_holder = LV_NONE;
+    int64_t thread_t[8] = {0};
+    int last_kind[8] = {0};
+    for (size_t i = 0; i < tr->nevents; i++) {
+        const lv_event *e = &tr->events[i];
+        ASSERT_GE(e->t, last_t);
+        last_t = e->t;
+        ASSERT_GE(e->t, thread_t[e->thread]);
+        thread_t[e->thread] = e->t;
+        int prev_kind = last_kind[e->thread];
+        last_kind[e->thread] = e->kind;
+        if (e->obj != m) continue;
+        if (e->kind == LV_EV_ACQUIRE) {
+            ASSERT_EQ(holder, LV_NONE);
+            ASSERT_GT(e->t, released_t);
+            ASSERT_EQ(prev_kind, LV_EV_REQUEST); /* right after the thread's own request */
+            holder = e->thread;
+            acquires++;
+            handoffs += last_holder != LV_NONE && last_holder != e->thread;
+            last_holder = e->thread;
+        } else if (e->kind == LV_EV_RELEASE) {
+            ASSERT_EQ(holder, e->thread);
+            holder = LV_NONE;
+            released_t = e->t;
+        }
+    }
+    ASSERT_EQ(acquires, 3 * 200000);
+    ASSERT_EQ(holder, LV_NONE);
+    printf("  %zu hand-offs in %zu acquires\n", handoffs, acquires);
     lv_trace_free(tr);
 }
 
@@ -249,5 +314,6 @@ TEST(tracing_off_still_locks) {
     lv_trace_free(tr);
 }
 
-TEST_MAIN(TEST_ENTRY(stress_16x100k, 500), TEST_ENTRY(compact_records_expand_exactly, 300),
-          TEST_ENTRY(tracing_off_still_locks, 120))
+TEST_MAIN(TEST_ENTRY(stress_16x100k, 500),
+          TEST_ENTRY(hot_lock_every_acquire_after_its_release, 300),
+          TEST_ENTRY(compact_records_expand_exactly, 300), TEST_ENTRY(tracing_off_still_locks, 120))

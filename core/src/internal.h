@@ -18,19 +18,22 @@
 /* ---- per-thread event buffer: chunks that only their thread appends to ---- */
 /* A thread records compact 16-byte records; the merge expands them into lv_events (32 bytes).
  * The thread is implied by the buffer and the seq is given by the merge, so a record keeps the
- * time, the object, the kind, the flags and a small value. A larger value takes a second
- * record, and a request and acquire that share one time (a lock that was free) take one record
- * between them: an uncontended lock and unlock is 32 bytes instead of 96. */
+ * time, the kind, the flags, the object and a 32-bit value. A time of 2^48 ns or more, or a
+ * value that does not fit, takes a second record; a request and acquire that share one time
+ * (a lock that was free) take one record between them: an uncontended lock and unlock is 32
+ * bytes instead of 96. A Lock's or RLock's acquire and final release carry the lock's
+ * acquisition number instead of a value, which the merge uses to put each release before the
+ * acquire it enabled (see lv__tracer_merge). */
 typedef struct lv__rec {
-    int64_t t;
+    uint64_t tkf; /* t << 16 | flags << 8 | kind, for t < 2^48 */
     int32_t obj;
-    uint8_t kind;  /* lv_event_kind */
-    uint8_t flags; /* the event's LV_EVF_* flags, plus LV__RF_* below */
-    int16_t small; /* the value when it fits here (LV_EVF_VALUE without LV__RF_WIDE) */
+    int32_t aux; /* the value (LV_EVF_VALUE, or a note's text), or the acquisition number */
 } lv__rec;
-#define LV__RF_WIDE 0x40 /* the value is the int64 at the start of the next record */
+#define LV__RF_SEQ 0x20  /* aux is the lock's acquisition number this acquire or release is of */
+#define LV__RF_WIDE 0x40 /* the next record holds the full t and value, as two int64s */
 #define LV__RF_REQ 0x80  /* an acquire with a request before it at the same t (no value) */
-#define LV__RF_MASK (LV__RF_WIDE | LV__RF_REQ)
+#define LV__RF_MASK (LV__RF_SEQ | LV__RF_WIDE | LV__RF_REQ)
+#define LV__T_BITS 48
 
 /* Chunks grow: a thread that records little keeps little, a busy one gets 2 MiB chunks that
  * the kernel can back with huge pages (one page fault per 2 MiB instead of 512). */
@@ -60,8 +63,9 @@ typedef struct lv__obj {
     lv_obj_kind kind;
     struct lv__run *run;
     /* trace time of the last event that another thread's next step must come after (the
-     * release that lets a waiter in, the set that lets a waiter through): keeps the merged
-     * order consistent with what the object orders */
+     * release of a semaphore that lets a waiter in, the set that lets a waiter through; on a
+     * lock, the latest time its holder recorded before it let go): keeps the merged order
+     * consistent with what the object orders */
     _Atomic int64_t last_t;
 } lv__obj;
 
@@ -70,6 +74,9 @@ typedef struct lv__obj {
 typedef struct lv__lockcore {
     _Atomic int state;
     _Atomic int32_t owner; /* thread id of the holder, LV_NONE when free */
+    /* acquisitions so far (traced live runs): the holder's is acquired - 1. Written by the
+     * holder only; atomic because a Lock may be released by another thread (a misuse). */
+    _Atomic uint32_t acquired;
 } lv__lockcore;
 
 struct lv_mutex {
@@ -287,13 +294,16 @@ static inline void lv__reserve(lv_thread *self) {
 
 /* Appends one event to the calling thread's own buffer: inline, because every primitive call
  * records one to three events and the lock path is the hottest there is. */
-/* lv__emit_rec for a caller that knows the run is traced (the lock path). */
-static inline void lv__put(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj,
-                           int has_value, int64_t value, uint8_t flags, uint32_t events) {
+/* lv__emit_rec for a caller that knows the run is traced (the lock path). seq is a lock's
+ * acquisition number, or -1. */
+static inline void lv__put_seq(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj,
+                               int has_value, int64_t value, uint8_t flags, uint32_t events,
+                               int64_t seq) {
     lv__buf *b = &self->buf;
     /* a note keeps its text's index in value without LV_EVF_VALUE */
     int keep = has_value || (flags & LV_EVF_TEXT);
-    int wide = keep && (value < INT16_MIN || value > INT16_MAX);
+    int wide =
+        (uint64_t)t >> LV__T_BITS || (keep && (seq >= 0 || value < INT32_MIN || value > INT32_MAX));
     uint32_t need = wide ? 2 : 1;
     lv__chunk *c = b->tail;
     if (__builtin_expect(!c || c->cap - c->n < need, 0)) {
@@ -306,12 +316,20 @@ static inline void lv__put(lv_thread *self, int64_t t, lv_event_kind kind, int32
     lv__rec *r = &c->ev[c->n];
     c->n += need;
     b->count += events;
-    r->t = t;
+    uint64_t f = flags | (has_value ? LV_EVF_VALUE : 0) | (wide ? LV__RF_WIDE : 0) |
+                 (seq >= 0 ? LV__RF_SEQ : 0);
+    r->tkf = (wide ? 0 : (uint64_t)t << 16) | f << 8 | (uint64_t)kind;
     r->obj = obj;
-    r->kind = (uint8_t)kind;
-    r->flags = (uint8_t)(flags | (has_value ? LV_EVF_VALUE : 0) | (wide ? LV__RF_WIDE : 0));
-    r->small = wide || !keep ? 0 : (int16_t)value;
-    if (wide) memcpy(&r[1], &value, sizeof value);
+    r->aux = seq >= 0 ? (int32_t)(uint32_t)seq : wide || !keep ? 0 : (int32_t)value;
+    if (wide) {
+        int64_t full[2] = {t, keep ? value : 0};
+        memcpy(&r[1], full, sizeof full);
+    }
+}
+
+static inline void lv__put(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj,
+                           int has_value, int64_t value, uint8_t flags, uint32_t events) {
+    lv__put_seq(self, t, kind, obj, has_value, value, flags, events, -1);
 }
 
 static inline void lv__emit_rec(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj,

@@ -15,6 +15,7 @@
 static void core_init(lv__lockcore *c) {
     atomic_init(&c->state, 0);
     atomic_init(&c->owner, LV_NONE);
+    atomic_init(&c->acquired, 0);
 }
 
 static inline int core_try(lv__lockcore *c) {
@@ -33,8 +34,12 @@ static inline void cpu_relax(void) {
 }
 
 /* Spins this many times before sleeping: a holder on the other core is usually about to let
- * go, and a sleep and wake-up cost microseconds. */
-#define SPINS 100
+ * go, and a sleep and wake-up cost microseconds. Few: a spinning waiter keeps reading the lock
+ * word, which slows the holder's own lock and unlock (the line moves between cores), and a
+ * holder that takes the lock again at once should keep it, as with a pthread mutex (measured
+ * with bench/run's contended rows: 10 spins did better than 100 on 4 locks, about the same on
+ * 1 lock, and about the same as 0). */
+#define SPINS 10
 
 /* Blocks until the lock is taken (1) or the timeout passes (0); gives up when the run aborts.
  * Sleeps in the kernel on the lock word in slices, so an abort is seen within a slice. */
@@ -104,6 +109,44 @@ static bool ctl_lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t
     return true;
 }
 
+/* Lets go of a held lock in a traced live run and returns the acquisition it ends. The
+ * release is stamped after this, outside the critical section: the next acquire is stamped
+ * strictly after what this thread recorded before (o->last_t), and the merge puts this release
+ * just before that acquire when its own time reads later (see lv__tracer_merge). */
+static inline uint32_t lk_let_go(lv_thread *self, lv__obj *o, lv__lockcore *c) {
+    uint32_t seq = atomic_load_explicit(&c->acquired, memory_order_relaxed) - 1;
+    int64_t mine = self->last_t;
+    if (mine > atomic_load_explicit(&o->last_t, memory_order_relaxed))
+        atomic_store_explicit(&o->last_t, mine, memory_order_relaxed);
+    core_release(c);
+    return seq;
+}
+
+/* Controlled mode: one thread at a time, the release recorded at the virtual time. */
+static int64_t ctl_lk_release(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *count,
+                              int whole) {
+    if (!whole) lv__ctl_point(self); /* a Condition's wait has had its own */
+    int64_t t = self->run->vnow;
+    if (count) {
+        if (atomic_load_explicit(&c->owner, memory_order_relaxed) != self->id) {
+            lv__put(self, t, LV_EV_RELEASE, o->id, 0, 0, 0, 1); /* misuse: not the owner */
+            return 0;
+        }
+        int64_t held = *count;
+        *count = whole ? 0 : held - 1;
+        if (*count == 0) core_release(c);
+        lv__put(self, t, LV_EV_RELEASE, o->id, 1, *count, 0, 1);
+        return held;
+    }
+    if (atomic_load(&c->state) == 0) {
+        lv__put(self, t, LV_EV_RELEASE, o->id, 0, 0, 0, 1); /* misuse: not locked */
+        return 0;
+    }
+    core_release(c);
+    lv__put(self, t, LV_EV_RELEASE, o->id, 0, 0, 0, 1);
+    return 1;
+}
+
 /* Tracing off, past a free Lock's fast path: just the lock, to measure what tracing costs. */
 static __attribute__((noinline)) bool off_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c,
                                                   int64_t *count, int64_t timeout,
@@ -145,15 +188,12 @@ LV__HOT bool lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *c
         }
         return true;
     }
-    int64_t t;
+    /* The fast path reads the clock before the lock: no clock read inside the critical section
+     * (the release reads it after the unlock), so the lock is held as briefly as a pthread
+     * mutex's and the other threads' clock reads overlap it. */
+    int64_t t = lv__stamp_live(self);
     int fast = timeout < 0 && core_try(c);
-    if (fast) {
-        /* The lock was free: request and acquire share one time, read once the lock is taken,
-         * so no clock read sits between this thread's unlock and its next lock (a thread that
-         * takes a lock again at once keeps it, as with a pthread mutex). */
-        t = lv__stamp_live(self);
-    } else {
-        t = lv__stamp_live(self);
+    if (!fast) {
         lv__put(self, t, LV_EV_REQUEST, o->id, timeout >= 0, timeout, 0, 1);
         if (!core_try(c)) {
             if (!core_wait(self, o, c, timeout)) {
@@ -164,15 +204,17 @@ LV__HOT bool lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *c
         }
     }
     atomic_store_explicit(&c->owner, self->id, memory_order_relaxed);
-    /* strictly after the release that freed the lock, whatever the clocks of two cores say */
+    uint32_t seq = atomic_load_explicit(&c->acquired, memory_order_relaxed);
+    atomic_store_explicit(&c->acquired, seq + 1, memory_order_relaxed);
+    /* strictly after whatever the last holder recorded before it let go, whatever the clocks
+     * of two cores say; the release itself is put before this acquire by the merge */
     int64_t after = atomic_load_explicit(&o->last_t, memory_order_relaxed);
     if (t <= after) t = after + 1;
     if (t > self->last_t) self->last_t = t;
+    atomic_store_explicit(&o->last_t, t, memory_order_relaxed); /* for a release by another */
     if (count) *count = restore;
-    if (fast)
-        lv__put(self, t, LV_EV_ACQUIRE, o->id, count != NULL, restore, LV__RF_REQ, 2);
-    else
-        lv__put(self, t, LV_EV_ACQUIRE, o->id, count != NULL, restore, 0, 1);
+    lv__put_seq(self, t, LV_EV_ACQUIRE, o->id, count != NULL, restore, fast ? LV__RF_REQ : 0,
+                fast ? 2 : 1, seq);
     return true;
 }
 
@@ -190,39 +232,31 @@ LV__HOT int64_t lk_release(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t
         core_release(c); /* on a free lock this changes nothing: the release is ignored */
         return 1;
     }
-    int64_t t;
-    if (__builtin_expect(self->run->ctl, 0)) {
-        if (!whole) lv__ctl_point(self); /* a Condition's wait has had its own */
-        t = self->run->vnow;
-    } else {
-        t = lv__stamp_live(self);
-    }
+    if (__builtin_expect(self->run->ctl, 0)) return ctl_lk_release(self, o, c, count, whole);
     if (count) {
         if (atomic_load_explicit(&c->owner, memory_order_relaxed) != self->id) {
-            lv__put(self, t, LV_EV_RELEASE, o->id, 0, 0, 0, 1); /* misuse: not the owner */
+            /* misuse: not the owner */
+            lv__put(self, lv__stamp_live(self), LV_EV_RELEASE, o->id, 0, 0, 0, 1);
             return 0;
         }
         int64_t held = *count;
         *count = whole ? 0 : held - 1;
         if (*count > 0) {
-            lv__put(self, t, LV_EV_RELEASE, o->id, 1, *count, 0, 1);
+            lv__put(self, lv__stamp_live(self), LV_EV_RELEASE, o->id, 1, *count, 0, 1);
             return held;
         }
-        atomic_store_explicit(&o->last_t, t, memory_order_relaxed);
-        core_release(c);
-        /* recorded after the unlock, to keep the critical section short: its time was taken
-         * before, and the next holder's acquire is stamped after last_t */
-        lv__put(self, t, LV_EV_RELEASE, o->id, 1, 0, 0, 1);
+        uint32_t seq = lk_let_go(self, o, c);
+        lv__put_seq(self, lv__stamp_live(self), LV_EV_RELEASE, o->id, 1, 0, 0, 1, seq);
         return held;
     }
     if (atomic_load(&c->state) == 0) {
-        lv__put(self, t, LV_EV_RELEASE, o->id, 0, 0, 0, 1); /* misuse: not locked */
+        /* misuse: not locked */
+        lv__put(self, lv__stamp_live(self), LV_EV_RELEASE, o->id, 0, 0, 0, 1);
         return 0;
     }
     /* A Lock has no owner in Python: another thread may release it (a misuse analysis names) */
-    atomic_store_explicit(&o->last_t, t, memory_order_relaxed);
-    core_release(c);
-    lv__put(self, t, LV_EV_RELEASE, o->id, 0, 0, 0, 1); /* after the unlock: see the RLock case */
+    uint32_t seq = lk_let_go(self, o, c);
+    lv__put_seq(self, lv__stamp_live(self), LV_EV_RELEASE, o->id, 0, 0, 0, 1, seq);
     return 1;
 }
 

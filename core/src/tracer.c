@@ -106,6 +106,14 @@ void lv__buf_free(lv__buf *b) {
 
 /* A cursor over one thread's buffer during the merge: ev is the event it stands at, expanded
  * from the records (a request and acquire record gives the request, then the acquire). */
+/* The acquisitions of each lock, by number: where each acquire's time is, so that the merge can
+ * put the release before it (see lv__tracer_merge). */
+typedef struct acq_table {
+    int64_t **t; /* t[obj][n]: the time of the lock's n-th acquisition; INT64_MAX: none */
+    uint32_t *n; /* acquisitions numbered per object */
+    size_t nobjs;
+} acq_table;
+
 typedef struct cursor {
     lv_event ev;
     lv__chunk *c;
@@ -116,10 +124,38 @@ typedef struct cursor {
     uint8_t acq_flags;
     int32_t thread;     /* this buffer's thread */
     uint32_t text_base; /* where this thread's texts start in the trace's text table */
+    int64_t last_t;     /* the time of the event before ev */
+    const acq_table *acq;
 } cursor;
 
 static const lv_event *cur_peek(const cursor *k) {
     return k->done ? NULL : &k->ev;
+}
+
+/* A record's time, object, kind, flags and value, and its acquisition number (-1: none). */
+typedef struct rec_view {
+    int64_t t, value, seq;
+    int32_t obj;
+    uint8_t kind, flags;
+} rec_view;
+
+/* Reads the record at c->ev[*i] (and its second record, if any) and steps past it. */
+static rec_view rec_read(const lv__chunk *c, uint32_t *i) {
+    const lv__rec *r = &c->ev[(*i)++];
+    rec_view v;
+    v.kind = (uint8_t)(r->tkf & 0xff);
+    v.flags = (uint8_t)(r->tkf >> 8 & 0xff);
+    v.t = (int64_t)(r->tkf >> 16);
+    v.obj = r->obj;
+    v.seq = (v.flags & LV__RF_SEQ) ? (int64_t)(uint32_t)r->aux : -1;
+    v.value = (v.flags & LV__RF_SEQ) ? 0 : r->aux;
+    if (v.flags & LV__RF_WIDE) {
+        int64_t full[2];
+        memcpy(full, &c->ev[(*i)++], sizeof full);
+        v.t = full[0];
+        v.value = full[1];
+    }
+    return v;
 }
 
 /* Loads the record at the cursor into ev and steps past it. */
@@ -132,19 +168,27 @@ static void cur_load(cursor *k) {
         k->done = 1;
         return;
     }
-    const lv__rec *r = &k->c->ev[k->i++];
+    rec_view r = rec_read(k->c, &k->i);
     lv_event *e = &k->ev;
-    e->t = r->t;
+    e->t = r.t;
     e->seq = 0;
     e->thread = k->thread;
-    e->obj = r->obj;
-    e->flags = (uint8_t)(r->flags & ~LV__RF_MASK);
+    e->obj = r.obj;
+    e->flags = (uint8_t)(r.flags & ~LV__RF_MASK);
     e->reserved_ = 0;
-    e->value = r->small;
-    if (r->flags & LV__RF_WIDE) memcpy(&e->value, &k->c->ev[k->i++], sizeof e->value);
-    if (!(e->flags & (LV_EVF_VALUE | LV_EVF_TEXT))) e->value = 0;
+    e->value = (e->flags & (LV_EVF_VALUE | LV_EVF_TEXT)) ? r.value : 0;
     if (e->flags & LV_EVF_TEXT) e->value += k->text_base;
-    if (r->flags & LV__RF_REQ) {
+    if (r.kind == LV_EV_RELEASE && r.seq >= 0 && (size_t)r.obj < k->acq->nobjs &&
+        (uint64_t)r.seq + 1 < k->acq->n[r.obj]) {
+        /* stamped after the unlock: if that reads later than the acquire it enabled, the
+         * release takes the time just before that acquire (never before this thread's last
+         * event, which the acquire is stamped after) */
+        int64_t next = k->acq->t[r.obj][r.seq + 1];
+        if (next != INT64_MAX && e->t >= next) e->t = next - 1;
+        if (e->t < k->last_t) e->t = k->last_t;
+    }
+    k->last_t = e->t;
+    if (r.flags & LV__RF_REQ) {
         /* the request first: no value; the acquire (with the record's value) comes next */
         e->kind = LV_EV_REQUEST;
         k->acq_pending = 1;
@@ -153,7 +197,7 @@ static void cur_load(cursor *k) {
         e->value = 0;
         e->flags = 0;
     } else {
-        e->kind = r->kind;
+        e->kind = r.kind;
     }
 }
 
@@ -168,10 +212,53 @@ static void cur_next(cursor *k) {
     cur_load(k);
 }
 
+/* Fills the table from every buffer's acquire records: two passes, one to size it. */
+static int acq_table_build(lv__run *run, acq_table *a) {
+    a->nobjs = run->nobjs;
+    a->n = calloc(a->nobjs ? a->nobjs : 1, sizeof *a->n);
+    a->t = calloc(a->nobjs ? a->nobjs : 1, sizeof *a->t);
+    if (!a->n || !a->t) return -1;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < run->nthreads; i++) {
+            for (const lv__chunk *c = run->threads[i]->buf.head; c; c = c->next) {
+                for (uint32_t j = 0; j < c->n;) {
+                    rec_view r = rec_read(c, &j);
+                    if (r.kind != LV_EV_ACQUIRE || r.seq < 0 || (size_t)r.obj >= a->nobjs) continue;
+                    if (pass == 0) {
+                        if ((uint64_t)r.seq + 1 > a->n[r.obj]) a->n[r.obj] = (uint32_t)r.seq + 1;
+                    } else {
+                        a->t[r.obj][r.seq] = r.t;
+                    }
+                }
+            }
+        }
+        if (pass == 1) break;
+        for (size_t o = 0; o < a->nobjs; o++) {
+            if (!a->n[o]) continue;
+            if (!(a->t[o] = malloc(a->n[o] * sizeof *a->t[o]))) return -1;
+            for (uint32_t j = 0; j < a->n[o]; j++)
+                a->t[o][j] = INT64_MAX; /* not recorded (dropped) */
+        }
+    }
+    return 0;
+}
+
+static void acq_table_free(acq_table *a) {
+    for (size_t o = 0; a->t && o < a->nobjs; o++)
+        free(a->t[o]);
+    free(a->t);
+    free(a->n);
+}
+
 /* Each buffer is already in time order (stamps never go back within a thread), so a k-way
  * merge by (t, thread) gives one order in which every thread's own order is intact and every
- * causally later event (stamped strictly after its cause) comes after its cause. A binary heap
- * keeps the merge O(n log k). */
+ * causally later event (stamped strictly after its cause) comes after its cause. A lock's
+ * release is the one event stamped after what it enables (after the unlock, to keep the
+ * critical section free of clock reads): each release knows which acquisition it ends, and
+ * when its time reads later than the next acquisition's it takes the time just before it.
+ * The next acquire is stamped strictly after everything its releaser recorded before the
+ * unlock, so this never goes back past the releaser's own earlier events, and no other
+ * event's time changes. A binary heap keeps the merge O(n log k). */
 typedef struct heap {
     cursor **a;
     size_t n;
@@ -208,7 +295,9 @@ lv_err lv__tracer_merge(lv__run *run, lv_trace *tr) {
     char **texts = malloc((ntexts ? ntexts : 1) * sizeof *texts);
     cursor *cur = calloc(run->nthreads ? run->nthreads : 1, sizeof *cur);
     cursor **ha = malloc((run->nthreads ? run->nthreads : 1) * sizeof *ha);
+    acq_table acq = {0};
     if (!ev || !texts || !cur || !ha) goto fail;
+    if (acq_table_build(run, &acq) != 0) goto fail;
 
     heap h = {ha, 0};
     uint32_t tb = 0;
@@ -223,6 +312,8 @@ lv_err lv__tracer_merge(lv__run *run, lv_trace *tr) {
         b->ntexts = 0;
         cur[i].c = b->head;
         cur[i].thread = run->threads[i]->id;
+        cur[i].acq = &acq;
+        cur[i].last_t = INT64_MIN;
         cur_load(&cur[i]);
         if (!cur[i].done) h.a[h.n++] = &cur[i];
     }
@@ -242,6 +333,7 @@ lv_err lv__tracer_merge(lv__run *run, lv_trace *tr) {
     }
     free(cur);
     free(ha);
+    acq_table_free(&acq);
     tr->events = ev;
     tr->nevents = k;
     tr->texts = texts;
@@ -253,5 +345,6 @@ fail:
     free(texts);
     free(cur);
     free(ha);
+    acq_table_free(&acq);
     return LV_ENOMEM;
 }

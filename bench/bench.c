@@ -183,17 +183,37 @@ static void lv_contended_main(const lv_args *a) {
     g_secs = now_s() - t0;
 }
 
+/* Acquires per hand-off in a trace: how long a thread keeps a lock once it has it. */
+static double acquires_per_handoff(const lv_trace *tr) {
+    int32_t last[64];
+    for (int i = 0; i < 64; i++)
+        last[i] = LV_NONE;
+    size_t acquires = 0, handoffs = 0;
+    for (size_t i = 0; i < tr->nevents; i++) {
+        const lv_event *e = &tr->events[i];
+        if (e->kind != LV_EV_ACQUIRE || e->obj < 0 || e->obj >= 64) continue;
+        acquires++;
+        if (last[e->obj] != LV_NONE && last[e->obj] != e->thread) handoffs++;
+        last[e->obj] = e->thread;
+    }
+    return handoffs ? (double)acquires / (double)handoffs : (double)acquires;
+}
+
 static void cmd_contended(int threads, int locks, long n) {
-    double raw[ROUNDS], traced[ROUNDS], fl[ROUNDS];
+    double raw[ROUNDS], traced[ROUNDS], fl[ROUNDS], streak[ROUNDS];
     g_threads = threads;
     g_locks = locks;
     for (int r = 0; r < ROUNDS; r++) {
         raw[r] = raw_contended(threads, locks, n);
         g_n = n;
-        lv_trace_free(run_main(lv_contended_main, LV_MODE_LIVE, 0, LV_POLICY_RANDOM));
+        lv_trace *tr = run_main(lv_contended_main, LV_MODE_LIVE, 0, LV_POLICY_RANDOM);
         traced[r] = (double)n / g_secs;
+        streak[r] = acquires_per_handoff(tr);
+        lv_trace_free(tr);
         fl[r] = floor_contended(threads, locks, n);
     }
+    printf("contended_%dt_%dl_traced_acquires_per_handoff %.1f\n", threads, locks,
+           median(streak, ROUNDS));
     printf("contended_%dt_%dl_raw_ops %.0f\n", threads, locks, median(raw, ROUNDS));
     printf("contended_%dt_%dl_traced_ops %.0f\n", threads, locks, median(traced, ROUNDS));
     printf("contended_%dt_%dl_floor_ops %.0f\n", threads, locks, median(fl, ROUNDS));

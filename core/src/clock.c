@@ -14,10 +14,11 @@
 #endif
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-static int use_tsc;
-static uint64_t tsc0;
-static int64_t mono0;
-static uint64_t mult; /* ns per tick, as a 32.32 fixed-point number */
+/* set once by calibrate, before any run starts; read by lv__clock_ns (internal.h) */
+int lv__use_tsc;
+uint64_t lv__tsc0;
+int64_t lv__mono0;
+uint64_t lv__tsc_mult; /* ns per tick, as a 32.32 fixed-point number */
 
 int64_t lv__mono_ns(void) {
     struct timespec ts;
@@ -54,20 +55,13 @@ static void calibrate(void) {
     } while (m1 - m0 < 5000000);
     uint64_t t1 = __rdtsc();
     if (t1 <= t0) return;
-    mult = (uint64_t)(((unsigned __int128)(uint64_t)(m1 - m0) << 32) / (t1 - t0));
-    tsc0 = t0;
-    mono0 = m0;
-    use_tsc = mult > 0;
+    lv__tsc_mult = (uint64_t)(((unsigned __int128)(uint64_t)(m1 - m0) << 32) / (t1 - t0));
+    lv__tsc0 = t0;
+    lv__mono0 = m0;
+    lv__use_tsc = lv__tsc_mult > 0;
 #endif
 }
 
 void lv__clock_init(void) {
     pthread_once(&once, calibrate);
-}
-
-int64_t lv__clock_ns(void) {
-#if defined(__x86_64__)
-    if (use_tsc) return mono0 + (int64_t)(((unsigned __int128)(__rdtsc() - tsc0) * mult) >> 32);
-#endif
-    return lv__mono_ns();
 }

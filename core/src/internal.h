@@ -9,24 +9,49 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include "lockviz/lockviz.h"
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 /* ---- per-thread event buffer: chunks that only their thread appends to ---- */
+/* A thread records compact 16-byte records; the merge expands them into lv_events (32 bytes).
+ * The thread is implied by the buffer and the seq is given by the merge, so a record keeps the
+ * time, the kind, the flags, the object and a 32-bit value. A time of 2^48 ns or more, or a
+ * value that does not fit, takes a second record; a request and acquire that share one time
+ * (a lock that was free) take one record between them: an uncontended lock and unlock is 32
+ * bytes instead of 96. A Lock's or RLock's acquire and final release carry the lock's
+ * acquisition number instead of a value, which the merge uses to put each release before the
+ * acquire it enabled (see lv__tracer_merge). */
+typedef struct lv__rec {
+    uint64_t tkf; /* t << 16 | flags << 8 | kind, for t < 2^48 */
+    int32_t obj;
+    int32_t aux; /* the value (LV_EVF_VALUE, or a note's text), or the acquisition number */
+} lv__rec;
+#define LV__RF_SEQ 0x20  /* aux is the lock's acquisition number this acquire or release is of */
+#define LV__RF_WIDE 0x40 /* the next record holds the full t and value, as two int64s */
+#define LV__RF_REQ 0x80  /* an acquire with a request before it at the same t (no value) */
+#define LV__RF_MASK (LV__RF_SEQ | LV__RF_WIDE | LV__RF_REQ)
+#define LV__T_BITS 48
+
 /* Chunks grow: a thread that records little keeps little, a busy one gets 2 MiB chunks that
  * the kernel can back with huge pages (one page fault per 2 MiB instead of 512). */
 #define LV__CHUNK_MIN 256
-#define LV__CHUNK_MAX 65535 /* 16 + 65535 * 32 bytes: just under 2 MiB */
+#define LV__CHUNK_MAX 131071 /* 16 + 131071 * 16 bytes: 2 MiB */
 #define LV__HUGE (2u << 20)
 
 typedef struct lv__chunk {
     struct lv__chunk *next;
-    uint32_t n, cap;
-    lv_event ev[];
+    uint32_t n, cap; /* records */
+    lv__rec ev[];
 } lv__chunk;
 
 typedef struct lv__buf {
     lv__chunk *head, *tail;
-    uint64_t count;
+    lv__chunk *spare; /* the next chunk, made ahead by lv__reserve (its pages already touched) */
+    uint32_t mark;    /* lv__reserve acts once the tail holds this many records */
+    uint64_t count;   /* events (a record may stand for two) */
     uint64_t dropped;
     char **texts; /* note texts of this thread; a note's value indexes this until the merge */
     uint32_t ntexts, captexts;
@@ -38,8 +63,9 @@ typedef struct lv__obj {
     lv_obj_kind kind;
     struct lv__run *run;
     /* trace time of the last event that another thread's next step must come after (the
-     * release that lets a waiter in, the set that lets a waiter through): keeps the merged
-     * order consistent with what the object orders */
+     * release of a semaphore that lets a waiter in, the set that lets a waiter through; on a
+     * lock, the latest time its holder recorded before it let go): keeps the merged order
+     * consistent with what the object orders */
     _Atomic int64_t last_t;
 } lv__obj;
 
@@ -48,6 +74,9 @@ typedef struct lv__obj {
 typedef struct lv__lockcore {
     _Atomic int state;
     _Atomic int32_t owner; /* thread id of the holder, LV_NONE when free */
+    /* acquisitions so far (traced live runs): the holder's is acquired - 1. Written by the
+     * holder only; atomic because a Lock may be released by another thread (a misuse). */
+    _Atomic uint32_t acquired;
 } lv__lockcore;
 
 struct lv_mutex {
@@ -190,9 +219,22 @@ static inline lv_thread *lv__self(void) {
     return lv__tls_self;
 }
 
-int64_t lv__clock_ns(void); /* the trace clock: monotonic ns, cheap (see clock.c) */
-int64_t lv__mono_ns(void);  /* CLOCK_MONOTONIC ns: for waits and deadlines */
-void lv__clock_init(void);  /* calibrates the trace clock once per process */
+int64_t lv__mono_ns(void); /* CLOCK_MONOTONIC ns: for waits and deadlines */
+void lv__clock_init(void); /* calibrates the trace clock once per process */
+extern int lv__use_tsc;    /* the calibration (clock.c) */
+extern uint64_t lv__tsc0, lv__tsc_mult;
+extern int64_t lv__mono0;
+
+/* The trace clock: monotonic ns, cheap (see clock.c). Inline: the lock path reads it twice
+ * a pair. */
+static inline int64_t lv__clock_ns(void) {
+#if defined(__x86_64__)
+    if (__builtin_expect(lv__use_tsc, 1))
+        return lv__mono0 +
+               (int64_t)(((unsigned __int128)(__rdtsc() - lv__tsc0) * lv__tsc_mult) >> 32);
+#endif
+    return lv__mono_ns();
+}
 
 /* Trace time for the calling thread's next event: now, but never before its last event and,
  * when after >= 0, strictly after that time. */
@@ -207,6 +249,13 @@ static inline int64_t lv__stamp_after(lv_thread *self, int64_t after) {
 }
 static inline int64_t lv__stamp(lv_thread *self) {
     return lv__stamp_after(self, -1);
+}
+/* lv__stamp for a caller that knows the run is live and traced (the lock path). */
+static inline int64_t lv__stamp_live(lv_thread *self) {
+    int64_t t = lv__clock_ns() - self->run->clock0;
+    if (t < self->last_t) t = self->last_t;
+    self->last_t = t;
+    return t;
 }
 
 /* Live mode: a thread announces a blocking wait (on an object, or joining a thread) so the
@@ -225,30 +274,75 @@ static inline void lv__wait_end(lv_thread *self) {
 }
 
 /* tracer */
-lv_event *lv__buf_grow(lv__buf *b); /* the slow path: a new chunk (NULL: counted as dropped) */
+/* The slow path: a new tail chunk with room for need records (the spare if there is one);
+ * 0 when made, -1 when out of memory. Chunks' pages are touched when they are made, so
+ * writing records into them never faults. */
+int lv__buf_grow(lv__buf *b, uint32_t need);
+/* lv__reserve's slow path: makes the spare once the tail is half full, and moves to a new tail
+ * when the tail is nearly full. */
+void lv__buf_prepare(lv__buf *b);
+
+/* The lock path calls this before it takes a lock: the records of the critical section then
+ * fit in the tail (or in the spare, made ahead), so no allocation or page fault happens
+ * while a lock is held and another thread may be waiting for it. */
+#define LV__SLACK 16 /* records a critical section can write before it needs the spare */
+static inline void lv__reserve(lv_thread *self) {
+    lv__chunk *c = self->buf.tail;
+    if (__builtin_expect(c && c->n < self->buf.mark, 1) || self->run->trace_off) return;
+    lv__buf_prepare(&self->buf);
+}
 
 /* Appends one event to the calling thread's own buffer: inline, because every primitive call
  * records one to three events and the lock path is the hottest there is. */
+/* lv__emit_rec for a caller that knows the run is traced (the lock path). seq is a lock's
+ * acquisition number, or -1. */
+static inline void lv__put_seq(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj,
+                               int has_value, int64_t value, uint8_t flags, uint32_t events,
+                               int64_t seq) {
+    lv__buf *b = &self->buf;
+    /* a note keeps its text's index in value without LV_EVF_VALUE */
+    int keep = has_value || (flags & LV_EVF_TEXT);
+    int wide =
+        (uint64_t)t >> LV__T_BITS || (keep && (seq >= 0 || value < INT32_MIN || value > INT32_MAX));
+    uint32_t need = wide ? 2 : 1;
+    lv__chunk *c = b->tail;
+    if (__builtin_expect(!c || c->cap - c->n < need, 0)) {
+        if (lv__buf_grow(b, need) != 0) {
+            b->dropped += events; /* said in the trace ("dropped") and by every command */
+            return;
+        }
+        c = b->tail;
+    }
+    lv__rec *r = &c->ev[c->n];
+    c->n += need;
+    b->count += events;
+    uint64_t f = flags | (has_value ? LV_EVF_VALUE : 0) | (wide ? LV__RF_WIDE : 0) |
+                 (seq >= 0 ? LV__RF_SEQ : 0);
+    r->tkf = (wide ? 0 : (uint64_t)t << 16) | f << 8 | (uint64_t)kind;
+    r->obj = obj;
+    r->aux = seq >= 0 ? (int32_t)(uint32_t)seq : wide || !keep ? 0 : (int32_t)value;
+    if (wide) {
+        int64_t full[2] = {t, keep ? value : 0};
+        memcpy(&r[1], full, sizeof full);
+    }
+}
+
+static inline void lv__put(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj,
+                           int has_value, int64_t value, uint8_t flags, uint32_t events) {
+    lv__put_seq(self, t, kind, obj, has_value, value, flags, events, -1);
+}
+
+static inline void lv__emit_rec(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj,
+                                int has_value, int64_t value, uint8_t flags, uint32_t events) {
+    if (__builtin_expect(self->run->trace_off, 0)) return;
+    lv__put(self, t, kind, obj, has_value, value, flags, events);
+}
+
 static inline void lv__emit(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj,
                             int has_value, int64_t value) {
-    if (__builtin_expect(self->run->trace_off, 0)) return;
-    lv__buf *b = &self->buf;
-    lv_event *e;
-    if (__builtin_expect(b->tail && b->tail->n < b->tail->cap, 1)) {
-        b->count++;
-        e = &b->tail->ev[b->tail->n++];
-    } else if (!(e = lv__buf_grow(b))) {
-        return;
-    }
-    e->t = t;
-    e->value = has_value ? value : 0;
-    e->seq = 0;
-    e->thread = self->id;
-    e->obj = obj;
-    e->kind = (uint8_t)kind;
-    e->flags = has_value ? LV_EVF_VALUE : 0;
-    e->reserved_ = 0;
+    lv__emit_rec(self, t, kind, obj, has_value, value, 0, 1);
 }
+
 void lv__emit_text(lv_thread *self, int64_t t, const char *text, uint8_t flags);
 void lv__buf_free(lv__buf *b);
 /* Merges every thread's buffer into tr (events in time order, seqs assigned). */

@@ -6,16 +6,31 @@
 #include <sys/mman.h>
 #include "internal.h"
 
+/* Writes one byte in every page of [p, p + len): the kernel zero-fills them now, outside any
+ * critical section, instead of at the first record that lands in each. */
+static void touch_pages(void *p, size_t len) {
+    volatile char *c = p;
+    for (size_t off = 0; off < len; off += 4096)
+        c[off] = 0;
+}
+
 static lv__chunk *chunk_new(uint32_t cap) {
     lv__chunk *c = NULL;
+    size_t bytes = sizeof *c + (size_t)cap * sizeof(lv__rec);
     if (cap == LV__CHUNK_MAX) {
         void *p = NULL;
         if (posix_memalign(&p, LV__HUGE, LV__HUGE) != 0) return NULL;
         madvise(p, LV__HUGE, MADV_HUGEPAGE); /* a hint: without huge pages it still works */
+#ifdef MADV_POPULATE_WRITE
+        if (madvise(p, LV__HUGE, MADV_POPULATE_WRITE) != 0) touch_pages(p, LV__HUGE);
+#else
+        touch_pages(p, LV__HUGE);
+#endif
         c = p;
     } else {
-        c = malloc(sizeof *c + (size_t)cap * sizeof(lv_event));
+        c = malloc(bytes);
         if (!c) return NULL;
+        touch_pages(c, bytes);
     }
     c->next = NULL;
     c->n = 0;
@@ -23,23 +38,32 @@ static lv__chunk *chunk_new(uint32_t cap) {
     return c;
 }
 
-lv_event *lv__buf_grow(lv__buf *b) {
-    if (!b->tail || b->tail->n == b->tail->cap) {
-        uint32_t cap = LV__CHUNK_MIN;
-        if (b->tail) cap = b->tail->cap >= LV__CHUNK_MAX / 2 ? LV__CHUNK_MAX : b->tail->cap * 2;
-        lv__chunk *c = chunk_new(cap);
-        if (!c) {
-            b->dropped++; /* said in the trace ("dropped") and by every command that prints it */
-            return NULL;
-        }
-        if (b->tail)
-            b->tail->next = c;
-        else
-            b->head = c;
-        b->tail = c;
+static uint32_t next_cap(const lv__buf *b) {
+    if (!b->tail) return LV__CHUNK_MIN;
+    return b->tail->cap >= LV__CHUNK_MAX / 2 ? LV__CHUNK_MAX : b->tail->cap * 2;
+}
+
+int lv__buf_grow(lv__buf *b, uint32_t need) {
+    if (b->tail && b->tail->cap - b->tail->n >= need) return 0;
+    lv__chunk *c = b->spare;
+    b->spare = NULL;
+    if (!c && !(c = chunk_new(next_cap(b)))) return -1;
+    if (b->tail)
+        b->tail->next = c;
+    else
+        b->head = c;
+    b->tail = c;
+    b->mark = c->cap / 2; /* then lv__reserve makes the spare */
+    return 0;
+}
+
+void lv__buf_prepare(lv__buf *b) {
+    if (!b->tail || b->tail->cap - b->tail->n < LV__SLACK) {
+        lv__buf_grow(b, LV__SLACK); /* on failure the emits count what they drop */
+        return;
     }
-    b->count++;
-    return &b->tail->ev[b->tail->n++];
+    if (!b->spare) b->spare = chunk_new(next_cap(b));
+    b->mark = b->tail->cap - LV__SLACK;
 }
 
 void lv__emit_text(lv_thread *self, int64_t t, const char *text, uint8_t flags) {
@@ -56,27 +80,18 @@ void lv__emit_text(lv_thread *self, int64_t t, const char *text, uint8_t flags) 
         b->captexts = cap;
     }
     char *copy = strdup(text);
-    if (!copy) {
+    if (!copy || lv__buf_grow(b, 1) != 0) {
+        free(copy);
         b->dropped++;
         return;
     }
-    lv_event *e = lv__buf_grow(b);
-    if (!e) {
-        free(copy);
-        return;
-    }
     b->texts[b->ntexts] = copy;
-    e->t = t;
-    e->value = b->ntexts++;
-    e->seq = 0;
-    e->thread = self->id;
-    e->obj = LV_NONE;
-    e->kind = LV_EV_NOTE;
-    e->flags = (uint8_t)(LV_EVF_TEXT | flags);
-    e->reserved_ = 0;
+    /* the value is the text's index: the merge rebases it on the trace's text table */
+    lv__emit_rec(self, t, LV_EV_NOTE, LV_NONE, 0, b->ntexts++, (uint8_t)(LV_EVF_TEXT | flags), 1);
 }
 
 void lv__buf_free(lv__buf *b) {
+    free(b->spare);
     lv__chunk *c = b->head;
     while (c) {
         lv__chunk *n = c->next;
@@ -89,39 +104,169 @@ void lv__buf_free(lv__buf *b) {
     memset(b, 0, sizeof *b);
 }
 
-/* A cursor over one thread's buffer during the merge. */
+/* A cursor over one thread's buffer during the merge: ev is the event it stands at, expanded
+ * from the records (a request and acquire record gives the request, then the acquire). */
+/* The acquisitions of each lock, by number: where each acquire's time is, so that the merge can
+ * put the release before it (see lv__tracer_merge). */
+typedef struct acq_table {
+    int64_t **t; /* t[obj][n]: the time of the lock's n-th acquisition; INT64_MAX: none */
+    uint32_t *n; /* acquisitions numbered per object */
+    size_t nobjs;
+} acq_table;
+
 typedef struct cursor {
+    lv_event ev;
     lv__chunk *c;
-    uint32_t i;
+    uint32_t i;        /* the next record in c */
+    int done;          /* no event left */
+    int acq_pending;   /* ev is the request half of a request and acquire record */
+    int64_t acq_value; /* then the acquire's value and flags */
+    uint8_t acq_flags;
+    int32_t thread;     /* this buffer's thread */
     uint32_t text_base; /* where this thread's texts start in the trace's text table */
+    int64_t last_t;     /* the time of the event before ev */
+    const acq_table *acq;
 } cursor;
 
 static const lv_event *cur_peek(const cursor *k) {
-    return k->c ? &k->c->ev[k->i] : NULL;
+    return k->done ? NULL : &k->ev;
+}
+
+/* A record's time, object, kind, flags and value, and its acquisition number (-1: none). */
+typedef struct rec_view {
+    int64_t t, value, seq;
+    int32_t obj;
+    uint8_t kind, flags;
+} rec_view;
+
+/* Reads the record at c->ev[*i] (and its second record, if any) and steps past it. */
+static rec_view rec_read(const lv__chunk *c, uint32_t *i) {
+    const lv__rec *r = &c->ev[(*i)++];
+    rec_view v;
+    v.kind = (uint8_t)(r->tkf & 0xff);
+    v.flags = (uint8_t)(r->tkf >> 8 & 0xff);
+    v.t = (int64_t)(r->tkf >> 16);
+    v.obj = r->obj;
+    v.seq = (v.flags & LV__RF_SEQ) ? (int64_t)(uint32_t)r->aux : -1;
+    v.value = (v.flags & LV__RF_SEQ) ? 0 : r->aux;
+    if (v.flags & LV__RF_WIDE) {
+        int64_t full[2];
+        memcpy(full, &c->ev[(*i)++], sizeof full);
+        v.t = full[0];
+        v.value = full[1];
+    }
+    return v;
+}
+
+/* Loads the record at the cursor into ev and steps past it. */
+static void cur_load(cursor *k) {
+    while (k->c && k->i == k->c->n) {
+        k->c = k->c->next;
+        k->i = 0;
+    }
+    if (!k->c) {
+        k->done = 1;
+        return;
+    }
+    rec_view r = rec_read(k->c, &k->i);
+    lv_event *e = &k->ev;
+    e->t = r.t;
+    e->seq = 0;
+    e->thread = k->thread;
+    e->obj = r.obj;
+    e->flags = (uint8_t)(r.flags & ~LV__RF_MASK);
+    e->reserved_ = 0;
+    e->value = (e->flags & (LV_EVF_VALUE | LV_EVF_TEXT)) ? r.value : 0;
+    if (e->flags & LV_EVF_TEXT) e->value += k->text_base;
+    if (r.kind == LV_EV_RELEASE && r.seq >= 0 && (size_t)r.obj < k->acq->nobjs &&
+        (uint64_t)r.seq + 1 < k->acq->n[r.obj]) {
+        /* stamped after the unlock: if that reads later than the acquire it enabled, the
+         * release takes the time just before that acquire (never before this thread's last
+         * event, which the acquire is stamped after) */
+        int64_t next = k->acq->t[r.obj][r.seq + 1];
+        if (next != INT64_MAX && e->t >= next) e->t = next - 1;
+        if (e->t < k->last_t) e->t = k->last_t;
+    }
+    k->last_t = e->t;
+    if (r.flags & LV__RF_REQ) {
+        /* the request first: no value; the acquire (with the record's value) comes next */
+        e->kind = LV_EV_REQUEST;
+        k->acq_pending = 1;
+        k->acq_value = e->value;
+        k->acq_flags = e->flags;
+        e->value = 0;
+        e->flags = 0;
+    } else {
+        e->kind = r.kind;
+    }
 }
 
 static void cur_next(cursor *k) {
-    if (++k->i == k->c->n) {
-        k->c = k->c->next;
-        k->i = 0;
-        while (k->c && k->c->n == 0)
-            k->c = k->c->next;
+    if (k->acq_pending) {
+        k->acq_pending = 0;
+        k->ev.kind = LV_EV_ACQUIRE;
+        k->ev.value = k->acq_value;
+        k->ev.flags = k->acq_flags;
+        return;
     }
+    cur_load(k);
+}
+
+/* Fills the table from every buffer's acquire records: two passes, one to size it. */
+static int acq_table_build(lv__run *run, acq_table *a) {
+    a->nobjs = run->nobjs;
+    a->n = calloc(a->nobjs ? a->nobjs : 1, sizeof *a->n);
+    a->t = calloc(a->nobjs ? a->nobjs : 1, sizeof *a->t);
+    if (!a->n || !a->t) return -1;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < run->nthreads; i++) {
+            for (const lv__chunk *c = run->threads[i]->buf.head; c; c = c->next) {
+                for (uint32_t j = 0; j < c->n;) {
+                    rec_view r = rec_read(c, &j);
+                    if (r.kind != LV_EV_ACQUIRE || r.seq < 0 || (size_t)r.obj >= a->nobjs) continue;
+                    if (pass == 0) {
+                        if ((uint64_t)r.seq + 1 > a->n[r.obj]) a->n[r.obj] = (uint32_t)r.seq + 1;
+                    } else {
+                        a->t[r.obj][r.seq] = r.t;
+                    }
+                }
+            }
+        }
+        if (pass == 1) break;
+        for (size_t o = 0; o < a->nobjs; o++) {
+            if (!a->n[o]) continue;
+            if (!(a->t[o] = malloc(a->n[o] * sizeof *a->t[o]))) return -1;
+            for (uint32_t j = 0; j < a->n[o]; j++)
+                a->t[o][j] = INT64_MAX; /* not recorded (dropped) */
+        }
+    }
+    return 0;
+}
+
+static void acq_table_free(acq_table *a) {
+    for (size_t o = 0; a->t && o < a->nobjs; o++)
+        free(a->t[o]);
+    free(a->t);
+    free(a->n);
 }
 
 /* Each buffer is already in time order (stamps never go back within a thread), so a k-way
  * merge by (t, thread) gives one order in which every thread's own order is intact and every
- * causally later event (stamped strictly after its cause) comes after its cause. A binary heap
- * keeps the merge O(n log k). */
+ * causally later event (stamped strictly after its cause) comes after its cause. A lock's
+ * release is the one event stamped after what it enables (after the unlock, to keep the
+ * critical section free of clock reads): each release knows which acquisition it ends, and
+ * when its time reads later than the next acquisition's it takes the time just before it.
+ * The next acquire is stamped strictly after everything its releaser recorded before the
+ * unlock, so this never goes back past the releaser's own earlier events, and no other
+ * event's time changes. A binary heap keeps the merge O(n log k). */
 typedef struct heap {
     cursor **a;
     size_t n;
 } heap;
 
 static int cur_less(const cursor *x, const cursor *y) {
-    const lv_event *a = cur_peek(x), *b = cur_peek(y);
-    if (a->t != b->t) return a->t < b->t;
-    return a->thread < b->thread;
+    if (x->ev.t != y->ev.t) return x->ev.t < y->ev.t;
+    return x->thread < y->thread;
 }
 
 static void heap_down(heap *h, size_t i) {
@@ -150,7 +295,9 @@ lv_err lv__tracer_merge(lv__run *run, lv_trace *tr) {
     char **texts = malloc((ntexts ? ntexts : 1) * sizeof *texts);
     cursor *cur = calloc(run->nthreads ? run->nthreads : 1, sizeof *cur);
     cursor **ha = malloc((run->nthreads ? run->nthreads : 1) * sizeof *ha);
+    acq_table acq = {0};
     if (!ev || !texts || !cur || !ha) goto fail;
+    if (acq_table_build(run, &acq) != 0) goto fail;
 
     heap h = {ha, 0};
     uint32_t tb = 0;
@@ -164,9 +311,11 @@ lv_err lv__tracer_merge(lv__run *run, lv_trace *tr) {
         tb += b->ntexts;
         b->ntexts = 0;
         cur[i].c = b->head;
-        while (cur[i].c && cur[i].c->n == 0)
-            cur[i].c = cur[i].c->next;
-        if (cur[i].c) h.a[h.n++] = &cur[i];
+        cur[i].thread = run->threads[i]->id;
+        cur[i].acq = &acq;
+        cur[i].last_t = INT64_MIN;
+        cur_load(&cur[i]);
+        if (!cur[i].done) h.a[h.n++] = &cur[i];
     }
     for (size_t i = h.n; i-- > 0;)
         heap_down(&h, i);
@@ -174,16 +323,17 @@ lv_err lv__tracer_merge(lv__run *run, lv_trace *tr) {
     size_t k = 0;
     while (h.n) {
         cursor *c = h.a[0];
-        lv_event e = *cur_peek(c);
-        e.seq = (uint32_t)k;
-        if (e.flags & LV_EVF_TEXT) e.value += c->text_base;
-        ev[k++] = e;
+        if (k == total) break; /* cannot happen: the counts were taken from the same buffers */
+        ev[k] = c->ev;
+        ev[k].seq = (uint32_t)k;
+        k++;
         cur_next(c);
         if (!cur_peek(c)) h.a[0] = h.a[--h.n];
         if (h.n) heap_down(&h, 0);
     }
     free(cur);
     free(ha);
+    acq_table_free(&acq);
     tr->events = ev;
     tr->nevents = k;
     tr->texts = texts;
@@ -195,5 +345,6 @@ fail:
     free(texts);
     free(cur);
     free(ha);
+    acq_table_free(&acq);
     return LV_ENOMEM;
 }

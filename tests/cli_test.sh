@@ -1,12 +1,7 @@
 #!/usr/bin/env bash
-unset DISPLAY WAYLAND_DISPLAY # a test never opens a window, wherever it runs
 # The lockviz program end to end: exit codes, files written, messages for bad input.
 # Usage: cli_test.sh LOCKVIZ_BINARY
-set -u
-LV=$1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-. "$(dirname "$0")/cli_lib.sh"
+. "$(dirname "$0")/cli_lib.sh" "$1"
 
 # the Done-when of the engine skeleton
 check unlocked-run 1 "$LV" run ticket --variant unlocked --mode live --headless --out "$T/t.json" --time-scale 0.2

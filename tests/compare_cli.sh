@@ -1,14 +1,9 @@
 #!/usr/bin/env bash
-unset DISPLAY WAYLAND_DISPLAY # a test never opens a window, wherever it runs
 # `lockviz run --compare`: the exit status counts both runs, the second run's files are
 # written beside the first's and replay it, the side-by-side picture is a 1280x720 PNG, and
 # a bad --compare (no such variant, the variant being run, a live run) is one line, exit 2.
 # Usage: compare_cli.sh LOCKVIZ_BINARY
-set -u
-LV=$1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-. "$(dirname "$0")/cli_lib.sh"
+. "$(dirname "$0")/cli_lib.sh" "$1"
 
 png_size() { # width x height from the IHDR chunk
   local hex

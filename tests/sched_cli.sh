@@ -1,13 +1,8 @@
 #!/usr/bin/env bash
-unset DISPLAY WAYLAND_DISPLAY # a test never opens a window, wherever it runs
 # lockviz run --scheduler on the command line: what it refuses (one line, exit 2), what it does
 # without a display, and the schedule lists it starts after. Controlled runs only.
 # Usage: sched_cli.sh LOCKVIZ_BINARY
-set -u
-LV=$1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-. "$(dirname "$0")/cli_lib.sh"
+. "$(dirname "$0")/cli_lib.sh" "$1"
 
 check sched-headless 2 "$LV" run ticket --scheduler --headless
 one_line sched-headless

@@ -15,6 +15,33 @@
 #include "support.h"
 #include "window_support.h"
 
+/* A controlled run (seed 1) of a scenario, and the rerun and scheduler glue the window uses
+ * for scheduler and predict mode; params NULL: the scenario's defaults. */
+typedef struct sched_run {
+    lv_trace *tr;
+    lv_rerun again;
+    lv_sched_glue sg;
+} sched_run;
+
+static lv_trace *sched_run_open(sched_run *x, const char *scenario, const int64_t *params) {
+    lv_run_desc d = {.scenario = lv_scenario_find(scenario),
+                     .params = params,
+                     .mode = LV_MODE_CONTROLLED,
+                     .seed = 1};
+    ASSERT(d.scenario);
+    x->tr = NULL;
+    ASSERT_EQ(lv_run(&d, &x->tr), LV_OK);
+    lv_rerun_init(&x->again, &d);
+    x->again.quiet = 1;
+    ASSERT_EQ(lv_sched_glue_init(&x->sg, &x->again), 0);
+    return x->tr;
+}
+
+static void sched_run_close(sched_run *x) {
+    lv_sched_glue_free(&x->sg);
+    lv_trace_free(x->tr);
+}
+
 static const lv_lane *lane_of(lv_viewer *v, int32_t th) {
     const lv_frame *f = lv_viewer_layout(v);
     for (size_t i = 0; i < f->nlanes; i++)
@@ -103,24 +130,17 @@ TEST(scheduler_mode_picks_steps_back_branches_and_replays) {
     int32_t best[16];
     size_t nbest = fewest_picks(best);
     ASSERT_GE(nbest, 1);
-    const lv_scenario *sc = lv_scenario_find("ticket");
     int64_t params[LV_MAX_PARAMS] = {2, 1};
-    lv_run_desc d = {.scenario = sc, .params = params, .mode = LV_MODE_CONTROLLED, .seed = 1};
-    lv_trace *tr = NULL;
-    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
-    lv_rerun again;
-    lv_rerun_init(&again, &d);
-    again.quiet = 1;
-    lv_sched_glue sg;
-    ASSERT_EQ(lv_sched_glue_init(&sg, &again), 0);
+    sched_run x;
+    lv_trace *tr = sched_run_open(&x, "ticket", params);
     char err[512];
     lv_viewer_desc vd = {.w = 1280,
                          .h = 720,
                          .rerun = lv_rerun_next,
-                         .rerun_ctx = &again,
+                         .rerun_ctx = &x.again,
                          .lesson = lv_lesson_of,
                          .sched = &lv_sched_glue_ops,
-                         .sched_ctx = &sg};
+                         .sched_ctx = &x.sg};
     lv_viewer *v = lv_viewer_open(tr, &vd, err, sizeof err);
     if (!v) TEST_FAIL_AT("%s", err);
     draw(v, 0);
@@ -325,30 +345,22 @@ TEST(scheduler_mode_picks_steps_back_branches_and_replays) {
     ASSERT_EQ(lv_viewer_trace(v)->nevents, whole_events);
     lv_trace_free(race_copy);
     lv_viewer_close(v);
-    lv_sched_glue_free(&sg);
-    lv_trace_free(tr);
+    sched_run_close(&x);
 }
 
 TEST(scheduler_mode_from_the_command_line_options) {
     /* what lockviz run --scheduler --schedule 0,1 opens: the run cut after those choices;
      * a choice that cannot be followed says so */
-    const lv_scenario *sc = lv_scenario_find("deadlock");
-    lv_run_desc d = {.scenario = sc, .mode = LV_MODE_CONTROLLED, .seed = 1};
-    lv_trace *tr = NULL;
-    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
-    lv_rerun again;
-    lv_rerun_init(&again, &d);
-    again.quiet = 1;
-    lv_sched_glue sg;
-    ASSERT_EQ(lv_sched_glue_init(&sg, &again), 0);
+    sched_run x;
+    lv_trace *tr = sched_run_open(&x, "deadlock", NULL);
     int32_t choices[2] = {tr->schedule[0], tr->schedule[1]};
     char err[512];
     lv_viewer_desc vd = {.w = 1280,
                          .h = 720,
                          .rerun = lv_rerun_next,
-                         .rerun_ctx = &again,
+                         .rerun_ctx = &x.again,
                          .sched = &lv_sched_glue_ops,
-                         .sched_ctx = &sg,
+                         .sched_ctx = &x.sg,
                          .sched_start = 1,
                          .sched_choices = choices,
                          .sched_nchoices = 2};
@@ -373,7 +385,7 @@ TEST(scheduler_mode_from_the_command_line_options) {
     draw(v, 0);
     cur = lv_viewer_trace(v);
     ASSERT(lv_viewer_sched(v)->on);
-    ASSERT_STR_EQ(cur->variant, sc->variants[1].name);
+    ASSERT_STR_EQ(cur->variant, lv_scenario_find("deadlock")->variants[1].name);
     ASSERT_EQ(cur->nschedule, 2);
     push_key(SDLK_r, 0);
     draw(v, 0);
@@ -390,8 +402,7 @@ TEST(scheduler_mode_from_the_command_line_options) {
     ASSERT(!lv_viewer_sched(v)->on);
     ASSERT_CONTAINS(lv_viewer_status(v), "S: only for runs started here");
     lv_viewer_close(v);
-    lv_sched_glue_free(&sg);
-    lv_trace_free(tr);
+    sched_run_close(&x);
 }
 
 /* Plays until a question is asked (or the run ends); returns the question's kind. */
@@ -407,19 +418,10 @@ static lv_pq_kind play_to_question(lv_viewer *v) {
 
 TEST(predict_mode_asks_keeps_score_and_marks_the_answers) {
     int64_t params[LV_MAX_PARAMS] = {2, 1};
-    lv_run_desc d = {.scenario = lv_scenario_find("ticket"),
-                     .params = params,
-                     .mode = LV_MODE_CONTROLLED,
-                     .seed = 1};
-    lv_trace *tr = NULL;
-    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
-    lv_rerun again;
-    lv_rerun_init(&again, &d);
-    again.quiet = 1;
-    lv_sched_glue sg;
-    ASSERT_EQ(lv_sched_glue_init(&sg, &again), 0);
+    sched_run x;
+    lv_trace *tr = sched_run_open(&x, "ticket", params);
     char err[512];
-    lv_viewer_desc vd = {.w = 1280, .h = 720, .sched = &lv_sched_glue_ops, .sched_ctx = &sg};
+    lv_viewer_desc vd = {.w = 1280, .h = 720, .sched = &lv_sched_glue_ops, .sched_ctx = &x.sg};
     lv_viewer *v = lv_viewer_open(tr, &vd, err, sizeof err);
     if (!v) TEST_FAIL_AT("%s", err);
     draw(v, 0);
@@ -514,8 +516,7 @@ TEST(predict_mode_asks_keeps_score_and_marks_the_answers) {
     ASSERT(!lv_viewer_predict(v)->on);
     ASSERT(lv_viewer_sched(v)->on);
     lv_viewer_close(v);
-    lv_sched_glue_free(&sg);
-    lv_trace_free(tr);
+    sched_run_close(&x);
 }
 
 TEST(scheduler_and_predict_give_way_to_side_by_side_and_explore) {
@@ -585,21 +586,14 @@ TEST(pictures_of_many_threads_and_a_deadlock) {
     if (!dir || !*dir) return;
     static const char *const names[2] = {"ticket", "deadlock"};
     for (int k = 0; k < 2; k++) {
-        lv_run_desc d = {
-            .scenario = lv_scenario_find(names[k]), .mode = LV_MODE_CONTROLLED, .seed = 1};
-        lv_trace *tr = NULL;
-        ASSERT_EQ(lv_run(&d, &tr), LV_OK);
-        lv_rerun again;
-        lv_rerun_init(&again, &d);
-        again.quiet = 1;
-        lv_sched_glue sg;
-        ASSERT_EQ(lv_sched_glue_init(&sg, &again), 0);
+        sched_run x;
+        lv_trace *tr = sched_run_open(&x, names[k], NULL);
         size_t n = tr->nschedule > 2 ? tr->nschedule - 2 : 0; /* near the end */
         char err[512];
         lv_viewer_desc vd = {.w = 1280,
                              .h = 720,
                              .sched = &lv_sched_glue_ops,
-                             .sched_ctx = &sg,
+                             .sched_ctx = &x.sg,
                              .sched_start = 1,
                              .sched_choices = tr->schedule,
                              .sched_nchoices = n};
@@ -608,8 +602,7 @@ TEST(pictures_of_many_threads_and_a_deadlock) {
         draw(v, 0);
         snap(v, k ? "sched-deadlock.png" : "sched-ticket10.png");
         lv_viewer_close(v);
-        lv_sched_glue_free(&sg);
-        lv_trace_free(tr);
+        sched_run_close(&x);
     }
 }
 

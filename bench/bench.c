@@ -95,7 +95,8 @@ static void *raw_worker(void *p) {
     return NULL;
 }
 
-static double raw_contended(int threads, int locks, long n) {
+/* Pairs per second: threads running worker (raw_worker or floor_worker) over locks mutexes. */
+static double pthread_contended(int threads, int locks, long n, void *(*worker)(void *)) {
     pthread_mutex_t ms[4];
     for (int i = 0; i < locks; i++)
         pthread_mutex_init(&ms[i], NULL);
@@ -104,7 +105,7 @@ static double raw_contended(int threads, int locks, long n) {
     double t0 = now_s();
     for (int i = 0; i < threads; i++) {
         w[i] = (cwork){ms, locks, i, n / threads};
-        pthread_create(&t[i], NULL, raw_worker, &w[i]);
+        pthread_create(&t[i], NULL, worker, &w[i]);
     }
     for (int i = 0; i < threads; i++)
         pthread_join(t[i], NULL);
@@ -139,22 +140,6 @@ static void *floor_worker(void *p) {
     for (int i = 0; i < 256; i++)
         sum += ring[i][0] ^ ring[i][1];
     return (void *)(intptr_t)(sum & 1);
-}
-
-static double floor_contended(int threads, int locks, long n) {
-    pthread_mutex_t ms[4];
-    for (int i = 0; i < locks; i++)
-        pthread_mutex_init(&ms[i], NULL);
-    pthread_t t[4];
-    cwork w[4];
-    double t0 = now_s();
-    for (int i = 0; i < threads; i++) {
-        w[i] = (cwork){ms, locks, i, n / threads};
-        pthread_create(&t[i], NULL, floor_worker, &w[i]);
-    }
-    for (int i = 0; i < threads; i++)
-        pthread_join(t[i], NULL);
-    return (double)n / (now_s() - t0);
 }
 
 static int g_threads, g_locks;
@@ -204,13 +189,13 @@ static void cmd_contended(int threads, int locks, long n) {
     g_threads = threads;
     g_locks = locks;
     for (int r = 0; r < ROUNDS; r++) {
-        raw[r] = raw_contended(threads, locks, n);
+        raw[r] = pthread_contended(threads, locks, n, raw_worker);
         g_n = n;
         lv_trace *tr = run_main(lv_contended_main, LV_MODE_LIVE, 0, LV_POLICY_RANDOM);
         traced[r] = (double)n / g_secs;
         streak[r] = acquires_per_handoff(tr);
         lv_trace_free(tr);
-        fl[r] = floor_contended(threads, locks, n);
+        fl[r] = pthread_contended(threads, locks, n, floor_worker);
     }
     printf("contended_%dt_%dl_traced_acquires_per_handoff %.1f\n", threads, locks,
            median(streak, ROUNDS));
@@ -226,11 +211,11 @@ static void cmd_contended_side(int traced, int threads, int locks, long n) {
     g_locks = locks;
     for (int r = 0; r < ROUNDS; r++) {
         if (traced == 2) {
-            v[r] = floor_contended(threads, locks, n);
+            v[r] = pthread_contended(threads, locks, n, floor_worker);
             continue;
         }
         if (!traced) {
-            v[r] = raw_contended(threads, locks, n);
+            v[r] = pthread_contended(threads, locks, n, raw_worker);
             continue;
         }
         g_n = n;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compare.h"
+#include "search.h"
 
 size_t lv_schedule_same(const lv_trace *a, const lv_trace *b) {
     size_t n = a->nschedule < b->nschedule ? a->nschedule : b->nschedule, i = 0;
@@ -50,28 +51,16 @@ long lv_cmp_seq(const lv_compare *c, int pane) {
 
 long lv_cmp_step_of(const lv_compare *c, int pane, long seq) {
     if (seq < 0 || !c->nsteps) return 0;
-    size_t lo = 0, hi = c->nsteps; /* the first step where pane has seq + 1 events */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (count_of(c, pane, mid) >= (size_t)seq + 1)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
+    size_t lo; /* the first step where pane has seq + 1 events */
+    LV_FIRST_FALSE(0, c->nsteps, i, count_of(c, pane, i) < (size_t)seq + 1, lo);
     return lo < c->nsteps ? (long)lo : (long)c->nsteps - 1;
 }
 
 /* The last step at or before time t, or -1 when t is before every event. */
 static long step_at(const lv_compare *c, int64_t t) {
-    size_t lo = 0, hi = c->nsteps;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c->t[mid] <= t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return (long)lo - 1;
+    size_t n;
+    LV_FIRST_FALSE(0, c->nsteps, i, c->t[i] <= t, n);
+    return (long)n - 1;
 }
 
 int64_t lv_cmp_time(const lv_compare *c) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "grow.h"
 #include "geom.h"
+#include "search.h"
 
 #define GROW(arr, n, cap) lv_grow((void **)&(arr), &(cap), sizeof *(arr), (n) + 1)
 
@@ -79,18 +80,7 @@ static int build_warp(lv_scene *s, const lv_trace *other) {
 
 /* The first index in [lo, hi) of a (ascending) whose value is above v, or hi: the one binary
  * search the lookups below end in. */
-#define UPPER_BOUND(a, lo, hi, v, out)                                                             \
-    do {                                                                                           \
-        size_t ul_ = (lo), uh_ = (hi);                                                             \
-        while (ul_ < uh_) {                                                                        \
-            size_t um_ = ul_ + (uh_ - ul_) / 2;                                                    \
-            if ((a)[um_] <= (v))                                                                   \
-                ul_ = um_ + 1;                                                                     \
-            else                                                                                   \
-                uh_ = um_;                                                                         \
-        }                                                                                          \
-        (out) = ul_;                                                                               \
-    } while (0)
+#define UPPER_BOUND(a, lo, hi, v, out) LV_FIRST_FALSE(lo, hi, um_, (a)[um_] <= (v), out)
 
 /* Index of the last element of a (ascending, n >= 1) that is <= v, or -1. */
 #define LAST_LE(a, n, v, out)                                                                      \
@@ -187,28 +177,16 @@ int64_t lv_scene_t_near(const lv_scene *s, double d, size_t *hint) {
 
 long lv_scene_seq_at(const lv_scene *s, int64_t t) {
     const lv_trace *tr = s->tr;
-    size_t lo = 0, hi = tr->nevents;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tr->events[mid].t <= t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return (long)lo - 1;
+    size_t n;
+    LV_FIRST_FALSE(0, tr->nevents, i, tr->events[i].t <= t, n);
+    return (long)n - 1;
 }
 
 const lv_span *lv_scene_span_at(const lv_scene *s, int32_t thread, int64_t t) {
     if (thread < 0 || (size_t)thread >= s->nthreads) return NULL;
     const lv_thread_geo *g = &s->th[thread];
-    size_t lo = 0, hi = g->nspans;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (g->spans[mid].t0 <= t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo;
+    LV_FIRST_FALSE(0, g->nspans, i, g->spans[i].t0 <= t, lo);
     if (lo == 0) return NULL;
     const lv_span *sp = &g->spans[lo - 1];
     return t < sp->t1 ? sp : NULL;

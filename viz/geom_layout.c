@@ -9,6 +9,7 @@
 #include <string.h>
 #include "grow.h"
 #include "geom.h"
+#include "search.h"
 
 #define PUSH(f, arr, n, cap)                                                                       \
     (lv_grow((void **)&(f)->arr, &(f)->cap, sizeof *(f)->arr, (f)->n + 1) ? NULL                   \
@@ -738,15 +739,9 @@ static int try_break(lv_frame *f, const lv_scene *s, breaks *b, size_t i) {
 
 /* The last warp point at or before tv0 (0 when none). */
 static size_t warp_from(const lv_scene *s, int64_t tv0) {
-    size_t lo = 0, hi = s->nw;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->wt[mid] <= tv0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo > 0 ? lo - 1 : 0;
+    size_t n;
+    LV_FIRST_FALSE(0, s->nw, i, s->wt[i] <= tv0, n);
+    return n > 0 ? n - 1 : 0;
 }
 
 static void lay_breaks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) {
@@ -1128,14 +1123,8 @@ static int lay_arrows_ov(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv
 static void lay_breaks_ov(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) {
     const lv_overview *o = s->ov;
     breaks b = breaks_begin(f);
-    size_t from = warp_from(s, tv0), lo = 0, hi = o->ngaps;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (o->gaps[mid] < from)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t from = warp_from(s, tv0), lo;
+    LV_FIRST_FALSE(0, o->ngaps, i, o->gaps[i] < from, lo);
     for (size_t k = lo; k < o->ngaps && s->wt[o->gaps[k]] < tv1; k++)
         if (!try_break(f, s, &b, o->gaps[k])) break;
 }
@@ -1448,14 +1437,8 @@ long lv_hit_event(const lv_frame *f, const lv_scene *s, int x, int y, int radius
     const lv_thread_geo *g = &s->th[th];
     const lv_trace *tr = s->tr;
     int64_t lo_t = lv_frame_t(f, s, x - radius);
-    size_t lo = 0, hi = g->nevents;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tr->events[g->events[mid]].t < lo_t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo;
+    LV_FIRST_FALSE(0, g->nevents, i, tr->events[g->events[i]].t < lo_t, lo);
     evx q = {f, s, g, x, 0};
     size_t r = first_true(lo, g->nevents, ev_x_above, &q); /* the first right of x */
     long best = -1;

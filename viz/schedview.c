@@ -7,6 +7,7 @@
 #include "grow.h"
 #include "schedview.h"
 #include "session.h"
+#include "search.h"
 
 #define TYPE_WAIT 0.7 /* seconds a digit that may start a longer id waits for the next */
 
@@ -56,14 +57,8 @@ static const char *obj_phrase(const lv_trace *tr, int32_t o, int lang, char *buf
 /* The thread's last event at or before seq, or NULL. */
 static const lv_event *last_event(const lv_scene *s, int32_t th, long seq) {
     const lv_thread_geo *g = &s->th[th];
-    size_t lo = 0, hi = g->nevents;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if ((long)g->events[mid] <= seq)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo;
+    LV_FIRST_FALSE(0, g->nevents, i, (long)g->events[i] <= seq, lo);
     return lo ? &s->tr->events[g->events[lo - 1]] : NULL;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "grow.h"
 #include "session.h"
+#include "search.h"
 
 typedef struct point_rec {
     int64_t vnow;
@@ -165,14 +166,8 @@ long lv_session_branch_point(const lv_session *s, int whole, long seq) {
     const point_rec *p = s->rec.pts;
     /* the first point after event seq: the first with seq among the events before it (points
      * are in time order, so nbefore never goes down) */
-    size_t after = seq < 0 ? 0 : (size_t)seq + 1, lo = 0, hi = limit + 1;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (p[mid].nbefore < after)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t after = seq < 0 ? 0 : (size_t)seq + 1, lo;
+    LV_FIRST_FALSE(0, limit + 1, i, p[i].nbefore < after, lo);
     if (lo > limit) return -1;
     size_t i = lo; /* on past the points that recorded nothing before the next one */
     while (i < limit && p[i + 1].nbefore == p[lo].nbefore)

@@ -4,6 +4,7 @@
 #define LV_TEST_SUPPORT_H
 
 #include "lockviz/lockviz.h"
+#include "registry.h"
 #include "test.h"
 
 static const lv_variant_desc support_variant_[] = {{"only", "test", "", "", 0, "测试"}};
@@ -28,6 +29,31 @@ static inline lv_trace *run_fn(const char *name, void (*main_fn)(const lv_args *
     lv_trace *tr = NULL;
     lv_err err = lv_run(&d, &tr);
     if (err != LV_OK) TEST_FAIL_AT("lv_run: %s", lv_strerror(err));
+    return tr;
+}
+
+/* A controlled run of one of lockviz's scenarios: variant (by name) with seed; the parameter
+ * set (a name, or NULL) takes value, the others their defaults. */
+static inline lv_trace *run_variant(const char *name, const char *variant, uint64_t seed,
+                                    const char *set, int64_t value) {
+    const lv_scenario *sc = lv_scenario_find(name);
+    ASSERT(sc);
+    int64_t params[LV_MAX_PARAMS];
+    for (int i = 0; i < sc->nparams; i++)
+        params[i] = sc->params[i].def;
+    if (set) {
+        int p = lv_scenario_param_index(sc, set);
+        ASSERT_GE(p, 0);
+        params[p] = value;
+    }
+    lv_run_desc d = {.scenario = sc,
+                     .variant = lv_scenario_variant_index(sc, variant),
+                     .params = params,
+                     .mode = LV_MODE_CONTROLLED,
+                     .seed = seed};
+    ASSERT_GE(d.variant, 0);
+    lv_trace *tr = NULL;
+    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
     return tr;
 }
 

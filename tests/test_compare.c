@@ -5,26 +5,8 @@
 #include "compare.h"
 #include "glue.h"
 #include "registry.h"
+#include "support.h"
 #include "test.h"
-
-static lv_trace *run(const char *name, const char *variant, uint64_t seed, const char *set,
-                     int64_t value) {
-    const lv_scenario *sc = lv_scenario_find(name);
-    ASSERT(sc);
-    int64_t params[LV_MAX_PARAMS];
-    for (int i = 0; i < sc->nparams; i++)
-        params[i] = sc->params[i].def;
-    if (set) params[lv_scenario_param_index(sc, set)] = value;
-    lv_run_desc d = {.scenario = sc,
-                     .variant = lv_scenario_variant_index(sc, variant),
-                     .params = params,
-                     .mode = LV_MODE_CONTROLLED,
-                     .seed = seed};
-    ASSERT_GE(d.variant, 0);
-    lv_trace *tr = NULL;
-    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
-    return tr;
-}
 
 /* The counterpart as the window makes it: tr's seed and schedule. */
 static lv_trace *beside(const lv_trace *tr, const char *variant) {
@@ -103,7 +85,7 @@ static void in_step(lv_compare *c, const ref_step *ref) {
 }
 
 TEST(one_warp_maps_both_runs_alike) {
-    lv_trace *a = run("ticket", "unlocked", 1, "buyers", 3);
+    lv_trace *a = run_variant("ticket", "unlocked", 1, "buyers", 3);
     lv_trace *b = beside(a, "locked");
     lv_compare *c = pair(a, b);
     const lv_scene *sa = c->p[0].s, *sb = c->p[1].s;
@@ -132,7 +114,7 @@ TEST(one_warp_maps_both_runs_alike) {
 }
 
 TEST(stepping_walks_the_merged_order_with_both_playheads) {
-    lv_trace *a = run("ticket", "unlocked", 3, "buyers", 3);
+    lv_trace *a = run_variant("ticket", "unlocked", 3, "buyers", 3);
     lv_trace *b = beside(a, "locked");
     lv_compare *c = pair(a, b);
     size_t n;
@@ -176,7 +158,7 @@ TEST(stepping_walks_the_merged_order_with_both_playheads) {
 }
 
 TEST(playing_moves_one_time_through_both_runs) {
-    lv_trace *a = run("ticket", "unlocked", 1, "buyers", 4);
+    lv_trace *a = run_variant("ticket", "unlocked", 1, "buyers", 4);
     lv_trace *b = beside(a, "locked");
     lv_compare *c = pair(a, b);
     size_t n;
@@ -218,7 +200,7 @@ TEST(playing_moves_one_time_through_both_runs) {
 }
 
 TEST(input_in_either_pane_moves_both) {
-    lv_trace *a = run("ticket", "unlocked", 1, "buyers", 3);
+    lv_trace *a = run_variant("ticket", "unlocked", 1, "buyers", 3);
     lv_trace *b = beside(a, "locked");
     lv_compare *c = pair(a, b);
     size_t n;
@@ -293,8 +275,8 @@ TEST(input_in_either_pane_moves_both) {
 
 TEST(panes_line_up_and_say_what_they_show) {
     /* two runs whose names need different label widths: the columns still line up */
-    lv_trace *a = run("ticket", "unlocked", 1, "buyers", 2);
-    lv_trace *b = run("traffic-light", "event", 1, "cars", 2);
+    lv_trace *a = run_variant("ticket", "unlocked", 1, "buyers", 2);
+    lv_trace *b = run_variant("traffic-light", "event", 1, "cars", 2);
     free(b->threads[1].name);
     b->threads[1].name = strdup("a-thread-with-a-long-name");
     lv_viewport w = window(LV_LANG_EN); /* the layout's default measure: 9 pixels a byte */
@@ -359,7 +341,7 @@ TEST(panes_line_up_and_say_what_they_show) {
 }
 
 TEST(findings_one_line_each_and_the_hint_never_covers_one) {
-    lv_trace *a = run("ticket", "unlocked", 1, NULL, 0); /* 4 findings, 11 threads */
+    lv_trace *a = run_variant("ticket", "unlocked", 1, NULL, 0); /* 4 findings, 11 threads */
     lv_trace *b = beside(a, "locked");
     lv_compare *c = pair(a, b);
     lay(c);
@@ -403,7 +385,7 @@ TEST(counterparts_replay_the_schedule_and_refuse_what_cannot_compare) {
     ASSERT_EQ(lv_counterpart_variant(sc, lv_scenario_variant_index(sc, "bounded")),
               lv_scenario_variant_index(sc, "semaphore"));
     /* the default counterpart of the race is the lock, with the same seed and parameters */
-    lv_trace *a = run("ticket", "unlocked", 5, "buyers", 4);
+    lv_trace *a = run_variant("ticket", "unlocked", 5, "buyers", 4);
     lv_trace *b = beside(a, NULL);
     ASSERT_STR_EQ(b->variant, "locked");
     ASSERT_EQ(b->seed, 5);

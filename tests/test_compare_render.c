@@ -7,63 +7,16 @@
 #include "glue.h"
 #include "png.h"
 #include "registry.h"
+#include "image_support.h"
 #include "render.h"
+#include "support.h"
 #include "test.h"
 
 static char dir[] = "/tmp/lv_cmp_render_XXXXXX";
 
-typedef struct image {
-    uint8_t *px;
-    int w, h;
-} image;
-
-static lv_rgb pixel(const image *im, int x, int y) {
-    const uint8_t *p = im->px + ((size_t)y * im->w + x) * 3;
-    return (lv_rgb){p[0], p[1], p[2]};
-}
-
-static int same(lv_rgb a, lv_rgb b) {
-    return a.r == b.r && a.g == b.g && a.b == b.b;
-}
-
 /* r moved by the pane's place in the window */
 static lv_rect at(const lv_cmp_pane *p, lv_rect r) {
     return (lv_rect){r.x + p->r.x, r.y + p->r.y, r.w, r.h};
-}
-
-static int count(const image *im, lv_rect r, lv_rgb c) {
-    int n = 0;
-    for (int y = r.y; y < r.y + r.h && y < im->h; y++)
-        for (int x = r.x; x < r.x + r.w && x < im->w; x++)
-            n += same(pixel(im, x, y), c);
-    return n;
-}
-
-static int ink(const image *im, lv_rect r, lv_rgb bg1, lv_rgb bg2) {
-    int n = 0;
-    for (int y = r.y; y < r.y + r.h && y < im->h; y++)
-        for (int x = r.x; x < r.x + r.w && x < im->w; x++) {
-            lv_rgb c = pixel(im, x, y);
-            n += !same(c, bg1) && !same(c, bg2);
-        }
-    return n;
-}
-
-static lv_trace *run(const char *name, const char *variant, const char *set, int64_t value) {
-    const lv_scenario *sc = lv_scenario_find(name);
-    ASSERT(sc);
-    int64_t params[LV_MAX_PARAMS];
-    for (int i = 0; i < sc->nparams; i++)
-        params[i] = sc->params[i].def;
-    if (set) params[lv_scenario_param_index(sc, set)] = value;
-    lv_run_desc d = {.scenario = sc,
-                     .variant = lv_scenario_variant_index(sc, variant),
-                     .params = params,
-                     .mode = LV_MODE_CONTROLLED,
-                     .seed = 1};
-    lv_trace *tr = NULL;
-    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
-    return tr;
 }
 
 static lv_trace *beside(const lv_trace *tr) {
@@ -133,7 +86,7 @@ static int dark_column(const image *im, const lv_cmp_pane *p, int x) {
 
 TEST(the_race_beside_its_fix) {
     ASSERT(mkdtemp(dir));
-    lv_trace *a = run("ticket", "unlocked", "buyers", 3);
+    lv_trace *a = run_variant("ticket", "unlocked", 1, "buyers", 3);
     lv_trace *b = beside(a);
     ASSERT_STR_EQ(b->variant, "locked");
     lv_cmp_side sides[2] = {side(a), side(b)};
@@ -149,7 +102,7 @@ TEST(the_race_beside_its_fix) {
         const lv_cmp_pane *p = &c->p[k];
         ASSERT_EQ(p->f.nlanes, p->side.tr->nthreads);
         for (size_t i = 0; i < p->f.nlanes; i++)
-            if (ink(&im, at(p, p->f.lanes[i].label), bg, alt) < 30)
+            if (ink_in(&im, at(p, p->f.lanes[i].label), bg, alt) < 30)
                 TEST_FAIL_AT("pane %d: no label drawn for lane %zu", k, i);
         /* and the state bands: running green somewhere in the lanes */
         ASSERT_GT(count(&im, at(p, p->f.area), lv_color_rgb(LV_C_RUNNING)), 200);
@@ -165,7 +118,7 @@ TEST(the_race_beside_its_fix) {
     ASSERT_GT(count(&im, at(&c->p[0], c->p[0].f.header), orange), 300);
     ASSERT_EQ(count(&im, at(&c->p[1], c->p[1].f.findings), orange), 0);
     ASSERT_EQ(count(&im, at(&c->p[1], c->p[1].f.header), orange), 0);
-    ASSERT_GT(ink(&im, at(&c->p[1], c->p[1].f.findings), panel, bg), 300);
+    ASSERT_GT(ink_in(&im, at(&c->p[1], c->p[1].f.findings), panel, bg), 300);
     /* the stale read's orange ring in the race's lanes only; the lock's hand-offs only below */
     ASSERT_GT(count(&im, at(&c->p[0], c->p[0].f.area), lv_color_rgb(LV_C_STALE)), 50);
     ASSERT_EQ(count(&im, at(&c->p[1], c->p[1].f.area), lv_color_rgb(LV_C_STALE)), 0);
@@ -219,7 +172,7 @@ TEST(the_race_beside_its_fix) {
 
 TEST(the_deadlock_beside_its_fix) {
     ASSERT(mkdtemp(dir));
-    lv_trace *a = run("deadlock", "two-locks", NULL, 0);
+    lv_trace *a = run_variant("deadlock", "two-locks", 1, NULL, 0);
     lv_trace *b = beside(a);
     ASSERT_STR_EQ(b->variant, "ordered");
     ASSERT_EQ(a->outcome, LV_OUT_DEADLOCKED);

@@ -33,17 +33,6 @@ static lv_viewport view(int w, int h) {
                          .measure = fixed_measure};
 }
 
-static lv_trace *run_named(const char *scenario, const char *variant) {
-    const lv_scenario *sc = lv_scenario_find(scenario);
-    ASSERT(sc);
-    int v = lv_scenario_variant_index(sc, variant);
-    ASSERT_GE(v, 0);
-    lv_run_desc d = {.scenario = sc, .variant = v, .mode = LV_MODE_CONTROLLED, .seed = 1};
-    lv_trace *tr = NULL;
-    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
-    return tr;
-}
-
 static uint32_t find_event(const lv_trace *tr, int32_t thread, lv_event_kind k, int32_t obj) {
     for (size_t i = 0; i < tr->nevents; i++)
         if (tr->events[i].thread == thread && tr->events[i].kind == k &&
@@ -111,7 +100,7 @@ static void put_note(lv_trace *tr, int64_t t, int32_t th, const char *text) {
 /* ---- time and x ---- */
 
 TEST(time_x_round_trip) {
-    lv_trace *tr = run_named("deadlock", "two-locks");
+    lv_trace *tr = run_variant("deadlock", "two-locks", 1, NULL, 0);
     lv_scene *s;
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     for (int linear = 0; linear < 2; linear++) {
@@ -149,7 +138,7 @@ TEST(time_x_round_trip) {
 }
 
 TEST(lanes_one_per_thread) {
-    lv_trace *tr = run_named("ticket", "unlocked");
+    lv_trace *tr = run_variant("ticket", "unlocked", 1, NULL, 0);
     lv_scene *s;
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     lv_frame f = {0};
@@ -188,7 +177,7 @@ TEST(lanes_one_per_thread) {
 }
 
 TEST(deadlock_blocked_span_is_drawn_blocked) {
-    lv_trace *tr = run_named("deadlock", "two-locks");
+    lv_trace *tr = run_variant("deadlock", "two-locks", 1, NULL, 0);
     lv_scene *s;
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     int32_t t1 = thread_id(tr, "thread-1"), B = obj_id(tr, "B"), A = obj_id(tr, "A");
@@ -227,7 +216,7 @@ TEST(deadlock_blocked_span_is_drawn_blocked) {
 }
 
 TEST(sleeping_and_finished_spans) {
-    lv_trace *tr = run_named("ticket", "locked");
+    lv_trace *tr = run_variant("ticket", "locked", 1, NULL, 0);
     lv_scene *s;
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     size_t sleeps = 0;
@@ -334,7 +323,7 @@ TEST(fit_prefix_cuts_whole_characters) {
 /* ---- hit testing ---- */
 
 TEST(hit_testing) {
-    lv_trace *tr = run_named("deadlock", "two-locks");
+    lv_trace *tr = run_variant("deadlock", "two-locks", 1, NULL, 0);
     lv_scene *s;
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     lv_frame f = {0};
@@ -430,7 +419,7 @@ TEST(a_million_events_stay_bounded_by_pixels) {
 /* ---- state at the playhead ---- */
 
 TEST(locks_at_the_playhead) {
-    lv_trace *tr = run_named("deadlock", "two-locks");
+    lv_trace *tr = run_variant("deadlock", "two-locks", 1, NULL, 0);
     lv_scene *s;
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     lv_state st;
@@ -459,7 +448,7 @@ TEST(locks_at_the_playhead) {
     lv_trace_free(tr);
 
     /* an RLock counts its owner's acquires */
-    tr = run_named("rlock", "rlock");
+    tr = run_variant("rlock", "rlock", 1, NULL, 0);
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     ASSERT_EQ(lv_state_init(&st, s), LV_OK);
     long twice = -1;
@@ -482,7 +471,7 @@ TEST(locks_at_the_playhead) {
 }
 
 TEST(lost_update_marks_the_stale_read) {
-    lv_trace *tr = run_named("ticket", "unlocked");
+    lv_trace *tr = run_variant("ticket", "unlocked", 1, NULL, 0);
     lv_scene *s;
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     ASSERT_GE(s->nlost, 1);
@@ -571,7 +560,7 @@ TEST(semaphores_and_events_at_the_playhead) {
 /* ---- the viewer's input, without a window ---- */
 
 TEST(viewer_state_input) {
-    lv_trace *tr = run_named("deadlock", "two-locks");
+    lv_trace *tr = run_variant("deadlock", "two-locks", 1, NULL, 0);
     lv_scene *s;
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     lv_vstate v;
@@ -1381,7 +1370,7 @@ static void check_memo(lv_frame *kept, const lv_scene *s, const lv_viewport *vp)
 }
 
 TEST(a_frame_reuses_its_lanes_only_for_the_same_view) {
-    lv_trace *tr = run_named("deadlock", "two-locks");
+    lv_trace *tr = run_variant("deadlock", "two-locks", 1, NULL, 0);
     lv_scene *s;
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     ASSERT(tr->nfindings > 0);
@@ -1405,7 +1394,7 @@ TEST(a_frame_reuses_its_lanes_only_for_the_same_view) {
     check_memo(&f, s, &vp);
     /* a new scene, even of another trace at the same address, is laid out anew */
     lv_scene_free(s);
-    lv_trace *tr2 = run_named("ticket", "unlocked");
+    lv_trace *tr2 = run_variant("ticket", "unlocked", 1, NULL, 0);
     ASSERT_EQ(lv_scene_new(tr2, &s), LV_OK);
     vp = view(1280, 720);
     check_memo(&f, s, &vp);

@@ -6,20 +6,9 @@
 #include "export.h"
 #include "glue.h"
 #include "registry.h"
+#include "support.h"
 #include "test.h"
 #include "vstate.h"
-
-static lv_trace *run(const char *name, const char *variant, uint64_t seed) {
-    const lv_scenario *sc = lv_scenario_find(name);
-    ASSERT(sc);
-    lv_run_desc d = {.scenario = sc,
-                     .variant = lv_scenario_variant_index(sc, variant),
-                     .mode = LV_MODE_CONTROLLED,
-                     .seed = seed};
-    lv_trace *tr = NULL;
-    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
-    return tr;
-}
 
 static void touch(const char *path) {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -30,7 +19,7 @@ static void touch(const char *path) {
 TEST(export_names_never_overwrite) {
     char dir[] = "/tmp/lv_keys_XXXXXX";
     ASSERT(mkdtemp(dir));
-    lv_trace *tr = run("ticket", "locked", 7);
+    lv_trace *tr = run_variant("ticket", "locked", 7, NULL, 0);
     char p[LV_EXPORT__COUNT][LV_EXPORT_PATH];
     ASSERT_EQ(lv_export_paths(dir, tr, p), 0);
     char want[LV_EXPORT_PATH + 64];
@@ -114,7 +103,7 @@ TEST(rerun_bumps_the_seed_or_cycles_the_variant) {
 }
 
 TEST(lessons_come_from_the_registry) {
-    lv_trace *tr = run("deadlock", "ordered", 1);
+    lv_trace *tr = run_variant("deadlock", "ordered", 1, NULL, 0);
     lv_lesson l;
     ASSERT_EQ(lv_lesson_of(NULL, tr, &l), 0);
     const lv_scenario *sc = lv_scenario_find("deadlock");
@@ -134,7 +123,7 @@ TEST(lessons_come_from_the_registry) {
 }
 
 TEST(keys_change_the_state_or_ask_the_viewer) {
-    lv_trace *tr = run("ticket", "unlocked", 1);
+    lv_trace *tr = run_variant("ticket", "unlocked", 1, NULL, 0);
     lv_scene *s = NULL;
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     lv_vstate v;

@@ -8,6 +8,7 @@
 #include "geom.h"
 #include "png.h"
 #include "registry.h"
+#include "image_support.h"
 #include "render.h"
 #include "support.h"
 
@@ -39,31 +40,6 @@ static size_t count_files(void) {
     while ((e = readdir(d)))
         n += e->d_name[0] != '.';
     closedir(d);
-    return n;
-}
-
-typedef struct image {
-    uint8_t *px;
-    int w, h;
-} image;
-
-static lv_rgb pixel(const image *im, int x, int y) {
-    const uint8_t *p = im->px + ((size_t)y * im->w + x) * 3;
-    return (lv_rgb){p[0], p[1], p[2]};
-}
-
-static int same(lv_rgb a, lv_rgb b) {
-    return a.r == b.r && a.g == b.g && a.b == b.b;
-}
-
-/* Pixels in r that are neither of the two background colours. */
-static int ink_in(const image *im, lv_rect r, lv_rgb bg1, lv_rgb bg2) {
-    int n = 0;
-    for (int y = r.y; y < r.y + r.h && y < im->h; y++)
-        for (int x = r.x; x < r.x + r.w && x < im->w; x++) {
-            lv_rgb c = pixel(im, x, y);
-            if (!same(c, bg1) && !same(c, bg2)) n++;
-        }
     return n;
 }
 

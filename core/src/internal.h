@@ -292,9 +292,9 @@ static inline void lv__reserve(lv_thread *self) {
     lv__buf_prepare(&self->buf);
 }
 
-/* Appends one event to the calling thread's own buffer: inline, because every primitive call
- * records one to three events and the lock path is the hottest there is. */
-/* lv__emit_rec for a caller that knows the run is traced (the lock path). seq is a lock's
+/* Appends one record to the calling thread's own buffer, for a caller that knows the run is
+ * traced (the lock path; lv__emit_rec checks first): inline, because every primitive call
+ * records one to three events and the lock path is the hottest there is. seq is a lock's
  * acquisition number, or -1. */
 static inline void lv__put_seq(lv_thread *self, int64_t t, lv_event_kind kind, int32_t obj,
                                int has_value, int64_t value, uint8_t flags, uint32_t events,

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <sys/resource.h>
 #include <semaphore.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,37 +80,79 @@ static void cmd_lock_pair(long n) {
 
 /* ---- contended: T threads on L locks ---- */
 
+/* A contended round runs for a fixed window with every thread in it: the workers wait at a
+ * start line, run until the main thread says stop, and the pairs done in the window count.
+ * (Rounds of a fixed number of pairs each let one thread run its share before another had
+ * begun, or after it had ended: a round of no contention, which read as 2x the contended
+ * speed on the raw side in about a third of the rounds.) Each side uses the same start, stop
+ * and count, and the stop flag is read once an iteration by both. */
+#define WINDOW_S 0.03
+static _Atomic int g_ready, g_go, g_stop;
+
+static void start_line(void) {
+    atomic_fetch_add(&g_ready, 1);
+    while (!atomic_load_explicit(&g_go, memory_order_acquire))
+        ;
+}
+static inline int stopped(void) {
+    return atomic_load_explicit(&g_stop, memory_order_relaxed);
+}
+/* Called by the thread that started the workers: opens the window once all are at the start
+ * line, closes it after WINDOW_S; returns the window's length in seconds. */
+static double run_window(int threads) {
+    while (atomic_load(&g_ready) < threads)
+        ;
+    double t0 = now_s();
+    atomic_store_explicit(&g_go, 1, memory_order_release);
+    struct timespec ts = {0, (long)(WINDOW_S * 1e9)};
+    nanosleep(&ts, NULL);
+    atomic_store(&g_stop, 1);
+    return now_s() - t0;
+}
+static void reset_window(void) {
+    atomic_store(&g_ready, 0);
+    atomic_store(&g_go, 0);
+    atomic_store(&g_stop, 0);
+}
+
 typedef struct cwork {
     pthread_mutex_t *locks;
     int nlocks, id;
-    long n;
+    long done; /* pairs done in the window */
 } cwork;
 
 static void *raw_worker(void *p) {
     cwork *w = p;
-    for (long i = 0; i < w->n; i++) {
+    start_line();
+    long i = 0;
+    for (; !stopped(); i++) {
         pthread_mutex_t *m = &w->locks[(i + w->id) % w->nlocks];
         pthread_mutex_lock(m);
         pthread_mutex_unlock(m);
     }
+    w->done = i;
     return NULL;
 }
 
 /* Pairs per second: threads running worker (raw_worker or floor_worker) over locks mutexes. */
-static double pthread_contended(int threads, int locks, long n, void *(*worker)(void *)) {
+static double pthread_contended(int threads, int locks, void *(*worker)(void *)) {
     pthread_mutex_t ms[4];
     for (int i = 0; i < locks; i++)
         pthread_mutex_init(&ms[i], NULL);
     pthread_t t[4];
     cwork w[4];
-    double t0 = now_s();
+    reset_window();
     for (int i = 0; i < threads; i++) {
-        w[i] = (cwork){ms, locks, i, n / threads};
+        w[i] = (cwork){ms, locks, i, 0};
         pthread_create(&t[i], NULL, worker, &w[i]);
     }
-    for (int i = 0; i < threads; i++)
+    double secs = run_window(threads);
+    long n = 0;
+    for (int i = 0; i < threads; i++) {
         pthread_join(t[i], NULL);
-    return (double)n / (now_s() - t0);
+        n += w[i].done;
+    }
+    return (double)n / secs;
 }
 
 /* The floor under any recorder that gives each acquire and each release its own time: the raw
@@ -128,7 +171,9 @@ static inline int64_t clock_read(void) {
 static void *floor_worker(void *p) {
     cwork *w = p;
     int64_t ring[256][2];
-    for (long i = 0; i < w->n; i++) {
+    start_line();
+    long i = 0;
+    for (; !stopped(); i++) {
         pthread_mutex_t *m = &w->locks[(i + w->id) % w->nlocks];
         int64_t a = clock_read();
         pthread_mutex_lock(m);
@@ -136,23 +181,27 @@ static void *floor_worker(void *p) {
         ring[i & 255][0] = a;
         ring[i & 255][1] = clock_read();
     }
+    w->done = i;
     int64_t sum = 0;
-    for (int i = 0; i < 256; i++)
-        sum += ring[i][0] ^ ring[i][1];
+    for (int k = 0; k < 256; k++)
+        sum += ring[k][0] ^ ring[k][1];
     return (void *)(intptr_t)(sum & 1);
 }
 
 static int g_threads, g_locks;
 static lv_mutex *g_lvlocks[4];
+static long g_done[4];
 
 static void lv_worker(void *p) {
     int id = (int)(intptr_t)p;
-    long n = g_n / g_threads;
-    for (long i = 0; i < n; i++) {
+    start_line();
+    long i = 0;
+    for (; !stopped(); i++) {
         lv_mutex *m = g_lvlocks[(i + id) % g_locks];
         lv_mutex_lock(m);
         lv_mutex_unlock(m);
     }
+    g_done[id] = i;
 }
 
 static void lv_contended_main(const lv_args *a) {
@@ -160,12 +209,15 @@ static void lv_contended_main(const lv_args *a) {
     for (int i = 0; i < g_locks; i++)
         g_lvlocks[i] = lv_mutex_new("m");
     lv_thread *t[4];
-    double t0 = now_s();
+    reset_window();
     for (int i = 0; i < g_threads; i++)
         t[i] = lv_spawn("w", lv_worker, (void *)(intptr_t)i);
-    for (int i = 0; i < g_threads; i++)
+    g_secs = run_window(g_threads);
+    g_n = 0;
+    for (int i = 0; i < g_threads; i++) {
         lv_join(t[i]);
-    g_secs = now_s() - t0;
+        g_n += g_done[i];
+    }
 }
 
 /* Acquires per hand-off in a trace: how long a thread keeps a lock once it has it. */
@@ -184,18 +236,25 @@ static double acquires_per_handoff(const lv_trace *tr) {
     return handoffs ? (double)acquires / (double)handoffs : (double)acquires;
 }
 
-static void cmd_contended(int threads, int locks, long n) {
+/* One round of the traced side: pairs per second; *streak gets the acquires per hand-off. */
+static double lv_contended(double *streak) {
+    lv_trace *tr = run_main(lv_contended_main, LV_MODE_LIVE, 0, LV_POLICY_RANDOM);
+    if (streak) *streak = acquires_per_handoff(tr);
+    lv_trace_free(tr);
+    return (double)g_n / g_secs;
+}
+
+static void cmd_contended(int threads, int locks) {
     double raw[ROUNDS], traced[ROUNDS], fl[ROUNDS], streak[ROUNDS];
     g_threads = threads;
     g_locks = locks;
     for (int r = 0; r < ROUNDS; r++) {
-        raw[r] = pthread_contended(threads, locks, n, raw_worker);
-        g_n = n;
-        lv_trace *tr = run_main(lv_contended_main, LV_MODE_LIVE, 0, LV_POLICY_RANDOM);
-        traced[r] = (double)n / g_secs;
-        streak[r] = acquires_per_handoff(tr);
-        lv_trace_free(tr);
-        fl[r] = pthread_contended(threads, locks, n, floor_worker);
+        raw[r] = pthread_contended(threads, locks, raw_worker);
+        traced[r] = lv_contended(&streak[r]);
+        fl[r] = pthread_contended(threads, locks, floor_worker);
+        if (getenv("BENCH_DEBUG"))
+            fprintf(stderr, "round %d: raw %.1fM traced %.1fM floor %.1fM acquires/hand-off %.1f\n",
+                    r, raw[r] / 1e6, traced[r] / 1e6, fl[r] / 1e6, streak[r]);
     }
     printf("contended_%dt_%dl_traced_acquires_per_handoff %.1f\n", threads, locks,
            median(streak, ROUNDS));
@@ -205,23 +264,13 @@ static void cmd_contended(int threads, int locks, long n) {
 }
 
 /* One side alone, for profiling (perf stat / perf record see only that side). */
-static void cmd_contended_side(int traced, int threads, int locks, long n) {
+static void cmd_contended_side(int traced, int threads, int locks) {
     double v[ROUNDS];
     g_threads = threads;
     g_locks = locks;
-    for (int r = 0; r < ROUNDS; r++) {
-        if (traced == 2) {
-            v[r] = pthread_contended(threads, locks, n, floor_worker);
-            continue;
-        }
-        if (!traced) {
-            v[r] = pthread_contended(threads, locks, n, raw_worker);
-            continue;
-        }
-        g_n = n;
-        lv_trace_free(run_main(lv_contended_main, LV_MODE_LIVE, 0, LV_POLICY_RANDOM));
-        v[r] = (double)n / g_secs;
-    }
+    for (int r = 0; r < ROUNDS; r++)
+        v[r] = traced == 1 ? lv_contended(NULL)
+                           : pthread_contended(threads, locks, traced ? floor_worker : raw_worker);
     printf("contended_%dt_%dl_%s_ops %.0f\n", threads, locks,
            traced == 2 ? "floor"
            : traced    ? "traced"
@@ -448,8 +497,8 @@ static void cmd_load(const char *path) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fputs("usage: lv_bench lock-pair N | raw-pair N | contended T L N | contended-raw T L N |\n"
-              "       contended-traced T L N | contended-floor T L N | handoff N | explore\n",
+        fputs("usage: lv_bench lock-pair N | raw-pair N | contended T L | contended-raw T L |\n"
+              "       contended-traced T L | contended-floor T L | handoff N | explore\n",
               stderr);
         return 2;
     }
@@ -462,16 +511,16 @@ int main(int argc, char **argv) {
         for (int r = 0; r < ROUNDS; r++)
             v[r] = raw_pairs(n);
         printf("raw_pair_ns %.2f\n", median(v, ROUNDS));
-    } else if (strcmp(c, "contended") == 0 && argc == 5) {
+    } else if (strcmp(c, "contended") == 0 && argc == 4) {
         int t = atoi(argv[2]), l = atoi(argv[3]);
         if (t < 1 || t > 4 || l < 1 || l > 4) return 2;
-        cmd_contended(t, l, n);
+        cmd_contended(t, l);
     } else if ((strcmp(c, "contended-raw") == 0 || strcmp(c, "contended-traced") == 0 ||
                 strcmp(c, "contended-floor") == 0) &&
-               argc == 5) {
+               argc == 4) {
         int t = atoi(argv[2]), l = atoi(argv[3]);
         if (t < 1 || t > 4 || l < 1 || l > 4) return 2;
-        cmd_contended_side(c[10] == 't' ? 1 : c[10] == 'f' ? 2 : 0, t, l, n);
+        cmd_contended_side(c[10] == 't' ? 1 : c[10] == 'f' ? 2 : 0, t, l);
     } else if (strcmp(c, "handoff") == 0 && n > 0) {
         cmd_handoff(n);
     } else if (strcmp(c, "explore") == 0) {

@@ -2,6 +2,7 @@
  * Nothing may be lost, each thread's own order must survive the merge, and the merged order
  * must agree with what the locks ordered (no acquire before the release that let it in). */
 #include "support.h"
+#include "internal.h" /* lv__pool_kept */
 
 #define THREADS 16
 #define ITERS 25000 /* x 4 events (request, acquire, write, release) = 100k per thread */
@@ -178,6 +179,8 @@ static const int64_t values[] = {0,
 #define NVALUES (sizeof values / sizeof values[0])
 #define ROUNDS 40000 /* about 400k records per thread: several 2 MiB chunks */
 
+static unsigned kept_at_end = 0; /* large chunks kept when a recorder ended its run */
+
 static void recorder(void *arg) {
     (void)arg;
     lv_var *v = lv_var_new("v", 0);
@@ -198,6 +201,7 @@ static void recorder(void *arg) {
             lv_note("note %d", i);
         }
     }
+    kept_at_end = lv__pool_kept();
 }
 
 static void main_records(const lv_args *a) {
@@ -221,8 +225,7 @@ static void expect(const lv_event *e, lv_event_kind kind, int32_t obj, int has_v
                      lv_event_kind_name(kind), obj, (long long)value);
 }
 
-TEST(compact_records_expand_exactly) {
-    lv_trace *tr = run_fn("records", main_records);
+static void check_records(lv_trace *tr) {
     ASSERT_EQ(tr->dropped, 0);
     int32_t rec = thread_id(tr, "rec"), v = obj_id(tr, "v"), m = obj_id(tr, "m"),
             r = obj_id(tr, "r");
@@ -256,7 +259,26 @@ TEST(compact_records_expand_exactly) {
         }
     }
     ASSERT_EQ(next_of(tr, &i, rec)->kind, LV_EV_END);
+}
+
+TEST(compact_records_expand_exactly) {
+    lv_trace *tr = run_fn("records", main_records);
+    check_records(tr);
     lv_trace_free(tr);
+}
+
+/* A second run in the process writes into the large chunks the first one left (their pages
+ * are already there) and reads back exactly what it recorded, none of the first run's. */
+TEST(kept_chunks_serve_the_next_run) {
+    lv_trace *tr = run_fn("records", main_records);
+    lv_trace_free(tr);
+    unsigned kept = lv__pool_kept();
+    ASSERT_GE(kept, 2); /* 400k records: chunks of 2 MiB after the first 262k */
+    tr = run_fn("records", main_records);
+    ASSERT_LT(kept_at_end, kept); /* the second run took kept chunks */
+    check_records(tr);
+    lv_trace_free(tr);
+    ASSERT_GE(lv__pool_kept(), kept); /* and gave them back */
 }
 
 /* Tracing off (what the benchmarks compare with): the locks still exclude, an RLock still
@@ -316,4 +338,5 @@ TEST(tracing_off_still_locks) {
 
 TEST_MAIN(TEST_ENTRY(stress_16x100k, 500),
           TEST_ENTRY(hot_lock_every_acquire_after_its_release, 300),
-          TEST_ENTRY(compact_records_expand_exactly, 300), TEST_ENTRY(tracing_off_still_locks, 120))
+          TEST_ENTRY(compact_records_expand_exactly, 300),
+          TEST_ENTRY(kept_chunks_serve_the_next_run, 300), TEST_ENTRY(tracing_off_still_locks, 120))

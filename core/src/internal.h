@@ -344,7 +344,9 @@ static inline void lv__emit(lv_thread *self, int64_t t, lv_event_kind kind, int3
 }
 
 void lv__emit_text(lv_thread *self, int64_t t, const char *text, uint8_t flags);
+/* Frees a thread's buffer; its large chunks are kept for the next run (up to a bound). */
 void lv__buf_free(lv__buf *b);
+unsigned lv__pool_kept(void); /* large chunks kept for the next run, now */
 /* Merges every thread's buffer into tr (events in time order, seqs assigned). */
 lv_err lv__tracer_merge(lv__run *run, lv_trace *tr);
 

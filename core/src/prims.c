@@ -34,31 +34,32 @@ static inline void cpu_relax(void) {
 }
 
 /* A waiter spins before it sleeps: a holder on the other core is usually about to let go, and
- * a sleep costs the waker a system call and the sleeper microseconds. While it spins it reads
- * the lock word only every SPIN_GAP pauses (each read pulls the word's cache line away from
- * the holder, slowing the holder's own lock and unlock). When it sees the lock free it waits
- * SPIN_POLITE pauses more and takes it only if it is still free: a thread that takes a lock
- * again at once keeps it, as with a pthread mutex, instead of the lock changing hands at every
- * acquire (measured with bench/run's contended rows: without this wait, with 2 threads on 1
- * lock, the lock changed hands every 1.4 acquires and each hand-off moves the cache line; with
- * it, every 10 to 15). A pause is about 30 ns on the benchmark machine's CPU: about 45 us of
- * spinning, then the kernel. */
-#define SPINS 300
-#define SPIN_GAP 5
-#define SPIN_POLITE 20
+ * a sleep costs the waker a system call and the sleeper microseconds. It spins with exponential
+ * backoff: BACKOFF_MIN pauses, then a read of the lock word (taking it if free), the gap
+ * doubling up to BACKOFF_MAX, for SPIN_BUDGET pauses in all (a pause is about 30 ns on the
+ * benchmark machine's CPU: a first look after about 2 us, then the kernel after about 120 us).
+ * It does not touch the lock word between looks: each read pulls the word's cache line away
+ * from the holder, and a lock that is free most of the time (the traced path reads its clock
+ * outside the critical section) would otherwise change hands at nearly every acquire, each
+ * hand-off moving the line between cores. With these gaps a thread that takes a lock again at
+ * once keeps it for tens of acquires, as with a pthread mutex (measured with bench/run's
+ * contended rows: 2 threads on 1 lock, a hand-off every 25-45 acquires; a first look after 32
+ * pauses gave 14, after 256 pauses 130 but left the waiter idle when the lock it failed on was
+ * one of several). */
+#define BACKOFF_MIN 64
+#define BACKOFF_MAX 1024
+#define SPIN_BUDGET 4000
 
 /* Blocks until the lock is taken (1) or the timeout passes (0); gives up when the run aborts.
  * Sleeps in the kernel on the lock word in slices, so an abort is seen within a slice. */
 static int core_wait(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t timeout) {
     if (timeout == 0) return 0;
-    for (int i = 0; i < SPINS; i++) {
-        if (atomic_load_explicit(&c->state, memory_order_relaxed) == 0) {
-            for (int k = 0; k < SPIN_POLITE; k++)
-                cpu_relax();
-            if (atomic_load_explicit(&c->state, memory_order_relaxed) == 0 && core_try(c)) return 1;
-        }
-        for (int k = 0; k < SPIN_GAP; k++)
+    unsigned gap = BACKOFF_MIN;
+    for (unsigned spent = 0; spent < SPIN_BUDGET; spent += gap) {
+        for (unsigned k = 0; k < gap; k++)
             cpu_relax();
+        if (atomic_load_explicit(&c->state, memory_order_relaxed) == 0 && core_try(c)) return 1;
+        if (gap < BACKOFF_MAX) gap *= 2;
     }
     int64_t deadline = lv__deadline(timeout);
     int got = 0, aborted = 0;

@@ -92,10 +92,15 @@ static void cmd_lock_pair(long n) {
 #define WINDOW_S 0.03
 static _Atomic int g_ready, g_go, g_stop;
 
+static inline void pause_once(void) {
+#if defined(__x86_64__)
+    _mm_pause();
+#endif
+}
 static void start_line(void) {
     atomic_fetch_add(&g_ready, 1);
     while (!atomic_load_explicit(&g_go, memory_order_acquire))
-        ;
+        pause_once();
 }
 static inline int stopped(void) {
     return atomic_load_explicit(&g_stop, memory_order_relaxed);
@@ -104,7 +109,7 @@ static inline int stopped(void) {
  * line, closes it after WINDOW_S; returns the window's length in seconds. */
 static double run_window(int threads) {
     while (atomic_load(&g_ready) < threads)
-        ;
+        pause_once();
     double t0 = now_s();
     atomic_store_explicit(&g_go, 1, memory_order_release);
     struct timespec ts = {0, (long)(WINDOW_S * 1e9)};
@@ -118,8 +123,13 @@ static void reset_window(void) {
     atomic_store(&g_stop, 0);
 }
 
+/* each raw mutex on its own cache line, as lockviz's locks are (runtime.c) */
+typedef struct line_mutex {
+    pthread_mutex_t m;
+} __attribute__((aligned(64))) line_mutex;
+
 typedef struct cwork {
-    pthread_mutex_t *locks;
+    line_mutex *locks;
     int nlocks, id;
     long done; /* pairs done in the window */
 } cwork;
@@ -129,7 +139,7 @@ static void *raw_worker(void *p) {
     start_line();
     long i = 0;
     for (; !stopped(); i++) {
-        pthread_mutex_t *m = &w->locks[(i + w->id) % w->nlocks];
+        pthread_mutex_t *m = &w->locks[(i + w->id) % w->nlocks].m;
         pthread_mutex_lock(m);
         pthread_mutex_unlock(m);
     }
@@ -139,15 +149,18 @@ static void *raw_worker(void *p) {
 
 /* Pairs per second: threads running worker (raw_worker or floor_worker) over locks mutexes. */
 static double pthread_contended(int threads, int locks, void *(*worker)(void *)) {
-    pthread_mutex_t ms[4];
+    line_mutex ms[4];
     for (int i = 0; i < locks; i++)
-        pthread_mutex_init(&ms[i], NULL);
+        pthread_mutex_init(&ms[i].m, NULL);
     pthread_t t[4];
     cwork w[4];
     reset_window();
     for (int i = 0; i < threads; i++) {
         w[i] = (cwork){ms, locks, i, 0};
-        pthread_create(&t[i], NULL, worker, &w[i]);
+        if (pthread_create(&t[i], NULL, worker, &w[i]) != 0) {
+            fprintf(stderr, "bench: could not start a thread\n");
+            exit(3);
+        }
     }
     double secs = run_window(threads);
     long n = 0;
@@ -178,7 +191,7 @@ static void *floor_worker(void *p) {
     start_line();
     long i = 0;
     for (; !stopped(); i++) {
-        pthread_mutex_t *m = &w->locks[(i + w->id) % w->nlocks];
+        pthread_mutex_t *m = &w->locks[(i + w->id) % w->nlocks].m;
         int64_t a = clock_read();
         pthread_mutex_lock(m);
         pthread_mutex_unlock(m);
@@ -240,26 +253,32 @@ static double acquires_per_handoff(const lv_trace *tr) {
     return handoffs ? (double)acquires / (double)handoffs : (double)acquires;
 }
 
-/* One round of the traced side: pairs per second; *streak gets the acquires per hand-off. */
-static double lv_contended(double *streak) {
-    lv_trace *tr = run_main(lv_contended_main, LV_MODE_LIVE, 0, LV_POLICY_RANDOM);
+/* One round of lockviz's lock, traced or with tracing off: pairs per second; *streak gets the
+ * acquires per hand-off (traced only). The off side tells the lock's own behaviour under
+ * contention from what recording costs. */
+static double lv_contended(int trace_off, double *streak) {
+    lv_trace *tr = run_main(lv_contended_main, LV_MODE_LIVE, trace_off, LV_POLICY_RANDOM);
     if (streak) *streak = acquires_per_handoff(tr);
     lv_trace_free(tr);
     return (double)g_n / g_secs;
 }
 
 static void cmd_contended(int threads, int locks) {
-    double raw[ROUNDS], traced[ROUNDS], fl[ROUNDS], streak[ROUNDS];
+    double raw[ROUNDS], traced[ROUNDS], off[ROUNDS], fl[ROUNDS], streak[ROUNDS];
     g_threads = threads;
     g_locks = locks;
     for (int r = 0; r < ROUNDS; r++) {
         raw[r] = pthread_contended(threads, locks, raw_worker);
-        traced[r] = lv_contended(&streak[r]);
+        traced[r] = lv_contended(0, &streak[r]);
+        off[r] = lv_contended(1, NULL);
         fl[r] = pthread_contended(threads, locks, floor_worker);
         if (getenv("BENCH_DEBUG"))
-            fprintf(stderr, "round %d: raw %.1fM traced %.1fM floor %.1fM acquires/hand-off %.1f\n",
-                    r, raw[r] / 1e6, traced[r] / 1e6, fl[r] / 1e6, streak[r]);
+            fprintf(stderr,
+                    "round %d: raw %.1fM traced %.1fM off %.1fM floor %.1fM acquires/hand-off "
+                    "%.1f\n",
+                    r, raw[r] / 1e6, traced[r] / 1e6, off[r] / 1e6, fl[r] / 1e6, streak[r]);
     }
+    printf("contended_%dt_%dl_off_ops %.0f\n", threads, locks, median(off, ROUNDS));
     printf("contended_%dt_%dl_traced_acquires_per_handoff %.1f\n", threads, locks,
            median(streak, ROUNDS));
     printf("contended_%dt_%dl_raw_ops %.0f\n", threads, locks, median(raw, ROUNDS));
@@ -273,7 +292,7 @@ static void cmd_contended_side(int traced, int threads, int locks) {
     g_threads = threads;
     g_locks = locks;
     for (int r = 0; r < ROUNDS; r++)
-        v[r] = traced == 1 ? lv_contended(NULL)
+        v[r] = traced == 1 ? lv_contended(0, NULL)
                            : pthread_contended(threads, locks, traced ? floor_worker : raw_worker);
     printf("contended_%dt_%dl_%s_ops %.0f\n", threads, locks,
            traced == 2 ? "floor"

@@ -1,6 +1,7 @@
 /* The tracer under stress: 16 threads x 100k operations on shared locks and private vars.
  * Nothing may be lost, each thread's own order must survive the merge, and the merged order
  * must agree with what the locks ordered (no acquire before the release that let it in). */
+#include <limits.h>
 #include "support.h"
 #include "internal.h" /* lv__pool_kept */
 
@@ -268,14 +269,24 @@ TEST(compact_records_expand_exactly) {
 }
 
 /* A second run in the process writes into the large chunks the first one left (their pages
- * are already there) and reads back exactly what it recorded, none of the first run's. */
+ * are already there) and reads back exactly what it recorded, none of the first run's. Under
+ * ThreadSanitizer nothing is kept (the pool's lock would order unrelated threads for it), and
+ * both runs still read back exactly. */
 TEST(kept_chunks_serve_the_next_run) {
     lv_trace *tr = run_fn("records", main_records);
+    check_records(tr);
     lv_trace_free(tr);
     unsigned kept = lv__pool_kept();
-    ASSERT_GE(kept, 2); /* 400k records: chunks of 2 MiB after the first 262k */
+#ifdef LV_UNDER_TSAN
+    ASSERT_EQ(kept, 0);
+#else
+    ASSERT_GE(kept, 2); /* 400k records: chunks of 2 MiB after the first 131k */
+#endif
+    kept_at_end = UINT_MAX;
     tr = run_fn("records", main_records);
+#ifndef LV_UNDER_TSAN
     ASSERT_LT(kept_at_end, kept); /* the second run took kept chunks */
+#endif
     check_records(tr);
     lv_trace_free(tr);
     ASSERT_GE(lv__pool_kept(), kept); /* and gave them back */

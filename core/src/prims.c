@@ -30,6 +30,10 @@ static long futex(_Atomic int *word, int op, int val, const struct timespec *ts)
 static inline void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+    __asm__ volatile("yield" ::: "memory");
+#else
+    __asm__ volatile("" ::: "memory"); /* at least the loop is not optimised away */
 #endif
 }
 
@@ -42,10 +46,10 @@ static inline void cpu_relax(void) {
  * from the holder, and a lock that is free most of the time (the traced path reads its clock
  * outside the critical section) would otherwise change hands at nearly every acquire, each
  * hand-off moving the line between cores. With these gaps a thread that takes a lock again at
- * once keeps it for tens of acquires, as with a pthread mutex (measured with bench/run's
- * contended rows: 2 threads on 1 lock, a hand-off every 25-45 acquires; a first look after 32
- * pauses gave 14, after 256 pauses 130 but left the waiter idle when the lock it failed on was
- * one of several). */
+ * once keeps it for tens of acquires (measured with bench/run's contended rows: 2 threads on 1
+ * lock, a hand-off every 25-45 acquires; a first look after 32 pauses gave 14, after 256 pauses
+ * 130 but left the waiter idle when the lock it failed on was one of several). A timed wait
+ * stops spinning once its deadline has passed. */
 #define BACKOFF_MIN 64
 #define BACKOFF_MAX 1024
 #define SPIN_BUDGET 4000
@@ -54,14 +58,15 @@ static inline void cpu_relax(void) {
  * Sleeps in the kernel on the lock word in slices, so an abort is seen within a slice. */
 static int core_wait(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t timeout) {
     if (timeout == 0) return 0;
+    int64_t deadline = lv__deadline(timeout);
     unsigned gap = BACKOFF_MIN;
-    for (unsigned spent = 0; spent < SPIN_BUDGET; spent += gap) {
+    for (unsigned spent = 0; spent + gap <= SPIN_BUDGET; spent += gap) {
         for (unsigned k = 0; k < gap; k++)
             cpu_relax();
         if (atomic_load_explicit(&c->state, memory_order_relaxed) == 0 && core_try(c)) return 1;
+        if (timeout > 0 && lv__mono_ns() >= deadline) break; /* a short timeout: no more spin */
         if (gap < BACKOFF_MAX) gap *= 2;
     }
-    int64_t deadline = lv__deadline(timeout);
     int got = 0, aborted = 0;
     lv__wait_begin(self, o, LV_NONE, timeout >= 0);
     for (;;) {

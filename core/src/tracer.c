@@ -13,6 +13,17 @@
  * lock+unlock pair), and which pays again at every run of explore, of the window's reruns and
  * branches, and of a benchmark's rounds. A kept chunk's pages are already there. */
 #define LV__POOL_CHUNKS 32 /* 64 MiB */
+/* Under ThreadSanitizer nothing is kept: the pool's lock would order unrelated threads for it. */
+#if defined(__SANITIZE_THREAD__)
+#define LV__POOL_OFF 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define LV__POOL_OFF 1
+#endif
+#endif
+#ifndef LV__POOL_OFF
+#define LV__POOL_OFF 0
+#endif
 static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
 static lv__chunk *pool;
 static unsigned pool_n;
@@ -35,11 +46,18 @@ unsigned lv__pool_kept(void) {
     return n;
 }
 
+/* Frees every kept chunk (when memory runs out). */
+static void pool_drain(void) {
+    lv__chunk *c;
+    while ((c = pool_take()) != NULL)
+        free(c);
+}
+
 /* Frees a chunk, or keeps it in the pool when it is a large one and there is room. */
 static void chunk_free(lv__chunk *c) {
     if (c->cap == LV__CHUNK_MAX) {
         pthread_mutex_lock(&pool_mu);
-        int keep = pool_n < LV__POOL_CHUNKS;
+        int keep = !LV__POOL_OFF && pool_n < LV__POOL_CHUNKS;
         if (keep) {
             c->next = pool;
             pool = c;
@@ -76,7 +94,10 @@ static lv__chunk *chunk_new(uint32_t cap) {
         }
     } else {
         c = malloc(bytes);
-        if (!c) return NULL;
+        if (!c) {
+            pool_drain(); /* the kept chunks give their memory back, and it is tried again */
+            if (!(c = malloc(bytes))) return NULL;
+        }
         touch_pages(c, bytes);
     }
     c->next = NULL;

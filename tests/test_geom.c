@@ -1045,6 +1045,17 @@ static size_t arrows_into(const lv_frame *f, const lv_lane *ln) {
     return n;
 }
 
+/* Lays vp out twice: as the scene does (from its overview when it uses one) into *fo, and
+ * exactly, with the overview hidden, into *fe. */
+static void layout_both(lv_scene *s, const lv_viewport *vp, lv_frame *fo, lv_frame *fe) {
+    ASSERT_EQ(lv_frame_layout(fo, s, vp), LV_OK);
+    lv_overview *ov = s->ov;
+    s->ov = NULL;
+    ASSERT_EQ(lv_frame_layout(fe, s, vp), LV_OK);
+    s->ov = ov;
+    ASSERT_EQ(fe->overview, 0);
+}
+
 /* The overview's layout against the exact one of the same view: every column within a pixel of
  * what the exact layout shows there, both ways; every hold column in the colour of a hold of
  * its row within a pixel; ticks within a pixel, both ways, and each on a real access of its
@@ -1052,13 +1063,8 @@ static size_t arrows_into(const lv_frame *f, const lv_lane *ln) {
  * lane; the same breaks, notes and axis. */
 static void check_overview_view(lv_scene *s, const lv_viewport *vp) {
     lv_frame fo = {0}, fe = {0};
-    ASSERT_EQ(lv_frame_layout(&fo, s, vp), LV_OK);
+    layout_both(s, vp, &fo, &fe);
     ASSERT_EQ(fo.overview, 1); /* zoomed out far enough: the overview's path, not the exact one */
-    lv_overview *ov = s->ov;
-    s->ov = NULL;
-    ASSERT_EQ(lv_frame_layout(&fe, s, vp), LV_OK);
-    s->ov = ov;
-    ASSERT_EQ(fe.overview, 0);
     const lv_trace *tr = s->tr;
     int w = fo.x1 - fo.x0;
     ASSERT_EQ(fo.x0, fe.x0);
@@ -1181,12 +1187,8 @@ TEST(a_long_trace_zoomed_out_is_laid_out_from_its_overview) {
         s->linear = lin;
         lv_viewport v2 = lin ? view(1280, 720) : vp;
         lv_frame fo = {0}, fe = {0};
-        ASSERT_EQ(lv_frame_layout(&fo, s, &v2), LV_OK);
+        layout_both(s, &v2, &fo, &fe);
         ASSERT_EQ(fo.overview, 0);
-        lv_overview *ov = s->ov;
-        s->ov = NULL;
-        ASSERT_EQ(lv_frame_layout(&fe, s, &v2), LV_OK);
-        s->ov = ov;
         ASSERT_GT(fo.nfills, 0);
         ASSERT_EQ(fo.nfills, fe.nfills);
         for (size_t i = 0; i < fo.nfills; i++) {
@@ -1240,12 +1242,8 @@ TEST(a_long_trace_zoomed_out_is_laid_out_from_its_overview) {
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     ASSERT(s->ov);
     lv_frame fz = {0}, fx = {0};
-    ASSERT_EQ(lv_frame_layout(&fz, s, &whole), LV_OK);
+    layout_both(s, &whole, &fz, &fx);
     ASSERT_EQ(fz.overview, 1);
-    lv_overview *keep = s->ov;
-    s->ov = NULL;
-    ASSERT_EQ(lv_frame_layout(&fx, s, &whole), LV_OK);
-    s->ov = keep;
     int wz = fz.x1 - fz.x0;
     uint8_t *ha = malloc((size_t)wz), *hb = malloc((size_t)wz);
     int y = fz.lanes[0].holds.y;

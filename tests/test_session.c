@@ -41,6 +41,17 @@ static void same_events(const lv_trace *a, const lv_trace *b, size_t n, const ch
     }
 }
 
+/* Runs d (a schedule to replay) and checks that it follows the whole schedule and starts with
+ * want's events; returns the run. */
+static lv_trace *replay(const lv_run_desc *d, const lv_trace *want, const char *what) {
+    lv_trace *re = NULL;
+    long div = 0;
+    ASSERT_EQ(lv_run_ex(d, &re, &div), LV_OK);
+    ASSERT_EQ(div, -1); /* it never left the schedule */
+    same_events(re, want, want->nevents, what);
+    return re;
+}
+
 static size_t count_before(const lv_trace *tr, int64_t vnow) {
     size_t n = 0;
     for (size_t i = 0; i < tr->nevents; i++)
@@ -103,12 +114,7 @@ static void check_prefix_rule(const lv_scenario *sc, int v, uint64_t seed, lv_po
                          .seed = seed,
                          .schedule = cut->schedule,
                          .nschedule = cut->nschedule};
-        lv_trace *re = NULL;
-        long div = 0;
-        ASSERT_EQ(lv_run_ex(&d, &re, &div), LV_OK);
-        ASSERT_EQ(div, -1);
-        same_events(re, cut, cut->nevents, "replayed cut");
-        lv_trace_free(re);
+        lv_trace_free(replay(&d, cut, "replayed cut"));
         lv_trace_free(cut);
         lv_session_free(c);
         /* picking another thread at i changes nothing before it, and it runs first */
@@ -196,11 +202,7 @@ TEST(a_cut_trace_saves_loads_and_replays) {
                          .seed = back->seed,
                          .schedule = back->schedule,
                          .nschedule = back->nschedule};
-        lv_trace *re = NULL;
-        long div = 0;
-        ASSERT_EQ(lv_run_ex(&d, &re, &div), LV_OK);
-        ASSERT_EQ(div, -1);
-        same_events(re, back, back->nevents, "replayed file");
+        lv_trace *re = replay(&d, back, "replayed file");
         /* and the whole run too: the policy picks after the schedule, as in the session */
         same_events(re, lv_session_full(s), re->nevents, "replayed whole");
         ASSERT_EQ(re->nevents, lv_session_full(s)->nevents);

@@ -10,8 +10,9 @@
 /* Large chunks (2 MiB) freed at the end of a run are kept for the next run of the process, up
  * to LV__POOL_CHUNKS of them: the kernel zero-fills every fresh page, which costs a recording
  * thread 0.1 ms a chunk when it gets a huge page and 0.7 ms when it does not (1.5 to 11 ns a
- * lock+unlock pair), and which pays again at every run of explore, of the window's reruns and
- * branches, and of a benchmark's rounds. A kept chunk's pages are already there. */
+ * lock+unlock pair), and which a process would pay again at every later run with a long trace
+ * (a thread's buffer reaches 2 MiB chunks after about 131k records: a benchmark's rounds, the
+ * window's reruns of a long run). A kept chunk's pages are already there. */
 #define LV__POOL_CHUNKS 32 /* 64 MiB */
 /* Under ThreadSanitizer nothing is kept: the pool's lock would order unrelated threads for it. */
 #if defined(__SANITIZE_THREAD__)

@@ -47,11 +47,6 @@ static int usage(const char *fmt, ...) {
     return EXIT_USAGE;
 }
 
-int lv_have_display(void) {
-    const char *x = getenv("DISPLAY"), *w = getenv("WAYLAND_DISPLAY");
-    return (x && *x) || (w && *w);
-}
-
 static int parse_size(const char *s, int *w, int *h) {
     char *end;
     errno = 0;
@@ -106,8 +101,9 @@ int lv_cmd_view(int argc, char **argv) {
     if (optind < argc) return usage("unexpected argument '%s'", argv[optind]);
     int window = !headless && lv_have_display();
     if (!window && !headless && !png && !chrome)
-        return usage("there is no display to open a window on; pass --png FILE to draw the "
-                     "picture instead");
+        return usage("there is %s to open a window on; pass --png FILE to draw the picture "
+                     "instead",
+                     lv_display_why_not());
 
     char eb[512];
     lv_trace *tr = NULL;
@@ -164,7 +160,8 @@ int lv_cmd_view(int argc, char **argv) {
     printf("\n");
     if (window) {
         /* no rerun: a file's run was made elsewhere; the lesson when the registry knows it */
-        lv_viewer_desc d = {.w = w, .h = h, .at_seq = at, .lesson = lv_lesson_of};
+        lv_viewer_desc d = {
+            .w = w, .h = h, .at_seq = at, .lesson = lv_lesson_of, .lang = lv_lang_default()};
         if (lv_viewer_run(tr, &d, eb, sizeof eb) != 0) {
             fprintf(stderr, "lockviz view: %s\n", eb);
             rc = EXIT_USAGE;

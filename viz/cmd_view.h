@@ -6,7 +6,10 @@
  * internal error. */
 int lv_cmd_view(int argc, char **argv);
 
-/* Whether a window can open here: DISPLAY or WAYLAND_DISPLAY is set. */
+/* Whether a window can open here (display.c): DISPLAY or WAYLAND_DISPLAY is set and a server
+ * answers on it. Probed once per process. */
 int lv_have_display(void);
+/* Why not, in the words of "no display (...)"; "" when there is one. */
+const char *lv_display_why_not(void);
 
 #endif

@@ -184,6 +184,7 @@ void lv_host_free(lv_host *h) {
 lv_viewer_desc lv_host_window(lv_host *h, int picker_open) {
     return (lv_viewer_desc){.w = 1280,
                             .h = 720,
+                            .lang = lv_lang_default(),
                             .play = 1,
                             .lesson_open = 1,
                             .rerun = lv_rerun_next,

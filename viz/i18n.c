@@ -234,6 +234,15 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_HK_EXPLORE] = {"X", "X"},
     [LV_T_HD_EXPLORE] = {"explore: find a failing schedule and show it",
                          "探索：找到会出错的调度并显示它"},
+    [LV_T_CLI_FROM] = {"  from: %s", "  出处：%s"},
+    [LV_T_CLI_VARIANTS] = {"  variants:", "  变体："},
+    [LV_T_CLI_PARAMS] = {"  parameters:", "  参数："},
+    [LV_T_CLI_DEFAULT] = {" (default)", "（默认）"},
+    [LV_T_CLI_PARAM] = {"    %-10s default %s, range %s..%s: %s",
+                        "    %-10s 默认 %s，范围 %s..%s：%s"},
+    [LV_T_CLI_SUMMARY] = {"%s/%s, %s mode, seed %s: %s; %s threads, %s objects, %s events",
+                          "%s/%s，%s模式，种子 %s：%s；%s 个线程，%s 个对象，%s 个事件"},
+    [LV_T_CLI_CONTROLLED] = {"controlled", "受控"},
 };
 
 const lv_tr_key lv_legend_words[5] = {LV_T_RUNNING, LV_T_BLOCKED, LV_T_SLEEPING, LV_T_HOLDING,
@@ -266,4 +275,14 @@ const char *lv_tr(int lang, lv_tr_key key) {
     const char *s = lv_tr_raw(lang, key);
     if (!s) s = lv_tr_raw(LV_LANG_EN, key);
     return s ? s : "";
+}
+
+static int default_lang = LV_LANG_EN;
+
+void lv_lang_set_default(int lang) {
+    default_lang = lang == LV_LANG_ZH ? LV_LANG_ZH : LV_LANG_EN;
+}
+
+int lv_lang_default(void) {
+    return default_lang;
 }

@@ -223,11 +223,24 @@ typedef enum lv_tr_key {
     LV_T_XP_BUSY,
     LV_T_HK_EXPLORE,
     LV_T_HD_EXPLORE,
+    /* the program's printed lines (main.c) */
+    LV_T_CLI_FROM,       /* %s source */
+    LV_T_CLI_VARIANTS,   /* the heading of a scenario's variants */
+    LV_T_CLI_PARAMS,     /* the heading of its parameters */
+    LV_T_CLI_DEFAULT,    /* after the default variant */
+    LV_T_CLI_PARAM,      /* %s name, %s default, %s min, %s max, %s help */
+    LV_T_CLI_SUMMARY,    /* %s scenario, %s variant, %s mode, %s seed, %s outcome, %s threads,
+                            %s objects, %s events */
+    LV_T_CLI_CONTROLLED, /* the mode's word */
     LV_T__COUNT
 } lv_tr_key;
 
 /* The text of key in lang: a static string, never NULL for a valid key. */
 const char *lv_tr(int lang, lv_tr_key key);
+/* The language the program starts in: what it prints, the PNGs it draws and the window's
+ * first language. English unless the command line or the locale chose (cli_env.c). */
+void lv_lang_set_default(int lang);
+int lv_lang_default(void);
 /* The raw table entry (NULL when missing), for tests. */
 const char *lv_tr_raw(int lang, lv_tr_key key);
 

@@ -16,6 +16,8 @@
 #include "cmd_view.h"
 #include "glue.h"
 #include "session.h"
+#include "cli_env.h"
+#include "i18n.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FOUND = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
 
@@ -39,6 +41,10 @@ static const char main_help[] =
     "  lockviz export TRACE    write a trace as Chrome/Perfetto JSON (or native again)\n"
     "  lockviz view TRACE      show a trace in a window, or draw it to a PNG (--png FILE)\n"
     "\n"
+    "  lockviz -V, --version   print the version\n"
+    "\n"
+    "--lang zh|en, anywhere on the line, chooses the language of what lockviz prints and\n"
+    "draws (default: from LC_ALL, LC_MESSAGES or LANG; zh... is Chinese, else English).\n"
     "Each command takes --help. Exit status: 0 ran and found nothing; 1 found something\n"
     "(a race, deadlock, broken invariant, misuse); 2 bad usage or bad input; 3 internal error.\n";
 
@@ -179,17 +185,27 @@ static int cmd_list(int argc, char **argv) {
     if (optind < argc) return usage_error("list", "unexpected argument '%s'", argv[optind]);
     for (size_t i = 0; i < lv_nscenarios; i++) {
         const lv_scenario *sc = lv_scenarios[i];
-        printf("%s: %s (%s)\n", sc->name, sc->title, sc->title_zh);
-        printf("  from: %s\n", sc->source);
-        printf("  variants:\n");
-        for (int v = 0; v < sc->nvariants; v++)
-            printf("    %-10s %s%s\n", sc->variants[v].name, sc->variants[v].summary,
-                   v == 0 ? " (default)" : "");
-        if (sc->nparams) printf("  parameters:\n");
-        for (int p = 0; p < sc->nparams; p++)
-            printf("    %-10s default %" PRId64 ", range %" PRId64 "..%" PRId64 ": %s\n",
-                   sc->params[p].name, sc->params[p].def, sc->params[p].min, sc->params[p].max,
-                   sc->params[p].help);
+        int zh = lv_lang_default() == LV_LANG_ZH;
+        printf("%s: %s (%s)\n", sc->name, zh ? sc->title_zh : sc->title,
+               zh ? sc->title : sc->title_zh);
+        printf(lv_tr(lv_lang_default(), LV_T_CLI_FROM), sc->source);
+        printf("\n%s\n", lv_tr(lv_lang_default(), LV_T_CLI_VARIANTS));
+        for (int v = 0; v < sc->nvariants; v++) {
+            const lv_variant_desc *vd = &sc->variants[v];
+            printf("    %-10s %s%s\n", vd->name,
+                   zh && vd->summary_zh ? vd->summary_zh : vd->summary,
+                   v == 0 ? lv_tr(lv_lang_default(), LV_T_CLI_DEFAULT) : "");
+        }
+        if (sc->nparams) printf("%s\n", lv_tr(lv_lang_default(), LV_T_CLI_PARAMS));
+        for (int p = 0; p < sc->nparams; p++) {
+            const lv_param_desc *pd = &sc->params[p];
+            char n[3][24];
+            snprintf(n[0], sizeof n[0], "%" PRId64, pd->def);
+            snprintf(n[1], sizeof n[1], "%" PRId64, pd->min);
+            snprintf(n[2], sizeof n[2], "%" PRId64, pd->max);
+            printf(lv_tr(lv_lang_default(), LV_T_CLI_PARAM), pd->name, n[0], n[1], n[2], pd->help);
+            putchar('\n');
+        }
     }
     return EXIT_CLEAN;
 }
@@ -206,9 +222,19 @@ static void print_notes(const lv_trace *tr) {
 }
 
 static void print_summary(const lv_trace *tr) {
-    printf("%s/%s, %s mode, seed %" PRIu64 ": %s; %zu threads, %zu objects, %zu events\n",
-           tr->scenario, tr->variant, lv_mode_name(tr->mode), tr->seed,
-           lv_outcome_name(tr->outcome), tr->nthreads, tr->nobjects, tr->nevents);
+    int lang = lv_lang_default();
+    char n[4][24];
+    snprintf(n[0], sizeof n[0], "%" PRIu64, tr->seed);
+    snprintf(n[1], sizeof n[1], "%zu", tr->nthreads);
+    snprintf(n[2], sizeof n[2], "%zu", tr->nobjects);
+    snprintf(n[3], sizeof n[3], "%zu", tr->nevents);
+    static const lv_tr_key outcome[] = {LV_T_COMPLETED, LV_T_DEADLOCKED, LV_T_ABORTED};
+    const char *oc = (unsigned)tr->outcome < 3 ? lv_tr(lang, outcome[tr->outcome])
+                                               : lv_outcome_name(tr->outcome);
+    printf(lv_tr(lang, LV_T_CLI_SUMMARY), tr->scenario, tr->variant,
+           lv_tr(lang, tr->mode == LV_MODE_LIVE ? LV_T_LIVE : LV_T_CLI_CONTROLLED), n[0], oc, n[1],
+           n[2], n[3]);
+    putchar('\n');
     if (tr->dropped)
         printf("warning: %" PRIu64 " events could not be recorded (out of memory); the trace is "
                "incomplete\n",
@@ -679,10 +705,9 @@ static int cmd_run(int argc, char **argv, int default_job) {
         }
     }
     if (scheduler && !lv_have_display())
-        fprintf(stderr,
-                "%s run: --scheduler: no display (DISPLAY and WAYLAND_DISPLAY are unset), so "
-                "no window\n",
-                prog);
+        fprintf(stderr, "%s run: --scheduler: %s, so no window\n", prog, lv_display_why_not());
+    else if (!headless && !lv_have_display() && (getenv("DISPLAY") || getenv("WAYLAND_DISPLAY")))
+        fprintf(stderr, "%s run: %s, so no window\n", prog, lv_display_why_not());
     if (!headless && lv_have_display()) {
         /* the window: the person watches the run they just made; its exit does not change
          * what the run found */
@@ -965,6 +990,8 @@ static int cmd_check(int argc, char **argv) {
 
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
+    atexit(lv_cli_close_stdout); /* a failed write to stdout exits 2 with a message */
+    if (lv_cli_lang_init(&argc, argv) != 0) return EXIT_USAGE;
     opterr = 0; /* our own messages say what to fix */
     if (argc < 2) return cmd_run(argc, argv, 1);
     const char *cmd = argv[1];
@@ -972,8 +999,8 @@ int main(int argc, char **argv) {
         fputs(main_help, stdout);
         return EXIT_CLEAN;
     }
-    if (strcmp(cmd, "--version") == 0) {
-        puts("lockviz 0.1.0");
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        puts("lockviz " LV_VERSION); /* CMake's project version */
         return EXIT_CLEAN;
     }
     if (strcmp(cmd, "list") == 0) return cmd_list(argc - 1, argv + 1);

@@ -27,7 +27,8 @@ static int paint_compare(lv_render *R, int w, int h, void *ctx) {
     lv_compare *c = NULL;
     if (lv_cmp_new(ctx, &c) != LV_OK) return -1;
     lv_cmp_set_step(c, (long)c->nsteps - 1); /* both runs to their end, in step */
-    lv_viewport win = {.w = w, .h = h, .highlight = -1, .hover_x = -1, .hover_y = -1};
+    lv_viewport win = {
+        .w = w, .h = h, .lang = lv_lang_default(), .highlight = -1, .hover_x = -1, .hover_y = -1};
     lv_render_prepare(R, &win);
     int rc = -1;
     if (lv_cmp_layout(c, &win) == LV_OK) {

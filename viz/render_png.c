@@ -68,6 +68,7 @@ static int paint_one(lv_render *R, int w, int h, void *ctx) {
     if (lv_state_seek(&st, s, seq) != LV_OK) goto done;
     lv_viewport vp = {.w = w,
                       .h = h,
+                      .lang = lv_lang_default(),
                       .seq = seq,
                       .play_t = seq >= 0 ? tr->events[seq].t : s->t_first,
                       .highlight = -1,

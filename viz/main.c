@@ -43,9 +43,19 @@ static const char main_help[] =
     "\n"
     "  lockviz -V, --version   print the version\n"
     "\n"
-    "--lang zh|en, anywhere on the line, chooses the language of what lockviz prints and\n"
-    "draws (default: from LC_ALL, LC_MESSAGES or LANG; zh... is Chinese, else English).\n"
-    "Each command takes --help. Exit status: 0 ran and found nothing; 1 found something\n"
+    "Options of every command:\n"
+    "  --lang zh|en       the language of what lockviz prints and draws: the list, the\n"
+    "                     run's summary, PNGs and the window (default: from LC_ALL,\n"
+    "                     LC_MESSAGES or LANG; zh... is Chinese, else English); findings\n"
+    "                     and the scenarios' notes are printed as they were written\n"
+    "  --help             the command's options\n"
+    "\n"
+    "Environment:\n"
+    "  DISPLAY, WAYLAND_DISPLAY  where windows open; without one that answers, nothing\n"
+    "                     opens a window and files are written instead\n"
+    "  LOCKVIZ_ASSETS     the folder with lockviz's fonts (default: found next to the program)\n"
+    "\n"
+    "Exit status: 0 ran and found nothing; 1 found something\n"
     "(a race, deadlock, broken invariant, misuse); 2 bad usage or bad input; 3 internal error.\n";
 
 static const char run_help[] =
@@ -141,10 +151,10 @@ static const char export_help[] =
     "Exit status: 0 written; 2 bad usage, a bad trace or a file that could not be written.\n";
 
 static const char list_help[] =
-    "Usage: lockviz list\n"
+    "Usage: lockviz list [SCENARIO]\n"
     "\n"
-    "Lists every scenario with its title, its variants (the default first) and its parameters\n"
-    "(default and range).\n";
+    "Lists every scenario (or only SCENARIO) with its title, its variants (the default first)\n"
+    "and its parameters (default and range).\n";
 
 static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int usage_error(const char *cmd, const char *fmt, ...) {
@@ -171,6 +181,8 @@ static void list_names(FILE *f, const char *sep) {
         fprintf(f, "%s%s", i ? sep : "", lv_scenarios[i]->name);
 }
 
+static const lv_scenario *scenario_arg(const char *cmd, const char *name);
+
 static int cmd_list(int argc, char **argv) {
     static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
@@ -182,9 +194,12 @@ static int cmd_list(int argc, char **argv) {
         }
         return usage_error("list", "unknown option '%s'", argv[optind - 1]);
     }
+    const lv_scenario *only = NULL; /* lockviz list SCENARIO: that one */
+    if (optind < argc && !(only = scenario_arg("list", argv[optind++]))) return EXIT_USAGE;
     if (optind < argc) return usage_error("list", "unexpected argument '%s'", argv[optind]);
     for (size_t i = 0; i < lv_nscenarios; i++) {
         const lv_scenario *sc = lv_scenarios[i];
+        if (only && sc != only) continue;
         int zh = lv_lang_default() == LV_LANG_ZH;
         printf("%s: %s (%s)\n", sc->name, zh ? sc->title_zh : sc->title,
                zh ? sc->title : sc->title_zh);

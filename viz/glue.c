@@ -100,7 +100,7 @@ static void params_of(const lv_scenario *sc, const lv_trace *tr, int64_t *params
 /* The registered scenario tr names (NULL when lockviz has none of that name), and in *vi its
  * variant's index (-1 when the trace names none of its variants). */
 static const lv_scenario *scenario_of(const lv_trace *tr, int *vi) {
-    const lv_scenario *sc = tr->scenario ? lv_scenario_find(tr->scenario) : NULL;
+    const lv_scenario *sc = lv_registry_of_trace(tr);
     *vi = sc && tr->variant ? lv_scenario_variant_index(sc, tr->variant) : -1;
     return sc;
 }
@@ -140,18 +140,18 @@ lv_err lv_host_init(lv_host *h, const lv_run_desc *d) {
     if (lv_sched_glue_init(&h->sched, &h->rerun) != 0) return LV_ENOMEM;
     h->explore_runs = 1000;
     h->explore_preemptions = 2;
-    size_t nv = 0;
-    for (size_t i = 0; i < lv_nscenarios; i++)
-        nv += (size_t)lv_scenarios[i]->nvariants;
-    h->cat_sc = calloc(lv_nscenarios, sizeof *h->cat_sc);
+    size_t nv = 0, nsc = lv_registry_count();
+    for (size_t i = 0; i < nsc; i++)
+        nv += (size_t)lv_registry_at(i)->nvariants;
+    h->cat_sc = calloc(nsc, sizeof *h->cat_sc);
     h->cat_v = calloc(nv ? nv : 1, sizeof *h->cat_v);
     if (!h->cat_sc || !h->cat_v) {
         lv_host_free(h);
         return LV_ENOMEM;
     }
     lv_pick_variant *pv = h->cat_v;
-    for (size_t i = 0; i < lv_nscenarios; i++) {
-        const lv_scenario *sc = lv_scenarios[i];
+    for (size_t i = 0; i < nsc; i++) {
+        const lv_scenario *sc = lv_registry_at(i);
         h->cat_sc[i] = (lv_pick_scenario){.name = sc->name,
                                           .title = {sc->title, sc->title_zh},
                                           .source = sc->source,
@@ -165,7 +165,7 @@ lv_err lv_host_init(lv_host *h, const lv_run_desc *d) {
                                     .broken = v->broken};
         }
     }
-    h->catalog = (lv_catalog){h->cat_sc, (int)lv_nscenarios};
+    h->catalog = (lv_catalog){h->cat_sc, (int)nsc};
     return LV_OK;
 }
 
@@ -216,12 +216,12 @@ static void host_set(lv_host *h, const lv_run_desc *d, int32_t *sched) {
 
 lv_trace *lv_host_pick(void *ctx, int scenario, int variant, char *err, size_t errlen) {
     lv_host *h = ctx;
-    if (scenario < 0 || (size_t)scenario >= lv_nscenarios || variant < 0 ||
-        variant >= lv_scenarios[scenario]->nvariants) {
+    if (scenario < 0 || (size_t)scenario >= lv_registry_count() || variant < 0 ||
+        variant >= lv_registry_at((size_t)scenario)->nvariants) {
         snprintf(err, errlen, "no scenario %d, variant %d", scenario, variant);
         return NULL;
     }
-    const lv_scenario *sc = lv_scenarios[scenario];
+    const lv_scenario *sc = lv_registry_at((size_t)scenario);
     lv_run_desc d = {.scenario = sc,
                      .variant = variant,
                      .mode = LV_MODE_CONTROLLED,

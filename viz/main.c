@@ -177,8 +177,8 @@ static int parse_i64(const char *s, int64_t *out) {
 }
 
 static void list_names(FILE *f, const char *sep) {
-    for (size_t i = 0; i < lv_nscenarios; i++)
-        fprintf(f, "%s%s", i ? sep : "", lv_scenarios[i]->name);
+    for (size_t i = 0; i < lv_registry_count(); i++)
+        fprintf(f, "%s%s", i ? sep : "", lv_registry_at(i)->name);
 }
 
 static const lv_scenario *scenario_arg(const char *cmd, const char *name);
@@ -197,12 +197,17 @@ static int cmd_list(int argc, char **argv) {
     const lv_scenario *only = NULL; /* lockviz list SCENARIO: that one */
     if (optind < argc && !(only = scenario_arg("list", argv[optind++]))) return EXIT_USAGE;
     if (optind < argc) return usage_error("list", "unexpected argument '%s'", argv[optind]);
-    for (size_t i = 0; i < lv_nscenarios; i++) {
-        const lv_scenario *sc = lv_scenarios[i];
-        if (only && sc != only) continue;
+    size_t nprob;
+    const char *const *prob = lv_registry_problems(&nprob);
+    for (size_t i = 0; i < nprob && !only; i++)
+        fprintf(stderr, "%s list: %s\n", prog, prob[i]);
+    size_t nsc = only ? 1 : lv_registry_count();
+    for (size_t i = 0; i < nsc; i++) {
+        const lv_scenario *sc = only ? only : lv_registry_at(i);
         int zh = lv_lang_default() == LV_LANG_ZH;
         printf("%s: %s (%s)\n", sc->name, zh ? sc->title_zh : sc->title,
                zh ? sc->title : sc->title_zh);
+        if (sc->path) printf("  file: %s\n", sc->path);
         printf(lv_tr(lv_lang_default(), LV_T_CLI_FROM), sc->source);
         printf("\n%s\n", lv_tr(lv_lang_default(), LV_T_CLI_VARIANTS));
         for (int v = 0; v < sc->nvariants; v++) {
@@ -258,8 +263,11 @@ static void print_summary(const lv_trace *tr) {
 
 /* The scenario a command names, or NULL after saying which ones there are. */
 static const lv_scenario *scenario_arg(const char *cmd, const char *name) {
-    const lv_scenario *sc = lv_scenario_find(name);
-    if (!sc) {
+    char eb[600];
+    const lv_scenario *sc = lv_registry_lookup(name, eb, sizeof eb);
+    if (!sc && (strchr(name, '/') || strstr(name, ".so"))) {
+        fprintf(stderr, "%s %s: %s\n", prog, cmd, eb); /* a scenario file that did not load */
+    } else if (!sc) {
         fprintf(stderr, "%s %s: no scenario '%s'; there are: ", prog, cmd, name);
         list_names(stderr, ", ");
         fputc('\n', stderr);
@@ -660,7 +668,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
     lv_err err = lv_run_ex(&d, &tr, &diverged);
     if (err != LV_OK) {
         fprintf(stderr, "%s run: %s: %s\n", prog, sc->name, lv_strerror(err));
-        rc = EXIT_INTERNAL;
+        rc = err == LV_ECRASHED || err == LV_ETIMEDOUT ? EXIT_USAGE : EXIT_INTERNAL;
         goto out;
     }
     if (!quiet) print_notes(tr);
@@ -687,7 +695,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
         if (err != LV_OK) {
             fprintf(stderr, "%s run: %s/%s: %s\n", prog, sc->name, compare, lv_strerror(err));
             lv_trace_free(tr);
-            rc = EXIT_INTERNAL;
+            rc = err == LV_ECRASHED || err == LV_ETIMEDOUT ? EXIT_USAGE : EXIT_INTERNAL;
             goto out;
         }
         printf("\nside by side with %s: the same seed, and %s's %zu choices replayed where they "
@@ -874,7 +882,7 @@ static int cmd_explore(int argc, char **argv) {
     if (err != LV_OK) {
         fprintf(stderr, "%s explore: %s: %s\n", prog, sc->name, lv_strerror(err));
         lv_trace_free(r.failing);
-        return EXIT_INTERNAL;
+        return err == LV_ECRASHED || err == LV_ETIMEDOUT ? EXIT_USAGE : EXIT_INTERNAL;
     }
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     static const char *const strat[] = {"dfs", "pct", "random"};

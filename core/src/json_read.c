@@ -322,7 +322,7 @@ static int get_ids(rd *r, const cJSON *obj, const char *where, const char *key, 
 static const char *const top_fields[] = {"format",   "version", "scenario", "mode",   "seed",
                                          "schedule", "threads", "objects",  "events", "findings",
                                          "outcome",  "dropped", NULL};
-static const char *const scen_fields[] = {"name", "variant", "params", NULL};
+static const char *const scen_fields[] = {"name", "variant", "params", "path", NULL};
 static const char *const thread_fields[] = {"id", "name", NULL};
 static const char *const obj_fields[] = {"id", "kind", "name", "capacity", "initial", "lock", NULL};
 static const char *const ev_fields[] = {"seq",   "t",    "thread", "kind", "obj",
@@ -632,6 +632,10 @@ static void read_trace(rd *r, const cJSON *root, span events, lv_trace *tr) {
     if (!s || !(tr->scenario = dupstr(r, s))) return;
     s = get_str(r, sc, "scenario", "variant", 1);
     if (!s || !(tr->variant = dupstr(r, s))) return;
+    if (cJSON_GetObjectItemCaseSensitive(sc, "path")) { /* a scenario loaded from a file */
+        s = get_str(r, sc, "scenario", "path", 1);
+        if (!s || !(tr->scenario_path = dupstr(r, s))) return;
+    }
     const cJSON *params = member(r, sc, "scenario", "params", 1);
     if (!params) return;
     if (!cJSON_IsObject(params)) {

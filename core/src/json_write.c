@@ -58,6 +58,10 @@ static void write_all(cw *w, const lv_trace *tr) {
     put_str(w, tr->scenario);
     W_LIT(w, ", \"variant\": ");
     put_str(w, tr->variant);
+    if (tr->scenario_path) {
+        W_LIT(w, ", \"path\": ");
+        put_str(w, tr->scenario_path);
+    }
     W_LIT(w, ", \"params\": {");
     for (size_t i = 0; i < tr->nparams; i++) {
         if (i) W_LIT(w, ", ");

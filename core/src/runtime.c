@@ -453,6 +453,7 @@ static lv_err build_trace(lv__run *run, lv_trace *tr) {
     int failed = 0;
     tr->scenario = dup_or_null(sc->name, &failed);
     tr->variant = dup_or_null(sc->variants[run->desc.variant].name, &failed);
+    if (sc->path) tr->scenario_path = dup_or_null(sc->path, &failed);
     tr->mode = run->desc.mode;
     tr->seed = run->desc.seed;
     tr->outcome = run->outcome;
@@ -500,6 +501,7 @@ lv_err lv_run_ex(const lv_run_desc *desc, lv_trace **out, long *diverged_at) {
     const lv_scenario *sc = desc->scenario;
     if (!sc || desc->variant < 0 || desc->variant >= sc->nvariants) return LV_EUSAGE;
     if (sc->nparams > LV_MAX_PARAMS) return LV_EUSAGE;
+    if (sc->path && !lv__in_isolated_child) return lv__run_isolated(desc, out, diverged_at);
 
     lv__run *run = calloc(1, sizeof *run);
     if (!run) return LV_ENOMEM;

@@ -105,6 +105,7 @@ void lv_trace_set_findings(lv_trace *tr, lv_finding *f, size_t n) {
 void lv_trace_free(lv_trace *tr) {
     if (!tr) return;
     free(tr->scenario);
+    free(tr->scenario_path);
     free(tr->variant);
     for (size_t i = 0; i < tr->nparams; i++)
         free(tr->params[i].name);
@@ -150,6 +151,7 @@ lv_err lv_trace_prefix(const lv_trace *tr, size_t nevents, size_t nschedule, lv_
     int failed = 0;
     p->scenario = dup_str(tr->scenario, &failed);
     p->variant = dup_str(tr->variant, &failed);
+    if (tr->scenario_path) p->scenario_path = dup_str(tr->scenario_path, &failed);
     p->mode = tr->mode;
     p->seed = tr->seed;
     p->dropped = tr->dropped;

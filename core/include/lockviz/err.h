@@ -12,7 +12,9 @@
     X(NOTFOUND, "not found")                                                                       \
     X(RANGE, "value out of range")                                                                 \
     X(THREAD, "could not start a thread")                                                          \
-    X(UNSUPPORTED, "not supported")
+    X(UNSUPPORTED, "not supported")                                                                \
+    X(CRASHED, "the scenario's run crashed")                                                       \
+    X(TIMEDOUT, "the scenario's run did not finish in time")
 
 typedef enum lv_err {
     LV_OK = 0,

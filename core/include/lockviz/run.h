@@ -40,7 +40,24 @@ typedef struct lv_scenario {
     int nparams;
     /* Runs as the thread "main". Spawns, joins and checks, like the seed's __main__. */
     void (*main)(const lv_args *args);
+    /* Set by lockviz (leave it out): the absolute path of the file a scenario was loaded from,
+     * NULL for a built-in one. lv_run runs such a scenario in a child process (see lv_run). */
+    const char *path;
 } lv_scenario;
+
+/* A scenario file of a user's (docs/writing-scenarios.md) names its descriptor with
+ *     LV_SCENARIO(.name = "bank", .title = "...", .variants = variants,
+ *                 .nvariants = LV_COUNTOF(variants), .main = bank_main);
+ * at file scope, and is built with
+ *     cc -shared -fPIC bank.c $(pkg-config --cflags --libs lockviz) -o bank.so
+ * lockviz reads the two symbols it defines; LV_SCENARIO_ABI changes when lv_scenario does. */
+#define LV_SCENARIO_ABI 1
+#define LV_COUNTOF(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#define LV_SCENARIO(...)                                                                           \
+    extern const int lv_scenario_abi;                                                              \
+    extern const lv_scenario lv_scenario_entry;                                                    \
+    const int lv_scenario_abi = LV_SCENARIO_ABI;                                                   \
+    const lv_scenario lv_scenario_entry = {__VA_ARGS__}
 
 typedef enum lv_policy {
     LV_POLICY_RANDOM, /* seeded random: each enabled thread equally likely */
@@ -85,6 +102,11 @@ typedef struct lv_run_desc {
 } lv_run_desc;
 
 /* Runs a scenario to the end and returns its trace with findings computed (lv_analyze).
+ * A scenario loaded from a file (sc->path set) runs in a child process that sends the trace
+ * back (the chooser is still called here, in this process): if it crashes, exits, or goes
+ * LOCKVIZ_TIME_LIMIT seconds (default 30; 0: no limit) without finishing or reaching a choice
+ * point, the child is killed, one line on stderr says what happened, and lv_run returns
+ * LV_ECRASHED or LV_ETIMEDOUT; this process and its windows are untouched.
  * Controlled mode records in the trace's schedule the thread picked at each choice point
  * (a scheduling point where more than one thread could run); replaying it with the same
  * scenario, variant, parameters and seed gives the same trace, byte for byte.

@@ -136,7 +136,8 @@ typedef struct lv_trace {
     lv_finding *findings;
     size_t nfindings;
     lv_outcome outcome;
-    uint64_t dropped; /* events the tracer could not store (out of memory); normally 0 */
+    uint64_t dropped;    /* events the tracer could not store (out of memory); normally 0 */
+    char *scenario_path; /* a scenario loaded from a file: its absolute path; else NULL */
 } lv_trace;
 
 const char *lv_event_kind_name(lv_event_kind k);

@@ -27,7 +27,7 @@ fmt() {
     return s
   }
   BEGIN { inopt = 0 }
-  /^$/ { if (!inopt) print ".PP"; inopt = 0; next }
+  /^$/ { print ".PP"; inopt = 0; next }
   /^  (-[A-Za-z0-9?],? *)?--?[A-Za-z0-9][^ ]*( [A-Za-z0-9=.|,\[\]_-]+)?  +/ {
     # "  --opt ARG    text": the tag, then the text
     line = $0; sub(/^  /, "", line)

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "lockviz/lockviz.h"
+#include "utf8.h"
 
 #define MAX_NUM 9007199254740991.0 /* 2^53 - 1: the largest integer a JSON double holds exactly */
 #define TOP ""                     /* where: the top level, named by the key alone */
@@ -94,32 +95,6 @@ static unsigned hex4(const char *p) {
     return v;
 }
 
-/* The length of the well-formed UTF-8 sequence at p (at most n bytes), 0 if it is not one:
- * RFC 3629, so no overlong forms, no surrogates (U+D800-U+DFFF), nothing past U+10FFFF. */
-static size_t utf8_len(const unsigned char *p, size_t n) {
-    unsigned char c = p[0];
-    size_t k;
-    unsigned char lo = 0x80, hi = 0xbf; /* the range of the second byte */
-    if (c < 0x80) return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        k = 2;
-    else if (c >= 0xe0 && c <= 0xef) {
-        k = 3;
-        if (c == 0xe0) lo = 0xa0; /* below: overlong */
-        if (c == 0xed) hi = 0x9f; /* above: a surrogate */
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        k = 4;
-        if (c == 0xf0) lo = 0x90; /* below: overlong */
-        if (c == 0xf4) hi = 0x8f; /* above: past U+10FFFF */
-    } else {
-        return 0; /* a continuation byte, an overlong lead (C0, C1) or past U+10FFFF (F5-FF) */
-    }
-    if (n < k || p[1] < lo || p[1] > hi) return 0;
-    for (size_t i = 2; i < k; i++)
-        if (p[i] < 0x80 || p[i] > 0xbf) return 0;
-    return k;
-}
-
 enum { BAD_NONE, BAD_CONTROL, BAD_UTF8, BAD_NUL, BAD_SURROGATE };
 
 static int sk_bad(scanner *s, size_t start, int depth, int key, int what, unsigned code) {
@@ -142,7 +117,7 @@ static int sk_string(scanner *s, int depth, int key) {
         }
         if (c < 0x20 || c == 0x7f) return sk_bad(s, start, depth, key, BAD_CONTROL, c);
         if (c >= 0x80) {
-            size_t k = utf8_len((const unsigned char *)s->d + s->pos, s->len - s->pos);
+            size_t k = lv__utf8_len((const unsigned char *)s->d + s->pos, s->len - s->pos);
             if (!k) return sk_bad(s, start, depth, key, BAD_UTF8, c);
             s->pos += k;
             continue;

@@ -1,9 +1,13 @@
 /* Analysis: findings computed from a trace's events alone (see docs/findings.md).
  * Detects: data races on vars from happens-before (vector clocks) and lost updates; lock-order
- * inversions (cycles in the lock-order graph, gate-locked ones excepted); deadlocks of runs
- * that ended "deadlocked", as a cycle of holders and waiters or the list of stuck waits;
- * failed scenario checks (invariant); and misuse of primitives, by replaying each object.
- * Does not see memory that is not an lv_var, and has no source locations. */
+ * inversions (cycles in the lock-order graph, lockdep-style, except cycles with two edges under
+ * one gate); deadlocks of runs that ended "deadlocked", as a cycle of holders and waiters or the
+ * list of stuck waits; failed scenario checks (invariant); and misuse of primitives, by
+ * replaying each object. Does not see memory that is not an lv_var, and has no source
+ * locations. The lock-order search is polynomial and bounded: it lists at most 16 cycles (the
+ * shortest cycle through each edge, shortest first) and counts the rest, and it can miss a
+ * cycle longer than 32 locks, one whose only ungated route is not the first its greedy
+ * search finds, and any past its step budget (see the lock-order section). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1205,11 +1209,13 @@ static void lo_report(const lv_trace *tr, flist *l, const lo_edge *e, const lo_f
             t.len = 0;
             if (fd->n > shown)
                 lo_say(&t,
-                       "Lock-order inversions: %zu more cycle%s of the lock-order graph %s not "
-                       "listed (lockviz lists the %d shortest), through %zu lock%s.",
+                       "Lock-order inversions: %zu more cycle%s of the lock-order graph %s "
+                       "found and not listed (lockviz lists at most %d, shortest first); %s "
+                       "through %zu lock%s and %zu thread%s.",
                        fd->n - shown, fd->n - shown == 1 ? "" : "s",
-                       fd->n - shown == 1 ? "is" : "are", LO_MAX_FINDINGS, nos,
-                       nos == 1 ? "" : "s");
+                       fd->n - shown == 1 ? "was" : "were", LO_MAX_FINDINGS,
+                       fd->n - shown == 1 ? "it goes" : "they go", nos, nos == 1 ? "" : "s", nts,
+                       nts == 1 ? "" : "s");
             else
                 lo_say(&t, "Lock-order inversions: the ones above may not be all.");
             if (truncated)

@@ -236,6 +236,17 @@ TEST(reader_accepts_misuse_and_refuses_broken_input) {
     expect_error("{\"format\"", "[\"format\"", "not valid JSON");
 }
 
+TEST(reader_refuses_1_gib_before_reading) {
+    /* the length alone refuses it: not a byte past the first is read (ASan would see it) */
+    static const char doc[] = "{";
+    char err[256];
+    lv_trace *tr = NULL;
+    ASSERT_EQ(lv_trace_read_json(doc, LV_TRACE_MAX_BYTES, "big.json", &tr, err, sizeof err),
+              LV_ERANGE);
+    ASSERT(tr == NULL);
+    ASSERT_CONTAINS(err, "big.json: 1073741824 bytes: 1 GiB or more, refused");
+}
+
 TEST(reader_survives_deep_nesting) {
     size_t n = 100000;
     char *doc = malloc(2 * n + 1);
@@ -253,4 +264,5 @@ TEST(reader_survives_deep_nesting) {
 TEST_MAIN(TEST_ENTRY(round_trip_ticket, 120), TEST_ENTRY(round_trip_every_kind, 60),
           TEST_ENTRY(writers_never_write_invalid_json, 30),
           TEST_ENTRY(reader_accepts_misuse_and_refuses_broken_input, 30),
+          TEST_ENTRY(reader_refuses_1_gib_before_reading, 30),
           TEST_ENTRY(reader_survives_deep_nesting, 30))

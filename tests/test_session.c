@@ -531,7 +531,9 @@ TEST(schedule_strings_round_trip_and_replay) {
     ASSERT_EQ(n, 5);
     ASSERT_EQ(memcmp(back, ids, sizeof ids), 0);
     free(back);
-    static const char *const bad[] = {"", ",", "1,,2", "a", "1,b", "-1", "1;2", "99999999999"};
+    static const char *const bad[] = {"",    ",",           "1,,2", "a",   "1,b", "-1",
+                                      "1;2", "99999999999", "0,1,", ",0",  "+1",  " 1",
+                                      "1 ",  "1.0",         "0x1",  "1, 2"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (lv_schedule_parse(bad[i], &back, &n) == 0) TEST_FAIL_AT("accepted '%s'", bad[i]);
 

@@ -516,6 +516,102 @@ TEST(reasons_for_sleepers_joiners_and_the_finished) {
     lv_session_free(s);
 }
 
+TEST(the_column_says_why_a_thread_its_lane_calls_asleep_can_run) {
+    /* every choice of the ticket race: a thread that can run while its lane says it sleeps,
+     * has not started or waits carries a note saying why; a running one needs none */
+    lv_session *s = session_for("ticket", "unlocked", NULL, 1, LV_POLICY_RANDOM);
+    ASSERT_EQ(lv_session_run(s, NULL, 0), LV_OK);
+    const lv_trace *full = lv_session_full(s);
+    lv_scene *sc = NULL;
+    ASSERT_EQ(lv_scene_new(full, &sc), LV_OK);
+    lv_schedview sv;
+    lv_sv_init(&sv);
+    size_t woken = 0, started = 0, running = 0;
+    for (size_t i = 0; i < lv_session_npoints(s); i++) {
+        lv_session_point p;
+        lv_session_point_at(s, i, &p);
+        lv_sched_point sp = {p.index, p.nbefore, p.enabled, p.nenabled};
+        ASSERT_EQ(lv_sv_update(&sv, sc, (long)p.nbefore - 1, &sp, LV_LANG_EN), LV_OK);
+        for (size_t e = 0; e < p.nenabled; e++) {
+            int32_t th = p.enabled[e];
+            switch (sv.st.tstate[th]) {
+            case LV_TS_SLEEPING:
+                ASSERT_STR_EQ(sv.note[th], "woken: earliest sleep");
+                woken++;
+                break;
+            case LV_TS_NOT_STARTED:
+                ASSERT_STR_EQ(sv.note[th], "starts: it was spawned");
+                started++;
+                break;
+            case LV_TS_RUNNING:
+                ASSERT_STR_EQ(sv.note[th], "");
+                running++;
+                break;
+            default:
+                break;
+            }
+        }
+        for (int32_t th = 0; (size_t)th < full->nthreads; th++)
+            if (!has(p.enabled, p.nenabled, th)) ASSERT_STR_EQ(sv.note[th], "");
+    }
+    if (!(woken && started && running))
+        TEST_FAIL_AT("woken %zu started %zu running %zu", woken, started, running);
+    lv_sv_free(&sv);
+    lv_scene_free(sc);
+    lv_session_free(s);
+}
+
+TEST(a_pick_while_the_step_plays_goes_to_the_frontier) {
+    int64_t params[LV_MAX_PARAMS] = {2, 1};
+    lv_session *s = session_for("ticket", "unlocked", params, 1, LV_POLICY_RANDOM);
+    const int32_t first[7] = {1, 0, 1, 2, 2, 1, 2};
+    ASSERT_EQ(lv_session_run(s, first, 7), LV_OK);
+    ASSERT_EQ(lv_session_pick(s, 7, 1), LV_OK); /* 1: its step plays from the old frontier */
+    lv_trace *shown = NULL;
+    ASSERT_EQ(lv_session_shown(s, 0, &shown), LV_OK);
+    lv_session_point p7;
+    ASSERT_EQ(lv_session_point_at(s, 7, &p7), 0);
+    ASSERT_GT(lv_sv_step_events(shown, p7.nbefore, 1), 0); /* it shows on buyer-1's lane */
+    ASSERT_EQ(lv_sv_step_events(shown, p7.nbefore, 0), 0);
+    ASSERT_EQ(lv_sv_step_events(shown, shown->nevents, 1), 0);
+    lv_schedview sv;
+    lv_sv_init(&sv);
+    sv.on = 1;
+    long playhead = (long)p7.nbefore - 1; /* where the step of 1 starts playing */
+    /* while it plays: the next pick goes after it, to the frontier */
+    long at = lv_sv_pick_seq(&sv, shown, playhead, 1);
+    ASSERT_EQ(at, (long)shown->nevents - 1);
+    ASSERT_EQ(lv_session_branch_point(s, 0, at), lv_session_frontier(s));
+    ASSERT_EQ(lv_session_frontier(s), 8);
+    /* at rest, or in a run shown whole (Auto): the playhead's choice, a branch */
+    ASSERT_EQ(lv_sv_pick_seq(&sv, shown, playhead, 0), playhead);
+    ASSERT_EQ(lv_session_branch_point(s, 0, playhead), 7);
+    sv.whole = 1;
+    ASSERT_EQ(lv_sv_pick_seq(&sv, shown, playhead, 1), playhead);
+    sv.whole = 0;
+    sv.on = 0;
+    ASSERT_EQ(lv_sv_pick_seq(&sv, shown, playhead, 1), playhead);
+    /* the cut run says it is cut: nothing went wrong so far, not in the run */
+    ASSERT_EQ(shown->nfindings, 0);
+    ASSERT_EQ(shown->outcome, LV_OUT_ABORTED);
+    ASSERT_EQ(lv_no_findings_words(shown), LV_T_NO_FINDINGS_CUT);
+    ASSERT_CONTAINS(lv_tr(LV_LANG_EN, lv_no_findings_words(shown)), "so far");
+    lv_trace_free(shown);
+    ASSERT_EQ(lv_session_pick(s, 8, 2), LV_OK);
+    ASSERT_EQ(lv_session_shown(s, 0, &shown), LV_OK);
+    const int32_t want[9] = {1, 0, 1, 2, 2, 1, 2, 1, 2};
+    ASSERT_GE(shown->nschedule, 9);
+    ASSERT_EQ(memcmp(shown->schedule, want, sizeof want), 0);
+    lv_trace_free(shown);
+    /* a whole run with no finding says so plainly */
+    lv_trace *fixed = run_variant("ticket", "locked", 1, NULL, 0);
+    ASSERT_EQ(fixed->nfindings, 0);
+    ASSERT_EQ(lv_no_findings_words(fixed), LV_T_NO_FINDINGS);
+    lv_trace_free(fixed);
+    lv_sv_free(&sv);
+    lv_session_free(s);
+}
+
 TEST(schedule_strings_round_trip_and_replay) {
     int32_t ids[] = {0, 2, 10, 1, 123456};
     char buf[64];
@@ -855,4 +951,6 @@ TEST_MAIN(TEST_ENTRY(prefix_rule_holds_on_every_scenario, 600),
           TEST_ENTRY(predict_asks_before_every_choice_and_every_read, 60),
           TEST_ENTRY(predict_takes_the_value_typed_or_its_letter_never_its_place, 30),
           TEST_ENTRY(predict_marks_cover_no_note_and_no_other_mark, 30),
+          TEST_ENTRY(the_column_says_why_a_thread_its_lane_calls_asleep_can_run, 60),
+          TEST_ENTRY(a_pick_while_the_step_plays_goes_to_the_frontier, 60),
           TEST_ENTRY(typed_numbers_pick_threads, 10))

@@ -147,6 +147,10 @@ size_t lv_wrap_line(lv_measure_fn m, void *ctx, lv_font_id f, const char *s, siz
     return wrap_line(m, ctx, f, s, n, maxw);
 }
 
+lv_tr_key lv_no_findings_words(const lv_trace *tr) {
+    return tr->outcome == LV_OUT_ABORTED ? LV_T_NO_FINDINGS_CUT : LV_T_NO_FINDINGS;
+}
+
 int lv_chip_width(lv_measure_fn m, void *ctx, int lang) {
     int w = 0;
     for (int i = 0; i < 5; i++) {

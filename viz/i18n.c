@@ -234,6 +234,17 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_HK_EXPLORE] = {"X", "X"},
     [LV_T_HD_EXPLORE] = {"explore: find a failing schedule and show it",
                          "探索：找到会出错的调度并显示它"},
+    [LV_T_NO_FINDINGS_CUT] = {"No findings so far: the run is cut here, and nothing went wrong up "
+                              "to this point.",
+                              "目前没有发现：运行在这里截断，到此为止没有出错。"},
+    [LV_T_CAN_WOKEN] = {"woken: earliest sleep", "被唤醒：它最早醒来"},
+    [LV_T_CAN_START] = {"starts: it was spawned", "可以开始：它已被创建"},
+    [LV_T_CAN_WAIT_ENDS] = {"its wait for %s can end now", "它对 %s 的等待现在可以结束"},
+    [LV_T_SCHED_NO_STEP] =
+        {"%s ran, but reached the next choice without an event to show (it "
+         "woke up or switched): pick again",
+         "%s 运行了，但在下一个选择前没有可显示的事件（它被唤醒或切换了）：请再选一次"},
+    [LV_T_SCHED_QUEUED] = {"%s runs after the step playing now", "%s 将在正在播放的这一步之后运行"},
 };
 
 const lv_tr_key lv_legend_words[5] = {LV_T_RUNNING, LV_T_BLOCKED, LV_T_SLEEPING, LV_T_HOLDING,

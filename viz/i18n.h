@@ -223,6 +223,13 @@ typedef enum lv_tr_key {
     LV_T_XP_BUSY,
     LV_T_HK_EXPLORE,
     LV_T_HD_EXPLORE,
+    /* the classroom's words (issue 16) */
+    LV_T_NO_FINDINGS_CUT, /* a cut run: nothing went wrong so far */
+    LV_T_CAN_WOKEN,       /* a thread that can run while its lane says it sleeps */
+    LV_T_CAN_START,       /* ... while its lane says it has not started */
+    LV_T_CAN_WAIT_ENDS,   /* ... while its lane says it waits: %s object */
+    LV_T_SCHED_NO_STEP,   /* %s thread: a pick that recorded nothing to show */
+    LV_T_SCHED_QUEUED,    /* %s thread: a pick made while the last step plays */
     LV_T__COUNT
 } lv_tr_key;
 

@@ -48,7 +48,20 @@ static void draw_cell(lv_render *R, const lv_frame *f, const lv_schedview *sv, c
     lv__textz(R, LV_FONT_LABEL, num, c->badge.x + (c->badge.w - tw) / 2,
               c->badge.y + (c->badge.h - f->line_h[LV_FONT_LABEL]) / 2,
               c->can_run ? white : C(LV_C_DIM));
-    if (c->can_run) {
+    const char *note =
+        c->can_run && c->thread >= 0 && (size_t)c->thread < sv->nthreads ? sv->note[c->thread] : "";
+    if (c->can_run && note[0]) { /* its lane says asleep or waiting: why it can run anyway */
+        char b[96 + LV_SV_WHY];
+        if (c->text.h >= 2 * f->line_h[LV_FONT_BODY]) {
+            snprintf(b, sizeof b, "▶ %s: %s", lv_tr(lang, LV_T_SCHED_CAN_RUN), note);
+            text2(R, LV_FONT_BODY, b, c->text, f->line_h[LV_FONT_BODY], C(LV_C_TEXT));
+        } else { /* one line: the green cell says it can run, the words say why */
+            snprintf(b, sizeof b, "▶ %s", note);
+            lv__text_fit(R, LV_FONT_NOTE, b, c->text.x,
+                         c->text.y + (c->text.h - f->line_h[LV_FONT_NOTE]) / 2, c->text.w,
+                         C(LV_C_TEXT));
+        }
+    } else if (c->can_run) {
         char b[96];
         snprintf(b, sizeof b, "▶ %s", lv_tr(lang, LV_T_SCHED_CAN_RUN));
         lv__text_fit(R, LV_FONT_LABEL, b, c->text.x,

@@ -543,12 +543,15 @@ static void sched_pick(lv_viewer *v, int32_t thread) {
         say(v, 3, lv_tr(lang, LV_T_SCHED_NO_THREAD), b);
         return;
     }
+    /* while the last pick's step still plays, this one goes after it */
+    long at = lv_sv_pick_seq(&v->sv, v->tr, v->vs.seq, v->vs.playing);
+    int queued = at != v->vs.seq;
     lv_sched_point p;
-    if (v->d.sched->point(v->d.sched_ctx, v->vs.seq, &p) != 0) {
+    if (v->d.sched->point(v->d.sched_ctx, at, &p) != 0) {
         say(v, 4, "%s", lv_tr(lang, LV_T_SCHED_NONE));
         return;
     }
-    if (lv_sv_update(&v->sv, v->s, v->vs.seq, &p, lang) != LV_OK) return;
+    if (lv_sv_update(&v->sv, v->s, at, &p, lang) != LV_OK) return;
     if (!lv_sv_can_run(&v->sv, thread)) {
         snprintf(b, sizeof b, lv_tr(lang, LV_T_SCHED_REFUSED), lv_trace_thread_name(v->tr, thread),
                  v->sv.why[thread]);
@@ -558,8 +561,18 @@ static void sched_pick(lv_viewer *v, int32_t thread) {
     int32_t *c = NULL;
     size_t n = 0;
     if (lv_sv_choices(v->tr, p.index, thread, &c, &n) != LV_OK) return;
-    sched_run(v, c, n, 0, (long)p.nbefore - 1, 1); /* plays the step it made */
+    /* plays the step it made; a queued one after the step playing now */
+    int ran = sched_run(v, c, n, 0, queued ? v->vs.seq : (long)p.nbefore - 1, 1) == 0;
     free(c);
+    if (!ran) return;
+    const char *name = lv_trace_thread_name(v->tr, thread);
+    if (v->tr->outcome == LV_OUT_ABORTED && lv_sv_step_events(v->tr, p.nbefore, thread) == 0) {
+        snprintf(b, sizeof b, lv_tr(lang, LV_T_SCHED_NO_STEP), name);
+        say(v, 6, "%s", b);
+    } else if (queued) {
+        snprintf(b, sizeof b, lv_tr(lang, LV_T_SCHED_QUEUED), name);
+        say(v, 3, "%s", b);
+    }
 }
 
 /* A: the policy runs on from the choices made, playing. */
@@ -847,8 +860,10 @@ static int layout(lv_viewer *v) {
     if (lv_state_seek(&v->st, v->s, v->vs.seq) != LV_OK) return -1;
     if (v->sv.on) {
         lv_sched_point p;
-        int have = v->d.sched->point(v->d.sched_ctx, v->vs.seq, &p) == 0;
-        if (lv_sv_update(&v->sv, v->s, v->vs.seq, have ? &p : NULL, v->vs.lang) != LV_OK) return -1;
+        /* the column shows the choice a pick made now goes to */
+        long at = lv_sv_pick_seq(&v->sv, v->tr, v->vs.seq, v->vs.playing);
+        int have = v->d.sched->point(v->d.sched_ctx, at, &p) == 0;
+        if (lv_sv_update(&v->sv, v->s, at, have ? &p : NULL, v->vs.lang) != LV_OK) return -1;
     }
     if (lv_frame_layout(&v->f, v->s, &v->vp) != LV_OK) return -1;
     lv_pr_layout(&v->pr, &v->f, &v->vp, v->tr);

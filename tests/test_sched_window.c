@@ -8,7 +8,7 @@
 #include <SDL.h>
 #include <sys/stat.h>
 #include "glue.h"
-#include "png.h"
+#include "lv_png.h"
 #include "predict.h"
 #include "registry.h"
 #include "session.h"

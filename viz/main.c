@@ -127,7 +127,7 @@ static const char export_help[] =
     "Reads a trace (strictly: a broken file is refused with the place that is wrong) and writes\n"
     "it again in other forms, each file atomically. Findings are recomputed from the events.\n"
     "\n"
-    "  --chrome FILE   the Chrome Trace Event Format, for Perfetto and chrome://tracing\n"
+    "  --chrome FILE   the Chrome Trace Event Format, for Perfetto UI and speedscope\n"
     "  --png FILE      the timeline as a picture (1280x720, the whole run), as lockviz view draws "
     "it\n"
     "  --out FILE      the native format again (with recomputed findings)\n"
@@ -291,7 +291,7 @@ static int save_outputs(const char *cmd, const lv_trace *tr, const char *native,
             fprintf(stderr, "%s %s: %s\n", prog, cmd, eb);
             bad = -1;
         } else {
-            printf("chrome trace: %s (open it in Perfetto or chrome://tracing)\n", chrome);
+            printf("chrome trace: %s (open it in Perfetto UI or speedscope)\n", chrome);
         }
     }
     if (png) {

@@ -102,3 +102,29 @@ export async function loadInSpeedscope(index, paths, chromium = 'chromium') {
   if (!m) throw new Error('speedscope gave no results (the page did not finish)')
   return JSON.parse(Buffer.from(m[1], 'base64').toString('utf8'))
 }
+
+// A screenshot of speedscope showing one file, on its profile number `profile` (0: the first),
+// for the docs: loads it as above and steps with speedscope's "n" key.
+export async function screenshotInSpeedscope(index, file, png, profile = 0, chromium = 'chromium') {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lv-speedscope-'))
+  const js = path.join(tmp, 'load.js')
+  const page = (name, b64, n) => {
+    window.speedscope.loadFileFromBase64(name, b64)
+    const step = k => {
+      if (!document.title.endsWith(' - speedscope')) return setTimeout(() => step(k), 50)
+      if (k === 0) return
+      for (const type of ['keydown', 'keypress', 'keyup'])
+        window.dispatchEvent(new KeyboardEvent(type, {key: 'n', code: 'KeyN'}))
+      setTimeout(() => step(k - 1), 100)
+    }
+    step(n)
+  }
+  fs.writeFileSync(js, `(${page.toString()})(${JSON.stringify(path.basename(file))}, ` +
+      `${JSON.stringify(fs.readFileSync(file).toString('base64'))}, ${profile})`)
+  await new Promise((resolve, reject) =>
+    execFile(chromium, ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+      '--allow-file-access-from-files', `--user-data-dir=${path.join(tmp, 'profile')}`,
+      '--virtual-time-budget=20000', '--window-size=1280,720', `--screenshot=${png}`,
+      `file://${index}#localProfilePath=${js}`], {timeout: 120000}, err => (err ? reject(err) : resolve())))
+  fs.rmSync(tmp, {recursive: true, force: true})
+}

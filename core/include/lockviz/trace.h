@@ -188,7 +188,7 @@ lv_err lv_trace_read_json(const char *data, size_t len, const char *name, lv_tra
                           char *errbuf, size_t errlen);
 lv_err lv_trace_load(const char *path, lv_trace **out, char *errbuf, size_t errlen);
 
-/* The Chrome Trace Event Format (Perfetto, chrome://tracing), streamed; see
+/* The Chrome Trace Event Format (Perfetto UI, catapult, speedscope), streamed; see
  * docs/chrome-format.md. _save writes atomically like lv_trace_save. */
 lv_err lv_trace_write_chrome(const lv_trace *tr, FILE *out);
 lv_err lv_trace_save_chrome(const lv_trace *tr, const char *path, char *errbuf, size_t errlen);

@@ -121,4 +121,89 @@ check no-dir 2 "$LV" run ticket --variant locked --time-scale 0.01 --quiet --out
 expect_in no-dir "$T/err" "no/such/dir/t.json"
 expect_in kept "$T/existing.json" "keep"
 
+# strict numbers: one syntax for every number of the command line
+check seed-plus 2 "$LV" run ticket --seed +7 --headless
+expect_in seed-plus "$T/err" "not '+7'"
+check seed-space 2 "$LV" run ticket --seed " 7" --headless
+check set-plus 2 "$LV" run ticket --set buyers=+5 --headless
+expect_in set-plus "$T/err" "buyers=+5"
+check schedule-trailing-comma 2 "$LV" run ticket --schedule 0,1, --headless
+expect_in schedule-trailing-comma "$T/err" "a list is thread ids"
+check schedule-fraction-list 2 "$LV" run ticket --schedule 0,1.5 --headless
+expect_in schedule-fraction-list "$T/err" "a list is thread ids"
+check time-scale-hex 2 "$LV" run ticket --time-scale 0x1p-3 --headless
+check runs-plus 2 "$LV" explore ticket --runs +5
+check view-at-space 2 "$LV" view "$T/f.json" --headless --chrome "$T/v2.json" --at " 3"
+check view-size-plus 2 "$LV" view "$T/f.json" --headless --png "$T/v2.png" --size 300x+200
+# refused options say what to fix
+check seed-no-value 2 "$LV" run ticket --headless --seed
+expect_in seed-no-value "$T/err" "--seed needs a value"
+one_line seed-no-value
+check seed-value-is-option 2 "$LV" run ticket --seed --headless
+expect_in seed-value-is-option "$T/err" "--seed needs a value (it was followed by '--headless')"
+check ambiguous-option 2 "$LV" run ticket --sched 1 --headless
+expect_in ambiguous-option "$T/err" "--sched is ambiguous: it could be --schedule or --scheduler"
+one_line ambiguous-option
+check ambiguous-s 2 "$LV" run ticket --s 1
+expect_in ambiguous-s "$T/err" "--set, --seed, --schedule or --scheduler"
+check flag-with-value 2 "$LV" run ticket --headless=yes
+expect_in flag-with-value "$T/err" "--headless takes no value"
+check export-no-value 2 "$LV" export "$T/f.json" --chrome
+expect_in export-no-value "$T/err" "--chrome needs a value"
+check view-no-value 2 "$LV" view "$T/f.json" --png
+expect_in view-no-value "$T/err" "--png needs a value"
+
+# a --schedule trace is input: its parameters and variant are checked, naming the file
+check ctl-seed-3 1 "$LV" run ticket --seed 3 --out "$T/s.json" --quiet
+sed 's/"buyers": 10/"buyers": 1000/' "$T/s.json" >"$T/s-range.json"
+check schedule-param-range 2 "$LV" run ticket --schedule "$T/s-range.json" --headless
+expect_in schedule-param-range "$T/err" "s-range.json: scenario.params.buyers: 1000 is out of range"
+one_line schedule-param-range
+sed 's/"buyers": 10/"colour": 3/' "$T/s.json" >"$T/s-unknown.json"
+check schedule-param-unknown 2 "$LV" run ticket --schedule "$T/s-unknown.json" --headless
+expect_in schedule-param-unknown "$T/err" "s-unknown.json: scenario.params: ticket has no parameter 'colour'"
+sed 's/"variant": "unlocked"/"variant": "nope"/' "$T/s.json" >"$T/s-variant.json"
+check schedule-variant-unknown 2 "$LV" run ticket --schedule "$T/s-variant.json" --headless
+expect_in schedule-variant-unknown "$T/err" "s-variant.json: scenario.variant"
+
+# only regular files are read, and nothing blocks: a FIFO with no writer, a directory, a device
+mkfifo "$T/fifo.json"
+mkdir "$T/dir.json"
+for f in "$T/fifo.json" "$T/dir.json" /dev/null; do
+  b=$(basename "$f")
+  check "check-$b" 2 timeout 20 "$LV" check "$f"
+  expect_in "check-$b" "$T/err" "not a trace file (a trace is a regular file)"
+  one_line "check-$b"
+  check "view-$b" 2 timeout 20 "$LV" view "$f" --headless --png "$T/x.png"
+  check "export-$b" 2 timeout 20 "$LV" export "$f" --chrome "$T/x.chrome.json"
+  check "schedule-$b" 2 timeout 20 "$LV" run ticket --schedule "$f" --headless
+  expect_in "schedule-$b" "$T/err" "a trace is a regular file"
+done
+"$LV" check "$T/fifo.json" 2>"$T/err" >/dev/null
+expect_in fifo-named "$T/err" "fifo.json: a FIFO (named pipe), not a trace file"
+
+# too large: a file of exactly 1 GiB (sparse: nothing is written to disk) is refused unread
+truncate -s 1G "$T/big.json"
+check one-gib 2 timeout 20 "$LV" check "$T/big.json"
+expect_in one-gib "$T/err" "big.json: 1073741824 bytes: 1 GiB or more, refused"
+one_line one-gib
+rm -f "$T/big.json"
+# more threads than a trace may have, and more JSON values than the reader builds
+{
+  printf '{"format": "lockviz-trace", "version": 1, "scenario": {"name": "x", "variant": "y", "params": {}}, "mode": "live", "seed": 1, "schedule": [], "threads": ['
+  seq 0 65536 | awk '{printf "%s{\"id\": %d, \"name\": \"\"}", (NR > 1 ? "," : ""), $1}'
+  printf '], "objects": [], "events": [], "findings": [], "outcome": "completed"}\n'
+} >"$T/threads.json"
+check too-many-threads 2 "$LV" check "$T/threads.json"
+expect_in too-many-threads "$T/err" "threads: 65537 threads, more than the 65536 a trace may have"
+{
+  printf '{"format": "lockviz-trace", "version": 1, "findings": [{"kind": "race", "message": "m", "threads": [], "objects": [], "events": ['
+  yes '0,' | head -n 8400000 | tr -d '\n'
+  printf '0]}]}\n'
+} >"$T/values.json"
+check too-many-values 2 "$LV" check "$T/values.json"
+expect_in too-many-values "$T/err" "findings: too large to read: more than 8388608 JSON values"
+one_line too-many-values
+rm -f "$T/values.json" "$T/threads.json"
+
 finish

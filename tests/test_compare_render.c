@@ -5,7 +5,7 @@
 #include <SDL_ttf.h>
 #include "font.h"
 #include "glue.h"
-#include "png.h"
+#include "lv_png.h"
 #include "registry.h"
 #include "image_support.h"
 #include "render.h"

@@ -8,7 +8,7 @@
 #include <SDL.h>
 #include <sys/stat.h>
 #include "glue.h"
-#include "png.h"
+#include "lv_png.h"
 #include "predict.h"
 #include "registry.h"
 #include "session.h"
@@ -405,6 +405,54 @@ TEST(scheduler_mode_from_the_command_line_options) {
     sched_run_close(&x);
 }
 
+TEST(a_pick_made_while_a_step_plays_is_queued_after_it) {
+    /* the issue's run: --schedule 1,0,1,2,2,1,2,1,2 picked by hand, 1 then 2 while the step
+     * of 1 still plays: both picks stay, in order */
+    int64_t params[LV_MAX_PARAMS] = {2, 1};
+    sched_run x;
+    lv_trace *tr = sched_run_open(&x, "ticket", params);
+    int32_t choices[7] = {1, 0, 1, 2, 2, 1, 2};
+    char err[512];
+    lv_viewer_desc vd = {.w = 1280,
+                         .h = 720,
+                         .sched = &lv_sched_glue_ops,
+                         .sched_ctx = &x.sg,
+                         .sched_start = 1,
+                         .sched_choices = choices,
+                         .sched_nchoices = 7};
+    lv_viewer *v = lv_viewer_open(tr, &vd, err, sizeof err);
+    if (!v) TEST_FAIL_AT("%s", err);
+    draw(v, 0);
+    ASSERT_EQ(lv_viewer_trace(v)->nschedule, 7);
+    ASSERT(lv_sv_can_run(lv_viewer_sched(v), 1));
+    size_t before = lv_viewer_trace(v)->nevents;
+    press_number(1);
+    draw(v, 0);
+    ASSERT_EQ(lv_viewer_trace(v)->nschedule, 8);
+    ASSERT_GT(lv_viewer_trace(v)->nevents, before); /* its step, on its lane */
+    ASSERT_EQ(lv_viewer_trace(v)->events[before].thread, 1);
+    ASSERT(lv_viewer_state(v)->playing); /* still playing that step */
+    long playhead = lv_viewer_state(v)->seq;
+    ASSERT_LT(playhead, (long)lv_viewer_trace(v)->nevents - 1);
+    /* the column shows the choice the next pick goes to: after the step playing */
+    ASSERT_EQ(lv_viewer_sched(v)->point.index, 8);
+    press_number(2);
+    draw(v, 0);
+    const lv_trace *cur = lv_viewer_trace(v);
+    ASSERT_GE(cur->nschedule, 9);
+    const int32_t want[9] = {1, 0, 1, 2, 2, 1, 2, 1, 2};
+    ASSERT_EQ(memcmp(cur->schedule, want, sizeof want), 0);
+    ASSERT_CONTAINS(lv_viewer_status(v), "buyer-2 runs after the step playing now");
+    ASSERT_LE(lv_viewer_state(v)->seq, playhead + 1); /* the step of 1 goes on playing */
+    for (int i = 0; i < 400 && lv_viewer_state(v)->playing; i++)
+        draw(v, 0.25);
+    cur = lv_viewer_trace(v);
+    ASSERT_EQ(memcmp(cur->schedule, want, sizeof want), 0);
+    ASSERT_EQ(lv_viewer_state(v)->seq, (long)cur->nevents - 1);
+    lv_viewer_close(v);
+    sched_run_close(&x);
+}
+
 /* Plays until a question is asked (or the run ends); returns the question's kind. */
 static lv_pq_kind play_to_question(lv_viewer *v) {
     for (int i = 0; i < 2000; i++) {
@@ -475,8 +523,16 @@ TEST(predict_mode_asks_keeps_score_and_marks_the_answers) {
                 ASSERT_GT(pr->opt[o].w, 0); /* a box to click */
             }
             if (reads == 2) snap(v, "predict-read.png");
+            char box[48]; /* the right box: its letter, then the value */
+            snprintf(box, sizeof box, "%c: %lld", 'A' + right - 1, (long long)pr->q.answer);
+            ASSERT_STR_EQ(pr->opt_text[right - 1], box);
             if (n % 2 == 0) {
-                push_key(SDLK_0 + right, 0);
+                /* the value itself typed (1 for tickets = 1), or its box's letter */
+                ASSERT(pr->q.answer >= 0 && pr->q.answer < 10);
+                if (reads % 2)
+                    push_key(SDLK_0 + (int)pr->q.answer, 0);
+                else
+                    push_key(SDLK_a + right - 1, 0);
                 rights++;
             } else {
                 lv_rect o = pr->opt[wrong - 1]; /* a click on a value's box */
@@ -608,6 +664,7 @@ TEST(pictures_of_many_threads_and_a_deadlock) {
 
 TEST_MAIN(TEST_ENTRY(scheduler_mode_picks_steps_back_branches_and_replays, 120),
           TEST_ENTRY(scheduler_mode_from_the_command_line_options, 60),
+          TEST_ENTRY(a_pick_made_while_a_step_plays_is_queued_after_it, 60),
           TEST_ENTRY(predict_mode_asks_keeps_score_and_marks_the_answers, 120),
           TEST_ENTRY(scheduler_and_predict_give_way_to_side_by_side_and_explore, 120),
           TEST_ENTRY(pictures_of_many_threads_and_a_deadlock, 60))

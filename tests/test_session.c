@@ -4,6 +4,7 @@
  * that pick differently at i); a cut trace loads, and its schedule replays its events; picking
  * through the ticket race with 2 buyers in the fewest picks; stepping back and branching;
  * refusing a thread that cannot run, with the reason in words; schedule strings. */
+#include "grow.h"
 #include "predict.h"
 #include "registry.h"
 #include "schedview.h"
@@ -515,6 +516,102 @@ TEST(reasons_for_sleepers_joiners_and_the_finished) {
     lv_session_free(s);
 }
 
+TEST(the_column_says_why_a_thread_its_lane_calls_asleep_can_run) {
+    /* every choice of the ticket race: a thread that can run while its lane says it sleeps,
+     * has not started or waits carries a note saying why; a running one needs none */
+    lv_session *s = session_for("ticket", "unlocked", NULL, 1, LV_POLICY_RANDOM);
+    ASSERT_EQ(lv_session_run(s, NULL, 0), LV_OK);
+    const lv_trace *full = lv_session_full(s);
+    lv_scene *sc = NULL;
+    ASSERT_EQ(lv_scene_new(full, &sc), LV_OK);
+    lv_schedview sv;
+    lv_sv_init(&sv);
+    size_t woken = 0, started = 0, running = 0;
+    for (size_t i = 0; i < lv_session_npoints(s); i++) {
+        lv_session_point p;
+        lv_session_point_at(s, i, &p);
+        lv_sched_point sp = {p.index, p.nbefore, p.enabled, p.nenabled};
+        ASSERT_EQ(lv_sv_update(&sv, sc, (long)p.nbefore - 1, &sp, LV_LANG_EN), LV_OK);
+        for (size_t e = 0; e < p.nenabled; e++) {
+            int32_t th = p.enabled[e];
+            switch (sv.st.tstate[th]) {
+            case LV_TS_SLEEPING:
+                ASSERT_STR_EQ(sv.note[th], "woken: earliest sleep");
+                woken++;
+                break;
+            case LV_TS_NOT_STARTED:
+                ASSERT_STR_EQ(sv.note[th], "starts: it was spawned");
+                started++;
+                break;
+            case LV_TS_RUNNING:
+                ASSERT_STR_EQ(sv.note[th], "");
+                running++;
+                break;
+            default:
+                break;
+            }
+        }
+        for (int32_t th = 0; (size_t)th < full->nthreads; th++)
+            if (!has(p.enabled, p.nenabled, th)) ASSERT_STR_EQ(sv.note[th], "");
+    }
+    if (!(woken && started && running))
+        TEST_FAIL_AT("woken %zu started %zu running %zu", woken, started, running);
+    lv_sv_free(&sv);
+    lv_scene_free(sc);
+    lv_session_free(s);
+}
+
+TEST(a_pick_while_the_step_plays_goes_to_the_frontier) {
+    int64_t params[LV_MAX_PARAMS] = {2, 1};
+    lv_session *s = session_for("ticket", "unlocked", params, 1, LV_POLICY_RANDOM);
+    const int32_t first[7] = {1, 0, 1, 2, 2, 1, 2};
+    ASSERT_EQ(lv_session_run(s, first, 7), LV_OK);
+    ASSERT_EQ(lv_session_pick(s, 7, 1), LV_OK); /* 1: its step plays from the old frontier */
+    lv_trace *shown = NULL;
+    ASSERT_EQ(lv_session_shown(s, 0, &shown), LV_OK);
+    lv_session_point p7;
+    ASSERT_EQ(lv_session_point_at(s, 7, &p7), 0);
+    ASSERT_GT(lv_sv_step_events(shown, p7.nbefore, 1), 0); /* it shows on buyer-1's lane */
+    ASSERT_EQ(lv_sv_step_events(shown, p7.nbefore, 0), 0);
+    ASSERT_EQ(lv_sv_step_events(shown, shown->nevents, 1), 0);
+    lv_schedview sv;
+    lv_sv_init(&sv);
+    sv.on = 1;
+    long playhead = (long)p7.nbefore - 1; /* where the step of 1 starts playing */
+    /* while it plays: the next pick goes after it, to the frontier */
+    long at = lv_sv_pick_seq(&sv, shown, playhead, 1);
+    ASSERT_EQ(at, (long)shown->nevents - 1);
+    ASSERT_EQ(lv_session_branch_point(s, 0, at), lv_session_frontier(s));
+    ASSERT_EQ(lv_session_frontier(s), 8);
+    /* at rest, or in a run shown whole (Auto): the playhead's choice, a branch */
+    ASSERT_EQ(lv_sv_pick_seq(&sv, shown, playhead, 0), playhead);
+    ASSERT_EQ(lv_session_branch_point(s, 0, playhead), 7);
+    sv.whole = 1;
+    ASSERT_EQ(lv_sv_pick_seq(&sv, shown, playhead, 1), playhead);
+    sv.whole = 0;
+    sv.on = 0;
+    ASSERT_EQ(lv_sv_pick_seq(&sv, shown, playhead, 1), playhead);
+    /* the cut run says it is cut: nothing went wrong so far, not in the run */
+    ASSERT_EQ(shown->nfindings, 0);
+    ASSERT_EQ(shown->outcome, LV_OUT_ABORTED);
+    ASSERT_EQ(lv_no_findings_words(shown), LV_T_NO_FINDINGS_CUT);
+    ASSERT_CONTAINS(lv_tr(LV_LANG_EN, lv_no_findings_words(shown)), "so far");
+    lv_trace_free(shown);
+    ASSERT_EQ(lv_session_pick(s, 8, 2), LV_OK);
+    ASSERT_EQ(lv_session_shown(s, 0, &shown), LV_OK);
+    const int32_t want[9] = {1, 0, 1, 2, 2, 1, 2, 1, 2};
+    ASSERT_GE(shown->nschedule, 9);
+    ASSERT_EQ(memcmp(shown->schedule, want, sizeof want), 0);
+    lv_trace_free(shown);
+    /* a whole run with no finding says so plainly */
+    lv_trace *fixed = run_variant("ticket", "locked", 1, NULL, 0);
+    ASSERT_EQ(fixed->nfindings, 0);
+    ASSERT_EQ(lv_no_findings_words(fixed), LV_T_NO_FINDINGS);
+    lv_trace_free(fixed);
+    lv_sv_free(&sv);
+    lv_session_free(s);
+}
+
 TEST(schedule_strings_round_trip_and_replay) {
     int32_t ids[] = {0, 2, 10, 1, 123456};
     char buf[64];
@@ -530,7 +627,9 @@ TEST(schedule_strings_round_trip_and_replay) {
     ASSERT_EQ(n, 5);
     ASSERT_EQ(memcmp(back, ids, sizeof ids), 0);
     free(back);
-    static const char *const bad[] = {"", ",", "1,,2", "a", "1,b", "-1", "1;2", "99999999999"};
+    static const char *const bad[] = {"",    ",",           "1,,2", "a",   "1,b", "-1",
+                                      "1;2", "99999999999", "0,1,", ",0",  "+1",  " 1",
+                                      "1 ",  "1.0",         "0x1",  "1, 2"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (lv_schedule_parse(bad[i], &back, &n) == 0) TEST_FAIL_AT("accepted '%s'", bad[i]);
 
@@ -649,6 +748,7 @@ TEST(predict_asks_before_every_choice_and_every_read) {
             right = -1;
             for (size_t k = 0; k < pr.q.nopts; k++) {
                 if (k) ASSERT_LT(pr.q.opts[k - 1], pr.q.opts[k]);
+                ASSERT_GE(pr.q.opts[k], 0); /* a count of tickets: no value below 0 offered */
                 if (pr.q.opts[k] == e->value)
                     right = (int64_t)k + 1;
                 else
@@ -683,6 +783,143 @@ TEST(predict_asks_before_every_choice_and_every_read) {
     lv_session_free(s);
 }
 
+/* A read question with the values vals offered and the answer right, open. */
+static void ask_read(lv_predict *pr, const int64_t *vals, size_t n, int64_t right) {
+    lv_pr_reset(pr);
+    pr->on = pr->open = 1;
+    pr->q = (lv_pq){.kind = LV_PQ_READ, .seq = 0, .thread = 0, .obj = 0, .answer = right};
+    memcpy(pr->q.opts, vals, n * sizeof *vals);
+    pr->q.nopts = n;
+}
+
+TEST(predict_takes_the_value_typed_or_its_letter_never_its_place) {
+    lv_predict pr;
+    lv_pr_init(&pr);
+    const int64_t small[] = {0, 1, 2};
+    /* "tickets = 1" is the second box: typing 1 means the value 1, and is right */
+    ask_read(&pr, small, 3, 1);
+    ASSERT_EQ(lv_pr_digit(&pr, 1), 2);
+    ASSERT_EQ(lv_pr_answer(&pr, 2), 1);
+    ask_read(&pr, small, 3, 1);
+    ASSERT_EQ(lv_pr_letter(&pr, 'b'), 2);
+    ASSERT_EQ(lv_pr_letter(&pr, 'B'), 2);
+    ASSERT_EQ(lv_pr_letter(&pr, 'a'), 1);
+    ASSERT_EQ(lv_pr_letter(&pr, 'd'), 0); /* no fourth box: the key keeps its meaning */
+    ASSERT_EQ(lv_pr_letter(&pr, '1'), 0);
+    ASSERT_EQ(lv_pr_digit(&pr, 7), -1); /* no such value: refused, still open */
+    ASSERT(pr.open);
+    ASSERT_EQ(pr.asked, 0);
+    ASSERT_EQ(lv_pr_answer(&pr, lv_pr_letter(&pr, 'a')), 0); /* A is 0: wrong */
+    /* values of two digits: 1 waits while 10 and 12 are offered */
+    const int64_t big[] = {1, 10, 12};
+    ask_read(&pr, big, 3, 12);
+    ASSERT_EQ(lv_pr_digit(&pr, 1), 0);
+    ASSERT_EQ(lv_pr_digit(&pr, 2), 3);
+    ask_read(&pr, big, 3, 12);
+    ASSERT_EQ(lv_pr_digit(&pr, 1), 0);
+    ASSERT_EQ(lv_pr_tick(&pr, 0.3), 0);
+    ASSERT_EQ(lv_pr_tick(&pr, 0.6), 1); /* the wait is over: 1 it is */
+    ASSERT_EQ(lv_pr_tick(&pr, 1.0), 0);
+    ASSERT_EQ(lv_pr_digit(&pr, 1), 0);
+    ASSERT_EQ(lv_pr_digit(&pr, 5), -1); /* 15 is none; nor is 5 */
+    /* the boxes are lettered */
+    lv_frame f = {.scale = 1, .sched_bar = {0, 600, 1280, 40}};
+    f.line_h[LV_FONT_BODY] = 20;
+    lv_viewport vp = {.w = 1280, .h = 720, .lang = LV_LANG_EN};
+    lv_trace *tr = run_variant("ticket", "unlocked", 1, "buyers", 2);
+    ask_read(&pr, small, 3, 1);
+    pr.q.obj = obj_id(tr, "tickets");
+    lv_pr_layout(&pr, &f, &vp, tr);
+    ASSERT_STR_EQ(pr.opt_text[0], "A: 0");
+    ASSERT_STR_EQ(pr.opt_text[1], "B: 1");
+    ASSERT_STR_EQ(pr.opt_text[2], "C: 2");
+    ASSERT_CONTAINS(pr.text_text, "Type the value");
+    lv_trace_free(tr);
+    /* no tickets at all: every buyer reads 0, and no value below 0 is offered */
+    tr = run_variant("ticket", "unlocked", 1, "tickets", 0);
+    lv_pr_reset(&pr);
+    ASSERT_EQ(lv_pr_peek(&pr, tr, -1, NULL), LV_OK);
+    ASSERT_EQ(pr.q.kind, LV_PQ_READ);
+    ASSERT_EQ(pr.q.answer, 0);
+    ASSERT_EQ(pr.q.nopts, 3);
+    ASSERT_EQ(pr.q.opts[0], 0);
+    ASSERT_EQ(pr.q.opts[1], 1);
+    ASSERT_EQ(pr.q.opts[2], 2);
+    lv_trace_free(tr);
+    lv_pr_free(&pr);
+}
+
+static int boxes_meet(lv_rect a, lv_rect b) {
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+TEST(predict_marks_cover_no_note_and_no_other_mark) {
+    lv_trace *tr = run_variant("ticket", "unlocked", 1, "buyers", 2);
+    lv_scene *s = NULL;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    lv_predict pr;
+    lv_pr_init(&pr);
+    pr.on = 1;
+    /* the worst case: a right and a wrong answer at every note's event and at every read */
+    for (size_t i = 0; i < tr->nevents; i++) {
+        const lv_event *e = &tr->events[i];
+        if (e->kind != LV_EV_NOTE && e->kind != LV_EV_READ) continue;
+        for (int ok = 1; ok >= 0; ok--) {
+            ASSERT_EQ(lv_grow((void **)&pr.marks, &pr.capmarks, sizeof *pr.marks, pr.nmarks + 1),
+                      0);
+            pr.marks[pr.nmarks++] = (lv_pmark){(long)i, e->thread, (uint8_t)ok};
+        }
+    }
+    const int sizes[][2] = {{1280, 720}, {1920, 1080}, {640, 400}};
+    for (size_t z = 0; z < 3; z++) {
+        lv_frame f = {0};
+        lv_viewport vp = {.w = sizes[z][0],
+                          .h = sizes[z][1],
+                          .seq = -1,
+                          .highlight = -1,
+                          .hover_x = -1,
+                          .hover_y = -1,
+                          .predict = &pr};
+        ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+        ASSERT_GT(f.nlabels, 0);
+        ASSERT_GT(f.lanes[0].marks.h, 0); /* a row of its own at these sizes */
+        ASSERT_EQ(lv_pr_place(&pr, &f, s), LV_OK);
+        ASSERT_EQ(pr.nplaced, pr.nmarks);
+        size_t oks = 0;
+        for (size_t i = 0; i < pr.nplaced; i++) {
+            const lv_pmark_at *a = &pr.placed[i];
+            lv_rect ra = {a->x - a->r, a->y - a->r, 2 * a->r + 1, 2 * a->r + 1};
+            oks += a->ok;
+            for (size_t k = 0; k < f.nlabels; k++) {
+                const lv_label *lb = &f.labels[k];
+                lv_rect rl = {lb->x, lb->y, lb->w, f.line_h[LV_FONT_NOTE]};
+                if (boxes_meet(ra, rl))
+                    TEST_FAIL_AT("%dx%d: the mark of seq %ld covers the note of seq %u",
+                                 sizes[z][0], sizes[z][1], a->seq, lb->seq);
+            }
+            for (size_t k = 0; k < i; k++) {
+                const lv_pmark_at *b = &pr.placed[k];
+                lv_rect rb = {b->x - b->r, b->y - b->r, 2 * b->r + 1, 2 * b->r + 1};
+                if (boxes_meet(ra, rb))
+                    TEST_FAIL_AT("%dx%d: the marks of seq %ld and %ld meet", sizes[z][0],
+                                 sizes[z][1], a->seq, b->seq);
+            }
+        }
+        ASSERT_EQ(oks * 2, pr.nplaced); /* every ✓ and every ✗ is there */
+        lv_frame_free(&f);
+    }
+    /* without predict mode, no row of marks: the lanes are as before */
+    lv_frame f = {0};
+    lv_viewport vp = {
+        .w = 1280, .h = 720, .seq = -1, .highlight = -1, .hover_x = -1, .hover_y = -1};
+    ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+    ASSERT_EQ(f.lanes[0].marks.h, 0);
+    lv_frame_free(&f);
+    lv_pr_free(&pr);
+    lv_scene_free(s);
+    lv_trace_free(tr);
+}
+
 TEST(typed_numbers_pick_threads) {
     lv_schedview sv;
     lv_sv_init(&sv);
@@ -712,4 +949,8 @@ TEST_MAIN(TEST_ENTRY(prefix_rule_holds_on_every_scenario, 600),
           TEST_ENTRY(schedule_strings_round_trip_and_replay, 60),
           TEST_ENTRY(a_choice_that_cannot_be_followed_is_a_divergence, 60),
           TEST_ENTRY(predict_asks_before_every_choice_and_every_read, 60),
+          TEST_ENTRY(predict_takes_the_value_typed_or_its_letter_never_its_place, 30),
+          TEST_ENTRY(predict_marks_cover_no_note_and_no_other_mark, 30),
+          TEST_ENTRY(the_column_says_why_a_thread_its_lane_calls_asleep_can_run, 60),
+          TEST_ENTRY(a_pick_while_the_step_plays_goes_to_the_frontier, 60),
           TEST_ENTRY(typed_numbers_pick_threads, 10))

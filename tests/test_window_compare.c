@@ -6,7 +6,7 @@
 #include <SDL.h>
 #include <sys/stat.h>
 #include "glue.h"
-#include "png.h"
+#include "lv_png.h"
 #include "registry.h"
 #include "window_support.h"
 

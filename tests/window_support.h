@@ -4,7 +4,7 @@
 #define LV_TEST_WINDOW_SUPPORT_H
 
 #include <SDL.h>
-#include "png.h"
+#include "lv_png.h"
 #include "test.h"
 #include "viewer.h"
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmd_view.h"
+#include "args.h"
 #include "glue.h"
 #include "lockviz/lockviz.h"
 #include "render.h"
@@ -47,16 +48,17 @@ static int usage(const char *fmt, ...) {
     return EXIT_USAGE;
 }
 
+/* WxH, each side by the command line's one number syntax (lv_arg_int) */
 static int parse_size(const char *s, int *w, int *h) {
-    char *end;
-    errno = 0;
-    long a = strtol(s, &end, 10);
-    if (errno || end == s || (*end != 'x' && *end != 'X')) return -1;
-    const char *p = end + 1;
-    long b = strtol(p, &end, 10);
-    if (errno || end == p || *end || a < 200 || b < 150 || a > 8192 || b > 8192) return -1;
-    *w = (int)a;
-    *h = (int)b;
+    const char *x = strpbrk(s, "xX");
+    if (!x || (size_t)(x - s) >= 16) return -1;
+    char a[16];
+    memcpy(a, s, (size_t)(x - s));
+    a[x - s] = 0;
+    int64_t va, vb;
+    if (lv_arg_int(a, 200, 8192, &va) || lv_arg_int(x + 1, 150, 8192, &vb)) return -1;
+    *w = (int)va;
+    *h = (int)vb;
     return 0;
 }
 
@@ -70,8 +72,9 @@ int lv_cmd_view(int argc, char **argv) {
                                          {0, 0, 0, 0}};
     const char *png = NULL, *at_arg = NULL, *chrome = NULL;
     int headless = 0, w = 1280, h = 720, c;
+    char oerr[512];
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = lv_getopt(argc, argv, opts, oerr, sizeof oerr)) != -1) {
         switch (c) {
         case 'h':
             fputs(view_help, stdout);
@@ -92,8 +95,11 @@ int lv_cmd_view(int argc, char **argv) {
             if (parse_size(optarg, &w, &h))
                 return usage("--size wants WxH from 200x150 to 8192x8192, not '%s'", optarg);
             break;
-        default:
-            return usage("unknown option '%s'", argv[optind - 1]);
+        default: {
+            char one[64], msg[512];
+            lv_arg_option_error(lv_arg_refused(argv, one, sizeof one), opts, msg, sizeof msg);
+            return usage("%s", msg);
+        }
         }
     }
     if (optind >= argc) return usage("which trace file?");
@@ -110,15 +116,13 @@ int lv_cmd_view(int argc, char **argv) {
     lv_err err = lv_trace_load(path, &tr, eb, sizeof eb);
     if (err != LV_OK) {
         fprintf(stderr, "lockviz view: %s\n", eb);
-        return err == LV_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+        return EXIT_USAGE; /* a trace too large for memory is bad input too */
     }
     int rc = EXIT_CLEAN;
     long at = -1;
     if (at_arg) {
-        char *end;
-        errno = 0;
-        long v = strtol(at_arg, &end, 10);
-        if (errno || end == at_arg || *end || v < 0 || (size_t)v >= tr->nevents) {
+        int64_t v;
+        if (lv_arg_int(at_arg, 0, (int64_t)tr->nevents - 1, &v)) {
             fprintf(stderr, "lockviz view: --at must be an event of %s, 0 to %zu, not '%s'\n", path,
                     tr->nevents ? tr->nevents - 1 : 0, at_arg);
             lv_trace_free(tr);

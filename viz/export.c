@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "export.h"
-#include "png.h"
+#include "lv_png.h"
 
 static void clean(char *dst, size_t len, const char *src) {
     size_t i = 0;

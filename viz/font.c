@@ -1,18 +1,20 @@
-/* Fonts: finds lockviz's assets from the build tree or an installed tree, opens DejaVu at the
- * viewer's sizes, and finds a CJK font with fontconfig's fc-match for the glyphs DejaVu lacks.
- * It does not cache rendered text (render.c does). */
+/* Fonts: opens DejaVu at the viewer's sizes, found with fontconfig (Debian's fonts-dejavu-core)
+ * or else in lockviz's assets (the build tree or an installed tree), and a CJK font found with
+ * fontconfig for the glyphs DejaVu lacks. It does not cache rendered text (render.c does). */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fontconfig/fontconfig.h>
 #include <unistd.h>
 #include "font.h"
 
 struct lv_fonts {
     double scale;
     TTF_Font *face[LV_FONT__COUNT];
-    TTF_Font *cjk[LV_FONT__COUNT]; /* opened on first need */
+    TTF_Font *cjk[LV_FONT__COUNT];       /* opened on first need */
+    char path[LV_FONT__COUNT][PATH_MAX]; /* the file each face was opened from */
     int cjk_missing;
 };
 
@@ -56,40 +58,57 @@ const char *lv_assets_dir(void) {
     return NULL;
 }
 
-/* fc-match's answer for Simplified Chinese, looked up once per process. */
+/* Asks fontconfig for a font: the best match for pattern (e.g. "DejaVu Sans:bold"), kept only
+ * if it is what was asked for: the family `family` (when not NULL), bold when `bold`, and
+ * holding code point `need` (when not 0). fontconfig always answers with some font; a
+ * stand-in for DejaVu would change every picture, so it is refused. 0 with path and index. */
+static int fc_find(const char *pattern, const char *family, int bold, FcChar32 need, char *path,
+                   size_t len, int *index) {
+    static int inited;
+    if (!inited) inited = FcInit() ? 1 : -1;
+    if (inited < 0) return -1;
+    FcPattern *pat = FcNameParse((const FcChar8 *)pattern);
+    if (!pat) return -1;
+    FcConfigSubstitute(NULL, pat, FcMatchPattern);
+    FcDefaultSubstitute(pat);
+    FcResult res = FcResultNoMatch;
+    FcPattern *m = FcFontMatch(NULL, pat, &res);
+    FcPatternDestroy(pat);
+    int rc = -1;
+    FcChar8 *file = NULL, *fam = NULL;
+    FcCharSet *cs = NULL;
+    int weight = 0, idx = 0;
+    struct stat st;
+    if (m && res == FcResultMatch && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch &&
+        stat((const char *)file, &st) == 0 && strlen((const char *)file) < len &&
+        (!family || (FcPatternGetString(m, FC_FAMILY, 0, &fam) == FcResultMatch &&
+                     strcmp((const char *)fam, family) == 0)) &&
+        (!bold || (FcPatternGetInteger(m, FC_WEIGHT, 0, &weight) == FcResultMatch &&
+                   weight >= FC_WEIGHT_BOLD)) &&
+        (bold || family == NULL ||
+         (FcPatternGetInteger(m, FC_WEIGHT, 0, &weight) == FcResultMatch &&
+          weight < FC_WEIGHT_BOLD)) &&
+        (!need || (FcPatternGetCharSet(m, FC_CHARSET, 0, &cs) == FcResultMatch &&
+                   FcCharSetHasChar(cs, need)))) {
+        if (FcPatternGetInteger(m, FC_INDEX, 0, &idx) != FcResultMatch) idx = 0;
+        snprintf(path, len, "%s", (const char *)file);
+        *index = idx;
+        rc = 0;
+    }
+    if (m) FcPatternDestroy(m);
+    return rc;
+}
+
+/* The CJK font for Simplified Chinese (it must have 票), looked up once per process. */
 static int cjk_path(char *path, size_t len, long *index) {
     static char cached[PATH_MAX];
-    static long cached_index;
+    static int cached_index;
     static int state; /* 0 not asked, 1 found, -1 none */
-    if (state == 0) {
-        state = -1;
-        FILE *p = popen("fc-match -f '%{file}\\n%{index}\\n' 'sans:lang=zh-cn' 2>/dev/null", "r");
-        if (p) {
-            char line[PATH_MAX], idx[32] = "0";
-            if (fgets(line, sizeof line, p)) {
-                line[strcspn(line, "\n")] = 0;
-                if (!fgets(idx, sizeof idx, p)) strcpy(idx, "0");
-                struct stat st;
-                if (line[0] && stat(line, &st) == 0) {
-                    snprintf(cached, sizeof cached, "%s", line);
-                    cached_index = strtol(idx, NULL, 10);
-                    state = 1;
-                }
-            }
-            pclose(p);
-        }
-        static const char *const known[] = {
-            "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-            "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"};
-        for (size_t i = 0; state != 1 && i < sizeof known / sizeof known[0]; i++) {
-            struct stat st;
-            if (stat(known[i], &st) == 0) {
-                snprintf(cached, sizeof cached, "%s", known[i]);
-                cached_index = 0;
-                state = 1;
-            }
-        }
-    }
+    if (state == 0)
+        state =
+            fc_find("sans:lang=zh-cn", NULL, 0, 0x7968, cached, sizeof cached, &cached_index) == 0
+                ? 1
+                : -1;
     if (state != 1) return -1;
     snprintf(path, len, "%s", cached);
     *index = cached_index;
@@ -97,28 +116,41 @@ static int cjk_path(char *path, size_t len, long *index) {
 }
 
 lv_fonts *lv_fonts_open(double scale, char *err, size_t errlen) {
-    const char *dir = lv_assets_dir();
-    if (!dir) {
-        snprintf(err, errlen,
-                 "cannot find lockviz's fonts (assets/fonts/DejaVuSans.ttf); set LOCKVIZ_ASSETS "
-                 "to the assets folder");
-        return NULL;
-    }
     lv_fonts *fs = calloc(1, sizeof *fs);
     if (!fs) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
     fs->scale = scale;
-    static const char *const file[LV_FONT__COUNT] = {
-        [LV_FONT_TITLE] = "DejaVuSans-Bold.ttf", [LV_FONT_LABEL] = "DejaVuSans-Bold.ttf",
-        [LV_FONT_BODY] = "DejaVuSans.ttf",       [LV_FONT_NOTE] = "DejaVuSans.ttf",
-        [LV_FONT_MONO] = "DejaVuSansMono.ttf",
+    static const struct {
+        const char *pattern, *family, *file;
+        int bold;
+    } want[LV_FONT__COUNT] = {
+        [LV_FONT_TITLE] = {"DejaVu Sans:bold", "DejaVu Sans", "DejaVuSans-Bold.ttf", 1},
+        [LV_FONT_LABEL] = {"DejaVu Sans:bold", "DejaVu Sans", "DejaVuSans-Bold.ttf", 1},
+        [LV_FONT_BODY] = {"DejaVu Sans:regular", "DejaVu Sans", "DejaVuSans.ttf", 0},
+        [LV_FONT_NOTE] = {"DejaVu Sans:regular", "DejaVu Sans", "DejaVuSans.ttf", 0},
+        [LV_FONT_MONO] = {"DejaVu Sans Mono:regular", "DejaVu Sans Mono", "DejaVuSansMono.ttf", 0},
     };
     for (int i = 0; i < LV_FONT__COUNT; i++) {
-        char p[PATH_MAX + 64];
-        snprintf(p, sizeof p, "%s/fonts/%s", dir, file[i]);
-        fs->face[i] = TTF_OpenFont(p, lv_font_px((lv_font_id)i, scale));
+        char *p = fs->path[i];
+        int idx = 0;
+        /* Debian's fonts (fonts-dejavu-core) where fontconfig finds them, else the bundled ones */
+        if (fc_find(want[i].pattern, want[i].family, want[i].bold, 0, p, sizeof fs->path[i],
+                    &idx) != 0) {
+            const char *dir = lv_assets_dir();
+            if (!dir) {
+                snprintf(err, errlen,
+                         "cannot find the font %s: fontconfig has no %s, and lockviz's assets "
+                         "(assets/fonts) are not found; set LOCKVIZ_ASSETS to the assets folder",
+                         want[i].file, want[i].pattern);
+                lv_fonts_close(fs);
+                return NULL;
+            }
+            snprintf(p, sizeof fs->path[i], "%s/fonts/%s", dir, want[i].file);
+            idx = 0;
+        }
+        fs->face[i] = TTF_OpenFontIndex(p, lv_font_px((lv_font_id)i, scale), idx);
         if (!fs->face[i]) {
             snprintf(err, errlen, "%s: %s", p, TTF_GetError());
             lv_fonts_close(fs);
@@ -126,6 +158,10 @@ lv_fonts *lv_fonts_open(double scale, char *err, size_t errlen) {
         }
     }
     return fs;
+}
+
+const char *lv_fonts_file(const lv_fonts *fs, lv_font_id f) {
+    return fs->path[f];
 }
 
 void lv_fonts_close(lv_fonts *fs) {

@@ -1,5 +1,5 @@
 /* Fonts for the viewer: DejaVu Sans (and Mono) from lockviz's assets, plus a CJK font found
- * through fontconfig for text DejaVu has no glyphs for (notes like 购票成功).
+ * with fontconfig for text DejaVu has no glyphs for (notes like 购票成功).
  * Opens and measures only; drawing and caching textures is render.c's job. */
 #ifndef LV_VIZ_FONT_H
 #define LV_VIZ_FONT_H
@@ -13,10 +13,14 @@ typedef struct lv_fonts lv_fonts;
  * executable (../assets, ../share/lockviz/assets), then the source tree's. NULL if none. */
 const char *lv_assets_dir(void);
 
-/* Opens every lv_font_id at its size for UI scale `scale`. TTF_Init must have been called.
- * NULL on failure with a one-line reason in err. */
+/* Opens every lv_font_id at its size for UI scale `scale`: DejaVu Sans (Bold, Mono) as
+ * fontconfig finds it, or the bundled copy in the assets folder when fontconfig has none (the
+ * same files: Debian's fonts-dejavu-core ships them byte for byte). TTF_Init must have been
+ * called. NULL on failure with a one-line reason in err. */
 lv_fonts *lv_fonts_open(double scale, char *err, size_t errlen);
 void lv_fonts_close(lv_fonts *fs); /* accepts NULL */
+/* The file face f was opened from (owned by fs). */
+const char *lv_fonts_file(const lv_fonts *fs, lv_font_id f);
 double lv_fonts_scale(const lv_fonts *fs);
 
 /* The font to draw s (n bytes) with: the DejaVu face, or the CJK face when DejaVu lacks one

@@ -300,6 +300,7 @@ typedef struct lv_lane {
     int32_t thread;
     lv_rect r;     /* the whole lane, label column included */
     lv_rect label; /* the thread's name */
+    lv_rect marks; /* predict mode's row of answer marks above the notes (h 0: none) */
     lv_rect notes; /* the row of note labels (h 0 when the lane is too low for it) */
     lv_rect band;  /* the state band */
     lv_rect holds; /* LV_HOLD_ROWS strips of lock holds */
@@ -480,6 +481,10 @@ long lv_hit_event(const lv_frame *f, const lv_scene *s, int x, int y, int radius
 int lv_hit_finding(const lv_frame *f, int x, int y);
 int lv_hit_button(const lv_frame *f, int x, int y);
 
+/* What the findings panel says when tr has none: a cut run (outcome aborted: scheduler
+ * mode's frontier, predict mode's next question, a run stopped short) says nothing went wrong
+ * so far, never that nothing went wrong in the run. */
+lv_tr_key lv_no_findings_words(const lv_trace *tr);
 /* The width of the widest finding-kind chip's word in lang (the chips line up). */
 int lv_chip_width(lv_measure_fn m, void *ctx, int lang);
 

@@ -117,8 +117,8 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_PRED_SCORE] = {"%s of %s right", "答对 %s / %s"},
     [LV_T_PRED_WHO] = {"Who runs next: %s? Press its number or click its lane.",
                        "下一个运行的是谁：%s？按它的编号或点击它的线程。"},
-    [LV_T_PRED_READ] = {"What will %s read from %s? Press the number of your answer.",
-                        "%s 会从 %s 读到什么？按你的答案的编号。"},
+    [LV_T_PRED_READ] = {"What will %s read from %s? Type the value, or press its letter.",
+                        "%s 会从 %s 读到什么？输入这个值，或按它前面的字母。"},
     [LV_T_PRED_WAIT] = {"Watch: the run stops before the next choice or read, for your guess.",
                         "观看：在下一次选择或读取之前，运行会停下来等你猜。"},
     [LV_T_PRED_DONE] = {"No more questions in this run.", "这次运行没有更多问题了。"},
@@ -243,6 +243,17 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_CLI_SUMMARY] = {"%s/%s, %s mode, seed %s: %s; %s threads, %s objects, %s events",
                           "%s/%s，%s模式，种子 %s：%s；%s 个线程，%s 个对象，%s 个事件"},
     [LV_T_CLI_CONTROLLED] = {"controlled", "受控"},
+    [LV_T_NO_FINDINGS_CUT] = {"No findings so far: the run is cut here, and nothing went wrong up "
+                              "to this point.",
+                              "目前没有发现：运行在这里截断，到此为止没有出错。"},
+    [LV_T_CAN_WOKEN] = {"woken: earliest sleep", "被唤醒：它最早醒来"},
+    [LV_T_CAN_START] = {"starts: it was spawned", "可以开始：它已被创建"},
+    [LV_T_CAN_WAIT_ENDS] = {"its wait for %s can end now", "它对 %s 的等待现在可以结束"},
+    [LV_T_SCHED_NO_STEP] =
+        {"%s ran, but reached the next choice without an event to show (it "
+         "woke up or switched): pick again",
+         "%s 运行了，但在下一个选择前没有可显示的事件（它被唤醒或切换了）：请再选一次"},
+    [LV_T_SCHED_QUEUED] = {"%s runs after the step playing now", "%s 将在正在播放的这一步之后运行"},
 };
 
 const lv_tr_key lv_legend_words[5] = {LV_T_RUNNING, LV_T_BLOCKED, LV_T_SLEEPING, LV_T_HOLDING,

@@ -232,6 +232,13 @@ typedef enum lv_tr_key {
     LV_T_CLI_SUMMARY,    /* %s scenario, %s variant, %s mode, %s seed, %s outcome, %s threads,
                             %s objects, %s events */
     LV_T_CLI_CONTROLLED, /* the mode's word */
+    /* the classroom's words (issue 16) */
+    LV_T_NO_FINDINGS_CUT, /* a cut run: nothing went wrong so far */
+    LV_T_CAN_WOKEN,       /* a thread that can run while its lane says it sleeps */
+    LV_T_CAN_START,       /* ... while its lane says it has not started */
+    LV_T_CAN_WAIT_ENDS,   /* ... while its lane says it waits: %s object */
+    LV_T_SCHED_NO_STEP,   /* %s thread: a pick that recorded nothing to show */
+    LV_T_SCHED_QUEUED,    /* %s thread: a pick made while the last step plays */
     LV_T__COUNT
 } lv_tr_key;
 

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "lockviz/lockviz.h"
+#include "args.h"
 #include "registry.h"
 #include "render.h"
 #include "viewer.h"
@@ -152,7 +153,7 @@ static const char export_help[] =
     "Reads a trace (strictly: a broken file is refused with the place that is wrong) and writes\n"
     "it again in other forms, each file atomically. Findings are recomputed from the events.\n"
     "\n"
-    "  --chrome FILE   the Chrome Trace Event Format, for Perfetto and chrome://tracing\n"
+    "  --chrome FILE   the Chrome Trace Event Format, for Perfetto UI and speedscope\n"
     "  --png FILE      the timeline as a picture (1280x720, the whole run), as lockviz view draws "
     "it\n"
     "  --out FILE      the native format again (with recomputed findings)\n"
@@ -177,13 +178,10 @@ static int usage_error(const char *cmd, const char *fmt, ...) {
     return EXIT_USAGE;
 }
 
+/* Every number of the command line goes through lv_arg_int (or lv_arg_real): "+7", " 7",
+ * "7 ", "0x7" and "7.0" are refused, not read as 7. */
 static int parse_i64(const char *s, int64_t *out) {
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || *end) return -1;
-    *out = v;
-    return 0;
+    return lv_arg_int(s, INT64_MIN, INT64_MAX, out);
 }
 
 static void list_names(FILE *f, const char *sep) {
@@ -196,13 +194,14 @@ static const lv_scenario *scenario_arg(const char *cmd, const char *name);
 static int cmd_list(int argc, char **argv) {
     static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
+    char oerr[512];
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = lv_getopt(argc, argv, opts, oerr, sizeof oerr)) != -1) {
         if (c == 'h') {
             fputs(list_help, stdout);
             return EXIT_CLEAN;
         }
-        return usage_error("list", "unknown option '%s'", argv[optind - 1]);
+        return usage_error("list", "%s", oerr);
     }
     const lv_scenario *only = NULL; /* lockviz list SCENARIO: that one */
     if (optind < argc && !(only = scenario_arg("list", argv[optind++]))) return EXIT_USAGE;
@@ -351,7 +350,7 @@ static int save_outputs(const char *cmd, const lv_trace *tr, const char *native,
             fprintf(stderr, "%s %s: %s\n", prog, cmd, eb);
             bad = -1;
         } else {
-            printf("chrome trace: %s (open it in Perfetto or chrome://tracing)\n", chrome);
+            printf("chrome trace: %s (open it in Perfetto UI or speedscope)\n", chrome);
         }
     }
     if (png) {
@@ -459,8 +458,9 @@ static int cmd_run(int argc, char **argv, int default_job) {
     const char *schedule_arg = NULL, *chrome = NULL, *png = NULL;
     int headless = 0, scheduler = 0;
     int c;
+    char oerr[512];
     optind = 1;
-    while (!default_job && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while (!default_job && (c = lv_getopt(argc, argv, opts, oerr, sizeof oerr)) != -1) {
         switch (c) {
         case 'h':
             fputs(run_help, stdout);
@@ -496,10 +496,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
             headless = 1;
             break;
         case 'T': {
-            char *end;
-            errno = 0;
-            scale = strtod(optarg, &end);
-            if (errno || end == optarg || *end || !(scale > 0) || scale > 100)
+            if (lv_arg_real(optarg, &scale) || !(scale > 0) || scale > 100)
                 return usage_error("run",
                                    "--time-scale must be a number above 0 and at most 100, "
                                    "not '%s'",
@@ -543,7 +540,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
             scheduler = 1;
             break;
         default:
-            return usage_error("run", "unknown option '%s'", argv[optind - 1]);
+            return usage_error("run", "%s", oerr);
         }
     }
     const char *name = "ticket";
@@ -586,7 +583,8 @@ static int cmd_run(int argc, char **argv, int default_job) {
         }
         if (lv_schedule_parse(schedule_arg, &sched, &nsched) == 0) {
             /* a typed list */
-        } else if (strspn(schedule_arg, "0123456789, ") == strlen(schedule_arg)) {
+        } else if (strspn(schedule_arg, "0123456789,+-. ") == strlen(schedule_arg) &&
+                   access(schedule_arg, F_OK) != 0) {
             usage_error("run",
                         "--schedule %s: a list is thread ids separated by commas, like 1,2,2,1",
                         schedule_arg);
@@ -603,7 +601,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
             }
             if (err != LV_OK) {
                 fprintf(stderr, "%s run: --schedule: %s\n", prog, eb);
-                rc = err == LV_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+                rc = EXIT_USAGE; /* a trace too large for memory is bad input too */
                 goto out;
             }
             if (strcmp(from->scenario, sc->name) != 0) {
@@ -616,14 +614,48 @@ static int cmd_run(int argc, char **argv, int default_job) {
                         prog, schedule_arg);
                 goto out;
             }
-            if (!variant) variant = from->variant;
+            if (!variant) {
+                if (lv_scenario_variant_index(sc, from->variant) < 0) {
+                    fprintf(stderr,
+                            "%s run: --schedule %s: scenario.variant: %s has no variant "
+                            "'%s'; it has:",
+                            prog, schedule_arg, sc->name, from->variant);
+                    for (int i = 0; i < sc->nvariants; i++)
+                        fprintf(stderr, " %s", sc->variants[i].name);
+                    fputc('\n', stderr);
+                    goto out;
+                }
+                variant = from->variant;
+            }
             if (!have_seed) {
                 seed = from->seed;
                 have_seed = 1;
             }
+            /* the trace's parameters are input like --set's: unknown or out of range is the
+             * file's mistake, said with its name (not a run that fails later) */
             for (size_t i = 0; i < from->nparams; i++) {
-                int pi = lv_scenario_param_index(sc, from->params[i].name);
-                if (pi >= 0) params[pi] = from->params[i].value;
+                const lv_param_value *fp = &from->params[i];
+                int pi = lv_scenario_param_index(sc, fp->name);
+                if (pi < 0) {
+                    fprintf(stderr,
+                            "%s run: --schedule %s: scenario.params: %s has no parameter "
+                            "'%s'; it has:",
+                            prog, schedule_arg, sc->name, fp->name);
+                    for (int k = 0; k < sc->nparams; k++)
+                        fprintf(stderr, " %s", sc->params[k].name);
+                    if (!sc->nparams) fputs(" none", stderr);
+                    fputc('\n', stderr);
+                    goto out;
+                }
+                const lv_param_desc *pd = &sc->params[pi];
+                if (fp->value < pd->min || fp->value > pd->max) {
+                    fprintf(stderr,
+                            "%s run: --schedule %s: scenario.params.%s: %" PRId64
+                            " is out of range (%s takes %" PRId64 " to %" PRId64 ")\n",
+                            prog, schedule_arg, fp->name, fp->value, fp->name, pd->min, pd->max);
+                    goto out;
+                }
+                params[pi] = fp->value;
             }
             sched = from->schedule;
             nsched = from->nschedule;
@@ -806,8 +838,9 @@ static int cmd_explore(int argc, char **argv) {
     const char *variant = NULL, *out = NULL, *sets[64];
     int nsets = 0, quiet = 0, c;
     lv_explore_desc x = {.strategy = LV_STRATEGY_DFS, .runs = 1000, .preemptions = 2, .seed = 1};
+    char oerr[512];
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = lv_getopt(argc, argv, opts, oerr, sizeof oerr)) != -1) {
         int64_t v;
         switch (c) {
         case 'h':
@@ -857,7 +890,7 @@ static int cmd_explore(int argc, char **argv) {
             quiet = 1;
             break;
         default:
-            return usage_error("explore", "unknown option '%s'", argv[optind - 1]);
+            return usage_error("explore", "%s", oerr);
         }
     }
     if (optind >= argc) {
@@ -933,8 +966,9 @@ static int cmd_export(int argc, char **argv) {
                                          {0, 0, 0, 0}};
     const char *chrome = NULL, *native = NULL, *png = NULL;
     int c;
+    char oerr[512];
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = lv_getopt(argc, argv, opts, oerr, sizeof oerr)) != -1) {
         switch (c) {
         case 'h':
             fputs(export_help, stdout);
@@ -949,7 +983,7 @@ static int cmd_export(int argc, char **argv) {
             png = optarg;
             break;
         default:
-            return usage_error("export", "unknown option '%s'", argv[optind - 1]);
+            return usage_error("export", "%s", oerr);
         }
     }
     if (optind >= argc) return usage_error("export", "which trace file?");
@@ -962,7 +996,7 @@ static int cmd_export(int argc, char **argv) {
     lv_err err = lv_trace_load(path, &tr, eb, sizeof eb);
     if (err != LV_OK) {
         fprintf(stderr, "%s export: %s\n", prog, eb);
-        return err == LV_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+        return EXIT_USAGE; /* a trace too large for memory is bad input too */
     }
     lv_finding *f = NULL;
     size_t nf = 0;
@@ -981,8 +1015,9 @@ static int cmd_check(int argc, char **argv) {
     static const struct option opts[] = {
         {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int json = 0, c;
+    char oerr[512];
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = lv_getopt(argc, argv, opts, oerr, sizeof oerr)) != -1) {
         if (c == 'h') {
             fputs(check_help, stdout);
             return EXIT_CLEAN;
@@ -991,7 +1026,7 @@ static int cmd_check(int argc, char **argv) {
             json = 1;
             continue;
         }
-        return usage_error("check", "unknown option '%s'", argv[optind - 1]);
+        return usage_error("check", "%s", oerr);
     }
     if (optind >= argc) return usage_error("check", "which trace file?");
     const char *path = argv[optind++];
@@ -1001,7 +1036,7 @@ static int cmd_check(int argc, char **argv) {
     lv_err err = lv_trace_load(path, &tr, eb, sizeof eb);
     if (err != LV_OK) {
         fprintf(stderr, "%s check: %s\n", prog, eb);
-        return err == LV_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+        return EXIT_USAGE; /* a trace too large for memory is bad input too */
     }
     lv_finding *f = NULL;
     size_t nf = 0;

@@ -473,8 +473,8 @@ static void draw_findings(lv_render *R, const lv_scene *s, const lv_frame *f,
     lv__fill(R, (lv_rect){0, f->findings.y, f->findings.w, lv__px(R, 2)}, C(LV_C_GRID));
     int pad = lv__px(R, 10), lh = f->line_h[LV_FONT_BODY];
     if (tr->nfindings == 0) {
-        lv__textz(R, LV_FONT_BODY, lv_tr(vp->lang, LV_T_NO_FINDINGS), pad, f->findings.y + pad,
-                  C(LV_C_TEXT));
+        lv__textz(R, LV_FONT_BODY, lv_tr(vp->lang, lv_no_findings_words(tr)), pad,
+                  f->findings.y + pad, C(LV_C_TEXT));
         return;
     }
     int chip_w = lv_chip_width(lv_fonts_measure, R->fonts, vp->lang) + lv__px(R, 16);

@@ -3,7 +3,7 @@
  * window and handles no input. */
 #include <stdio.h>
 #include <stdlib.h>
-#include "png.h"
+#include "lv_png.h"
 #include "render_impl.h"
 #include <SDL_ttf.h>
 

@@ -48,7 +48,20 @@ static void draw_cell(lv_render *R, const lv_frame *f, const lv_schedview *sv, c
     lv__textz(R, LV_FONT_LABEL, num, c->badge.x + (c->badge.w - tw) / 2,
               c->badge.y + (c->badge.h - f->line_h[LV_FONT_LABEL]) / 2,
               c->can_run ? white : C(LV_C_DIM));
-    if (c->can_run) {
+    const char *note =
+        c->can_run && c->thread >= 0 && (size_t)c->thread < sv->nthreads ? sv->note[c->thread] : "";
+    if (c->can_run && note[0]) { /* its lane says asleep or waiting: why it can run anyway */
+        char b[96 + LV_SV_WHY];
+        if (c->text.h >= 2 * f->line_h[LV_FONT_BODY]) {
+            snprintf(b, sizeof b, "▶ %s: %s", lv_tr(lang, LV_T_SCHED_CAN_RUN), note);
+            text2(R, LV_FONT_BODY, b, c->text, f->line_h[LV_FONT_BODY], C(LV_C_TEXT));
+        } else { /* one line: the green cell says it can run, the words say why */
+            snprintf(b, sizeof b, "▶ %s", note);
+            lv__text_fit(R, LV_FONT_NOTE, b, c->text.x,
+                         c->text.y + (c->text.h - f->line_h[LV_FONT_NOTE]) / 2, c->text.w,
+                         C(LV_C_TEXT));
+        }
+    } else if (c->can_run) {
         char b[96];
         snprintf(b, sizeof b, "▶ %s", lv_tr(lang, LV_T_SCHED_CAN_RUN));
         lv__text_fit(R, LV_FONT_LABEL, b, c->text.x,
@@ -64,24 +77,16 @@ static void draw_cell(lv_render *R, const lv_frame *f, const lv_schedview *sv, c
 static void draw_predict(lv_render *R, const lv_scene *s, const lv_frame *f,
                          const lv_viewport *vp) {
     const lv_predict *pr = vp->predict;
-    const lv_trace *tr = s->tr;
     SDL_Rect clip = {f->area.x, f->area.y, f->area.w, f->area.h};
     SDL_RenderSetClipRect(R->r, &clip);
-    int rad = lv__px(R, 11);
-    for (size_t i = 0; i < pr->nmarks; i++) {
-        const lv_pmark *m = &pr->marks[i];
-        if (m->seq < 0 || (size_t)m->seq >= tr->nevents) continue;
-        const lv_lane *ln = NULL;
-        for (size_t k = 0; k < f->nlanes; k++)
-            if (f->lanes[k].thread == m->thread) ln = &f->lanes[k];
-        if (!ln) continue;
-        int x = (int)lv_frame_x(f, s, tr->events[m->seq].t);
-        int y = ln->band.y - rad / 2;
-        lv__disc(R, x, y, rad, C(LV_C_TEXT));
-        lv__disc(R, x, y, rad - lv__px(R, 2), m->ok ? C(LV_C_RUNNING) : C(LV_C_BLOCKED));
+    (void)s;
+    for (size_t i = 0; i < pr->nplaced; i++) { /* where predict.c placed them: off the notes */
+        const lv_pmark_at *m = &pr->placed[i];
+        lv__disc(R, m->x, m->y, m->r, C(LV_C_TEXT));
+        lv__disc(R, m->x, m->y, m->r - lv__px(R, 1), m->ok ? C(LV_C_RUNNING) : C(LV_C_BLOCKED));
         const char *g = m->ok ? "✓" : "✗";
-        int gw = lv__measure(R, LV_FONT_BODY, g);
-        lv__textz(R, LV_FONT_BODY, g, x - gw / 2, y - f->line_h[LV_FONT_BODY] / 2, white);
+        int gw = lv__measure(R, LV_FONT_NOTE, g);
+        lv__textz(R, LV_FONT_NOTE, g, m->x - gw / 2, m->y - f->line_h[LV_FONT_NOTE] / 2, white);
     }
     SDL_RenderSetClipRect(R->r, NULL);
     lv_rect bar = f->sched_bar;

@@ -24,6 +24,7 @@ void lv_sv_free(lv_schedview *sv) {
     free(sv->enabled);
     free(sv->can);
     free(sv->why);
+    free(sv->note);
     free(sv->cells);
     lv_state_free(&sv->st);
     lv_sv_init(sv);
@@ -124,6 +125,41 @@ void lv_sv_why(const lv_scene *s, const lv_state *st, int32_t th, int lang, char
     snprintf(buf, len, "%s", lv_tr(lang, LV_T_WHY_OTHER));
 }
 
+/* Why thread th can run although its lane (the state st) says it sleeps, has not started or
+ * waits: so the column and the lane's label never seem to disagree. "" when it is running. */
+static void can_note(const lv_scene *s, const lv_state *st, int32_t th, int lang, char *buf,
+                     size_t len) {
+    char ob[128];
+    buf[0] = 0;
+    switch (st->tstate[th]) {
+    case LV_TS_SLEEPING:
+        snprintf(buf, len, "%s", lv_tr(lang, LV_T_CAN_WOKEN));
+        break;
+    case LV_TS_NOT_STARTED:
+        snprintf(buf, len, "%s", lv_tr(lang, LV_T_CAN_START));
+        break;
+    case LV_TS_BLOCKED:
+        if (st->wait_obj[th] >= 0)
+            snprintf(buf, len, lv_tr(lang, LV_T_CAN_WAIT_ENDS),
+                     obj_phrase(s->tr, st->wait_obj[th], lang, ob, sizeof ob));
+        break;
+    default:
+        break;
+    }
+}
+
+long lv_sv_pick_seq(const lv_schedview *sv, const lv_trace *shown, long seq, int playing) {
+    if (sv->on && !sv->whole && playing && shown->nevents > 0) return (long)shown->nevents - 1;
+    return seq;
+}
+
+size_t lv_sv_step_events(const lv_trace *tr, size_t nbefore, int32_t th) {
+    size_t n = 0;
+    for (size_t i = nbefore; i < tr->nevents; i++)
+        n += tr->events[i].thread == th;
+    return n;
+}
+
 lv_err lv_sv_update(lv_schedview *sv, const lv_scene *s, long seq, const lv_sched_point *p,
                     int lang) {
     const lv_trace *tr = s->tr;
@@ -143,6 +179,9 @@ lv_err lv_sv_update(lv_schedview *sv, const lv_scene *s, long seq, const lv_sche
     char(*why)[LV_SV_WHY] = realloc(sv->why, (nt ? nt : 1) * sizeof *why);
     if (!why) return LV_ENOMEM;
     sv->why = why;
+    char(*note)[LV_SV_WHY] = realloc(sv->note, (nt ? nt : 1) * sizeof *note);
+    if (!note) return LV_ENOMEM;
+    sv->note = note;
     sv->nthreads = nt;
     sv->have_point = p != NULL;
     if (p) {
@@ -161,10 +200,11 @@ lv_err lv_sv_update(lv_schedview *sv, const lv_scene *s, long seq, const lv_sche
         for (size_t k = 0; p && k < p->nenabled; k++)
             can |= p->enabled[k] == (int32_t)i;
         sv->can[i] = (uint8_t)can;
-        sv->why[i][0] = 0;
+        sv->why[i][0] = sv->note[i][0] = 0;
         /* without a choice, a running thread needs no excuse */
         if (!can && (p || sv->st.tstate[i] != LV_TS_RUNNING))
             lv_sv_why(s, &sv->st, (int32_t)i, lang, sv->why[i], LV_SV_WHY);
+        if (can) can_note(s, &sv->st, (int32_t)i, lang, sv->note[i], LV_SV_WHY);
     }
     sv->tr = tr;
     sv->seq = seq;

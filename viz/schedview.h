@@ -40,6 +40,9 @@ typedef struct lv_schedview {
     int valid;
     uint8_t *can;           /* per thread: 1 when it can run at the choice */
     char (*why)[LV_SV_WHY]; /* per thread: why it cannot ("" when it can, or is running) */
+    /* per thread that can run while its lane's state says otherwise (asleep, not started,
+     * waiting), why it can all the same: "woken: earliest sleep"; else "" */
+    char (*note)[LV_SV_WHY];
     size_t nthreads, capthreads;
     lv_state st; /* the state at the choice, for the reasons */
     const lv_scene *st_scene;
@@ -67,6 +70,13 @@ lv_err lv_sv_update(lv_schedview *sv, const lv_scene *s, long seq, const lv_sche
 /* 1 when the run shown is cut at the frontier (not whole): the header says it is the
  * person's pick rather than "aborted". */
 int lv_sv_cut_shown(const lv_schedview *sv, const lv_trace *tr);
+/* Where a pick made now applies, as the event to ask lv_sched_ops.point about: the playhead's
+ * seq, but while the run cut at its frontier (not whole) still plays the step of the last pick,
+ * its last event: the pick is queued after that step, never a branch from the old playhead. */
+long lv_sv_pick_seq(const lv_schedview *sv, const lv_trace *shown, long seq, int playing);
+/* How many events thread th recorded in tr from event nbefore on: 0 after a pick means the
+ * pick's step shows nothing (the viewer says so). */
+size_t lv_sv_step_events(const lv_trace *tr, size_t nbefore, int32_t th);
 /* 1 when thread th can be picked at the choice after the playhead. */
 int lv_sv_can_run(const lv_schedview *sv, int32_t th);
 /* Why thread th cannot run next, given the state st (after the events before the choice):

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "args.h"
 #include "grow.h"
 #include "session.h"
 #include "search.h"
@@ -213,33 +214,30 @@ int lv_schedule_parse(const char *s, int32_t **out, size_t *n) {
     int32_t *a = malloc(cap * sizeof *a);
     if (!a) return -1;
     const char *p = s;
-    while (*p) {
-        char *end;
-        errno = 0;
-        long v = strtol(p, &end, 10);
-        if (end == p || errno || v < 0 || v > INT32_MAX || (*end && *end != ',')) {
-            free(a);
-            return -1;
-        }
+    for (;;) { /* an entry before every comma and after the last: "1,,2" and "0,1," fail */
+        size_t len = strcspn(p, ",");
+        char one[16];
+        int64_t v;
+        if (len == 0 || len >= sizeof one) goto bad;
+        memcpy(one, p, len);
+        one[len] = 0;
+        if (lv_arg_int(one, 0, INT32_MAX, &v)) goto bad;
         if (k == cap) {
             int32_t *na = realloc(a, 2 * cap * sizeof *na);
-            if (!na) {
-                free(a);
-                return -1;
-            }
+            if (!na) goto bad;
             a = na;
             cap *= 2;
         }
         a[k++] = (int32_t)v;
-        p = *end ? end + 1 : end;
-    }
-    if (k == 0) {
-        free(a);
-        return -1;
+        if (!p[len]) break;
+        p += len + 1;
     }
     *out = a;
     *n = k;
     return 0;
+bad:
+    free(a);
+    return -1;
 }
 
 /* appends like snprintf at buf + *used, counting what it needs even when it does not fit */

@@ -543,12 +543,15 @@ static void sched_pick(lv_viewer *v, int32_t thread) {
         say(v, 3, lv_tr(lang, LV_T_SCHED_NO_THREAD), b);
         return;
     }
+    /* while the last pick's step still plays, this one goes after it */
+    long at = lv_sv_pick_seq(&v->sv, v->tr, v->vs.seq, v->vs.playing);
+    int queued = at != v->vs.seq;
     lv_sched_point p;
-    if (v->d.sched->point(v->d.sched_ctx, v->vs.seq, &p) != 0) {
+    if (v->d.sched->point(v->d.sched_ctx, at, &p) != 0) {
         say(v, 4, "%s", lv_tr(lang, LV_T_SCHED_NONE));
         return;
     }
-    if (lv_sv_update(&v->sv, v->s, v->vs.seq, &p, lang) != LV_OK) return;
+    if (lv_sv_update(&v->sv, v->s, at, &p, lang) != LV_OK) return;
     if (!lv_sv_can_run(&v->sv, thread)) {
         snprintf(b, sizeof b, lv_tr(lang, LV_T_SCHED_REFUSED), lv_trace_thread_name(v->tr, thread),
                  v->sv.why[thread]);
@@ -558,8 +561,18 @@ static void sched_pick(lv_viewer *v, int32_t thread) {
     int32_t *c = NULL;
     size_t n = 0;
     if (lv_sv_choices(v->tr, p.index, thread, &c, &n) != LV_OK) return;
-    sched_run(v, c, n, 0, (long)p.nbefore - 1, 1); /* plays the step it made */
+    /* plays the step it made; a queued one after the step playing now */
+    int ran = sched_run(v, c, n, 0, queued ? v->vs.seq : (long)p.nbefore - 1, 1) == 0;
     free(c);
+    if (!ran) return;
+    const char *name = lv_trace_thread_name(v->tr, thread);
+    if (v->tr->outcome == LV_OUT_ABORTED && lv_sv_step_events(v->tr, p.nbefore, thread) == 0) {
+        snprintf(b, sizeof b, lv_tr(lang, LV_T_SCHED_NO_STEP), name);
+        say(v, 6, "%s", b);
+    } else if (queued) {
+        snprintf(b, sizeof b, lv_tr(lang, LV_T_SCHED_QUEUED), name);
+        say(v, 3, "%s", b);
+    }
 }
 
 /* A: the policy runs on from the choices made, playing. */
@@ -650,19 +663,26 @@ static int sched_key(lv_viewer *v, const SDL_Keysym *k) {
         return 1;
     }
     if (!v->sv.on && !(v->pr.on && v->pr.open)) return 0;
-    if (c == SDLK_a) {
-        sched_auto(v);
-        return 1;
-    }
     int d = c >= SDLK_0 && c <= SDLK_9         ? (int)(c - SDLK_0)
             : c >= SDLK_KP_1 && c <= SDLK_KP_9 ? (int)(c - SDLK_KP_1) + 1
             : c == SDLK_KP_0                   ? 0
                                                : -1;
-    if (d < 0) return 0;
-    if (v->pr.on && v->pr.q.kind == LV_PQ_READ) { /* an option's number */
-        predict_answer(v, d);
+    if (v->pr.on && v->pr.q.kind == LV_PQ_READ) {
+        /* an option's letter, or the value itself typed: never an option's place in the row */
+        int opt = d < 0 ? lv_pr_letter(&v->pr, c >= SDLK_a && c <= SDLK_z ? (int)c : 0)
+                        : lv_pr_digit(&v->pr, d);
+        if (d < 0 && opt == 0) return 0; /* a letter of no option: the key's usual meaning */
+        if (opt < 0)
+            say(v, 3, "%s", lv_tr(VS(v)->lang, LV_T_PRED_NOT_AN_ANSWER));
+        else if (opt > 0)
+            predict_answer(v, opt);
         return 1;
     }
+    if (c == SDLK_a && v->sv.on) {
+        sched_auto(v);
+        return 1;
+    }
+    if (d < 0) return 0;
     int32_t th = lv_sv_digit(&v->sv, d, v->tr->nthreads);
     if (th >= 0 && v->pr.on)
         predict_answer(v, th);
@@ -840,11 +860,14 @@ static int layout(lv_viewer *v) {
     if (lv_state_seek(&v->st, v->s, v->vs.seq) != LV_OK) return -1;
     if (v->sv.on) {
         lv_sched_point p;
-        int have = v->d.sched->point(v->d.sched_ctx, v->vs.seq, &p) == 0;
-        if (lv_sv_update(&v->sv, v->s, v->vs.seq, have ? &p : NULL, v->vs.lang) != LV_OK) return -1;
+        /* the column shows the choice a pick made now goes to */
+        long at = lv_sv_pick_seq(&v->sv, v->tr, v->vs.seq, v->vs.playing);
+        int have = v->d.sched->point(v->d.sched_ctx, at, &p) == 0;
+        if (lv_sv_update(&v->sv, v->s, at, have ? &p : NULL, v->vs.lang) != LV_OK) return -1;
     }
     if (lv_frame_layout(&v->f, v->s, &v->vp) != LV_OK) return -1;
     lv_pr_layout(&v->pr, &v->f, &v->vp, v->tr);
+    if (lv_pr_place(&v->pr, &v->f, v->s) != LV_OK) return -1;
     return lv_sv_layout(&v->sv, &v->f, &v->vp, v->tr) == LV_OK ? 0 : -1;
 }
 
@@ -1119,6 +1142,9 @@ int lv_viewer_frame(lv_viewer *v, double dt) {
     }
     explore_poll(v);
     int32_t typed = lv_sv_tick(&v->sv, dt); /* a one-digit number waited for a second one */
+    int typed_opt = lv_pr_tick(&v->pr, dt); /* a value typed for a read, the same way */
+    if (typed_opt > 0) predict_answer(v, typed_opt);
+    if (typed_opt < 0) say(v, 3, "%s", lv_tr(v->vs.lang, LV_T_PRED_NOT_AN_ANSWER));
     if (typed >= 0 && v->pr.on)
         predict_answer(v, typed);
     else if (typed >= 0)

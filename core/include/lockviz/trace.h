@@ -11,6 +11,14 @@
 
 #define LV_NONE (-1) /* "no object" / "no thread" in id fields */
 
+/* The most the reader accepts (docs/trace-format.md, "Limits"), checked before anything of
+ * that size is allocated, so a trace too large for memory is refused with its reason. */
+#define LV_TRACE_MAX_BYTES ((size_t)1 << 30) /* a file of 1 GiB or more is refused */
+#define LV_TRACE_MAX_THREADS 65536
+#define LV_TRACE_MAX_OBJECTS 1048576
+#define LV_TRACE_MAX_SCHEDULE 134217728 /* 2^27 choice points: 512 MiB of ids */
+#define LV_TRACE_MAX_VALUES 8388608     /* JSON values outside "events" and "schedule" */
+
 #define LV_EVENT_KINDS(X)                                                                          \
     X(START, "start")                                                                              \
     X(END, "end")                                                                                  \
@@ -181,7 +189,7 @@ lv_err lv_trace_read_json(const char *data, size_t len, const char *name, lv_tra
                           char *errbuf, size_t errlen);
 lv_err lv_trace_load(const char *path, lv_trace **out, char *errbuf, size_t errlen);
 
-/* The Chrome Trace Event Format (Perfetto, chrome://tracing), streamed; see
+/* The Chrome Trace Event Format (Perfetto UI, catapult, speedscope), streamed; see
  * docs/chrome-format.md. _save writes atomically like lv_trace_save. */
 lv_err lv_trace_write_chrome(const lv_trace *tr, FILE *out);
 lv_err lv_trace_save_chrome(const lv_trace *tr, const char *path, char *errbuf, size_t errlen);

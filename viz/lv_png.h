@@ -1,7 +1,7 @@
-/* A small PNG writer and reader on zlib: 8-bit RGB only, which is all lockviz writes.
- * Writing is atomic (a temporary file renamed into place). The reader takes any 8-bit RGB or
- * RGBA, non-interlaced PNG, so tests can read back what was written; it is not a general
- * decoder (no palettes, no 16-bit, no interlacing). */
+/* PNG files through libpng: 8-bit RGB, which is all lockviz writes. Writing is atomic (a
+ * temporary file renamed into place). The reader takes any PNG libpng reads and gives 8-bit
+ * RGB (alpha composed on black), so tests read back what was written with the same library.
+ * Named lv_png.h so that it does not hide libpng's own png.h. */
 #ifndef LV_VIZ_PNG_H
 #define LV_VIZ_PNG_H
 

@@ -123,4 +123,9 @@ check no-dir 2 "$LV" run ticket --variant locked --time-scale 0.01 --quiet --out
 expect_in no-dir "$T/err" "no/such/dir/t.json"
 expect_in kept "$T/existing.json" "keep"
 
+# a trace whose vector clocks would not fit (20,000 threads: 1.6 GB) is refused, not crashed on
+awk 'BEGIN{printf "{\"format\": \"lockviz-trace\", \"version\": 1, \"scenario\": {\"name\": \"many\", \"variant\": \"v\", \"params\": {}}, \"mode\": \"live\", \"seed\": 0, \"schedule\": [], \"threads\": ["; for (i = 0; i < 20000; i++) printf "%s{\"id\": %d, \"name\": \"t%d\"}", (i ? ", " : ""), i, i; printf "], \"objects\": [{\"id\": 0, \"kind\": \"var\", \"name\": \"x\", \"initial\": 0}], \"events\": [{\"seq\": 0, \"t\": 0, \"thread\": 0, \"kind\": \"start\"}], \"findings\": [], \"outcome\": \"completed\"}\n"}' >"$T/many.json"
+check too-large 2 "$LV" check "$T/many.json"
+expect_in too-large "$T/err" "many.json: too large to analyse"
+
 finish

@@ -51,15 +51,17 @@ typedef struct lock_state {
 } lock_state;
 
 static void wait_begin(cw *w, const lv_trace *tr, int32_t tid, const open_wait *ow) {
-    char name[300];
-    if (ow->obj == LV_NONE)
-        snprintf(name, sizeof name, "join %s", lv_trace_thread_name(tr, ow->joined));
-    else
-        snprintf(name, sizeof name, "wait %s %s", lv_obj_kind_name(tr->objects[ow->obj].kind),
-                 obj_name(tr, ow->obj));
     ev_begin(w, "B", tid, ow->t);
     W_LIT(w, ", \"cat\": \"wait\", \"name\": ");
-    put_str(w, name);
+    if (ow->obj == LV_NONE) {
+        put_str2(w, "join", lv_trace_thread_name(tr, ow->joined));
+    } else {
+        W_LIT(w, "\"wait ");
+        w_puts(w, lv_obj_kind_name(tr->objects[ow->obj].kind));
+        W_LIT(w, " ");
+        put_esc(w, obj_name(tr, ow->obj));
+        W_LIT(w, "\"");
+    }
     W_LIT(w, ", \"args\": {\"request_seq\": ");
     w_u64(w, ow->seq);
     W_LIT(w, "}}");
@@ -100,11 +102,9 @@ static void instant(cw *w, const lv_trace *tr, const lv_event *e, const char *na
 
 static void counter(cw *w, const lv_trace *tr, int32_t obj, int64_t t, const char *what,
                     int64_t value) {
-    char name[300];
-    snprintf(name, sizeof name, "%s %s", what, obj_name(tr, obj));
     ev_begin(w, "C", 0, t);
     W_LIT(w, ", \"name\": ");
-    put_str(w, name);
+    put_str2(w, what, obj_name(tr, obj));
     W_LIT(w, ", \"args\": {");
     put_str(w, obj_name(tr, obj));
     W_LIT(w, ": ");
@@ -114,13 +114,11 @@ static void counter(cw *w, const lv_trace *tr, int32_t obj, int64_t t, const cha
 
 static void mark(cw *w, const lv_trace *tr, int32_t tid, int64_t t, const char *what, int32_t obj,
                  uint32_t seq) {
-    char name[300];
-    snprintf(name, sizeof name, "%s %s", what, obj_name(tr, obj));
     ev_begin(w, "X", tid, t);
     W_LIT(w, ", \"dur\": ");
     w_us(w, MARK_NS);
     W_LIT(w, ", \"cat\": \"lock\", \"name\": ");
-    put_str(w, name);
+    put_str2(w, what, obj_name(tr, obj));
     W_LIT(w, ", \"args\": {\"seq\": ");
     w_u64(w, seq);
     W_LIT(w, "}}");
@@ -128,13 +126,11 @@ static void mark(cw *w, const lv_trace *tr, int32_t tid, int64_t t, const char *
 
 static void hold(cw *w, const lv_trace *tr, const char *ph, int32_t tid, int64_t t, int32_t obj,
                  uint32_t id) {
-    char name[300];
-    snprintf(name, sizeof name, "holds %s", obj_name(tr, obj));
     ev_begin(w, ph, tid, t);
     W_LIT(w, ", \"cat\": \"hold\", \"id\": ");
     w_u64(w, id);
     W_LIT(w, ", \"name\": ");
-    put_str(w, name);
+    put_str2(w, "holds", obj_name(tr, obj));
     W_LIT(w, "}");
 }
 
@@ -199,12 +195,18 @@ lv_err lv_trace_write_chrome(const lv_trace *tr, FILE *out) {
     prepass(tr, waited, has_next, req, rel);
     if (!(wp = cw_new(out))) goto done;
     W_LIT(wp, "{\"displayTimeUnit\": \"ms\", \"traceEvents\": [");
-    char title[512];
-    snprintf(title, sizeof title, "lockviz: %s/%s (%s, seed %" PRIu64 ", %s)", tr->scenario,
-             tr->variant, lv_mode_name(tr->mode), tr->seed, lv_outcome_name(tr->outcome));
     ev_begin(wp, "M", 0, 0);
-    W_LIT(wp, ", \"name\": \"process_name\", \"args\": {\"name\": ");
-    put_str(wp, title);
+    W_LIT(wp, ", \"name\": \"process_name\", \"args\": {\"name\": \"lockviz: ");
+    put_esc(wp, tr->scenario); /* the title whole, however long the names */
+    W_LIT(wp, "/");
+    put_esc(wp, tr->variant);
+    W_LIT(wp, " (");
+    w_puts(wp, lv_mode_name(tr->mode));
+    W_LIT(wp, ", seed ");
+    w_u64(wp, tr->seed);
+    W_LIT(wp, ", ");
+    w_puts(wp, lv_outcome_name(tr->outcome));
+    W_LIT(wp, ")\"");
     W_LIT(wp, "}}");
     for (size_t i = 0; i < tr->nthreads; i++) {
         ev_begin(wp, "M", (int32_t)i, 0);

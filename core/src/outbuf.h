@@ -69,8 +69,8 @@ static inline void w_us(cw *w, int64_t ns) {
     w_put(w, frac, 4);
 }
 
-static inline void put_str(cw *w, const char *s) {
-    W_LIT(w, "\"");
+/* s's bytes as the inside of a JSON string (escaped, no quotes) */
+static inline void put_esc(cw *w, const char *s) {
     const char *p = s ? s : "", *run = p;
     for (; *p; p++) {
         unsigned char c = (unsigned char)*p;
@@ -83,6 +83,20 @@ static inline void put_str(cw *w, const char *s) {
         run = p + 1;
     }
     w_put(w, run, (size_t)(p - run));
+}
+
+static inline void put_str(cw *w, const char *s) {
+    W_LIT(w, "\"");
+    put_esc(w, s);
+    W_LIT(w, "\"");
+}
+
+/* One JSON string of a, a space and b, however long: no buffer to cut a name in two. */
+static inline void put_str2(cw *w, const char *a, const char *b) {
+    W_LIT(w, "\"");
+    put_esc(w, a);
+    W_LIT(w, " ");
+    put_esc(w, b);
     W_LIT(w, "\"");
 }
 

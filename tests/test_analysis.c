@@ -309,6 +309,507 @@ TEST(a_lock_released_by_the_wrong_thread_is_misuse) {
     lv_trace_free(tr);
 }
 
+/* ---- lock order, on traces built event by event ----
+ * Each trace is written as JSON and read back before it is analysed, as `lockviz check` does,
+ * so every pattern is also a valid trace. */
+
+static lv_trace *tb_new(void) {
+    lv_trace *tr = calloc(1, sizeof *tr);
+    ASSERT(tr);
+    tr->scenario = strdup("pattern");
+    tr->variant = strdup("built");
+    tr->mode = LV_MODE_CONTROLLED;
+    tr->outcome = LV_OUT_COMPLETED;
+    return tr;
+}
+
+static void *grow(void *a, size_t n, size_t sz) { /* room for element n: doubling */
+    if (n & (n - 1) && n >= 8) return a;
+    a = realloc(a, (n < 8 ? 8 : n * 2) * sz);
+    ASSERT(a);
+    return a;
+}
+
+static int32_t tb_thread(lv_trace *tr, const char *name) {
+    tr->threads = grow(tr->threads, tr->nthreads, sizeof *tr->threads);
+    int32_t id = (int32_t)tr->nthreads++;
+    tr->threads[id] = (lv_trace_thread){id, strdup(name)};
+    return id;
+}
+
+static int32_t tb_obj(lv_trace *tr, lv_obj_kind kind, const char *name, int64_t param) {
+    tr->objects = grow(tr->objects, tr->nobjects, sizeof *tr->objects);
+    int32_t id = (int32_t)tr->nobjects++;
+    tr->objects[id] = (lv_trace_object){id, kind, strdup(name), param};
+    return id;
+}
+
+static int32_t tb_lockobj(lv_trace *tr, const char *name) {
+    return tb_obj(tr, LV_OBJ_MUTEX, name, 0);
+}
+
+/* value < -1: none */
+static void tb_ev(lv_trace *tr, int32_t t, lv_event_kind kind, int32_t obj, int64_t value) {
+    tr->events = grow(tr->events, tr->nevents, sizeof *tr->events);
+    lv_event *e = &tr->events[tr->nevents];
+    memset(e, 0, sizeof *e);
+    e->seq = (uint32_t)tr->nevents++;
+    e->t = (int64_t)e->seq;
+    e->thread = t;
+    e->obj = obj;
+    e->kind = (uint8_t)kind;
+    if (value >= -1) {
+        e->flags = LV_EVF_VALUE;
+        e->value = value;
+    }
+}
+
+#define NOVAL (-2)
+static void tb_lock(lv_trace *tr, int32_t t, int32_t o) {
+    tb_ev(tr, t, LV_EV_REQUEST, o, NOVAL);
+    tb_ev(tr, t, LV_EV_ACQUIRE, o, NOVAL);
+}
+static void tb_unlock(lv_trace *tr, int32_t t, int32_t o) {
+    tb_ev(tr, t, LV_EV_RELEASE, o, NOVAL);
+}
+/* a try (timeout 0) or a timed acquire that got the lock */
+static void tb_lock_timed(lv_trace *tr, int32_t t, int32_t o, int64_t timeout_ns) {
+    tb_ev(tr, t, LV_EV_REQUEST, o, timeout_ns);
+    tb_ev(tr, t, LV_EV_ACQUIRE, o, NOVAL);
+}
+/* t takes a then b, and lets both go */
+static void tb_pair(lv_trace *tr, int32_t t, int32_t a, int32_t b) {
+    tb_lock(tr, t, a);
+    tb_lock(tr, t, b);
+    tb_unlock(tr, t, b);
+    tb_unlock(tr, t, a);
+}
+static void tb_pair_in(lv_trace *tr, int32_t t, int32_t gate, int32_t a, int32_t b) {
+    tb_lock(tr, t, gate);
+    tb_pair(tr, t, a, b);
+    tb_unlock(tr, t, gate);
+}
+/* a semaphore's acquire and release, with the permits left or after */
+static void tb_sem_down(lv_trace *tr, int32_t t, int32_t s, int64_t left) {
+    tb_ev(tr, t, LV_EV_REQUEST, s, NOVAL);
+    tb_ev(tr, t, LV_EV_ACQUIRE, s, left);
+}
+static void tb_sem_up(lv_trace *tr, int32_t t, int32_t s, int64_t after) {
+    tb_ev(tr, t, LV_EV_RELEASE, s, after);
+}
+
+/* Writes tr, reads it back and analyses the copy, as check does; frees tr. */
+static lv_trace *tb_check(lv_trace *tr) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ASSERT_EQ(lv_trace_write_json(tr, f), LV_OK);
+    fclose(f);
+    lv_trace *back = NULL;
+    char err[256];
+    lv_err rc = lv_trace_read_json(buf, len, "built", &back, err, sizeof err);
+    if (rc != LV_OK) TEST_FAIL_AT("the built trace does not read back: %s", err);
+    free(buf);
+    lv_trace_free(tr);
+    lv_finding *fs;
+    size_t n;
+    ASSERT_EQ(lv_analyze(back, &fs, &n), LV_OK);
+    lv_trace_set_findings(back, fs, n);
+    return back;
+}
+
+static size_t orders_of(lv_trace *tr) {
+    lv_trace *back = tb_check(tr);
+    size_t n = count_findings(back, LV_FIND_LOCK_ORDER);
+    lv_trace_free(back);
+    return n;
+}
+
+/* AA: a plain Lock asked for again by its holder is misuse (and, blocking, a deadlock), never a
+ * lock-order cycle; an RLock re-entered is nothing at all. */
+TEST(lock_order_aa_is_misuse_not_an_inversion) {
+    lv_trace *tr = tb_new();
+    int32_t t = tb_thread(tr, "t"), a = tb_lockobj(tr, "A");
+    int32_t b = tb_lockobj(tr, "B"), r = tb_obj(tr, LV_OBJ_RLOCK, "R", 0);
+    tb_lock(tr, t, r);
+    tb_ev(tr, t, LV_EV_REQUEST, r, NOVAL);
+    tb_ev(tr, t, LV_EV_ACQUIRE, r, 2);
+    tb_lock(tr, t, b); /* R -> B */
+    tb_unlock(tr, t, b);
+    tb_ev(tr, t, LV_EV_RELEASE, r, 1);
+    tb_ev(tr, t, LV_EV_RELEASE, r, 0);
+    tb_lock(tr, t, a);
+    tb_ev(tr, t, LV_EV_REQUEST, a, NOVAL); /* A again, while holding it: waits forever */
+    tr->outcome = LV_OUT_DEADLOCKED;
+    lv_trace *back = tb_check(tr);
+    expect(back, 0, 1, 0, 1);
+    ASSERT(find_finding(back, LV_FIND_MISUSE, "t asks for lock A, which it already holds"));
+    lv_trace_free(back);
+}
+
+/* ABBA: two threads, two orders. The same two threads in one order: nothing. */
+TEST(lock_order_abba_and_one_order) {
+    for (int inverted = 0; inverted < 2; inverted++) {
+        lv_trace *tr = tb_new();
+        int32_t t1 = tb_thread(tr, "t1"), t2 = tb_thread(tr, "t2");
+        int32_t a = tb_lockobj(tr, "A"), b = tb_lockobj(tr, "B");
+        tb_pair(tr, t1, a, b);
+        tb_pair(tr, t2, inverted ? b : a, inverted ? a : b);
+        lv_trace *back = tb_check(tr);
+        expect(back, 0, 0, (size_t)inverted, 0);
+        if (inverted) {
+            const lv_finding *f = find_finding(back, LV_FIND_LOCK_ORDER,
+                                               "Lock-order inversion: t1 takes A then B (seq 1, "
+                                               "2); t2 takes B then A (seq 7, 8). If they run");
+            ASSERT(f);
+            ASSERT_EQ(f->nthreads, 2);
+            ASSERT_EQ(f->nobjects, 2);
+            ASSERT_EQ(f->nevents, 4);
+            /* each side's acquire of its first lock and request of its second, in trace order */
+            uint32_t want[] = {1, 2, 7, 8};
+            for (size_t k = 0; k < 4; k++)
+                ASSERT_EQ(f->events[k], want[k]);
+        }
+        lv_trace_free(back);
+    }
+}
+
+/* ABBCCA: a cycle of three is one finding; A->B, B->C, A->C is an order. */
+TEST(lock_order_abbcca_and_a_consistent_three) {
+    for (int cycle = 0; cycle < 2; cycle++) {
+        lv_trace *tr = tb_new();
+        int32_t t1 = tb_thread(tr, "t1"), t2 = tb_thread(tr, "t2"), t3 = tb_thread(tr, "t3");
+        int32_t a = tb_lockobj(tr, "A"), b = tb_lockobj(tr, "B"), c = tb_lockobj(tr, "C");
+        tb_pair(tr, t1, a, b);
+        tb_pair(tr, t2, b, c);
+        tb_pair(tr, t3, cycle ? c : a, cycle ? a : c);
+        lv_trace *back = tb_check(tr);
+        expect(back, 0, 0, (size_t)cycle, 0);
+        if (cycle) {
+            const lv_finding *f = find_finding(back, LV_FIND_LOCK_ORDER, "t1 takes A then B");
+            ASSERT(f);
+            ASSERT_CONTAINS(f->message, "t2 takes B then C");
+            ASSERT_CONTAINS(f->message, "t3 takes C then A");
+        }
+        lv_trace_free(back);
+    }
+}
+
+/* A common gate lock G around both sides: the circle cannot close. G around one side only: it
+ * can (t1 holds G and A and waits for B, t2 holds B and waits for A). */
+TEST(lock_order_gate_on_both_sides_and_on_one_side) {
+    for (int gated = 0; gated < 3; gated++) { /* 0: no gate, 1: both sides, 2: t1's side */
+        lv_trace *tr = tb_new();
+        int32_t t1 = tb_thread(tr, "t1"), t2 = tb_thread(tr, "t2");
+        int32_t a = tb_lockobj(tr, "A"), b = tb_lockobj(tr, "B"), g = tb_lockobj(tr, "G");
+        if (gated) {
+            tb_pair_in(tr, t1, g, a, b);
+        } else {
+            tb_pair(tr, t1, a, b);
+        }
+        if (gated == 1) {
+            tb_pair_in(tr, t2, g, b, a);
+        } else {
+            tb_pair(tr, t2, b, a);
+        }
+        ASSERT_EQ(orders_of(tr), gated == 1 ? 0 : 1);
+    }
+}
+
+/* A gate must be held at every instance of an edge: once t1 takes A then B without G, the
+ * inversion is real again. */
+TEST(lock_order_a_gate_must_hold_at_every_instance) {
+    for (int once_bare = 0; once_bare < 2; once_bare++) {
+        lv_trace *tr = tb_new();
+        int32_t t1 = tb_thread(tr, "t1"), t2 = tb_thread(tr, "t2");
+        int32_t a = tb_lockobj(tr, "A"), b = tb_lockobj(tr, "B"), g = tb_lockobj(tr, "G");
+        tb_pair_in(tr, t1, g, a, b);
+        tb_pair_in(tr, t2, g, b, a);
+        if (once_bare) tb_pair(tr, t1, a, b);
+        tb_pair_in(tr, t1, g, a, b);
+        ASSERT_EQ(orders_of(tr), (size_t)once_bare);
+    }
+}
+
+/* ABBCCA with two of its three edges under G: those two cannot be in progress at once, so the
+ * cycle cannot close. With G on one edge, or with a different gate on each, it can. */
+TEST(lock_order_two_of_three_edges_gated) {
+    /* gates of the edges A->B, B->C, C->A: 0 none, 1 G, 2 H */
+    static const int cases[][3] = {{1, 1, 0}, {0, 1, 1}, {1, 0, 1}, {1, 1, 1},
+                                   {0, 0, 0}, {1, 0, 0}, {1, 2, 0}, {1, 2, 2}};
+    static const size_t want[] = {0, 0, 0, 0, 1, 1, 1, 0};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        lv_trace *tr = tb_new();
+        int32_t t[3] = {tb_thread(tr, "t1"), tb_thread(tr, "t2"), tb_thread(tr, "t3")};
+        int32_t l[3] = {tb_lockobj(tr, "A"), tb_lockobj(tr, "B"), tb_lockobj(tr, "C")};
+        int32_t gates[3] = {LV_NONE, tb_lockobj(tr, "G"), tb_lockobj(tr, "H")};
+        for (int i = 0; i < 3; i++) {
+            if (cases[k][i])
+                tb_pair_in(tr, t[i], gates[cases[k][i]], l[i], l[(i + 1) % 3]);
+            else
+                tb_pair(tr, t[i], l[i], l[(i + 1) % 3]);
+        }
+        size_t got = orders_of(tr);
+        if (got != want[k])
+            TEST_FAIL_AT("gates %d %d %d: %zu lock_order findings, want %zu", cases[k][0],
+                         cases[k][1], cases[k][2], got, want[k]);
+    }
+}
+
+/* A lock of the cycle itself can be the common gate: t1 holds A and B while it asks for C, t2
+ * holds A while it asks for B, so A->B and B->C cannot both be in progress; the real cycle here
+ * is A->C->A, reported once. */
+TEST(lock_order_a_cycle_lock_held_around_two_edges_gates_them) {
+    lv_trace *tr = tb_new();
+    int32_t t1 = tb_thread(tr, "t1"), t2 = tb_thread(tr, "t2"), t3 = tb_thread(tr, "t3");
+    int32_t a = tb_lockobj(tr, "A"), b = tb_lockobj(tr, "B"), c = tb_lockobj(tr, "C");
+    tb_lock(tr, t1, a);
+    tb_pair(tr, t1, b, c); /* A->B, A->C, B->C, all holding A */
+    tb_unlock(tr, t1, a);
+    tb_pair(tr, t2, a, b);
+    tb_pair(tr, t3, c, a);
+    lv_trace *back = tb_check(tr);
+    expect(back, 0, 0, 1, 0);
+    const lv_finding *f = find_finding(back, LV_FIND_LOCK_ORDER, "t1 takes A then C");
+    ASSERT(f);
+    ASSERT_CONTAINS(f->message, "t3 takes C then A");
+    ASSERT(!strstr(f->message, "then B"));
+    lv_trace_free(back);
+}
+
+/* Semaphore(1) or BoundedSemaphore(1) held around both sides serialises them as a lock does;
+ * Semaphore(2) lets two in at once, and a Semaphore(1) released once too often holds two
+ * permits from then on: neither gates. */
+TEST(lock_order_semaphore_gates_only_with_capacity_one) {
+    enum { SEM1, BOUNDED1, SEM2, SEM1_EXTRA, NCASES };
+    static const size_t want[NCASES] = {0, 0, 1, 1};
+    for (int k = 0; k < NCASES; k++) {
+        lv_trace *tr = tb_new();
+        int32_t t1 = tb_thread(tr, "t1"), t2 = tb_thread(tr, "t2");
+        int32_t a = tb_lockobj(tr, "A"), b = tb_lockobj(tr, "B");
+        int64_t cap = k == SEM2 ? 2 : 1;
+        int32_t s =
+            tb_obj(tr, k == BOUNDED1 ? LV_OBJ_BOUNDED_SEMAPHORE : LV_OBJ_SEMAPHORE, "S", cap);
+        int64_t permits = cap;
+        if (k == SEM1_EXTRA) tb_sem_up(tr, t2, s, ++permits); /* now 2 permits */
+        tb_sem_down(tr, t1, s, --permits);
+        tb_pair(tr, t1, a, b);
+        tb_sem_up(tr, t1, s, ++permits);
+        tb_sem_down(tr, t2, s, --permits);
+        tb_pair(tr, t2, b, a);
+        tb_sem_up(tr, t2, s, ++permits);
+        size_t got = orders_of(tr);
+        if (got != want[k])
+            TEST_FAIL_AT("case %d: %zu lock_order findings, want %zu", k, got, want[k]);
+    }
+}
+
+/* A try or a timed acquire cannot wait forever, so it adds no edge; a lock taken by a try is
+ * still held, so a blocking request after it adds one. */
+TEST(lock_order_trylock_and_timeout_add_no_edge) {
+    enum { BLOCKING, TRY, TIMED, TRY_FIRST, NCASES };
+    static const size_t want[NCASES] = {1, 0, 0, 1};
+    for (int k = 0; k < NCASES; k++) {
+        lv_trace *tr = tb_new();
+        int32_t t1 = tb_thread(tr, "t1"), t2 = tb_thread(tr, "t2");
+        int32_t a = tb_lockobj(tr, "A"), b = tb_lockobj(tr, "B");
+        if (k == TRY_FIRST)
+            tb_lock_timed(tr, t1, a, 0);
+        else
+            tb_lock(tr, t1, a);
+        if (k == TRY || k == TIMED)
+            tb_lock_timed(tr, t1, b, k == TRY ? 0 : 100000000);
+        else
+            tb_lock(tr, t1, b);
+        tb_unlock(tr, t1, b);
+        tb_unlock(tr, t1, a);
+        tb_pair(tr, t2, b, a);
+        size_t got = orders_of(tr);
+        if (got != want[k])
+            TEST_FAIL_AT("case %d: %zu lock_order findings, want %zu", k, got, want[k]);
+    }
+}
+
+/* One thread that takes A then B and later B then A cannot deadlock with itself, but the code
+ * it ran does if two threads run it: reported, as lockdep and TSan report lock classes, and as
+ * the deadlock lesson needs (its run often shows both orders from one thread). Under a gate
+ * held around both, it is not. */
+TEST(lock_order_one_thread_both_orders) {
+    for (int gated = 0; gated < 2; gated++) {
+        lv_trace *tr = tb_new();
+        int32_t t = tb_thread(tr, "worker");
+        int32_t a = tb_lockobj(tr, "A"), b = tb_lockobj(tr, "B"), g = tb_lockobj(tr, "G");
+        if (gated) {
+            tb_pair_in(tr, t, g, a, b);
+            tb_pair_in(tr, t, g, b, a);
+        } else {
+            tb_pair(tr, t, a, b);
+            tb_pair(tr, t, b, a);
+        }
+        lv_trace *back = tb_check(tr);
+        expect(back, 0, 0, gated ? 0 : 1, 0);
+        if (!gated) {
+            const lv_finding *f =
+                find_finding(back, LV_FIND_LOCK_ORDER, "worker takes A then B (seq 1, 2)");
+            ASSERT(f);
+            ASSERT_CONTAINS(f->message, "worker takes B then A");
+            ASSERT_CONTAINS(f->message, "If two threads ran this code at the same time");
+            ASSERT_EQ(f->nthreads, 1);
+        }
+        lv_trace_free(back);
+    }
+}
+
+/* Each cycle once: many threads repeating ABBA is one finding. Three locks taken in both
+ * orders pairwise are three findings, one per pair: the search lists the shortest cycle
+ * through each edge, and each edge here is on a cycle of two, so the two cycles of three
+ * (A->B->C->A, A->C->B->A) are not listed besides (the exponential search listed all five). */
+TEST(lock_order_each_cycle_once_the_shortest_per_edge) {
+    lv_trace *tr = tb_new();
+    int32_t a = tb_lockobj(tr, "A"), b = tb_lockobj(tr, "B");
+    for (int i = 0; i < 6; i++) {
+        char nm[16];
+        snprintf(nm, sizeof nm, "t%d", i + 1);
+        int32_t t = tb_thread(tr, nm);
+        for (int r = 0; r < 5; r++)
+            tb_pair(tr, t, i % 2 ? a : b, i % 2 ? b : a);
+    }
+    ASSERT_EQ(orders_of(tr), 1);
+
+    tr = tb_new();
+    int32_t t1 = tb_thread(tr, "t1"), t2 = tb_thread(tr, "t2");
+    int32_t l[3] = {tb_lockobj(tr, "A"), tb_lockobj(tr, "B"), tb_lockobj(tr, "C")};
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            if (i != j) tb_pair(tr, i < j ? t1 : t2, l[i], l[j]);
+    lv_trace *back = tb_check(tr);
+    expect(back, 0, 0, 3, 0);
+    ASSERT(find_finding(back, LV_FIND_LOCK_ORDER, "t1 takes A then B"));
+    ASSERT(find_finding(back, LV_FIND_LOCK_ORDER, "t1 takes A then C"));
+    ASSERT(find_finding(back, LV_FIND_LOCK_ORDER, "t1 takes B then C"));
+    lv_trace_free(back);
+}
+
+/* n separate ABBA pairs: 2n locks, n cycles */
+static lv_trace *abba_pairs(int n) {
+    lv_trace *tr = tb_new();
+    int32_t t1 = tb_thread(tr, "t1"), t2 = tb_thread(tr, "t2");
+    for (int i = 0; i < n; i++) {
+        char nm[16];
+        snprintf(nm, sizeof nm, "A%d", i);
+        int32_t a = tb_lockobj(tr, nm);
+        snprintf(nm, sizeof nm, "B%d", i);
+        int32_t b = tb_lockobj(tr, nm);
+        tb_pair(tr, t1, a, b);
+        tb_pair(tr, t2, b, a);
+    }
+    return tb_check(tr);
+}
+
+/* At most 16 cycles are listed, shortest first; one more finding counts the others. */
+TEST(lock_order_findings_are_capped_with_a_count) {
+    lv_trace *back = abba_pairs(16); /* exactly 16: all listed, no count */
+    ASSERT_EQ(count_findings(back, LV_FIND_LOCK_ORDER), 16);
+    ASSERT(!find_finding(back, LV_FIND_LOCK_ORDER, "not listed"));
+    lv_trace_free(back);
+    back = abba_pairs(17);
+    ASSERT_EQ(count_findings(back, LV_FIND_LOCK_ORDER), 17);
+    const lv_finding *f = find_finding(back, LV_FIND_LOCK_ORDER, "1 more cycle");
+    ASSERT(f);
+    ASSERT_CONTAINS(f->message, "is not listed (lockviz lists the 16 shortest), through 2 locks");
+    ASSERT_EQ(f->nobjects, 2);
+    ASSERT_EQ(f->nevents, 0);
+    lv_trace_free(back);
+
+    /* shortest first: a cycle of three met first in the trace is listed after the pairs */
+    lv_trace *tr = tb_new();
+    int32_t t1 = tb_thread(tr, "t1"), t2 = tb_thread(tr, "t2"), t3 = tb_thread(tr, "t3");
+    int32_t x = tb_lockobj(tr, "X"), y = tb_lockobj(tr, "Y"), z = tb_lockobj(tr, "Z");
+    int32_t a = tb_lockobj(tr, "A"), b = tb_lockobj(tr, "B");
+    tb_pair(tr, t1, x, y);
+    tb_pair(tr, t2, y, z);
+    tb_pair(tr, t3, z, x);
+    tb_pair(tr, t1, a, b);
+    tb_pair(tr, t2, b, a);
+    back = tb_check(tr);
+    ASSERT_EQ(back->nfindings, 2);
+    ASSERT_CONTAINS(back->findings[0].message, "takes A then B");
+    ASSERT_CONTAINS(back->findings[1].message, "takes X then Y");
+    lv_trace_free(back);
+}
+
+/* Every pair of 13 locks in both orders (the exponential search never ended on it): 78 cycles
+ * of two, 16 listed (L0 with each other lock, then L1 with L2 to L5) and 62 counted, through
+ * the 12 locks other than L0. Under one gate around every order, none. */
+TEST(lock_order_all_pairs_of_thirteen_locks) {
+    for (int gated = 0; gated < 2; gated++) {
+        lv_trace *tr = tb_new();
+        int32_t t1 = tb_thread(tr, "t1"), t2 = tb_thread(tr, "t2");
+        int32_t l[13], g = tb_lockobj(tr, "G");
+        for (int i = 0; i < 13; i++) {
+            char nm[16];
+            snprintf(nm, sizeof nm, "L%d", i);
+            l[i] = tb_lockobj(tr, nm);
+        }
+        for (int i = 0; i < 13; i++)
+            for (int j = 0; j < 13; j++) {
+                if (i == j) continue;
+                if (gated) /* every order under one gate: cycles everywhere, none can close */
+                    tb_pair_in(tr, i < j ? t1 : t2, g, l[i], l[j]);
+                else
+                    tb_pair(tr, i < j ? t1 : t2, l[i], l[j]);
+            }
+        lv_trace *back = tb_check(tr);
+        if (gated) {
+            expect(back, 0, 0, 0, 0);
+        } else {
+            ASSERT_EQ(count_findings(back, LV_FIND_LOCK_ORDER), 17);
+            const lv_finding *f = find_finding(back, LV_FIND_LOCK_ORDER, "62 more cycles");
+            ASSERT(f);
+            ASSERT_CONTAINS(f->message, "through 12 locks");
+        }
+        lv_trace_free(back);
+    }
+}
+
+/* One thread nesting 30 locks in one order, ten times: no cycle (the exponential search took
+ * more than a minute on it). */
+TEST(lock_order_thirty_nested_locks_in_one_order) {
+    lv_trace *tr = tb_new();
+    int32_t t = tb_thread(tr, "t");
+    int32_t l[30];
+    for (int i = 0; i < 30; i++) {
+        char nm[16];
+        snprintf(nm, sizeof nm, "L%d", i);
+        l[i] = tb_lockobj(tr, nm);
+    }
+    for (int r = 0; r < 10; r++) {
+        for (int i = 0; i < 30; i++)
+            tb_lock(tr, t, l[i]);
+        for (int i = 29; i >= 0; i--)
+            tb_unlock(tr, t, l[i]);
+    }
+    lv_trace *back = tb_check(tr);
+    expect(back, 0, 0, 0, 0);
+    lv_trace_free(back);
+}
+
+/* lv_analyze_ex without lock order: the same findings but the lock_order ones. */
+TEST(lock_order_can_be_left_out) {
+    lv_trace *tr = pattern(main_abba_hang);
+    lv_finding *fs;
+    size_t n;
+    ASSERT_EQ(lv_analyze_ex(tr, &(lv_analyze_opts){.no_lock_order = 1}, &fs, &n), LV_OK);
+    ASSERT_EQ(n, tr->nfindings - 1);
+    for (size_t i = 0; i < n; i++)
+        ASSERT_NE(fs[i].kind, LV_FIND_LOCK_ORDER);
+    lv_findings_free(fs, n);
+    ASSERT_EQ(lv_analyze_ex(tr, &(lv_analyze_opts){0}, &fs, &n), LV_OK);
+    ASSERT_EQ(n, tr->nfindings);
+    lv_findings_free(fs, n);
+    lv_trace_free(tr);
+}
+
 /* ---- a pure function: the same findings from a trace read back from JSON ---- */
 
 TEST(findings_from_a_file_equal_findings_from_the_run) {
@@ -563,4 +1064,19 @@ TEST_MAIN(TEST_ENTRY(a_bounded_semaphore_handed_off_is_no_misuse_and_a_release_p
           TEST_ENTRY(a_semaphore_cycle_deadlocks_and_says_who_holds_the_permits, 30),
           TEST_ENTRY(a_race_and_the_fixes_that_order_it, 60),
           TEST_ENTRY(a_lock_released_by_the_wrong_thread_is_misuse, 30),
-          TEST_ENTRY(findings_from_a_file_equal_findings_from_the_run, 30))
+          TEST_ENTRY(findings_from_a_file_equal_findings_from_the_run, 30),
+          TEST_ENTRY(lock_order_aa_is_misuse_not_an_inversion, 30),
+          TEST_ENTRY(lock_order_abba_and_one_order, 30),
+          TEST_ENTRY(lock_order_abbcca_and_a_consistent_three, 30),
+          TEST_ENTRY(lock_order_gate_on_both_sides_and_on_one_side, 30),
+          TEST_ENTRY(lock_order_a_gate_must_hold_at_every_instance, 30),
+          TEST_ENTRY(lock_order_two_of_three_edges_gated, 30),
+          TEST_ENTRY(lock_order_a_cycle_lock_held_around_two_edges_gates_them, 30),
+          TEST_ENTRY(lock_order_semaphore_gates_only_with_capacity_one, 30),
+          TEST_ENTRY(lock_order_trylock_and_timeout_add_no_edge, 30),
+          TEST_ENTRY(lock_order_one_thread_both_orders, 30),
+          TEST_ENTRY(lock_order_each_cycle_once_the_shortest_per_edge, 30),
+          TEST_ENTRY(lock_order_findings_are_capped_with_a_count, 30),
+          TEST_ENTRY(lock_order_all_pairs_of_thirteen_locks, 30),
+          TEST_ENTRY(lock_order_thirty_nested_locks_in_one_order, 30),
+          TEST_ENTRY(lock_order_can_be_left_out, 30))

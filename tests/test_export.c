@@ -2,6 +2,7 @@
  * writes (a writer that fails halfway leaves the old file as it was, and no temporary file). */
 #include <cjson/cJSON.h>
 #include <dirent.h>
+#include <math.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include "registry.h"
@@ -18,9 +19,20 @@ static const char *str(const cJSON *o, const char *k) {
     return cJSON_IsString(x) ? x->valuestring : NULL;
 }
 
-#define MAXT 256
+#define MAXT 4096 /* tids: threads and their hold tracks */
+#define MAXD 32   /* slices open on one track */
 #define MAXID 100000
 
+typedef struct open_slice {
+    const char *name;
+    double ts;
+} open_slice;
+
+/* What a Chrome export of tr must show, read back as JSON the way Perfetto and speedscope read
+ * it: each E closes the B on top of its track and names it; tracks in lockviz's order under
+ * Perfetto's rule (the main thread, tid == pid, first, then by tid); arrows that start and end
+ * on holds; counters whose Perfetto name ("NAME KEY") names the object once; each sleep, wait
+ * and hold where the trace has it. */
 static void check_chrome(const lv_trace *tr, const char *what) {
     char *buf = NULL;
     size_t len = 0;
@@ -33,19 +45,55 @@ static void check_chrome(const lv_trace *tr, const char *what) {
     const cJSON *evs = cJSON_GetObjectItemCaseSensitive(root, "traceEvents");
     ASSERT(cJSON_IsArray(evs));
     static double last_ts[MAXT];
-    static int named[MAXT], used[MAXT], depth[MAXT];
-    static signed char async_open[MAXID], flow[MAXID];
-    memset(named, 0, sizeof named);
+    static int used[MAXT], depth[MAXT], has_instant[MAXT];
+    static const char *tname[MAXT];
+    static open_slice stack[MAXT][MAXD];
+    static signed char flow[MAXID];
     memset(used, 0, sizeof used);
     memset(depth, 0, sizeof depth);
-    memset(async_open, 0, sizeof async_open);
+    memset(has_instant, 0, sizeof has_instant);
+    memset(tname, 0, sizeof tname);
     memset(flow, 0, sizeof flow);
     for (int t = 0; t < MAXT; t++)
         last_ts[t] = -1;
-    int slices = 0, counters = 0, flows = 0, holds = 0;
+    int flows = 0;
+    double ts_last_event = tr->nevents ? (double)tr->events[tr->nevents - 1].t / 1000 : 0;
+    /* what the trace says must be there, ticked off as the export shows it */
+    size_t nev = tr->nevents;
+    char *want_sleep = calloc(nev + 1, 1), *want_hold = calloc(nev + 1, 1);
+    char *want_never = calloc(nev + 1, 1);
+    char *want_counter = calloc(tr->nobjects + 1, 1);
+    ASSERT(want_sleep && want_hold && want_never && want_counter);
+    {
+        uint32_t *open_req = malloc((tr->nthreads + 1) * sizeof *open_req);
+        for (size_t t = 0; t < tr->nthreads; t++)
+            open_req[t] = UINT32_MAX;
+        for (size_t i = 0; i < nev; i++) {
+            const lv_event *e = &tr->events[i];
+            lv_obj_kind k = e->obj >= 0 ? tr->objects[e->obj].kind : LV_OBJ__COUNT;
+            if (e->kind == LV_EV_SLEEP && e->value > 0) want_sleep[i] = 1;
+            if (e->kind == LV_EV_ACQUIRE &&
+                (k == LV_OBJ_MUTEX || k == LV_OBJ_SEMAPHORE || k == LV_OBJ_BOUNDED_SEMAPHORE ||
+                 (k == LV_OBJ_RLOCK && (!(e->flags & LV_EVF_VALUE) || e->value == 1))))
+                want_hold[i] = 1;
+            if (e->kind == LV_EV_REQUEST) open_req[e->thread] = e->seq;
+            if (e->kind == LV_EV_ACQUIRE || e->kind == LV_EV_TIMEOUT)
+                open_req[e->thread] = UINT32_MAX;
+        }
+        if (tr->outcome == LV_OUT_DEADLOCKED)
+            for (size_t t = 0; t < tr->nthreads; t++)
+                if (open_req[t] != UINT32_MAX) want_never[open_req[t]] = 1;
+        free(open_req);
+        for (size_t o = 0; o < tr->nobjects; o++) {
+            lv_obj_kind k = tr->objects[o].kind;
+            want_counter[o] = k == LV_OBJ_VAR || k == LV_OBJ_SEMAPHORE ||
+                              k == LV_OBJ_BOUNDED_SEMAPHORE || k == LV_OBJ_EVENT;
+        }
+    }
     const cJSON *e;
     cJSON_ArrayForEach(e, evs) {
         const char *ph = str(e, "ph");
+        const char *name = str(e, "name");
         ASSERT(ph);
         ASSERT_EQ(num(e, "pid"), 1);
         int tid = (int)num(e, "tid");
@@ -53,37 +101,52 @@ static void check_chrome(const lv_trace *tr, const char *what) {
         ASSERT(tid >= 0 && tid < MAXT);
         ASSERT_GE(ts, 0);
         if (strcmp(ph, "M") == 0) {
-            if (strcmp(str(e, "name"), "thread_name") == 0) named[tid] = 1;
+            if (name && strcmp(name, "thread_name") == 0) {
+                const cJSON *a = cJSON_GetObjectItemCaseSensitive(e, "args");
+                tname[tid] = str(a, "name");
+            }
             continue;
         }
         used[tid] = 1;
         if (strcmp(ph, "C") != 0 &&
             !(strcmp(ph, "i") == 0 && str(e, "s") && !strcmp(str(e, "s"), "g"))) {
-            if (ts < last_ts[tid]) /* timestamps never go back on a thread */
+            if (ts < last_ts[tid]) /* timestamps never go back on a track */
                 TEST_FAIL_AT("%s: tid %d goes back from %.3f to %.3f", what, tid, last_ts[tid], ts);
             last_ts[tid] = ts;
         }
         if (strcmp(ph, "B") == 0) {
-            depth[tid]++;
-            slices++;
+            ASSERT(name);
+            if (depth[tid] >= MAXD) TEST_FAIL_AT("%s: tid %d nests too deep", what, tid);
+            stack[tid][depth[tid]++] = (open_slice){name, ts};
         } else if (strcmp(ph, "E") == 0) {
-            if (depth[tid]-- <= 0) TEST_FAIL_AT("%s: an E without its B on tid %d", what, tid);
+            if (depth[tid] <= 0) TEST_FAIL_AT("%s: an E without its B on tid %d", what, tid);
+            open_slice *top = &stack[tid][--depth[tid]];
+            if (!name || strcmp(name, top->name) != 0) /* speedscope pairs E with B by name */
+                TEST_FAIL_AT("%s: tid %d: E \"%s\" closes \"%s\"", what, tid, name ? name : "",
+                             top->name);
+            if (strstr(top->name, "(never granted)")) {
+                /* a deadlocked run's last wait lasts to the end of the run */
+                if (!(ts > top->ts && ts > ts_last_event))
+                    TEST_FAIL_AT("%s: tid %d: \"%s\" ends at %.3f, the run's last event is at %.3f",
+                                 what, tid, name, ts, ts_last_event);
+                for (size_t i = 0; i < nev; i++)
+                    if (want_never[i] && fabs((double)tr->events[i].t / 1000 - top->ts) < 1e-4)
+                        want_never[i] = 0;
+            }
+            if (strcmp(top->name, "sleeping") == 0)
+                for (size_t i = 0; i < nev; i++)
+                    if (want_sleep[i] && fabs((double)tr->events[i].t / 1000 - top->ts) < 1e-4 &&
+                        ts > top->ts)
+                        want_sleep[i] = 0;
         } else if (strcmp(ph, "X") == 0) {
             ASSERT_GE(num(e, "dur"), 0);
-        } else if (strcmp(ph, "b") == 0 || strcmp(ph, "e") == 0) {
-            int id = (int)num(e, "id");
-            ASSERT(id >= 0 && id < MAXID);
-            if (ph[0] == 'b') {
-                if (async_open[id]) TEST_FAIL_AT("%s: async id %d begun twice", what, id);
-                async_open[id] = 1;
-                holds++;
-            } else {
-                if (async_open[id] != 1) TEST_FAIL_AT("%s: async id %d ends unopened", what, id);
-                async_open[id] = 2;
-            }
         } else if (strcmp(ph, "s") == 0 || strcmp(ph, "f") == 0) {
             int id = (int)num(e, "id");
             ASSERT(id >= 0 && id < MAXID);
+            /* both ends bind to the slice open on their track: the release's hold (or the
+             * thread's state) and the acquire's hold, begun at the acquire itself */
+            if (depth[tid] <= 0) TEST_FAIL_AT("%s: flow %d has no slice on tid %d", what, id, tid);
+            open_slice *top = &stack[tid][depth[tid] - 1];
             if (ph[0] == 's') {
                 if (flow[id]) TEST_FAIL_AT("%s: flow %d starts twice", what, id);
                 flow[id] = 1;
@@ -91,42 +154,94 @@ static void check_chrome(const lv_trace *tr, const char *what) {
             } else {
                 if (flow[id] != 1) TEST_FAIL_AT("%s: flow %d ends without its start", what, id);
                 flow[id] = 2;
+                ASSERT(str(e, "bp") && strcmp(str(e, "bp"), "e") == 0);
+                if (strncmp(top->name, "holds ", 6) != 0 || top->ts != ts)
+                    TEST_FAIL_AT("%s: flow %d ends on \"%s\" (from %.3f), not on the hold its "
+                                 "acquire began at %.3f",
+                                 what, id, top->name, top->ts, ts);
             }
         } else if (strcmp(ph, "C") == 0) {
             const cJSON *args = cJSON_GetObjectItemCaseSensitive(e, "args");
-            ASSERT(cJSON_IsObject(args) && args->child);
+            ASSERT(cJSON_IsObject(args) && args->child && !args->child->next);
             ASSERT(cJSON_IsNumber(args->child)); /* counters are numeric */
-            counters++;
+            /* Perfetto names the track "NAME KEY": the kind once, the object once */
+            char pname[600];
+            snprintf(pname, sizeof pname, "%s %s", name, args->child->string);
+            for (size_t o = 0; o < tr->nobjects; o++) {
+                lv_obj_kind k = tr->objects[o].kind;
+                char want[600];
+                snprintf(want, sizeof want, "%s %s",
+                         k == LV_OBJ_VAR     ? "var"
+                         : k == LV_OBJ_EVENT ? "event"
+                                             : "permits",
+                         tr->objects[o].name);
+                if (strcmp(args->child->string, tr->objects[o].name) == 0) {
+                    ASSERT_STR_EQ(pname, want);
+                    want_counter[o] = 0;
+                    if (k == LV_OBJ_EVENT) /* an Event's state: 0 clear, 1 set */
+                        ASSERT(args->child->valuedouble == 0 || args->child->valuedouble == 1);
+                }
+            }
         } else {
             ASSERT(strcmp(ph, "i") == 0);
+            if (!(str(e, "s") && !strcmp(str(e, "s"), "g"))) has_instant[tid] = 1;
         }
+        if (strcmp(ph, "B") == 0 && strncmp(name, "holds ", 6) == 0)
+            for (size_t i = 0; i < nev; i++) /* on the track "THREAD holds OBJ" */
+                if (want_hold[i] && fabs((double)tr->events[i].t / 1000 - ts) < 1e-4 &&
+                    tname[tid]) {
+                    const lv_event *a = &tr->events[i];
+                    char want[600];
+                    snprintf(want, sizeof want, "%s holds %s", tr->threads[a->thread].name,
+                             tr->objects[a->obj].name);
+                    if (strcmp(tname[tid], want) == 0 &&
+                        strcmp(name + 6, tr->objects[a->obj].name) == 0)
+                        want_hold[i] = 0;
+                }
     }
     for (int t = 0; t < MAXT; t++) {
-        if (used[t] && !named[t]) TEST_FAIL_AT("%s: tid %d has no thread_name", what, t);
+        if (used[t] && !tname[t]) TEST_FAIL_AT("%s: tid %d has no thread_name", what, t);
         if (depth[t] != 0) TEST_FAIL_AT("%s: tid %d has %d unclosed B", what, t, depth[t]);
+        if (tname[t] && strstr(tname[t], " holds ") && has_instant[t])
+            TEST_FAIL_AT("%s: the hold track %s has instants an arrow could bind to", what,
+                         tname[t]);
     }
-    for (int id = 0; id < MAXID; id++) {
-        if (async_open[id] == 1) TEST_FAIL_AT("%s: hold %d never ends", what, id);
+    for (int id = 0; id < MAXID; id++)
         if (flow[id] == 1) TEST_FAIL_AT("%s: flow %d has no end", what, id);
+    for (size_t i = 0; i < nev; i++) {
+        if (want_sleep[i])
+            TEST_FAIL_AT("%s: the sleep at seq %zu is no \"sleeping\" slice on its thread", what,
+                         i);
+        if (want_hold[i])
+            TEST_FAIL_AT("%s: the acquire at seq %zu is no hold on \"%s holds %s\"", what, i,
+                         tr->threads[tr->events[i].thread].name,
+                         tr->objects[tr->events[i].obj].name);
+        if (want_never[i])
+            TEST_FAIL_AT("%s: the wait at seq %zu is never granted but does not last", what, i);
     }
-    for (size_t k = 0; k < tr->nthreads; k++)
-        ASSERT(named[k]);
-    int has_lock = 0, has_counter_obj = 0;
-    for (size_t k = 0; k < tr->nobjects; k++) {
-        lv_obj_kind ok = tr->objects[k].kind;
-        has_lock |= ok == LV_OBJ_MUTEX || ok == LV_OBJ_RLOCK;
-        has_counter_obj |=
-            ok == LV_OBJ_VAR || ok == LV_OBJ_SEMAPHORE || ok == LV_OBJ_BOUNDED_SEMAPHORE;
-    }
-    if (has_lock) ASSERT_GT(holds, 0);
-    if (has_counter_obj) ASSERT_GT(counters, 0);
-    (void)slices;
+    for (size_t o = 0; o < tr->nobjects; o++)
+        if (want_counter[o]) TEST_FAIL_AT("%s: no counter for %s", what, tr->objects[o].name);
+    /* the thread tracks in Perfetto's order (main thread first, then by tid) are lockviz's */
+    size_t next = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int t = 0; t < MAXT; t++) {
+            if (!tname[t] || (pass == 0) != (t == 1) || strstr(tname[t], " holds ")) continue;
+            if (next >= tr->nthreads || strcmp(tname[t], tr->threads[next].name) != 0)
+                TEST_FAIL_AT("%s: Perfetto would show \"%s\" as thread %zu", what, tname[t], next);
+            next++;
+        }
+    ASSERT_EQ(next, tr->nthreads);
     (void)flows;
+    free(want_sleep);
+    free(want_hold);
+    free(want_never);
+    free(want_counter);
     cJSON_Delete(root);
     free(buf);
 }
 
 TEST(chrome_export_of_every_scenario_is_well_formed) {
+    int deadlocked = 0;
     for (size_t i = 0; i < lv_nscenarios; i++) {
         const lv_scenario *sc = lv_scenarios[i];
         for (int v = 0; v < sc->nvariants; v++) {
@@ -136,30 +251,54 @@ TEST(chrome_export_of_every_scenario_is_well_formed) {
             char what[128];
             snprintf(what, sizeof what, "%s/%s", sc->name, sc->variants[v].name);
             check_chrome(tr, what);
+            deadlocked += tr->outcome == LV_OUT_DEADLOCKED;
             lv_trace_free(tr);
         }
     }
+    ASSERT_GT(deadlocked, 0);
 }
 
 TEST(chrome_export_has_waits_and_arrows_for_a_contended_lock) {
-    const lv_scenario *sc = lv_scenario_find("ticket");
-    lv_run_desc d = {.scenario = sc,
-                     .variant = lv_scenario_variant_index(sc, "locked"),
-                     .mode = LV_MODE_CONTROLLED,
-                     .seed = 1};
-    lv_trace *tr = NULL;
-    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
+    lv_trace *tr = run_variant("ticket", "locked", 1, NULL, 0);
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     ASSERT_EQ(lv_trace_write_chrome(tr, f), LV_OK);
     fclose(f);
-    ASSERT_CONTAINS(buf, "\"ph\": \"B\", \"pid\": 1");
-    ASSERT_CONTAINS(buf, "wait mutex lock");
+    ASSERT_CONTAINS(buf, "\"name\": \"wait mutex lock\"");
     ASSERT_CONTAINS(buf, "\"ph\": \"s\"");
     ASSERT_CONTAINS(buf, "\"ph\": \"f\"");
-    ASSERT_CONTAINS(buf, "holds lock");
-    ASSERT_CONTAINS(buf, "var tickets");
+    ASSERT_CONTAINS(buf, "\"name\": \"buyer-1 holds lock\"");
+    ASSERT_CONTAINS(buf, "\"name\": \"var\", \"args\": {\"tickets\": 1}");
+    free(buf);
+    lv_trace_free(tr);
+}
+
+/* The race the export exists to show: each buyer reads, sleeps, writes; the sleep is a slice. */
+TEST(chrome_export_shows_the_ticket_buyers_asleep) {
+    lv_trace *tr = run_variant("ticket", "unlocked", 1, "buyers", 2);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ASSERT_EQ(lv_trace_write_chrome(tr, f), LV_OK);
+    fclose(f);
+    cJSON *root = cJSON_ParseWithLength(buf, len);
+    ASSERT(root);
+    double asleep[2] = {0, 0}, since[2] = {0, 0};
+    const cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(root, "traceEvents")) {
+        const char *name = str(e, "name");
+        int tid = (int)num(e, "tid");
+        int b = tid == 1 + 1 * ((int)tr->nobjects + 1)   ? 0
+                : tid == 1 + 2 * ((int)tr->nobjects + 1) ? 1
+                                                         : -1;
+        if (b < 0 || !name || strcmp(name, "sleeping") != 0) continue;
+        if (!strcmp(str(e, "ph"), "B")) since[b] = num(e, "ts");
+        if (!strcmp(str(e, "ph"), "E")) asleep[b] += num(e, "ts") - since[b];
+    }
+    ASSERT_GE(asleep[0], 300000); /* µs: 100 ms + 200 ms between the read and the write */
+    ASSERT_GE(asleep[1], 300000);
+    cJSON_Delete(root);
     free(buf);
     lv_trace_free(tr);
 }
@@ -234,4 +373,5 @@ TEST(a_writer_that_fails_halfway_leaves_the_old_file) {
 
 TEST_MAIN(TEST_ENTRY(chrome_export_of_every_scenario_is_well_formed, 120),
           TEST_ENTRY(chrome_export_has_waits_and_arrows_for_a_contended_lock, 30),
+          TEST_ENTRY(chrome_export_shows_the_ticket_buyers_asleep, 30),
           TEST_ENTRY(a_writer_that_fails_halfway_leaves_the_old_file, 60))

@@ -96,6 +96,78 @@ TEST(round_trip_every_kind) {
     lv_trace_free(tr);
 }
 
+/* Names and notes a trace can hold in memory that JSON cannot: bytes that are not UTF-8
+ * (invalid, overlong, a surrogate, truncated) and control characters. */
+static void main_bad_bytes(const lv_args *a) {
+    (void)a;
+    lv_mutex *m = lv_mutex_new("A\xc0\xaf");
+    lv_mutex_lock(m);
+    lv_mutex_unlock(m);
+    lv_note("ctl \x01\x1f\x7f sur \xed\xa0\x80 cut \xe4\xb8");
+    lv_thread *t = lv_spawn("t\xff", every_kind, NULL);
+    lv_join(t);
+}
+
+/* Every byte of buf is well-formed UTF-8 and no control byte but a newline appears. */
+static void assert_clean_json_text(const char *buf, size_t len) {
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)buf[i];
+        if ((c < 0x20 && c != '\n') || c == 0x7f) TEST_FAIL_AT("raw byte 0x%02x at %zu", c, i);
+        if (c >= 0x80) {
+            size_t k = 0;
+            if (c >= 0xc2 && c <= 0xdf)
+                k = 2;
+            else if (c >= 0xe0 && c <= 0xef)
+                k = 3;
+            else if (c >= 0xf0 && c <= 0xf4)
+                k = 4;
+            if (!k || i + k > len) TEST_FAIL_AT("invalid UTF-8 lead 0x%02x at %zu", c, i);
+            for (size_t j = 1; j < k; j++)
+                if (((unsigned char)buf[i + j] & 0xc0) != 0x80)
+                    TEST_FAIL_AT("invalid UTF-8 at %zu", i + j);
+            if (c == 0xed && (unsigned char)buf[i + 1] >= 0xa0) TEST_FAIL_AT("surrogate at %zu", i);
+            i += k - 1;
+        }
+    }
+}
+
+TEST(writers_never_write_invalid_json) {
+    lv_trace *tr = run_fn("bytes", main_bad_bytes);
+    size_t len;
+    char *a = write_mem(tr, &len);
+    assert_clean_json_text(a, len);
+    char err[256];
+    lv_trace *back = NULL;
+    if (lv_trace_read_json(a, len, "mem.json", &back, err, sizeof err) != LV_OK)
+        TEST_FAIL_AT("the strict reader refused what the writer wrote: %s", err);
+    ASSERT_STR_EQ(back->objects[0].name, "A\xef\xbf\xbd\xef\xbf\xbd"); /* U+FFFD per byte */
+    ASSERT_STR_EQ(back->threads[1].name, "t\xef\xbf\xbd");
+    int found = 0;
+    for (size_t i = 0; i < back->nevents; i++)
+        if (back->events[i].kind == LV_EV_NOTE &&
+            strncmp(lv_trace_text(back, &back->events[i]), "ctl", 3) == 0) {
+            ASSERT_STR_EQ(lv_trace_text(back, &back->events[i]),
+                          "ctl \x01\x1f\x7f sur \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd cut "
+                          "\xef\xbf\xbd\xef\xbf\xbd");
+            found = 1;
+        }
+    ASSERT(found);
+    assert_round_trip(back); /* and from there on the bytes stay the same */
+    char *chrome = NULL;
+    size_t clen = 0;
+    FILE *f = open_memstream(&chrome, &clen);
+    ASSERT(f);
+    ASSERT_EQ(lv_trace_write_chrome(tr, f), LV_OK);
+    fclose(f);
+    assert_clean_json_text(chrome, clen);
+    ASSERT_CONTAINS(chrome, "A\\ufffd\\ufffd");
+    ASSERT_CONTAINS(chrome, "\\u0001\\u001f\\u007f");
+    free(chrome);
+    lv_trace_free(back);
+    free(a);
+    lv_trace_free(tr);
+}
+
 /* A valid trace to break in many ways. */
 static const char good[] =
     "{\"format\": \"lockviz-trace\", \"version\": 1,"
@@ -179,5 +251,6 @@ TEST(reader_survives_deep_nesting) {
 }
 
 TEST_MAIN(TEST_ENTRY(round_trip_ticket, 120), TEST_ENTRY(round_trip_every_kind, 60),
+          TEST_ENTRY(writers_never_write_invalid_json, 30),
           TEST_ENTRY(reader_accepts_misuse_and_refuses_broken_input, 30),
           TEST_ENTRY(reader_survives_deep_nesting, 30))

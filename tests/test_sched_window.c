@@ -475,8 +475,16 @@ TEST(predict_mode_asks_keeps_score_and_marks_the_answers) {
                 ASSERT_GT(pr->opt[o].w, 0); /* a box to click */
             }
             if (reads == 2) snap(v, "predict-read.png");
+            char box[48]; /* the right box: its letter, then the value */
+            snprintf(box, sizeof box, "%c: %lld", 'A' + right - 1, (long long)pr->q.answer);
+            ASSERT_STR_EQ(pr->opt_text[right - 1], box);
             if (n % 2 == 0) {
-                push_key(SDLK_0 + right, 0);
+                /* the value itself typed (1 for tickets = 1), or its box's letter */
+                ASSERT(pr->q.answer >= 0 && pr->q.answer < 10);
+                if (reads % 2)
+                    push_key(SDLK_0 + (int)pr->q.answer, 0);
+                else
+                    push_key(SDLK_a + right - 1, 0);
                 rights++;
             } else {
                 lv_rect o = pr->opt[wrong - 1]; /* a click on a value's box */

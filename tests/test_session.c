@@ -4,6 +4,7 @@
  * that pick differently at i); a cut trace loads, and its schedule replays its events; picking
  * through the ticket race with 2 buyers in the fewest picks; stepping back and branching;
  * refusing a thread that cannot run, with the reason in words; schedule strings. */
+#include "grow.h"
 #include "predict.h"
 #include "registry.h"
 #include "schedview.h"
@@ -649,6 +650,7 @@ TEST(predict_asks_before_every_choice_and_every_read) {
             right = -1;
             for (size_t k = 0; k < pr.q.nopts; k++) {
                 if (k) ASSERT_LT(pr.q.opts[k - 1], pr.q.opts[k]);
+                ASSERT_GE(pr.q.opts[k], 0); /* a count of tickets: no value below 0 offered */
                 if (pr.q.opts[k] == e->value)
                     right = (int64_t)k + 1;
                 else
@@ -683,6 +685,143 @@ TEST(predict_asks_before_every_choice_and_every_read) {
     lv_session_free(s);
 }
 
+/* A read question with the values vals offered and the answer right, open. */
+static void ask_read(lv_predict *pr, const int64_t *vals, size_t n, int64_t right) {
+    lv_pr_reset(pr);
+    pr->on = pr->open = 1;
+    pr->q = (lv_pq){.kind = LV_PQ_READ, .seq = 0, .thread = 0, .obj = 0, .answer = right};
+    memcpy(pr->q.opts, vals, n * sizeof *vals);
+    pr->q.nopts = n;
+}
+
+TEST(predict_takes_the_value_typed_or_its_letter_never_its_place) {
+    lv_predict pr;
+    lv_pr_init(&pr);
+    const int64_t small[] = {0, 1, 2};
+    /* "tickets = 1" is the second box: typing 1 means the value 1, and is right */
+    ask_read(&pr, small, 3, 1);
+    ASSERT_EQ(lv_pr_digit(&pr, 1), 2);
+    ASSERT_EQ(lv_pr_answer(&pr, 2), 1);
+    ask_read(&pr, small, 3, 1);
+    ASSERT_EQ(lv_pr_letter(&pr, 'b'), 2);
+    ASSERT_EQ(lv_pr_letter(&pr, 'B'), 2);
+    ASSERT_EQ(lv_pr_letter(&pr, 'a'), 1);
+    ASSERT_EQ(lv_pr_letter(&pr, 'd'), 0); /* no fourth box: the key keeps its meaning */
+    ASSERT_EQ(lv_pr_letter(&pr, '1'), 0);
+    ASSERT_EQ(lv_pr_digit(&pr, 7), -1); /* no such value: refused, still open */
+    ASSERT(pr.open);
+    ASSERT_EQ(pr.asked, 0);
+    ASSERT_EQ(lv_pr_answer(&pr, lv_pr_letter(&pr, 'a')), 0); /* A is 0: wrong */
+    /* values of two digits: 1 waits while 10 and 12 are offered */
+    const int64_t big[] = {1, 10, 12};
+    ask_read(&pr, big, 3, 12);
+    ASSERT_EQ(lv_pr_digit(&pr, 1), 0);
+    ASSERT_EQ(lv_pr_digit(&pr, 2), 3);
+    ask_read(&pr, big, 3, 12);
+    ASSERT_EQ(lv_pr_digit(&pr, 1), 0);
+    ASSERT_EQ(lv_pr_tick(&pr, 0.3), 0);
+    ASSERT_EQ(lv_pr_tick(&pr, 0.6), 1); /* the wait is over: 1 it is */
+    ASSERT_EQ(lv_pr_tick(&pr, 1.0), 0);
+    ASSERT_EQ(lv_pr_digit(&pr, 1), 0);
+    ASSERT_EQ(lv_pr_digit(&pr, 5), -1); /* 15 is none; nor is 5 */
+    /* the boxes are lettered */
+    lv_frame f = {.scale = 1, .sched_bar = {0, 600, 1280, 40}};
+    f.line_h[LV_FONT_BODY] = 20;
+    lv_viewport vp = {.w = 1280, .h = 720, .lang = LV_LANG_EN};
+    lv_trace *tr = run_variant("ticket", "unlocked", 1, "buyers", 2);
+    ask_read(&pr, small, 3, 1);
+    pr.q.obj = obj_id(tr, "tickets");
+    lv_pr_layout(&pr, &f, &vp, tr);
+    ASSERT_STR_EQ(pr.opt_text[0], "A: 0");
+    ASSERT_STR_EQ(pr.opt_text[1], "B: 1");
+    ASSERT_STR_EQ(pr.opt_text[2], "C: 2");
+    ASSERT_CONTAINS(pr.text_text, "Type the value");
+    lv_trace_free(tr);
+    /* no tickets at all: every buyer reads 0, and no value below 0 is offered */
+    tr = run_variant("ticket", "unlocked", 1, "tickets", 0);
+    lv_pr_reset(&pr);
+    ASSERT_EQ(lv_pr_peek(&pr, tr, -1, NULL), LV_OK);
+    ASSERT_EQ(pr.q.kind, LV_PQ_READ);
+    ASSERT_EQ(pr.q.answer, 0);
+    ASSERT_EQ(pr.q.nopts, 3);
+    ASSERT_EQ(pr.q.opts[0], 0);
+    ASSERT_EQ(pr.q.opts[1], 1);
+    ASSERT_EQ(pr.q.opts[2], 2);
+    lv_trace_free(tr);
+    lv_pr_free(&pr);
+}
+
+static int boxes_meet(lv_rect a, lv_rect b) {
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+TEST(predict_marks_cover_no_note_and_no_other_mark) {
+    lv_trace *tr = run_variant("ticket", "unlocked", 1, "buyers", 2);
+    lv_scene *s = NULL;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    lv_predict pr;
+    lv_pr_init(&pr);
+    pr.on = 1;
+    /* the worst case: a right and a wrong answer at every note's event and at every read */
+    for (size_t i = 0; i < tr->nevents; i++) {
+        const lv_event *e = &tr->events[i];
+        if (e->kind != LV_EV_NOTE && e->kind != LV_EV_READ) continue;
+        for (int ok = 1; ok >= 0; ok--) {
+            ASSERT_EQ(lv_grow((void **)&pr.marks, &pr.capmarks, sizeof *pr.marks, pr.nmarks + 1),
+                      0);
+            pr.marks[pr.nmarks++] = (lv_pmark){(long)i, e->thread, (uint8_t)ok};
+        }
+    }
+    const int sizes[][2] = {{1280, 720}, {1920, 1080}, {640, 400}};
+    for (size_t z = 0; z < 3; z++) {
+        lv_frame f = {0};
+        lv_viewport vp = {.w = sizes[z][0],
+                          .h = sizes[z][1],
+                          .seq = -1,
+                          .highlight = -1,
+                          .hover_x = -1,
+                          .hover_y = -1,
+                          .predict = &pr};
+        ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+        ASSERT_GT(f.nlabels, 0);
+        ASSERT_GT(f.lanes[0].marks.h, 0); /* a row of its own at these sizes */
+        ASSERT_EQ(lv_pr_place(&pr, &f, s), LV_OK);
+        ASSERT_EQ(pr.nplaced, pr.nmarks);
+        size_t oks = 0;
+        for (size_t i = 0; i < pr.nplaced; i++) {
+            const lv_pmark_at *a = &pr.placed[i];
+            lv_rect ra = {a->x - a->r, a->y - a->r, 2 * a->r + 1, 2 * a->r + 1};
+            oks += a->ok;
+            for (size_t k = 0; k < f.nlabels; k++) {
+                const lv_label *lb = &f.labels[k];
+                lv_rect rl = {lb->x, lb->y, lb->w, f.line_h[LV_FONT_NOTE]};
+                if (boxes_meet(ra, rl))
+                    TEST_FAIL_AT("%dx%d: the mark of seq %ld covers the note of seq %u",
+                                 sizes[z][0], sizes[z][1], a->seq, lb->seq);
+            }
+            for (size_t k = 0; k < i; k++) {
+                const lv_pmark_at *b = &pr.placed[k];
+                lv_rect rb = {b->x - b->r, b->y - b->r, 2 * b->r + 1, 2 * b->r + 1};
+                if (boxes_meet(ra, rb))
+                    TEST_FAIL_AT("%dx%d: the marks of seq %ld and %ld meet", sizes[z][0],
+                                 sizes[z][1], a->seq, b->seq);
+            }
+        }
+        ASSERT_EQ(oks * 2, pr.nplaced); /* every ✓ and every ✗ is there */
+        lv_frame_free(&f);
+    }
+    /* without predict mode, no row of marks: the lanes are as before */
+    lv_frame f = {0};
+    lv_viewport vp = {
+        .w = 1280, .h = 720, .seq = -1, .highlight = -1, .hover_x = -1, .hover_y = -1};
+    ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+    ASSERT_EQ(f.lanes[0].marks.h, 0);
+    lv_frame_free(&f);
+    lv_pr_free(&pr);
+    lv_scene_free(s);
+    lv_trace_free(tr);
+}
+
 TEST(typed_numbers_pick_threads) {
     lv_schedview sv;
     lv_sv_init(&sv);
@@ -712,4 +851,6 @@ TEST_MAIN(TEST_ENTRY(prefix_rule_holds_on_every_scenario, 600),
           TEST_ENTRY(schedule_strings_round_trip_and_replay, 60),
           TEST_ENTRY(a_choice_that_cannot_be_followed_is_a_divergence, 60),
           TEST_ENTRY(predict_asks_before_every_choice_and_every_read, 60),
+          TEST_ENTRY(predict_takes_the_value_typed_or_its_letter_never_its_place, 30),
+          TEST_ENTRY(predict_marks_cover_no_note_and_no_other_mark, 30),
           TEST_ENTRY(typed_numbers_pick_threads, 10))

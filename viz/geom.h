@@ -304,6 +304,7 @@ typedef struct lv_lane {
     int32_t thread;
     lv_rect r;     /* the whole lane, label column included */
     lv_rect label; /* the thread's name */
+    lv_rect marks; /* predict mode's row of answer marks above the notes (h 0: none) */
     lv_rect notes; /* the row of note labels (h 0 when the lane is too low for it) */
     lv_rect band;  /* the state band */
     lv_rect holds; /* LV_HOLD_ROWS strips of lock holds */

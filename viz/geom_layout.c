@@ -1188,7 +1188,7 @@ static int memo_same(const lv_frame_memo *m, const lv_frame_memo *k, const lv_la
         const lv_lane *a = &m->lanes[i], *b = &lanes[i];
         if (a->thread != b->thread || !rect_eq(a->r, b->r) || !rect_eq(a->notes, b->notes) ||
             !rect_eq(a->band, b->band) || !rect_eq(a->holds, b->holds) ||
-            !rect_eq(a->label, b->label))
+            !rect_eq(a->marks, b->marks) || !rect_eq(a->label, b->label))
             return 0;
     }
     return 1;
@@ -1326,14 +1326,23 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
         ln->thread = (int32_t)(first + (int)i);
         ln->r = (lv_rect){0, y, f->x1, lh};
         int notes_h = f->line_h[LV_FONT_NOTE];
-        int band_h = lh - notes_h - holds_h - 3 * gap;
+        /* predict mode: the answers' marks get a row of their own, so they cover no note */
+        int marks_h = vp->predict ? f->line_h[LV_FONT_NOTE] : 0;
+        int band_h = lh - marks_h - notes_h - holds_h - (marks_h ? 4 : 3) * gap;
         if (band_h < iround(10 * sc)) { /* too low for a row of notes: hover shows them */
             notes_h = 0;
+            band_h = lh - marks_h - holds_h - (marks_h ? 3 : 2) * gap;
+        }
+        if (band_h < iround(10 * sc)) { /* nor for marks: they go on the band, noteless */
+            marks_h = 0;
             band_h = lh - holds_h - 2 * gap;
         }
         if (band_h > iround(36 * sc)) band_h = iround(36 * sc);
-        int used = notes_h + band_h + holds_h + (notes_h ? 2 : 1) * gap;
+        int used =
+            marks_h + notes_h + band_h + holds_h + (notes_h ? 2 : 1) * gap + (marks_h ? gap : 0);
         int y0 = y + (lh - used) / 2;
+        ln->marks = (lv_rect){f->x0, y0, f->area.w, marks_h};
+        if (marks_h) y0 += marks_h + gap;
         ln->notes = (lv_rect){f->x0, y0, f->area.w, notes_h};
         ln->band = (lv_rect){f->x0, y0 + notes_h + (notes_h ? gap : 0), f->area.w, band_h};
         ln->holds = (lv_rect){f->x0, ln->band.y + band_h + gap, f->area.w, holds_h};

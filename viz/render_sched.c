@@ -64,24 +64,16 @@ static void draw_cell(lv_render *R, const lv_frame *f, const lv_schedview *sv, c
 static void draw_predict(lv_render *R, const lv_scene *s, const lv_frame *f,
                          const lv_viewport *vp) {
     const lv_predict *pr = vp->predict;
-    const lv_trace *tr = s->tr;
     SDL_Rect clip = {f->area.x, f->area.y, f->area.w, f->area.h};
     SDL_RenderSetClipRect(R->r, &clip);
-    int rad = lv__px(R, 11);
-    for (size_t i = 0; i < pr->nmarks; i++) {
-        const lv_pmark *m = &pr->marks[i];
-        if (m->seq < 0 || (size_t)m->seq >= tr->nevents) continue;
-        const lv_lane *ln = NULL;
-        for (size_t k = 0; k < f->nlanes; k++)
-            if (f->lanes[k].thread == m->thread) ln = &f->lanes[k];
-        if (!ln) continue;
-        int x = (int)lv_frame_x(f, s, tr->events[m->seq].t);
-        int y = ln->band.y - rad / 2;
-        lv__disc(R, x, y, rad, C(LV_C_TEXT));
-        lv__disc(R, x, y, rad - lv__px(R, 2), m->ok ? C(LV_C_RUNNING) : C(LV_C_BLOCKED));
+    (void)s;
+    for (size_t i = 0; i < pr->nplaced; i++) { /* where predict.c placed them: off the notes */
+        const lv_pmark_at *m = &pr->placed[i];
+        lv__disc(R, m->x, m->y, m->r, C(LV_C_TEXT));
+        lv__disc(R, m->x, m->y, m->r - lv__px(R, 1), m->ok ? C(LV_C_RUNNING) : C(LV_C_BLOCKED));
         const char *g = m->ok ? "✓" : "✗";
-        int gw = lv__measure(R, LV_FONT_BODY, g);
-        lv__textz(R, LV_FONT_BODY, g, x - gw / 2, y - f->line_h[LV_FONT_BODY] / 2, white);
+        int gw = lv__measure(R, LV_FONT_NOTE, g);
+        lv__textz(R, LV_FONT_NOTE, g, m->x - gw / 2, m->y - f->line_h[LV_FONT_NOTE] / 2, white);
     }
     SDL_RenderSetClipRect(R->r, NULL);
     lv_rect bar = f->sched_bar;

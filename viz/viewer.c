@@ -650,19 +650,26 @@ static int sched_key(lv_viewer *v, const SDL_Keysym *k) {
         return 1;
     }
     if (!v->sv.on && !(v->pr.on && v->pr.open)) return 0;
-    if (c == SDLK_a) {
-        sched_auto(v);
-        return 1;
-    }
     int d = c >= SDLK_0 && c <= SDLK_9         ? (int)(c - SDLK_0)
             : c >= SDLK_KP_1 && c <= SDLK_KP_9 ? (int)(c - SDLK_KP_1) + 1
             : c == SDLK_KP_0                   ? 0
                                                : -1;
-    if (d < 0) return 0;
-    if (v->pr.on && v->pr.q.kind == LV_PQ_READ) { /* an option's number */
-        predict_answer(v, d);
+    if (v->pr.on && v->pr.q.kind == LV_PQ_READ) {
+        /* an option's letter, or the value itself typed: never an option's place in the row */
+        int opt = d < 0 ? lv_pr_letter(&v->pr, c >= SDLK_a && c <= SDLK_z ? (int)c : 0)
+                        : lv_pr_digit(&v->pr, d);
+        if (d < 0 && opt == 0) return 0; /* a letter of no option: the key's usual meaning */
+        if (opt < 0)
+            say(v, 3, "%s", lv_tr(VS(v)->lang, LV_T_PRED_NOT_AN_ANSWER));
+        else if (opt > 0)
+            predict_answer(v, opt);
         return 1;
     }
+    if (c == SDLK_a && v->sv.on) {
+        sched_auto(v);
+        return 1;
+    }
+    if (d < 0) return 0;
     int32_t th = lv_sv_digit(&v->sv, d, v->tr->nthreads);
     if (th >= 0 && v->pr.on)
         predict_answer(v, th);
@@ -845,6 +852,7 @@ static int layout(lv_viewer *v) {
     }
     if (lv_frame_layout(&v->f, v->s, &v->vp) != LV_OK) return -1;
     lv_pr_layout(&v->pr, &v->f, &v->vp, v->tr);
+    if (lv_pr_place(&v->pr, &v->f, v->s) != LV_OK) return -1;
     return lv_sv_layout(&v->sv, &v->f, &v->vp, v->tr) == LV_OK ? 0 : -1;
 }
 
@@ -1119,6 +1127,9 @@ int lv_viewer_frame(lv_viewer *v, double dt) {
     }
     explore_poll(v);
     int32_t typed = lv_sv_tick(&v->sv, dt); /* a one-digit number waited for a second one */
+    int typed_opt = lv_pr_tick(&v->pr, dt); /* a value typed for a read, the same way */
+    if (typed_opt > 0) predict_answer(v, typed_opt);
+    if (typed_opt < 0) say(v, 3, "%s", lv_tr(v->vs.lang, LV_T_PRED_NOT_AN_ANSWER));
     if (typed >= 0 && v->pr.on)
         predict_answer(v, typed);
     else if (typed >= 0)

@@ -214,6 +214,30 @@ static void deadlock_text(words *w, const lv_deadlock_info *d) {
 
 /* ---- lock order ---- */
 
+static void order_summary(words *w, const lv_order_info *o, size_t nlocks) {
+    if (o->more && w->zh)
+        lv__sb_printf(&w->b,
+                      "锁的顺序颠倒：锁顺序图里还有 %" PRIu64
+                      " 个环没有列出（lockviz 只列出最短的 %u 个），涉及 %zu 把锁。",
+                      o->more, o->listed, nlocks);
+    else if (o->more)
+        lv__sb_printf(&w->b,
+                      "Lock-order inversions: %" PRIu64
+                      " more cycle%s of the lock-order graph %s not listed (lockviz lists the %u "
+                      "shortest), through %zu lock%s.",
+                      o->more, o->more == 1 ? "" : "s", o->more == 1 ? "is" : "are", o->listed,
+                      nlocks, nlocks == 1 ? "" : "s");
+    else
+        lv__sb_puts(&w->b, w->zh ? "锁的顺序颠倒：上面列出的可能不是全部。"
+                                 : "Lock-order inversions: the ones above may not be all.");
+    if (o->bound)
+        lv__sb_printf(&w->b,
+                      w->zh ? "查找环的过程在 %u 步的上限处停了下来，所以可能还有更多。"
+                            : " The search for cycles stopped at its bound of %u steps, so there "
+                              "may be more.",
+                      o->bound);
+}
+
 static void order_text(words *w, const lv_order_info *o) {
     int one_thread = 1;
     for (size_t k = 1; k < o->nedges; k++)
@@ -374,7 +398,10 @@ char *lv_finding_message(const lv_trace *tr, const lv_finding *f, lv_text_lang l
         deadlock_text(&w, &f->data.deadlock);
         break;
     case LV_PAY_LOCK_ORDER:
-        order_text(&w, &f->data.order);
+        if (f->data.order.nedges)
+            order_text(&w, &f->data.order);
+        else
+            order_summary(&w, &f->data.order, f->nobjects);
         break;
     case LV_PAY_MISUSE:
         misuse_text(&w, &f->data.misuse);

@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "lockviz/lockviz.h"
+#include "utf8.h"
 
-#define MAX_TRACE_BYTES (1u << 30) /* 1 GiB: larger inputs are refused before parsing */
 #define MAX_NUM 9007199254740991.0 /* 2^53 - 1: the largest integer a JSON double holds exactly */
 #define TOP ""                     /* where: the top level, named by the key alone */
 
@@ -45,18 +47,33 @@ static void fail(rd *r, const char *fmt, ...) {
     r->err[k] = 0;
 }
 
-/* ---- a validating scanner: finds where each JSON value starts and ends, builds nothing ---- */
+/* ---- a validating scanner: finds where each JSON value starts and ends, builds nothing ----
+ * It is also where strings are checked, because it sees them as written: cJSON copies raw bytes
+ * as they are (invalid UTF-8 and control bytes included) and ends a string at \u0000. */
 
 typedef struct span {
     const char *p;
     size_t n;
 } span;
 
+/* One step of the path from the top to the value being scanned: a member's key or an index. */
+typedef struct pathstep {
+    const char *key; /* NULL: an array element */
+    size_t klen, idx;
+} pathstep;
+
 typedef struct scanner {
     const char *d;
     size_t len, pos;
     int truncated; /* it ran out of input */
     int too_deep;
+    pathstep *path;    /* CJSON_NESTING_LIMIT + 1 steps, or NULL when nothing can fail */
+    int bad;           /* a string's content was refused: a BAD_ code */
+    size_t bad_at;     /* that byte, counted from 0 after the opening quote */
+    int bad_depth;     /* how many path steps lead to the string */
+    int bad_key;       /* the string is a key of the object those steps lead to */
+    unsigned bad_code; /* the character or escape the problem names */
+    uint64_t values;   /* JSON values scanned */
 } scanner;
 
 static void sk_ws(scanner *s) {
@@ -69,13 +86,41 @@ static int sk_hex(char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-static int sk_string(scanner *s) {
-    s->pos++; /* the opening quote */
+static unsigned hex4(const char *p) {
+    unsigned v = 0;
+    for (int k = 0; k < 4; k++) {
+        char c = p[k];
+        v = v * 16 + (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+    }
+    return v;
+}
+
+enum { BAD_NONE, BAD_CONTROL, BAD_UTF8, BAD_NUL, BAD_SURROGATE };
+
+static int sk_bad(scanner *s, size_t start, int depth, int key, int what, unsigned code) {
+    s->bad = what;
+    s->bad_at = s->pos - start;
+    s->bad_depth = depth;
+    s->bad_key = key;
+    s->bad_code = code;
+    return -1;
+}
+
+/* A string at s->pos (its opening quote), as the value at depth steps, or as a key there. */
+static int sk_string(scanner *s, int depth, int key) {
+    size_t start = ++s->pos; /* past the opening quote */
     while (s->pos < s->len) {
-        char c = s->d[s->pos];
+        unsigned char c = (unsigned char)s->d[s->pos];
         if (c == '"') {
             s->pos++;
             return 0;
+        }
+        if (c < 0x20 || c == 0x7f) return sk_bad(s, start, depth, key, BAD_CONTROL, c);
+        if (c >= 0x80) {
+            size_t k = lv__utf8_len((const unsigned char *)s->d + s->pos, s->len - s->pos);
+            if (!k) return sk_bad(s, start, depth, key, BAD_UTF8, c);
+            s->pos += k;
+            continue;
         }
         if (c == '\\') {
             if (++s->pos >= s->len) break;
@@ -88,7 +133,20 @@ static int sk_string(scanner *s) {
                     }
                     if (!sk_hex(s->d[s->pos + (size_t)k])) return -1;
                 }
-                s->pos += 5;
+                unsigned u = hex4(s->d + s->pos + 1);
+                s->pos--; /* the place named is the backslash */
+                if (u == 0) return sk_bad(s, start, depth, key, BAD_NUL, u);
+                if (u >= 0xdc00 && u <= 0xdfff)
+                    return sk_bad(s, start, depth, key, BAD_SURROGATE, u);
+                if (u >= 0xd800 && u <= 0xdbff) {
+                    const char *n = s->d + s->pos + 6;
+                    if (s->pos + 12 > s->len || n[0] != '\\' || n[1] != 'u' || !sk_hex(n[2]) ||
+                        !sk_hex(n[3]) || !sk_hex(n[4]) || !sk_hex(n[5]) || hex4(n + 2) < 0xdc00 ||
+                        hex4(n + 2) > 0xdfff)
+                        return sk_bad(s, start, depth, key, BAD_SURROGATE, u);
+                    s->pos += 6; /* a pair: both escapes at once */
+                }
+                s->pos += 6;
                 continue;
             }
             if (!strchr("\"\\/bfnrt", e) || e == 0) return -1;
@@ -116,6 +174,7 @@ static int sk_value(scanner *s, int depth) {
         s->truncated = 1;
         return -1;
     }
+    s->values++;
     char c = s->d[s->pos];
     if (c == '{' || c == '[') {
         char close = c == '{' ? '}' : ']';
@@ -129,14 +188,16 @@ static int sk_value(scanner *s, int depth) {
             s->pos++;
             return 0;
         }
-        for (;;) {
+        for (size_t idx = 0;; idx++) {
             if (c == '{') {
                 sk_ws(s);
                 if (s->pos >= s->len) {
                     s->truncated = 1;
                     return -1;
                 }
-                if (s->d[s->pos] != '"' || sk_string(s) < 0) return -1;
+                size_t k0 = s->pos;
+                if (s->d[s->pos] != '"' || sk_string(s, depth, 1) < 0) return -1;
+                if (s->path) s->path[depth] = (pathstep){s->d + k0 + 1, s->pos - k0 - 2, 0};
                 sk_ws(s);
                 if (s->pos >= s->len) {
                     s->truncated = 1;
@@ -144,6 +205,8 @@ static int sk_value(scanner *s, int depth) {
                 }
                 if (s->d[s->pos] != ':') return -1;
                 s->pos++;
+            } else if (s->path) {
+                s->path[depth] = (pathstep){NULL, 0, idx};
             }
             if (sk_value(s, depth + 1) < 0) return -1;
             sk_ws(s);
@@ -162,7 +225,7 @@ static int sk_value(scanner *s, int depth) {
             return -1;
         }
     }
-    if (c == '"') return sk_string(s);
+    if (c == '"') return sk_string(s, depth, 0);
     static const char *const words[] = {"true", "false", "null"};
     for (int k = 0; k < 3; k++)
         if (c == words[k][0]) {
@@ -215,7 +278,41 @@ static void syntax_error(rd *r, const scanner *s) {
             col++;
         }
     }
-    if (s->too_deep)
+    if (s->bad && s->path) {
+        /* the place as a path, threads[2].name, from the steps that lead to the string */
+        char where[256];
+        size_t w = 0;
+        where[0] = 0;
+        for (int k = 0; k < s->bad_depth && w + 80 < sizeof where; k++) {
+            const pathstep *p = &s->path[k];
+            int n;
+            if (p->key)
+                n = snprintf(where + w, sizeof where - w, "%s%.*s%s", k ? "." : "",
+                             (int)(p->klen > 64 ? 64 : p->klen), p->key, p->klen > 64 ? "..." : "");
+            else
+                n = snprintf(where + w, sizeof where - w, "[%zu]", p->idx);
+            w += (size_t)n;
+        }
+        const char *place = w ? where : "top level";
+        const char *in = s->bad_key ? ": in a key" : "";
+        switch (s->bad) {
+        case BAD_CONTROL:
+            fail(r, "%s%s: control character U+%04X at byte %zu (a string holds it only escaped)",
+                 place, in, s->bad_code, s->bad_at);
+            break;
+        case BAD_UTF8:
+            fail(r, "%s%s: invalid UTF-8 at byte %zu", place, in, s->bad_at);
+            break;
+        case BAD_NUL:
+            fail(r, "%s%s: \\u0000 at byte %zu (a string cannot hold U+0000)", place, in,
+                 s->bad_at);
+            break;
+        default:
+            fail(r, "%s%s: unpaired surrogate \\u%04x at byte %zu", place, in, s->bad_code,
+                 s->bad_at);
+            break;
+        }
+    } else if (s->too_deep)
         fail(r, "line %zu, column %zu: nested more than %d levels deep", line, col,
              CJSON_NESTING_LIMIT);
     else if (s->truncated)
@@ -224,19 +321,52 @@ static void syntax_error(rd *r, const scanner *s) {
         fail(r, "line %zu, column %zu: not valid JSON", line, col);
 }
 
-/* Only the listed member names are allowed in obj. */
+/* Only the listed member names are allowed in obj, each at most once. */
 static int only_members(rd *r, const cJSON *obj, const char *where, const char *const *allowed) {
+    uint32_t seen = 0; /* a bit per allowed name: no list has more than 32 */
     for (const cJSON *m = obj->child; m; m = m->next) {
-        int ok = 0;
-        for (const char *const *a = allowed; *a; a++)
-            if (m->string && strcmp(m->string, *a) == 0) ok = 1;
-        if (!ok) {
+        int idx = -1;
+        for (const char *const *a = allowed; *a && idx < 0; a++)
+            if (m->string && strcmp(m->string, *a) == 0) idx = (int)(a - allowed);
+        if (idx < 0) {
             fail(r, "%s%sunknown field \"%s\"", where, *where ? ": " : "",
                  m->string ? m->string : "");
             return -1;
         }
+        if (seen & (1u << idx)) {
+            fail(r, "%s: duplicate key \"%s\"", *where ? where : "top level", m->string);
+            return -1;
+        }
+        seen |= 1u << idx;
     }
     return 0;
+}
+
+static int cmp_str_ptr(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* No two members of obj have one name (for objects whose names are not a fixed list). */
+static int unique_keys(rd *r, const cJSON *obj, const char *where) {
+    size_t n = (size_t)cJSON_GetArraySize(obj);
+    if (n < 2) return 0;
+    const char **names = malloc(n * sizeof *names);
+    if (!names) {
+        fail(r, "out of memory");
+        return -1;
+    }
+    size_t i = 0;
+    for (const cJSON *m = obj->child; m; m = m->next)
+        names[i++] = m->string ? m->string : "";
+    qsort(names, n, sizeof *names, cmp_str_ptr);
+    int rc = 0;
+    for (i = 1; i < n && !rc; i++)
+        if (strcmp(names[i - 1], names[i]) == 0) {
+            fail(r, "%s: duplicate key \"%s\"", where, names[i]);
+            rc = -1;
+        }
+    free(names);
+    return rc;
 }
 
 static const cJSON *member(rd *r, const cJSON *obj, const char *where, const char *key,
@@ -305,7 +435,10 @@ static int get_ids(rd *r, const cJSON *obj, const char *where, const char *key, 
     for (const cJSON *x = a->child; x; x = x->next, i++) {
         double d = cJSON_IsNumber(x) ? x->valuedouble : -1.0;
         if (!cJSON_IsNumber(x) || d != floor(d) || d < 0 || d >= (double)limit) {
-            if (cJSON_IsNumber(x))
+            if (cJSON_IsNumber(x) && d != floor(d))
+                fail(r, "%s%s%s[%zu]: %g is not a whole number (a %s id)", where, *where ? "." : "",
+                     key, i, d, what);
+            else if (cJSON_IsNumber(x))
                 fail(r, "%s%s%s[%zu]: no %s %.0f", where, *where ? "." : "", key, i, what, d);
             else
                 fail(r, "%s%s%s[%zu]: must be a %s id", where, *where ? "." : "", key, i, what);
@@ -527,18 +660,19 @@ static void read_events(rd *r, span arr, lv_trace *tr) {
         return;
     }
     size_t n = 0;
-    scanner s = {arr.p, arr.n, 1, 0, 0};
+    scanner s = {.d = arr.p, .len = arr.n, .pos = 1};
     span el;
     while (next_element(&s, &el))
         n++;
     tr->events = calloc(n ? n : 1, sizeof *tr->events);
     if (!tr->events) {
-        fail(r, "out of memory");
+        fail(r, "events: out of memory: %zu events need %zu MiB", n,
+             (n * sizeof *tr->events) >> 20);
         return;
     }
     size_t captexts = 0, i = 0;
     int64_t last_t = 0;
-    s = (scanner){arr.p, arr.n, 1, 0, 0};
+    s = (scanner){.d = arr.p, .len = arr.n, .pos = 1};
     while (!r->failed && next_element(&s, &el)) {
         if (tr->ntexts == captexts) {
             size_t cap = captexts ? captexts * 2 : 16;
@@ -568,7 +702,7 @@ static const char *const lost_fields[] = {"var", "read", "lost", "overwrite", "m
 static const char *const deadlock_fields[] = {"shape", "steps", NULL};
 static const char *const step_fields[] = {"thread", "holds", "acquired", "waits_for",
                                           "joins",  "at",    "held_by",  NULL};
-static const char *const order_fields[] = {"edges", NULL};
+static const char *const order_fields[] = {"edges", "more", "listed", "bound", NULL};
 static const char *const edge_fields[] = {"thread", "from", "to", "acquire", "request", NULL};
 static const char *const misuse_fields[] = {"rule", "thread", "obj", "seq", "holder", NULL};
 static const char *const invariant_fields[] = {"thread", "seq", "text", NULL};
@@ -686,9 +820,24 @@ static int read_deadlock(rd *r, const cJSON *p, const char *w, const lv_trace *t
 static int read_order(rd *r, const cJSON *p, const char *w, const lv_trace *tr, lv_order_info *o) {
     const cJSON *edges = member(r, p, w, "edges", 1);
     if (!edges) return -1;
-    size_t n = cJSON_IsArray(edges) ? (size_t)cJSON_GetArraySize(edges) : 0;
-    if (n == 0) {
-        fail(r, "%s.edges: must be an array of at least one edge", w);
+    if (!cJSON_IsArray(edges)) {
+        fail(r, "%s.edges: must be an array", w);
+        return -1;
+    }
+    size_t n = (size_t)cJSON_GetArraySize(edges);
+    if (n == 0) { /* the summary of the cycles not listed */
+        int64_t more, listed, bound;
+        if (get_int(r, p, w, "more", 1, 0, (int64_t)MAX_NUM, &more) < 0 ||
+            get_int(r, p, w, "listed", 1, 0, UINT32_MAX, &listed) < 0 ||
+            get_int(r, p, w, "bound", 1, 0, UINT32_MAX, &bound) < 0)
+            return -1;
+        o->more = (uint64_t)more;
+        o->listed = (uint32_t)listed;
+        o->bound = (uint32_t)bound;
+        return 0;
+    }
+    if (member(r, p, w, "more", 0) || member(r, p, w, "listed", 0) || member(r, p, w, "bound", 0)) {
+        fail(r, "%s: a cycle has no \"more\", \"listed\" or \"bound\"", w);
         return -1;
     }
     if (!(o->edges = calloc(n, sizeof *o->edges))) {
@@ -808,6 +957,51 @@ static void read_payload(rd *r, const cJSON *f, const char *where, const lv_trac
     }
 }
 
+/* The schedule is read from the text like the events: a long controlled run has millions of
+ * choice points, which as cJSON nodes would take 16 times the memory of the ids. */
+static void read_schedule(rd *r, span arr, lv_trace *tr) {
+    if (arr.n == 0 || arr.p[0] != '[') {
+        fail(r, "schedule: must be an array");
+        return;
+    }
+    size_t n = 0;
+    scanner s = {.d = arr.p, .len = arr.n, .pos = 1};
+    span el;
+    while (next_element(&s, &el))
+        n++;
+    if (n > LV_TRACE_MAX_SCHEDULE) {
+        fail(r, "schedule: %zu entries, more than the %d a trace may have", n,
+             LV_TRACE_MAX_SCHEDULE);
+        return;
+    }
+    tr->schedule = malloc((n ? n : 1) * sizeof *tr->schedule);
+    if (!tr->schedule) {
+        fail(r, "out of memory: a schedule of %zu entries", n);
+        return;
+    }
+    s = (scanner){.d = arr.p, .len = arr.n, .pos = 1};
+    for (size_t i = 0; next_element(&s, &el); i++) {
+        char tok[40];
+        int num = el.p[0] == '-' || (el.p[0] >= '0' && el.p[0] <= '9');
+        if (!num || el.n >= sizeof tok) {
+            fail(r, "schedule[%zu]: must be a thread id", i);
+            return;
+        }
+        memcpy(tok, el.p, el.n);
+        tok[el.n] = 0;
+        double d = strtod(tok, NULL);
+        if (d != floor(d)) {
+            fail(r, "schedule[%zu]: %s is not a whole number (a thread id)", i, tok);
+            return;
+        }
+        if (d < 0 || d >= (double)tr->nthreads) {
+            fail(r, "schedule[%zu]: no thread %s", i, tok);
+            return;
+        }
+        tr->schedule[tr->nschedule++] = (int32_t)d;
+    }
+}
+
 static void read_findings(rd *r, const cJSON *arr, lv_trace *tr) {
     size_t n = (size_t)cJSON_GetArraySize(arr);
     tr->findings = calloc(n ? n : 1, sizeof *tr->findings);
@@ -851,7 +1045,7 @@ static void read_findings(rd *r, const cJSON *arr, lv_trace *tr) {
     }
 }
 
-static void read_trace(rd *r, const cJSON *root, span events, lv_trace *tr) {
+static void read_trace(rd *r, const cJSON *root, span events, span sched, lv_trace *tr) {
     if (!cJSON_IsObject(root)) {
         fail(r, "top level: must be a JSON object");
         return;
@@ -888,6 +1082,7 @@ static void read_trace(rd *r, const cJSON *root, span events, lv_trace *tr) {
         fail(r, "scenario.params: must be an object");
         return;
     }
+    if (unique_keys(r, params, "scenario.params")) return;
     size_t np = (size_t)cJSON_GetArraySize(params);
     tr->params = calloc(np ? np : 1, sizeof *tr->params);
     if (!tr->params) {
@@ -924,6 +1119,11 @@ static void read_trace(rd *r, const cJSON *root, span events, lv_trace *tr) {
         return;
     }
     size_t nt = (size_t)cJSON_GetArraySize(threads);
+    if (nt > LV_TRACE_MAX_THREADS) {
+        fail(r, "threads: %zu threads, more than the %d a trace may have", nt,
+             LV_TRACE_MAX_THREADS);
+        return;
+    }
     tr->threads = calloc(nt ? nt : 1, sizeof *tr->threads);
     if (!tr->threads) {
         fail(r, "out of memory");
@@ -959,6 +1159,11 @@ static void read_trace(rd *r, const cJSON *root, span events, lv_trace *tr) {
         return;
     }
     size_t no = (size_t)cJSON_GetArraySize(objects);
+    if (no > LV_TRACE_MAX_OBJECTS) {
+        fail(r, "objects: %zu objects, more than the %d a trace may have", no,
+             LV_TRACE_MAX_OBJECTS);
+        return;
+    }
     tr->objects = calloc(no ? no : 1, sizeof *tr->objects);
     if (!tr->objects) {
         fail(r, "out of memory");
@@ -1029,11 +1234,12 @@ static void read_trace(rd *r, const cJSON *root, span events, lv_trace *tr) {
         }
     }
 
-    const cJSON *sched = member(r, root, TOP, "schedule", 1);
-    if (!sched) return;
-    if (get_ids(r, root, TOP, "schedule", (int64_t)tr->nthreads, "thread", &tr->schedule,
-                &tr->nschedule))
+    if (!sched.p) {
+        fail(r, "missing \"schedule\"");
         return;
+    }
+    read_schedule(r, sched, tr);
+    if (r->failed) return;
 
     if (!events.p) {
         fail(r, "missing \"events\"");
@@ -1073,27 +1279,38 @@ lv_err lv_trace_read_json(const char *data, size_t len, const char *name, lv_tra
     *out = NULL;
     rd r = {name ? name : "trace", errbuf, errlen, 0};
     if (errlen) errbuf[0] = 0;
-    /* the whole document must be well formed before anything is read from it */
-    scanner s = {data, len, 0, 0, 0};
-    if (sk_value(&s, 0) < 0) {
-        syntax_error(&r, &s);
-        return LV_EPARSE;
+    if (len >= LV_TRACE_MAX_BYTES) {
+        fail(&r, "%zu bytes: 1 GiB or more, refused (a trace must be smaller than 1 GiB)", len);
+        return LV_ERANGE;
     }
+    /* the whole document must be well formed before anything is read from it */
+    pathstep *path = malloc((CJSON_NESTING_LIMIT + 1) * sizeof *path);
+    if (!path) {
+        fail(&r, "out of memory");
+        return LV_ENOMEM;
+    }
+    scanner s = {.d = data, .len = len, .path = path};
+    int bad = sk_value(&s, 0) < 0;
+    if (bad) syntax_error(&r, &s);
+    free(path);
+    if (bad) return LV_EPARSE;
     sk_ws(&s);
     if (s.pos < len) {
         fail(&r, "byte %zu: unexpected data after the JSON document", s.pos);
         return LV_EPARSE;
     }
-    s.pos = 0;
+    s = (scanner){.d = data, .len = len};
     sk_ws(&s);
     if (data[s.pos] != '{') {
         fail(&r, "top level: must be a JSON object");
         return LV_EPARSE;
     }
-    /* every top-level member but the events is small: those go through cJSON */
+    /* every top-level member but the events and the schedule is small: those go through
+     * cJSON, within a budget of values (a cJSON node each) counted before they are built */
     cJSON *root = cJSON_CreateObject();
     lv_trace *tr = calloc(1, sizeof *tr);
-    span events = {NULL, 0};
+    span events = {NULL, 0}, sched = {NULL, 0};
+    uint64_t budget = LV_TRACE_MAX_VALUES;
     if (!root || !tr) {
         fail(&r, "out of memory");
         goto done;
@@ -1107,30 +1324,45 @@ lv_err lv_trace_read_json(const char *data, size_t len, const char *name, lv_tra
             sk_ws(&s);
         }
         size_t k0 = s.pos;
-        sk_string(&s);
+        sk_string(&s, 0, 1);
         cJSON *key = cJSON_ParseWithLength(data + k0, s.pos - k0);
         sk_ws(&s);
         s.pos++; /* ':' */
         sk_ws(&s);
         size_t v0 = s.pos;
+        uint64_t nv = s.values;
         sk_value(&s, 1);
+        nv = s.values - nv;
         if (!key || !cJSON_IsString(key)) {
             cJSON_Delete(key);
             fail(&r, "out of memory");
             goto done;
         }
         const char *k = key->valuestring;
-        if (cJSON_GetObjectItemCaseSensitive(root, k) || (strcmp(k, "events") == 0 && events.p)) {
-            fail(&r, "duplicate field \"%s\"", k);
+        int is_ev = strcmp(k, "events") == 0, is_sched = strcmp(k, "schedule") == 0;
+        if (cJSON_GetObjectItemCaseSensitive(root, k) || (is_ev && events.p) ||
+            (is_sched && sched.p)) {
+            fail(&r, "top level: duplicate key \"%s\"", k);
             cJSON_Delete(key);
             goto done;
         }
-        if (strcmp(k, "events") == 0) {
+        if (is_ev) {
             events = (span){data + v0, s.pos - v0};
+        } else if (is_sched) {
+            sched = (span){data + v0, s.pos - v0};
         } else {
+            if (nv > budget) {
+                fail(&r,
+                     "%s: too large to read: more than %d JSON values outside \"events\" "
+                     "and \"schedule\"",
+                     k, LV_TRACE_MAX_VALUES);
+                cJSON_Delete(key);
+                goto done;
+            }
+            budget -= nv;
             cJSON *v = cJSON_ParseWithLength(data + v0, s.pos - v0);
             if (!v) {
-                fail(&r, "%s: not valid JSON", k);
+                fail(&r, "%s: out of memory reading it", k);
                 cJSON_Delete(key);
                 goto done;
             }
@@ -1138,7 +1370,7 @@ lv_err lv_trace_read_json(const char *data, size_t len, const char *name, lv_tra
         }
         cJSON_Delete(key);
     }
-    read_trace(&r, root, events, tr);
+    read_trace(&r, root, events, sched, tr);
 done:
     cJSON_Delete(root);
     if (r.failed) {
@@ -1151,35 +1383,59 @@ done:
 
 lv_err lv_trace_load(const char *path, lv_trace **out, char *errbuf, size_t errlen) {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    /* O_NONBLOCK: opening a FIFO with no writer (or a device) must not wait; fstat then
+     * refuses everything but a regular file, before a byte is read */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
         snprintf(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
         return LV_EIO;
     }
-    /* one allocation of the file's size: no doubling buffer on top of the trace */
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(errbuf, errlen, "%s: not a regular file", path);
-        fclose(f);
+    if (fstat(fd, &st) != 0) {
+        snprintf(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
+        close(fd);
         return LV_EIO;
     }
-    if ((uint64_t)st.st_size > MAX_TRACE_BYTES) {
-        snprintf(errbuf, errlen, "%s: larger than 1 GiB, refused", path);
-        fclose(f);
+    if (!S_ISREG(st.st_mode)) {
+        const char *what = S_ISDIR(st.st_mode)    ? "a directory"
+                           : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
+                           : S_ISCHR(st.st_mode)  ? "a character device"
+                           : S_ISBLK(st.st_mode)  ? "a block device"
+                           : S_ISSOCK(st.st_mode) ? "a socket"
+                                                  : "not a regular file";
+        snprintf(errbuf, errlen, "%s: %s, not a trace file (a trace is a regular file)", path,
+                 what);
+        close(fd);
+        return LV_EIO;
+    }
+    if ((uint64_t)st.st_size >= LV_TRACE_MAX_BYTES) {
+        snprintf(errbuf, errlen,
+                 "%s: %lld bytes: 1 GiB or more, refused (a trace must be smaller than 1 GiB)",
+                 path, (long long)st.st_size);
+        close(fd);
         return LV_ERANGE;
     }
+    /* one allocation of the file's size: no doubling buffer on top of the trace */
     size_t size = (size_t)st.st_size;
     char *buf = malloc(size ? size : 1);
     if (!buf) {
-        snprintf(errbuf, errlen, "%s: out of memory reading the file", path);
-        fclose(f);
+        snprintf(errbuf, errlen, "%s: out of memory reading the file (%zu bytes)", path, size);
+        close(fd);
         return LV_ENOMEM;
     }
-    size_t len = fread(buf, 1, size, f);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad || len != size) {
-        snprintf(errbuf, errlen, "%s: read error: %s", path, bad ? strerror(errno) : "short read");
+    size_t len = 0;
+    errno = 0;
+    while (len < size) {
+        ssize_t n = read(fd, buf + len, size - len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        len += (size_t)n;
+    }
+    int saved = len < size ? errno : 0;
+    close(fd);
+    if (len != size) {
+        snprintf(errbuf, errlen, "%s: read error: %s", path,
+                 saved ? strerror(saved) : "the file got shorter while it was read");
         free(buf);
         return LV_EIO;
     }

@@ -92,7 +92,13 @@ static void put_payload(cw *w, const lv_finding *f) {
             put_key_i64(w, "request", x->request);
             W_LIT(w, "}");
         }
-        W_LIT(w, "]}");
+        W_LIT(w, "]");
+        if (!f->data.order.nedges) { /* the summary of the cycles not listed */
+            put_key_i64(w, "more", (int64_t)f->data.order.more);
+            put_key_i64(w, "listed", f->data.order.listed);
+            put_key_i64(w, "bound", f->data.order.bound);
+        }
+        W_LIT(w, "}");
         break;
     case LV_PAY_MISUSE: {
         const lv_misuse_info *m = &f->data.misuse;

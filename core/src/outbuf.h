@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "utf8.h"
 
 typedef struct cw {
     FILE *out;
@@ -69,34 +70,33 @@ static inline void w_us(cw *w, int64_t ns) {
     w_put(w, frac, 4);
 }
 
-/* s's bytes as the inside of a JSON string (escaped, no quotes) */
-static inline void put_esc(cw *w, const char *s) {
-    const char *p = s ? s : "", *run = p;
+/* A JSON string that every reader takes, whatever bytes s holds (a scenario's or a recorded
+ * program's names, notes): `"`, `\\`, control characters (U+0000-U+001F, U+007F) escaped, and
+ * each byte that is not part of well-formed UTF-8 written as U+FFFD, the replacement character,
+ * so the file stays valid and readable by lv_trace_read_json. */
+static inline void put_str(cw *w, const char *s) {
+    W_LIT(w, "\"");
+    const unsigned char *p = (const unsigned char *)(s ? s : ""), *run = p;
     for (; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c != '"' && c != '\\' && c >= 0x20) continue;
-        w_put(w, run, (size_t)(p - run));
+        unsigned char c = *p;
+        if (c >= 0x80) {
+            size_t k = lv__utf8_len(p, strnlen((const char *)p, 4));
+            if (k) {
+                p += k - 1;
+                continue;
+            }
+        } else if (c != '"' && c != '\\' && c >= 0x20 && c != 0x7f) {
+            continue;
+        }
+        w_put(w, (const char *)run, (size_t)(p - run));
         char esc[8];
-        int k = c < 0x20 ? snprintf(esc, sizeof esc, "\\u%04x", c)
-                         : snprintf(esc, sizeof esc, "\\%c", c);
+        int k = c >= 0x80               ? snprintf(esc, sizeof esc, "\\ufffd")
+                : c < 0x20 || c == 0x7f ? snprintf(esc, sizeof esc, "\\u%04x", c)
+                                        : snprintf(esc, sizeof esc, "\\%c", c);
         w_put(w, esc, (size_t)k);
         run = p + 1;
     }
-    w_put(w, run, (size_t)(p - run));
-}
-
-static inline void put_str(cw *w, const char *s) {
-    W_LIT(w, "\"");
-    put_esc(w, s);
-    W_LIT(w, "\"");
-}
-
-/* One JSON string of a, a space and b, however long: no buffer to cut a name in two. */
-static inline void put_str2(cw *w, const char *a, const char *b) {
-    W_LIT(w, "\"");
-    put_esc(w, a);
-    W_LIT(w, " ");
-    put_esc(w, b);
+    w_put(w, (const char *)run, (size_t)(p - run));
     W_LIT(w, "\"");
 }
 

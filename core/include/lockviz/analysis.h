@@ -22,6 +22,15 @@ char *lv_finding_message(const lv_trace *tr, const lv_finding *f, lv_text_lang l
  * finding, or when memory ran out); the caller frees it. */
 char *lv_finding_detail(const lv_trace *tr, const lv_finding *f);
 
+/* What lv_analyze_ex leaves out; a zeroed struct (or NULL) means the defaults: everything, as
+ * lv_analyze. */
+typedef struct lv_analyze_opts {
+    int no_lock_order; /* nonzero: no lock-order analysis (no lock_order findings) */
+} lv_analyze_opts;
+
+/* lv_analyze with options (opts may be NULL). */
+lv_err lv_analyze_ex(const lv_trace *tr, const lv_analyze_opts *opts, lv_finding **out, size_t *n);
+
 /* Prints findings as a short report for people. */
 void lv_findings_print(const lv_trace *tr, const lv_finding *f, size_t n, FILE *out);
 

@@ -11,6 +11,14 @@
 
 #define LV_NONE (-1) /* "no object" / "no thread" in id fields */
 
+/* The most the reader accepts (docs/trace-format.md, "Limits"), checked before anything of
+ * that size is allocated, so a trace too large for memory is refused with its reason. */
+#define LV_TRACE_MAX_BYTES ((size_t)1 << 30) /* a file of 1 GiB or more is refused */
+#define LV_TRACE_MAX_THREADS 65536
+#define LV_TRACE_MAX_OBJECTS 1048576
+#define LV_TRACE_MAX_SCHEDULE 134217728 /* 2^27 choice points: 512 MiB of ids */
+#define LV_TRACE_MAX_VALUES 8388608     /* JSON values outside "events" and "schedule" */
+
 #define LV_EVENT_KINDS(X)                                                                          \
     X(START, "start")                                                                              \
     X(END, "end")                                                                                  \
@@ -168,9 +176,13 @@ typedef struct lv_order_edge {
     uint32_t acquire, request;
 } lv_order_edge;
 
+/* A cycle (edges), or, with no edges, the summary of the cycles not listed: more of them
+ * beyond the listed shortest; bound: nonzero when the search stopped at that many steps. */
 typedef struct lv_order_info {
     lv_order_edge *edges; /* in cycle order: each edge's to is the next one's from */
     size_t nedges;
+    uint64_t more;
+    uint32_t listed, bound;
 } lv_order_info;
 
 #define LV_MISUSE_RULES(X)                                                                         \

@@ -94,13 +94,14 @@ static const lv_variant_desc variants[] = {
          "stall, forever. A BoundedSemaphore knows its starting value, but it can only refuse a "
          "release that would go past it (Python raises ValueError): while others are inside, "
          "the extra key is accepted and one more person may squeeze in. It is refused later, "
-         "at someone else's honest release. lockviz points at the person who gave back more "
-         "than they took, and at the refusal.",
+         "at someone else's honest release. A permit is not owned (one thread may take it and "
+         "another give it back), so only that refusal shows the mistake: lockviz points at it.",
          "有一个人把钥匙还了两次。用普通 Semaphore，这会悄悄永久多出一个坑位。BoundedSemaphore 记得"
          "初始值，但只能拒绝会超过初始值的 release（Python 抛出 "
          "ValueError）：有人在里面时，多还的钥匙"
-         "会被接受，可能多挤进一个人；之后在别人正常归还时才被拒绝。lockviz 指出还多了钥匙的人，"
-         "以及那次被拒绝的归还。",
+         "会被接受，可能多挤进一个人；之后在别人正常归还时才被拒绝。许可不属于某个人（一个线程拿走"
+         "的"
+         "许可可以由另一个线程归还），所以只有那次被拒绝的归还能暴露错误：lockviz 指出的就是它。",
          1, "有人释放了两次：BoundedSemaphore 拒绝"},
 };
 

@@ -17,7 +17,9 @@ expect_in check-json "$T/out" '"kind": "invariant"'
 check check-locked 0 "$LV" check "$T/l.json"
 
 # a trace whose stored findings were removed still gets them recomputed
-sed 's/"kind": "invariant"/"kind": "misuse"/' "$T/t.json" >"$T/tampered.json"
+sed 's/{"kind": "invariant", .*"invariant": {[^}]*}}/{"kind": "misuse", "message": "tampered", "threads": [], "objects": [], "events": []}/' "$T/t.json" >"$T/tampered.json"
+expect_in tampered "$T/tampered.json" '"message": "tampered"'
+! grep -q '"kind": "invariant"' "$T/tampered.json" || { echo "FAIL tampered: the invariant is still there"; fails=$((fails + 1)); }
 check check-recomputes 1 "$LV" check "$T/tampered.json"
 expect_in check-recomputes "$T/out" "[invariant]"
 
@@ -205,5 +207,9 @@ check too-many-values 2 "$LV" check "$T/values.json"
 expect_in too-many-values "$T/err" "findings: too large to read: more than 8388608 JSON values"
 one_line too-many-values
 rm -f "$T/values.json" "$T/threads.json"
+# a trace whose vector clocks would not fit (20,000 threads: 1.6 GB) is refused, not crashed on
+awk 'BEGIN{printf "{\"format\": \"lockviz-trace\", \"version\": 1, \"scenario\": {\"name\": \"many\", \"variant\": \"v\", \"params\": {}}, \"mode\": \"live\", \"seed\": 0, \"schedule\": [], \"threads\": ["; for (i = 0; i < 20000; i++) printf "%s{\"id\": %d, \"name\": \"t%d\"}", (i ? ", " : ""), i, i; printf "], \"objects\": [{\"id\": 0, \"kind\": \"var\", \"name\": \"x\", \"initial\": 0}], \"events\": [{\"seq\": 0, \"t\": 0, \"thread\": 0, \"kind\": \"start\"}], \"findings\": [], \"outcome\": \"completed\"}\n"}' >"$T/many.json"
+check too-large 2 "$LV" check "$T/many.json"
+expect_in too-large "$T/err" "many.json: too large to analyse"
 
 finish

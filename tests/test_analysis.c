@@ -838,7 +838,226 @@ TEST(findings_from_a_file_equal_findings_from_the_run) {
     free(buf);
 }
 
-TEST_MAIN(TEST_ENTRY(aa_on_a_plain_lock_deadlocks, 30), TEST_ENTRY(aa_on_an_rlock_is_fine, 30),
+/* ---- item by item: what must and must not be reported ---- */
+
+static lv_trace *from_json(const char *threads, const char *objects, const char *events,
+                           const char *outcome) {
+    char doc[8192];
+    snprintf(doc, sizeof doc,
+             "{\"format\": \"lockviz-trace\", \"version\": 1, \"scenario\": {\"name\": \"p\", "
+             "\"variant\": \"v\", \"params\": {}}, \"mode\": \"live\", \"seed\": 0, \"schedule\": "
+             "[], \"threads\": [%s], \"objects\": [%s], \"events\": [%s], \"findings\": [], "
+             "\"outcome\": \"%s\"}",
+             threads, objects, events, outcome);
+    lv_trace *tr = NULL;
+    char err[256];
+    lv_err rc = lv_trace_read_json(doc, strlen(doc), "p.json", &tr, err, sizeof err);
+    if (rc != LV_OK) TEST_FAIL_AT("%s", err);
+    lv_finding *f;
+    size_t n;
+    ASSERT_EQ(lv_analyze(tr, &f, &n), LV_OK);
+    lv_trace_set_findings(tr, f, n);
+    return tr;
+}
+
+static lv_sem *BS;
+static void take_permit(void *arg) {
+    (void)arg;
+    lv_sem_acquire(BS, LV_FOREVER);
+}
+static void give_permit(void *arg) {
+    (void)arg;
+    lv_sem_release(BS);
+}
+static int extra_release;
+static void main_hand_off(const lv_args *a) {
+    (void)a;
+    BS = lv_bsem_new("room", 1);
+    lv_join(lv_spawn("taker", take_permit, NULL)); /* takes the one permit and ends */
+    lv_join(lv_spawn("giver", give_permit, NULL)); /* another thread gives it back */
+    if (extra_release) lv_join(lv_spawn("extra", give_permit, NULL)); /* past the bound */
+}
+TEST(a_bounded_semaphore_handed_off_is_no_misuse_and_a_release_past_its_bound_is) {
+    extra_release = 0;
+    lv_trace *tr = pattern(main_hand_off);
+    expect(tr, 0, 0, 0, 0);
+    lv_trace_free(tr);
+    extra_release = 1;
+    tr = pattern(main_hand_off);
+    expect(tr, 0, 0, 0, 1);
+    const lv_finding *f = find_finding(tr, LV_FIND_MISUSE, "extra releases BoundedSemaphore room");
+    ASSERT(f);
+    ASSERT_EQ(f->payload, LV_PAY_MISUSE);
+    ASSERT_EQ(f->data.misuse.rule, LV_MU_OVER_RELEASE);
+    ASSERT_EQ(f->data.misuse.obj, obj_id(tr, "room"));
+    lv_trace_free(tr);
+}
+
+static const char *const two_writers = "{\"id\": 0, \"name\": \"main\"}, {\"id\": 1, \"name\": "
+                                       "\"alice\"}, {\"id\": 2, \"name\": \"bob\"}";
+TEST(two_writes_around_another_threads_write_are_one_race) {
+    /* alice writes, bob writes, alice writes: nothing orders them */
+    lv_trace *tr = from_json(
+        two_writers, "{\"id\": 0, \"kind\": \"var\", \"name\": \"x\", \"initial\": 0}",
+        "{\"seq\": 0, \"t\": 0, \"thread\": 1, \"kind\": \"write\", \"obj\": 0, \"value\": 1},"
+        "{\"seq\": 1, \"t\": 1, \"thread\": 2, \"kind\": \"write\", \"obj\": 0, \"value\": 2},"
+        "{\"seq\": 2, \"t\": 2, \"thread\": 1, \"kind\": \"write\", \"obj\": 0, \"value\": 3}",
+        "completed");
+    expect(tr, 1, 0, 0, 0);
+    const lv_finding *f = find_finding(tr, LV_FIND_RACE, "Data race on x");
+    ASSERT(f);
+    ASSERT_EQ(f->payload, LV_PAY_RACE);
+    ASSERT_EQ(f->data.race.first.seq, 0);
+    ASSERT_EQ(f->data.race.second.seq, 1);
+    ASSERT_EQ(f->data.race.second.kind, LV_EV_WRITE);
+    lv_trace_free(tr);
+    /* but a read and a write by those two places are another race, reported too */
+    tr = from_json(
+        two_writers, "{\"id\": 0, \"kind\": \"var\", \"name\": \"x\", \"initial\": 0}",
+        "{\"seq\": 0, \"t\": 0, \"thread\": 1, \"kind\": \"write\", \"obj\": 0, \"value\": 1},"
+        "{\"seq\": 1, \"t\": 1, \"thread\": 2, \"kind\": \"write\", \"obj\": 0, \"value\": 2},"
+        "{\"seq\": 2, \"t\": 2, \"thread\": 1, \"kind\": \"read\", \"obj\": 0, \"value\": 2}",
+        "completed");
+    expect(tr, 2, 0, 0, 0);
+    lv_trace_free(tr);
+}
+
+static int blind; /* 1: alice writes her read back, then overwrites blindly after bob's write */
+static void alice(void *arg) {
+    (void)arg;
+    lv_mutex_lock(A);
+    int64_t v = lv_var_read(X);
+    if (blind) lv_var_write(X, v + 1); /* the read-modify-write, whole */
+    lv_mutex_unlock(A);
+    lv_sleep(LV_MS(20)); /* bob writes now */
+    lv_mutex_lock(A);
+    lv_var_write(X, blind ? 100 : v + 1);
+    lv_mutex_unlock(A);
+}
+static void bob(void *arg) {
+    (void)arg;
+    lv_sleep(LV_MS(10));
+    lv_mutex_lock(A);
+    lv_var_write(X, 50);
+    lv_mutex_unlock(A);
+}
+static void main_overwrite(const lv_args *a) {
+    (void)a;
+    A = lv_mutex_new("A");
+    X = lv_var_new("x", 0);
+    lv_thread *t1 = lv_spawn("alice", alice, NULL), *t2 = lv_spawn("bob", bob, NULL);
+    lv_join(t1);
+    lv_join(t2);
+}
+TEST(a_blind_overwrite_after_a_whole_read_modify_write_is_no_lost_update) {
+    blind = 1;
+    lv_trace *tr = pattern(main_overwrite);
+    expect(tr, 0, 0, 0, 0);
+    lv_trace_free(tr);
+    blind = 0; /* read in one critical section, write in another: bob's write is lost */
+    tr = pattern(main_overwrite);
+    expect(tr, 1, 0, 0, 0);
+    const lv_finding *f = find_finding(tr, LV_FIND_RACE, "Lost update on x");
+    ASSERT(f);
+    ASSERT_EQ(f->payload, LV_PAY_LOST_UPDATE);
+    ASSERT_EQ(f->data.lost.lost.thread, 1 + 1); /* bob */
+    ASSERT_EQ(f->data.lost.more, 0);
+    lv_trace_free(tr);
+}
+
+TEST(a_thread_joining_itself_is_not_a_reentrant_lock) {
+    lv_trace *tr =
+        from_json("{\"id\": 0, \"name\": \"main\"}", "",
+                  "{\"seq\": 0, \"t\": 0, \"thread\": 0, \"kind\": \"start\"},"
+                  "{\"seq\": 1, \"t\": 1, \"thread\": 0, \"kind\": \"join\", \"value\": 0}",
+                  "deadlocked");
+    expect(tr, 0, 1, 0, 1);
+    const lv_finding *d = find_finding(tr, LV_FIND_DEADLOCK, "main waits to join itself");
+    ASSERT(d);
+    ASSERT(!strstr(d->message, "Lock"));
+    ASSERT_EQ(d->data.deadlock.shape, LV_DL_SELF_JOIN);
+    const lv_finding *m = find_finding(tr, LV_FIND_MISUSE, "main joins itself");
+    ASSERT(m);
+    ASSERT_EQ(m->data.misuse.rule, LV_MU_JOIN_SELF);
+    lv_trace_free(tr);
+}
+
+static void relock_timed(void *arg) {
+    (void)arg;
+    lv_mutex_lock(A);
+    ASSERT(!lv_mutex_acquire(A, LV_MS(50)));
+    ASSERT(!lv_mutex_trylock(A));
+    lv_mutex_unlock(A);
+}
+static void main_relock_timed(const lv_args *a) {
+    (void)a;
+    A = lv_mutex_new("A");
+    lv_join(lv_spawn("t", relock_timed, NULL));
+}
+TEST(a_timed_relock_times_out_and_does_not_wait_forever) {
+    lv_trace *tr = pattern(main_relock_timed);
+    ASSERT_EQ(tr->outcome, LV_OUT_COMPLETED);
+    expect(tr, 0, 0, 0, 1); /* one mistake in one place */
+    const lv_finding *f = find_finding(tr, LV_FIND_MISUSE, "already holds");
+    ASSERT(f);
+    ASSERT_CONTAINS(f->message, "so the call can only time out after 50 ms");
+    ASSERT(!strstr(f->message, "forever"));
+    char *zh = lv_finding_message(tr, f, LV_TEXT_ZH);
+    ASSERT_CONTAINS(zh, "超时");
+    free(zh);
+    lv_trace_free(tr);
+}
+
+/* A cycle's message names every thread whole, however long the names (no fixed buffer). */
+TEST(a_deadlock_of_long_names_is_worded_whole_in_both_languages) {
+    static char names[2][12000];
+    memset(names[0], 'a', 9000);
+    memset(names[1], 'b', 9000);
+    char threads[20000 + 200];
+    snprintf(threads, sizeof threads,
+             "{\"id\": 0, \"name\": \"%.9000s\"}, {\"id\": 1, \"name\": \"%.9000s\"}", names[0],
+             names[1]);
+    char *doc = malloc(40000);
+    snprintf(
+        doc, 40000,
+        "{\"format\": \"lockviz-trace\", \"version\": 1, \"scenario\": {\"name\": \"p\", "
+        "\"variant\": \"v\", \"params\": {}}, \"mode\": \"live\", \"seed\": 0, \"schedule\": "
+        "[], \"threads\": [%s], \"objects\": [{\"id\": 0, \"kind\": \"mutex\", \"name\": \"A\"}, "
+        "{\"id\": 1, \"kind\": \"mutex\", \"name\": \"B\"}], \"events\": ["
+        "{\"seq\": 0, \"t\": 0, \"thread\": 0, \"kind\": \"acquire\", \"obj\": 0},"
+        "{\"seq\": 1, \"t\": 1, \"thread\": 1, \"kind\": \"acquire\", \"obj\": 1},"
+        "{\"seq\": 2, \"t\": 2, \"thread\": 0, \"kind\": \"request\", \"obj\": 1},"
+        "{\"seq\": 3, \"t\": 3, \"thread\": 1, \"kind\": \"request\", \"obj\": 0}], "
+        "\"findings\": [], \"outcome\": \"deadlocked\"}",
+        threads);
+    lv_trace *tr = NULL;
+    char err[256];
+    ASSERT_EQ(lv_trace_read_json(doc, strlen(doc), "p.json", &tr, err, sizeof err), LV_OK);
+    free(doc);
+    lv_finding *fs;
+    size_t n;
+    ASSERT_EQ(lv_analyze(tr, &fs, &n), LV_OK);
+    lv_trace_set_findings(tr, fs, n);
+    const lv_finding *f = find_finding(tr, LV_FIND_DEADLOCK, "in a circle");
+    ASSERT(f);
+    ASSERT_GT(strlen(f->message), 36000); /* each name twice */
+    ASSERT_CONTAINS(f->message, ", held by a");
+    ASSERT_CONTAINS(f->message, ": each waits for the next, in a circle, forever.");
+    char *zh = lv_finding_message(tr, f, LV_TEXT_ZH);
+    ASSERT_GT(strlen(zh), 36000);
+    ASSERT_CONTAINS(zh, "围成一圈");
+    free(zh);
+    lv_trace_free(tr);
+}
+
+TEST_MAIN(TEST_ENTRY(a_bounded_semaphore_handed_off_is_no_misuse_and_a_release_past_its_bound_is,
+                     30),
+          TEST_ENTRY(two_writes_around_another_threads_write_are_one_race, 30),
+          TEST_ENTRY(a_blind_overwrite_after_a_whole_read_modify_write_is_no_lost_update, 30),
+          TEST_ENTRY(a_thread_joining_itself_is_not_a_reentrant_lock, 30),
+          TEST_ENTRY(a_timed_relock_times_out_and_does_not_wait_forever, 30),
+          TEST_ENTRY(a_deadlock_of_long_names_is_worded_whole_in_both_languages, 30),
+          TEST_ENTRY(aa_on_a_plain_lock_deadlocks, 30), TEST_ENTRY(aa_on_an_rlock_is_fine, 30),
           TEST_ENTRY(abba_reported_even_without_a_hang, 30),
           TEST_ENTRY(abba_that_hangs_is_a_deadlock_and_an_inversion, 30),
           TEST_ENTRY(abbcca_is_one_cycle_of_three_and_a_consistent_order_is_none, 30),

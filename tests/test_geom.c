@@ -1467,7 +1467,63 @@ TEST(seeking_back_through_checkpoints_equals_replaying) {
     }
 }
 
-TEST_MAIN(TEST_ENTRY(time_x_round_trip, 60),
+/* The viewer reads what a finding is about from its payload: not from its words (a Chinese
+ * message, or any other), and not from the order of its events. */
+TEST(lost_updates_come_from_the_payload_not_the_words) {
+    lv_trace *tr = run_variant("ticket", "unlocked", 1, NULL, 0);
+    lv_finding *lf = (lv_finding *)find_finding(tr, LV_FIND_RACE, "Lost update on tickets");
+    ASSERT(lf);
+    ASSERT_EQ(lf->payload, LV_PAY_LOST_UPDATE);
+    uint32_t read = lf->data.lost.read.seq, over = lf->data.lost.overwrite.seq;
+    free(lf->message);
+    lf->message = strdup("丢失的更新");
+    uint32_t t = lf->events[0]; /* events in another order */
+    lf->events[0] = lf->events[2];
+    lf->events[2] = t;
+    lv_finding *race = (lv_finding *)find_finding(tr, LV_FIND_RACE, "Data race on tickets");
+    ASSERT(race);
+    free(race->message);
+    race->message = strdup("Lost update on tickets: not one, whatever its words say");
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    ASSERT_EQ(s->nlost, 1);
+    ASSERT_EQ(s->lost[0].stale_read, read);
+    ASSERT_EQ(s->lost[0].bad_write, over);
+    ASSERT_EQ(s->lost[0].obj, obj_id(tr, "tickets"));
+    lv_scene_free(s);
+    lv_trace_free(tr);
+}
+
+/* The findings panel speaks the UI's language: each finding rendered from its payload. */
+TEST(findings_are_shown_in_the_language_of_the_ui) {
+    lv_trace *tr = run_variant("ticket", "unlocked", 1, NULL, 0);
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    for (int lang = 0; lang < LV_LANG__COUNT; lang++) {
+        lv_frame f = {0};
+        lv_viewport vp = view(1920, 1080);
+        vp.lang = lang;
+        ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+        int zh = 0, en = 0;
+        for (size_t i = 0; i < f.nflines; i++) {
+            char line[4096];
+            snprintf(line, sizeof line, "%.*s", (int)f.flines[i].n, f.flines[i].s);
+            zh |= strstr(line, "数据竞争") != NULL || strstr(line, "丢失的更新") != NULL;
+            en |= strstr(line, "Data race on") != NULL || strstr(line, "Lost update on") != NULL;
+        }
+        ASSERT_EQ(zh, lang == LV_LANG_ZH);
+        ASSERT_EQ(en, lang == LV_LANG_EN);
+        lv_frame_free(&f);
+    }
+    for (size_t i = 0; i < tr->nfindings; i++)
+        ASSERT_STR_EQ(lv_scene_message(s, i, LV_LANG_EN), tr->findings[i].message);
+    lv_scene_free(s);
+    lv_trace_free(tr);
+}
+
+TEST_MAIN(TEST_ENTRY(lost_updates_come_from_the_payload_not_the_words, 60),
+          TEST_ENTRY(findings_are_shown_in_the_language_of_the_ui, 60),
+          TEST_ENTRY(time_x_round_trip, 60),
           TEST_ENTRY(seeking_back_through_checkpoints_equals_replaying, 60),
           TEST_ENTRY(a_frame_reuses_its_lanes_only_for_the_same_view, 60),
           TEST_ENTRY(lanes_one_per_thread, 60),

@@ -80,9 +80,9 @@ TEST(help_rows_and_word_lists_name_real_keys) {
     ASSERT_EQ(lv_finding_words[LV_FIND_DEADLOCK], LV_T_DEADLOCK);
     ASSERT_EQ(lv_finding_words[LV_FIND_LOCK_ORDER], LV_T_LOCK_ORDER);
     ASSERT_EQ(lv_legend_words[4], LV_T_FINISHED);
-    /* the help says findings stay in English */
-    ASSERT_CONTAINS(lv_tr(LV_LANG_EN, LV_T_HELP_NOTE), "English");
-    ASSERT_CONTAINS(lv_tr(LV_LANG_ZH, LV_T_HELP_NOTE), "英文");
+    /* the help says findings follow the language chosen */
+    ASSERT_CONTAINS(lv_tr(LV_LANG_EN, LV_T_HELP_NOTE), "Findings are shown in the language");
+    ASSERT_CONTAINS(lv_tr(LV_LANG_ZH, LV_T_HELP_NOTE), "发现的说明跟随所选的语言");
 }
 
 /* Each character 16 px, ASCII 8 px: like a font where Chinese is twice as wide. */

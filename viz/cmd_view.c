@@ -133,9 +133,9 @@ int lv_cmd_view(int argc, char **argv) {
     lv_finding *f = NULL;
     size_t nf = 0;
     if (lv_analyze(tr, &f, &nf) != LV_OK) {
-        fprintf(stderr, "lockviz view: %s: out of memory analysing the trace\n", path);
+        fprintf(stderr, "lockviz view: %s: too large to analyse in this machine's memory\n", path);
         lv_trace_free(tr);
-        return EXIT_INTERNAL;
+        return EXIT_USAGE;
     }
     lv_trace_set_findings(tr, f, nf);
     printf("%s/%s, %s mode, seed %" PRIu64 ": %s; %zu threads, %zu events, %zu finding%s",

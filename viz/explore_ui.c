@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "explore_ui.h"
+#include "lockviz/analysis.h"
 
 struct lv_xjob {
     pthread_t thread;
@@ -74,6 +75,18 @@ void lv_xjob_finish(lv_xjob *j, lv_xresult *out) {
     free(j);
 }
 
+/* A message cut by its buffer ends on a whole character (a Chinese finding is longer than
+ * the status line holds). */
+static void utf8_trim(char *s) {
+    size_t n = strlen(s), k = n;
+    while (k > 0 && ((unsigned char)s[k - 1] & 0xc0) == 0x80)
+        k--;
+    if (k == 0) return;
+    unsigned char lead = (unsigned char)s[k - 1];
+    size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    if (n - (k - 1) < need) s[k - 1] = 0;
+}
+
 void lv_xresult_message(const lv_xresult *r, int lang, char *buf, size_t len) {
     char a[32], b[32];
     snprintf(a, sizeof a, "%zu", r->runs);
@@ -87,8 +100,10 @@ void lv_xresult_message(const lv_xresult *r, int lang, char *buf, size_t len) {
         if (tr->nfindings) {
             const lv_finding *f = &tr->findings[0];
             unsigned k = (unsigned)f->kind < LV_FIND__COUNT ? (unsigned)f->kind : 0;
+            char *m = lv_finding_message(tr, f, lang == LV_LANG_ZH ? LV_TEXT_ZH : LV_TEXT_EN);
             snprintf(line2, sizeof line2, lv_tr(lang, LV_T_XP_FINDING),
-                     lv_tr(lang, lv_finding_words[k]), f->message ? f->message : "");
+                     lv_tr(lang, lv_finding_words[k]), m ? m : (f->message ? f->message : ""));
+            free(m);
         } else {
             lv_tr_key ok = tr->outcome == LV_OUT_DEADLOCKED ? LV_T_DEADLOCKED
                            : tr->outcome == LV_OUT_ABORTED  ? LV_T_ABORTED
@@ -96,6 +111,7 @@ void lv_xresult_message(const lv_xresult *r, int lang, char *buf, size_t len) {
             snprintf(line2, sizeof line2, lv_tr(lang, LV_T_XP_OUTCOME), lv_tr(lang, ok));
         }
         snprintf(buf, len, "%s\n%s", line1, line2);
+        utf8_trim(buf);
     } else if (r->cancelled) {
         snprintf(buf, len, lv_tr(lang, LV_T_XP_CANCELLED), a);
     } else if (r->exhausted) {

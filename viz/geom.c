@@ -3,11 +3,13 @@
  * sleep from squeezing a hundred 1 µs steps into one pixel. Layout per frame is geom_layout.c. */
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "grow.h"
 #include "geom.h"
+#include "lockviz/analysis.h"
 #include "search.h"
 
 #define GROW(arr, n, cap) lv_grow((void **)&(arr), &(cap), sizeof *(arr), (n) + 1)
@@ -525,42 +527,77 @@ static int32_t holder_before(const lv_trace *tr, int32_t obj, uint32_t seq) {
     return LV_NONE;
 }
 
-/* "thread-3 --waits for--> A=B", "A=B --held by--> thread-3": a deadlock in mono lines. */
+/* Appends to a growing string (*b, of *len chars in *cap bytes); -1 when memory ran out. */
+static int put_line(char **b, size_t *len, size_t *cap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int put_line(char **b, size_t *len, size_t *cap, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) return -1;
+    while (*len + (size_t)n + 1 > *cap) {
+        char *nb = realloc(*b, *cap * 2);
+        if (!nb) return -1;
+        *b = nb;
+        *cap *= 2;
+    }
+    va_start(ap, fmt);
+    vsnprintf(*b + *len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    *len += (size_t)n;
+    return 0;
+}
+
+/* "thread-3 --waits for--> A=B", "A=B --held by--> thread-3": a deadlock in mono lines, from
+ * the finding's stuck waits (or, for a finding without them, its requests). */
 static char *wait_graph(const lv_trace *tr, const lv_finding *f) {
     size_t cap = 256, len = 0;
     char *b = malloc(cap);
     if (!b) return NULL;
     b[0] = 0;
-    for (size_t k = 0; k < f->nevents; k++) {
-        if (f->events[k] >= tr->nevents) continue;
-        const lv_event *e = &tr->events[f->events[k]];
-        if (e->kind != LV_EV_REQUEST || e->obj < 0) continue;
-        int32_t h = holder_before(tr, e->obj, e->seq);
-        const char *on = lv_trace_object_name(tr, e->obj);
-        char line[512];
-        int n = snprintf(line, sizeof line, "%s --waits for--> %s\n",
-                         lv_trace_thread_name(tr, e->thread), on);
-        if (h >= 0)
-            n += snprintf(line + n, sizeof line - (size_t)n, "%*s%s --held by--> %s\n", 4, "", on,
-                          lv_trace_thread_name(tr, h));
-        if (n < 0) continue;
-        while (len + (size_t)n + 32 > cap) {
-            char *nb = realloc(b, cap *= 2);
-            if (!nb) {
-                free(b);
-                return NULL;
+    int bad = 0;
+    if (f->payload == LV_PAY_DEADLOCK) {
+        const lv_deadlock_info *d = &f->data.deadlock;
+        for (size_t k = 0; k < d->nsteps && !bad; k++) {
+            const lv_wait_step *st = &d->steps[k];
+            const char *who = lv_trace_thread_name(tr, st->thread);
+            if (st->obj == LV_NONE) {
+                bad |= put_line(&b, &len, &cap, "%s --waits for--> %s to end\n", who,
+                                lv_trace_thread_name(tr, st->joins));
+                continue;
             }
-            b = nb;
+            const char *on = lv_trace_object_name(tr, st->obj);
+            bad |= put_line(&b, &len, &cap, "%s --waits for--> %s\n", who, on);
+            for (size_t h = 0; h < st->nheld_by && !bad; h++)
+                bad |= put_line(&b, &len, &cap, "    %s --held by--> %s\n", on,
+                                lv_trace_thread_name(tr, st->held_by[h]));
         }
-        memcpy(b + len, line, (size_t)n + 1);
-        len += (size_t)n;
+    } else {
+        for (size_t k = 0; k < f->nevents && !bad; k++) {
+            if (f->events[k] >= tr->nevents) continue;
+            const lv_event *e = &tr->events[f->events[k]];
+            if (e->kind != LV_EV_REQUEST || e->obj < 0) continue;
+            int32_t h = holder_before(tr, e->obj, e->seq);
+            const char *on = lv_trace_object_name(tr, e->obj);
+            bad |= put_line(&b, &len, &cap, "%s --waits for--> %s\n",
+                            lv_trace_thread_name(tr, e->thread), on);
+            if (h >= 0)
+                bad |= put_line(&b, &len, &cap, "    %s --held by--> %s\n", on,
+                                lv_trace_thread_name(tr, h));
+        }
     }
-    if (len == 0) {
+    if (bad || len == 0 || put_line(&b, &len, &cap, "\n*** DEADLOCK ***")) {
         free(b);
         return NULL;
     }
-    strcpy(b + len, "\n*** DEADLOCK ***");
     return b;
+}
+
+const char *lv_scene_message(const lv_scene *s, size_t i, int lang) {
+    if (i >= s->tr->nfindings) return "";
+    if (lang == LV_LANG_ZH && s->msg_zh && s->msg_zh[i]) return s->msg_zh[i];
+    return s->tr->findings[i].message ? s->tr->findings[i].message : "";
 }
 
 const char *lv_scene_detail(const lv_scene *s, size_t i) {
@@ -574,7 +611,8 @@ static int build_findings(lv_scene *s) {
     s->finding_seq = malloc((tr->nfindings ? tr->nfindings : 1) * sizeof *s->finding_seq);
     s->lost = malloc((tr->nfindings ? tr->nfindings : 1) * sizeof *s->lost);
     s->wait_graph = calloc(tr->nfindings ? tr->nfindings : 1, sizeof *s->wait_graph);
-    if (!s->finding_seq || !s->lost || !s->wait_graph) return -1;
+    s->msg_zh = calloc(tr->nfindings ? tr->nfindings : 1, sizeof *s->msg_zh);
+    if (!s->finding_seq || !s->lost || !s->wait_graph || !s->msg_zh) return -1;
     for (size_t i = 0; i < tr->nfindings; i++) {
         const lv_finding *f = &tr->findings[i];
         uint32_t last = LV_SEQ_NONE;
@@ -584,13 +622,14 @@ static int build_findings(lv_scene *s) {
         s->finding_seq[i] = last;
         if (f->kind == LV_FIND_DEADLOCK && !f->detail) /* NULL (no request in it): no graph */
             s->wait_graph[i] = wait_graph(tr, f);
-        if (f->kind == LV_FIND_RACE && f->message &&
-            strncmp(f->message, "Lost update on ", 15) == 0 && f->nevents >= 3 &&
-            f->events[0] < tr->nevents && f->events[1] < tr->nevents &&
-            f->events[2] < tr->nevents) {
-            s->lost[s->nlost++] =
-                (lv_lost){f->events[0], f->events[1], f->events[2], tr->events[f->events[0]].obj};
+        if (f->payload == LV_PAY_LOST_UPDATE && f->data.lost.read.seq < tr->nevents &&
+            f->data.lost.lost.seq < tr->nevents && f->data.lost.overwrite.seq < tr->nevents) {
+            const lv_lost_info *x = &f->data.lost;
+            s->lost[s->nlost++] = (lv_lost){x->read.seq, x->lost.seq, x->overwrite.seq, x->var};
         }
+        /* the Chinese words, from the payload (a finding without one shows as stored) */
+        if (f->payload != LV_PAY_NONE && !(s->msg_zh[i] = lv_finding_message(tr, f, LV_TEXT_ZH)))
+            return -1;
     }
     return 0;
 }
@@ -648,6 +687,9 @@ void lv_scene_free(lv_scene *s) {
     for (size_t i = 0; s->wait_graph && i < s->tr->nfindings; i++)
         free(s->wait_graph[i]);
     free(s->wait_graph);
+    for (size_t i = 0; s->msg_zh && i < s->tr->nfindings; i++)
+        free(s->msg_zh[i]);
+    free(s->msg_zh);
     free(s);
 }
 

@@ -74,8 +74,8 @@ typedef struct lv_thread_geo {
  * finished (0 for not started: never drawn). */
 uint8_t lv_state_prio(uint8_t st);
 
-/* Lost updates (analysis' "Lost update on NAME" findings): the stale read, the write that was
- * overwritten, and the write that overwrote it from the stale value. */
+/* Lost updates (from the payload of analysis' lost-update findings): the stale read, the write
+ * that was overwritten, and the write that overwrote it from the stale value. */
 typedef struct lv_lost {
     uint32_t stale_read, lost_write, bad_write;
     int32_t obj;
@@ -141,6 +141,7 @@ typedef struct lv_scene {
     size_t nlost;
     uint32_t *finding_seq; /* per finding: its last event (where it shows), or LV_SEQ_NONE */
     char **wait_graph;     /* per finding: a deadlock's wait-for graph when it has no detail */
+    char **msg_zh;         /* per finding: its message in Chinese, or NULL (shown as stored) */
     uint64_t serial; /* unique per scene in this process (a frame's memo tells scenes apart) */
     lv_overview *ov; /* NULL below LV_OVERVIEW_MIN events (or without the memory for it) */
 } lv_scene;
@@ -175,6 +176,9 @@ long lv_scene_seq_at(const lv_scene *s, int64_t t);
 /* The table to show beside finding i: its detail, or for a deadlock without one the wait-for
  * graph the scene drew up; NULL when there is none. Owned by the trace or the scene. */
 const char *lv_scene_detail(const lv_scene *s, size_t i);
+/* Finding i's message in lang (LV_LANG_*), rendered from its payload; a finding without one
+ * (read from an older trace) shows its stored message. Owned by the scene. */
+const char *lv_scene_message(const lv_scene *s, size_t i, int lang);
 /* A one-line description of event seq for a tooltip ("seq 12, buyer-2: read tickets = 1"), in
  * lang (lv_lang). */
 void lv_event_describe(const lv_scene *s, uint32_t seq, int lang, char *buf, size_t len);

@@ -819,7 +819,7 @@ static int lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, i
     int y = pad / 2;
     for (size_t i = (size_t)(vp->finding_scroll > 0 ? vp->finding_scroll : 0); i < tr->nfindings;
          i++) {
-        const char *m = tr->findings[i].message ? tr->findings[i].message : "";
+        const char *m = lv_scene_message(s, i, vp->lang);
         size_t n = strlen(m);
         int y0 = y, nl = 0;
         do {

@@ -1,6 +1,6 @@
 /* The table behind lv_tr: English and Chinese side by side, so a missing translation shows in
- * one place (test_i18n checks every key has both). Findings' messages are not here: analysis
- * writes them in English, and the help overlay says so. */
+ * one place (test_i18n checks every key has both). Findings' messages are not here: core's
+ * formatters word them in both languages (lv_finding_message). */
 #include "i18n.h"
 
 static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
@@ -196,9 +196,9 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_HK_QUIT] = {"Q", "Q"},
     [LV_T_HD_QUIT] = {"quit", "退出"},
     [LV_T_HELP_NOTE] =
-        {"R, V, C, O, X, S and P work on runs started here. Findings stay in English, as "
-         "analysis wrote them.",
-         "R、V、C、O、X、S 和 P 只适用于在这里启动的运行。发现的说明保持分析程序写的英文。"},
+        {"R, V, C, O, X, S and P work on runs started here. Findings are shown in the language "
+         "chosen (L).",
+         "R、V、C、O、X、S 和 P 只适用于在这里启动的运行。发现的说明跟随所选的语言（L）。"},
     [LV_T_BTN_PICKER] = {"Choose a scenario (O)", "选择场景（O）"},
     [LV_T_PK_TITLE] = {"Choose a scenario", "选择一个场景"},
     [LV_T_PK_HINT] = {"↑ ↓ or 1–%s: scenario   ← →: variant   Enter: run   Esc: close   L: 中文",

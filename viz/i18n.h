@@ -1,6 +1,7 @@
 /* The viewer's words in English and Chinese: one table, one lookup. Every string the viewer
- * draws comes from here, except what a trace or analysis wrote (names, notes, findings'
- * messages), which is shown as written. No SDL and no fonts: choosing glyphs is font.c's job. */
+ * draws comes from here, except what a trace wrote (names, notes), which is shown as written,
+ * and findings' messages, which core words in either language (lv_finding_message). No SDL and no
+ * fonts: choosing glyphs is font.c's job. */
 #ifndef LV_VIZ_I18N_H
 #define LV_VIZ_I18N_H
 

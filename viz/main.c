@@ -1002,8 +1002,9 @@ static int cmd_export(int argc, char **argv) {
     size_t nf = 0;
     if (lv_analyze(tr, &f, &nf) != LV_OK) {
         lv_trace_free(tr);
-        fprintf(stderr, "%s export: %s: out of memory analysing the trace\n", prog, path);
-        return EXIT_INTERNAL;
+        fprintf(stderr, "%s export: %s: too large to analyse in this machine's memory\n", prog,
+                path);
+        return EXIT_USAGE;
     }
     lv_trace_set_findings(tr, f, nf);
     int rc = save_outputs("export", tr, native, chrome, png) ? EXIT_USAGE : EXIT_CLEAN;
@@ -1041,9 +1042,10 @@ static int cmd_check(int argc, char **argv) {
     lv_finding *f = NULL;
     size_t nf = 0;
     if (lv_analyze(tr, &f, &nf) != LV_OK) {
-        fprintf(stderr, "%s check: %s: out of memory analysing the trace\n", prog, path);
+        fprintf(stderr, "%s check: %s: too large to analyse in this machine's memory\n", prog,
+                path);
         lv_trace_free(tr);
-        return EXIT_INTERNAL;
+        return EXIT_USAGE;
     }
     if (json) {
         lv_findings_write_json(tr, f, nf, stdout);

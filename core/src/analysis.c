@@ -3,16 +3,25 @@
  * inversions (cycles in the lock-order graph, lockdep-style, except cycles with two edges under
  * one gate); deadlocks of runs that ended "deadlocked", as a cycle of holders and waiters or the
  * list of stuck waits; failed scenario checks (invariant); and misuse of primitives, by
- * replaying each object. Does not see memory that is not an lv_var, and has no source
- * locations. The lock-order search is polynomial and bounded: it lists at most 16 cycles (the
- * shortest cycle through each edge, shortest first) and counts the rest, and it can miss a
- * cycle longer than 32 locks, one whose only ungated route is not the first its greedy
+ * replaying each object. Each finding is built as data (its payload); its words come from
+ * finding_text.c, once, at the end. Does not see memory that is not an lv_var, and has no
+ * source locations. The lock-order search is polynomial and bounded: it lists at most 16
+ * cycles (the shortest cycle through each edge, shortest first) and counts the rest, and it can
+ * miss a cycle longer than 32 locks, one whose only ungated route is not the first its greedy
  * search finds, and any past its step budget (see the lock-order section). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "finding.h"
 #include "lockviz/lockviz.h"
+#include "pairmap.h"
+
+/* The most memory the vector clocks may take (threads x threads, plus one clock per object
+ * that synchronises): a trace that needs more is refused with LV_ENOMEM before anything is
+ * allocated, in every build (a sanitizer's allocator aborts on a request this large). */
+#ifndef LV_ANALYSIS_CLOCK_BYTES
+#define LV_ANALYSIS_CLOCK_BYTES ((size_t)1 << 30)
+#endif
 
 typedef struct flist {
     lv_finding *a;
@@ -20,20 +29,8 @@ typedef struct flist {
     int oom;
 } flist;
 
-static char *vfmt(const char *fmt, va_list ap) {
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n < 0) return NULL;
-    char *s = malloc((size_t)n + 1);
-    if (s) vsnprintf(s, (size_t)n + 1, fmt, ap);
-    return s;
-}
-
-static lv_finding *add(flist *l, lv_finding_kind kind, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static lv_finding *add(flist *l, lv_finding_kind kind, const char *fmt, ...) {
+/* A new finding of kind with payload pk and no words yet (lv_analyze renders them last). */
+static lv_finding *add_finding(flist *l, lv_finding_kind kind, lv_payload_kind pk) {
     if (l->oom) return NULL;
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 8;
@@ -45,23 +42,15 @@ static lv_finding *add(flist *l, lv_finding_kind kind, const char *fmt, ...) {
         l->a = na;
         l->cap = cap;
     }
-    lv_finding *f = &l->a[l->n];
+    lv_finding *f = &l->a[l->n++];
     memset(f, 0, sizeof *f);
     f->kind = kind;
-    va_list ap;
-    va_start(ap, fmt);
-    f->message = vfmt(fmt, ap);
-    va_end(ap);
-    if (!f->message) {
-        l->oom = 1;
-        return NULL;
-    }
-    l->n++;
+    f->payload = pk;
     return f;
 }
 
 static void put_thread(flist *l, lv_finding *f, int32_t t) {
-    if (!f) return;
+    if (!f || t == LV_NONE) return;
     for (size_t i = 0; i < f->nthreads; i++)
         if (f->threads[i] == t) return;
     int32_t *n = realloc(f->threads, (f->nthreads + 1) * sizeof *n);
@@ -88,6 +77,8 @@ static void put_object(flist *l, lv_finding *f, int32_t o) {
 
 static void put_event(flist *l, lv_finding *f, uint32_t seq) {
     if (!f) return;
+    for (size_t i = 0; i < f->nevents; i++)
+        if (f->events[i] == seq) return;
     uint32_t *n = realloc(f->events, (f->nevents + 1) * sizeof *n);
     if (!n) {
         l->oom = 1;
@@ -105,7 +96,10 @@ static void find_invariants(const lv_trace *tr, flist *l) {
         if (e->kind != LV_EV_NOTE || !(e->flags & LV_EVF_CHECK) || (e->flags & LV_EVF_CHECK_OK))
             continue;
         const char *text = lv_trace_text(tr, e);
-        lv_finding *f = add(l, LV_FIND_INVARIANT, "%s", text ? text : "a check failed");
+        lv_finding *f = add_finding(l, LV_FIND_INVARIANT, LV_PAY_INVARIANT);
+        if (!f) return;
+        f->data.invariant = (lv_invariant_info){e->thread, e->seq, strdup(text ? text : "")};
+        if (!f->data.invariant.text) l->oom = 1;
         put_thread(l, f, e->thread);
         put_event(l, f, e->seq);
     }
@@ -113,53 +107,40 @@ static void find_invariants(const lv_trace *tr, flist *l) {
 
 /* ---- misuse ---- */
 
-enum misuse {
-    MU_RELEASE_FREE,
-    MU_RELEASE_OTHER,
-    MU_RELOCK,
-    MU_RLOCK_NOT_OWNER,
-    MU_OVER_RELEASE,
-    MU_EXTRA_RELEASE,
-    MU_COND_WAIT_NO_LOCK,
-    MU_COND_NOTIFY_NO_LOCK,
-    MU__COUNT
-};
-
 typedef struct ostate {
     int32_t holder; /* locks: the holding thread */
     int64_t count;  /* rlock: recursion; semaphores: permits */
 } ostate;
 
-/* per thread and bounded semaphore: permits taken minus given back */
-static int64_t *permit_slot(int64_t *held, const lv_trace *tr, int32_t thread, int32_t obj) {
-    return &held[(size_t)thread * tr->nobjects + (size_t)obj];
-}
-
-/* One finding per (misuse, object, thread): a loop that misuses a lock 1000 times is one
- * mistake in one place, not 1000 findings. */
-typedef struct seen {
-    uint8_t *bits;
-    size_t nobj, nthr;
-} seen;
-
-static int seen_once(seen *s, enum misuse m, int32_t obj, int32_t thr) {
-    size_t i = ((size_t)m * s->nobj + (size_t)obj) * s->nthr + (size_t)thr;
-    if (s->bits[i]) return 0;
-    s->bits[i] = 1;
+/* One finding per (rule, object, thread): a loop that misuses a lock 1000 times is one
+ * mistake in one place, not 1000 findings. Kept sparse: only the pairs that misused. */
+static int seen_once(lv__pmap *s, flist *l, lv_misuse_rule m, int32_t obj, int32_t thr) {
+    int64_t *v = lv__pm_at(s, (uint64_t)m << 32 | (uint32_t)obj, (uint32_t)thr, 1);
+    if (!v) {
+        l->oom = 1;
+        return 0;
+    }
+    if (*v) return 0;
+    *v = 1;
     return 1;
 }
 
+static void misuse(flist *l, lv_misuse_rule rule, const lv_event *e, int32_t obj, int32_t other) {
+    lv_finding *f = add_finding(l, LV_FIND_MISUSE, LV_PAY_MISUSE);
+    if (!f) return;
+    f->data.misuse = (lv_misuse_info){rule, e->thread, obj, e->seq, other};
+    put_thread(l, f, e->thread);
+    put_thread(l, f, other);
+    put_object(l, f, obj);
+    put_event(l, f, e->seq);
+}
+
 static void find_misuse(const lv_trace *tr, flist *l) {
-    if (!tr->nobjects || !tr->nthreads) return;
-    ostate *st = calloc(tr->nobjects, sizeof *st);
-    int64_t *held = calloc(tr->nobjects * tr->nthreads, sizeof *held);
-    seen s = {calloc((size_t)MU__COUNT * tr->nobjects * tr->nthreads, 1), tr->nobjects,
-              tr->nthreads};
-    if (!st || !s.bits || !held) {
+    if (!tr->nthreads) return;
+    ostate *st = calloc(tr->nobjects ? tr->nobjects : 1, sizeof *st);
+    lv__pmap seen = {0};
+    if (!st) {
         l->oom = 1;
-        free(held);
-        free(st);
-        free(s.bits);
         return;
     }
     for (size_t i = 0; i < tr->nobjects; i++) {
@@ -168,45 +149,32 @@ static void find_misuse(const lv_trace *tr, flist *l) {
         if (k == LV_OBJ_SEMAPHORE || k == LV_OBJ_BOUNDED_SEMAPHORE)
             st[i].count = tr->objects[i].param;
     }
-    for (size_t i = 0; i < tr->nevents; i++) {
+    for (size_t i = 0; i < tr->nevents && !l->oom; i++) {
         const lv_event *e = &tr->events[i];
+        if (e->kind == LV_EV_JOIN && e->value == e->thread) {
+            if (seen_once(&seen, l, LV_MU_JOIN_SELF, LV_NONE, e->thread))
+                misuse(l, LV_MU_JOIN_SELF, e, LV_NONE, LV_NONE);
+            continue;
+        }
         if (e->obj == LV_NONE) continue;
         ostate *o = &st[e->obj];
         const lv_trace_object *ob = &tr->objects[e->obj];
-        const char *who = lv_trace_thread_name(tr, e->thread);
-        const char *name = ob->name;
-        lv_finding *f = NULL;
         switch (ob->kind) {
         case LV_OBJ_MUTEX:
-            if (e->kind == LV_EV_REQUEST && o->holder == e->thread &&
-                seen_once(&s, MU_RELOCK, e->obj, e->thread)) {
-                int blocking = !(e->flags & LV_EVF_VALUE) || e->value != 0;
-                f = add(l, LV_FIND_MISUSE,
-                        "%s asks for lock %s, which it already holds: a plain Lock is not "
-                        "reentrant%s (seq %u).",
-                        who, name, blocking ? ", so it waits for itself forever" : "", e->seq);
+            if (e->kind == LV_EV_REQUEST && o->holder == e->thread) {
+                if (seen_once(&seen, l, LV_MU_RELOCK, e->obj, e->thread))
+                    misuse(l, LV_MU_RELOCK, e, e->obj, LV_NONE);
             } else if (e->kind == LV_EV_ACQUIRE) {
                 o->holder = e->thread;
             } else if (e->kind == LV_EV_RELEASE) {
                 if (o->holder == LV_NONE) {
-                    if (seen_once(&s, MU_RELEASE_FREE, e->obj, e->thread))
-                        f = add(l, LV_FIND_MISUSE,
-                                "%s releases lock %s, which nobody holds (seq %u); Python "
-                                "raises RuntimeError here.",
-                                who, name, e->seq);
-                } else if (o->holder != e->thread) {
-                    if (seen_once(&s, MU_RELEASE_OTHER, e->obj, e->thread)) {
-                        f = add(l, LV_FIND_MISUSE,
-                                "%s releases lock %s, which %s holds (seq %u): the lock "
-                                "no longer protects %s's critical section.",
-                                who, name, lv_trace_thread_name(tr, o->holder), e->seq,
-                                lv_trace_thread_name(tr, o->holder));
-                        put_thread(l, f, o->holder);
-                    }
-                    o->holder = LV_NONE;
-                } else {
-                    o->holder = LV_NONE;
+                    if (seen_once(&seen, l, LV_MU_RELEASE_UNHELD, e->obj, e->thread))
+                        misuse(l, LV_MU_RELEASE_UNHELD, e, e->obj, LV_NONE);
+                } else if (o->holder != e->thread &&
+                           seen_once(&seen, l, LV_MU_RELEASE_OTHER, e->obj, e->thread)) {
+                    misuse(l, LV_MU_RELEASE_OTHER, e, e->obj, o->holder);
                 }
+                o->holder = LV_NONE;
             }
             break;
         case LV_OBJ_RLOCK:
@@ -216,11 +184,8 @@ static void find_misuse(const lv_trace *tr, flist *l) {
                 o->holder = e->thread;
             } else if (e->kind == LV_EV_RELEASE) {
                 if (o->holder != e->thread) {
-                    if (seen_once(&s, MU_RLOCK_NOT_OWNER, e->obj, e->thread))
-                        f = add(l, LV_FIND_MISUSE,
-                                "%s releases RLock %s, which it does not own (seq %u); an "
-                                "RLock can only be released by its owner.",
-                                who, name, e->seq);
+                    if (seen_once(&seen, l, LV_MU_RLOCK_NOT_OWNER, e->obj, e->thread))
+                        misuse(l, LV_MU_RLOCK_NOT_OWNER, e, e->obj, LV_NONE);
                 } else {
                     o->count = (e->flags & LV_EVF_VALUE) ? e->value : o->count - 1;
                     if (o->count <= 0) o->holder = LV_NONE;
@@ -229,63 +194,37 @@ static void find_misuse(const lv_trace *tr, flist *l) {
             break;
         case LV_OBJ_SEMAPHORE:
         case LV_OBJ_BOUNDED_SEMAPHORE:
+            /* Permits are not owned: one thread may take a permit and another give it back (a
+             * hand-off, legal in Python). Only a release past the bound can be told from the
+             * count alone, and a BoundedSemaphore refuses it (ValueError). */
             if (e->kind == LV_EV_ACQUIRE) {
                 o->count--;
-                (*permit_slot(held, tr, e->thread, e->obj))++;
             } else if (e->kind == LV_EV_RELEASE) {
-                int64_t *mine = permit_slot(held, tr, e->thread, e->obj);
-                int bounded = ob->kind == LV_OBJ_BOUNDED_SEMAPHORE;
-                if (bounded && o->count >= ob->param) {
-                    /* refused, as Python's ValueError: the bound catches it only now */
-                    if (seen_once(&s, MU_OVER_RELEASE, e->obj, e->thread))
-                        f = add(l, LV_FIND_MISUSE,
-                                "%s releases BoundedSemaphore %s past its value %lld (seq %u) and "
-                                "the release is refused%s; a plain Semaphore would silently grow "
-                                "to %lld permits.",
-                                who, name, (long long)ob->param, e->seq,
-                                *mine > 0 ? " (an earlier extra release used up the room)" : "",
-                                (long long)ob->param + 1);
+                if (ob->kind == LV_OBJ_BOUNDED_SEMAPHORE && o->count >= ob->param) {
+                    if (seen_once(&seen, l, LV_MU_OVER_RELEASE, e->obj, e->thread))
+                        misuse(l, LV_MU_OVER_RELEASE, e, e->obj, LV_NONE);
                 } else {
-                    /* accepted: but a bounded semaphore given back by a thread that holds none
-                     * of its permits grows past what exists, which is the bug it is for */
-                    if (bounded && *mine <= 0 && seen_once(&s, MU_EXTRA_RELEASE, e->obj, e->thread))
-                        f = add(l, LV_FIND_MISUSE,
-                                "%s releases BoundedSemaphore %s without holding a permit of it "
-                                "(seq %u): it gives back more than it took, so one more thread "
-                                "can get in than there is room for. The semaphore only refuses "
-                                "once it is back at its value %lld.",
-                                who, name, e->seq, (long long)ob->param);
                     o->count++;
                 }
-                if (*mine > 0) (*mine)--;
             }
             break;
         case LV_OBJ_CONDITION:
             if ((e->kind == LV_EV_REQUEST || e->kind == LV_EV_NOTIFY) && ob->param >= 0 &&
-                (size_t)ob->param < tr->nobjects && st[ob->param].holder != e->thread &&
-                seen_once(&s,
-                          e->kind == LV_EV_NOTIFY ? MU_COND_NOTIFY_NO_LOCK : MU_COND_WAIT_NO_LOCK,
-                          e->obj, e->thread)) {
-                f = add(l, LV_FIND_MISUSE,
-                        "%s %s condition %s without holding its lock %s (seq %u); Python "
-                        "raises RuntimeError here.",
-                        who, e->kind == LV_EV_NOTIFY ? "notifies" : "waits on", name,
-                        tr->objects[ob->param].name, e->seq);
-                put_object(l, f, (int32_t)ob->param);
+                (size_t)ob->param < tr->nobjects && st[ob->param].holder != e->thread) {
+                lv_misuse_rule r =
+                    e->kind == LV_EV_NOTIFY ? LV_MU_COND_NOTIFY_UNLOCKED : LV_MU_COND_WAIT_UNLOCKED;
+                if (seen_once(&seen, l, r, e->obj, e->thread)) {
+                    misuse(l, r, e, e->obj, LV_NONE);
+                    put_object(l, &l->a[l->n - 1], (int32_t)ob->param);
+                }
             }
             break;
         default:
             break;
         }
-        if (f) {
-            put_thread(l, f, e->thread);
-            put_object(l, f, e->obj);
-            put_event(l, f, e->seq);
-        }
     }
     free(st);
-    free(held);
-    free(s.bits);
+    lv__pm_free(&seen);
 }
 
 /* ---- data races and lost updates (happens-before, vector clocks) ---- */
@@ -299,32 +238,66 @@ static size_t stem_len(const char *name) {
     return n;
 }
 
-static int same_stem(const lv_trace *tr, int32_t a, int32_t b) {
-    const char *x = tr->threads[a].name, *y = tr->threads[b].name;
-    size_t lx = stem_len(x), ly = stem_len(y);
-    return lx == ly && strncmp(x, y, lx) == 0;
+typedef struct stem {
+    const char *name;
+    size_t len;
+    int32_t id;
+} stem;
+
+static int cmp_stem(const void *a, const void *b) {
+    const stem *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->name, y->name, n);
+    if (c) return c;
+    if (x->len != y->len) return x->len < y->len ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Each thread's code place: the lowest id among the threads of its stem. Sorted, so a trace
+ * of many threads costs n log n, not n^2. */
+static int32_t *stem_reps(const lv_trace *tr) {
+    size_t nt = tr->nthreads;
+    stem *s = malloc(nt * sizeof *s);
+    int32_t *rep = malloc(nt * sizeof *rep);
+    if (!s || !rep) {
+        free(s);
+        free(rep);
+        return NULL;
+    }
+    for (size_t i = 0; i < nt; i++)
+        s[i] = (stem){tr->threads[i].name, stem_len(tr->threads[i].name), (int32_t)i};
+    qsort(s, nt, sizeof *s, cmp_stem);
+    for (size_t i = 0; i < nt; i++) {
+        int same =
+            i > 0 && s[i].len == s[i - 1].len && memcmp(s[i].name, s[i - 1].name, s[i].len) == 0;
+        rep[s[i].id] = same ? rep[s[i - 1].id] : s[i].id;
+    }
+    free(s);
+    return rep;
 }
 
 typedef struct access {
     uint32_t clock; /* the accessing thread's own clock at the access; 0: none */
     uint32_t seq;
-    int64_t value;
 } access;
+
+/* A thread's last read of a var. */
+typedef struct reader {
+    int32_t thread;
+    access a;
+    uint8_t consumed; /* the thread has written the var since: its next write is not based on a */
+} reader;
 
 typedef struct varstate {
     int32_t w_thread; /* last write */
     access w;
-    access *reads; /* per thread: its last read */
+    reader *r; /* the threads that read it, each with its last read */
+    size_t nr, cr;
 } varstate;
-
-typedef struct race_key {
-    int32_t var, t1, t2; /* representative threads (dedup by stem) */
-    uint8_t k1, k2;      /* LV_EV_READ / LV_EV_WRITE */
-    uint8_t lost;
-} race_key;
 
 typedef struct hb {
     size_t nt;
+    size_t budget;    /* bytes of clocks still allowed */
     uint32_t *c;      /* nt x nt: thread clocks */
     uint32_t **obj;   /* per object: its clock (release side), lazily allocated */
     int32_t *joining; /* per thread: the thread it waits to join, or LV_NONE */
@@ -341,7 +314,11 @@ static void vc_join(uint32_t *into, const uint32_t *from, size_t n) {
 }
 
 static int hb_release(hb *h, int32_t t, int32_t o) {
-    if (!h->obj[o] && !(h->obj[o] = calloc(h->nt, sizeof(uint32_t)))) return -1;
+    if (!h->obj[o]) {
+        size_t bytes = h->nt * sizeof(uint32_t);
+        if (bytes > h->budget || !(h->obj[o] = calloc(h->nt, sizeof(uint32_t)))) return -1;
+        h->budget -= bytes;
+    }
     vc_join(h->obj[o], clk(h, t), h->nt);
     clk(h, t)[t]++;
     return 0;
@@ -351,63 +328,82 @@ static void hb_acquire(hb *h, int32_t t, int32_t o) {
     if (h->obj[o]) vc_join(clk(h, t), h->obj[o], h->nt);
 }
 
-static int seen_race(race_key **keys, size_t *n, size_t *cap, race_key k) {
-    for (size_t i = 0; i < *n; i++)
-        if (memcmp(&(*keys)[i], &k, sizeof k) == 0) return 1;
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 16;
-        race_key *nk = realloc(*keys, c * sizeof *nk);
-        if (!nk) return 1; /* out of memory: report nothing more rather than too much */
-        *keys = nk;
-        *cap = c;
+typedef struct races {
+    const lv_trace *tr;
+    flist *l;
+    int32_t *rep;     /* per thread: its code place (stem_reps) */
+    lv__pmap seen;    /* (var, unordered pair of places) already reported */
+    lv__pmap readers; /* (var, thread) -> 1 + index in the var's readers */
+} races;
+
+/* One race per var and unordered pair of code places: the same two places racing again, in
+ * either order, is the same mistake. */
+static void report_race(races *rc, int32_t var, int32_t t1, uint8_t k1, uint32_t s1, int32_t t2,
+                        uint8_t k2, uint32_t s2) {
+    uint64_t p1 = (uint64_t)(uint32_t)rc->rep[t1] << 1 | (k1 == LV_EV_WRITE);
+    uint64_t p2 = (uint64_t)(uint32_t)rc->rep[t2] << 1 | (k2 == LV_EV_WRITE);
+    uint64_t lo = p1 < p2 ? p1 : p2, hi = p1 < p2 ? p2 : p1;
+    int64_t *v = lv__pm_at(&rc->seen, (uint32_t)var, lo << 32 | hi, 1);
+    if (!v) {
+        rc->l->oom = 1;
+        return;
     }
-    (*keys)[(*n)++] = k;
-    return 0;
+    if (*v) return;
+    *v = 1;
+    lv_finding *f = add_finding(rc->l, LV_FIND_RACE, LV_PAY_RACE);
+    if (!f) return;
+    f->data.race = (lv_race_info){var, {t1, s1, k1}, {t2, s2, k2}};
+    put_thread(rc->l, f, t1);
+    put_thread(rc->l, f, t2);
+    put_object(rc->l, f, var);
+    put_event(rc->l, f, s1);
+    put_event(rc->l, f, s2);
 }
 
-/* The representative of t's stem among threads seen so far: the lowest id with that stem. */
-static int32_t stem_rep(const lv_trace *tr, int32_t t) {
-    for (int32_t i = 0; i < t; i++)
-        if (same_stem(tr, i, t)) return i;
-    return t;
-}
-
-static void report_race(const lv_trace *tr, flist *l, race_key **keys, size_t *nk, size_t *ck,
-                        int32_t var, int32_t t1, uint8_t k1, uint32_t s1, int32_t t2, uint8_t k2,
-                        uint32_t s2) {
-    race_key key;
-    memset(&key, 0, sizeof key);
-    key.var = var;
-    key.t1 = stem_rep(tr, t1);
-    key.t2 = stem_rep(tr, t2);
-    key.k1 = k1;
-    key.k2 = k2;
-    if (seen_race(keys, nk, ck, key)) return;
-    const char *v = tr->objects[var].name;
-    lv_finding *f =
-        add(l, LV_FIND_RACE,
-            "Data race on %s: %s %s it (seq %u) and %s %s it (seq %u), and nothing orders the two: "
-            "no lock, semaphore, event, condition, spawn or join between them.",
-            v, lv_trace_thread_name(tr, t1), k1 == LV_EV_WRITE ? "writes" : "reads", s1,
-            lv_trace_thread_name(tr, t2), k2 == LV_EV_WRITE ? "writes" : "reads", s2);
-    put_thread(l, f, t1);
-    put_thread(l, f, t2);
-    put_object(l, f, var);
-    put_event(l, f, s1);
-    put_event(l, f, s2);
+static reader *reader_of(races *rc, varstate *v, int32_t var, int32_t t, int create) {
+    int64_t *ix = lv__pm_at(&rc->readers, (uint32_t)var, (uint32_t)t, create);
+    if (!ix) {
+        if (create) rc->l->oom = 1;
+        return NULL;
+    }
+    if (*ix) return &v->r[*ix - 1];
+    if (v->nr == v->cr) {
+        size_t c = v->cr ? v->cr * 2 : 4;
+        reader *n = realloc(v->r, c * sizeof *n);
+        if (!n) {
+            rc->l->oom = 1;
+            return NULL;
+        }
+        v->r = n;
+        v->cr = c;
+    }
+    v->r[v->nr] = (reader){t, {0, 0}, 0};
+    *ix = (int64_t)++v->nr;
+    return &v->r[v->nr - 1];
 }
 
 static void find_races(const lv_trace *tr, flist *l) {
     size_t nt = tr->nthreads, no = tr->nobjects;
     if (!nt || !no) return;
-    hb h = {nt, calloc(nt * nt, sizeof(uint32_t)), calloc(no, sizeof(uint32_t *)),
-            malloc(nt * sizeof(int32_t)), calloc(nt, 1)};
-    varstate *vs = calloc(no, sizeof *vs);
-    int64_t *lost_count = calloc(no, sizeof *lost_count);
-    size_t *lost_at = calloc(no, sizeof *lost_at); /* 1 + index of its finding; 0: none */
-    race_key *keys = NULL;
-    size_t nk = 0, ck = 0;
-    if (!h.c || !h.obj || !h.joining || !h.ended || !vs || !lost_count || !lost_at) {
+    races rc = {tr, l, NULL, {0}, {0}};
+    hb h = {nt, LV_ANALYSIS_CLOCK_BYTES, NULL, NULL, NULL, NULL};
+    varstate *vs = NULL;
+    int64_t *lost_count = NULL;
+    size_t *lost_at = NULL;                      /* 1 + index of its finding; 0: none */
+    if (nt > h.budget / sizeof(uint32_t) / nt) { /* the thread clocks alone are too large */
+        l->oom = 1;
+        return;
+    }
+    h.budget -= nt * nt * sizeof(uint32_t);
+    h.c = calloc(nt * nt, sizeof(uint32_t));
+    h.obj = calloc(no, sizeof(uint32_t *));
+    h.joining = malloc(nt * sizeof(int32_t));
+    h.ended = calloc(nt, 1);
+    vs = calloc(no, sizeof *vs);
+    lost_count = calloc(no, sizeof *lost_count);
+    lost_at = calloc(no, sizeof *lost_at);
+    rc.rep = stem_reps(tr);
+    if (!h.c || !h.obj || !h.joining || !h.ended || !vs || !lost_count || !lost_at || !rc.rep) {
         l->oom = 1;
         goto done;
     }
@@ -415,13 +411,8 @@ static void find_races(const lv_trace *tr, flist *l) {
         clk(&h, (int32_t)t)[t] = 1;
         h.joining[t] = LV_NONE;
     }
-    for (size_t o = 0; o < no; o++) {
+    for (size_t o = 0; o < no; o++)
         vs[o].w_thread = LV_NONE;
-        if (tr->objects[o].kind == LV_OBJ_VAR && !(vs[o].reads = calloc(nt, sizeof(access)))) {
-            l->oom = 1;
-            goto done;
-        }
-    }
     for (size_t i = 0; i < tr->nevents && !l->oom; i++) {
         const lv_event *e = &tr->events[i];
         int32_t t = e->thread;
@@ -467,75 +458,66 @@ static void find_races(const lv_trace *tr, flist *l) {
                 varstate *v = &vs[e->obj];
                 uint32_t *c = clk(&h, t);
                 if (v->w_thread != LV_NONE && v->w_thread != t && v->w.clock > c[v->w_thread])
-                    report_race(tr, l, &keys, &nk, &ck, e->obj, v->w_thread, LV_EV_WRITE, v->w.seq,
-                                t, LV_EV_READ, e->seq);
-                v->reads[t] = (access){c[t], e->seq, e->value};
+                    report_race(&rc, e->obj, v->w_thread, LV_EV_WRITE, v->w.seq, t, LV_EV_READ,
+                                e->seq);
+                reader *r = reader_of(&rc, v, e->obj, t, 1);
+                if (r) *r = (reader){t, {c[t], e->seq}, 0};
             }
             break;
         case LV_EV_WRITE: {
             varstate *v = &vs[e->obj];
             uint32_t *c = clk(&h, t);
             if (v->w_thread != LV_NONE && v->w_thread != t && v->w.clock > c[v->w_thread])
-                report_race(tr, l, &keys, &nk, &ck, e->obj, v->w_thread, LV_EV_WRITE, v->w.seq, t,
-                            LV_EV_WRITE, e->seq);
-            for (size_t u = 0; u < nt; u++)
-                if ((int32_t)u != t && v->reads[u].clock && v->reads[u].clock > c[u])
-                    report_race(tr, l, &keys, &nk, &ck, e->obj, (int32_t)u, LV_EV_READ,
-                                v->reads[u].seq, t, LV_EV_WRITE, e->seq);
-            /* a lost update: t writes on the strength of a read that another thread's write
-             * has since made stale, and so wipes that write out */
-            access *r = &v->reads[t];
-            if (v->w_thread != LV_NONE && v->w_thread != t && r->clock && r->seq < v->w.seq) {
-                if (lost_count[e->obj]++ == 0) {
-                    const char *vn = tr->objects[e->obj].name;
-                    const char *me = lv_trace_thread_name(tr, t);
-                    const char *other = lv_trace_thread_name(tr, v->w_thread);
-                    lv_finding *f =
-                        add(l, LV_FIND_RACE,
-                            "Lost update on %s: %s read %s=%lld (seq %u); %s wrote %lld (seq %u); "
-                            "%s wrote %lld (seq %u): %s's update was lost.",
-                            vn, me, vn, (long long)r->value, r->seq, other, (long long)v->w.value,
-                            v->w.seq, me, (long long)e->value, e->seq, other);
+                report_race(&rc, e->obj, v->w_thread, LV_EV_WRITE, v->w.seq, t, LV_EV_WRITE,
+                            e->seq);
+            /* a lost update: t writes on the strength of a read that another thread's write has
+             * since made stale, and so wipes that write out. The write must be t's first since
+             * that read: once t has written its read-modify-write back, a later write of t's is
+             * not based on that read (a blind overwrite), whatever came between. */
+            reader *mine = reader_of(&rc, v, e->obj, t, 0);
+            if (mine && !mine->consumed && v->w_thread != LV_NONE && v->w_thread != t &&
+                mine->a.seq < v->w.seq && lost_count[e->obj]++ == 0) {
+                lv_finding *f = add_finding(l, LV_FIND_RACE, LV_PAY_LOST_UPDATE);
+                if (f) {
+                    f->data.lost = (lv_lost_info){e->obj,
+                                                  {t, mine->a.seq, LV_EV_READ},
+                                                  {v->w_thread, v->w.seq, LV_EV_WRITE},
+                                                  {t, e->seq, LV_EV_WRITE},
+                                                  0};
                     put_thread(l, f, t);
                     put_thread(l, f, v->w_thread);
                     put_object(l, f, e->obj);
-                    put_event(l, f, r->seq);
+                    put_event(l, f, mine->a.seq);
                     put_event(l, f, v->w.seq);
                     put_event(l, f, e->seq);
-                    if (f) lost_at[e->obj] = l->n; /* f is the last finding added */
+                    lost_at[e->obj] = l->n; /* f is the last finding added */
                 }
             }
+            if (mine) mine->consumed = 1;
+            for (size_t k = 0; k < v->nr; k++) {
+                reader *r = &v->r[k];
+                if (r->thread != t && r->a.clock > c[r->thread])
+                    report_race(&rc, e->obj, r->thread, LV_EV_READ, r->a.seq, t, LV_EV_WRITE,
+                                e->seq);
+            }
             v->w_thread = t;
-            v->w = (access){c[t], e->seq, e->value};
+            v->w = (access){c[t], e->seq};
             break;
         }
         default:
             break;
         }
     }
-    /* say how many more updates were lost the same way */
-    for (size_t o = 0; o < no && !l->oom; o++) {
-        if (lost_count[o] < 2 || !lost_at[o]) continue;
-        lv_finding *f = &l->a[lost_at[o] - 1];
-        size_t len = strlen(f->message);
-        char *m = malloc(len + 96);
-        if (!m) {
-            l->oom = 1;
-            break;
-        }
-        memcpy(m, f->message, len + 1);
-        snprintf(m + len - 1, 96, " (%lld more update%s lost the same way).",
-                 (long long)(lost_count[o] - 1), lost_count[o] - 1 == 1 ? " was" : "s were");
-        free(f->message);
-        f->message = m;
-    }
+    for (size_t o = 0; o < no && !l->oom; o++) /* how many more updates were lost the same way */
+        if (lost_count[o] > 1 && lost_at[o])
+            l->a[lost_at[o] - 1].data.lost.more = (uint64_t)(lost_count[o] - 1);
 done:
     if (h.obj)
         for (size_t o = 0; o < no; o++)
             free(h.obj[o]);
     if (vs)
         for (size_t o = 0; o < no; o++)
-            free(vs[o].reads);
+            free(vs[o].r);
     free(h.c);
     free(h.obj);
     free(h.joining);
@@ -543,7 +525,9 @@ done:
     free(vs);
     free(lost_count);
     free(lost_at);
-    free(keys);
+    free(rc.rep);
+    lv__pm_free(&rc.seen);
+    lv__pm_free(&rc.readers);
 }
 
 /* ---- lock-order inversions (potential deadlocks), lockdep-style ---- */
@@ -1108,42 +1092,6 @@ static int lo_rank_cmp(const void *pa, const void *pb) {
     return 0;
 }
 
-/* a growing string for messages: no fixed limit */
-typedef struct lo_text {
-    char *s;
-    size_t len, cap;
-    int oom;
-} lo_text;
-
-static void lo_say(lo_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void lo_say(lo_text *t, const char *fmt, ...) {
-    if (t->oom) return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        t->oom = 1;
-        return;
-    }
-    if (t->len + (size_t)n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 256;
-        while (cap < t->len + (size_t)n + 1)
-            cap *= 2;
-        char *s = realloc(t->s, cap);
-        if (!s) {
-            t->oom = 1;
-            return;
-        }
-        t->s = s;
-        t->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
-    va_end(ap);
-    t->len += (size_t)n;
-}
-
 /* The lock_order findings: the cycles, shortest first, at most LO_MAX_FINDINGS of them, then
  * one finding that counts the rest. All lock_order wording is here. */
 static void lo_report(const lv_trace *tr, flist *l, const lo_edge *e, const lo_found *fd,
@@ -1158,30 +1106,18 @@ static void lo_report(const lv_trace *tr, flist *l, const lo_edge *e, const lo_f
         rank[i] = (lo_rank){fd->c[i].len, &fd->locks[fd->c[i].off], i};
     qsort(rank, fd->n, sizeof *rank, lo_rank_cmp);
     size_t shown = fd->n < LO_MAX_FINDINGS ? fd->n : LO_MAX_FINDINGS;
-    lo_text t = {0};
     for (size_t r = 0; r < shown && !l->oom; r++) {
         const lo_cycle *c = &fd->c[rank[r].idx];
         const uint32_t *cyc = &fd->edges[c->off];
-        int one_thread = 1;
-        for (size_t k = 1; k < c->len; k++)
-            one_thread &= e[cyc[k]].thread == e[cyc[0]].thread;
-        t.len = 0;
-        lo_say(&t, "Lock-order inversion:");
-        for (size_t k = 0; k < c->len; k++) {
+        /* the cycle as data; its words come from finding_text.c */
+        lv_finding *f = add_finding(l, LV_FIND_LOCK_ORDER, LV_PAY_LOCK_ORDER);
+        lv_order_edge *ed = f ? calloc(c->len, sizeof *ed) : NULL;
+        if (f && !ed) l->oom = 1;
+        if (ed) f->data.order.edges = ed, f->data.order.nedges = c->len;
+        for (size_t k = 0; k < c->len && ed; k++) {
             const lo_edge *x = &e[cyc[k]];
-            lo_say(&t, "%s %s takes %s then %s (seq %u, %u)", k ? ";" : "",
-                   lv_trace_thread_name(tr, x->thread), tr->objects[x->a].name,
-                   tr->objects[x->b].name, x->seq_a, x->seq_b);
+            ed[k] = (lv_order_edge){x->thread, x->a, x->b, x->seq_a, x->seq_b};
         }
-        lo_say(&t,
-               ". If %s at the same time, each can hold its first lock and wait for the next "
-               "one forever: a deadlock waiting to happen, even if this run finished.",
-               one_thread ? "two threads ran this code" : "they run");
-        if (t.oom) {
-            l->oom = 1;
-            break;
-        }
-        lv_finding *f = add(l, LV_FIND_LOCK_ORDER, "%s", t.s);
         for (size_t k = 0; k < c->len; k++) {
             const lo_edge *x = &e[cyc[k]];
             put_thread(l, f, x->thread);
@@ -1206,27 +1142,11 @@ static void lo_report(const lv_trace *tr, flist *l, const lo_edge *e, const lo_f
                     if (!om[x->a]) om[x->a] = 1, os[nos++] = x->a;
                 }
             }
-            t.len = 0;
-            if (fd->n > shown)
-                lo_say(&t,
-                       "Lock-order inversions: %zu more cycle%s of the lock-order graph %s "
-                       "found and not listed (lockviz lists at most %d, shortest first); %s "
-                       "through %zu lock%s and %zu thread%s.",
-                       fd->n - shown, fd->n - shown == 1 ? "" : "s",
-                       fd->n - shown == 1 ? "was" : "were", LO_MAX_FINDINGS,
-                       fd->n - shown == 1 ? "it goes" : "they go", nos, nos == 1 ? "" : "s", nts,
-                       nts == 1 ? "" : "s");
-            else
-                lo_say(&t, "Lock-order inversions: the ones above may not be all.");
-            if (truncated)
-                lo_say(&t,
-                       " The search for cycles stopped at its bound of %u steps, so there may "
-                       "be more.",
-                       (unsigned)LO_BUDGET);
-            if (t.oom) {
-                l->oom = 1;
-            } else {
-                lv_finding *f = add(l, LV_FIND_LOCK_ORDER, "%s", t.s);
+            lv_finding *f = add_finding(l, LV_FIND_LOCK_ORDER, LV_PAY_LOCK_ORDER);
+            if (f) {
+                f->data.order.more = fd->n - shown;
+                f->data.order.listed = LO_MAX_FINDINGS;
+                f->data.order.bound = truncated ? (uint32_t)LO_BUDGET : 0;
                 for (size_t i = 0; i < nts; i++)
                     put_thread(l, f, ts[i]);
                 for (size_t i = 0; i < nos; i++)
@@ -1238,7 +1158,6 @@ static void lo_report(const lv_trace *tr, flist *l, const lo_edge *e, const lo_f
         free(ts);
         free(os);
     }
-    free(t.s);
     free(rank);
 }
 
@@ -1377,14 +1296,8 @@ typedef struct dl_state {
     stuck *th;
     int32_t *holder;   /* per object: lock holder */
     uint32_t *held_at; /* per object: the seq of the acquire that holder made */
-    int64_t *permits;  /* per object: semaphore permits left */
-    int64_t *taken;    /* per thread x object: semaphore permits the thread holds */
-    int *flag;         /* per object: an event's flag */
+    lv__pmap taken;    /* (object, thread) -> semaphore permits the thread holds */
 } dl_state;
-
-static const char *lock_word(lv_obj_kind k) {
-    return k == LV_OBJ_RLOCK ? "RLock" : "lock";
-}
 
 /* The thread that thread t waits for, if its wait is on one thread: a lock's holder or a
  * joined thread. LV_NONE otherwise. */
@@ -1397,60 +1310,13 @@ static int32_t waits_for(const lv_trace *tr, const dl_state *s, int32_t t) {
     return LV_NONE;
 }
 
-/* One clause about what thread t waits for: "waits for lock B, held by t2". */
-static void describe_wait(const lv_trace *tr, const dl_state *s, int32_t t, char *out, size_t len) {
-    const stuck *w = &s->th[t];
-    if (w->wait_thread != LV_NONE) {
-        snprintf(out, len, "waits to join %s", lv_trace_thread_name(tr, w->wait_thread));
-        return;
-    }
-    const lv_trace_object *o = &tr->objects[w->wait_obj];
-    switch (o->kind) {
-    case LV_OBJ_MUTEX:
-    case LV_OBJ_RLOCK:
-        if (s->holder[o->id] == t)
-            snprintf(out, len, "waits for %s %s, which it holds itself", lock_word(o->kind),
-                     o->name);
-        else if (s->holder[o->id] != LV_NONE)
-            snprintf(out, len, "waits for %s %s, held by %s", lock_word(o->kind), o->name,
-                     lv_trace_thread_name(tr, s->holder[o->id]));
-        else
-            snprintf(out, len, "waits for %s %s", lock_word(o->kind), o->name);
-        break;
-    case LV_OBJ_SEMAPHORE:
-    case LV_OBJ_BOUNDED_SEMAPHORE: {
-        size_t n = (size_t)snprintf(out, len, "waits for a permit of %s (0 of %lld left", o->name,
-                                    (long long)o->param);
-        int first = 1;
-        for (size_t k = 0; k < tr->nthreads && n < len; k++) {
-            if (s->taken[k * tr->nobjects + (size_t)o->id] <= 0) continue;
-            n += (size_t)snprintf(out + n, len - n, "%s%s", first ? "; held by " : ", ",
-                                  tr->threads[k].name);
-            first = 0;
-        }
-        if (n < len) snprintf(out + n, len - n, ")");
-        break;
-    }
-    case LV_OBJ_EVENT:
-        snprintf(out, len, "waits for event %s, which nobody left will set", o->name);
-        break;
-    case LV_OBJ_CONDITION:
-        snprintf(out, len, "waits on condition %s for a notify that never comes", o->name);
-        break;
-    default:
-        snprintf(out, len, "waits for %s", o->name);
-    }
-}
-
-static void dl_replay(const lv_trace *tr, dl_state *s) {
+static int dl_replay(const lv_trace *tr, dl_state *s) {
     for (size_t i = 0; i < tr->nthreads; i++) {
         s->th[i].wait_obj = LV_NONE;
         s->th[i].wait_thread = LV_NONE;
     }
-    for (size_t i = 0; i < tr->nobjects; i++) {
+    for (size_t i = 0; i < tr->nobjects; i++)
         s->holder[i] = LV_NONE;
-        s->permits[i] = tr->objects[i].param;
-    }
     for (size_t i = 0; i < tr->nevents; i++) {
         const lv_event *e = &tr->events[i];
         stuck *w = &s->th[e->thread];
@@ -1485,10 +1351,12 @@ static void dl_replay(const lv_trace *tr, dl_state *s) {
                 s->holder[e->obj] = e->thread;
                 break;
             case LV_OBJ_SEMAPHORE:
-            case LV_OBJ_BOUNDED_SEMAPHORE:
-                s->permits[e->obj]--;
-                s->taken[(size_t)e->thread * tr->nobjects + (size_t)e->obj]++;
+            case LV_OBJ_BOUNDED_SEMAPHORE: {
+                int64_t *mine = lv__pm_at(&s->taken, (uint32_t)e->obj, (uint32_t)e->thread, 1);
+                if (!mine) return -1;
+                (*mine)++;
                 break;
+            }
             default:
                 break;
             }
@@ -1500,187 +1368,147 @@ static void dl_replay(const lv_trace *tr, dl_state *s) {
                 (!(e->flags & LV_EVF_VALUE) || e->value <= 0))
                 s->holder[e->obj] = LV_NONE;
             if (k == LV_OBJ_SEMAPHORE || k == LV_OBJ_BOUNDED_SEMAPHORE) {
-                int64_t *mine = &s->taken[(size_t)e->thread * tr->nobjects + (size_t)e->obj];
-                if (*mine > 0) (*mine)--;
+                int64_t *mine = lv__pm_at(&s->taken, (uint32_t)e->obj, (uint32_t)e->thread, 0);
+                if (mine && *mine > 0) (*mine)--;
             }
             break;
         }
-        case LV_EV_SET:
-            s->flag[e->obj] = 1;
-            break;
-        case LV_EV_CLEAR:
-            s->flag[e->obj] = 0;
-            break;
         default:
             break;
         }
     }
+    return 0;
 }
 
-/* The lockdep-style picture of a cycle: one column per thread, each row one of the steps that
- * built the deadlock (taking what it holds, then blocking on what the next one holds). */
-static char *cycle_table(const lv_trace *tr, const dl_state *s, const int32_t *cyc, size_t n) {
-    enum { COL = 22 };
-    size_t cap = 256 + (n + 2) * (n * COL + 8) * 2;
-    char *out = malloc(cap);
-    if (!out) return NULL;
-    size_t len = 0;
-#define PUT(...) len += (size_t)snprintf(out + len, len < cap ? cap - len : 0, __VA_ARGS__)
-    for (size_t c = 0; c < n; c++)
-        PUT("    %-*.*s", COL - 4, COL - 4, tr->threads[cyc[c]].name);
-    PUT("\n");
-    for (size_t c = 0; c < n; c++)
-        PUT("    %-*s", COL - 4, "----");
-    PUT("\n");
-    /* rows: for each thread of the cycle, the acquire of the lock the previous one waits for,
-     * and its own blocked request; printed in trace order */
-    uint32_t seqs[64];
-    int cols[64], blocks[64];
-    size_t rows = 0;
-    for (size_t c = 0; c < n && rows + 2 <= 64; c++) {
-        int32_t t = cyc[c];
-        int32_t prev = cyc[(c + n - 1) % n];
-        int32_t obj = s->th[prev].wait_obj;
-        if (obj != LV_NONE && s->holder[obj] == t) {
-            seqs[rows] = s->held_at[obj];
-            cols[rows] = (int)c;
-            blocks[rows++] = 0;
+typedef struct permit {
+    int32_t obj, thread;
+} permit;
+
+static int cmp_permit(const void *a, const void *b) {
+    const permit *x = a, *y = b;
+    if (x->obj != y->obj) return x->obj < y->obj ? -1 : 1;
+    return (x->thread > y->thread) - (x->thread < y->thread);
+}
+
+/* Fills each step's held_by: a lock's holder, or the threads that hold a permit of the
+ * semaphore (from the sparse map, sorted once, so many stuck threads cost n log n). */
+static int fill_holders(const lv_trace *tr, const dl_state *s, lv_wait_step *st, size_t n) {
+    permit *p = malloc((s->taken.n ? s->taken.n : 1) * sizeof *p);
+    if (!p) return -1;
+    size_t np = 0;
+    for (size_t i = 0; i < s->taken.cap; i++)
+        if (s->taken.s[i].used && s->taken.s[i].v > 0)
+            p[np++] = (permit){(int32_t)s->taken.s[i].a, (int32_t)s->taken.s[i].b};
+    qsort(p, np, sizeof *p, cmp_permit);
+    int rc = 0;
+    for (size_t k = 0; k < n && !rc; k++) {
+        lv_wait_step *w = &st[k];
+        if (w->obj == LV_NONE) continue;
+        lv_obj_kind kind = tr->objects[w->obj].kind;
+        if (kind == LV_OBJ_MUTEX || kind == LV_OBJ_RLOCK) {
+            if (s->holder[w->obj] == LV_NONE) continue;
+            if (!(w->held_by = malloc(sizeof *w->held_by)))
+                rc = -1;
+            else
+                w->held_by[w->nheld_by++] = s->holder[w->obj];
+        } else if (kind == LV_OBJ_SEMAPHORE || kind == LV_OBJ_BOUNDED_SEMAPHORE) {
+            size_t lo = 0, hi = np; /* the first permit of w->obj */
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (p[mid].obj < w->obj)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            size_t end = lo;
+            while (end < np && p[end].obj == w->obj)
+                end++;
+            if (end == lo) continue;
+            if (!(w->held_by = malloc((end - lo) * sizeof *w->held_by))) rc = -1;
+            for (size_t i = lo; i < end && w->held_by; i++)
+                w->held_by[w->nheld_by++] = p[i].thread;
         }
-        seqs[rows] = s->th[t].wait_seq;
-        cols[rows] = (int)c;
-        blocks[rows++] = 1;
     }
-    for (size_t a = 1; a < rows; a++) /* insertion sort by seq: a handful of rows */
-        for (size_t b = a; b > 0 && seqs[b - 1] > seqs[b]; b--) {
-            uint32_t ts = seqs[b];
-            seqs[b] = seqs[b - 1];
-            seqs[b - 1] = ts;
-            int tc = cols[b];
-            cols[b] = cols[b - 1];
-            cols[b - 1] = tc;
-            int tb = blocks[b];
-            blocks[b] = blocks[b - 1];
-            blocks[b - 1] = tb;
-        }
-    for (size_t r = 0; r < rows; r++) {
-        const lv_event *e = &tr->events[seqs[r]];
-        char cell[64];
-        if (e->kind == LV_EV_JOIN)
-            snprintf(cell, sizeof cell, "join(%s)%s", lv_trace_thread_name(tr, (int32_t)e->value),
-                     blocks[r] ? " blocks" : "");
-        else
-            snprintf(cell, sizeof cell, "lock(%s)%s", lv_trace_object_name(tr, e->obj),
-                     blocks[r] ? " blocks" : "");
-        for (int c = 0; c < cols[r]; c++)
-            PUT("    %-*s", COL - 4, "");
-        PUT("    %s\n", cell);
-    }
-    PUT("\n    *** DEADLOCK ***");
-#undef PUT
-    if (len >= cap) out[cap - 1] = 0;
-    return out;
+    free(p);
+    return rc;
 }
 
 static void find_deadlock(const lv_trace *tr, flist *l) {
     if (tr->outcome != LV_OUT_DEADLOCKED || !tr->nthreads) return;
     size_t nt = tr->nthreads, no = tr->nobjects ? tr->nobjects : 1;
-    dl_state s = {calloc(nt, sizeof *s.th),         calloc(no, sizeof *s.holder),
-                  calloc(no, sizeof *s.held_at),    calloc(no, sizeof *s.permits),
-                  calloc(nt * no, sizeof *s.taken), calloc(no, sizeof *s.flag)};
+    dl_state s = {
+        calloc(nt, sizeof *s.th), calloc(no, sizeof *s.holder), calloc(no, sizeof *s.held_at), {0}};
     int32_t *cyc = malloc(nt * sizeof *cyc);
-    int *mark = calloc(nt, sizeof *mark);
-    char *buf = malloc(8192);
-    if (!s.th || !s.holder || !s.held_at || !s.permits || !s.taken || !s.flag || !cyc || !mark ||
-        !buf) {
+    size_t *mark = calloc(nt, sizeof *mark);
+    if (!s.th || !s.holder || !s.held_at || !cyc || !mark || dl_replay(tr, &s)) {
         l->oom = 1;
         goto done;
     }
-    dl_replay(tr, &s);
 
-    /* a cycle through lock holders and joins: follow waits_for from each stuck thread */
+    /* a cycle through lock holders and joins: follow waits_for from each stuck thread. Each
+     * walk marks what it visits with its start, and stops at anything an earlier walk saw, so
+     * all the walks together visit each thread once. */
     size_t ncyc = 0;
     for (size_t start = 0; start < nt && !ncyc; start++) {
-        if (!s.th[start].has_wait) continue;
-        memset(mark, 0, nt * sizeof *mark);
+        if (!s.th[start].has_wait || mark[start]) continue;
         int32_t t = (int32_t)start;
-        int step = 1;
         while (t != LV_NONE && !mark[t] && s.th[t].has_wait) {
-            mark[t] = step++;
+            mark[t] = start + 1;
             t = waits_for(tr, &s, t);
         }
-        if (t == LV_NONE || !mark[t]) continue;
-        int32_t c = t; /* t is on the cycle: walk it once */
+        if (t == LV_NONE || mark[t] != start + 1) continue;
+        int32_t c = t; /* t is on a new cycle: walk it once */
         do {
             cyc[ncyc++] = c;
             c = waits_for(tr, &s, c);
         } while (c != t && ncyc < nt);
     }
 
-    size_t len = 0;
-    lv_finding *f;
-    if (ncyc == 1) {
-        describe_wait(tr, &s, cyc[0], buf, 8192);
-        f = add(l, LV_FIND_DEADLOCK,
-                "Deadlock: %s %s: a plain Lock is not reentrant, so it waits for itself forever.",
-                lv_trace_thread_name(tr, cyc[0]), buf);
-    } else if (ncyc > 1) {
-        len += (size_t)snprintf(buf, 8192, "Deadlock:");
-        for (size_t c = 0; c < ncyc && len < 8000; c++) {
-            int32_t t = cyc[c];
-            int32_t prev = cyc[(c + ncyc - 1) % ncyc];
-            int32_t held = s.th[prev].wait_obj;
-            len += (size_t)snprintf(buf + len, 8192 - len, "%s %s", c ? ";" : "",
-                                    lv_trace_thread_name(tr, t));
-            if (held != LV_NONE && s.holder[held] == t)
-                len += (size_t)snprintf(buf + len, 8192 - len, " holds %s and",
-                                        tr->objects[held].name);
-            char w[512];
-            describe_wait(tr, &s, t, w, sizeof w);
-            len += (size_t)snprintf(buf + len, 8192 - len, " %s", w);
-        }
-        f = add(l, LV_FIND_DEADLOCK, "%s: each waits for the next, in a circle, forever.", buf);
-    } else {
-        /* no cycle of owners: say what every stuck thread waits for */
-        len += (size_t)snprintf(buf, 8192, "Deadlock: no thread can go on.");
-        for (size_t t = 0; t < nt && len < 7600; t++) {
-            if (!s.th[t].has_wait) continue;
-            char w[512];
-            describe_wait(tr, &s, (int32_t)t, w, sizeof w);
-            len += (size_t)snprintf(buf + len, 8192 - len, " %s %s.", tr->threads[t].name, w);
-        }
-        f = add(l, LV_FIND_DEADLOCK, "%s", buf);
-    }
+    lv_finding *f = add_finding(l, LV_FIND_DEADLOCK, LV_PAY_DEADLOCK);
     if (!f) goto done;
-    for (size_t t = 0; t < nt; t++) {
-        if (!s.th[t].has_wait) continue;
-        if (ncyc) {
-            int in = 0;
-            for (size_t c = 0; c < ncyc; c++)
-                in |= cyc[c] == (int32_t)t;
-            if (!in) continue;
-        }
-        put_thread(l, f, (int32_t)t);
-        put_object(l, f, s.th[t].wait_obj);
-        put_event(l, f, s.th[t].wait_seq);
+    lv_deadlock_info *d = &f->data.deadlock;
+    size_t nsteps = ncyc;
+    if (!ncyc)
+        for (size_t t = 0; t < nt; t++)
+            nsteps += s.th[t].has_wait != 0;
+    d->shape = ncyc >= 2                            ? LV_DL_CYCLE
+               : ncyc == 0                          ? LV_DL_STUCK
+               : s.th[cyc[0]].wait_thread == cyc[0] ? LV_DL_SELF_JOIN
+                                                    : LV_DL_SELF_LOCK;
+    if (nsteps && !(d->steps = calloc(nsteps, sizeof *d->steps))) {
+        l->oom = 1;
+        goto done;
     }
-    if (ncyc >= 2) {
-        for (size_t c = 0; c < ncyc; c++) {
-            int32_t held = s.th[cyc[(c + ncyc - 1) % ncyc]].wait_obj;
-            if (held != LV_NONE && s.holder[held] == cyc[c]) put_event(l, f, s.held_at[held]);
+    for (size_t t = 0; t < nt && d->nsteps < nsteps; t++) {
+        int32_t th = ncyc ? cyc[d->nsteps] : (int32_t)t;
+        if (!ncyc && !s.th[th].has_wait) continue;
+        lv_wait_step *st = &d->steps[d->nsteps];
+        *st = (lv_wait_step){
+            th, LV_NONE, 0, s.th[th].wait_obj, s.th[th].wait_thread, s.th[th].wait_seq, NULL, 0};
+        if (ncyc >= 2) { /* what it holds that the previous one waits for */
+            int32_t held = s.th[cyc[(d->nsteps + ncyc - 1) % ncyc]].wait_obj;
+            if (held != LV_NONE && s.holder[held] == th) {
+                st->holds = held;
+                st->acquired = s.held_at[held];
+            }
         }
-        f->detail = cycle_table(tr, &s, cyc, ncyc);
-        if (!f->detail) l->oom = 1;
+        d->nsteps++;
+    }
+    if (fill_holders(tr, &s, d->steps, d->nsteps)) l->oom = 1;
+    for (size_t k = 0; k < d->nsteps; k++) {
+        const lv_wait_step *st = &d->steps[k];
+        put_thread(l, f, st->thread);
+        put_object(l, f, st->obj);
+        put_event(l, f, st->seq);
+        if (st->holds != LV_NONE) put_event(l, f, st->acquired);
     }
 done:
     free(s.th);
     free(s.holder);
     free(s.held_at);
-    free(s.permits);
-    free(s.taken);
-    free(s.flag);
+    lv__pm_free(&s.taken);
     free(cyc);
     free(mark);
-    free(buf);
 }
 
 static int cmp_u32(const void *a, const void *b) {
@@ -1701,8 +1529,11 @@ lv_err lv_analyze_ex(const lv_trace *tr, const lv_analyze_opts *opts, lv_finding
     if (!opts->no_lock_order) find_lock_order(tr, &l);
     find_invariants(tr, &l);
     find_misuse(tr, &l);
-    for (size_t i = 0; i < l.n; i++) /* a finding's events in trace order */
+    for (size_t i = 0; i < l.n && !l.oom; i++) {
+        /* a finding's events in trace order, and its words from its payload */
         if (l.a[i].nevents > 1) qsort(l.a[i].events, l.a[i].nevents, sizeof(uint32_t), cmp_u32);
+        if (lv__finding_render(tr, &l.a[i]) != LV_OK) l.oom = 1;
+    }
     if (l.oom) {
         lv_findings_free(l.a, l.n);
         *out = NULL;

@@ -460,8 +460,9 @@ static const char *const thread_fields[] = {"id", "name", NULL};
 static const char *const obj_fields[] = {"id", "kind", "name", "capacity", "initial", "lock", NULL};
 static const char *const ev_fields[] = {"seq",   "t",    "thread", "kind", "obj",
                                         "value", "text", "check",  NULL};
-static const char *const finding_fields[] = {"kind",    "message", "detail", "threads",
-                                             "objects", "events",  NULL};
+static const char *const finding_fields[] = {
+    "kind",        "message",  "detail",     "threads", "objects",   "events", "race",
+    "lost_update", "deadlock", "lock_order", "misuse",  "invariant", NULL};
 
 /* which kinds of event must, may or must not name an object */
 static int event_obj_rule(lv_event_kind k) { /* 1 must, 0 must not, 2 may */
@@ -693,6 +694,269 @@ static void read_events(rd *r, span arr, lv_trace *tr) {
     }
 }
 
+/* ---- a finding's payload (optional: traces written before payloads have none) ---- */
+
+static const char *const access_fields[] = {"thread", "seq", "kind", NULL};
+static const char *const race_fields[] = {"var", "first", "second", NULL};
+static const char *const lost_fields[] = {"var", "read", "lost", "overwrite", "more", NULL};
+static const char *const deadlock_fields[] = {"shape", "steps", NULL};
+static const char *const step_fields[] = {"thread", "holds", "acquired", "waits_for",
+                                          "joins",  "at",    "held_by",  NULL};
+static const char *const order_fields[] = {"edges", "more", "listed", "bound", NULL};
+static const char *const edge_fields[] = {"thread", "from", "to", "acquire", "request", NULL};
+static const char *const misuse_fields[] = {"rule", "thread", "obj", "seq", "holder", NULL};
+static const char *const invariant_fields[] = {"thread", "seq", "text", NULL};
+
+/* obj[key] as an object, named where.key in errors (placed in sub). */
+static const cJSON *sub_object(rd *r, const cJSON *obj, const char *where, const char *key,
+                               const char *const *fields, char *sub, size_t sublen) {
+    const cJSON *m = member(r, obj, where, key, 1);
+    if (!m) return NULL;
+    snprintf(sub, sublen, "%s.%s", where, key);
+    if (!cJSON_IsObject(m)) {
+        fail(r, "%s: must be an object", sub);
+        return NULL;
+    }
+    return only_members(r, m, sub, fields) ? NULL : m;
+}
+
+static int get_id(rd *r, const cJSON *obj, const char *where, const char *key, int required,
+                  size_t limit, int32_t *out) {
+    int64_t v = LV_NONE;
+    int got = get_int(r, obj, where, key, required, 0, (int64_t)limit - 1, &v);
+    if (got < 0) return -1;
+    *out = got ? (int32_t)v : LV_NONE;
+    return 0;
+}
+
+static int get_seq(rd *r, const cJSON *obj, const char *where, const char *key, const lv_trace *tr,
+                   uint32_t *out) {
+    int32_t v;
+    if (get_id(r, obj, where, key, 1, tr->nevents, &v)) return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+/* An access: the event at seq must be a read or write of var by thread, of the kind given. */
+static int read_access(rd *r, const cJSON *p, const char *where, const char *key,
+                       const lv_trace *tr, int32_t var, lv_access *out) {
+    char w[128];
+    const cJSON *a = sub_object(r, p, where, key, access_fields, w, sizeof w);
+    int32_t t;
+    uint32_t seq;
+    if (!a || get_id(r, a, w, "thread", 1, tr->nthreads, &t) || get_seq(r, a, w, "seq", tr, &seq))
+        return -1;
+    const char *k = get_str(r, a, w, "kind", 1);
+    lv_event_kind ek;
+    if (!k) return -1;
+    if (lv_event_kind_parse(k, &ek) < 0 || (ek != LV_EV_READ && ek != LV_EV_WRITE)) {
+        fail(r, "%s.kind: must be \"read\" or \"write\"", w);
+        return -1;
+    }
+    const lv_event *e = &tr->events[seq];
+    if (e->thread != t || e->kind != ek || e->obj != var) {
+        fail(r, "%s: event %u is not a %s of object %d by thread %d", w, seq, k, var, t);
+        return -1;
+    }
+    *out = (lv_access){t, seq, (uint8_t)ek};
+    return 0;
+}
+
+static int read_deadlock(rd *r, const cJSON *p, const char *w, const lv_trace *tr,
+                         lv_deadlock_info *d) {
+    const char *sh = get_str(r, p, w, "shape", 1);
+    if (!sh) return -1;
+    if (lv_deadlock_shape_parse(sh, &d->shape) < 0) {
+        fail(r, "%s.shape: unknown shape \"%s\"", w, sh);
+        return -1;
+    }
+    const cJSON *steps = member(r, p, w, "steps", 1);
+    if (!steps) return -1;
+    if (!cJSON_IsArray(steps)) {
+        fail(r, "%s.steps: must be an array", w);
+        return -1;
+    }
+    size_t n = (size_t)cJSON_GetArraySize(steps);
+    if ((d->shape == LV_DL_CYCLE && n < 2) ||
+        ((d->shape == LV_DL_SELF_LOCK || d->shape == LV_DL_SELF_JOIN) && n != 1)) {
+        fail(r, "%s.steps: a \"%s\" deadlock cannot have %zu step(s)", w, sh, n);
+        return -1;
+    }
+    if (n && !(d->steps = calloc(n, sizeof *d->steps))) {
+        fail(r, "out of memory");
+        return -1;
+    }
+    for (const cJSON *s = steps->child; s; s = s->next) {
+        char sw[128];
+        snprintf(sw, sizeof sw, "%s.steps[%zu]", w, d->nsteps);
+        lv_wait_step *st = &d->steps[d->nsteps++];
+        if (!cJSON_IsObject(s)) {
+            fail(r, "%s: must be an object", sw);
+            return -1;
+        }
+        if (only_members(r, s, sw, step_fields) ||
+            get_id(r, s, sw, "thread", 1, tr->nthreads, &st->thread) ||
+            get_id(r, s, sw, "holds", 0, tr->nobjects, &st->holds) ||
+            get_id(r, s, sw, "waits_for", 0, tr->nobjects, &st->obj) ||
+            get_id(r, s, sw, "joins", 0, tr->nthreads, &st->joins) ||
+            get_seq(r, s, sw, "at", tr, &st->seq))
+            return -1;
+        if (st->holds != LV_NONE && get_seq(r, s, sw, "acquired", tr, &st->acquired)) return -1;
+        if (st->holds == LV_NONE && member(r, s, sw, "acquired", 0)) {
+            fail(r, "%s: \"acquired\" needs \"holds\"", sw);
+            return -1;
+        }
+        if ((st->obj == LV_NONE) == (st->joins == LV_NONE)) {
+            fail(r, "%s: needs exactly one of \"waits_for\" and \"joins\"", sw);
+            return -1;
+        }
+        if (get_ids(r, s, sw, "held_by", (int64_t)tr->nthreads, "thread", &st->held_by,
+                    &st->nheld_by))
+            return -1;
+    }
+    return 0;
+}
+
+static int read_order(rd *r, const cJSON *p, const char *w, const lv_trace *tr, lv_order_info *o) {
+    const cJSON *edges = member(r, p, w, "edges", 1);
+    if (!edges) return -1;
+    if (!cJSON_IsArray(edges)) {
+        fail(r, "%s.edges: must be an array", w);
+        return -1;
+    }
+    size_t n = (size_t)cJSON_GetArraySize(edges);
+    if (n == 0) { /* the summary of the cycles not listed */
+        int64_t more, listed, bound;
+        if (get_int(r, p, w, "more", 1, 0, (int64_t)MAX_NUM, &more) < 0 ||
+            get_int(r, p, w, "listed", 1, 0, UINT32_MAX, &listed) < 0 ||
+            get_int(r, p, w, "bound", 1, 0, UINT32_MAX, &bound) < 0)
+            return -1;
+        o->more = (uint64_t)more;
+        o->listed = (uint32_t)listed;
+        o->bound = (uint32_t)bound;
+        return 0;
+    }
+    if (member(r, p, w, "more", 0) || member(r, p, w, "listed", 0) || member(r, p, w, "bound", 0)) {
+        fail(r, "%s: a cycle has no \"more\", \"listed\" or \"bound\"", w);
+        return -1;
+    }
+    if (!(o->edges = calloc(n, sizeof *o->edges))) {
+        fail(r, "out of memory");
+        return -1;
+    }
+    for (const cJSON *x = edges->child; x; x = x->next) {
+        char ew[128];
+        snprintf(ew, sizeof ew, "%s.edges[%zu]", w, o->nedges);
+        lv_order_edge *e = &o->edges[o->nedges++];
+        if (!cJSON_IsObject(x)) {
+            fail(r, "%s: must be an object", ew);
+            return -1;
+        }
+        if (only_members(r, x, ew, edge_fields) ||
+            get_id(r, x, ew, "thread", 1, tr->nthreads, &e->thread) ||
+            get_id(r, x, ew, "from", 1, tr->nobjects, &e->from) ||
+            get_id(r, x, ew, "to", 1, tr->nobjects, &e->to) ||
+            get_seq(r, x, ew, "acquire", tr, &e->acquire) ||
+            get_seq(r, x, ew, "request", tr, &e->request))
+            return -1;
+    }
+    return 0;
+}
+
+static int read_misuse(rd *r, const cJSON *p, const char *w, const lv_trace *tr,
+                       lv_misuse_info *m) {
+    const char *rule = get_str(r, p, w, "rule", 1);
+    if (!rule) return -1;
+    if (lv_misuse_rule_parse(rule, &m->rule) < 0) {
+        fail(r, "%s.rule: unknown rule \"%s\"", w, rule);
+        return -1;
+    }
+    int self_join = m->rule == LV_MU_JOIN_SELF, other = m->rule == LV_MU_RELEASE_OTHER;
+    if (get_id(r, p, w, "thread", 1, tr->nthreads, &m->thread) ||
+        get_id(r, p, w, "obj", !self_join, tr->nobjects, &m->obj) ||
+        get_seq(r, p, w, "seq", tr, &m->seq) ||
+        get_id(r, p, w, "holder", other, tr->nthreads, &m->other))
+        return -1;
+    if ((self_join && m->obj != LV_NONE) || (!other && m->other != LV_NONE)) {
+        fail(r, "%s: a \"%s\" misuse has no \"%s\"", w, rule, self_join ? "obj" : "holder");
+        return -1;
+    }
+    return 0;
+}
+
+/* The payload of finding f (where: "findings[i]"), if the file has one. */
+static void read_payload(rd *r, const cJSON *f, const char *where, const lv_trace *tr,
+                         lv_finding *out) {
+    static const struct {
+        const char *key;
+        lv_payload_kind pk;
+        lv_finding_kind fk;
+        const char *const *fields;
+    } kinds[] = {{"race", LV_PAY_RACE, LV_FIND_RACE, race_fields},
+                 {"lost_update", LV_PAY_LOST_UPDATE, LV_FIND_RACE, lost_fields},
+                 {"deadlock", LV_PAY_DEADLOCK, LV_FIND_DEADLOCK, deadlock_fields},
+                 {"lock_order", LV_PAY_LOCK_ORDER, LV_FIND_LOCK_ORDER, order_fields},
+                 {"misuse", LV_PAY_MISUSE, LV_FIND_MISUSE, misuse_fields},
+                 {"invariant", LV_PAY_INVARIANT, LV_FIND_INVARIANT, invariant_fields}};
+    size_t which = sizeof kinds / sizeof kinds[0];
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        if (!cJSON_GetObjectItemCaseSensitive(f, kinds[k].key)) continue;
+        if (kinds[k].fk != out->kind || which < sizeof kinds / sizeof kinds[0]) {
+            fail(r, "%s.%s: a \"%s\" finding cannot have it", where, kinds[k].key,
+                 lv_finding_kind_name(out->kind));
+            return;
+        }
+        which = k;
+    }
+    if (which == sizeof kinds / sizeof kinds[0]) return;
+    char w[96];
+    const cJSON *p = sub_object(r, f, where, kinds[which].key, kinds[which].fields, w, sizeof w);
+    if (!p) return;
+    out->payload = kinds[which].pk;
+    switch (out->payload) {
+    case LV_PAY_RACE: {
+        lv_race_info *x = &out->data.race;
+        if (get_id(r, p, w, "var", 1, tr->nobjects, &x->var) ||
+            read_access(r, p, w, "first", tr, x->var, &x->first) ||
+            read_access(r, p, w, "second", tr, x->var, &x->second))
+            return;
+        break;
+    }
+    case LV_PAY_LOST_UPDATE: {
+        lv_lost_info *x = &out->data.lost;
+        int64_t more = 0;
+        if (get_id(r, p, w, "var", 1, tr->nobjects, &x->var) ||
+            read_access(r, p, w, "read", tr, x->var, &x->read) ||
+            read_access(r, p, w, "lost", tr, x->var, &x->lost) ||
+            read_access(r, p, w, "overwrite", tr, x->var, &x->overwrite) ||
+            get_int(r, p, w, "more", 1, 0, (int64_t)MAX_NUM, &more) < 0)
+            return;
+        x->more = (uint64_t)more;
+        break;
+    }
+    case LV_PAY_DEADLOCK:
+        read_deadlock(r, p, w, tr, &out->data.deadlock);
+        break;
+    case LV_PAY_LOCK_ORDER:
+        read_order(r, p, w, tr, &out->data.order);
+        break;
+    case LV_PAY_MISUSE:
+        read_misuse(r, p, w, tr, &out->data.misuse);
+        break;
+    case LV_PAY_INVARIANT: {
+        lv_invariant_info *x = &out->data.invariant;
+        const char *t;
+        if (get_id(r, p, w, "thread", 1, tr->nthreads, &x->thread) ||
+            get_seq(r, p, w, "seq", tr, &x->seq) || !(t = get_str(r, p, w, "text", 1)))
+            return;
+        x->text = dupstr(r, t);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
 /* The schedule is read from the text like the events: a long controlled run has millions of
  * choice points, which as cJSON nodes would take 16 times the memory of the ids. */
 static void read_schedule(rd *r, span arr, lv_trace *tr) {
@@ -777,6 +1041,7 @@ static void read_findings(rd *r, const cJSON *arr, lv_trace *tr) {
         if (get_ids(r, f, where, "events", (int64_t)tr->nevents, "event", &evs, &nev)) return;
         out->events = (uint32_t *)evs; /* same size; every id checked >= 0 */
         out->nevents = nev;
+        read_payload(r, f, where, tr, out);
     }
 }
 

@@ -17,6 +17,113 @@ static void put_ids32(cw *w, const int32_t *a, size_t n) {
     W_LIT(w, "]");
 }
 
+/* ---- a finding's payload: one field named after it (docs/trace-format.md "Findings") ---- */
+
+static void put_key_i64(cw *w, const char *key, int64_t v) {
+    W_LIT(w, ", \"");
+    w_puts(w, key);
+    W_LIT(w, "\": ");
+    w_i64(w, v);
+}
+
+static void put_access(cw *w, const char *key, const lv_access *a) {
+    W_LIT(w, ", \"");
+    w_puts(w, key);
+    W_LIT(w, "\": {\"thread\": ");
+    w_i64(w, a->thread);
+    W_LIT(w, ", \"seq\": ");
+    w_u64(w, a->seq);
+    W_LIT(w, ", \"kind\": ");
+    put_str(w, lv_event_kind_name((lv_event_kind)a->kind));
+    W_LIT(w, "}");
+}
+
+static void put_payload(cw *w, const lv_finding *f) {
+    switch (f->payload) {
+    case LV_PAY_RACE:
+        W_LIT(w, ", \"race\": {\"var\": ");
+        w_i64(w, f->data.race.var);
+        put_access(w, "first", &f->data.race.first);
+        put_access(w, "second", &f->data.race.second);
+        W_LIT(w, "}");
+        break;
+    case LV_PAY_LOST_UPDATE:
+        W_LIT(w, ", \"lost_update\": {\"var\": ");
+        w_i64(w, f->data.lost.var);
+        put_access(w, "read", &f->data.lost.read);
+        put_access(w, "lost", &f->data.lost.lost);
+        put_access(w, "overwrite", &f->data.lost.overwrite);
+        W_LIT(w, ", \"more\": ");
+        w_u64(w, f->data.lost.more);
+        W_LIT(w, "}");
+        break;
+    case LV_PAY_DEADLOCK: {
+        const lv_deadlock_info *d = &f->data.deadlock;
+        W_LIT(w, ", \"deadlock\": {\"shape\": ");
+        put_str(w, lv_deadlock_shape_name(d->shape));
+        W_LIT(w, ", \"steps\": [");
+        for (size_t k = 0; k < d->nsteps; k++) {
+            const lv_wait_step *s = &d->steps[k];
+            w_puts(w, k ? ", {\"thread\": " : "{\"thread\": ");
+            w_i64(w, s->thread);
+            if (s->holds != LV_NONE) {
+                put_key_i64(w, "holds", s->holds);
+                put_key_i64(w, "acquired", s->acquired);
+            }
+            if (s->obj != LV_NONE) put_key_i64(w, "waits_for", s->obj);
+            if (s->joins != LV_NONE) put_key_i64(w, "joins", s->joins);
+            put_key_i64(w, "at", s->seq);
+            W_LIT(w, ", \"held_by\": ");
+            put_ids32(w, s->held_by, s->nheld_by);
+            W_LIT(w, "}");
+        }
+        W_LIT(w, "]}");
+        break;
+    }
+    case LV_PAY_LOCK_ORDER:
+        W_LIT(w, ", \"lock_order\": {\"edges\": [");
+        for (size_t k = 0; k < f->data.order.nedges; k++) {
+            const lv_order_edge *x = &f->data.order.edges[k];
+            w_puts(w, k ? ", {\"thread\": " : "{\"thread\": ");
+            w_i64(w, x->thread);
+            put_key_i64(w, "from", x->from);
+            put_key_i64(w, "to", x->to);
+            put_key_i64(w, "acquire", x->acquire);
+            put_key_i64(w, "request", x->request);
+            W_LIT(w, "}");
+        }
+        W_LIT(w, "]");
+        if (!f->data.order.nedges) { /* the summary of the cycles not listed */
+            put_key_i64(w, "more", (int64_t)f->data.order.more);
+            put_key_i64(w, "listed", f->data.order.listed);
+            put_key_i64(w, "bound", f->data.order.bound);
+        }
+        W_LIT(w, "}");
+        break;
+    case LV_PAY_MISUSE: {
+        const lv_misuse_info *m = &f->data.misuse;
+        W_LIT(w, ", \"misuse\": {\"rule\": ");
+        put_str(w, lv_misuse_rule_name(m->rule));
+        put_key_i64(w, "thread", m->thread);
+        if (m->obj != LV_NONE) put_key_i64(w, "obj", m->obj);
+        put_key_i64(w, "seq", m->seq);
+        if (m->other != LV_NONE) put_key_i64(w, "holder", m->other);
+        W_LIT(w, "}");
+        break;
+    }
+    case LV_PAY_INVARIANT:
+        W_LIT(w, ", \"invariant\": {\"thread\": ");
+        w_i64(w, f->data.invariant.thread);
+        put_key_i64(w, "seq", f->data.invariant.seq);
+        W_LIT(w, ", \"text\": ");
+        put_str(w, f->data.invariant.text);
+        W_LIT(w, "}");
+        break;
+    default:
+        break;
+    }
+}
+
 static void put_finding(cw *w, const lv_finding *f) {
     W_LIT(w, "{\"kind\": ");
     put_str(w, lv_finding_kind_name(f->kind));
@@ -35,7 +142,9 @@ static void put_finding(cw *w, const lv_finding *f) {
         if (i) W_LIT(w, ", ");
         w_u64(w, f->events[i]);
     }
-    W_LIT(w, "]}");
+    W_LIT(w, "]");
+    put_payload(w, f);
+    W_LIT(w, "}");
 }
 
 static const char *obj_param_name(lv_obj_kind k) {

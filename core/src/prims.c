@@ -522,9 +522,14 @@ static lv__lockcore *cond_core(lv_cond *c, int64_t **count) {
 
 static lv_cond *cond_new(const char *name, lv__obj *lock) {
     if (!lock) {
-        char nm[256];
-        snprintf(nm, sizeof nm, "%s.lock", name ? name : "condition");
-        lock = &lv_rlock_new(nm)->hdr;
+        const char *base = name ? name : "condition";
+        char *nm = malloc(strlen(base) + sizeof ".lock"); /* whole, however long the name */
+        if (nm) {
+            strcpy(nm, base);
+            strcat(nm, ".lock");
+        }
+        lock = &lv_rlock_new(nm ? nm : "condition.lock")->hdr;
+        free(nm);
     }
     lv_cond *c = lv__obj_new(sizeof *c, LV_OBJ_CONDITION, name, lock->id);
     c->lock = lock;

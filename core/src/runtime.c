@@ -301,9 +301,15 @@ void lv_busy(int64_t ns) {
 
 static void note_v(uint8_t flags, const char *fmt, va_list ap) {
     lv_thread *self = lv__self();
-    char buf[512];
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    lv__emit_text(self, lv__stamp(self), buf, flags);
+    char small[512], *buf = small; /* a longer note is written whole, not cut */
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap2);
+    va_end(ap2);
+    if (n >= (int)sizeof small && (buf = malloc((size_t)n + 1)))
+        vsnprintf(buf, (size_t)n + 1, fmt, ap);
+    lv__emit_text(self, lv__stamp(self), buf ? buf : small, flags);
+    if (buf != small) free(buf);
 }
 
 void lv_note(const char *fmt, ...) {

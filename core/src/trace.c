@@ -4,6 +4,7 @@
 #include <string.h>
 #include "lockviz/analysis.h"
 #include "lockviz/trace.h"
+#include "finding.h"
 
 static const char *const event_names[] = {
 #define LV__EN(name, str) str,
@@ -21,6 +22,17 @@ static const char *const finding_names[] = {
 #undef LV__FN
 };
 
+static const char *const shape_names[] = {
+#define LV__SN(name, str) str,
+    LV_DEADLOCK_SHAPES(LV__SN)
+#undef LV__SN
+};
+static const char *const rule_names[] = {
+#define LV__RN(name, str) str,
+    LV_MISUSE_RULES(LV__RN)
+#undef LV__RN
+};
+
 const char *lv_event_kind_name(lv_event_kind k) {
     return (unsigned)k < LV_EV__COUNT ? event_names[k] : "?";
 }
@@ -29,6 +41,12 @@ const char *lv_obj_kind_name(lv_obj_kind k) {
 }
 const char *lv_finding_kind_name(lv_finding_kind k) {
     return (unsigned)k < LV_FIND__COUNT ? finding_names[k] : "?";
+}
+const char *lv_deadlock_shape_name(lv_deadlock_shape k) {
+    return (unsigned)k < LV_DL__COUNT ? shape_names[k] : "?";
+}
+const char *lv_misuse_rule_name(lv_misuse_rule k) {
+    return (unsigned)k < LV_MU__COUNT ? rule_names[k] : "?";
 }
 const char *lv_outcome_name(lv_outcome o) {
     switch (o) {
@@ -69,6 +87,19 @@ int lv_finding_kind_parse(const char *s, lv_finding_kind *out) {
     return 0;
 }
 
+int lv_deadlock_shape_parse(const char *s, lv_deadlock_shape *out) {
+    int i = lookup(shape_names, LV_DL__COUNT, s);
+    if (i < 0) return -1;
+    *out = (lv_deadlock_shape)i;
+    return 0;
+}
+int lv_misuse_rule_parse(const char *s, lv_misuse_rule *out) {
+    int i = lookup(rule_names, LV_MU__COUNT, s);
+    if (i < 0) return -1;
+    *out = (lv_misuse_rule)i;
+    return 0;
+}
+
 const char *lv_trace_text(const lv_trace *tr, const lv_event *ev) {
     if (!(ev->flags & LV_EVF_TEXT) || ev->value < 0 || (size_t)ev->value >= tr->ntexts) return NULL;
     return tr->texts[ev->value];
@@ -84,9 +115,30 @@ const char *lv_trace_object_name(const lv_trace *tr, int32_t id) {
     return tr->objects[id].name;
 }
 
+void lv__finding_data_free(lv_finding *f) {
+    switch (f->payload) {
+    case LV_PAY_DEADLOCK:
+        for (size_t k = 0; f->data.deadlock.steps && k < f->data.deadlock.nsteps; k++)
+            free(f->data.deadlock.steps[k].held_by);
+        free(f->data.deadlock.steps);
+        break;
+    case LV_PAY_LOCK_ORDER:
+        free(f->data.order.edges);
+        break;
+    case LV_PAY_INVARIANT:
+        free(f->data.invariant.text);
+        break;
+    default:
+        break;
+    }
+    f->payload = LV_PAY_NONE;
+    memset(&f->data, 0, sizeof f->data);
+}
+
 void lv_findings_free(lv_finding *f, size_t n) {
     if (!f) return;
     for (size_t i = 0; i < n; i++) {
+        lv__finding_data_free(&f[i]);
         free(f[i].message);
         free(f[i].detail);
         free(f[i].threads);

@@ -112,9 +112,123 @@ typedef struct lv_param_value {
     int64_t value;
 } lv_param_value;
 
+/* ---- what a finding says, as data (docs/trace-format.md "Findings"; docs/findings.md) ----
+ * message and detail are renderings of this payload (lv_finding_message in analysis.h); code
+ * that needs to know what a finding is about reads these fields, never the sentence. */
+
+/* One access to a var. */
+typedef struct lv_access {
+    int32_t thread;
+    uint32_t seq;
+    uint8_t kind; /* LV_EV_READ or LV_EV_WRITE */
+} lv_access;
+
+/* race: two accesses to var, at least one a write, that nothing orders; first is earlier. */
+typedef struct lv_race_info {
+    int32_t var;
+    lv_access first, second;
+} lv_race_info;
+
+/* A lost update (kind race): read saw a value, lost was written by another thread, then
+ * overwrite (by read's thread) wiped lost out; more: further lost updates on var. */
+typedef struct lv_lost_info {
+    int32_t var;
+    lv_access read, lost, overwrite;
+    uint64_t more;
+} lv_lost_info;
+
+#define LV_DEADLOCK_SHAPES(X)                                                                      \
+    X(CYCLE, "cycle")         /* two or more threads, each waiting for the next */                 \
+    X(SELF_LOCK, "self_lock") /* one thread waits for a plain Lock it holds */                     \
+    X(SELF_JOIN, "self_join") /* one thread waits to join itself */                                \
+    X(STUCK, "stuck")         /* no cycle of owners: the list of stuck waits */
+
+typedef enum lv_deadlock_shape {
+#define LV__DS(name, str) LV_DL_##name,
+    LV_DEADLOCK_SHAPES(LV__DS)
+#undef LV__DS
+        LV_DL__COUNT
+} lv_deadlock_shape;
+
+/* One stuck thread: what it holds (in a cycle: what the previous step waits for) and what it
+ * waits for. */
+typedef struct lv_wait_step {
+    int32_t thread;
+    int32_t holds;     /* cycle: the lock the previous step waits for; else LV_NONE */
+    uint32_t acquired; /* with holds: the seq of the acquire that took it */
+    int32_t obj;       /* the object waited for; LV_NONE when it waits to join */
+    int32_t joins;     /* the thread it waits to join; LV_NONE when it waits for obj */
+    uint32_t seq;      /* the blocked request or join */
+    int32_t *held_by; /* who holds obj: a lock's owner, the threads holding a semaphore's permits */
+    size_t nheld_by;
+} lv_wait_step;
+
+typedef struct lv_deadlock_info {
+    lv_deadlock_shape shape;
+    lv_wait_step *steps; /* cycle: in cycle order; stuck: by thread id */
+    size_t nsteps;
+} lv_deadlock_info;
+
+/* One edge of a lock-order cycle: thread took from (acquire) and, holding it, asked for to
+ * (request). */
+typedef struct lv_order_edge {
+    int32_t thread, from, to;
+    uint32_t acquire, request;
+} lv_order_edge;
+
+/* A cycle (edges), or, with no edges, the summary of the cycles not listed: more of them
+ * beyond the listed shortest; bound: nonzero when the search stopped at that many steps. */
+typedef struct lv_order_info {
+    lv_order_edge *edges; /* in cycle order: each edge's to is the next one's from */
+    size_t nedges;
+    uint64_t more;
+    uint32_t listed, bound;
+} lv_order_info;
+
+#define LV_MISUSE_RULES(X)                                                                         \
+    X(RELEASE_UNHELD, "release_unheld")   /* a Lock released while nobody holds it */              \
+    X(RELEASE_OTHER, "release_other")     /* a Lock released by a thread that does not hold it */  \
+    X(RELOCK, "relock")                   /* a plain Lock requested by its holder */               \
+    X(RLOCK_NOT_OWNER, "rlock_not_owner") /* an RLock released by a thread that does not own it */ \
+    X(OVER_RELEASE, "over_release")       /* a BoundedSemaphore released past its value */         \
+    X(COND_WAIT_UNLOCKED, "cond_wait_unlocked")     /* Condition wait without its lock */          \
+    X(COND_NOTIFY_UNLOCKED, "cond_notify_unlocked") /* Condition notify without its lock */        \
+    X(JOIN_SELF, "join_self")                       /* a thread joins itself */
+
+typedef enum lv_misuse_rule {
+#define LV__MR(name, str) LV_MU_##name,
+    LV_MISUSE_RULES(LV__MR)
+#undef LV__MR
+        LV_MU__COUNT
+} lv_misuse_rule;
+
+typedef struct lv_misuse_info {
+    lv_misuse_rule rule;
+    int32_t thread;
+    int32_t obj;   /* LV_NONE for join_self */
+    uint32_t seq;  /* the event that broke the rule */
+    int32_t other; /* release_other: the thread that held the lock; else LV_NONE */
+} lv_misuse_info;
+
+typedef struct lv_invariant_info {
+    int32_t thread;
+    uint32_t seq; /* the failed check's note */
+    char *text;   /* the check's text */
+} lv_invariant_info;
+
+typedef enum lv_payload_kind {
+    LV_PAY_NONE, /* a finding read from a trace written before payloads: message only */
+    LV_PAY_RACE,
+    LV_PAY_LOST_UPDATE,
+    LV_PAY_DEADLOCK,
+    LV_PAY_LOCK_ORDER,
+    LV_PAY_MISUSE,
+    LV_PAY_INVARIANT
+} lv_payload_kind;
+
 typedef struct lv_finding {
     lv_finding_kind kind;
-    char *message; /* one plain sentence */
+    char *message; /* one plain sentence: the English rendering of the payload */
     char *detail;  /* optional longer explanation (may be NULL), e.g. a side-by-side table */
     int32_t *threads;
     size_t nthreads;
@@ -122,6 +236,15 @@ typedef struct lv_finding {
     size_t nobjects;
     uint32_t *events;
     size_t nevents;
+    lv_payload_kind payload; /* which member of data holds (kind race: race or lost update) */
+    union {
+        lv_race_info race;
+        lv_lost_info lost;
+        lv_deadlock_info deadlock;
+        lv_order_info order;
+        lv_misuse_info misuse;
+        lv_invariant_info invariant;
+    } data; /* owned by the finding, freed by lv_findings_free */
 } lv_finding;
 
 typedef struct lv_trace {
@@ -157,6 +280,10 @@ const char *lv_mode_name(lv_mode m);
 int lv_event_kind_parse(const char *s, lv_event_kind *out);
 int lv_obj_kind_parse(const char *s, lv_obj_kind *out);
 int lv_finding_kind_parse(const char *s, lv_finding_kind *out);
+const char *lv_deadlock_shape_name(lv_deadlock_shape s);
+const char *lv_misuse_rule_name(lv_misuse_rule r);
+int lv_deadlock_shape_parse(const char *s, lv_deadlock_shape *out);
+int lv_misuse_rule_parse(const char *s, lv_misuse_rule *out);
 
 /* The text of a note event, or NULL if ev is not a note. Owned by the trace. */
 const char *lv_trace_text(const lv_trace *tr, const lv_event *ev);

@@ -224,7 +224,7 @@ void lv__clock_init(void); /* calibrates the trace clock once per process */
 /* isolate.c: a run of a scenario loaded from a file, in a child process (see lv_run) */
 lv_err lv__run_isolated(const lv_run_desc *desc, lv_trace **out, long *diverged_at);
 extern int lv__in_isolated_child; /* 1 in that child: its runs run here */
-extern int lv__use_tsc;    /* the calibration (clock.c) */
+extern int lv__use_tsc;           /* the calibration (clock.c) */
 extern uint64_t lv__tsc0, lv__tsc_mult;
 extern int64_t lv__mono0;
 

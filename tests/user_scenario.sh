@@ -95,7 +95,7 @@ mk() { # mk NAME HOW [DESCRIPTOR]
 }
 mk crash '*(volatile int *)0 = 1'
 # (under AddressSanitizer a segfault is its report and exit 1: let the signal through instead)
-check crash 2 env ASAN_OPTIONS=handle_segv=0 "$LV" run ./crash.so --headless
+check crash 2 env ASAN_OPTIONS=handle_segv=0 TSAN_OPTIONS=handle_segv=0 "$LV" run ./crash.so --headless
 has crash "$T/err" "its run was killed by signal 11 (Segmentation fault) before it finished"
 has crash "$T/err" "lockviz run: crash: the scenario's run crashed"
 check crash-explore 2 "$LV" explore ./crash.so --quiet
@@ -121,7 +121,7 @@ mk nomain '(void)0' 'LV_SCENARIO(.name = "nomain", .title = "t", .variants = var
 check nomain 2 "$LV" run ./nomain.so --headless
 has nomain "$T/err" ".main is missing"
 mk wild '(void)0' 'LV_SCENARIO(.name = "wild", .title = (const char *)8, .variants = variants, .nvariants = 1, .main = bad_main);'
-check wild 2 env ASAN_OPTIONS=handle_segv=0 "$LV" run ./wild.so --headless
+check wild 2 env ASAN_OPTIONS=handle_segv=0 TSAN_OPTIONS=handle_segv=0 "$LV" run ./wild.so --headless
 has wild "$T/err" "loading it crashed (signal 11"
 mk badname '(void)0' 'LV_SCENARIO(.name = "a b", .title = "t", .variants = variants, .nvariants = 1, .main = bad_main);'
 check badname 2 "$LV" run ./badname.so --headless

@@ -8,29 +8,10 @@
 # Usage: user_scenario.sh BUILD_DIR
 set -u
 BUILD=$1
-unset DISPLAY WAYLAND_DISPLAY LC_ALL LC_MESSAGES LANG LOCKVIZ_ASSETS LOCKVIZ_SCENARIO_PATH
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/cli_lib.sh" "" # LV is set below, to the installed binary
+unset LC_ALL LC_MESSAGES LANG LOCKVIZ_ASSETS LOCKVIZ_SCENARIO_PATH
 export XDG_DATA_HOME=$T/xdg
 P=$T/prefix
-fails=0
-passes=0
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL $*"; fails=$((fails + 1)); }
-check() { # check NAME WANT_EXIT CMD...; output in $T/out, $T/err
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$T/out" 2>"$T/err"
-  local got=$?
-  if [ "$got" -ne "$want" ]; then
-    bad "$name: exit $got, want $want"
-    sed 's/^/  out: /' "$T/out" | head -20
-    sed 's/^/  err: /' "$T/err" | head -20
-    return 1
-  fi
-  ok
-}
-has() { grep -qF -- "$3" "$2" && ok || { bad "$1: '$3' not in $(basename "$2")"; sed 's/^/  | /' "$2" | head -10; }; }
 
 cmake --install "$BUILD" --prefix "$P" >"$T/install.log" 2>&1 || { cat "$T/install.log"; exit 1; }
 export PKG_CONFIG_PATH=$(dirname "$(find "$P" -name lockviz.pc | head -1)")
@@ -43,13 +24,13 @@ cd "$T"
 check build 0 sh -c "cc -Wall -Wextra -Werror -shared -fPIC '$ex' \$(pkg-config --cflags --libs lockviz) -o my_bank.so"
 
 check controlled 1 "$LV" run ./my_bank.so --variant broken --headless --out b.json --png b.png
-has controlled "$T/out" "bank/broken, controlled mode, seed 1: completed"
-has controlled "$T/out" "[invariant] balance 2000 after saving 1000 and drawing 100 from 1000; want 1900"
-has controlled "$T/out" "Lost update on balance"
+expect_in controlled "$T/out" "bank/broken, controlled mode, seed 1: completed"
+expect_in controlled "$T/out" "[invariant] balance 2000 after saving 1000 and drawing 100 from 1000; want 1900"
+expect_in controlled "$T/out" "Lost update on balance"
 grep -q "\"path\": \"$T/my_bank.so\"" b.json && ok || bad "the trace does not name the file"
 [ -s b.png ] && ok || bad "no picture"
 check fixed 0 "$LV" run ./my_bank.so --variant locked --headless
-has fixed "$T/out" "findings: none"
+expect_in fixed "$T/out" "findings: none"
 check seed 1 "$LV" run ./my_bank.so --seed 7 --headless --quiet --out s7.json
 check seed-again 1 "$LV" run ./my_bank.so --seed 7 --headless --quiet --out s7b.json
 cmp -s s7.json s7b.json && ok || bad "the same seed gave two traces"
@@ -57,28 +38,28 @@ check replay 1 "$LV" run ./my_bank.so --schedule b.json --headless --quiet --out
 cmp -s b.json r.json && ok || bad "--schedule b.json did not replay the run byte for byte"
 check replay-list 1 "$LV" run ./my_bank.so --variant broken --schedule 0,0,2,2,2 --headless --quiet
 check live 1 "$LV" run ./my_bank.so --mode live --time-scale 0.01 --headless --quiet
-has live "$T/out" "bank/broken, live mode"
+expect_in live "$T/out" "bank/broken, live mode"
 check live-fixed 0 "$LV" run ./my_bank.so --variant locked --mode live --time-scale 0.01 --headless --quiet
 check compare 1 "$LV" run ./my_bank.so --compare locked --headless --quiet --png c.png
 check explore 1 "$LV" explore ./my_bank.so --out f.json --quiet
-has explore "$T/out" "failing schedule found at run 1"
+expect_in explore "$T/out" "failing schedule found at run 1"
 check explore-replay 1 "$LV" run ./my_bank.so --schedule f.json --headless --quiet
 check explore-fixed 0 "$LV" explore ./my_bank.so --variant locked --quiet --preemptions 1
-has explore-fixed "$T/out" "no failing schedule: dfs ran every schedule"
+expect_in explore-fixed "$T/out" "no failing schedule: dfs ran every schedule"
 check view 0 "$LV" view b.json --png v.png --headless
 check check 1 "$LV" check b.json
 check export 0 "$LV" export b.json --chrome b.chrome.json
 check list-file 0 "$LV" list ./my_bank.so
-has list-file "$T/out" "bank: Bank account (lost update)"
+expect_in list-file "$T/out" "bank: Bank account (lost update)"
 # a scenario folder: listed, and run by name; the trace still finds the file
 mkdir -p folder "$XDG_DATA_HOME/lockviz/scenarios"
 cp my_bank.so folder/
 check folder-list 0 env LOCKVIZ_SCENARIO_PATH="$T/folder" "$LV" list
-has folder-list "$T/out" "  file: $T/folder/my_bank.so"
+expect_in folder-list "$T/out" "  file: $T/folder/my_bank.so"
 check folder-run 1 env LOCKVIZ_SCENARIO_PATH="$T/folder" "$LV" run bank --headless --quiet
 cp my_bank.so "$XDG_DATA_HOME/lockviz/scenarios/"
 check user-folder 0 "$LV" list bank
-has user-folder "$T/out" "  file: $XDG_DATA_HOME/lockviz/scenarios/my_bank.so"
+expect_in user-folder "$T/out" "  file: $XDG_DATA_HOME/lockviz/scenarios/my_bank.so"
 
 # scenario files that go wrong
 cat >bad.h <<'EOS'
@@ -96,45 +77,44 @@ mk() { # mk NAME HOW [DESCRIPTOR]
 mk crash '*(volatile int *)0 = 1'
 # (under AddressSanitizer a segfault is its report and exit 1: let the signal through instead)
 check crash 2 env ASAN_OPTIONS=handle_segv=0 TSAN_OPTIONS=handle_segv=0 "$LV" run ./crash.so --headless
-has crash "$T/err" "its run was killed by signal 11 (Segmentation fault) before it finished"
-has crash "$T/err" "lockviz run: crash: the scenario's run crashed"
+expect_in crash "$T/err" "its run was killed by signal 11 (Segmentation fault) before it finished"
+expect_in crash "$T/err" "lockviz run: crash: the scenario's run crashed"
 check crash-explore 2 "$LV" explore ./crash.so --quiet
 check crash-live 2 "$LV" run ./crash.so --mode live --headless
 mk loop 'for (;;) {}'
 check loop 2 env LOCKVIZ_TIME_LIMIT=1 "$LV" run ./loop.so --headless
-has loop "$T/err" "its run made no progress for 1 s (LOCKVIZ_TIME_LIMIT) and was stopped"
-has loop "$T/err" "the scenario's run did not finish in time"
+expect_in loop "$T/err" "its run made no progress for 1 s (LOCKVIZ_TIME_LIMIT) and was stopped"
+expect_in loop "$T/err" "the scenario's run did not finish in time"
 mk spin 'for (;;) lv_busy(LV_MS(1))'
 check spin 2 env LOCKVIZ_TIME_LIMIT=1 "$LV" run ./spin.so --headless
 mk exits 'exit(3)'
 check exits 2 "$LV" run ./exits.so --headless
-has exits "$T/err" "its run ended its process (exit status 3) before it finished"
+expect_in exits "$T/err" "its run ended its process (exit status 3) before it finished"
 mk unlock 'lv_mutex_unlock(lv_mutex_new("m"))' # misuse of a primitive: recorded, not an error
 check unlock 1 "$LV" run ./unlock.so --headless
-has unlock "$T/out" "[misuse]"
+expect_in unlock "$T/out" "[misuse]"
 mk nullmutex 'lv_mutex_lock(NULL)'
 check nullmutex 2 "$LV" run ./nullmutex.so --headless
 mk novariants '(void)0' 'LV_SCENARIO(.name = "nov", .title = "t", .variants = variants, .nvariants = 0, .main = bad_main);'
 check novariants 2 "$LV" run ./novariants.so --headless
-has novariants "$T/err" "lockviz run: ./novariants.so: LV_SCENARIO: .variants must be an array of 1 to 8 variants"
+expect_in novariants "$T/err" "lockviz run: ./novariants.so: LV_SCENARIO: .variants must be an array of 1 to 8 variants"
 mk nomain '(void)0' 'LV_SCENARIO(.name = "nomain", .title = "t", .variants = variants, .nvariants = 1);'
 check nomain 2 "$LV" run ./nomain.so --headless
-has nomain "$T/err" ".main is missing"
+expect_in nomain "$T/err" ".main is missing"
 mk wild '(void)0' 'LV_SCENARIO(.name = "wild", .title = (const char *)8, .variants = variants, .nvariants = 1, .main = bad_main);'
 check wild 2 env ASAN_OPTIONS=handle_segv=0 TSAN_OPTIONS=handle_segv=0 "$LV" run ./wild.so --headless
-has wild "$T/err" "loading it crashed (signal 11"
+expect_in wild "$T/err" "loading it crashed (signal 11"
 mk badname '(void)0' 'LV_SCENARIO(.name = "a b", .title = "t", .variants = variants, .nvariants = 1, .main = bad_main);'
 check badname 2 "$LV" run ./badname.so --headless
-has badname "$T/err" ".name must be 1 to 64 letters"
+expect_in badname "$T/err" ".name must be 1 to 64 letters"
 echo 'int x;' >notone.c && cc -shared -fPIC notone.c -o notone.so
 check notone 2 "$LV" run ./notone.so --headless
-has notone "$T/err" "not a lockviz scenario: it has no LV_SCENARIO(...) descriptor"
+expect_in notone "$T/err" "not a lockviz scenario: it has no LV_SCENARIO(...) descriptor"
 check missing 2 "$LV" run ./nothere.so --headless
-has missing "$T/err" "lockviz run: ./nothere.so: No such file or directory"
+expect_in missing "$T/err" "lockviz run: ./nothere.so: No such file or directory"
 # a bad file in a folder is skipped with a line on stderr; the rest are listed
 cp novariants.so notone.so folder/
 check folder-bad 0 env LOCKVIZ_SCENARIO_PATH="$T/folder" "$LV" list
-has folder-bad "$T/out" "  file: $T/folder/my_bank.so"
-has folder-bad "$T/err" "lockviz list: $T/folder/notone.so: not a lockviz scenario"
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+expect_in folder-bad "$T/out" "  file: $T/folder/my_bank.so"
+expect_in folder-bad "$T/err" "lockviz list: $T/folder/notone.so: not a lockviz scenario"
+finish

@@ -50,7 +50,7 @@ static void put_line(char *dst, size_t len, const char *line) {
     if (sn < len) {
         memcpy(dst, s, sn + 1);
     } else {
-        size_t ell = len > sizeof ELLIPSIS ? sizeof ELLIPSIS - 1 : 0;
+        size_t ell = len >= sizeof ELLIPSIS ? sizeof ELLIPSIS - 1 : 0;
         size_t keep = lv__utf8_cut(s, sn, len - 1 - ell);
         memcpy(dst, s, keep);
         memcpy(dst + keep, ELLIPSIS, ell);

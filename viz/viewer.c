@@ -227,7 +227,7 @@ lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size
     lv_pr_init(&v->pr);
     if (d && d->sched_start && d->sched && !v->cmp) {
         if (sched_run(v, d->sched_choices, d->sched_nchoices, 0, LONG_MAX, 0) != 0) {
-            snprintf(err, errlen, "%s", v->toast);
+            lv_textf(err, errlen, "%s", v->toast);
             goto fail;
         }
         v->sv.on = 1;
@@ -917,7 +917,7 @@ static int rerun(lv_viewer *v, int what) {
     if (what == LV_RERUN_SEED)
         snprintf(b, sizeof b, "%llu", (unsigned long long)nt->seed);
     else
-        snprintf(b, sizeof b, "%s", nt->variant);
+        lv_textf(b, sizeof b, "%s", nt->variant);
     say(v, 3, lv_tr(v->vs.lang, what == LV_RERUN_SEED ? LV_T_NEW_SEED : LV_T_NEW_VARIANT), b);
     return 0;
 }

@@ -116,7 +116,11 @@ int lv__measure(lv_render *R, lv_font_id f, const char *s) {
 }
 
 int lv__text_fit(lv_render *R, lv_font_id f, const char *s, int x, int y, int maxw, lv_rgb c) {
-    size_t n = strlen(s);
+    return lv__text_fitn(R, f, s, strlen(s), x, y, maxw, c);
+}
+
+int lv__text_fitn(lv_render *R, lv_font_id f, const char *s, size_t n, int x, int y, int maxw,
+                  lv_rgb c) {
     if (lv_fonts_measure(R->fonts, f, s, n) <= maxw) return lv__text(R, f, s, n, x, y, c);
     int ell = lv__measure(R, f, "…");
     size_t k = lv_fit_prefix(lv_fonts_measure, R->fonts, f, s, n, maxw - ell);
@@ -514,8 +518,8 @@ static void draw_findings(lv_render *R, const lv_scene *s, const lv_frame *f,
             int danger = 0;
             for (size_t k = 0; k + 3 <= n && !danger; k++)
                 danger = memcmp(d + k, "***", 3) == 0;
-            lv__text(R, LV_FONT_MONO, d, n, f->detail.x + pad, y,
-                     danger ? C(LV_C_BLOCKED) : C(LV_C_TEXT));
+            lv__text_fitn(R, LV_FONT_MONO, d, n, f->detail.x + pad, y, f->detail.w - 2 * pad,
+                          danger ? C(LV_C_BLOCKED) : C(LV_C_TEXT));
             y += mh;
             d += n + (e ? 1 : 0);
         }

@@ -30,6 +30,7 @@ static int chips(lv_render *R, const lv_trace *tr, const lv_ids *ids, pen *p, in
             y += lh + pad;
         }
         if (y + lh > p->bottom) break;
+        if (tw > p->x + p->w - x - 2 * pad) tw = p->x + p->w - x - 2 * pad; /* "…" in the panel */
         lv_rect r = {x, y, tw + 2 * pad, lh};
         lv__fill(R, r, C(LV_C_BG));
         lv__frame_rect(R, r, C(border), lv__px(R, 2));

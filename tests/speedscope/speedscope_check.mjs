@@ -21,9 +21,9 @@ if (!lockviz || !work) {
 }
 fs.mkdirSync(work, {recursive: true})
 
-// scenarios and variants, from `lockviz list`
-function scenarios() {
-  const out = execFileSync(lockviz, ['list'], {encoding: 'utf8'})
+// scenarios and variants, from `lockviz list` (of one scenario file, when given)
+function scenarios(file) {
+  const out = execFileSync(lockviz, file ? ['list', file] : ['list'], {encoding: 'utf8'})
   const list = []
   let inVariants = false
   for (const line of out.split('\n')) {
@@ -40,6 +40,11 @@ const runs = []
 for (const sc of scenarios())
   for (const v of sc.variants) runs.push({what: `${sc.name}/${v}`, args: [sc.name, '--variant', v, '--seed', '1']})
 runs.push({what: 'deadlock/two-locks live', args: ['deadlock', '--mode', 'live', '--seed', '1']})
+// a user's scenario file (LV_SCENARIO_FILE: the guide's bank example), every variant
+const file = process.env.LV_SCENARIO_FILE
+if (file)
+  for (const sc of scenarios(file))
+    for (const v of sc.variants) runs.push({what: `${sc.name}/${v} file`, args: [file, '--variant', v, '--seed', '1']})
 if (runs.length < 10) throw new Error(`lockviz list gave only ${runs.length} runs`)
 
 // Each file is named as the window's E key names it (lockviz-SCENARIO-VARIANT-seedN-chrome.json)

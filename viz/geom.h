@@ -152,6 +152,7 @@ typedef struct lv_scene {
      * owned by the scene; real is the trace as recorded (NULL in the other views) */
     const lv_trace *real;
     lv_trace *steps_tr;
+    struct lv_lesson_marks *marks; /* geom_lesson.c: lost updates by seq, gauges */
 } lv_scene;
 
 /* How x follows time (lv_scene.linear): long gaps compressed, linear time, or one column per
@@ -187,6 +188,18 @@ void lv_scene_free(lv_scene *s); /* accepts NULL */
  * NULL when the trace is short or the memory is not there. */
 void lv__overview_build(lv_scene *s);
 void lv__overview_free(lv_overview *o);
+/* What the lessons point at (geom_lesson.c): every lost update of the trace, replayed from its
+ * events into s->lost (sorted by stale read), and each gauge's count over time. */
+typedef struct lv_lesson_marks lv_lesson_marks;
+int lv__lesson_build(lv_scene *s); /* -1: out of memory */
+void lv__lesson_free(lv_lesson_marks *m);
+/* LV_MARK_STALE_READ, LV_MARK_LOST_WRITE or LV_MARK_BAD_WRITE when seq is part of a lost
+ * update, else LV_MARK_NONE (the lv_hist marks below). */
+uint8_t lv_scene_lost_mark(const lv_scene *s, uint32_t seq);
+/* The trace's gauges (objects of kind gauge), in object order. */
+size_t lv_scene_gauges(const lv_scene *s);
+int32_t lv_scene_gauge_obj(const lv_scene *s, size_t i);
+
 /* Whether a warp segment (wt[i] to wt[i + 1]) was compressed: an axis break may show there. */
 int lv__gap_compressed(const lv_scene *s, size_t i);
 
@@ -265,6 +278,9 @@ lv_err lv_state_init(lv_state *st, const lv_scene *s);
  * at most `every` events once the events before it were visited. LV_ENOMEM on failure. */
 lv_err lv_state_seek(lv_state *st, const lv_scene *s, long seq);
 void lv_state_free(lv_state *st);
+/* A gauge's words at st ("inside: 4, past its capacity 3"); 1 when it is past its capacity. */
+int lv_gauge_words(const lv_scene *s, const lv_state *st, int32_t obj, int lang, char *buf,
+                   size_t len);
 
 /* ---- the frame: where everything goes for one viewport ---- */
 
@@ -367,7 +383,8 @@ enum {
     LV_MARK_FINDING,  /* an event of the highlighted finding */
     LV_MARK_STALE,    /* the stale read of a lost update */
     LV_MARK_READ,     /* a read of a shared var */
-    LV_MARK_WRITE     /* a write of a shared var */
+    LV_MARK_WRITE,    /* a write of a shared var */
+    LV_MARK_TIMEOUT   /* a wait that timed out */
 };
 typedef struct lv_marker {
     int x, y;
@@ -442,6 +459,16 @@ typedef struct lv_viewport {
 } lv_viewport;
 
 #define LV_DROPPED_MAX 1024
+#define LV_GAUGES_SHOWN 2 /* gauge strips under the lanes, at most */
+
+/* An RLock's count on its hold bar: where it changes, the counts one after the other ("1 2 1
+ * 0" when the changes come too close together for a label each). */
+typedef struct lv_count_label {
+    int x, y, w;  /* y: the middle of the hold rows */
+    uint32_t seq; /* the first change shown */
+    int32_t obj;
+    char text[32];
+} lv_count_label;
 
 /* What the time part of a frame (fills, note labels, arrows, markers but the playhead's, the
  * axis's ticks and breaks) was laid out for. The playhead does not change it, so a frame whose view
@@ -507,6 +534,12 @@ typedef struct lv_frame {
     char title[256];    /* scenario / variant */
     char subtitle[128]; /* mode and seed */
     char status[128];   /* the playhead's event and time */
+    /* gauge strips under the lanes (geom_lesson.c): the count over time, red past capacity */
+    lv_rect gauges[LV_GAUGES_SHOWN];
+    int32_t gauge_obj[LV_GAUGES_SHOWN];
+    size_t ngauges;
+    lv_count_label *counts; /* RLock counts on the hold bars (geom_lesson.c) */
+    size_t ncounts, capcounts;
     lv_frame_memo memo;
     /* what lies after the playhead (geom_story.c): the viewport's future, the last event
      * reached and the x where the future begins */
@@ -537,6 +570,13 @@ int lv__lay_story(lv_frame *f, const lv_scene *s, const lv_viewport *vp);
 void lv__lay_axis(lv_frame *f, const lv_scene *s, const lv_viewport *vp);
 /* The words of a time view (LV_TIME_*) on the axis, in lang. */
 const char *lv_time_view_name(int mode, int lang);
+/* geom_lesson.c's part of the layout: the gauge strips taken from the bottom of f->area, their
+ * fills, and a ring on every stale read in view. -1: out of memory. */
+int lv__lesson_reserve(lv_frame *f, const lv_scene *s, int lane_min);
+int lv__lesson_lay(lv_frame *f, const lv_scene *s);
+int lv__lesson_stale_marks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1);
+int lv__lesson_counts(lv_frame *f, const lv_scene *s, const lv_viewport *vp, int64_t tv0,
+                      int64_t tv1);
 
 /* Lays out the frame for vp. Reuses f's buffers (zero f before the first call).
  * Output size is bounded by the pixels, whatever the trace's size. */

@@ -1185,8 +1185,7 @@ static int lay_time_part(lv_frame *f, const lv_scene *s, const lv_viewport *vp, 
     for (size_t i = 0; i < f->nlanes; i++)
         if (ov ? lay_access_ov(f, s, &f->lanes[i]) : lay_access(f, s, r, &f->lanes[i], tv0, tv1))
             return -1;
-    for (size_t i = 0; i < s->nlost; i++)
-        if (add_mark(f, s, s->lost[i].stale_read, LV_MARK_STALE)) return -1;
+    if (lv__lesson_stale_marks(f, s, tv0, tv1) || lv__lesson_lay(f, s)) return -1;
     if (ov)
         lay_breaks_ov(f, s, tv0, tv1);
     else
@@ -1317,6 +1316,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     f->sched_col = (lv_rect){f->timeline.w - col_w, f->timeline.y, col_w, f->timeline.h};
     int top = f->timeline.y + iround(4 * sc);
     f->area = (lv_rect){label_w, top, f->axis.w, f->axis.y - top};
+    lv__lesson_reserve(f, s, lane_min);
     f->x0 = f->area.x;
     f->x1 = f->area.x + f->area.w;
 
@@ -1416,6 +1416,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
         if (lay_time_part(f, s, vp, &r, tv0, tv1)) return LV_ENOMEM;
         memo_save(m, &key, f);
     }
+    if (lv__lesson_counts(f, s, vp, tv0, tv1)) return LV_ENOMEM;
     if (vp->seq >= 0 && add_mark(f, s, (uint32_t)vp->seq, LV_MARK_PLAYHEAD)) return LV_ENOMEM;
 
     double px = lv_frame_x(f, s, vp->play_t);
@@ -1438,6 +1439,7 @@ void lv_frame_free(lv_frame *f) {
     free(f->flines);
     free(f->frows);
     free(f->llines);
+    free(f->counts);
     free(f->scratch);
     free(f->memo.lanes);
     free(f->waits);

@@ -224,6 +224,21 @@ typedef enum lv_tr_key {
     LV_T_XP_BUSY,
     LV_T_HK_EXPLORE,
     LV_T_HD_EXPLORE,
+    /* what the lessons point at, and the legend of every mark (issue 16, items 5, 7, 8) */
+    LV_T_GAUGE,      /* %s name, %s count */
+    LV_T_GAUGE_CAP,  /* %s name, %s count, %s capacity */
+    LV_T_GAUGE_OVER, /* the same, past the capacity */
+    LV_T_LG_TITLE,
+    LV_T_LG_HOLD,
+    LV_T_LG_COUNT,
+    LV_T_LG_READ,
+    LV_T_LG_WRITE,
+    LV_T_LG_STALE,
+    LV_T_LG_ARROW,
+    LV_T_LG_TIMEOUT,
+    LV_T_LG_BREAK,
+    LV_T_LG_GAUGE,
+    LV_T_LG_ANSWER,
     /* the program's printed lines (main.c) */
     LV_T_CLI_FROM,       /* %s source */
     LV_T_CLI_VARIANTS,   /* the heading of a scenario's variants */

@@ -482,6 +482,13 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
             rad = lv__px(R, 4);
             lv__fill(R, (lv_rect){m->x - rad, m->y - rad, 2 * rad + 1, 2 * rad + 1}, C(LV_C_TEXT));
             break;
+        case LV_MARK_TIMEOUT: /* an hourglass: the wait ran out of time */
+            rad = lv__px(R, 6);
+            triangle(R, (float)(m->x - rad), (float)(m->y - rad), (float)(m->x + rad),
+                     (float)(m->y - rad), (float)m->x, (float)m->y, C(LV_C_TEXT));
+            triangle(R, (float)(m->x - rad), (float)(m->y + rad), (float)(m->x + rad),
+                     (float)(m->y + rad), (float)m->x, (float)m->y, C(LV_C_TEXT));
+            break;
         case LV_MARK_STALE:
             rad = lv__px(R, 9);
             lv__disc(R, m->x, m->y, rad, C(LV_C_TEXT));
@@ -494,6 +501,15 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
             lv__disc(R, m->x, m->y, rad - lv__px(R, 2),
                      m->kind == LV_MARK_FINDING ? C(LV_C_HIGHLIGHT) : C(LV_C_BG));
         }
+    }
+    for (size_t i = 0; i < f->ncounts; i++) { /* an RLock's count, a chip on its hold bar */
+        const lv_count_label *c = &f->counts[i];
+        if (f->future == LV_FUTURE_HIDE && lv_frame_future_seq(f, c->seq)) continue;
+        int h = f->line_h[LV_FONT_NOTE];
+        lv_rect r = {c->x, c->y - h / 2, c->w, h};
+        lv__fill(R, r, C(LV_C_BG));
+        lv__frame_rect(R, r, C(lv_hold_color(c->obj)), lv__px(R, 2));
+        lv__textz(R, LV_FONT_NOTE, c->text, r.x + lv__px(R, 3), r.y, C(LV_C_TEXT));
     }
     if (f->playhead_x >= 0) {
         int x = f->playhead_x, w = lv__px(R, 3);
@@ -739,6 +755,7 @@ void lv_render_draw(lv_render *R, const lv_scene *s, const lv_state *st, const l
     SDL_Rect clip = {f->timeline.x, f->timeline.y, f->timeline.w, f->timeline.h};
     SDL_RenderSetClipRect(R->r, &clip);
     draw_lanes(R, s, st, f, vp->lang);
+    lv__draw_gauges(R, s, st, f, vp->lang);
     SDL_RenderSetClipRect(R->r, NULL);
     lv__draw_objects(R, s, st, f, vp->lang);
     draw_findings(R, s, f, vp);

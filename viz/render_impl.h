@@ -51,6 +51,9 @@ int lv__png_paint(const char *path, int w, int h, lv__paint_fn paint, void *ctx,
 
 void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
                       int lang);
+/* the gauge strips' names and counts beside them (render_objects.c) */
+void lv__draw_gauges(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
+                     int lang);
 /* scheduler mode's column and bar, predict mode's bar and marks (render_sched.c), from
  * vp->sched and vp->predict */
 void lv__draw_sched(lv_render *R, const lv_scene *s, const lv_frame *f, const lv_viewport *vp);

@@ -45,6 +45,25 @@ static void line_text(lv_render *R, pen *p, lv_font_id f, const char *s, lv_rgb 
     p->y += lh;
 }
 
+/* s wrapped over as many lines as it needs (a count is never cut to "…"), the first from x;
+ * the pen ends below the last. */
+static void wrap_text(lv_render *R, pen *p, lv_font_id f, int x, const char *s, lv_rgb c) {
+    int lh = lv_fonts_line_h(R->fonts, f);
+    size_t n = strlen(s);
+    while (n > 0 && p->y + lh <= p->bottom) {
+        int room = p->x + p->w - x;
+        size_t k = lv_wrap_line(lv_fonts_measure, R->fonts, f, s, n, room);
+        if (k > n) k = n;
+        lv__text(R, f, s, k, x, p->y, c);
+        p->y += lh;
+        while (k < n && (s[k] == ' ' || s[k] == '\n'))
+            k++;
+        s += k;
+        n -= k;
+        x = p->x;
+    }
+}
+
 static void waiting(lv_render *R, const lv_trace *tr, const lv_ostate *o, pen *p, int lang) {
     if (!o->waiters.n) return;
     int lh = lv_fonts_line_h(R->fonts, LV_FONT_NOTE);
@@ -61,12 +80,13 @@ static void draw_lock(lv_render *R, const lv_trace *tr, const lv_trace_object *o
     int sw = lh * 2 / 3;
     lv__fill(R, (lv_rect){p->x, p->y + (lh - sw) / 2, sw, sw}, C(lv_hold_color(ob->id)));
     snprintf(b, sizeof b, lv_tr(lang, ob->kind == LV_OBJ_RLOCK ? LV_T_RLOCK : LV_T_LOCK), ob->name);
-    int w =
-        lv__text_fit(R, LV_FONT_BODY, b, p->x + sw + lv__px(R, 6), p->y, p->w / 2, C(LV_C_TEXT));
+    int x0 = p->x + sw + lv__px(R, 6), y0 = p->y;
+    wrap_text(R, p, LV_FONT_BODY, x0, b, C(LV_C_TEXT));
+    int w = lv__measure(R, LV_FONT_BODY, b);
     if (o->owner >= 0) {
         char nb[32];
         snprintf(nb, sizeof nb, "%" PRId64, o->count);
-        if (ob->kind == LV_OBJ_RLOCK && o->count > 1)
+        if (ob->kind == LV_OBJ_RLOCK) /* the count the lesson watches, 1 included */
             snprintf(b, sizeof b, lv_tr(lang, LV_T_HELD_BY_N), lv_trace_thread_name(tr, o->owner),
                      nb);
         else
@@ -74,10 +94,13 @@ static void draw_lock(lv_render *R, const lv_trace *tr, const lv_trace_object *o
     } else {
         snprintf(b, sizeof b, "%s", lv_tr(lang, LV_T_FREE));
     }
-    int x = p->x + sw + w + lv__px(R, 14);
-    lv__text_fit(R, LV_FONT_BODY, b, x, p->y, p->x + p->w - x,
-                 o->owner >= 0 ? C(LV_C_TEXT) : C(LV_C_RUNNING));
-    p->y += lh;
+    /* the owner and count beside the name when both fit, else on the lines below it */
+    int x = x0 + w + lv__px(R, 14);
+    if (p->y == y0 + lh && x + lv__measure(R, LV_FONT_BODY, b) <= p->x + p->w)
+        p->y = y0;
+    else
+        x = p->x + sw + lv__px(R, 6);
+    wrap_text(R, p, LV_FONT_BODY, x, b, o->owner >= 0 ? C(LV_C_TEXT) : C(LV_C_RUNNING));
     waiting(R, tr, o, p, lang);
 }
 
@@ -88,7 +111,7 @@ static void draw_sem(lv_render *R, const lv_trace *tr, const lv_trace_object *ob
     snprintf(n2, sizeof n2, "%" PRId64, ob->param);
     snprintf(b, sizeof b, lv_tr(lang, ob->kind == LV_OBJ_BOUNDED_SEMAPHORE ? LV_T_BSEM : LV_T_SEM),
              ob->name, n1, n2);
-    line_text(R, p, LV_FONT_BODY, b, C(LV_C_TEXT));
+    wrap_text(R, p, LV_FONT_BODY, p->x, b, C(LV_C_TEXT));
     int64_t cap = ob->param > 0 ? ob->param : 0;
     int lh = lv_fonts_line_h(R->fonts, LV_FONT_NOTE), gap = lv__px(R, 4);
     if (cap > 0 && cap <= 8 && p->y + lh + 2 * gap <= p->bottom) {
@@ -201,6 +224,12 @@ void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const
         case LV_OBJ_VAR:
             draw_var(R, tr, ob, o, &p, lang);
             break;
+        case LV_OBJ_GAUGE: {
+            char b[256];
+            int over = lv_gauge_words(s, st, ob->id, lang, b, sizeof b);
+            wrap_text(R, &p, LV_FONT_LABEL, p.x, b, over ? C(LV_C_BLOCKED) : C(LV_C_TEXT));
+            break;
+        }
         default: {
             char b[256];
             snprintf(b, sizeof b, "%s %s", lv_obj_kind_name(ob->kind), ob->name);
@@ -221,5 +250,19 @@ void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const
         snprintf(b, sizeof b, lv_tr(lang, LV_T_MORE_OBJECTS), nb);
         lv__textz(R, LV_FONT_NOTE, b, p.x, p.bottom - lv_fonts_line_h(R->fonts, LV_FONT_NOTE),
                   C(LV_C_DIM));
+    }
+}
+
+/* Each gauge strip's name and count at the playhead, in the lanes' label column. */
+void lv__draw_gauges(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
+                     int lang) {
+    for (size_t i = 0; i < f->ngauges; i++) {
+        lv_rect g = f->gauges[i];
+        char b[256];
+        int over = lv_gauge_words(s, st, f->gauge_obj[i], lang, b, sizeof b);
+        int pad = lv__px(R, 10), lh = f->line_h[LV_FONT_NOTE];
+        pen p = {pad, g.y + (g.h - 2 * lh) / 2, g.x - 2 * pad, g.y + g.h};
+        if (over) lv__fill(R, (lv_rect){0, g.y, g.x - pad / 2, g.h}, (lv_rgb){253, 226, 210});
+        wrap_text(R, &p, LV_FONT_NOTE, p.x, b, over ? C(LV_C_BLOCKED) : C(LV_C_TEXT));
     }
 }

@@ -109,45 +109,34 @@ static void lay_breaks(lv_frame *f, const lv_scene *s) {
     }
 }
 
-/* The break whose columns hold x, or -1. */
-static long in_break(const lv_frame *f, int x) {
-    for (size_t i = 0; i < f->nbreaks; i++)
-        if (x >= f->break_x0[i] && x < f->break_x1[i]) return (long)i;
-    return -1;
+/* The largest 1, 2 or 5 times a power of ten at most v (v >= 1). */
+static double nice_floor(double v) {
+    double p = pow(10, floor(log10(v))), m = v / p;
+    return (m >= 5 ? 5 : m >= 2 ? 2 : 1) * p;
 }
 
-/* Round times, a step apart where time runs at full pace (in warped time, outside the
- * breaks, one display unit per ns), each at its x: the search moves right by a pixel at least
- * per turn, and jumps over every break it meets. gaps_too: the view is all break (zoomed into
- * a gap), so the step is its own and ticks go inside. */
-static void ticks_between(axis *a, const lv_scene *s, int xa, int xb, int gaps_too) {
+/* Round times in the stretch of columns [xa, xb], where time runs without a break, each at
+ * its x: about every 110 pixels, and at least one when the stretch is wide enough for a label
+ * (the step then the largest round one that fits its time). */
+static void stretch(axis *a, const lv_scene *s, int xa, int xb) {
     lv_frame *f = a->f;
     if (xb <= xa) return;
     int steps = s->linear == LV_TIME_STEPS;
-    double unit = steps ? LV_STEP_NS : 1, want = 130 * f->scale;
-    double span = gaps_too ? (double)(lv_frame_t(f, s, xb) - lv_frame_t(f, s, xa))
-                           : (f->d1 - f->d0) * (xb - xa) / (double)(f->x1 - f->x0);
-    double step = nice_step(span / unit * want / (xb - xa)) * unit;
+    double unit = steps ? LV_STEP_NS : 1, want = 110 * f->scale;
+    int64_t ta = lv_frame_t(f, s, xa), tb = lv_frame_t(f, s, xb);
+    if (tb < s->t_first) return;
+    if (ta < s->t_first) ta = s->t_first;
+    double ra = (double)(ta - s->t_first) / unit, rb = (double)(tb - s->t_first) / unit;
+    double step = nice_step((rb - ra) * want / (xb - xa));
+    if (step > rb - ra && rb - ra >= 1 && xb - xa >= want / 2) step = nice_floor(rb - ra);
     char b[24];
-    for (int x = xa; x <= xb;) {
-        int64_t t = lv_frame_t(f, s, x);
-        if (t < s->t_first) t = s->t_first;
-        double r = ceil((double)(t - s->t_first) / step) * step;
-        int64_t c = s->t_first + (int64_t)llround(r);
-        int xc = (int)lround(lv_frame_x(f, s, c));
-        if (xc > xb) break;
-        long g = gaps_too ? -1 : in_break(f, xc);
-        if (g >= 0) { /* past the break */
-            x = f->break_x1[g] > x ? f->break_x1[g] : x + 1;
-            continue;
-        }
+    for (double r = ceil(ra / step) * step; r <= rb; r += step) {
+        int64_t t = s->t_first + (int64_t)llround(r * unit);
         if (steps)
-            snprintf(b, sizeof b, "%.0f", r / unit + 1);
+            snprintf(b, sizeof b, "%.0f", r + 1);
         else
             time_label(r, step, b, sizeof b);
-        add_tick(a, xc, c, b);
-        int nx = xc + (int)lround(want / 2);
-        x = nx > x ? nx : x + 1;
+        add_tick(a, (int)lround(lv_frame_x(f, s, t)), t, b);
     }
 }
 
@@ -165,9 +154,14 @@ void lv__lay_axis(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
         INT64_MIN, ""};
     lay_breaks(f, s);
     f->axis_in_gap = 0;
-    ticks_between(&a, s, f->x0, f->x1, 0);
+    int from = f->x0;
+    for (size_t i = 0; i < f->nbreaks; i++) { /* the stretches between the breaks */
+        stretch(&a, s, from, f->break_x0[i] - 1);
+        if (f->break_x1[i] > from) from = f->break_x1[i];
+    }
+    stretch(&a, s, from, f->x1);
     if (!f->nticks) { /* zoomed into a gap: time runs evenly inside one, at its own pace */
         f->axis_in_gap = 1;
-        ticks_between(&a, s, f->x0, f->x1, 1);
+        stretch(&a, s, f->x0, f->x1);
     }
 }

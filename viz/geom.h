@@ -145,7 +145,36 @@ typedef struct lv_scene {
     uint64_t serial; /* unique per scene in this process (a frame's memo tells scenes apart) */
     lv_overview *ov; /* NULL below LV_OVERVIEW_MIN events (or without the memory for it) */
     struct lv_lesson_marks *marks; /* geom_lesson.c: lost updates by seq, gauges */
+    /* the deadlock cycle (geom_story.c): the finding it comes from (-1: none), each thread's
+     * part in it (LV_ROLE_*) and whether each object is one of its locks */
+    int cycle_finding;
+    uint8_t *th_role, *obj_cycle;
+    /* the step view (linear == LV_TIME_STEPS): tr is a copy of real's events one column each,
+     * owned by the scene; real is the trace as recorded (NULL in the other views) */
+    const lv_trace *real;
+    lv_trace *steps_tr;
 } lv_scene;
+
+/* How x follows time (lv_scene.linear): long gaps compressed, linear time, or one column per
+ * event in the order the scheduler saw them. */
+enum { LV_TIME_WARPED, LV_TIME_LINEAR, LV_TIME_STEPS, LV_TIME__COUNT };
+#define LV_STEP_NS 1000 /* the step view's time per event */
+/* A lane's part in a deadlock: one of the cycle, or a bystander waiting for one of its locks. */
+enum { LV_ROLE_NONE, LV_ROLE_CYCLE, LV_ROLE_BYSTANDER };
+/* What lies after the playhead (lv_viewport.future): shown, drawn faint, or hidden. */
+enum { LV_FUTURE_SHOW, LV_FUTURE_FAINT, LV_FUTURE_HIDE, LV_FUTURE__COUNT };
+
+/* The scene of tr in time view `mode` (LV_TIME_*): lv_scene_new, then for LV_TIME_LINEAR
+ * linear time, for LV_TIME_STEPS a scene over a copy of tr whose events are LV_STEP_NS apart
+ * (sleeps end at the first event at or after their real end). LV_ENOMEM on failure. */
+lv_err lv_scene_new_view(const lv_trace *tr, int mode, lv_scene **out);
+/* The trace as recorded (real times): s->real in the step view, else s->tr. */
+const lv_trace *lv_scene_real(const lv_scene *s);
+/* Builds s's deadlock cycle (cycle_finding, th_role, obj_cycle); -1 without memory. */
+int lv__cycle_build(lv_scene *s);
+/* Whether finding i is reached with the playhead at seq: its last event is at or before seq
+ * (a finding without events shows at the last event). */
+int lv_finding_reached(const lv_scene *s, size_t i, long seq);
 
 /* Builds the scene of tr (which must outlive it). LV_ENOMEM on failure. */
 lv_err lv_scene_new(const lv_trace *tr, lv_scene **out);
@@ -324,6 +353,7 @@ typedef struct lv_lane {
     lv_rect notes; /* the row of note labels (h 0 when the lane is too low for it) */
     lv_rect band;  /* the state band */
     lv_rect holds; /* LV_HOLD_ROWS strips of lock holds */
+    uint8_t role;  /* LV_ROLE_*: its part in the deadlock, once the deadlock is reached */
 } lv_lane;
 
 typedef struct lv_label {
@@ -332,6 +362,15 @@ typedef struct lv_label {
     size_t nbytes;  /* how much of the note's text is shown */
     uint8_t elided; /* 1: draw "…" after the nbytes */
 } lv_label;
+
+/* A wait-for arrow of a deadlock: at x, from the waiting thread's lane (y0) to the lane of the
+ * thread holding what it waits for (y1); member 1 for the cycle's own waits. */
+typedef struct lv_wait_arrow {
+    int x, y0, y1;
+    int32_t from, to, obj;
+    uint32_t seq; /* the blocked request */
+    uint8_t member;
+} lv_wait_arrow;
 
 typedef struct lv_arrow {
     int x0, y0, x1, y1;
@@ -368,6 +407,8 @@ typedef struct lv_frow {
 typedef struct lv_tick {
     int x;
     int64_t t;
+    int label_x;    /* where that label begins */
+    char label[24]; /* what the axis says there (geom_axis.c) */
 } lv_tick;
 
 typedef enum lv_button {
@@ -381,6 +422,7 @@ typedef enum lv_button {
     LV_BTN_LANG,    /* English / Chinese */
     LV_BTN_HELP,
     LV_BTN_SCHED, /* scheduler mode on / off */
+    LV_BTN_TIME,  /* the axis's name: compressed time, linear time, steps (not in the header) */
     LV_BTN__COUNT
 } lv_button;
 
@@ -413,6 +455,7 @@ typedef struct lv_viewport {
     int findings_h;    /* the findings panel's height, pixels (at most half of h); 0: what the
                           findings need, within 22% to 45% of h */
     int finding_lines; /* at most this many lines per finding, the last cut with "…"; 0: all */
+    int future;        /* LV_FUTURE_*: what lies after the playhead (0: shown) */
 } lv_viewport;
 
 #define LV_DROPPED_MAX 1024
@@ -485,7 +528,8 @@ typedef struct lv_frame {
     int first_lane;     /* thread id of lanes[0] */
     uint8_t *scratch;   /* per-pixel colours and priorities while rasterizing */
     size_t capscratch;
-    int breaks[16]; /* x of gaps the time warp shortened (drawn as breaks in the axis) */
+    int breaks[64]; /* x of gaps the time warp shortened (drawn as breaks in the axis) */
+    int break_x0[64], break_x1[64]; /* the pixels each break's gaps span (no tick goes there) */
     size_t nbreaks;
     char title[256];    /* scenario / variant */
     char subtitle[128]; /* mode and seed */
@@ -497,6 +541,16 @@ typedef struct lv_frame {
     lv_count_label *counts; /* RLock counts on the hold bars (geom_lesson.c) */
     size_t ncounts, capcounts;
     lv_frame_memo memo;
+    /* what lies after the playhead (geom_story.c): the viewport's future, the last event
+     * reached and the x where the future begins */
+    int future;
+    long reveal_seq;
+    int cut_x;
+    size_t future_findings; /* findings not reached yet, left out of the panel */
+    int cycle_shown;        /* 1: the deadlock is reached: its lanes, locks and arrows show */
+    lv_wait_arrow *waits;   /* the deadlock's wait-for arrows, once it is reached */
+    size_t nwaits, capwaits;
+    char axis_name[64]; /* the time view, named on the axis */
 } lv_frame;
 
 /* geom_lesson.c's part of the layout: the gauge strips taken from the bottom of f->area, their
@@ -506,6 +560,23 @@ int lv__lesson_lay(lv_frame *f, const lv_scene *s);
 int lv__lesson_stale_marks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1);
 int lv__lesson_counts(lv_frame *f, const lv_scene *s, const lv_viewport *vp, int64_t tv0,
                       int64_t tv1);
+/* What lies after the playhead in f (all 0 when f->future is LV_FUTURE_SHOW): whether event
+ * seq is still to come; a mark (a stale read shows once its lost update is complete); an
+ * arrow (once its acquire is reached); and the part of a fill before the playhead (w 0 when
+ * none), the rest being the future. */
+int lv_frame_future_seq(const lv_frame *f, uint32_t seq);
+int lv_frame_future_mark(const lv_frame *f, const lv_scene *s, const lv_marker *m);
+int lv_frame_future_arrow(const lv_frame *f, const lv_arrow *a);
+lv_rect lv_frame_past_part(const lv_frame *f, lv_rect r);
+/* Lays out what follows the playhead's rule and the deadlock's cycle: f->future, reveal_seq,
+ * cut_x, the lanes' roles and the wait-for arrows (geom_story.c). -1 without memory. */
+int lv__lay_story(lv_frame *f, const lv_scene *s, const lv_viewport *vp);
+/* The axis: ticks at round times (steps: event numbers) where those times are, labels that
+ * never repeat, never negative and never overlap, and a break at every compressed gap, or at
+ * each run of them closer than a mark's width (geom_axis.c). */
+void lv__lay_axis(lv_frame *f, const lv_scene *s, const lv_viewport *vp);
+/* The words of a time view (LV_TIME_*) on the axis, in lang. */
+const char *lv_time_view_name(int mode, int lang);
 
 /* Lays out the frame for vp. Reuses f's buffers (zero f before the first call).
  * Output size is bounded by the pixels, whatever the trace's size. */

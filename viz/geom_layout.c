@@ -722,22 +722,31 @@ typedef struct breaks {
 
 static breaks breaks_begin(lv_frame *f) {
     f->nbreaks = 0;
-    return (breaks){iround(14 * f->scale), iround(60 * f->scale), INT32_MIN / 2};
+    return (breaks){1, iround(24 * f->scale), INT32_MIN / 2};
 }
 
-/* Adds a break for warp segment i when it was compressed, is wide enough on screen and far
- * enough from the last break; 0 when the frame has no room for more. */
+/* Every compressed gap a pixel wide or more on screen gets a break: its own, or when it is
+ * closer to the last one than a mark's width, the last one's, which then spans it too (as do
+ * all the gaps after the frame's room for breaks is used up). */
 static int try_break(lv_frame *f, const lv_scene *s, breaks *b, size_t i) {
-    if (f->nbreaks >= sizeof f->breaks / sizeof f->breaks[0]) return 0;
     if (!lv__gap_compressed(s, i)) return 1;
     size_t h = i;
     int xa = iround(lv_frame_x_near(f, s, s->wt[i], &h)),
         xb = iround(lv_frame_x_near(f, s, s->wt[i + 1], &h));
     int x = (xa + xb) / 2;
-    if (xb - xa >= b->min_px && x > f->x0 && x < f->x1 && x - b->last >= b->spacing) {
-        f->breaks[f->nbreaks++] = x;
-        b->last = x;
+    if (xb - xa < b->min_px || xb <= f->x0 || xa >= f->x1) return 1;
+    if (x < f->x0) x = f->x0;
+    if (x > f->x1) x = f->x1;
+    size_t n = f->nbreaks, cap = sizeof f->breaks / sizeof f->breaks[0];
+    if (n && (x - b->last < b->spacing || n >= cap)) {
+        if (xb > f->break_x1[n - 1]) f->break_x1[n - 1] = xb;
+        return 1;
     }
+    f->breaks[n] = x;
+    f->break_x0[n] = xa;
+    f->break_x1[n] = xb;
+    f->nbreaks++;
+    b->last = x;
     return 1;
 }
 
@@ -786,6 +795,11 @@ static const char *detail_of(const lv_scene *s, int i) {
     return i >= 0 ? lv_scene_detail(s, (size_t)i) : NULL;
 }
 
+/* Finding i is after the playhead, and what lies there is not shown in full. */
+static int finding_ahead(const lv_frame *f, const lv_scene *s, int i) {
+    return f->future != LV_FUTURE_SHOW && !lv_finding_reached(s, (size_t)i, f->reveal_seq);
+}
+
 /* Lays out the findings from y = 0 in a panel of width w; returns the height it needs. */
 static int lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, int w) {
     const lv_trace *tr = s->tr;
@@ -794,9 +808,13 @@ static int lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, i
     f->nflines = f->nfrows = 0;
     f->hidden_findings = 0;
     f->detail_finding = -1;
-    int dsel = detail_of(s, vp->highlight) ? vp->highlight : -1;
+    f->future_findings = 0;
+    for (size_t i = 0; i < tr->nfindings; i++)
+        f->future_findings += (size_t)finding_ahead(f, s, (int)i);
+    int dsel =
+        detail_of(s, vp->highlight) && !finding_ahead(f, s, vp->highlight) ? vp->highlight : -1;
     for (size_t i = 0; dsel < 0 && i < tr->nfindings; i++)
-        if (detail_of(s, (int)i)) dsel = (int)i;
+        if (detail_of(s, (int)i) && !finding_ahead(f, s, (int)i)) dsel = (int)i;
     int dw = 0, dlines = 0;
     if (dsel >= 0) {
         const char *d = detail_of(s, dsel);
@@ -819,6 +837,7 @@ static int lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, i
     int y = pad / 2;
     for (size_t i = (size_t)(vp->finding_scroll > 0 ? vp->finding_scroll : 0); i < tr->nfindings;
          i++) {
+        if (finding_ahead(f, s, (int)i)) continue; /* it shows when the playhead reaches it */
         const char *m = lv_scene_message(s, i, vp->lang);
         size_t n = strlen(m);
         int y0 = y, nl = 0;
@@ -901,9 +920,10 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
     int pad = iround(10 * sc);
     int bs = f->header.h - iround(10 * sc), bstep = bs + iround(4 * sc);
     /* a row of square buttons; the picker's is the title (below), which costs no room */
-    int bx = f->header.w - pad - (LV_BTN__COUNT - 1) * bstep;
+    int bx = f->header.w - pad - (LV_BTN__COUNT - 2) * bstep; /* all but the picker and time */
     for (int i = 0, k = 0; i < LV_BTN__COUNT; i++)
-        if (i != LV_BTN_PICKER) f->buttons[i] = (lv_rect){bx + k++ * bstep, iround(5 * sc), bs, bs};
+        if (i != LV_BTN_PICKER && i != LV_BTN_TIME)
+            f->buttons[i] = (lv_rect){bx + k++ * bstep, iround(5 * sc), bs, bs};
     /* the legend in two rows (three swatches over two), packed close, so the title's chips
      * (outcome, seed, findings) keep their room beside the buttons */
     int sw = f->font_px[LV_FONT_NOTE], tw[5], sgap = iround(4 * sc), igap = iround(7 * sc);
@@ -935,7 +955,10 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
                  lv_tr(vp->lang, LV_T_LIVE), a);
     else
         snprintf(f->subtitle, sizeof f->subtitle, lv_tr(vp->lang, LV_T_SEED), a);
-    lv_format_ns(vp->play_t - s->t_first, tb, sizeof tb);
+    if (s->real && vp->seq >= 0 && (size_t)vp->seq < s->real->nevents) /* the step view */
+        lv_format_ns(s->real->events[vp->seq].t - s->real->events[0].t, tb, sizeof tb);
+    else
+        lv_format_ns(vp->play_t - s->t_first, tb, sizeof tb);
     snprintf(a, sizeof a, "%ld", vp->seq);
     snprintf(b, sizeof b, "%zu", tr->nevents);
     if (vp->seq >= 0)
@@ -1167,10 +1190,6 @@ static int lay_time_part(lv_frame *f, const lv_scene *s, const lv_viewport *vp, 
         lay_breaks_ov(f, s, tv0, tv1);
     else
         lay_breaks(f, s, tv0, tv1);
-    /* axis ticks, about every 150 pixels */
-    int step = iround(150 * f->scale);
-    for (int x = f->x0; x <= f->x1 && f->nticks < sizeof f->ticks / sizeof f->ticks[0]; x += step)
-        f->ticks[f->nticks++] = (lv_tick){x, lv_frame_t(f, s, x)};
     return 0;
 }
 
@@ -1233,6 +1252,8 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     f->ndropped = f->total_dropped = 0;
     f->hidden_lanes = 0;
     f->hover_seq = -1;
+    f->future = vp->future > 0 && vp->future < LV_FUTURE__COUNT ? vp->future : LV_FUTURE_SHOW;
+    f->reveal_seq = vp->seq;
     int W = vp->w, H = vp->h, pad = iround(10 * sc);
 
     f->header = (lv_rect){0, 0, W, f->line_h[LV_FONT_TITLE] + iround(18 * sc)};
@@ -1254,6 +1275,9 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     if (maxh < iround(0.22 * H)) maxh = iround(0.22 * H);
     if (maxh > iround(0.45 * H)) maxh = iround(0.45 * H);
     int fh = need < maxh ? need : maxh;
+    /* a deadlock's table is never cut at the bottom: the panel grows for it, up to half */
+    int table_h = f->detail_finding >= 0 ? f->detail.h + iround(10 * sc) : 0;
+    if (fh < table_h) fh = table_h < H / 2 ? table_h : H / 2;
     if (vp->findings_h > 0) fh = vp->findings_h < H / 2 ? vp->findings_h : H / 2;
     f->findings = (lv_rect){0, H - fh, W, fh};
     place_findings(f, tr, f->findings.y, H);
@@ -1400,6 +1424,8 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
 
     if (vp->hover_x >= 0 && vp->hover_y >= 0)
         f->hover_seq = lv_hit_event(f, s, vp->hover_x, vp->hover_y, iround(8 * sc));
+    lv__lay_axis(f, s, vp);
+    if (lv__lay_story(f, s, vp)) return LV_ENOMEM;
     return LV_OK;
 }
 
@@ -1416,6 +1442,7 @@ void lv_frame_free(lv_frame *f) {
     free(f->counts);
     free(f->scratch);
     free(f->memo.lanes);
+    free(f->waits);
     memset(f, 0, sizeof *f);
 }
 

@@ -186,6 +186,7 @@ lv_viewer_desc lv_host_window(lv_host *h, int picker_open) {
                             .h = 720,
                             .lang = lv_lang_default(),
                             .play = 1,
+                            .future = LV_FUTURE_HIDE, /* the run unfolds as it plays */
                             .lesson_open = 1,
                             .rerun = lv_rerun_next,
                             .rerun_ctx = &h->rerun,

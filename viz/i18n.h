@@ -255,6 +255,21 @@ typedef enum lv_tr_key {
     LV_T_CAN_WAIT_ENDS,   /* ... while its lane says it waits: %s object */
     LV_T_SCHED_NO_STEP,   /* %s thread: a pick that recorded nothing to show */
     LV_T_SCHED_QUEUED,    /* %s thread: a pick made while the last step plays */
+    /* the story as it plays, the time views, the deadlock's cycle (issue 16) */
+    LV_T_NO_FINDINGS_YET, /* findings not reached by the playhead yet */
+    LV_T_TIME_WARPED,     /* the axis's name in each time view */
+    LV_T_TIME_LINEAR,
+    LV_T_TIME_STEPS,
+    LV_T_BTN_TIME,
+    LV_T_HK_TIMEVIEW,
+    LV_T_HD_TIMEVIEW,
+    LV_T_HK_AHEAD,
+    LV_T_HD_AHEAD,
+    LV_T_AHEAD_HIDE, /* what G chose */
+    LV_T_AHEAD_FAINT,
+    LV_T_AHEAD_SHOW,
+    LV_T_IN_CYCLE,  /* %s object: a lane of the deadlock's cycle */
+    LV_T_BYSTANDER, /* %s object: a lane waiting for a lock of the cycle, not in it */
     LV_T__COUNT
 } lv_tr_key;
 

@@ -179,7 +179,7 @@ static const lv_color legend_colors[5] = {LV_C_RUNNING, LV_C_BLOCKED, LV_C_SLEEP
 
 static void draw_button(lv_render *R, const lv_frame *f, int b, int playing, int lang) {
     lv_rect r = f->buttons[b];
-    if (r.w <= 0) return;     /* not in this frame (side by side, the lower pane has none) */
+    if (r.w <= 0 || b == LV_BTN_TIME) return; /* not in this frame, or on the axis */
     if (b == LV_BTN_PICKER) { /* the title, drawn already: framed, so it reads as a button */
         lv__frame_rect(R, r, C(LV_C_DIM), 1);
         return;
@@ -284,11 +284,11 @@ static void draw_header(lv_render *R, const lv_scene *s, const lv_frame *f, cons
         lv__text_fit(R, LV_FONT_BODY, f->subtitle, x, by, right - x, C(LV_C_DIM));
         x = right;
     }
-    if (s->tr->nfindings) {
+    size_t nfound = s->tr->nfindings - f->future_findings; /* those the playhead reached */
+    if (nfound) {
         char fb[64], nb[24];
-        snprintf(nb, sizeof nb, "%zu", s->tr->nfindings);
-        snprintf(fb, sizeof fb,
-                 lv_tr(vp->lang, s->tr->nfindings == 1 ? LV_T_FINDING_1 : LV_T_FINDING_N), nb);
+        snprintf(nb, sizeof nb, "%zu", nfound);
+        snprintf(fb, sizeof fb, lv_tr(vp->lang, nfound == 1 ? LV_T_FINDING_1 : LV_T_FINDING_N), nb);
         int fw = lv__measure(R, LV_FONT_BODY, fb) + lv__px(R, 14);
         if (x + fw <= right) {
             lv__fill(R, (lv_rect){x, by, fw, f->line_h[LV_FONT_BODY]}, C(LV_C_HOLD2));
@@ -331,21 +331,99 @@ static const char *state_words(const lv_state *st, const lv_trace *tr, int32_t t
     }
 }
 
+/* What lies after the playhead, drawn faint: the colour most of the way to white. */
+static lv_rgb faint(lv_rgb c) {
+    return (lv_rgb){(uint8_t)(c.r + (255 - c.r) * 3 / 4), (uint8_t)(c.g + (255 - c.g) * 3 / 4),
+                    (uint8_t)(c.b + (255 - c.b) * 3 / 4)};
+}
+
+/* The ink of something at or after the playhead: 0 when it is not drawn (hidden). */
+static int future_ink(const lv_frame *f, int ahead, lv_rgb *c) {
+    if (!ahead) return 1;
+    if (f->future == LV_FUTURE_HIDE) return 0;
+    *c = faint(*c);
+    return 1;
+}
+
+static void draw_arrow(lv_render *R, int x0, int y0, int x1, int y1, int w, float head, lv_rgb c) {
+    thick_line(R, x0, y0, x1, y1, w, c);
+    float dx = (float)(x1 - x0), dy = (float)(y1 - y0);
+    float len = SDL_sqrtf(dx * dx + dy * dy);
+    if (len < 1) return;
+    dx /= len;
+    dy /= len;
+    float hl = head, hw = head * 5 / 9;
+    float bx = x1 - dx * hl, by = y1 - dy * hl;
+    triangle(R, (float)x1, (float)y1, bx - dy * hw, by + dx * hw, bx + dy * hw, by - dx * hw, c);
+}
+
+/* The deadlock's cycle: its lanes tinted and marked at the label, bystanders' bands faded,
+ * and the wait-for arrows with the lock's name beside each. */
+static void draw_cycle_lanes(lv_render *R, const lv_frame *f) {
+    for (size_t i = 0; i < f->nlanes; i++)
+        if (f->lanes[i].role == LV_ROLE_CYCLE) {
+            lv__fill(R, f->lanes[i].r, (lv_rgb){253, 228, 214});
+            lv__fill(R, (lv_rect){0, f->lanes[i].r.y, lv__px(R, 5), f->lanes[i].r.h},
+                     C(LV_C_BLOCKED));
+        }
+}
+
+static void draw_waits(lv_render *R, const lv_scene *s, const lv_frame *f) {
+    for (size_t i = 0; i < f->nlanes; i++) { /* a bystander: its wait is not the cycle's */
+        const lv_lane *ln = &f->lanes[i];
+        if (ln->role != LV_ROLE_BYSTANDER) continue;
+        SDL_SetRenderDrawColor(R->r, 255, 255, 255, 150);
+        SDL_RenderFillRect(R->r, &(SDL_Rect){ln->band.x, ln->band.y, ln->band.w, ln->band.h});
+    }
+    for (size_t i = 0; i < f->nwaits; i++) {
+        const lv_wait_arrow *w = &f->waits[i];
+        int ink = lv__px(R, 3);
+        draw_arrow(R, w->x, w->y0, w->x, w->y1, ink + lv__px(R, 3), (float)lv__px(R, 16),
+                   (lv_rgb){255, 255, 255});
+        draw_arrow(R, w->x, w->y0, w->x, w->y1, ink, (float)lv__px(R, 13), C(LV_C_BLOCKED));
+        lv__disc(R, w->x, w->y0, lv__px(R, 5), C(LV_C_BLOCKED));
+        const char *on = lv_trace_object_name(s->tr, w->obj);
+        int tw = lv__measure(R, LV_FONT_NOTE, on), pad = lv__px(R, 3);
+        int ty = (w->y0 + w->y1) / 2 - f->line_h[LV_FONT_NOTE] / 2;
+        lv_rect box = {w->x + lv__px(R, 6), ty, tw + 2 * pad, f->line_h[LV_FONT_NOTE]};
+        lv__fill(R, box, C(LV_C_BLOCKED));
+        lv__textz(R, LV_FONT_NOTE, on, box.x + pad, box.y, (lv_rgb){255, 255, 255});
+    }
+}
+
+/* A lane's state words; in a deadlock reached, its part in the cycle. */
+static const char *lane_words(const lv_state *st, const lv_trace *tr, const lv_lane *ln, int lang,
+                              char *buf, size_t len) {
+    int32_t th = ln->thread;
+    if (ln->role != LV_ROLE_NONE && st->tstate[th] == LV_TS_BLOCKED && st->wait_obj[th] >= 0) {
+        snprintf(buf, len, lv_tr(lang, ln->role == LV_ROLE_CYCLE ? LV_T_IN_CYCLE : LV_T_BYSTANDER),
+                 lv_trace_object_name(tr, st->wait_obj[th]));
+        return buf;
+    }
+    return state_words(st, tr, th, lang, buf, len);
+}
+
 static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
                        int lang) {
     const lv_trace *tr = s->tr;
     for (size_t i = 0; i < f->nlanes; i++)
         if (i % 2) lv__fill(R, f->lanes[i].r, C(LV_C_LANE_ALT));
+    draw_cycle_lanes(R, f);
     for (size_t i = 0; i < f->nticks; i++)
         lv__fill(R, (lv_rect){f->ticks[i].x, f->area.y, 1, f->area.h}, C(LV_C_GRID));
-    for (size_t i = 0; i < f->nfills; i++)
-        lv__fill(R, f->fills[i].r, C((lv_color)f->fills[i].color));
+    for (size_t i = 0; i < f->nfills; i++) { /* the past as it was, what is to come faint */
+        lv_rect r = f->fills[i].r, p = lv_frame_past_part(f, r);
+        lv_rgb c = C((lv_color)f->fills[i].color);
+        lv__fill(R, p, c);
+        lv_rect rest = {r.x + p.w, r.y, r.w - p.w, r.h};
+        if (future_ink(f, 1, &c)) lv__fill(R, rest, c);
+    }
     for (size_t i = 0; i < f->nlanes; i++) {
         const lv_lane *ln = &f->lanes[i];
         int lh = f->line_h[LV_FONT_LABEL], nh = f->line_h[LV_FONT_NOTE];
         const char *name = tr->threads[ln->thread].name;
         char buf[128];
-        const char *sw = state_words(st, tr, ln->thread, lang, buf, sizeof buf);
+        const char *sw = lane_words(st, tr, ln, lang, buf, sizeof buf);
         lv_color sc = lv_state_color((lv_tstate)st->tstate[ln->thread]);
         if (ln->r.h >= lh + nh) {
             int y = ln->r.y + (ln->r.h - lh - nh) / 2;
@@ -365,29 +443,29 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
         int tick_x = lb->x - lv__px(R, 4);
         int lane = tr->events[lb->seq].thread - f->first_lane;
         const lv_lane *ln = &f->lanes[lane];
+        lv_rgb ink = C(LV_C_TEXT);
+        if (!future_ink(f, lv_frame_future_seq(f, lb->seq), &ink)) continue;
         lv__fill(R,
                  (lv_rect){tick_x, ln->notes.y + ln->notes.h / 3, lv__px(R, 2),
                            ln->band.y - ln->notes.y - ln->notes.h / 3 + ln->band.h / 2},
-                 C(LV_C_TEXT));
-        int w = lv__text(R, LV_FONT_NOTE, txt, lb->nbytes, lb->x, lb->y, C(LV_C_TEXT));
-        if (lb->elided) lv__textz(R, LV_FONT_NOTE, "…", lb->x + w, lb->y, C(LV_C_TEXT));
+                 ink);
+        int w = lv__text(R, LV_FONT_NOTE, txt, lb->nbytes, lb->x, lb->y, ink);
+        if (lb->elided) lv__textz(R, LV_FONT_NOTE, "…", lb->x + w, lb->y, ink);
     }
     for (size_t i = 0; i < f->narrows; i++) {
         const lv_arrow *a = &f->arrows[i];
         lv_rgb c = C(lv_hold_color(a->obj));
-        thick_line(R, a->x0, a->y0, a->x1, a->y1, lv__px(R, 2), c);
-        float dx = (float)(a->x1 - a->x0), dy = (float)(a->y1 - a->y0);
-        float len = SDL_sqrtf(dx * dx + dy * dy);
-        if (len < 1) continue;
-        dx /= len;
-        dy /= len;
-        float hl = (float)lv__px(R, 9), hw = (float)lv__px(R, 5);
-        float bx = a->x1 - dx * hl, by = a->y1 - dy * hl;
-        triangle(R, (float)a->x1, (float)a->y1, bx - dy * hw, by + dx * hw, bx + dy * hw,
-                 by - dx * hw, c);
+        if (!future_ink(f, lv_frame_future_arrow(f, a), &c)) continue;
+        draw_arrow(R, a->x0, a->y0, a->x1, a->y1, lv__px(R, 2), (float)lv__px(R, 9), c);
     }
+    draw_waits(R, s, f);
     for (size_t i = 0; i < f->nmarks; i++) {
         const lv_marker *m = &f->marks[i];
+        if (lv_frame_future_mark(f, s, m)) {
+            if (f->future == LV_FUTURE_HIDE) continue;
+            lv__disc(R, m->x, m->y, lv__px(R, 3), faint(C(LV_C_TEXT)));
+            continue;
+        }
         int rad;
         switch (m->kind) {
         case LV_MARK_READ: /* hollow: a read looks, a write (solid) changes */
@@ -437,23 +515,22 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
     }
     /* axis */
     lv__fill(R, (lv_rect){f->axis.x, f->axis.y, f->axis.w, 1}, C(LV_C_DIM));
-    int prev_end = -1000000;
-    for (size_t i = 0; i < f->nticks; i++) {
-        char tb[48];
-        lv_format_ns(f->ticks[i].t - s->t_first, tb, sizeof tb);
-        int tw = lv__measure(R, LV_FONT_NOTE, tb);
-        int x = f->ticks[i].x - tw / 2;
-        if (x < f->axis.x) x = f->axis.x;
-        if (x + tw > f->axis.x + f->axis.w) x = f->axis.x + f->axis.w - tw;
-        if (x < prev_end + lv__px(R, 8)) continue;
+    for (size_t i = 0; i < f->nticks; i++) { /* placed and labelled by geom_axis.c */
         lv__fill(R, (lv_rect){f->ticks[i].x, f->axis.y, 1, lv__px(R, 5)}, C(LV_C_DIM));
-        lv__textz(R, LV_FONT_NOTE, tb, x, f->axis.y + lv__px(R, 4), C(LV_C_DIM));
-        prev_end = x + tw;
+        lv__textz(R, LV_FONT_NOTE, f->ticks[i].label, f->ticks[i].label_x, f->axis.y + lv__px(R, 4),
+                  C(LV_C_DIM));
+    }
+    lv_rect tb = f->buttons[LV_BTN_TIME]; /* the time view's name: a click switches it */
+    if (tb.w > 0) {
+        lv__fill(R, tb, C(LV_C_PANEL));
+        lv__frame_rect(R, tb, C(LV_C_DIM), 1);
+        lv__textz(R, LV_FONT_NOTE, f->axis_name, tb.x + lv__px(R, 6),
+                  tb.y + (tb.h - f->line_h[LV_FONT_NOTE]) / 2, C(LV_C_TEXT));
     }
     /* the label column's bottom cell names the axis, or, when lanes are scrolled out of view,
      * says how many: in place of "time", so the two never overlap */
     char hint[96], nb[24];
-    snprintf(hint, sizeof hint, "%s", lv_tr(lang, LV_T_TIME));
+    hint[0] = 0; /* the axis's name is its button, at the axis's right end */
     if (f->hidden_lanes) {
         int room = f->axis.x - lv__px(R, 14);
         snprintf(nb, sizeof nb, "%zu", f->hidden_lanes);
@@ -487,9 +564,9 @@ static void draw_findings(lv_render *R, const lv_scene *s, const lv_frame *f,
     lv__fill(R, f->findings, C(LV_C_PANEL));
     lv__fill(R, (lv_rect){0, f->findings.y, f->findings.w, lv__px(R, 2)}, C(LV_C_GRID));
     int pad = lv__px(R, 10), lh = f->line_h[LV_FONT_BODY];
-    if (tr->nfindings == 0) {
-        lv__textz(R, LV_FONT_BODY, lv_tr(vp->lang, lv_no_findings_words(tr)), pad,
-                  f->findings.y + pad, C(LV_C_TEXT));
+    if (tr->nfindings == 0 || f->future_findings == tr->nfindings) {
+        lv_tr_key k = tr->nfindings ? LV_T_NO_FINDINGS_YET : lv_no_findings_words(tr);
+        lv__textz(R, LV_FONT_BODY, lv_tr(vp->lang, k), pad, f->findings.y + pad, C(LV_C_TEXT));
         return;
     }
     int chip_w = lv_chip_width(lv_fonts_measure, R->fonts, vp->lang) + lv__px(R, 16);
@@ -558,7 +635,8 @@ static void draw_tooltip(lv_render *R, const lv_scene *s, const lv_frame *f,
         [LV_BTN_FWD] = LV_T_BTN_FWD,         [LV_BTN_LESSON] = LV_T_BTN_LESSON,
         [LV_BTN_LANG] = LV_T_BTN_LANG,       [LV_BTN_HELP] = LV_T_BTN_HELP,
         [LV_BTN_COMPARE] = LV_T_BTN_COMPARE, [LV_BTN_EXPLORE] = LV_T_BTN_EXPLORE,
-        [LV_BTN_PICKER] = LV_T_BTN_PICKER,   [LV_BTN_SCHED] = LV_T_BTN_SCHED};
+        [LV_BTN_PICKER] = LV_T_BTN_PICKER,   [LV_BTN_SCHED] = LV_T_BTN_SCHED,
+        [LV_BTN_TIME] = LV_T_BTN_TIME};
     if (vp->hover_x < 0 || vp->help) return;
     int b = lv_hit_button(f, vp->hover_x, vp->hover_y);
     if (b >= 0) {

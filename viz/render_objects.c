@@ -238,6 +238,10 @@ void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const
         }
         }
         if (p.y > y0) shown++;
+        if (p.y > y0 && f->cycle_shown && s->obj_cycle && s->obj_cycle[i]) /* a cycle's lock */
+            lv__frame_rect(
+                R, (lv_rect){f->objects.x + pad / 3, y0 - 2, f->objects.w - pad, p.y - y0 + 4},
+                C(LV_C_BLOCKED), lv__px(R, 2));
         p.y += pad / 2;
     }
     if (shown < tr->nobjects && p.y + lv_fonts_line_h(R->fonts, LV_FONT_NOTE) <= p.bottom + pad) {

@@ -214,6 +214,7 @@ lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size
     lv_vs_init(&v->vs, v->s);
     if (d && d->at_seq > 0) lv_vs_set_seq(&v->vs, d->at_seq);
     if (d && d->play) v->vs.playing = 1;
+    if (d && d->future > 0 && d->future < LV_FUTURE__COUNT) v->vs.future = d->future;
     v->vs.lang = d && d->lang == LV_LANG_ZH ? LV_LANG_ZH : LV_LANG_EN;
     find_lesson(v);
     v->vs.lesson = d && d->lesson_open && v->has_lesson;
@@ -309,6 +310,10 @@ static lv_key key_of(SDL_Keycode k) {
         return LV_KEY_PICKER;
     case SDLK_x:
         return LV_KEY_EXPLORE;
+    case SDLK_t:
+        return LV_KEY_TIMEVIEW;
+    case SDLK_g:
+        return LV_KEY_AHEAD;
     default:
         return LV_KEY_NONE;
     }
@@ -768,6 +773,13 @@ static void handle(lv_viewer *v, const SDL_Event *e) {
             lv_cmp_key(c, k, shift);
         else
             lv_vs_key(&v->vs, k, shift);
+        if (k == LV_KEY_AHEAD && !c) {
+            int fu = v->vs.future;
+            say(v, 2, "%s",
+                lv_tr(v->vs.lang, fu == LV_FUTURE_HIDE    ? LV_T_AHEAD_HIDE
+                                  : fu == LV_FUTURE_FAINT ? LV_T_AHEAD_FAINT
+                                                          : LV_T_AHEAD_SHOW));
+        }
         break;
     }
     case SDL_MOUSEWHEEL: {
@@ -853,6 +865,7 @@ static int layout(lv_viewer *v) {
     lv_render_prepare(v->R, &v->vp);
     lv_vs_viewport(&v->vs, &v->vp);
     lesson_view(v);
+    if (v->pr.on) v->vp.future = LV_FUTURE_SHOW; /* predict mode shows up to its question */
     v->sv.playing = v->vs.playing;
     lv_sv_reserve(&v->sv, &v->vp);
     v->vp.predict = v->pr.on ? &v->pr : NULL;
@@ -877,7 +890,7 @@ static int show(lv_viewer *v, lv_trace *nt) {
     if (v->cmp) compare_off(v); /* its scenes point into the trace replaced here */
     lv_scene *ns = NULL;
     lv_state nst = {0};
-    if (lv_scene_new(nt, &ns) != LV_OK || lv_state_init(&nst, ns) != LV_OK) {
+    if (lv_scene_new_view(nt, v->vs.time_view, &ns) != LV_OK || lv_state_init(&nst, ns) != LV_OK) {
         lv_scene_free(ns);
         lv_trace_free(nt);
         say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), "out of memory");
@@ -895,6 +908,27 @@ static int show(lv_viewer *v, lv_trace *nt) {
     find_lesson(v);
     set_title(v);
     return 0;
+}
+
+/* T and the axis's name: the same run in the time view the state asks for, the playhead on
+ * its event. Out of memory: the view stays as it was. */
+static void time_view(lv_viewer *v) {
+    lv_scene *ns = NULL;
+    lv_state nst = {0};
+    if (lv_scene_new_view(v->tr, v->vs.time_view, &ns) != LV_OK ||
+        lv_state_init(&nst, ns) != LV_OK) {
+        lv_scene_free(ns);
+        v->vs.time_view = v->s->linear;
+        say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), "out of memory");
+        return;
+    }
+    lv_sv_forget(&v->sv);
+    lv_state_free(&v->st);
+    lv_scene_free(v->s);
+    v->s = ns;
+    v->st = nst;
+    lv_vs_rescene(&v->vs, v->s);
+    say(v, 2, "%s", lv_time_view_name(v->s->linear, v->vs.lang));
 }
 
 /* R and V: a new run replaces the trace; the view starts over, playing. 0 when it did; -1
@@ -1126,6 +1160,10 @@ int lv_viewer_frame(lv_viewer *v, double dt) {
             else
                 rerun_keeping_sched(v, what);
             if (layout(v) != 0) return 0; /* the next events hit-test the new run's frame */
+        } else if (rq == LV_REQ_TIME_VIEW) {
+            VS(v)->request = LV_REQ_NONE;
+            if (!v->cmp) time_view(v);
+            if (layout(v) != 0) return 0;
         } else if (rq == LV_REQ_COMPARE) {
             VS(v)->request = LV_REQ_NONE;
             if (v->cmp) {

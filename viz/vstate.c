@@ -28,7 +28,27 @@ void lv_vs_retarget(lv_vstate *v, const lv_scene *s) {
     v->speed_level = keep.speed_level;
     v->mouse_x = keep.mouse_x;
     v->mouse_y = keep.mouse_y;
+    v->future = keep.future;
+    v->time_view = keep.time_view;
     v->playing = 1;
+}
+
+void lv_vs_rescene(lv_vstate *v, const lv_scene *s) {
+    lv_vstate keep = *v;
+    lv_vs_init(v, s);
+    lv_vs_set_seq(v, keep.seq);
+    v->playing = keep.playing;
+    v->speed_level = keep.speed_level;
+    v->help = keep.help;
+    v->highlight = keep.highlight;
+    v->lane_scroll = keep.lane_scroll;
+    v->finding_scroll = keep.finding_scroll;
+    v->mouse_x = keep.mouse_x;
+    v->mouse_y = keep.mouse_y;
+    v->lang = keep.lang;
+    v->lesson = keep.lesson;
+    v->future = keep.future;
+    v->time_view = keep.time_view;
 }
 
 void lv_vs_viewport(const lv_vstate *v, lv_viewport *vp) {
@@ -45,6 +65,7 @@ void lv_vs_viewport(const lv_vstate *v, lv_viewport *vp) {
     vp->playing = v->playing;
     vp->lang = v->lang;
     vp->help = v->help;
+    vp->future = v->future;
 }
 
 /* Keeps the view over the trace: a margin of 2% either side, no more. */
@@ -176,6 +197,14 @@ void lv_vs_key(lv_vstate *v, lv_key k, int shift) {
     case LV_KEY_EXPLORE:
         lv_vs_button(v, LV_BTN_EXPLORE);
         break;
+    case LV_KEY_TIMEVIEW:
+        lv_vs_button(v, LV_BTN_TIME);
+        break;
+    case LV_KEY_AHEAD: /* hidden, faint, shown, and round again */
+        v->future = v->future == LV_FUTURE_HIDE    ? LV_FUTURE_FAINT
+                    : v->future == LV_FUTURE_FAINT ? LV_FUTURE_SHOW
+                                                   : LV_FUTURE_HIDE;
+        break;
     default:
         break;
     }
@@ -210,6 +239,10 @@ void lv_vs_button(lv_vstate *v, lv_button b) {
         break;
     case LV_BTN_EXPLORE:
         v->request = LV_REQ_EXPLORE;
+        break;
+    case LV_BTN_TIME:
+        v->time_view = (v->time_view + 1) % LV_TIME__COUNT;
+        v->request = LV_REQ_TIME_VIEW;
         break;
     default:
         break;

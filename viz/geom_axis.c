@@ -1,0 +1,128 @@
+/* The time axis: its name (the time view, a button that switches it), and ticks at round
+ * times placed where those times are. A compressed gap carries its break (geom_layout.c) and
+ * no tick: ticks go in the stretches between breaks, each stretch with a step of its own, so a
+ * label is never where its time is not. Labels never repeat, never go below zero and never
+ * overlap; in the step view they count events. Pure, laid out every frame (a few dozen x). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "geom.h"
+
+const char *lv_time_view_name(int mode, int lang) {
+    return lv_tr(lang, mode == LV_TIME_LINEAR  ? LV_T_TIME_LINEAR
+                       : mode == LV_TIME_STEPS ? LV_T_TIME_STEPS
+                                               : LV_T_TIME_WARPED);
+}
+
+/* 1, 2 or 5 times a power of ten, at least raw (and at least 1). */
+static double nice_step(double raw) {
+    if (!(raw > 1)) return 1;
+    double p = pow(10, floor(log10(raw))), m = raw / p;
+    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+}
+
+/* r ns since the first event, a multiple of step: in the unit of the larger of the two, with
+ * the decimals that step needs, so two multiples never print alike. step 0: four significant
+ * digits (a stretch too short for round times shows the time at its start). */
+static void time_label(double r, double step, char *buf, size_t len) {
+    if (step <= 0) {
+        lv_format_ns((int64_t)llround(r), buf, len);
+        return;
+    }
+    static const double unit[] = {1, 1e3, 1e6, 1e9};
+    static const char *const name[] = {"ns", "µs", "ms", "s"};
+    double mag = r > step ? r : step;
+    int u = 0;
+    while (u < 3 && mag >= unit[u + 1])
+        u++;
+    int dec = 0;
+    while (dec < 6 && step / unit[u] * pow(10, dec) < 1 - 1e-9)
+        dec++;
+    snprintf(buf, len, "%.*f %s", dec, r / unit[u], name[u]);
+}
+
+typedef struct axis {
+    lv_frame *f;
+    const lv_viewport *vp;
+    int gap, right; /* labels keep gap apart and end before right (the name's button) */
+    int prev_end;
+    int64_t prev_t;
+    char prev[24];
+} axis;
+
+/* Adds a tick at time t (x its exact place) labelled label, unless its label would overlap
+ * the last one or the name, or repeat it. */
+static void add_tick(axis *a, int x, int64_t t, const char *label) {
+    lv_frame *f = a->f;
+    if (f->nticks >= sizeof f->ticks / sizeof f->ticks[0]) return;
+    if (x < f->x0 || x > f->x1 || t <= a->prev_t || strcmp(label, a->prev) == 0) return;
+    int tw = a->vp->measure(a->vp->measure_ctx, LV_FONT_NOTE, label, strlen(label));
+    int lx = x - tw / 2;
+    if (lx < f->axis.x) lx = f->axis.x;
+    if (lx < a->prev_end + a->gap || lx + tw > a->right) return;
+    lv_tick *k = &f->ticks[f->nticks++];
+    k->x = x;
+    k->t = t;
+    k->label_x = lx;
+    snprintf(k->label, sizeof k->label, "%s", label);
+    snprintf(a->prev, sizeof a->prev, "%s", label);
+    a->prev_end = lx + tw;
+    a->prev_t = t;
+}
+
+/* The ticks of the stretch of pixels [xa, xb], where time runs without a break. */
+static void stretch(axis *a, const lv_scene *s, int xa, int xb) {
+    lv_frame *f = a->f;
+    if (xb <= xa) return;
+    int64_t ta = lv_frame_t(f, s, xa), tb = lv_frame_t(f, s, xb);
+    if (tb < s->t_first) return;
+    if (ta < s->t_first) ta = s->t_first;
+    double want = 130 * f->scale; /* pixels between ticks */
+    size_t before = f->nticks;
+    char b[24];
+    if (s->linear == LV_TIME_STEPS) { /* event numbers, from 1 */
+        double na = (double)(ta - s->t_first) / LV_STEP_NS + 1,
+               nb = (double)(tb - s->t_first) / LV_STEP_NS + 1;
+        double step = nice_step((nb - na) * want / (xb - xa));
+        for (double n = ceil(na / step) * step; n <= nb; n += step) {
+            if (n < 1) continue;
+            int64_t t = s->t_first + (int64_t)llround((n - 1) * LV_STEP_NS);
+            snprintf(b, sizeof b, "%.0f", n);
+            add_tick(a, (int)lround(lv_frame_x(f, s, t)), t, b);
+        }
+        return;
+    }
+    double ra = (double)(ta - s->t_first), rb = (double)(tb - s->t_first);
+    double step = nice_step((rb - ra) * want / (xb - xa));
+    for (double r = ceil(ra / step) * step; r <= rb; r += step) {
+        int64_t t = s->t_first + (int64_t)llround(r);
+        time_label(r, step, b, sizeof b);
+        add_tick(a, (int)lround(lv_frame_x(f, s, t)), t, b);
+    }
+    if (f->nticks == before && xb - xa >= want / 2) { /* too short for a round time */
+        int64_t t = lv_frame_t(f, s, xa + 1);
+        if (t < s->t_first) return;
+        time_label((double)(t - s->t_first), 0, b, sizeof b);
+        add_tick(a, (int)lround(lv_frame_x(f, s, t)), t, b);
+    }
+}
+
+void lv__lay_axis(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
+    f->nticks = 0;
+    const char *name = lv_time_view_name(s->linear, vp->lang);
+    snprintf(f->axis_name, sizeof f->axis_name, "%s", name);
+    int pad = (int)lround(6 * f->scale);
+    int nw = vp->measure(vp->measure_ctx, LV_FONT_NOTE, name, strlen(name)) + 2 * pad;
+    int below = (int)lround(7 * f->scale); /* under the breaks' marks on the axis's line */
+    f->buttons[LV_BTN_TIME] =
+        (lv_rect){f->axis.x + f->axis.w - nw, f->axis.y + below, nw, f->axis.h - below};
+    axis a = {
+        f,         vp, (int)lround(10 * f->scale), f->buttons[LV_BTN_TIME].x - pad, INT32_MIN / 2,
+        INT64_MIN, ""};
+    int from = f->x0;
+    for (size_t i = 0; i < f->nbreaks; i++) { /* the stretches between breaks */
+        stretch(&a, s, from, f->break_x0[i]);
+        if (f->break_x1[i] > from) from = f->break_x1[i];
+    }
+    stretch(&a, s, from, f->x1);
+}

@@ -722,10 +722,10 @@ typedef struct breaks {
 
 static breaks breaks_begin(lv_frame *f) {
     f->nbreaks = 0;
-    return (breaks){1, iround(24 * f->scale), INT32_MIN / 2};
+    return (breaks){2, iround(24 * f->scale), INT32_MIN / 2};
 }
 
-/* Every compressed gap a pixel wide or more on screen gets a break: its own, or when it is
+/* Every compressed gap more than a pixel wide on screen gets a break: its own, or when it is
  * closer to the last one than a mark's width, the last one's, which then spans it too (as do
  * all the gaps after the frame's room for breaks is used up). */
 static int try_break(lv_frame *f, const lv_scene *s, breaks *b, size_t i) {

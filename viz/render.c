@@ -369,11 +369,16 @@ static void draw_cycle_lanes(lv_render *R, const lv_frame *f) {
 }
 
 static void draw_waits(lv_render *R, const lv_scene *s, const lv_frame *f) {
-    for (size_t i = 0; i < f->nlanes; i++) { /* a bystander: its wait is not the cycle's */
+    for (size_t i = 0; i < f->nlanes; i++) {
         const lv_lane *ln = &f->lanes[i];
-        if (ln->role != LV_ROLE_BYSTANDER) continue;
-        SDL_SetRenderDrawColor(R->r, 255, 255, 255, 150);
-        SDL_RenderFillRect(R->r, &(SDL_Rect){ln->band.x, ln->band.y, ln->band.w, ln->band.h});
+        if (ln->role == LV_ROLE_BYSTANDER) { /* its wait is not the cycle's: a thin band */
+            lv_rgb bg = C(i % 2 ? LV_C_LANE_ALT : LV_C_BG);
+            int q = ln->band.h / 4;
+            lv__fill(R, (lv_rect){ln->band.x, ln->band.y, ln->band.w, q}, bg);
+            lv__fill(R, (lv_rect){ln->band.x, ln->band.y + ln->band.h - q, ln->band.w, q}, bg);
+        } else if (ln->role == LV_ROLE_CYCLE) { /* one of the cycle: framed in dark red */
+            lv__frame_rect(R, ln->band, (lv_rgb){140, 40, 0}, lv__px(R, 2));
+        }
     }
     for (size_t i = 0; i < f->nwaits; i++) {
         const lv_wait_arrow *w = &f->waits[i];

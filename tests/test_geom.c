@@ -991,13 +991,18 @@ static void ticks_near(const lv_frame *a, const lv_frame *b, const char *what) {
     for (size_t i = 0; i < a->nmarks; i++) {
         const lv_marker *m = &a->marks[i];
         if (m->kind != LV_MARK_READ && m->kind != LV_MARK_WRITE) continue;
+        /* a tick on the pixel just past the area's edge comes from an access less than half a
+         * cell beyond it, which a cell's centre may put on either side (geom.h, overview) */
+        if (m->x < a->x0 || m->x > a->x1) continue;
         int found = 0;
         for (size_t j = 0; j < b->nmarks && !found; j++) {
             const lv_marker *n = &b->marks[j];
             found = (n->kind == LV_MARK_READ || n->kind == LV_MARK_WRITE) && n->y == m->y &&
                     abs(n->x - m->x) <= 1;
         }
-        if (!found) TEST_FAIL_AT("%s: tick at x %d (seq %u) has none near it", what, m->x, m->seq);
+        if (!found)
+            TEST_FAIL_AT("%s: tick at x %d (seq %u) has none near it (area %d..%d)", what, m->x,
+                         m->seq, a->x0, a->x1);
     }
 }
 

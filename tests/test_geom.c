@@ -671,10 +671,21 @@ TEST(viewer_state_input) {
     ASSERT_EQ(v.seq, at);
     lv_vs_key(&v, LV_KEY_HELP, 0);
     ASSERT(v.help);
+    v.lesson = 1;
+    v.highlight = 0;
+    /* Esc closes the innermost thing open, one a press, and never quits: Q does */
     lv_vs_key(&v, LV_KEY_ESCAPE, 0);
     ASSERT(!v.help);
-    ASSERT(!v.quit);
+    ASSERT(v.lesson);
     lv_vs_key(&v, LV_KEY_ESCAPE, 0);
+    ASSERT(!v.lesson);
+    ASSERT_EQ(v.highlight, 0);
+    lv_vs_key(&v, LV_KEY_ESCAPE, 0);
+    ASSERT_EQ(v.highlight, -1);
+    for (int i = 0; i < 3; i++)
+        lv_vs_key(&v, LV_KEY_ESCAPE, 0);
+    ASSERT(!v.quit);
+    lv_vs_key(&v, LV_KEY_QUIT, 0);
     ASSERT(v.quit);
 #undef RELAYOUT
     lv_frame_free(&f);

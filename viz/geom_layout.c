@@ -963,7 +963,7 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
         lv_format_ns(s->real->events[vp->seq].t - s->real->events[0].t, tb, sizeof tb);
     else
         lv_format_ns(vp->play_t - s->t_first, tb, sizeof tb);
-    snprintf(a, sizeof a, "%ld", vp->seq);
+    snprintf(a, sizeof a, "%ld", vp->seq + 1); /* numbered from 1: "event 113 of 113" */
     snprintf(b, sizeof b, "%zu", tr->nevents);
     if (vp->seq >= 0)
         snprintf(f->status, sizeof f->status, lv_tr(vp->lang, LV_T_STATUS), a, b, tb);

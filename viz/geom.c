@@ -659,7 +659,7 @@ lv_err lv__scene_build(const lv_trace *tr, const lv_trace *other, const lv_trace
     s->nthreads = tr->nthreads;
     s->th = calloc(tr->nthreads ? tr->nthreads : 1, sizeof *s->th);
     if (!s->th || build_warp(s, other) || build_threads(s) || build_notes(s) || build_index(s) ||
-        build_findings(s) || lv__cycle_build(s) || lv__lesson_build(s)) {
+        build_findings(s) || lv__lesson_build(s) || lv__cycle_build(s)) {
         lv_scene_free(s);
         return LV_ENOMEM;
     }

@@ -115,8 +115,6 @@ typedef struct lv_overview {
     uint8_t *access_write;  /* 1 when that first access is a write */
     uint32_t *handoff_from; /* ncells + 1: the first hand-off released in cell c or later */
     lv_ov_handoff *hand;    /* per hand-off, in release order, all an arrow needs */
-    uint32_t *gaps; /* warp segments i (wt[i] to wt[i + 1]) compressed and at least a cell wide */
-    size_t ngaps;
 } lv_overview;
 
 typedef struct lv_scene {
@@ -144,7 +142,6 @@ typedef struct lv_scene {
     char **msg_zh;         /* per finding: its message in Chinese, or NULL (shown as stored) */
     uint64_t serial; /* unique per scene in this process (a frame's memo tells scenes apart) */
     lv_overview *ov; /* NULL below LV_OVERVIEW_MIN events (or without the memory for it) */
-    struct lv_lesson_marks *marks; /* geom_lesson.c: lost updates by seq, gauges */
     /* the deadlock cycle (geom_story.c): the finding it comes from (-1: none), each thread's
      * part in it (LV_ROLE_*) and whether each object is one of its locks */
     int cycle_finding;
@@ -153,6 +150,7 @@ typedef struct lv_scene {
      * owned by the scene; real is the trace as recorded (NULL in the other views) */
     const lv_trace *real;
     lv_trace *steps_tr;
+    struct lv_lesson_marks *marks; /* geom_lesson.c: lost updates by seq, gauges */
 } lv_scene;
 
 /* How x follows time (lv_scene.linear): long gaps compressed, linear time, or one column per
@@ -203,7 +201,8 @@ size_t lv_scene_finding_at(const lv_scene *s, size_t at);
 size_t lv_scene_gauges(const lv_scene *s);
 int32_t lv_scene_gauge_obj(const lv_scene *s, size_t i);
 
-/* Whether a warp segment (wt[i] to wt[i + 1]) was compressed: an axis break may show there. */
+/* Whether a warp segment (wt[i] to wt[i + 1]) was compressed (time runs over 1.5 times
+ * faster there than in display units). */
 int lv__gap_compressed(const lv_scene *s, size_t i);
 
 /* Display position of time t (ns) and back. Monotonic; in linear mode d = t. */
@@ -532,7 +531,7 @@ typedef struct lv_frame {
     uint8_t *scratch;   /* per-pixel colours and priorities while rasterizing */
     size_t capscratch;
     int breaks[64]; /* x of gaps the time warp shortened (drawn as breaks in the axis) */
-    int break_x0[64], break_x1[64]; /* the pixels each break's gaps span (no tick goes there) */
+    int break_x0[64], break_x1[64]; /* the columns each break spans (no tick goes there) */
     size_t nbreaks;
     char title[256];    /* scenario / variant */
     char subtitle[128]; /* mode and seed */
@@ -554,15 +553,9 @@ typedef struct lv_frame {
     lv_wait_arrow *waits;   /* the deadlock's wait-for arrows, once it is reached */
     size_t nwaits, capwaits;
     char axis_name[64]; /* the time view, named on the axis */
+    int axis_in_gap;    /* 1: the view is inside compressed gaps, and so are its ticks */
 } lv_frame;
 
-/* geom_lesson.c's part of the layout: the gauge strips taken from the bottom of f->area, their
- * fills, and a ring on every stale read in view. -1: out of memory. */
-int lv__lesson_reserve(lv_frame *f, const lv_scene *s, int lane_min);
-int lv__lesson_lay(lv_frame *f, const lv_scene *s);
-int lv__lesson_stale_marks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1);
-int lv__lesson_counts(lv_frame *f, const lv_scene *s, const lv_viewport *vp, int64_t tv0,
-                      int64_t tv1);
 /* What lies after the playhead in f (all 0 when f->future is LV_FUTURE_SHOW): whether event
  * seq is still to come; a mark (a stale read shows once its lost update is complete); an
  * arrow (once its acquire is reached); and the part of a fill before the playhead (w 0 when
@@ -574,12 +567,20 @@ lv_rect lv_frame_past_part(const lv_frame *f, lv_rect r);
 /* Lays out what follows the playhead's rule and the deadlock's cycle: f->future, reveal_seq,
  * cut_x, the lanes' roles and the wait-for arrows (geom_story.c). -1 without memory. */
 int lv__lay_story(lv_frame *f, const lv_scene *s, const lv_viewport *vp);
-/* The axis: ticks at round times (steps: event numbers) where those times are, labels that
- * never repeat, never negative and never overlap, and a break at every compressed gap, or at
- * each run of them closer than a mark's width (geom_axis.c). */
+/* The axis: a break over every run of pixel columns where time runs faster than 1.5 ns per
+ * display unit (the compressed gaps, at the pixels' resolution; runs closer than a mark's
+ * width share one), and ticks at round times (steps: event numbers) outside them, each where
+ * its time is, labels never repeated, never negative, never overlapping (geom_axis.c). */
 void lv__lay_axis(lv_frame *f, const lv_scene *s, const lv_viewport *vp);
 /* The words of a time view (LV_TIME_*) on the axis, in lang. */
 const char *lv_time_view_name(int mode, int lang);
+/* geom_lesson.c's part of the layout: the gauge strips taken from the bottom of f->area, their
+ * fills, and a ring on every stale read in view. -1: out of memory. */
+int lv__lesson_reserve(lv_frame *f, const lv_scene *s, int lane_min);
+int lv__lesson_lay(lv_frame *f, const lv_scene *s);
+int lv__lesson_stale_marks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1);
+int lv__lesson_counts(lv_frame *f, const lv_scene *s, const lv_viewport *vp, int64_t tv0,
+                      int64_t tv1);
 
 /* Lays out the frame for vp. Reuses f's buffers (zero f before the first call).
  * Output size is bounded by the pixels, whatever the trace's size. */

@@ -1,8 +1,8 @@
-/* The time axis: its name (the time view, a button that switches it), and ticks at round
- * times placed where those times are. A compressed gap carries its break (geom_layout.c) and
- * no tick: ticks go in the stretches between breaks, each stretch with a step of its own, so a
- * label is never where its time is not. Labels never repeat, never go below zero and never
- * overlap; in the step view they count events. Pure, laid out every frame (a few dozen x). */
+/* The time axis: its name (the time view, a button that switches it), a break ("//") over
+ * every stretch where the warp runs time faster than it is drawn, and ticks at round times
+ * between the breaks, each where its time is. Labels never repeat, never go below zero and
+ * never overlap; in the step view they count events. Pure, laid out every frame: a time
+ * lookup per pixel column and a few per tick. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +23,7 @@ static double nice_step(double raw) {
 
 /* r ns since the first event, a multiple of step: in the unit of the larger of the two, with
  * the decimals that step needs, so two multiples never print alike. step 0: four significant
- * digits (a stretch too short for round times shows the time at its start). */
+ * digits. */
 static void time_label(double r, double step, char *buf, size_t len) {
     if (step <= 0) {
         lv_format_ns((int64_t)llround(r), buf, len);
@@ -70,39 +70,72 @@ static void add_tick(axis *a, int x, int64_t t, const char *label) {
     a->prev_t = t;
 }
 
-/* The ticks of the stretch of pixels [xa, xb], where time runs without a break. */
+/* Breaks: each pixel column whose time runs over 1.5 times faster than the display's is
+ * compressed; a run of them gets a mark in its middle, or the last mark's when it is closer
+ * than a mark's width (or the frame has no room for more). One time lookup per column. */
+static void lay_breaks(lv_frame *f, const lv_scene *s) {
+    f->nbreaks = 0;
+    if (s->linear != LV_TIME_WARPED || f->x1 <= f->x0) return;
+    double px = (f->d1 - f->d0) / (f->x1 - f->x0); /* display units (ns at full pace) a column */
+    int spacing = (int)lround(24 * f->scale), last = INT32_MIN / 2;
+    size_t cap = sizeof f->breaks / sizeof f->breaks[0], hint = 0;
+    int64_t ta = lv_frame_t_near(f, s, f->x0, &hint);
+    for (int x = f->x0; x < f->x1;) {
+        int64_t tb = lv_frame_t_near(f, s, x + 1, &hint);
+        int hot = (double)(tb - ta) > 1.5 * px;
+        ta = tb;
+        if (!hot) {
+            x++;
+            continue;
+        }
+        int xa = x; /* the run of compressed columns from x */
+        for (x++; x < f->x1; x++) {
+            tb = lv_frame_t_near(f, s, x + 1, &hint);
+            int more = (double)(tb - ta) > 1.5 * px;
+            ta = tb;
+            if (!more) break;
+        }
+        int xb = x, mid = (xa + xb) / 2;
+        size_t n = f->nbreaks;
+        if (n && (mid - last < spacing || n >= cap)) {
+            f->break_x1[n - 1] = xb;
+            continue;
+        }
+        f->breaks[n] = mid;
+        f->break_x0[n] = xa;
+        f->break_x1[n] = xb;
+        f->nbreaks++;
+        last = mid;
+    }
+}
+
+/* The largest 1, 2 or 5 times a power of ten at most v (v >= 1). */
+static double nice_floor(double v) {
+    double p = pow(10, floor(log10(v))), m = v / p;
+    return (m >= 5 ? 5 : m >= 2 ? 2 : 1) * p;
+}
+
+/* Round times in the stretch of columns [xa, xb], where time runs without a break, each at
+ * its x: about every 110 pixels, and at least one when the stretch is wide enough for a label
+ * (the step then the largest round one that fits its time). */
 static void stretch(axis *a, const lv_scene *s, int xa, int xb) {
     lv_frame *f = a->f;
     if (xb <= xa) return;
+    int steps = s->linear == LV_TIME_STEPS;
+    double unit = steps ? LV_STEP_NS : 1, want = 110 * f->scale;
     int64_t ta = lv_frame_t(f, s, xa), tb = lv_frame_t(f, s, xb);
     if (tb < s->t_first) return;
     if (ta < s->t_first) ta = s->t_first;
-    double want = 130 * f->scale; /* pixels between ticks */
-    size_t before = f->nticks;
-    char b[24];
-    if (s->linear == LV_TIME_STEPS) { /* event numbers, from 1 */
-        double na = (double)(ta - s->t_first) / LV_STEP_NS + 1,
-               nb = (double)(tb - s->t_first) / LV_STEP_NS + 1;
-        double step = nice_step((nb - na) * want / (xb - xa));
-        for (double n = ceil(na / step) * step; n <= nb; n += step) {
-            if (n < 1) continue;
-            int64_t t = s->t_first + (int64_t)llround((n - 1) * LV_STEP_NS);
-            snprintf(b, sizeof b, "%.0f", n);
-            add_tick(a, (int)lround(lv_frame_x(f, s, t)), t, b);
-        }
-        return;
-    }
-    double ra = (double)(ta - s->t_first), rb = (double)(tb - s->t_first);
+    double ra = (double)(ta - s->t_first) / unit, rb = (double)(tb - s->t_first) / unit;
     double step = nice_step((rb - ra) * want / (xb - xa));
+    if (step > rb - ra && rb - ra >= 1 && xb - xa >= want / 2) step = nice_floor(rb - ra);
+    char b[24];
     for (double r = ceil(ra / step) * step; r <= rb; r += step) {
-        int64_t t = s->t_first + (int64_t)llround(r);
-        time_label(r, step, b, sizeof b);
-        add_tick(a, (int)lround(lv_frame_x(f, s, t)), t, b);
-    }
-    if (f->nticks == before && xb - xa >= want / 2) { /* too short for a round time */
-        int64_t t = lv_frame_t(f, s, xa + 1);
-        if (t < s->t_first) return;
-        time_label((double)(t - s->t_first), 0, b, sizeof b);
+        int64_t t = s->t_first + (int64_t)llround(r * unit);
+        if (steps)
+            snprintf(b, sizeof b, "%.0f", r + 1);
+        else
+            time_label(r, step, b, sizeof b);
         add_tick(a, (int)lround(lv_frame_x(f, s, t)), t, b);
     }
 }
@@ -119,10 +152,16 @@ void lv__lay_axis(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
     axis a = {
         f,         vp, (int)lround(10 * f->scale), f->buttons[LV_BTN_TIME].x - pad, INT32_MIN / 2,
         INT64_MIN, ""};
+    lay_breaks(f, s);
+    f->axis_in_gap = 0;
     int from = f->x0;
-    for (size_t i = 0; i < f->nbreaks; i++) { /* the stretches between breaks */
-        stretch(&a, s, from, f->break_x0[i]);
+    for (size_t i = 0; i < f->nbreaks; i++) { /* the stretches between the breaks */
+        stretch(&a, s, from, f->break_x0[i] - 1);
         if (f->break_x1[i] > from) from = f->break_x1[i];
     }
     stretch(&a, s, from, f->x1);
+    if (!f->nticks) { /* zoomed into a gap: time runs evenly inside one, at its own pace */
+        f->axis_in_gap = 1;
+        stretch(&a, s, f->x0, f->x1);
+    }
 }

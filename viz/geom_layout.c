@@ -718,80 +718,6 @@ static int lay_access(lv_frame *f, const lv_scene *s, const raster *r, const lv_
     return 0;
 }
 
-/* Where the warp shortened a long gap, so the axis can show a break there. */
-typedef struct breaks {
-    int min_px, spacing, last;
-} breaks;
-
-static breaks breaks_begin(lv_frame *f) {
-    f->nbreaks = 0;
-    return (breaks){2, iround(24 * f->scale), INT32_MIN / 2};
-}
-
-/* Every compressed gap more than a pixel wide on screen gets a break: its own, or when it is
- * closer to the last one than a mark's width, the last one's, which then spans it too (as do
- * all the gaps after the frame's room for breaks is used up). */
-static int try_break(lv_frame *f, const lv_scene *s, breaks *b, size_t i) {
-    if (!lv__gap_compressed(s, i)) return 1;
-    size_t h = i;
-    int xa = iround(lv_frame_x_near(f, s, s->wt[i], &h)),
-        xb = iround(lv_frame_x_near(f, s, s->wt[i + 1], &h));
-    int x = (xa + xb) / 2;
-    if (xb - xa < b->min_px || xb <= f->x0 || xa >= f->x1) return 1;
-    if (x < f->x0) x = f->x0;
-    if (x > f->x1) x = f->x1;
-    size_t n = f->nbreaks, cap = sizeof f->breaks / sizeof f->breaks[0];
-    if (n && (x - b->last < b->spacing || n >= cap)) {
-        if (xb > f->break_x1[n - 1]) f->break_x1[n - 1] = xb;
-        return 1;
-    }
-    f->breaks[n] = x;
-    f->break_x0[n] = xa;
-    f->break_x1[n] = xb;
-    f->nbreaks++;
-    b->last = x;
-    return 1;
-}
-
-/* The last warp point at or before tv0 (0 when none). */
-static size_t warp_from(const lv_scene *s, int64_t tv0) {
-    size_t n;
-    LV_FIRST_FALSE(0, s->nw, i, s->wt[i] <= tv0, n);
-    return n > 0 ? n - 1 : 0;
-}
-
-static void lay_breaks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) {
-    breaks b = breaks_begin(f);
-    if (s->linear || s->nw < 2) return;
-    long i = (long)warp_from(s, tv0);
-    while ((size_t)i + 1 < s->nw && s->wt[i] < tv1) {
-        if (!try_break(f, s, &b, (size_t)i)) break;
-        /* skip to the segment under the next pixel: bounded by pixels, not by events */
-        size_t h = (size_t)i + 1;
-        double dnext = lv_scene_d_near(s, s->wt[i + 1], &h);
-        double px = (f->d1 - f->d0) / (f->x1 - f->x0 > 0 ? f->x1 - f->x0 : 1);
-        long j = i + 1;
-        if (px > 0 && s->wd[i + 1] - s->wd[i] < px) {
-            size_t a = (size_t)j, e = s->nw, step = 1;
-            double want = dnext + px;
-            while (a + step < e && s->wd[a + step] < want) { /* gallop: the answer is near */
-                a += step;
-                step *= 2;
-            }
-            if (a + step < e) e = a + step + 1;
-            while (a < e) {
-                size_t mid = a + (e - a) / 2;
-                if (s->wd[mid] < want)
-                    a = mid + 1;
-                else
-                    e = mid;
-            }
-            j = (long)a - 1 > i ? (long)a - 1 : i + 1;
-        }
-        i = j;
-    }
-}
-
 /* ---- findings panel ---- */
 
 static const char *detail_of(const lv_scene *s, int i) {
@@ -1149,21 +1075,10 @@ static int lay_arrows_ov(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv
     return rc;
 }
 
-/* lay_breaks over the overview's list of gaps a cell wide or more: at this zoom a narrower
- * one is far under the width a break needs, so the breaks are the same. */
-static void lay_breaks_ov(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) {
-    const lv_overview *o = s->ov;
-    breaks b = breaks_begin(f);
-    size_t from = warp_from(s, tv0), lo;
-    LV_FIRST_FALSE(0, o->ngaps, i, o->gaps[i] < from, lo);
-    for (size_t k = lo; k < o->ngaps && s->wt[o->gaps[k]] < tv1; k++)
-        if (!try_break(f, s, &b, o->gaps[k])) break;
-}
-
 /* ---- the lanes' time part, and its memo ---- */
 
-/* Bands, holds, notes, hand-off arrows, access ticks, the finding and stale-read markers, the
- * axis's breaks and ticks: everything that depends on the view but not on the playhead. */
+/* Bands, holds, notes, hand-off arrows, access ticks, the finding and stale-read markers:
+ * everything that depends on the view but not on the playhead (the axis is geom_axis.c's). */
 static int lay_time_part(lv_frame *f, const lv_scene *s, const lv_viewport *vp, raster *r,
                          int64_t tv0, int64_t tv1) {
     const lv_trace *tr = s->tr;
@@ -1190,10 +1105,6 @@ static int lay_time_part(lv_frame *f, const lv_scene *s, const lv_viewport *vp, 
         if (ov ? lay_access_ov(f, s, &f->lanes[i]) : lay_access(f, s, r, &f->lanes[i], tv0, tv1))
             return -1;
     if (lv__lesson_stale_marks(f, s, tv0, tv1) || lv__lesson_lay(f, s)) return -1;
-    if (ov)
-        lay_breaks_ov(f, s, tv0, tv1);
-    else
-        lay_breaks(f, s, tv0, tv1);
     return 0;
 }
 

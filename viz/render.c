@@ -504,6 +504,7 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
     }
     for (size_t i = 0; i < f->ncounts; i++) { /* an RLock's count, a chip on its hold bar */
         const lv_count_label *c = &f->counts[i];
+        if (f->future == LV_FUTURE_HIDE && lv_frame_future_seq(f, c->seq)) continue;
         int h = f->line_h[LV_FONT_NOTE];
         lv_rect r = {c->x, c->y - h / 2, c->w, h};
         lv__fill(R, r, C(LV_C_BG));

@@ -671,10 +671,21 @@ TEST(viewer_state_input) {
     ASSERT_EQ(v.seq, at);
     lv_vs_key(&v, LV_KEY_HELP, 0);
     ASSERT(v.help);
+    v.lesson = 1;
+    v.highlight = 0;
+    /* Esc closes the innermost thing open, one a press, and never quits: Q does */
     lv_vs_key(&v, LV_KEY_ESCAPE, 0);
     ASSERT(!v.help);
-    ASSERT(!v.quit);
+    ASSERT(v.lesson);
     lv_vs_key(&v, LV_KEY_ESCAPE, 0);
+    ASSERT(!v.lesson);
+    ASSERT_EQ(v.highlight, 0);
+    lv_vs_key(&v, LV_KEY_ESCAPE, 0);
+    ASSERT_EQ(v.highlight, -1);
+    for (int i = 0; i < 3; i++)
+        lv_vs_key(&v, LV_KEY_ESCAPE, 0);
+    ASSERT(!v.quit);
+    lv_vs_key(&v, LV_KEY_QUIT, 0);
     ASSERT(v.quit);
 #undef RELAYOUT
     lv_frame_free(&f);
@@ -991,13 +1002,18 @@ static void ticks_near(const lv_frame *a, const lv_frame *b, const char *what) {
     for (size_t i = 0; i < a->nmarks; i++) {
         const lv_marker *m = &a->marks[i];
         if (m->kind != LV_MARK_READ && m->kind != LV_MARK_WRITE) continue;
+        /* a tick on the pixel just past the area's edge comes from an access less than half a
+         * cell beyond it, which a cell's centre may put on either side (geom.h, overview) */
+        if (m->x < a->x0 || m->x > a->x1) continue;
         int found = 0;
         for (size_t j = 0; j < b->nmarks && !found; j++) {
             const lv_marker *n = &b->marks[j];
             found = (n->kind == LV_MARK_READ || n->kind == LV_MARK_WRITE) && n->y == m->y &&
                     abs(n->x - m->x) <= 1;
         }
-        if (!found) TEST_FAIL_AT("%s: tick at x %d (seq %u) has none near it", what, m->x, m->seq);
+        if (!found)
+            TEST_FAIL_AT("%s: tick at x %d (seq %u) has none near it (area %d..%d)", what, m->x,
+                         m->seq, a->x0, a->x1);
     }
 }
 

@@ -194,6 +194,9 @@ void lv__lesson_free(lv_lesson_marks *m);
 /* LV_MARK_STALE_READ, LV_MARK_LOST_WRITE or LV_MARK_BAD_WRITE when seq is part of a lost
  * update, else LV_MARK_NONE (the lv_hist marks below). */
 uint8_t lv_scene_lost_mark(const lv_scene *s, uint32_t seq);
+/* The finding shown at position at of the findings panel: the verdicts (deadlock, broken
+ * invariant) first, then the others, each in the trace's order. */
+size_t lv_scene_finding_at(const lv_scene *s, size_t at);
 /* The trace's gauges (objects of kind gauge), in object order. */
 size_t lv_scene_gauges(const lv_scene *s);
 int32_t lv_scene_gauge_obj(const lv_scene *s, size_t i);

@@ -67,6 +67,9 @@ double lv_ui_scale(int w, int h, double dpi_scale) {
     if (!(dpi_scale > 0)) dpi_scale = 1;
     /* sized by the window in screen units, then by the pixels per unit */
     double s = fmin(w / dpi_scale / 1280.0, h / dpi_scale / 720.0);
+    /* a larger window shows more, not the same bigger: above 1280x720 the type grows with the
+     * square root of the size (1.22 at 1920x1080), so more lanes, rows and notes fit */
+    if (s > 1) s = sqrt(s);
     return fmax(0.6, fmin(s, 2.5)) * dpi_scale;
 }
 
@@ -761,8 +764,9 @@ static int lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, i
     int msg_w = w - msg_x - pad - (dw ? dw + pad : 0);
     if (msg_w < 100) msg_w = 100;
     int y = pad / 2;
-    for (size_t i = (size_t)(vp->finding_scroll > 0 ? vp->finding_scroll : 0); i < tr->nfindings;
-         i++) {
+    for (size_t at = (size_t)(vp->finding_scroll > 0 ? vp->finding_scroll : 0); at < tr->nfindings;
+         at++) {
+        size_t i = lv_scene_finding_at(s, at);     /* verdicts first: never behind "+N more" */
         if (finding_ahead(f, s, (int)i)) continue; /* it shows when the playhead reaches it */
         const char *m = lv_scene_message(s, i, vp->lang);
         size_t n = strlen(m);
@@ -894,7 +898,7 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
         lv_format_ns(s->real->events[vp->seq].t - s->real->events[0].t, tb, sizeof tb);
     else
         lv_format_ns(vp->play_t - s->t_first, tb, sizeof tb);
-    snprintf(a, sizeof a, "%ld", vp->seq);
+    snprintf(a, sizeof a, "%ld", vp->seq + 1); /* numbered from 1: "event 113 of 113" */
     snprintf(b, sizeof b, "%zu", tr->nevents);
     if (vp->seq >= 0)
         snprintf(f->status, sizeof f->status, lv_tr(vp->lang, LV_T_STATUS), a, b, tb);

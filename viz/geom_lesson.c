@@ -98,12 +98,13 @@ struct lv_lesson_marks {
     uint32_t *by_role[3]; /* stale reads, lost writes, bad writes, each sorted */
     gauge *g;
     size_t ng;
-    uint32_t *gseq;     /* every gauge's writes, gauge after gauge, in time order */
+    uint32_t *gseq; /* every gauge's writes, gauge after gauge, in time order */
     /* per thread, each in time order: its RLock acquires and releases that carry the count,
      * its waits that timed out, its stale reads */
     uint32_t **rc, **to, **stale;
     size_t *nrc, *nto, *nstale;
     size_t nthreads;
+    size_t *forder; /* the findings panel's order: verdicts (deadlock, invariant) first */
 };
 
 static int build_gauges(lv_lesson_marks *m, const lv_scene *s) {
@@ -165,6 +166,7 @@ void lv__lesson_free(lv_lesson_marks *m) {
     free(m->nrc);
     free(m->nto);
     free(m->nstale);
+    free(m->forder);
     free(m);
 }
 
@@ -206,13 +208,21 @@ int lv__lesson_build(lv_scene *s) {
             list = &m->rc[t], n = &m->nrc[t], c = &cap[t];
         } else if (e->kind == LV_EV_TIMEOUT) {
             list = &m->to[t], n = &m->nto[t], c = &cap[nt + t];
-        } else if (e->kind == LV_EV_READ && lv_scene_lost_mark(s, (uint32_t)i) == LV_MARK_STALE_READ) {
+        } else if (e->kind == LV_EV_READ &&
+                   lv_scene_lost_mark(s, (uint32_t)i) == LV_MARK_STALE_READ) {
             list = &m->stale[t], n = &m->nstale[t], c = &cap[2 * nt + t];
         }
         if (!list) continue;
         if (lv_grow((void **)list, c, sizeof **list, *n + 1)) goto done;
         (*list)[(*n)++] = (uint32_t)i;
     }
+    if (!(m->forder = malloc((tr->nfindings ? tr->nfindings : 1) * sizeof *m->forder))) goto done;
+    for (int pass = 0, k = 0; pass < 2; pass++)
+        for (size_t i = 0; i < tr->nfindings; i++) {
+            int verdict = tr->findings[i].kind == LV_FIND_DEADLOCK ||
+                          tr->findings[i].kind == LV_FIND_INVARIANT;
+            if (verdict == !pass) m->forder[k++] = i;
+        }
     rc = build_gauges(m, s);
 done:
     free(cap);
@@ -239,6 +249,10 @@ uint8_t lv_scene_lost_mark(const lv_scene *s, uint32_t seq) {
     if (has_seq(m->by_role[2], s->nlost, seq)) return LV_MARK_BAD_WRITE;
     if (has_seq(m->by_role[1], s->nlost, seq)) return LV_MARK_LOST_WRITE;
     return LV_MARK_NONE;
+}
+
+size_t lv_scene_finding_at(const lv_scene *s, size_t at) {
+    return s->marks && at < s->tr->nfindings ? s->marks->forder[at] : at;
 }
 
 size_t lv_scene_gauges(const lv_scene *s) {
@@ -433,7 +447,6 @@ int lv_gauge_words(const lv_scene *s, const lv_state *st, int32_t obj, int lang,
         snprintf(buf, len, lv_tr(lang, over ? LV_T_GAUGE_OVER : LV_T_GAUGE_CAP), ob->name, n1, n2);
     return over;
 }
-
 
 #define COUNT_CHAIN 6 /* counts in one label at most; the rest of a crowd is skipped */
 

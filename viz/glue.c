@@ -354,6 +354,12 @@ void lv_host_explore(void *ctx, const lv_trace *tr, lv_xprogress_fn progress, vo
     if (h->rerun.quiet) return;
     /* the terminal gets what a class can paste to replay it */
     const char *vn = sc->variants[vi].name;
+    if (!r.failing && !r.exhausted && progress(pctx, r.runs, out->budget)) { /* Esc */
+        printf("explore: %s/%s: cancelled after %zu run%s\n", sc->name, vn, r.runs,
+               r.runs == 1 ? "" : "s");
+        fflush(stdout);
+        return;
+    }
     if (!r.failing) {
         printf("explore: %s/%s: no failing schedule in %zu run%s%s\n", sc->name, vn, r.runs,
                r.runs == 1 ? "" : "s",

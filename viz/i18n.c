@@ -181,8 +181,8 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
                          "有问题的和修复后的并排对比，开 / 关"},
     [LV_T_HK_LANG] = {"L", "L"},
     [LV_T_HD_LANG] = {"English / 中文", "English / 中文"},
-    [LV_T_HK_HELP] = {"H  /  Esc", "H  /  Esc"},
-    [LV_T_HD_HELP] = {"this help / close it", "本帮助 / 关闭"},
+    [LV_T_HK_HELP] = {"H", "H"},
+    [LV_T_HD_HELP] = {"this help, and what every mark means", "本帮助，以及每个标记的含义"},
     [LV_T_HK_SCHED] = {"S", "S"},
     [LV_T_HD_SCHED] = {"scheduler mode: click a lane or press its number to run it",
                        "调度模式：点击一条线程或按它的编号让它运行"},
@@ -194,7 +194,8 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_HD_PRED] = {"predict mode: guess who runs next and what a read returns; keeps score",
                       "预测模式：猜下一个运行的线程和读到的值，并计分"},
     [LV_T_HK_QUIT] = {"Q", "Q"},
-    [LV_T_HD_QUIT] = {"quit", "退出"},
+    [LV_T_HD_QUIT] = {"quit (asks first when scheduler picks would be lost)",
+                      "退出（选过的调度会丢失时先询问）"},
     [LV_T_HELP_NOTE] =
         {"R, V, C, O, X, S and P work on runs started here. Findings are shown in the language "
          "chosen (L).",
@@ -253,6 +254,17 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_LG_GAUGE] = {"a count under the lanes, red past its capacity (dashed line)",
                        "泳道下方的计数，超过容量（虚线）时为红色"},
     [LV_T_LG_ANSWER] = {"predict mode: your answer was right / wrong", "预测模式：你的回答对 / 错"},
+    [LV_T_QUIT_ASK] =
+        {"Quit? Your scheduler picks are not saved: Q again quits, Ctrl+C copies "
+         "the command that replays them, E saves the trace",
+         "要退出吗？你选的调度还没有保存：再按 Q 退出，Ctrl+C 复制可以重现它们的命令，E "
+         "保存轨迹"},
+    [LV_T_HK_FULL] = {"F", "F"},
+    [LV_T_HD_FULL] = {"fullscreen on / off", "全屏 / 退出全屏"},
+    [LV_T_HK_ESC] = {"Esc", "Esc"},
+    [LV_T_HD_ESC] = {"close what is open (help, lesson, highlight), cancel explore; never quits",
+                     "关闭打开的内容（帮助、课程、高亮），取消探索；不会退出"},
+    [LV_T_FULLSCREEN_FAILED] = {"Fullscreen failed: %s", "无法全屏：%s"},
     [LV_T_CLI_FROM] = {"  from: %s", "  出处：%s"},
     [LV_T_CLI_VARIANTS] = {"  variants:", "  变体："},
     [LV_T_CLI_PARAMS] = {"  parameters:", "  参数："},
@@ -312,7 +324,8 @@ const lv_tr_key lv_help_rows[][2] = {
     {LV_T_HK_EXPLORE, LV_T_HD_EXPLORE},   {LV_T_HK_SCHED, LV_T_HD_SCHED},
     {LV_T_HK_AUTO, LV_T_HD_AUTO},         {LV_T_HK_COPY, LV_T_HD_COPY},
     {LV_T_HK_PRED, LV_T_HD_PRED},         {LV_T_HK_LANG, LV_T_HD_LANG},
-    {LV_T_HK_HELP, LV_T_HD_HELP},         {LV_T_HK_QUIT, LV_T_HD_QUIT},
+    {LV_T_HK_FULL, LV_T_HD_FULL},         {LV_T_HK_HELP, LV_T_HD_HELP},
+    {LV_T_HK_ESC, LV_T_HD_ESC},           {LV_T_HK_QUIT, LV_T_HD_QUIT},
     {LV_T__COUNT, LV_T__COUNT},
 };
 

@@ -239,6 +239,12 @@ typedef enum lv_tr_key {
     LV_T_LG_BREAK,
     LV_T_LG_GAUGE,
     LV_T_LG_ANSWER,
+    LV_T_QUIT_ASK,
+    LV_T_HK_FULL,
+    LV_T_HD_FULL,
+    LV_T_HK_ESC,
+    LV_T_HD_ESC,
+    LV_T_FULLSCREEN_FAILED, /* %s: SDL's reason */
     /* the program's printed lines (main.c) */
     LV_T_CLI_FROM,       /* %s source */
     LV_T_CLI_VARIANTS,   /* the heading of a scenario's variants */

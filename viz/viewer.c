@@ -26,6 +26,9 @@ struct lv_viewer {
     char lesson_title[512];
     char toast[2048];
     double toast_left; /* seconds */
+    /* scheduler picks made since the last Ctrl+C or E: a Q asks before they are lost, and
+     * quits at the second Q while its question shows */
+    int picks_unsaved, quit_asked;
     SDL_Window *win;
     SDL_Renderer *rend;
     lv_render *R;
@@ -570,6 +573,7 @@ static void sched_pick(lv_viewer *v, int32_t thread) {
     int ran = sched_run(v, c, n, 0, queued ? v->vs.seq : (long)p.nbefore - 1, 1) == 0;
     free(c);
     if (!ran) return;
+    v->picks_unsaved = 1;
     const char *name = lv_trace_thread_name(v->tr, thread);
     if (v->tr->outcome == LV_OUT_ABORTED && lv_sv_step_events(v->tr, p.nbefore, thread) == 0) {
         snprintf(b, sizeof b, lv_tr(lang, LV_T_SCHED_NO_STEP), name);
@@ -609,6 +613,7 @@ static void sched_copy(lv_viewer *v) {
         fprintf(stderr, "lockviz: the clipboard refused the schedule: %s\n", SDL_GetError());
     printf("schedule: %s\n", b);
     fflush(stdout);
+    v->picks_unsaved = 0;
     say(v, 6, lv_tr(v->vs.lang, LV_T_SCHED_COPIED), b);
     free(b);
 }
@@ -751,6 +756,22 @@ static int sched_click(lv_viewer *v, int down, int x, int y) {
     return 1;
 }
 
+/* F: fullscreen on the screen the window is on, and back. */
+static void toggle_fullscreen(lv_viewer *v) {
+    int full = (SDL_GetWindowFlags(v->win) & SDL_WINDOW_FULLSCREEN_DESKTOP) != 0;
+    if (SDL_SetWindowFullscreen(v->win, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP) != 0)
+        say(v, 4, lv_tr(VS(v)->lang, LV_T_FULLSCREEN_FAILED), SDL_GetError());
+}
+
+/* Q quits, but asks first when scheduler picks would be lost: a second Q while the question
+ * shows quits. */
+static int quit_ok(lv_viewer *v) {
+    if (!v->picks_unsaved || (v->quit_asked && v->toast_left > 0)) return 1;
+    v->quit_asked = 1;
+    say(v, 6, "%s", lv_tr(VS(v)->lang, LV_T_QUIT_ASK));
+    return 0;
+}
+
 /* Side by side, input goes to compare.c in window pixels; else to the single view's state.
  * Scheduler and predict mode take their keys and clicks first. */
 static void handle(lv_viewer *v, const SDL_Event *e) {
@@ -764,10 +785,15 @@ static void handle(lv_viewer *v, const SDL_Event *e) {
     case SDL_KEYDOWN: {
         lv_key k = key_of(e->key.keysym.sym);
         int shift = (e->key.keysym.mod & KMOD_SHIFT) != 0;
-        if (k == LV_KEY_ESCAPE && v->job && !VS(v)->help) { /* Esc cancels before it quits */
+        if (k == LV_KEY_ESCAPE && v->job && !VS(v)->help) { /* Esc cancels the search */
             lv_xjob_cancel(v->job);
             break;
         }
+        if (e->key.keysym.sym == SDLK_f && !(e->key.keysym.mod & (KMOD_CTRL | KMOD_ALT))) {
+            toggle_fullscreen(v);
+            break;
+        }
+        if (k == LV_KEY_QUIT && !quit_ok(v)) break;
         if (sched_key(v, &e->key.keysym)) break;
         if (c)
             lv_cmp_key(c, k, shift);
@@ -879,6 +905,7 @@ static int layout(lv_viewer *v) {
         if (lv_sv_update(&v->sv, v->s, at, have ? &p : NULL, v->vs.lang) != LV_OK) return -1;
     }
     if (lv_frame_layout(&v->f, v->s, &v->vp) != LV_OK) return -1;
+    lv_vs_frame(&v->vs, &v->f);
     lv_pr_layout(&v->pr, &v->f, &v->vp, v->tr);
     if (lv_pr_place(&v->pr, &v->f, v->s) != LV_OK) return -1;
     return lv_sv_layout(&v->sv, &v->f, &v->vp, v->tr) == LV_OK ? 0 : -1;
@@ -1101,6 +1128,7 @@ static void export_now(lv_viewer *v) {
         char cwd[PATH_MAX];
         if (!getcwd(cwd, sizeof cwd)) snprintf(cwd, sizeof cwd, ".");
         say(v, 6, lv_tr(VS(v)->lang, LV_T_SAVED_IN), cwd);
+        v->picks_unsaved = 0; /* the trace saved replays them */
         size_t n = strlen(v->toast);
         const char *names[LV_EXPORT__COUNT + 2] = {paths[0], paths[1], paths[2]};
         int nn = LV_EXPORT__COUNT;

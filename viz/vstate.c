@@ -19,6 +19,11 @@ void lv_vs_init(lv_vstate *v, const lv_scene *s) {
     if (s->tr->nevents) lv_vs_set_seq(v, 0);
 }
 
+void lv_vs_frame(lv_vstate *v, const lv_frame *f) {
+    long below = (long)v->s->nthreads - f->first_lane - (long)f->nlanes;
+    v->lanes_below = below > 0 ? (int)below : 0;
+}
+
 void lv_vs_retarget(lv_vstate *v, const lv_scene *s) {
     lv_vstate keep = *v;
     lv_vs_init(v, s);
@@ -158,17 +163,22 @@ void lv_vs_key(lv_vstate *v, lv_key k, int shift) {
     case LV_KEY_UP:
         if (v->lane_scroll > 0) v->lane_scroll--;
         break;
-    case LV_KEY_DOWN:
-        if ((size_t)v->lane_scroll + 1 < v->s->nthreads) v->lane_scroll++;
+    case LV_KEY_DOWN: /* never when the lanes all fit */
+        if (v->lanes_below > 0 && (size_t)v->lane_scroll + 1 < v->s->nthreads) {
+            v->lane_scroll++;
+            v->lanes_below--; /* until the next frame says */
+        }
         break;
     case LV_KEY_HELP:
         v->help = !v->help;
         break;
-    case LV_KEY_ESCAPE:
+    case LV_KEY_ESCAPE: /* the innermost thing open closes; Q quits, Esc never does */
         if (v->help)
             v->help = 0;
-        else
-            v->quit = 1;
+        else if (v->lesson)
+            v->lesson = 0;
+        else if (v->highlight >= 0)
+            v->highlight = -1;
         break;
     case LV_KEY_QUIT:
         v->quit = 1;

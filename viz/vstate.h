@@ -57,8 +57,9 @@ typedef struct lv_vstate {
     int pressed, dragging, press_x, press_y;
     double press_d0, press_d1;
     int quit;
-    int lang;   /* lv_lang */
-    int lesson; /* 1: the lesson panel is open (when there is a lesson) */
+    int lanes_below; /* lanes below the view in the last frame: only then does ↓ scroll */
+    int lang;        /* lv_lang */
+    int lesson;      /* 1: the lesson panel is open (when there is a lesson) */
     lv_request request;
     int future;    /* LV_FUTURE_*: what lies after the playhead */
     int time_view; /* LV_TIME_*: the view asked for (the viewer builds its scene) */
@@ -68,6 +69,8 @@ void lv_vs_init(lv_vstate *v, const lv_scene *s);
 /* Moves to a new scene (a new run): the playhead to the start, playing, the view reset;
  * language, lesson panel, help and speed kept. */
 void lv_vs_retarget(lv_vstate *v, const lv_scene *s);
+/* Notes what the frame just laid out shows (the lanes below it, for ↓). */
+void lv_vs_frame(lv_vstate *v, const lv_frame *f);
 /* Copies what the layout needs (range, playhead, highlight, hover...) into vp. */
 void lv_vs_viewport(const lv_vstate *v, lv_viewport *vp);
 /* Moves the playhead to event seq (clamped), keeping it on screen. */

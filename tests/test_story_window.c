@@ -8,18 +8,6 @@
 #include "support.h"
 #include "window_support.h"
 
-static lv_trace *run_sc(const char *name, const char *param, int64_t value) {
-    const lv_scenario *sc = lv_scenario_find(name);
-    ASSERT(sc);
-    int64_t params[LV_MAX_PARAMS];
-    for (int p = 0; p < sc->nparams; p++)
-        params[p] = param && strcmp(sc->params[p].name, param) == 0 ? value : sc->params[p].def;
-    lv_run_desc d = {.scenario = sc, .mode = LV_MODE_CONTROLLED, .seed = 1, .params = params};
-    lv_trace *tr = NULL;
-    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
-    return tr;
-}
-
 static lv_viewer *open_on(lv_trace *tr, int w, int h, int lang) {
     char err[512];
     lv_viewer *v = lv_viewer_open(
@@ -49,7 +37,7 @@ static int inked_total(const shot *s, const lv_frame *f, int dark) {
 }
 
 TEST(window_hides_what_comes_next_and_g_shows_it) {
-    lv_trace *tr = run_sc("ticket", NULL, 0);
+    lv_trace *tr = run_named("ticket", NULL, 0);
     lv_viewer *v = open_on(tr, 1280, 720, LV_LANG_EN);
     free(frame(v, 0).px);
     for (int i = 0; i < 30; i++) /* step to mid-run */
@@ -88,7 +76,7 @@ TEST(window_hides_what_comes_next_and_g_shows_it) {
 }
 
 TEST(window_t_and_the_axis_name_switch_the_time_view) {
-    lv_trace *tr = run_sc("traffic-light", NULL, 0);
+    lv_trace *tr = run_named("traffic-light", NULL, 0);
     lv_viewer *v = open_on(tr, 1280, 720, LV_LANG_EN);
     free(frame(v, 0).px);
     push_key(SDLK_RIGHT, 0);
@@ -111,7 +99,7 @@ TEST(window_t_and_the_axis_name_switch_the_time_view) {
 }
 
 TEST(window_marks_the_deadlock_cycle) {
-    lv_trace *tr = run_sc("deadlock", "threads", 16);
+    lv_trace *tr = run_named("deadlock", "threads", 16);
     lv_viewer *v = open_on(tr, 1280, 720, LV_LANG_EN);
     push_key(SDLK_END, 0);
     shot a = frame(v, 0);
@@ -131,47 +119,51 @@ TEST(window_marks_the_deadlock_cycle) {
     lv_trace_free(tr);
 }
 
+/* Opens tr at w x h in lang, presses the n keys, saves the frame as PREFIX-WxH-LANG.png
+ * (with LV_SHOT_DIR) and returns the viewer, still open. */
+static lv_viewer *picture(lv_trace *tr, int w, int h, int lang, const SDL_Keycode *keys, int n,
+                          const char *prefix) {
+    lv_viewer *v = open_on(tr, w, h, lang);
+    for (int i = 0; i < n; i++)
+        push_key(keys[i], 0);
+    free(frame(v, 0).px);
+    char name[128];
+    snprintf(name, sizeof name, "%s-%dx%d-%s.png", prefix, w, h, lang ? "zh" : "en");
+    snap(v, name);
+    return v;
+}
+
 /* Pictures to look at, when asked for. */
 TEST(window_pictures) {
     if (!getenv("LV_SHOT_DIR")) return;
     int sizes[2][2] = {{1280, 720}, {1920, 1080}};
+    SDL_Keycode right[40], end = SDLK_END, g = SDLK_g, t = SDLK_t;
+    for (int i = 0; i < 40; i++)
+        right[i] = SDLK_RIGHT;
     for (int z = 0; z < 2; z++)
         for (int lang = 0; lang < 2; lang++) {
+            int w = sizes[z][0], h = sizes[z][1];
+            lv_trace *tr = run_named("ticket", NULL, 0);
+            lv_viewer *v = picture(tr, w, h, lang, right, 40, "ticket-mid");
+            push_key(g, 0); /* the rest of the run, faint */
+            free(frame(v, 0).px);
             char name[128];
-            const char *lg = lang ? "zh" : "en";
-            lv_trace *tr = run_sc("ticket", NULL, 0);
-            lv_viewer *v = open_on(tr, sizes[z][0], sizes[z][1], lang);
-            for (int i = 0; i < 40; i++)
-                push_key(SDLK_RIGHT, 0);
-            free(frame(v, 0).px);
-            snprintf(name, sizeof name, "ticket-mid-%dx%d-%s.png", sizes[z][0], sizes[z][1], lg);
-            snap(v, name);
-            push_key(SDLK_g, 0);
-            free(frame(v, 0).px);
-            snprintf(name, sizeof name, "ticket-faint-%dx%d-%s.png", sizes[z][0], sizes[z][1], lg);
+            snprintf(name, sizeof name, "ticket-faint-%dx%d-%s.png", w, h, lang ? "zh" : "en");
             snap(v, name);
             lv_viewer_close(v);
             lv_trace_free(tr);
-            tr = run_sc("traffic-light", NULL, 0);
-            v = open_on(tr, sizes[z][0], sizes[z][1], lang);
-            push_key(SDLK_END, 0);
-            free(frame(v, 0).px);
-            for (int m = 0; m < 3; m++) {
-                snprintf(name, sizeof name, "traffic-%d-%dx%d-%s.png", m, sizes[z][0], sizes[z][1],
-                         lg);
-                snap(v, name);
-                push_key(SDLK_t, 0);
+            tr = run_named("traffic-light", NULL, 0);
+            v = picture(tr, w, h, lang, &end, 1, "traffic-0");
+            for (int m = 1; m < 3; m++) {
+                push_key(t, 0);
                 free(frame(v, 0).px);
+                snprintf(name, sizeof name, "traffic-%d-%dx%d-%s.png", m, w, h, lang ? "zh" : "en");
+                snap(v, name);
             }
             lv_viewer_close(v);
             lv_trace_free(tr);
-            tr = run_sc("deadlock", "threads", 16);
-            v = open_on(tr, sizes[z][0], sizes[z][1], lang);
-            push_key(SDLK_END, 0);
-            free(frame(v, 0).px);
-            snprintf(name, sizeof name, "deadlock16-%dx%d-%s.png", sizes[z][0], sizes[z][1], lg);
-            snap(v, name);
-            lv_viewer_close(v);
+            tr = run_named("deadlock", "threads", 16);
+            lv_viewer_close(picture(tr, w, h, lang, &end, 1, "deadlock16"));
             lv_trace_free(tr);
         }
 }

@@ -582,6 +582,31 @@ int lv__lesson_stale_marks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t 
 int lv__lesson_counts(lv_frame *f, const lv_scene *s, const lv_viewport *vp, int64_t tv0,
                       int64_t tv1);
 
+/* The legend of every mark the lanes carry (the help overlay draws it), both languages through
+ * its keys; LV_GLYPH__COUNT ends it. */
+typedef enum lv_glyph {
+    LV_GLYPH_HOLD,     /* a hold bar, in its lock's colour */
+    LV_GLYPH_COUNT,    /* an RLock's count on its bar */
+    LV_GLYPH_READ,     /* hollow dot */
+    LV_GLYPH_WRITE,    /* square */
+    LV_GLYPH_STALE,    /* ring */
+    LV_GLYPH_ARROW,    /* hand-off */
+    LV_GLYPH_TIMEOUT,  /* hourglass */
+    LV_GLYPH_BREAK,    /* // on the axis */
+    LV_GLYPH_GAUGE,    /* a count's strip, red past its capacity */
+    LV_GLYPH_FINDING,  /* yellow dot: an event of the finding picked */
+    LV_GLYPH_PLAYHEAD, /* the playhead */
+    LV_GLYPH_ANSWER,   /* ✓ ✗ */
+    LV_GLYPH__COUNT
+} lv_glyph;
+typedef struct lv_legend_row {
+    lv_glyph glyph;
+    lv_tr_key words;
+} lv_legend_row;
+extern const lv_legend_row lv_legend_rows[];
+/* The glyph that explains a lane marker's kind (LV_MARK_PLAYHEAD ...). */
+lv_glyph lv_legend_glyph_of_mark(uint8_t kind);
+
 /* Lays out the frame for vp. Reuses f's buffers (zero f before the first call).
  * Output size is bounded by the pixels, whatever the trace's size. */
 lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp);

@@ -501,3 +501,32 @@ int lv__lesson_counts(lv_frame *f, const lv_scene *s, const lv_viewport *vp, int
     }
     return 0;
 }
+
+const lv_legend_row lv_legend_rows[] = {
+    {LV_GLYPH_HOLD, LV_T_LG_HOLD},         {LV_GLYPH_COUNT, LV_T_LG_COUNT},
+    {LV_GLYPH_ARROW, LV_T_LG_ARROW},       {LV_GLYPH_READ, LV_T_LG_READ},
+    {LV_GLYPH_WRITE, LV_T_LG_WRITE},       {LV_GLYPH_STALE, LV_T_LG_STALE},
+    {LV_GLYPH_TIMEOUT, LV_T_LG_TIMEOUT},   {LV_GLYPH_GAUGE, LV_T_LG_GAUGE},
+    {LV_GLYPH_BREAK, LV_T_LG_BREAK},       {LV_GLYPH_FINDING, LV_T_LG_FINDING},
+    {LV_GLYPH_PLAYHEAD, LV_T_LG_PLAYHEAD}, {LV_GLYPH_ANSWER, LV_T_LG_ANSWER},
+    {LV_GLYPH__COUNT, LV_T__COUNT},
+};
+
+lv_glyph lv_legend_glyph_of_mark(uint8_t kind) {
+    switch (kind) {
+    case LV_MARK_PLAYHEAD:
+        return LV_GLYPH_PLAYHEAD;
+    case LV_MARK_FINDING:
+        return LV_GLYPH_FINDING;
+    case LV_MARK_STALE:
+        return LV_GLYPH_STALE;
+    case LV_MARK_READ:
+        return LV_GLYPH_READ;
+    case LV_MARK_WRITE:
+        return LV_GLYPH_WRITE;
+    case LV_MARK_TIMEOUT:
+        return LV_GLYPH_TIMEOUT;
+    default:
+        return LV_GLYPH__COUNT;
+    }
+}

@@ -530,3 +530,51 @@ lv_glyph lv_legend_glyph_of_mark(uint8_t kind) {
         return LV_GLYPH__COUNT;
     }
 }
+
+int lv__message_bar(lv_frame *f, const lv_viewport *vp, int y) {
+    f->message = (lv_rect){0, y, vp->w, 0};
+    if (!vp->toast || !*vp->toast) return 0;
+    int pad = (int)(8 * f->scale + 0.5), lines = 0, w = vp->w - 2 * (int)(10 * f->scale + 0.5);
+    /* whole, wrapped to the window's width: a message is read, not guessed at */
+    const char *m = vp->toast;
+    size_t n = strlen(m);
+    while (n > 0 && lines < LV_MESSAGE_LINES) {
+        size_t k = lv_wrap_line(vp->measure, vp->measure_ctx, LV_FONT_BODY, m, n, w);
+        lines++;
+        if (k < n && m[k] == '\n') k++;
+        while (k < n && m[k] == ' ')
+            k++;
+        m += k;
+        n -= k;
+    }
+    if (!lines) return 0;
+    f->message.h = lines * f->line_h[LV_FONT_BODY] + 2 * pad;
+    f->message.y = y - f->message.h;
+    return f->message.h;
+}
+
+void lv_lock_status(const lv_scene *s, const lv_state *st, int32_t obj, int lang, char *buf,
+                    size_t len) {
+    const lv_trace *tr = s->tr;
+    const lv_ostate *o = &st->objs[obj];
+    if (o->owner < 0) {
+        snprintf(buf, len, "%s", lv_tr(lang, LV_T_FREE));
+        return;
+    }
+    char nb[32];
+    snprintf(nb, sizeof nb, "%" PRId64, o->count);
+    if (tr->objects[obj].kind == LV_OBJ_RLOCK) /* the count the lesson watches, 1 included */
+        snprintf(buf, len, lv_tr(lang, LV_T_HELD_BY_N), lv_trace_thread_name(tr, o->owner), nb);
+    else
+        snprintf(buf, len, lv_tr(lang, LV_T_HELD_BY), lv_trace_thread_name(tr, o->owner));
+}
+
+void lv_sem_words(const lv_scene *s, const lv_state *st, int32_t obj, int lang, char *buf,
+                  size_t len) {
+    const lv_trace_object *ob = &s->tr->objects[obj];
+    char n1[32], n2[32];
+    snprintf(n1, sizeof n1, "%" PRId64, st->objs[obj].count);
+    snprintf(n2, sizeof n2, "%" PRId64, ob->param);
+    snprintf(buf, len, lv_tr(lang, ob->kind == LV_OBJ_BOUNDED_SEMAPHORE ? LV_T_BSEM : LV_T_SEM),
+             ob->name, n1, n2);
+}

@@ -735,32 +735,24 @@ static void draw_lesson(lv_render *R, const lv_frame *f, const lv_viewport *vp) 
                   C(LV_C_DIM));
 }
 
-/* The status message: a dark box low over the lanes, one line per '\n'. */
+/* The status message in its bar under the lanes (f->message), one line per '\n'. */
 static void draw_toast(lv_render *R, const lv_frame *f, const lv_viewport *vp) {
-    if (!vp->toast || !*vp->toast) return;
-    int pad = lv__px(R, 10), lh = f->line_h[LV_FONT_BODY], n = 0, w = 0;
-    for (const char *p = vp->toast; p;) {
-        const char *e = strchr(p, '\n');
-        size_t k = e ? (size_t)(e - p) : strlen(p);
-        int tw = lv_fonts_measure(R->fonts, LV_FONT_BODY, p, k);
-        if (tw > w) w = tw;
-        n++;
-        p = e ? e + 1 : NULL;
-    }
-    if (w > vp->w - 4 * pad) w = vp->w - 4 * pad;
-    lv_rect r = {(f->timeline.w - w) / 2 - pad, f->axis.y - n * lh - 3 * pad, w + 2 * pad,
-                 n * lh + 2 * pad}; /* over the lanes, above the time axis */
-    if (r.x < pad) r.x = pad;
-    if (r.y < f->header.h) r.y = f->header.h;
+    if (!vp->toast || !*vp->toast || f->message.h <= 0) return;
+    int pad = lv__px(R, 8), lh = f->line_h[LV_FONT_BODY];
+    lv_rect r = f->message;
     lv__fill(R, r, (lv_rgb){40, 40, 40});
-    int y = r.y + pad;
-    for (const char *p = vp->toast; p; y += lh) {
-        const char *e = strchr(p, '\n');
-        size_t k = e ? (size_t)(e - p) : strlen(p);
-        char b[1024];
-        snprintf(b, sizeof b, "%.*s", (int)k, p);
-        lv__text_fit(R, LV_FONT_BODY, b, r.x + pad, y, w, (lv_rgb){255, 255, 255});
-        p = e ? e + 1 : NULL;
+    int y = r.y + pad, w = r.w - 2 * lv__px(R, 10);
+    const char *m = vp->toast; /* wrapped as lv__message_bar counted it */
+    size_t n = strlen(m);
+    while (n > 0 && y + lh <= r.y + r.h) {
+        size_t k = lv_wrap_line(lv_fonts_measure, R->fonts, LV_FONT_BODY, m, n, w);
+        lv__text(R, LV_FONT_BODY, m, k, r.x + lv__px(R, 10), y, (lv_rgb){255, 255, 255});
+        y += lh;
+        if (k < n && m[k] == '\n') k++;
+        while (k < n && m[k] == ' ')
+            k++;
+        m += k;
+        n -= k;
     }
 }
 

@@ -309,7 +309,7 @@ static void draw_header(lv_render *R, const lv_scene *s, const lv_frame *f, cons
     for (int i = 0; i < 5 && f->legend[i].w > 0; i++) { /* each word beside its swatch */
         int ly = f->legend[i].y + (f->legend[i].h - f->line_h[LV_FONT_NOTE]) / 2;
         if (legend_colors[i] == LV_C_HOLD)
-            lv__hold_swatch(R, f->legend[i]); /* holds come in each lock's colour */
+            lv__hold_swatch(R, s->tr, f->legend[i]); /* holds come in each lock's colour */
         else
             lv__fill(R, f->legend[i], C(legend_colors[i]));
         lv__textz(R, LV_FONT_NOTE, lv_tr(vp->lang, lv_legend_words[i]), f->legend_text_x[i], ly,

@@ -55,11 +55,12 @@ void lv__triangle(lv_render *R, float x0, float y0, float x1, float y1, float x2
                   lv_rgb c);
 void lv__thick_line(lv_render *R, int x0, int y0, int x1, int y1, int w, lv_rgb c);
 /* The legend of every mark (render_legend.c): its width, its height in w pixels, and drawing
- * it with its top-left at (x, y); the header's "holding" swatch in the locks' colours. */
+ * it with its top-left at (x, y); the header's "holding" swatch in the colours of tr's locks
+ * and semaphores. */
 int lv__legend_width(lv_render *R, int lang);
 int lv__legend_height(lv_render *R, const lv_frame *f, int lang, int w);
 void lv__draw_legend(lv_render *R, const lv_frame *f, int lang, int x, int y, int w);
-void lv__hold_swatch(lv_render *R, lv_rect r);
+void lv__hold_swatch(lv_render *R, const lv_trace *tr, lv_rect r); /* tr NULL: all colours */
 /* the gauge strips' names and counts beside them (render_objects.c) */
 void lv__draw_gauges(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
                      int lang);

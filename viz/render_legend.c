@@ -8,11 +8,27 @@ static lv_rgb C(lv_color c) {
     return lv_color_rgb(c);
 }
 
-void lv__hold_swatch(lv_render *R, lv_rect r) {
-    int n = LV_NHOLD_COLORS, x = r.x;
-    for (int k = 0; k < n; k++) {
+void lv__hold_swatch(lv_render *R, const lv_trace *tr, lv_rect r) {
+    lv_color cols[LV_NHOLD_COLORS];
+    int n = 0;
+    for (size_t o = 0; tr && o < tr->nobjects && n < LV_NHOLD_COLORS; o++) {
+        lv_obj_kind k = tr->objects[o].kind;
+        if (k != LV_OBJ_MUTEX && k != LV_OBJ_RLOCK && k != LV_OBJ_SEMAPHORE &&
+            k != LV_OBJ_BOUNDED_SEMAPHORE)
+            continue;
+        lv_color c = lv_hold_color((int32_t)o);
+        int seen = 0;
+        for (int i = 0; i < n; i++)
+            seen |= cols[i] == c;
+        if (!seen) cols[n++] = c;
+    }
+    if (!tr) /* the legend: every colour a hold can have */
+        for (; n < LV_NHOLD_COLORS; n++)
+            cols[n] = (lv_color)(LV_C_HOLD + n);
+    if (!n) cols[n++] = LV_C_HOLD;
+    for (int k = 0, x = r.x; k < n; k++) {
         int x1 = r.x + r.w * (k + 1) / n;
-        lv__fill(R, (lv_rect){x, r.y, x1 - x, r.h}, C((lv_color)(LV_C_HOLD + k)));
+        lv__fill(R, (lv_rect){x, r.y, x1 - x, r.h}, C(cols[k]));
         x = x1;
     }
 }
@@ -22,7 +38,7 @@ static void glyph(lv_render *R, lv_glyph g, int x, int y, int u) {
     int cx = x + u / 2, cy = y + u / 2, r4 = lv__px(R, 4);
     switch (g) {
     case LV_GLYPH_HOLD:
-        lv__hold_swatch(R, (lv_rect){x, cy - lv__px(R, 2), u, lv__px(R, 4)});
+        lv__hold_swatch(R, NULL, (lv_rect){x, cy - lv__px(R, 2), u, lv__px(R, 4)});
         break;
     case LV_GLYPH_COUNT: {
         lv_rect b = {x, y, u, u};

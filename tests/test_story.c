@@ -15,19 +15,6 @@ static int fixed_measure(void *ctx, lv_font_id f, const char *s, size_t n) {
     return (int)n * (f == LV_FONT_LABEL || f == LV_FONT_TITLE ? 12 : 8);
 }
 
-/* A run of a built-in scenario, its default variant, seed 1, one parameter set (or none). */
-static lv_trace *run_sc(const char *name, const char *param, int64_t value) {
-    const lv_scenario *sc = lv_scenario_find(name);
-    ASSERT(sc);
-    int64_t params[LV_MAX_PARAMS];
-    for (int p = 0; p < sc->nparams; p++)
-        params[p] = param && strcmp(sc->params[p].name, param) == 0 ? value : sc->params[p].def;
-    lv_run_desc d = {.scenario = sc, .mode = LV_MODE_CONTROLLED, .seed = 1, .params = params};
-    lv_trace *tr = NULL;
-    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
-    return tr;
-}
-
 static lv_viewport view_at(const lv_scene *s, int w, int h, long seq, int future) {
     const lv_trace *tr = s->tr;
     return (lv_viewport){.w = w,
@@ -82,7 +69,7 @@ static void check_reveal(const lv_scene *s, const lv_frame *f, long k) {
 }
 
 TEST(what_is_shown_follows_the_playhead) {
-    lv_trace *tr = run_sc("ticket", NULL, 0);
+    lv_trace *tr = run_named("ticket", NULL, 0);
     lv_scene *s;
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     lv_frame f = {0};
@@ -218,7 +205,7 @@ static void axis_views(lv_scene *s, const char *name) {
 TEST(axis_labels_are_true_in_every_view) {
     const char *names[] = {"counter", "traffic-light", "ticket", "deadlock", "toilets"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        lv_trace *tr = run_sc(names[i], NULL, 0);
+        lv_trace *tr = run_named(names[i], NULL, 0);
         for (int mode = 0; mode < LV_TIME__COUNT; mode++) {
             lv_scene *s;
             ASSERT_EQ(lv_scene_new_view(tr, mode, &s), LV_OK);
@@ -233,7 +220,7 @@ TEST(axis_labels_are_true_in_every_view) {
 TEST(traffic_light_red_and_green_to_scale) {
     /* the light's 3 s red and 4 s green: shortened alike, but each long gap carries a break,
      * and in linear time green is 4/3 of red */
-    lv_trace *tr = run_sc("traffic-light", NULL, 0);
+    lv_trace *tr = run_named("traffic-light", NULL, 0);
     lv_scene *w, *l;
     ASSERT_EQ(lv_scene_new_view(tr, LV_TIME_WARPED, &w), LV_OK);
     ASSERT_EQ(lv_scene_new_view(tr, LV_TIME_LINEAR, &l), LV_OK);
@@ -255,7 +242,7 @@ TEST(traffic_light_red_and_green_to_scale) {
 }
 
 TEST(the_step_view_gives_each_event_a_column) {
-    lv_trace *tr = run_sc("ticket", NULL, 0);
+    lv_trace *tr = run_named("ticket", NULL, 0);
     lv_scene *s;
     ASSERT_EQ(lv_scene_new_view(tr, LV_TIME_STEPS, &s), LV_OK);
     ASSERT(s->real == tr);
@@ -299,7 +286,7 @@ TEST(the_step_view_gives_each_event_a_column) {
 /* ---- the deadlock's cycle ---- */
 
 TEST(the_deadlock_cycle_stands_out_among_sixteen_threads) {
-    lv_trace *tr = run_sc("deadlock", "threads", 16);
+    lv_trace *tr = run_named("deadlock", "threads", 16);
     lv_scene *s;
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     ASSERT_GE(s->cycle_finding, 0);
@@ -380,7 +367,7 @@ TEST(the_deadlock_cycle_stands_out_among_sixteen_threads) {
 /* ---- the keys ---- */
 
 TEST(keys_for_what_comes_next_and_the_time_view) {
-    lv_trace *tr = run_sc("ticket", NULL, 0);
+    lv_trace *tr = run_named("ticket", NULL, 0);
     lv_scene *s;
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     lv_vstate v;

@@ -35,6 +35,14 @@ check bad_at 2 "$LV" view "$T/d.json" --headless --at 30
 expect_in bad_at "$T/err" "0 to 29"
 check bad_size 2 "$LV" view "$T/d.json" --headless --size 12x
 check bad_option 2 "$LV" view "$T/d.json" --frobnicate
+check bad_ahead 2 "$LV" view "$T/d.json" --headless --ahead soon
+expect_in bad_ahead "$T/err" "lockviz view: --ahead must be hidden, faint or shown, not 'soon'"
+# a picture shows the run whole, whatever the window would hide
+check ahead_png 0 nodisp "$LV" view "$T/d.json" --png "$T/a.png" --ahead hidden --at 3
+check ahead_png_plain 0 nodisp "$LV" view "$T/d.json" --png "$T/b.png" --at 3
+cmp -s "$T/a.png" "$T/b.png" || { echo "FAIL ahead_png: --ahead changed the picture"; fails=$((fails + 1)); }
+check bad_run_ahead 2 "$LV" run deadlock --headless --ahead later
+expect_in bad_run_ahead "$T/err" "lockviz run: --ahead must be hidden, faint or shown, not 'later'"
 
 # an unwritable picture: exit 2, and the file already there is left alone
 cp "$T/d.png" "$T/keep.png"

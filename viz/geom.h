@@ -570,6 +570,9 @@ typedef struct lv_frame {
 int lv_frame_future_seq(const lv_frame *f, uint32_t seq);
 int lv_frame_future_mark(const lv_frame *f, const lv_scene *s, const lv_marker *m);
 int lv_frame_future_arrow(const lv_frame *f, const lv_arrow *a);
+/* Whether the lost updates event seq is part of are complete only after the playhead (the
+ * objects panel's marks on reads and writes wait for it). */
+int lv_frame_future_lost(const lv_frame *f, const lv_scene *s, uint32_t seq);
 lv_rect lv_frame_past_part(const lv_frame *f, lv_rect r);
 /* Lays out what follows the playhead's rule and the deadlock's cycle: f->future, reveal_seq,
  * cut_x, the lanes' roles and the wait-for arrows (geom_story.c). -1 without memory. */

@@ -126,14 +126,16 @@ static void stretch(axis *a, const lv_scene *s, int xa, int xb) {
     int64_t ta = lv_frame_t(f, s, xa), tb = lv_frame_t(f, s, xb);
     if (tb < s->t_first) return;
     if (ta < s->t_first) ta = s->t_first;
-    double ra = (double)(ta - s->t_first) / unit, rb = (double)(tb - s->t_first) / unit;
+    double one = steps ? 1 : 0; /* events count from 1 */
+    double ra = (double)(ta - s->t_first) / unit + one, rb = (double)(tb - s->t_first) / unit + one;
     double step = nice_step((rb - ra) * want / (xb - xa));
     if (step > rb - ra && rb - ra >= 1 && xb - xa >= want / 2) step = nice_floor(rb - ra);
     char b[24];
     for (double r = ceil(ra / step) * step; r <= rb; r += step) {
-        int64_t t = s->t_first + (int64_t)llround(r * unit);
+        if (r < one) continue;
+        int64_t t = s->t_first + (int64_t)llround((r - one) * unit);
         if (steps)
-            snprintf(b, sizeof b, "%.0f", r + 1);
+            snprintf(b, sizeof b, "%.0f", r);
         else
             time_label(r, step, b, sizeof b);
         add_tick(a, (int)lround(lv_frame_x(f, s, t)), t, b);

@@ -806,6 +806,15 @@ static int lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, i
     return need;
 }
 
+/* What the findings panel needs for all the findings, the playhead's rule aside. */
+static int whole_findings_h(lv_frame *f, const lv_scene *s, const lv_viewport *vp, int w) {
+    int keep = f->future;
+    f->future = LV_FUTURE_SHOW;
+    int h = lay_findings(f, s, vp, w);
+    f->future = keep;
+    return h;
+}
+
 static size_t rows_fitting(const lv_frame *f, int top, int bottom) {
     size_t n = 0;
     while (n < f->nfrows && top + f->frows[n].r.y + f->frows[n].r.h <= bottom)
@@ -1183,8 +1192,11 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     int lane_ok =
         f->line_h[LV_FONT_NOTE] + iround(14 * sc) + LV_HOLD_ROWS * iround(4 * sc) + iround(6 * sc);
     /* the findings panel: what it needs, within what the lanes leave */
-    int need = lay_findings(f, s, vp, W);
-    if (need < 0) return LV_ENOMEM;
+    /* as high as the whole run's findings need, so the lanes keep still as they appear */
+    int need = f->future != LV_FUTURE_SHOW ? whole_findings_h(f, s, vp, W) : 0;
+    int now = need < 0 ? -1 : lay_findings(f, s, vp, W);
+    if (now < 0) return LV_ENOMEM;
+    if (now > need) need = now;
     int lanes_need = (int)tr->nthreads * lane_ok + axis_h + iround(8 * sc);
     int maxh = H - top_h - lanes_need;
     if (maxh < iround(0.22 * H)) maxh = iround(0.22 * H);

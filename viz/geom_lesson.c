@@ -69,7 +69,7 @@ static int replay_lost(lv_scene *s) {
         wseq[v] = e->seq;
         wth[v] = e->thread;
     }
-    qsort(out, n, sizeof *out, cmp_lost_read);
+    if (n > 1) qsort(out, n, sizeof *out, cmp_lost_read);
     free(s->lost);
     s->lost = out;
     s->nlost = n;

@@ -121,6 +121,19 @@ int lv_frame_future_mark(const lv_frame *f, const lv_scene *s, const lv_marker *
     return lv_frame_future_seq(f, last);
 }
 
+int lv_frame_future_lost(const lv_frame *f, const lv_scene *s, uint32_t seq) {
+    if (f->future == LV_FUTURE_SHOW) return 0;
+    uint32_t done = 0; /* the last event of the lost updates seq takes part in */
+    for (size_t i = 0; i < s->nlost; i++) {
+        const lv_lost *l = &s->lost[i];
+        if (l->stale_read != seq && l->lost_write != seq && l->bad_write != seq) continue;
+        uint32_t e = l->bad_write > l->lost_write ? l->bad_write : l->lost_write;
+        if (l->stale_read > e) e = l->stale_read;
+        if (e > done) done = e;
+    }
+    return (long)done > f->reveal_seq;
+}
+
 int lv_frame_future_arrow(const lv_frame *f, const lv_arrow *a) {
     return lv_frame_future_seq(f, a->acq > a->rel ? a->acq : a->rel);
 }

@@ -104,6 +104,8 @@ static const char run_help[] =
     "  --scheduler        open the window in scheduler mode: you pick which thread runs at\n"
     "                     each choice point (click a lane or press its number), starting\n"
     "                     after the --schedule given; not with --headless or --mode live\n"
+    "  --ahead A          in the window, what lies after the playhead: hidden (default: the\n"
+    "                     run unfolds as it plays), faint or shown (key G switches)\n"
     "  --help             this text\n"
     "\n"
     "In the window, C shows the run beside its counterpart (a broken variant beside the first\n"
@@ -445,6 +447,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
                                          {"png", required_argument, 0, 'G'},
                                          {"compare", required_argument, 0, 'W'},
                                          {"scheduler", no_argument, 0, 'Z'},
+                                         {"ahead", required_argument, 0, 'A'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *variant = NULL, *out = NULL, *compare = NULL;
@@ -456,7 +459,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
     lv_policy policy = LV_POLICY_RANDOM;
     int pct_depth = 3;
     const char *schedule_arg = NULL, *chrome = NULL, *png = NULL;
-    int headless = 0, scheduler = 0;
+    int headless = 0, scheduler = 0, ahead = LV_FUTURE_HIDE;
     int c;
     char oerr[512];
     optind = 1;
@@ -538,6 +541,11 @@ static int cmd_run(int argc, char **argv, int default_job) {
             break;
         case 'Z':
             scheduler = 1;
+            break;
+        case 'A':
+            if ((ahead = lv_cli_ahead(optarg)) < 0)
+                return usage_error("run", "--ahead must be hidden, faint or shown, not '%s'",
+                                   optarg);
             break;
         default:
             return usage_error("run", "%s", oerr);
@@ -789,6 +797,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
              * race chosen, and behind it */
             lv_viewer_desc vd = lv_host_window(&host, default_job);
             vd.compare_tr = tw;
+            vd.future = ahead;
             if (scheduler) { /* --scheduler: cut after the --schedule given, not playing */
                 vd.play = 0;
                 vd.sched_start = vd.sched != NULL;

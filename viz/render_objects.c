@@ -208,9 +208,14 @@ void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const
         case LV_OBJ_EVENT:
             draw_event(R, tr, ob, o, &p, lang);
             break;
-        case LV_OBJ_VAR:
-            draw_var(R, tr, ob, o, &p, lang);
+        case LV_OBJ_VAR: {
+            lv_ostate known = *o; /* a read is known stale once its lost update is complete */
+            for (size_t k = 0; k < known.nhist; k++)
+                if (known.hist[k].mark && lv_frame_future_lost(f, s, known.hist[k].seq))
+                    known.hist[k].mark = LV_MARK_NONE;
+            draw_var(R, tr, ob, &known, &p, lang);
             break;
+        }
         case LV_OBJ_GAUGE: {
             char b[256];
             int over = lv_gauge_words(s, st, ob->id, lang, b, sizeof b);

@@ -44,6 +44,10 @@ TEST(f_fullscreen_esc_closes_and_never_quits_q_quits) {
     draw(v, 0);
     ASSERT(lv_viewer_state(v)->help);
     ASSERT(lv_viewer_state(v)->lesson);
+    snap(v, "help-en-1280x720.png");
+    push_key(SDLK_l, 0);
+    snap(v, "help-zh-1280x720.png");
+    push_key(SDLK_l, 0);
     push_key(SDLK_ESCAPE, 0);
     draw(v, 0);
     ASSERT(!lv_viewer_state(v)->help);
@@ -138,6 +142,32 @@ TEST(q_asks_before_scheduler_picks_are_lost) {
     sched_run_close(&x);
 }
 
-TEST_MAIN(TEST_ENTRY(f_fullscreen_esc_closes_and_never_quits_q_quits, 60),
+/* At 1920x1080 the ticket race's four findings all show, the verdict first (more rows than at
+ * 1280x720, not the same bigger); the help and its legend fit the window. */
+TEST(a_projector_window_shows_more) {
+    sched_run x;
+    lv_trace *tr = sched_run_open(&x, "ticket", NULL);
+    lv_viewer_desc vd = {.w = 1920, .h = 1080, .lesson = lv_lesson_of};
+    lv_viewer *v = open_on(tr, &vd);
+    push_key(SDLK_END, 0);
+    draw(v, 0);
+    const lv_frame *f = lv_viewer_layout(v);
+    ASSERT_EQ(f->hidden_findings, 0);
+    ASSERT_EQ(f->nfrows, tr->nfindings);
+    ASSERT_EQ(tr->findings[f->frows[0].finding].kind, LV_FIND_INVARIANT);
+    ASSERT_CONTAINS(f->status, "event 113 of 113"); /* numbered from 1 */
+    snap(v, "ticket-end-1920x1080.png");
+    push_key(SDLK_h, 0);
+    snap(v, "help-en-1920x1080.png");
+    push_key(SDLK_l, 0);
+    snap(v, "help-zh-1920x1080.png");
+    push_key(SDLK_q, 0);
+    ASSERT_EQ(lv_viewer_frame(v, 0), 0);
+    lv_viewer_close(v);
+    sched_run_close(&x);
+}
+
+TEST_MAIN(TEST_ENTRY(a_projector_window_shows_more, 60),
+          TEST_ENTRY(f_fullscreen_esc_closes_and_never_quits_q_quits, 60),
           TEST_ENTRY(down_scrolls_only_lanes_that_do_not_fit, 60),
           TEST_ENTRY(q_asks_before_scheduler_picks_are_lost, 60))

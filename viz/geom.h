@@ -280,6 +280,12 @@ lv_err lv_state_init(lv_state *st, const lv_scene *s);
  * at most `every` events once the events before it were visited. LV_ENOMEM on failure. */
 lv_err lv_state_seek(lv_state *st, const lv_scene *s, long seq);
 void lv_state_free(lv_state *st);
+/* What the objects panel says of a lock at st ("held by thread-1, count 2", "free") and of a
+ * semaphore ("BoundedSemaphore stalls: 0 of 3 free"); the panel wraps them, never cuts. */
+void lv_lock_status(const lv_scene *s, const lv_state *st, int32_t obj, int lang, char *buf,
+                    size_t len);
+void lv_sem_words(const lv_scene *s, const lv_state *st, int32_t obj, int lang, char *buf,
+                  size_t len);
 /* A gauge's words at st ("inside: 4, past its capacity 3"); 1 when it is past its capacity. */
 int lv_gauge_words(const lv_scene *s, const lv_state *st, int32_t obj, int lang, char *buf,
                    size_t len);
@@ -442,7 +448,7 @@ typedef struct lv_viewport {
     int lang; /* lv_lang of every word the viewer draws */
     /* the lesson panel under the header: NULL text when closed or when there is none */
     const char *lesson_title, *lesson_text;
-    const char *toast; /* a short message over the lanes ('\n' between lines), or NULL */
+    const char *toast; /* a short message for the bar under the lanes ('\n' between lines) */
     int help;          /* 1: the help overlay is shown */
     /* scheduler mode: pixels kept for its column right of the lanes and its bar under them
      * (0: none), and what goes there (schedview.h; drawn by render_sched.c), or NULL */
@@ -495,6 +501,7 @@ typedef struct lv_frame {
     int font_px[LV_FONT__COUNT], line_h[LV_FONT__COUNT];
     lv_rect header, timeline, area, axis, objects, findings; /* area: the lanes' time part */
     lv_rect sched_col, sched_bar; /* scheduler mode's column and bar (w 0 / h 0: none) */
+    lv_rect message;              /* the bar vp->toast is shown in, over the findings (h 0: none) */
     lv_rect lesson;   /* the lesson panel (h 0 when closed); its title and wrapped lines: */
     lv_tline *llines; /* lines of lesson_title / lesson_text, the first is the title */
     size_t nllines, capllines;
@@ -580,10 +587,39 @@ const char *lv_time_view_name(int mode, int lang);
 /* geom_lesson.c's part of the layout: the gauge strips taken from the bottom of f->area, their
  * fills, and a ring on every stale read in view. -1: out of memory. */
 int lv__lesson_reserve(lv_frame *f, const lv_scene *s, int lane_min);
+/* The message bar (vp->toast, at most LV_MESSAGE_LINES lines) ending at y: sets f->message and
+ * returns its height (0 without a message). */
+#define LV_MESSAGE_LINES 6
+int lv__message_bar(lv_frame *f, const lv_viewport *vp, int y);
 int lv__lesson_lay(lv_frame *f, const lv_scene *s);
 int lv__lesson_stale_marks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1);
 int lv__lesson_counts(lv_frame *f, const lv_scene *s, const lv_viewport *vp, int64_t tv0,
                       int64_t tv1);
+
+/* The legend of every mark the lanes carry (the help overlay draws it), both languages through
+ * its keys; LV_GLYPH__COUNT ends it. */
+typedef enum lv_glyph {
+    LV_GLYPH_HOLD,     /* a hold bar, in its lock's colour */
+    LV_GLYPH_COUNT,    /* an RLock's count on its bar */
+    LV_GLYPH_READ,     /* hollow dot */
+    LV_GLYPH_WRITE,    /* square */
+    LV_GLYPH_STALE,    /* ring */
+    LV_GLYPH_ARROW,    /* hand-off */
+    LV_GLYPH_TIMEOUT,  /* hourglass */
+    LV_GLYPH_BREAK,    /* // on the axis */
+    LV_GLYPH_GAUGE,    /* a count's strip, red past its capacity */
+    LV_GLYPH_FINDING,  /* yellow dot: an event of the finding picked */
+    LV_GLYPH_PLAYHEAD, /* the playhead */
+    LV_GLYPH_ANSWER,   /* ✓ ✗ */
+    LV_GLYPH__COUNT
+} lv_glyph;
+typedef struct lv_legend_row {
+    lv_glyph glyph;
+    lv_tr_key words;
+} lv_legend_row;
+extern const lv_legend_row lv_legend_rows[];
+/* The glyph that explains a lane marker's kind (LV_MARK_PLAYHEAD ...). */
+lv_glyph lv_legend_glyph_of_mark(uint8_t kind);
 
 /* Lays out the frame for vp. Reuses f's buffers (zero f before the first call).
  * Output size is bounded by the pixels, whatever the trace's size. */

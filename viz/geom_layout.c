@@ -1213,8 +1213,9 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     if (obj_w < iround(220 * sc)) obj_w = iround(220 * sc);
     if (obj_w > iround(420 * sc)) obj_w = iround(420 * sc);
     int bar_h = vp->sched_bar_h > 0 ? vp->sched_bar_h : 0;
-    f->objects = (lv_rect){W - obj_w, top_h, obj_w, f->findings.y - top_h - bar_h};
-    f->timeline = (lv_rect){0, top_h, W - obj_w, f->findings.y - top_h - bar_h};
+    int msg_h = lv__message_bar(f, vp, f->findings.y - bar_h); /* messages: a bar, not on lanes */
+    f->objects = (lv_rect){W - obj_w, top_h, obj_w, f->findings.y - top_h - bar_h - msg_h};
+    f->timeline = (lv_rect){0, top_h, W - obj_w, f->findings.y - top_h - bar_h - msg_h};
     f->sched_bar = (lv_rect){0, f->findings.y - bar_h, W, bar_h};
 
     /* the label column fits each name, and under it what the thread waits for */

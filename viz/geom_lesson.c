@@ -501,3 +501,80 @@ int lv__lesson_counts(lv_frame *f, const lv_scene *s, const lv_viewport *vp, int
     }
     return 0;
 }
+
+const lv_legend_row lv_legend_rows[] = {
+    {LV_GLYPH_HOLD, LV_T_LG_HOLD},         {LV_GLYPH_COUNT, LV_T_LG_COUNT},
+    {LV_GLYPH_ARROW, LV_T_LG_ARROW},       {LV_GLYPH_READ, LV_T_LG_READ},
+    {LV_GLYPH_WRITE, LV_T_LG_WRITE},       {LV_GLYPH_STALE, LV_T_LG_STALE},
+    {LV_GLYPH_TIMEOUT, LV_T_LG_TIMEOUT},   {LV_GLYPH_GAUGE, LV_T_LG_GAUGE},
+    {LV_GLYPH_BREAK, LV_T_LG_BREAK},       {LV_GLYPH_FINDING, LV_T_LG_FINDING},
+    {LV_GLYPH_PLAYHEAD, LV_T_LG_PLAYHEAD}, {LV_GLYPH_ANSWER, LV_T_LG_ANSWER},
+    {LV_GLYPH__COUNT, LV_T__COUNT},
+};
+
+lv_glyph lv_legend_glyph_of_mark(uint8_t kind) {
+    switch (kind) {
+    case LV_MARK_PLAYHEAD:
+        return LV_GLYPH_PLAYHEAD;
+    case LV_MARK_FINDING:
+        return LV_GLYPH_FINDING;
+    case LV_MARK_STALE:
+        return LV_GLYPH_STALE;
+    case LV_MARK_READ:
+        return LV_GLYPH_READ;
+    case LV_MARK_WRITE:
+        return LV_GLYPH_WRITE;
+    case LV_MARK_TIMEOUT:
+        return LV_GLYPH_TIMEOUT;
+    default:
+        return LV_GLYPH__COUNT;
+    }
+}
+
+int lv__message_bar(lv_frame *f, const lv_viewport *vp, int y) {
+    f->message = (lv_rect){0, y, vp->w, 0};
+    if (!vp->toast || !*vp->toast) return 0;
+    int pad = (int)(8 * f->scale + 0.5), lines = 0, w = vp->w - 2 * (int)(10 * f->scale + 0.5);
+    /* whole, wrapped to the window's width: a message is read, not guessed at */
+    const char *m = vp->toast;
+    size_t n = strlen(m);
+    while (n > 0 && lines < LV_MESSAGE_LINES) {
+        size_t k = lv_wrap_line(vp->measure, vp->measure_ctx, LV_FONT_BODY, m, n, w);
+        lines++;
+        if (k < n && m[k] == '\n') k++;
+        while (k < n && m[k] == ' ')
+            k++;
+        m += k;
+        n -= k;
+    }
+    if (!lines) return 0;
+    f->message.h = lines * f->line_h[LV_FONT_BODY] + 2 * pad;
+    f->message.y = y - f->message.h;
+    return f->message.h;
+}
+
+void lv_lock_status(const lv_scene *s, const lv_state *st, int32_t obj, int lang, char *buf,
+                    size_t len) {
+    const lv_trace *tr = s->tr;
+    const lv_ostate *o = &st->objs[obj];
+    if (o->owner < 0) {
+        snprintf(buf, len, "%s", lv_tr(lang, LV_T_FREE));
+        return;
+    }
+    char nb[32];
+    snprintf(nb, sizeof nb, "%" PRId64, o->count);
+    if (tr->objects[obj].kind == LV_OBJ_RLOCK) /* the count the lesson watches, 1 included */
+        snprintf(buf, len, lv_tr(lang, LV_T_HELD_BY_N), lv_trace_thread_name(tr, o->owner), nb);
+    else
+        snprintf(buf, len, lv_tr(lang, LV_T_HELD_BY), lv_trace_thread_name(tr, o->owner));
+}
+
+void lv_sem_words(const lv_scene *s, const lv_state *st, int32_t obj, int lang, char *buf,
+                  size_t len) {
+    const lv_trace_object *ob = &s->tr->objects[obj];
+    char n1[32], n2[32];
+    snprintf(n1, sizeof n1, "%" PRId64, st->objs[obj].count);
+    snprintf(n2, sizeof n2, "%" PRId64, ob->param);
+    snprintf(buf, len, lv_tr(lang, ob->kind == LV_OBJ_BOUNDED_SEMAPHORE ? LV_T_BSEM : LV_T_SEM),
+             ob->name, n1, n2);
+}

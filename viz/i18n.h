@@ -239,6 +239,8 @@ typedef enum lv_tr_key {
     LV_T_LG_BREAK,
     LV_T_LG_GAUGE,
     LV_T_LG_ANSWER,
+    LV_T_LG_FINDING,
+    LV_T_LG_PLAYHEAD,
     LV_T_QUIT_ASK,
     LV_T_HK_FULL,
     LV_T_HD_FULL,

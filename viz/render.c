@@ -54,6 +54,15 @@ static void thick_line(lv_render *R, int x0, int y0, int x1, int y1, int w, lv_r
     }
 }
 
+void lv__triangle(lv_render *R, float x0, float y0, float x1, float y1, float x2, float y2,
+                  lv_rgb c) {
+    triangle(R, x0, y0, x1, y1, x2, y2, c);
+}
+
+void lv__thick_line(lv_render *R, int x0, int y0, int x1, int y1, int w, lv_rgb c) {
+    thick_line(R, x0, y0, x1, y1, w, c);
+}
+
 static uint32_t hash_text(const char *s, size_t n, uint8_t font, lv_rgb c) {
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < n; i++)
@@ -299,7 +308,10 @@ static void draw_header(lv_render *R, const lv_scene *s, const lv_frame *f, cons
 
     for (int i = 0; i < 5 && f->legend[i].w > 0; i++) { /* each word beside its swatch */
         int ly = f->legend[i].y + (f->legend[i].h - f->line_h[LV_FONT_NOTE]) / 2;
-        lv__fill(R, f->legend[i], C(legend_colors[i]));
+        if (legend_colors[i] == LV_C_HOLD)
+            lv__hold_swatch(R, s->tr, f->legend[i]); /* holds come in each lock's colour */
+        else
+            lv__fill(R, f->legend[i], C(legend_colors[i]));
         lv__textz(R, LV_FONT_NOTE, lv_tr(vp->lang, lv_legend_words[i]), f->legend_text_x[i], ly,
                   C(LV_C_TEXT));
     }
@@ -673,10 +685,17 @@ static void draw_help(lv_render *R, const lv_frame *f, const lv_viewport *vp) {
     int pad = lv__px(R, 18), gap = lv__px(R, 28), lh = f->line_h[LV_FONT_BODY];
     int th = f->line_h[LV_FONT_LABEL], nh = f->line_h[LV_FONT_NOTE];
     const char *note = lv_tr(lang, LV_T_HELP_NOTE);
+    /* the legend of every mark in a column of its own, right of the keys */
+    int lgw = lv__legend_width(R, lang), keys_room = vp->w - 2 * pad - 2 * gap - lgw;
+    if (dw > keys_room - kw - gap) dw = keys_room - kw - gap;
     int w = kw + gap + dw, nw = lv__measure(R, LV_FONT_NOTE, note);
     if (nw > w) w = nw;
+    int keys_w = w;
+    w += gap + lgw;
     if (w > vp->w - 2 * pad) w = vp->w - 2 * pad;
     int h = th + lv__px(R, 6) + n * lh + lv__px(R, 8) + nh;
+    int lgh = lv__legend_height(R, f, lang, lgw);
+    if (lgh > h) h = lgh;
     lv_rect r = {(vp->w - w) / 2 - pad, (vp->h - h) / 2 - pad, w + 2 * pad, h + 2 * pad};
     if (r.y < 0) r.y = 0;
     SDL_SetRenderDrawColor(R->r, 0, 0, 0, 110);
@@ -689,9 +708,10 @@ static void draw_help(lv_render *R, const lv_frame *f, const lv_viewport *vp) {
     for (int i = 0; i < n; i++, y += lh) {
         lv__text_fit(R, LV_FONT_BODY, lv_tr(lang, lv_help_rows[i][0]), x, y, kw, C(LV_C_HOLD));
         lv__text_fit(R, LV_FONT_BODY, lv_tr(lang, lv_help_rows[i][1]), x + kw + gap, y,
-                     w - kw - gap, C(LV_C_TEXT));
+                     keys_w - kw - gap, C(LV_C_TEXT));
     }
-    lv__text_fit(R, LV_FONT_NOTE, note, x, y + lv__px(R, 8), w, C(LV_C_DIM));
+    lv__text_fit(R, LV_FONT_NOTE, note, x, y + lv__px(R, 8), keys_w, C(LV_C_DIM));
+    lv__draw_legend(R, f, lang, r.x + pad + keys_w + gap, r.y + pad, w - keys_w - gap);
 }
 
 static void draw_lesson(lv_render *R, const lv_frame *f, const lv_viewport *vp) {
@@ -721,32 +741,24 @@ static void draw_lesson(lv_render *R, const lv_frame *f, const lv_viewport *vp) 
                   C(LV_C_DIM));
 }
 
-/* The status message: a dark box low over the lanes, one line per '\n'. */
+/* The status message in its bar under the lanes (f->message), one line per '\n'. */
 static void draw_toast(lv_render *R, const lv_frame *f, const lv_viewport *vp) {
-    if (!vp->toast || !*vp->toast) return;
-    int pad = lv__px(R, 10), lh = f->line_h[LV_FONT_BODY], n = 0, w = 0;
-    for (const char *p = vp->toast; p;) {
-        const char *e = strchr(p, '\n');
-        size_t k = e ? (size_t)(e - p) : strlen(p);
-        int tw = lv_fonts_measure(R->fonts, LV_FONT_BODY, p, k);
-        if (tw > w) w = tw;
-        n++;
-        p = e ? e + 1 : NULL;
-    }
-    if (w > vp->w - 4 * pad) w = vp->w - 4 * pad;
-    lv_rect r = {(f->timeline.w - w) / 2 - pad, f->axis.y - n * lh - 3 * pad, w + 2 * pad,
-                 n * lh + 2 * pad}; /* over the lanes, above the time axis */
-    if (r.x < pad) r.x = pad;
-    if (r.y < f->header.h) r.y = f->header.h;
+    if (!vp->toast || !*vp->toast || f->message.h <= 0) return;
+    int pad = lv__px(R, 8), lh = f->line_h[LV_FONT_BODY];
+    lv_rect r = f->message;
     lv__fill(R, r, (lv_rgb){40, 40, 40});
-    int y = r.y + pad;
-    for (const char *p = vp->toast; p; y += lh) {
-        const char *e = strchr(p, '\n');
-        size_t k = e ? (size_t)(e - p) : strlen(p);
-        char b[1024];
-        snprintf(b, sizeof b, "%.*s", (int)k, p);
-        lv__text_fit(R, LV_FONT_BODY, b, r.x + pad, y, w, (lv_rgb){255, 255, 255});
-        p = e ? e + 1 : NULL;
+    int y = r.y + pad, w = r.w - 2 * lv__px(R, 10);
+    const char *m = vp->toast; /* wrapped as lv__message_bar counted it */
+    size_t n = strlen(m);
+    while (n > 0 && y + lh <= r.y + r.h) {
+        size_t k = lv_wrap_line(lv_fonts_measure, R->fonts, LV_FONT_BODY, m, n, w);
+        lv__text(R, LV_FONT_BODY, m, k, r.x + lv__px(R, 10), y, (lv_rgb){255, 255, 255});
+        y += lh;
+        if (k < n && m[k] == '\n') k++;
+        while (k < n && m[k] == ' ')
+            k++;
+        m += k;
+        n -= k;
     }
 }
 

@@ -72,8 +72,8 @@ static void waiting(lv_render *R, const lv_trace *tr, const lv_ostate *o, pen *p
     p->y = chips(R, tr, &o->waiters, p, p->x + w + lv__px(R, 6), LV_C_BLOCKED);
 }
 
-static void draw_lock(lv_render *R, const lv_trace *tr, const lv_trace_object *ob,
-                      const lv_ostate *o, pen *p, int lang) {
+static void draw_lock(lv_render *R, const lv_scene *s, const lv_state *st, const lv_trace *tr,
+                      const lv_trace_object *ob, const lv_ostate *o, pen *p, int lang) {
     char b[256];
     int lh = lv_fonts_line_h(R->fonts, LV_FONT_BODY);
     if (p->y + lh > p->bottom) return;
@@ -83,17 +83,7 @@ static void draw_lock(lv_render *R, const lv_trace *tr, const lv_trace_object *o
     int x0 = p->x + sw + lv__px(R, 6), y0 = p->y;
     wrap_text(R, p, LV_FONT_BODY, x0, b, C(LV_C_TEXT));
     int w = lv__measure(R, LV_FONT_BODY, b);
-    if (o->owner >= 0) {
-        char nb[32];
-        snprintf(nb, sizeof nb, "%" PRId64, o->count);
-        if (ob->kind == LV_OBJ_RLOCK) /* the count the lesson watches, 1 included */
-            snprintf(b, sizeof b, lv_tr(lang, LV_T_HELD_BY_N), lv_trace_thread_name(tr, o->owner),
-                     nb);
-        else
-            snprintf(b, sizeof b, lv_tr(lang, LV_T_HELD_BY), lv_trace_thread_name(tr, o->owner));
-    } else {
-        snprintf(b, sizeof b, "%s", lv_tr(lang, LV_T_FREE));
-    }
+    lv_lock_status(s, st, ob->id, lang, b, sizeof b);
     /* the owner and count beside the name when both fit, else on the lines below it */
     int x = x0 + w + lv__px(R, 14);
     if (p->y == y0 + lh && x + lv__measure(R, LV_FONT_BODY, b) <= p->x + p->w)
@@ -104,13 +94,10 @@ static void draw_lock(lv_render *R, const lv_trace *tr, const lv_trace_object *o
     waiting(R, tr, o, p, lang);
 }
 
-static void draw_sem(lv_render *R, const lv_trace *tr, const lv_trace_object *ob,
-                     const lv_ostate *o, pen *p, int lang) {
-    char b[256], n1[32], n2[32];
-    snprintf(n1, sizeof n1, "%" PRId64, o->count);
-    snprintf(n2, sizeof n2, "%" PRId64, ob->param);
-    snprintf(b, sizeof b, lv_tr(lang, ob->kind == LV_OBJ_BOUNDED_SEMAPHORE ? LV_T_BSEM : LV_T_SEM),
-             ob->name, n1, n2);
+static void draw_sem(lv_render *R, const lv_scene *s, const lv_state *st, const lv_trace *tr,
+                     const lv_trace_object *ob, const lv_ostate *o, pen *p, int lang) {
+    char b[256];
+    lv_sem_words(s, st, ob->id, lang, b, sizeof b);
     wrap_text(R, p, LV_FONT_BODY, p->x, b, C(LV_C_TEXT));
     int64_t cap = ob->param > 0 ? ob->param : 0;
     int lh = lv_fonts_line_h(R->fonts, LV_FONT_NOTE), gap = lv__px(R, 4);
@@ -212,11 +199,11 @@ void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const
         switch (ob->kind) {
         case LV_OBJ_MUTEX:
         case LV_OBJ_RLOCK:
-            draw_lock(R, tr, ob, o, &p, lang);
+            draw_lock(R, s, st, tr, ob, o, &p, lang);
             break;
         case LV_OBJ_SEMAPHORE:
         case LV_OBJ_BOUNDED_SEMAPHORE:
-            draw_sem(R, tr, ob, o, &p, lang);
+            draw_sem(R, s, st, tr, ob, o, &p, lang);
             break;
         case LV_OBJ_EVENT:
             draw_event(R, tr, ob, o, &p, lang);

@@ -891,6 +891,7 @@ static int layout(lv_viewer *v) {
     lv_render_prepare(v->R, &v->vp);
     lv_vs_viewport(&v->vs, &v->vp);
     lesson_view(v);
+    v->vp.toast = v->toast[0] ? v->toast : NULL; /* the layout keeps a bar for it */
     if (v->pr.on) v->vp.future = LV_FUTURE_SHOW; /* predict mode shows up to its question */
     v->sv.playing = v->vs.playing;
     lv_sv_reserve(&v->sv, &v->vp);

@@ -22,13 +22,8 @@ static double nice_step(double raw) {
 }
 
 /* r ns since the first event, a multiple of step: in the unit of the larger of the two, with
- * the decimals that step needs, so two multiples never print alike. step 0: four significant
- * digits. */
+ * the decimals that step needs, so two multiples never print alike. */
 static void time_label(double r, double step, char *buf, size_t len) {
-    if (step <= 0) {
-        lv_format_ns((int64_t)llround(r), buf, len);
-        return;
-    }
     static const double unit[] = {1, 1e3, 1e6, 1e9};
     static const char *const name[] = {"ns", "µs", "ms", "s"};
     double mag = r > step ? r : step;

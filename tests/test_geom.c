@@ -796,7 +796,7 @@ static void check_against_reference(const lv_scene *s, const lv_viewport *vp, lv
             const lv_event *e = &tr->events[g->notes[i]];
             if (e->t < tv0) continue;
             if (e->t > tv1) break;
-            const char *txt = lv_trace_text(tr, e);
+            const char *txt = lv_scene_note_text(s, e, vp->lang);
             int x = (int)lround(lv_frame_x(f, s, e->t)) + off;
             int next = f->x1;
             if (i + 1 < g->nnotes && tr->events[g->notes[i + 1]].t <= tv1)

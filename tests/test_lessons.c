@@ -380,7 +380,45 @@ TEST(the_legend_explains_every_mark) {
         ASSERT_EQ(seen[g], 1);
 }
 
-TEST_MAIN(TEST_ENTRY(every_lesson_points_at_something_on_screen, 120),
+/* Notes show the window's language first: a seed's "抢到了A锁 (got lock A)" reads "got lock A
+ * (抢到了A锁)" in English and as written in Chinese; other notes as written; the labels laid out
+ * carry the form of the window's language. */
+TEST(notes_speak_the_language_of_the_window) {
+    char b[128];
+    ASSERT_EQ(lv_note_swap("抢到了A锁 (got lock A)", b, sizeof b),
+              strlen("抢到了A锁 (got lock A)"));
+    ASSERT_STR_EQ(b, "got lock A (抢到了A锁)");
+    ASSERT_GT(lv_note_swap("占到一个茅坑 (got a stall: 3 inside)", b, sizeof b), 0);
+    ASSERT_STR_EQ(b, "got a stall: 3 inside (占到一个茅坑)");
+    ASSERT_GT(lv_note_swap("剩余票数 1 (tickets left (f(x)))", b, sizeof b), 0);
+    ASSERT_STR_EQ(b, "tickets left (f(x)) (剩余票数 1)");
+    static const char *const as_written[] = {
+        "x=1 (a)", "done!",  "got lock A (抢到了A锁)", "(只有中文)", "中文 (也是中文)",
+        "中文 ()", "中文(x)"};
+    for (size_t i = 0; i < sizeof as_written / sizeof as_written[0]; i++)
+        ASSERT_EQ(lv_note_swap(as_written[i], b, sizeof b), 0);
+    for (int lang = 0; lang < LV_LANG__COUNT; lang++) {
+        shown x;
+        show_end(&x, "rlock", "rlock", lang);
+        ASSERT_GT(x.f.nlabels, 0);
+        for (size_t i = 0; i < x.f.nlabels; i++) {
+            const lv_event *e = &x.tr->events[x.f.labels[i].seq];
+            const char *t = lv_scene_note_text(x.s, e, lang);
+            if (lang == LV_LANG_ZH || !lv_note_swap(lv_trace_text(x.tr, e), b, sizeof b))
+                ASSERT_STR_EQ(t, lv_trace_text(x.tr, e));
+            else
+                ASSERT_STR_EQ(t, b);
+            ASSERT_LE(x.f.labels[i].nbytes, strlen(t));
+        }
+        char d[600];
+        lv_event_describe(x.s, x.f.labels[0].seq, lang, d, sizeof d); /* hover: the whole */
+        ASSERT_CONTAINS(d, lv_scene_note_text(x.s, &x.tr->events[x.f.labels[0].seq], lang));
+        shown_free(&x);
+    }
+}
+
+TEST_MAIN(TEST_ENTRY(notes_speak_the_language_of_the_window, 60),
+          TEST_ENTRY(every_lesson_points_at_something_on_screen, 120),
           TEST_ENTRY(messages_sit_in_a_bar_and_verdicts_lead, 60),
           TEST_ENTRY(a_larger_window_shows_more, 60),
           TEST_ENTRY(the_legend_explains_every_mark, 60))

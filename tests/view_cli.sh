@@ -19,6 +19,13 @@ expect_in png_summary "$T/out" "picture: $T/d.png (1280x720, event 29)"
 
 check size_at 0 nodisp "$LV" view "$T/d.json" --png "$T/s.png" --size 800x600 --at 3
 expect_in size_at "$T/out" "(800x600, event 3)"
+# run takes --size like view: the window's, and the picture's
+check run_size 1 nodisp "$LV" run deadlock --headless --quiet --png "$T/r.png" --size 1920x1080
+is_png "$T/r.png" run_size
+[ "$(od -An -tx1 -j16 -N8 "$T/r.png" | tr -d ' \n')" = "0000078000000438" ] ||
+  { echo "FAIL run_size: the picture is not 1920x1080"; fails=$((fails + 1)); }
+check run_bad_size 2 "$LV" run deadlock --headless --size 1920
+expect_in run_bad_size "$T/err" "lockviz run: --size wants WxH from 200x150 to 8192x8192, not '1920'"
 check headless_only 0 "$LV" view "$T/d.json" --headless
 expect_in headless_only "$T/out" "5 threads, 30 events, 2 findings"
 

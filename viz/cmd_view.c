@@ -51,20 +51,6 @@ static int usage(const char *fmt, ...) {
     return EXIT_USAGE;
 }
 
-/* WxH, each side by the command line's one number syntax (lv_arg_int) */
-static int parse_size(const char *s, int *w, int *h) {
-    const char *x = strpbrk(s, "xX");
-    if (!x || (size_t)(x - s) >= 16) return -1;
-    char a[16];
-    memcpy(a, s, (size_t)(x - s));
-    a[x - s] = 0;
-    int64_t va, vb;
-    if (lv_arg_int(a, 200, 8192, &va) || lv_arg_int(x + 1, 150, 8192, &vb)) return -1;
-    *w = (int)va;
-    *h = (int)vb;
-    return 0;
-}
-
 int lv_cmd_view(int argc, char **argv) {
     static const struct option opts[] = {
         {"png", required_argument, 0, 'p'},    {"headless", no_argument, 0, 'H'},
@@ -97,7 +83,7 @@ int lv_cmd_view(int argc, char **argv) {
                 return usage("--ahead must be hidden, faint or shown, not '%s'", optarg);
             break;
         case 's':
-            if (parse_size(optarg, &w, &h))
+            if (lv_arg_size(optarg, &w, &h))
                 return usage("--size wants WxH from 200x150 to 8192x8192, not '%s'", optarg);
             break;
         default: {

@@ -727,7 +727,7 @@ void lv_event_describe(const lv_scene *s, uint32_t seq, int lang, char *buf, siz
     size_t left = len - (size_t)n;
     switch ((lv_event_kind)e->kind) {
     case LV_EV_NOTE:
-        snprintf(p, left, "\"%s\"", lv_trace_text(tr, e) ? lv_trace_text(tr, e) : "");
+        snprintf(p, left, "\"%s\"", lv_trace_text(tr, e) ? lv_scene_note_text(s, e, lang) : "");
         break;
     case LV_EV_READ:
         snprintf(p, left, lv_tr(lang, LV_T_EV_READ), obj, v);

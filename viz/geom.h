@@ -194,6 +194,12 @@ void lv__lesson_free(lv_lesson_marks *m);
 /* LV_MARK_STALE_READ, LV_MARK_LOST_WRITE or LV_MARK_BAD_WRITE when seq is part of a lost
  * update, else LV_MARK_NONE (the lv_hist marks below). */
 uint8_t lv_scene_lost_mark(const lv_scene *s, uint32_t seq);
+/* A note's text in the window's language: a seed's line "抢到了A锁 (got lock A)" shows as
+ * "got lock A (抢到了A锁)" in English, as written in Chinese; any other text as written.
+ * Owned by the scene or the trace. lv_note_swap writes the English-first form of text into
+ * buf and returns its length, or returns 0 when text is not of that form. */
+const char *lv_scene_note_text(const lv_scene *s, const lv_event *e, int lang);
+size_t lv_note_swap(const char *text, char *buf, size_t len);
 /* The finding shown at position at of the findings panel: the verdicts (deadlock, broken
  * invariant) first, then the others, each in the trace's order. */
 size_t lv_scene_finding_at(const lv_scene *s, size_t at);
@@ -486,6 +492,7 @@ typedef struct lv_frame_memo {
     int valid;
     uint64_t serial; /* the scene's */
     int linear, highlight, x0, x1, line_note;
+    int lang; /* notes show the window's language first */
     double d0, d1, scale;
     int64_t tv0, tv1;
     lv_measure_fn measure;

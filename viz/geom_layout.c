@@ -574,7 +574,7 @@ static int lay_notes(lv_frame *f, const lv_scene *s, const raster *r, const lv_v
                 e = &tr->events[g->notes[i]];
             }
         }
-        const char *txt = lv_trace_text(tr, e);
+        const char *txt = lv_scene_note_text(s, e, vp->lang); /* the window's language first */
         int next = right;
         if (i + 1 < end) next = seq_px(&q, i + 1) - gap;
         if (next > right) next = right;
@@ -1124,7 +1124,7 @@ static int rect_eq(lv_rect a, lv_rect b) {
 /* Compared field by field (not with memcmp: padding), lanes and all. */
 static int memo_same(const lv_frame_memo *m, const lv_frame_memo *k, const lv_lane *lanes,
                      size_t nlanes) {
-    if (!m->valid || m->serial != k->serial || m->linear != k->linear ||
+    if (!m->valid || m->serial != k->serial || m->linear != k->linear || m->lang != k->lang ||
         m->highlight != k->highlight || m->x0 != k->x0 || m->x1 != k->x1 ||
         m->line_note != k->line_note || m->d0 != k->d0 || m->d1 != k->d1 || m->scale != k->scale ||
         m->tv0 != k->tv0 || m->tv1 != k->tv1 || m->measure != k->measure ||
@@ -1320,6 +1320,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     lv_frame_memo key = {.valid = 1,
                          .serial = s->serial,
                          .linear = s->linear,
+                         .lang = vp->lang,
                          .highlight = vp->highlight,
                          .x0 = f->x0,
                          .x1 = f->x1,

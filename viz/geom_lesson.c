@@ -105,6 +105,8 @@ struct lv_lesson_marks {
     size_t *nrc, *nto, *nstale;
     size_t nthreads;
     size_t *forder; /* the findings panel's order: verdicts (deadlock, invariant) first */
+    char **note_en; /* per note text: the English-first form ("got lock A (抢到了A锁)"), or NULL */
+    size_t ntexts;
 };
 
 static int build_gauges(lv_lesson_marks *m, const lv_scene *s) {
@@ -167,7 +169,59 @@ void lv__lesson_free(lv_lesson_marks *m) {
     free(m->nto);
     free(m->nstale);
     free(m->forder);
+    for (size_t i = 0; m->note_en && i < m->ntexts; i++)
+        free(m->note_en[i]);
+    free(m->note_en);
     free(m);
+}
+
+/* ---- notes in the language of the window ---- */
+
+static int has_cjk(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0xE3 && (unsigned char)s[i] <= 0xE9) return 1;
+    return 0;
+}
+
+/* A seed's line says it in Chinese then in English in brackets: "抢到了A锁 (got lock A)". The
+ * form an English window shows first is "got lock A (抢到了A锁)": the last " (" whose bracket
+ * closes the text splits it, the part before has Chinese in it and the part in it none. */
+size_t lv_note_swap(const char *text, char *buf, size_t len) {
+    size_t n = strlen(text);
+    if (n < 4 || text[n - 1] != ')') return 0;
+    size_t open = 0;
+    int depth = 0, found = 0;
+    for (size_t i = n - 1; i-- > 0;) { /* the bracket that the last ')' closes */
+        if (text[i] == ')') depth++;
+        if (text[i] == '(') {
+            if (depth == 0) {
+                open = i;
+                found = 1;
+                break;
+            }
+            depth--;
+        }
+    }
+    if (!found || open < 2 || text[open - 1] != ' ') return 0;
+    const char *zh = text, *en = text + open + 1;
+    size_t nzh = open - 1, nen = n - open - 2;
+    if (!nen || !has_cjk(zh, nzh) || has_cjk(en, nen)) return 0;
+    if (buf && len) snprintf(buf, len, "%.*s (%.*s)", (int)nen, en, (int)nzh, zh);
+    return n;
+}
+
+static char *note_swapped(const char *text) {
+    size_t n = lv_note_swap(text, NULL, 0);
+    char *b = malloc(n + 1);
+    if (b) lv_note_swap(text, b, n + 1);
+    return b;
+}
+
+const char *lv_scene_note_text(const lv_scene *s, const lv_event *e, int lang) {
+    const char *t = lv_trace_text(s->tr, e);
+    const lv_lesson_marks *m = s->marks;
+    if (!t || lang != LV_LANG_EN || !m || e->value < 0 || (uint64_t)e->value >= m->ntexts) return t;
+    return m->note_en[e->value] ? m->note_en[e->value] : t;
 }
 
 int lv__lesson_build(lv_scene *s) {
@@ -223,6 +277,12 @@ int lv__lesson_build(lv_scene *s) {
                           tr->findings[i].kind == LV_FIND_INVARIANT;
             if (verdict == !pass) m->forder[k++] = i;
         }
+    m->ntexts = tr->ntexts;
+    if (!(m->note_en = calloc(tr->ntexts ? tr->ntexts : 1, sizeof *m->note_en))) goto done;
+    for (size_t i = 0; i < tr->ntexts; i++)
+        if (tr->texts[i] && lv_note_swap(tr->texts[i], NULL, 0) &&
+            !(m->note_en[i] = note_swapped(tr->texts[i])))
+            goto done;
     rc = build_gauges(m, s);
 done:
     free(cap);

@@ -456,7 +456,7 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
     }
     for (size_t i = 0; i < f->nlabels; i++) {
         const lv_label *lb = &f->labels[i];
-        const char *txt = lv_trace_text(tr, &tr->events[lb->seq]);
+        const char *txt = lv_scene_note_text(s, &tr->events[lb->seq], lang);
         int tick_x = lb->x - lv__px(R, 4);
         int lane = tr->events[lb->seq].thread - f->first_lane;
         const lv_lane *ln = &f->lanes[lane];
@@ -637,19 +637,34 @@ static void draw_findings(lv_render *R, const lv_scene *s, const lv_frame *f,
     }
 }
 
-/* A yellow box with one line of text near (x, y), kept inside the window. */
+/* A yellow box near (x, y), kept inside the window, with the whole of b wrapped to at most half
+ * the window's width (a note is read on hover, never cut). */
 static void tooltip_box(lv_render *R, const lv_frame *f, const lv_viewport *vp, const char *b,
                         int x, int y) {
-    int pad = lv__px(R, 6), maxw = vp->w / 2;
-    int tw = lv__measure(R, LV_FONT_BODY, b);
+    int pad = lv__px(R, 6), maxw = vp->w / 2, lh = f->line_h[LV_FONT_BODY];
+    size_t n = strlen(b);
+    int tw = lv__measure(R, LV_FONT_BODY, b), lines = 0;
     if (tw > maxw) tw = maxw;
-    lv_rect r = {x + lv__px(R, 14), y + lv__px(R, 14), tw + 2 * pad,
-                 f->line_h[LV_FONT_BODY] + 2 * pad};
+    for (size_t at = 0; at < n && lines < 12; lines++) {
+        size_t k = lv_wrap_line(lv_fonts_measure, R->fonts, LV_FONT_BODY, b + at, n - at, maxw);
+        at += k;
+        while (at < n && (b[at] == ' ' || b[at] == '\n'))
+            at++;
+    }
+    lv_rect r = {x + lv__px(R, 14), y + lv__px(R, 14), tw + 2 * pad, lines * lh + 2 * pad};
     if (r.x + r.w > vp->w) r.x = vp->w - r.w;
     if (r.y + r.h > vp->h) r.y = y - r.h - lv__px(R, 6);
+    if (r.y < 0) r.y = 0;
     lv__fill(R, r, (lv_rgb){255, 255, 225});
     lv__frame_rect(R, r, C(LV_C_TEXT), 1);
-    lv__text_fit(R, LV_FONT_BODY, b, r.x + pad, r.y + pad, maxw, C(LV_C_TEXT));
+    size_t at = 0;
+    for (int i = 0; i < lines; i++) {
+        size_t k = lv_wrap_line(lv_fonts_measure, R->fonts, LV_FONT_BODY, b + at, n - at, maxw);
+        lv__text(R, LV_FONT_BODY, b + at, k, r.x + pad, r.y + pad + i * lh, C(LV_C_TEXT));
+        at += k;
+        while (at < n && (b[at] == ' ' || b[at] == '\n'))
+            at++;
+    }
 }
 
 static void draw_tooltip(lv_render *R, const lv_scene *s, const lv_frame *f,

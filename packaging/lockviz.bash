@@ -32,7 +32,7 @@ _lockviz() {
         case $w in
         --lang | --variant | --set | --mode | --seed | --policy | --pct-depth | --schedule | \
             --time-scale | --out | --chrome | --png | --compare | --strategy | --runs | \
-            --preemptions | --at | --size) skip=1 ;;
+            --preemptions | --at | --size | --ahead) skip=1 ;;
         -*) ;;
         *) if [ -z "$cmd" ]; then cmd=$w; elif [ -z "$scen" ]; then scen=$w; fi ;;
         esac
@@ -42,6 +42,7 @@ _lockviz() {
     --mode) COMPREPLY=($(compgen -W "controlled live" -- "$cur")); return ;;
     --policy) COMPREPLY=($(compgen -W "random rr pct" -- "$cur")); return ;;
     --strategy) COMPREPLY=($(compgen -W "dfs pct random" -- "$cur")); return ;;
+    --ahead) COMPREPLY=($(compgen -W "hidden faint shown" -- "$cur")); return ;;
     --variant | --compare)
         [ -n "$scen" ] && COMPREPLY=($(compgen -W "$(_lockviz_section "$bin" "$scen" variants)" -- "$cur"))
         return ;;

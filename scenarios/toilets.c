@@ -12,8 +12,8 @@ enum { V_NONE, V_SEMAPHORE, V_BOUNDED };
 typedef struct wc {
     lv_sem *sem; /* NULL: nothing guards the door */
     int variant;
-    /* the check's oracle, not part of the lesson: how many are inside now and at most */
-    atomic_int inside;
+    lv_gauge *inside; /* how many are inside now: the count the class watches */
+    /* the check's oracle, not part of the lesson: how many were inside at most */
     atomic_int most;
 } wc;
 
@@ -27,13 +27,13 @@ static void go_wc(void *arg) {
     wc *w = p->wc;
     int sloppy = p->sloppy;
     if (w->sem) lv_sem_acquire(w->sem, LV_FOREVER);
-    int now = atomic_fetch_add(&w->inside, 1) + 1;
+    int now = (int)lv_gauge_add(w->inside, 1);
     int most = atomic_load(&w->most);
     while (now > most && !atomic_compare_exchange_weak(&w->most, &most, now)) {
     }
     lv_note("占到一个茅坑 (got a stall: %d inside)", now);
     lv_sleep(LV_SEC(lv_random(1, 3)));
-    atomic_fetch_sub(&w->inside, 1);
+    lv_gauge_add(w->inside, -1);
     lv_note("出来了 (out)");
     if (w->sem) {
         lv_sem_release(w->sem);
@@ -44,11 +44,11 @@ static void go_wc(void *arg) {
 static void wc_main(const lv_args *a) {
     int64_t stalls = a->params[P_STALLS], people = a->params[P_PEOPLE];
     wc w = {.variant = a->variant};
-    atomic_init(&w.inside, 0);
     atomic_init(&w.most, 0);
     w.sem = a->variant == V_NONE      ? NULL
             : a->variant == V_BOUNDED ? lv_bsem_new("stalls", stalls)
                                       : lv_sem_new("stalls", stalls);
+    w.inside = lv_gauge_new("inside", stalls);
     lv_thread *t[40];
     person ps[40];
     for (int i = 0; i < people; i++) {

@@ -155,7 +155,7 @@ check ambiguous-option 2 "$LV" run ticket --sched 1 --headless
 expect_in ambiguous-option "$T/err" "--sched is ambiguous: it could be --schedule or --scheduler"
 one_line ambiguous-option
 check ambiguous-s 2 "$LV" run ticket --s 1
-expect_in ambiguous-s "$T/err" "--set, --seed, --schedule or --scheduler"
+expect_in ambiguous-s "$T/err" "--set, --seed, --schedule, --scheduler or --size"
 check flag-with-value 2 "$LV" run ticket --headless=yes
 expect_in flag-with-value "$T/err" "--headless takes no value"
 check export-no-value 2 "$LV" export "$T/f.json" --chrome

@@ -89,6 +89,20 @@ static inline size_t count_findings(const lv_trace *tr, lv_finding_kind kind) {
     return n;
 }
 
+/* A controlled run of the built-in scenario name, its default variant, seed 1, with the
+ * parameter param (NULL: none) set to value and the others at their defaults. */
+static inline lv_trace *run_named(const char *name, const char *param, int64_t value) {
+    const lv_scenario *sc = lv_scenario_find(name);
+    ASSERT(sc);
+    int64_t params[LV_MAX_PARAMS];
+    for (int p = 0; p < sc->nparams; p++)
+        params[p] = param && strcmp(sc->params[p].name, param) == 0 ? value : sc->params[p].def;
+    lv_run_desc d = {.scenario = sc, .mode = LV_MODE_CONTROLLED, .seed = 1, .params = params};
+    lv_trace *tr = NULL;
+    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
+    return tr;
+}
+
 /* The first finding of kind whose message contains needle, or NULL. */
 static inline const lv_finding *find_finding(const lv_trace *tr, lv_finding_kind kind,
                                              const char *needle) {

@@ -179,6 +179,7 @@ static void check_chrome(const lv_trace *tr, const char *what) {
                 lv_obj_kind k = tr->objects[o].kind;
                 char *want = join3(k == LV_OBJ_VAR     ? "var"
                                    : k == LV_OBJ_EVENT ? "event"
+                                   : k == LV_OBJ_GAUGE ? "gauge"
                                                        : "permits",
                                    " ", tr->objects[o].name);
                 if (strcmp(args->child->string, tr->objects[o].name) == 0) {

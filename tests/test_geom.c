@@ -569,8 +569,11 @@ TEST(lost_update_marks_the_stale_read) {
     ASSERT_GE(s->nlost, 1);
     const lv_finding *lf = find_finding(tr, LV_FIND_RACE, "Lost update on tickets");
     ASSERT(lf);
-    ASSERT_EQ(s->lost[0].stale_read, lf->events[0]);
-    ASSERT_EQ(s->lost[0].bad_write, lf->events[2]);
+    size_t at = 0;
+    while (at < s->nlost && s->lost[at].stale_read != lf->events[0])
+        at++;
+    ASSERT_LT(at, s->nlost);
+    ASSERT_EQ(s->lost[at].bad_write, lf->events[2]);
     lv_state st;
     ASSERT_EQ(lv_state_init(&st, s), LV_OK);
     ASSERT_EQ(lv_state_seek(&st, s, (long)lf->events[2]), LV_OK);
@@ -760,10 +763,21 @@ TEST(viewer_state_input) {
     ASSERT_EQ(v.seq, at);
     lv_vs_key(&v, LV_KEY_HELP, 0);
     ASSERT(v.help);
+    v.lesson = 1;
+    v.highlight = 0;
+    /* Esc closes the innermost thing open, one a press, and never quits: Q does */
     lv_vs_key(&v, LV_KEY_ESCAPE, 0);
     ASSERT(!v.help);
-    ASSERT(!v.quit);
+    ASSERT(v.lesson);
     lv_vs_key(&v, LV_KEY_ESCAPE, 0);
+    ASSERT(!v.lesson);
+    ASSERT_EQ(v.highlight, 0);
+    lv_vs_key(&v, LV_KEY_ESCAPE, 0);
+    ASSERT_EQ(v.highlight, -1);
+    for (int i = 0; i < 3; i++)
+        lv_vs_key(&v, LV_KEY_ESCAPE, 0);
+    ASSERT(!v.quit);
+    lv_vs_key(&v, LV_KEY_QUIT, 0);
     ASSERT(v.quit);
 #undef RELAYOUT
     lv_frame_free(&f);
@@ -874,7 +888,7 @@ static void check_against_reference(const lv_scene *s, const lv_viewport *vp, lv
             const lv_event *e = &tr->events[g->notes[i]];
             if (e->t < tv0) continue;
             if (e->t > tv1) break;
-            const char *txt = lv_trace_text(tr, e);
+            const char *txt = lv_scene_note_text(s, e, vp->lang);
             int x = (int)lround(lv_frame_x(f, s, e->t)) + off;
             int next = f->x1;
             if (i + 1 < g->nnotes && tr->events[g->notes[i + 1]].t <= tv1)
@@ -905,6 +919,13 @@ static void check_against_reference(const lv_scene *s, const lv_viewport *vp, lv
                 total_dropped++;
             }
         }
+    }
+    /* after the lanes' fills come the gauge strips' (geom_lesson.c, tested on their own) */
+    for (size_t i = kf; i < f->nfills; i++) {
+        int in_strip = 0;
+        for (size_t g = 0; g < f->ngauges; g++)
+            in_strip |= lv_rect_has(f->gauges[g], f->fills[i].r.x, f->fills[i].r.y);
+        if (in_strip) kf++;
     }
     ASSERT_EQ(kf, f->nfills);
     ASSERT_EQ(kl, f->nlabels);
@@ -1073,13 +1094,18 @@ static void ticks_near(const lv_frame *a, const lv_frame *b, const char *what) {
     for (size_t i = 0; i < a->nmarks; i++) {
         const lv_marker *m = &a->marks[i];
         if (m->kind != LV_MARK_READ && m->kind != LV_MARK_WRITE) continue;
+        /* a tick on the pixel just past the area's edge comes from an access less than half a
+         * cell beyond it, which a cell's centre may put on either side (geom.h, overview) */
+        if (m->x < a->x0 || m->x > a->x1) continue;
         int found = 0;
         for (size_t j = 0; j < b->nmarks && !found; j++) {
             const lv_marker *n = &b->marks[j];
             found = (n->kind == LV_MARK_READ || n->kind == LV_MARK_WRITE) && n->y == m->y &&
                     abs(n->x - m->x) <= 1;
         }
-        if (!found) TEST_FAIL_AT("%s: tick at x %d (seq %u) has none near it", what, m->x, m->seq);
+        if (!found)
+            TEST_FAIL_AT("%s: tick at x %d (seq %u) has none near it (area %d..%d)", what, m->x,
+                         m->seq, a->x0, a->x1);
     }
 }
 
@@ -1313,7 +1339,6 @@ TEST(a_long_trace_zoomed_out_is_laid_out_from_its_overview) {
         tr->events[i].t = (int64_t)(i / 250) * 1000 + (i >= tr->nevents / 2 ? 1000000000 : 0);
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     ASSERT(s->ov);
-    ASSERT_GT(s->ov->ngaps, 0);
     lv_viewport whole = view(1280, 720);
     lv_frame fb = {0};
     ASSERT_EQ(lv_frame_layout(&fb, s, &whole), LV_OK);
@@ -1559,9 +1584,10 @@ TEST(seeking_back_through_checkpoints_equals_replaying) {
     }
 }
 
-/* The viewer reads what a finding is about from its payload: not from its words (a Chinese
- * message, or any other), and not from the order of its events. */
-TEST(lost_updates_come_from_the_payload_not_the_words) {
+/* The viewer finds every lost update from the events, as analysis defines them: not from a
+ * finding's words (a Chinese message, or any other), and not from the order of its events.
+ * The finding's payload names the first; the other eight are there too. */
+TEST(lost_updates_come_from_the_events_not_the_words) {
     lv_trace *tr = run_variant("ticket", "unlocked", 1, NULL, 0);
     lv_finding *lf = (lv_finding *)find_finding(tr, LV_FIND_RACE, "Lost update on tickets");
     ASSERT(lf);
@@ -1578,10 +1604,21 @@ TEST(lost_updates_come_from_the_payload_not_the_words) {
     race->message = strdup("Lost update on tickets: not one, whatever its words say");
     lv_scene *s;
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
-    ASSERT_EQ(s->nlost, 1);
-    ASSERT_EQ(s->lost[0].stale_read, read);
-    ASSERT_EQ(s->lost[0].bad_write, over);
-    ASSERT_EQ(s->lost[0].obj, obj_id(tr, "tickets"));
+    ASSERT_EQ(s->nlost, 9); /* ten buyers, one ticket: nine updates lost */
+    ASSERT_EQ(s->nlost, 1 + lf->data.lost.more);
+    int named = 0;
+    for (size_t i = 0; i < s->nlost; i++) {
+        ASSERT_EQ(s->lost[i].obj, obj_id(tr, "tickets"));
+        ASSERT_EQ(tr->events[s->lost[i].stale_read].kind, LV_EV_READ);
+        ASSERT_EQ(tr->events[s->lost[i].bad_write].kind, LV_EV_WRITE);
+        ASSERT_EQ(tr->events[s->lost[i].stale_read].thread,
+                  tr->events[s->lost[i].bad_write].thread);
+        ASSERT_NE(tr->events[s->lost[i].lost_write].thread,
+                  tr->events[s->lost[i].bad_write].thread);
+        if (i) ASSERT_LT(s->lost[i - 1].stale_read, s->lost[i].stale_read);
+        named += s->lost[i].stale_read == read && s->lost[i].bad_write == over;
+    }
+    ASSERT_EQ(named, 1);
     lv_scene_free(s);
     lv_trace_free(tr);
 }
@@ -1613,7 +1650,7 @@ TEST(findings_are_shown_in_the_language_of_the_ui) {
     lv_trace_free(tr);
 }
 
-TEST_MAIN(TEST_ENTRY(lost_updates_come_from_the_payload_not_the_words, 60),
+TEST_MAIN(TEST_ENTRY(lost_updates_come_from_the_events_not_the_words, 60),
           TEST_ENTRY(findings_are_shown_in_the_language_of_the_ui, 60),
           TEST_ENTRY(time_x_round_trip, 60),
           TEST_ENTRY(seeking_back_through_checkpoints_equals_replaying, 60),

@@ -51,7 +51,8 @@ TEST(chinese_differs_where_it_should) {
         LV_T_HK_STEP,    LV_T_HK_FINDING, LV_T_HK_SPEED,   LV_T_HK_ENDS,   LV_T_HK_RERUN,
         LV_T_HK_VARIANT, LV_T_HK_EXPORT,  LV_T_HK_LESSON,  LV_T_HK_LANG,   LV_T_HK_HELP,
         LV_T_HK_QUIT,    LV_T_HD_LANG,    LV_T_HK_COMPARE, LV_T_HK_PICKER, LV_T_HK_EXPLORE,
-        LV_T_HK_SCHED,   LV_T_HK_AUTO,    LV_T_HK_COPY,    LV_T_HK_PRED};
+        LV_T_HK_SCHED,   LV_T_HK_AUTO,    LV_T_HK_COPY,    LV_T_HK_PRED,   LV_T_HK_AHEAD,
+        LV_T_HK_FULL,    LV_T_HK_ESC};
     for (int k = 0; k < LV_T__COUNT; k++) {
         if (strcmp(lv_tr(LV_LANG_EN, (lv_tr_key)k), lv_tr(LV_LANG_ZH, (lv_tr_key)k)) != 0) continue;
         int ok = 0;

@@ -354,7 +354,7 @@ TEST(keys_and_buttons_ask_for_the_picker_and_explore) {
     ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
     for (int b = 0; b < LV_BTN__COUNT; b++) {
         ASSERT_EQ(lv_hit_button(&f, f.buttons[b].x + 2, f.buttons[b].y + 2), b);
-        ASSERT(inside(f.buttons[b], f.header));
+        ASSERT(inside(f.buttons[b], b == LV_BTN_TIME ? f.axis : f.header)); /* time: the axis's */
         ASSERT(!overlap(f.buttons[b], f.legend[0]));
         for (int k = 0; k < b; k++)
             ASSERT(!overlap(f.buttons[b], f.buttons[k]));

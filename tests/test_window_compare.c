@@ -277,7 +277,7 @@ TEST(without_the_callback_c_says_so_and_run_compare_opens_side_by_side) {
     ASSERT_CONTAINS(lv_viewer_compare(v)->p[1].f.title, "（已修复）");
     save_shot(&s, "compare-deadlock-zh.png");
     free(s.px);
-    push_key(SDLK_ESCAPE, 0);
+    push_key(SDLK_q, 0);
     ASSERT_EQ(lv_viewer_frame(v, 0), 0); /* quit */
     lv_viewer_close(v);                  /* the borrowed runs are still ours */
     ASSERT_GT(fix->nevents, 0);

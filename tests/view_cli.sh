@@ -19,6 +19,13 @@ expect_in png_summary "$T/out" "picture: $T/d.png (1280x720, event 29)"
 
 check size_at 0 nodisp "$LV" view "$T/d.json" --png "$T/s.png" --size 800x600 --at 3
 expect_in size_at "$T/out" "(800x600, event 3)"
+# run takes --size like view: the window's, and the picture's
+check run_size 1 nodisp "$LV" run deadlock --headless --quiet --png "$T/r.png" --size 1920x1080
+is_png "$T/r.png" run_size
+[ "$(od -An -tx1 -j16 -N8 "$T/r.png" | tr -d ' \n')" = "0000078000000438" ] ||
+  { echo "FAIL run_size: the picture is not 1920x1080"; fails=$((fails + 1)); }
+check run_bad_size 2 "$LV" run deadlock --headless --size 1920
+expect_in run_bad_size "$T/err" "lockviz run: --size wants WxH from 200x150 to 8192x8192, not '1920'"
 check headless_only 0 "$LV" view "$T/d.json" --headless
 expect_in headless_only "$T/out" "5 threads, 30 events, 2 findings"
 
@@ -35,6 +42,14 @@ check bad_at 2 "$LV" view "$T/d.json" --headless --at 30
 expect_in bad_at "$T/err" "0 to 29"
 check bad_size 2 "$LV" view "$T/d.json" --headless --size 12x
 check bad_option 2 "$LV" view "$T/d.json" --frobnicate
+check bad_ahead 2 "$LV" view "$T/d.json" --headless --ahead soon
+expect_in bad_ahead "$T/err" "lockviz view: --ahead must be hidden, faint or shown, not 'soon'"
+# a picture shows the run whole, whatever the window would hide
+check ahead_png 0 nodisp "$LV" view "$T/d.json" --png "$T/a.png" --ahead hidden --at 3
+check ahead_png_plain 0 nodisp "$LV" view "$T/d.json" --png "$T/b.png" --at 3
+cmp -s "$T/a.png" "$T/b.png" || { echo "FAIL ahead_png: --ahead changed the picture"; fails=$((fails + 1)); }
+check bad_run_ahead 2 "$LV" run deadlock --headless --ahead later
+expect_in bad_run_ahead "$T/err" "lockviz run: --ahead must be hidden, faint or shown, not 'later'"
 
 # an unwritable picture: exit 2, and the file already there is left alone
 cp "$T/d.png" "$T/keep.png"

@@ -120,3 +120,16 @@ int lv_getopt(int argc, char **argv, const struct option *opts, char *err, size_
     }
     return c;
 }
+
+int lv_arg_size(const char *s, int *w, int *h) {
+    const char *x = strpbrk(s, "xX");
+    if (!x || (size_t)(x - s) >= 16) return -1;
+    char a[16];
+    memcpy(a, s, (size_t)(x - s));
+    a[x - s] = 0;
+    int64_t va, vb;
+    if (lv_arg_int(a, 200, 8192, &va) || lv_arg_int(x + 1, 150, 8192, &vb)) return -1;
+    *w = (int)va;
+    *h = (int)vb;
+    return 0;
+}

@@ -17,6 +17,10 @@ int lv_arg_int(const char *s, int64_t lo, int64_t hi, int64_t *out);
  * optionally an exponent (e or E, an optional sign, digits). 0 and *out set, or -1. */
 int lv_arg_real(const char *s, double *out);
 
+/* s as WxH, a window's or a picture's size: W from 200 to 8192 and H from 150 to 8192, each in
+ * lv_arg_int's syntax. 0 and *w, *h set, or -1. */
+int lv_arg_size(const char *s, int *w, int *h);
+
 /* What is wrong with arg, the command-line element getopt_long refused among opts (with
  * opterr = 0 it returns '?' alike for all of these): "--seed needs a value", "--headless takes
  * no value", "--s is ambiguous: it could be --set, --seed, --schedule or --scheduler",

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli_env.h"
+#include "geom.h"
 #include "i18n.h"
 
 static int lang_of(const char *s, int *out) {
@@ -72,4 +73,11 @@ void lv_cli_close_stdout(void) {
     fprintf(stderr, "lockviz: cannot write to standard output%s%s\n", e ? ": " : "",
             e ? strerror(e) : "");
     _exit(2);
+}
+
+int lv_cli_ahead(const char *s) {
+    static const char *const words[LV_FUTURE__COUNT] = {"shown", "faint", "hidden"};
+    for (int i = 0; i < LV_FUTURE__COUNT; i++)
+        if (strcmp(s, words[i]) == 0) return i;
+    return -1;
 }

@@ -10,6 +10,9 @@
  * (lv_lang_set_default). Returns 0, or -1 after printing a one-line error for a bad value. */
 int lv_cli_lang_init(int *argc, char **argv);
 
+/* The value of --ahead: "hidden", "faint" or "shown" as LV_FUTURE_* (geom.h), or -1. */
+int lv_cli_ahead(const char *s);
+
 /* Registered with atexit: if writing standard output failed (a full disk, a closed pipe
  * reader), says so on stderr and exits with status 2, as GNU tools do. */
 void lv_cli_close_stdout(void);

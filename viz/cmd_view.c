@@ -12,6 +12,7 @@
 #include "cmd_view.h"
 #include "args.h"
 #include "export.h"
+#include "cli_env.h"
 #include "glue.h"
 #include "lockviz/lockviz.h"
 #include "render.h"
@@ -33,6 +34,8 @@ static const char view_help[] =
     "  --at SEQ       put the playhead on event SEQ (default: the first event in the window,\n"
     "                 the last in the picture)\n"
     "  --size WxH     window or picture size (default 1280x720)\n"
+    "  --ahead A      in the window, what lies after the playhead: shown (default), faint or\n"
+    "                 hidden (the run unfolds as it plays; key G switches)\n"
     "  --help         this text\n"
     "\n"
     "Without a display (no DISPLAY or WAYLAND_DISPLAY) no window opens: pass --png.\n"
@@ -50,30 +53,14 @@ static int usage(const char *fmt, ...) {
     return EXIT_USAGE;
 }
 
-/* WxH, each side by the command line's one number syntax (lv_arg_int) */
-static int parse_size(const char *s, int *w, int *h) {
-    const char *x = strpbrk(s, "xX");
-    if (!x || (size_t)(x - s) >= 16) return -1;
-    char a[16];
-    memcpy(a, s, (size_t)(x - s));
-    a[x - s] = 0;
-    int64_t va, vb;
-    if (lv_arg_int(a, 200, 8192, &va) || lv_arg_int(x + 1, 150, 8192, &vb)) return -1;
-    *w = (int)va;
-    *h = (int)vb;
-    return 0;
-}
-
 int lv_cmd_view(int argc, char **argv) {
-    static const struct option opts[] = {{"png", required_argument, 0, 'p'},
-                                         {"headless", no_argument, 0, 'H'},
-                                         {"at", required_argument, 0, 'a'},
-                                         {"size", required_argument, 0, 's'},
-                                         {"chrome", required_argument, 0, 'c'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"png", required_argument, 0, 'p'},    {"headless", no_argument, 0, 'H'},
+        {"at", required_argument, 0, 'a'},     {"size", required_argument, 0, 's'},
+        {"chrome", required_argument, 0, 'c'}, {"ahead", required_argument, 0, 'g'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     const char *png = NULL, *at_arg = NULL, *chrome = NULL;
-    int headless = 0, w = 1280, h = 720, c;
+    int headless = 0, w = 1280, h = 720, c, ahead = LV_FUTURE_SHOW;
     char oerr[512];
     optind = 1;
     while ((c = lv_getopt(argc, argv, opts, oerr, sizeof oerr)) != -1) {
@@ -93,8 +80,12 @@ int lv_cmd_view(int argc, char **argv) {
         case 'a':
             at_arg = optarg;
             break;
+        case 'g':
+            if ((ahead = lv_cli_ahead(optarg)) < 0)
+                return usage("--ahead must be hidden, faint or shown, not '%s'", optarg);
+            break;
         case 's':
-            if (parse_size(optarg, &w, &h))
+            if (lv_arg_size(optarg, &w, &h))
                 return usage("--size wants WxH from 200x150 to 8192x8192, not '%s'", optarg);
             break;
         default: {
@@ -168,8 +159,12 @@ int lv_cmd_view(int argc, char **argv) {
     printf("\n");
     if (window) {
         /* no rerun: a file's run was made elsewhere; the lesson when the registry knows it */
-        lv_viewer_desc d = {
-            .w = w, .h = h, .at_seq = at, .lesson = lv_lesson_of, .lang = lv_lang_default()};
+        lv_viewer_desc d = {.w = w,
+                            .h = h,
+                            .at_seq = at,
+                            .future = ahead,
+                            .lesson = lv_lesson_of,
+                            .lang = lv_lang_default()};
         if (lv_viewer_run(tr, &d, eb, sizeof eb) != 0) {
             fprintf(stderr, "lockviz view: %s\n", eb);
             rc = EXIT_USAGE;

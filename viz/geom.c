@@ -13,6 +13,10 @@
 #include "search.h"
 #include "textf.h"
 
+lv_err lv__scene_build(const lv_trace *tr, const lv_trace *other, const lv_trace *real,
+                       lv_scene **out);
+int64_t lv__sleep_end(const lv_scene *s, const lv_event *e);
+
 #define GROW(arr, n, cap) lv_grow((void **)&(arr), &(cap), sizeof *(arr), (n) + 1)
 
 /* ---- the time warp ---- */
@@ -377,7 +381,7 @@ static int build_threads(lv_scene *s) {
             break;
         case LV_EV_SLEEP:
             if (enter(g, b, e->t, LV_TS_SLEEPING, e->seq, LV_NONE, LV_NONE)) goto done;
-            b->sleep_end = e->t + (e->value > 0 ? e->value : 0);
+            b->sleep_end = lv__sleep_end(s, e);
             break;
         default:
             break;
@@ -640,16 +644,23 @@ lv_err lv_scene_new(const lv_trace *tr, lv_scene **out) {
 }
 
 lv_err lv_scene_new_shared(const lv_trace *tr, const lv_trace *other, lv_scene **out) {
+    return lv__scene_build(tr, other, NULL, out);
+}
+
+/* real: for the step view (geom_story.c), the trace tr's events were renumbered from */
+lv_err lv__scene_build(const lv_trace *tr, const lv_trace *other, const lv_trace *real,
+                       lv_scene **out) {
     *out = NULL;
     lv_scene *s = calloc(1, sizeof *s);
     if (!s) return LV_ENOMEM;
     static _Atomic uint64_t serials;
     s->serial = ++serials;
     s->tr = tr;
+    s->real = real;
     s->nthreads = tr->nthreads;
     s->th = calloc(tr->nthreads ? tr->nthreads : 1, sizeof *s->th);
     if (!s->th || build_warp(s, other) || build_threads(s) || build_notes(s) || build_index(s) ||
-        build_findings(s)) {
+        build_findings(s) || lv__lesson_build(s) || lv__cycle_build(s)) {
         lv_scene_free(s);
         return LV_ENOMEM;
     }
@@ -678,6 +689,7 @@ void lv_scene_free(lv_scene *s) {
     }
     free(s->th);
     lv__overview_free(s->ov);
+    lv__lesson_free(s->marks);
     free(s->wt);
     free(s->wd);
     free(s->wt_s);
@@ -691,6 +703,10 @@ void lv_scene_free(lv_scene *s) {
     for (size_t i = 0; s->msg_zh && i < s->tr->nfindings; i++)
         free(s->msg_zh[i]);
     free(s->msg_zh);
+    free(s->th_role);
+    free(s->obj_cycle);
+    if (s->steps_tr) free(s->steps_tr->events);
+    free(s->steps_tr);
     free(s);
 }
 
@@ -712,7 +728,7 @@ void lv_event_describe(const lv_scene *s, uint32_t seq, int lang, char *buf, siz
     size_t left = len - (size_t)n;
     switch ((lv_event_kind)e->kind) {
     case LV_EV_NOTE:
-        lv_textf(p, left, "\"%s\"", lv_trace_text(tr, e) ? lv_trace_text(tr, e) : "");
+        lv_textf(p, left, "\"%s\"", lv_trace_text(tr, e) ? lv_scene_note_text(s, e, lang) : "");
         break;
     case LV_EV_READ:
         lv_textf(p, left, lv_tr(lang, LV_T_EV_READ), obj, v);

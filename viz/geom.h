@@ -115,8 +115,6 @@ typedef struct lv_overview {
     uint8_t *access_write;  /* 1 when that first access is a write */
     uint32_t *handoff_from; /* ncells + 1: the first hand-off released in cell c or later */
     lv_ov_handoff *hand;    /* per hand-off, in release order, all an arrow needs */
-    uint32_t *gaps; /* warp segments i (wt[i] to wt[i + 1]) compressed and at least a cell wide */
-    size_t ngaps;
 } lv_overview;
 
 typedef struct lv_scene {
@@ -144,7 +142,37 @@ typedef struct lv_scene {
     char **msg_zh;         /* per finding: its message in Chinese, or NULL (shown as stored) */
     uint64_t serial; /* unique per scene in this process (a frame's memo tells scenes apart) */
     lv_overview *ov; /* NULL below LV_OVERVIEW_MIN events (or without the memory for it) */
+    /* the deadlock cycle (geom_story.c): the finding it comes from (-1: none), each thread's
+     * part in it (LV_ROLE_*) and whether each object is one of its locks */
+    int cycle_finding;
+    uint8_t *th_role, *obj_cycle;
+    /* the step view (linear == LV_TIME_STEPS): tr is a copy of real's events one column each,
+     * owned by the scene; real is the trace as recorded (NULL in the other views) */
+    const lv_trace *real;
+    lv_trace *steps_tr;
+    struct lv_lesson_marks *marks; /* geom_lesson.c: lost updates by seq, gauges */
 } lv_scene;
+
+/* How x follows time (lv_scene.linear): long gaps compressed, linear time, or one column per
+ * event in the order the scheduler saw them. */
+enum { LV_TIME_WARPED, LV_TIME_LINEAR, LV_TIME_STEPS, LV_TIME__COUNT };
+#define LV_STEP_NS 1000 /* the step view's time per event */
+/* A lane's part in a deadlock: one of the cycle, or a bystander waiting for one of its locks. */
+enum { LV_ROLE_NONE, LV_ROLE_CYCLE, LV_ROLE_BYSTANDER };
+/* What lies after the playhead (lv_viewport.future): shown, drawn faint, or hidden. */
+enum { LV_FUTURE_SHOW, LV_FUTURE_FAINT, LV_FUTURE_HIDE, LV_FUTURE__COUNT };
+
+/* The scene of tr in time view `mode` (LV_TIME_*): lv_scene_new, then for LV_TIME_LINEAR
+ * linear time, for LV_TIME_STEPS a scene over a copy of tr whose events are LV_STEP_NS apart
+ * (sleeps end at the first event at or after their real end). LV_ENOMEM on failure. */
+lv_err lv_scene_new_view(const lv_trace *tr, int mode, lv_scene **out);
+/* The trace as recorded (real times): s->real in the step view, else s->tr. */
+const lv_trace *lv_scene_real(const lv_scene *s);
+/* Builds s's deadlock cycle (cycle_finding, th_role, obj_cycle); -1 without memory. */
+int lv__cycle_build(lv_scene *s);
+/* Whether finding i is reached with the playhead at seq: its last event is at or before seq
+ * (a finding without events shows at the last event). */
+int lv_finding_reached(const lv_scene *s, size_t i, long seq);
 
 /* Builds the scene of tr (which must outlive it). LV_ENOMEM on failure. */
 lv_err lv_scene_new(const lv_trace *tr, lv_scene **out);
@@ -158,7 +186,29 @@ void lv_scene_free(lv_scene *s); /* accepts NULL */
  * NULL when the trace is short or the memory is not there. */
 void lv__overview_build(lv_scene *s);
 void lv__overview_free(lv_overview *o);
-/* Whether a warp segment (wt[i] to wt[i + 1]) was compressed: an axis break may show there. */
+/* What the lessons point at (geom_lesson.c): every lost update of the trace, replayed from its
+ * events into s->lost (sorted by stale read), and each gauge's count over time. */
+typedef struct lv_lesson_marks lv_lesson_marks;
+int lv__lesson_build(lv_scene *s); /* -1: out of memory */
+void lv__lesson_free(lv_lesson_marks *m);
+/* LV_MARK_STALE_READ, LV_MARK_LOST_WRITE or LV_MARK_BAD_WRITE when seq is part of a lost
+ * update, else LV_MARK_NONE (the lv_hist marks below). */
+uint8_t lv_scene_lost_mark(const lv_scene *s, uint32_t seq);
+/* A note's text in the window's language: a seed's line "抢到了A锁 (got lock A)" shows as
+ * "got lock A (抢到了A锁)" in English, as written in Chinese; any other text as written.
+ * Owned by the scene or the trace. lv_note_swap writes the English-first form of text into
+ * buf and returns its length, or returns 0 when text is not of that form. */
+const char *lv_scene_note_text(const lv_scene *s, const lv_event *e, int lang);
+size_t lv_note_swap(const char *text, char *buf, size_t len);
+/* The finding shown at position at of the findings panel: the verdicts (deadlock, broken
+ * invariant) first, then the others, each in the trace's order. */
+size_t lv_scene_finding_at(const lv_scene *s, size_t at);
+/* The trace's gauges (objects of kind gauge), in object order. */
+size_t lv_scene_gauges(const lv_scene *s);
+int32_t lv_scene_gauge_obj(const lv_scene *s, size_t i);
+
+/* Whether a warp segment (wt[i] to wt[i + 1]) was compressed (time runs over 1.5 times
+ * faster there than in display units). */
 int lv__gap_compressed(const lv_scene *s, size_t i);
 
 /* Display position of time t (ns) and back. Monotonic; in linear mode d = t. */
@@ -236,6 +286,15 @@ lv_err lv_state_init(lv_state *st, const lv_scene *s);
  * at most `every` events once the events before it were visited. LV_ENOMEM on failure. */
 lv_err lv_state_seek(lv_state *st, const lv_scene *s, long seq);
 void lv_state_free(lv_state *st);
+/* What the objects panel says of a lock at st ("held by thread-1, count 2", "free") and of a
+ * semaphore ("BoundedSemaphore stalls: 0 of 3 free"); the panel wraps them, never cuts. */
+void lv_lock_status(const lv_scene *s, const lv_state *st, int32_t obj, int lang, char *buf,
+                    size_t len);
+void lv_sem_words(const lv_scene *s, const lv_state *st, int32_t obj, int lang, char *buf,
+                  size_t len);
+/* A gauge's words at st ("inside: 4, past its capacity 3"); 1 when it is past its capacity. */
+int lv_gauge_words(const lv_scene *s, const lv_state *st, int32_t obj, int lang, char *buf,
+                   size_t len);
 
 /* ---- the frame: where everything goes for one viewport ---- */
 
@@ -308,6 +367,7 @@ typedef struct lv_lane {
     lv_rect notes; /* the row of note labels (h 0 when the lane is too low for it) */
     lv_rect band;  /* the state band */
     lv_rect holds; /* LV_HOLD_ROWS strips of lock holds */
+    uint8_t role;  /* LV_ROLE_*: its part in the deadlock, once the deadlock is reached */
 } lv_lane;
 
 typedef struct lv_label {
@@ -316,6 +376,15 @@ typedef struct lv_label {
     size_t nbytes;  /* how much of the note's text is shown */
     uint8_t elided; /* 1: draw "…" after the nbytes */
 } lv_label;
+
+/* A wait-for arrow of a deadlock: at x, from the waiting thread's lane (y0) to the lane of the
+ * thread holding what it waits for (y1); member 1 for the cycle's own waits. */
+typedef struct lv_wait_arrow {
+    int x, y0, y1;
+    int32_t from, to, obj;
+    uint32_t seq; /* the blocked request */
+    uint8_t member;
+} lv_wait_arrow;
 
 typedef struct lv_arrow {
     int x0, y0, x1, y1;
@@ -328,7 +397,8 @@ enum {
     LV_MARK_FINDING,  /* an event of the highlighted finding */
     LV_MARK_STALE,    /* the stale read of a lost update */
     LV_MARK_READ,     /* a read of a shared var */
-    LV_MARK_WRITE     /* a write of a shared var */
+    LV_MARK_WRITE,    /* a write of a shared var */
+    LV_MARK_TIMEOUT   /* a wait that timed out */
 };
 typedef struct lv_marker {
     int x, y;
@@ -351,6 +421,8 @@ typedef struct lv_frow {
 typedef struct lv_tick {
     int x;
     int64_t t;
+    int label_x;    /* where that label begins */
+    char label[24]; /* what the axis says there (geom_axis.c) */
 } lv_tick;
 
 typedef enum lv_button {
@@ -364,6 +436,7 @@ typedef enum lv_button {
     LV_BTN_LANG,    /* English / Chinese */
     LV_BTN_HELP,
     LV_BTN_SCHED, /* scheduler mode on / off */
+    LV_BTN_TIME,  /* the axis's name: compressed time, linear time, steps (not in the header) */
     LV_BTN__COUNT
 } lv_button;
 
@@ -381,7 +454,7 @@ typedef struct lv_viewport {
     int lang; /* lv_lang of every word the viewer draws */
     /* the lesson panel under the header: NULL text when closed or when there is none */
     const char *lesson_title, *lesson_text;
-    const char *toast; /* a short message over the lanes ('\n' between lines), or NULL */
+    const char *toast; /* a short message for the bar under the lanes ('\n' between lines) */
     int help;          /* 1: the help overlay is shown */
     /* scheduler mode: pixels kept for its column right of the lanes and its bar under them
      * (0: none), and what goes there (schedview.h; drawn by render_sched.c), or NULL */
@@ -396,9 +469,20 @@ typedef struct lv_viewport {
     int findings_h;    /* the findings panel's height, pixels (at most half of h); 0: what the
                           findings need, within 22% to 45% of h */
     int finding_lines; /* at most this many lines per finding, the last cut with "…"; 0: all */
+    int future;        /* LV_FUTURE_*: what lies after the playhead (0: shown) */
 } lv_viewport;
 
 #define LV_DROPPED_MAX 1024
+#define LV_GAUGES_SHOWN 2 /* gauge strips under the lanes, at most */
+
+/* An RLock's count on its hold bar: where it changes, the counts one after the other ("1 2 1
+ * 0" when the changes come too close together for a label each). */
+typedef struct lv_count_label {
+    int x, y, w;  /* y: the middle of the hold rows */
+    uint32_t seq; /* the first change shown */
+    int32_t obj;
+    char text[32];
+} lv_count_label;
 
 /* What the time part of a frame (fills, note labels, arrows, markers but the playhead's, the
  * axis's ticks and breaks) was laid out for. The playhead does not change it, so a frame whose view
@@ -408,6 +492,7 @@ typedef struct lv_frame_memo {
     int valid;
     uint64_t serial; /* the scene's */
     int linear, highlight, x0, x1, line_note;
+    int lang; /* notes show the window's language first */
     double d0, d1, scale;
     int64_t tv0, tv1;
     lv_measure_fn measure;
@@ -423,6 +508,7 @@ typedef struct lv_frame {
     int font_px[LV_FONT__COUNT], line_h[LV_FONT__COUNT];
     lv_rect header, timeline, area, axis, objects, findings; /* area: the lanes' time part */
     lv_rect sched_col, sched_bar; /* scheduler mode's column and bar (w 0 / h 0: none) */
+    lv_rect message;              /* the bar vp->toast is shown in, over the findings (h 0: none) */
     lv_rect lesson;   /* the lesson panel (h 0 when closed); its title and wrapped lines: */
     lv_tline *llines; /* lines of lesson_title / lesson_text, the first is the title */
     size_t nllines, capllines;
@@ -458,13 +544,89 @@ typedef struct lv_frame {
     int first_lane;     /* thread id of lanes[0] */
     uint8_t *scratch;   /* per-pixel colours and priorities while rasterizing */
     size_t capscratch;
-    int breaks[16]; /* x of gaps the time warp shortened (drawn as breaks in the axis) */
+    int breaks[64]; /* x of gaps the time warp shortened (drawn as breaks in the axis) */
+    int break_x0[64], break_x1[64]; /* the columns each break spans (no tick goes there) */
     size_t nbreaks;
     char title[256];    /* scenario / variant */
     char subtitle[128]; /* mode and seed */
     char status[128];   /* the playhead's event and time */
+    /* gauge strips under the lanes (geom_lesson.c): the count over time, red past capacity */
+    lv_rect gauges[LV_GAUGES_SHOWN];
+    int32_t gauge_obj[LV_GAUGES_SHOWN];
+    size_t ngauges;
+    lv_count_label *counts; /* RLock counts on the hold bars (geom_lesson.c) */
+    size_t ncounts, capcounts;
     lv_frame_memo memo;
+    /* what lies after the playhead (geom_story.c): the viewport's future, the last event
+     * reached and the x where the future begins */
+    int future;
+    long reveal_seq;
+    int cut_x;
+    size_t future_findings; /* findings not reached yet, left out of the panel */
+    int cycle_shown;        /* 1: the deadlock is reached: its lanes, locks and arrows show */
+    lv_wait_arrow *waits;   /* the deadlock's wait-for arrows, once it is reached */
+    size_t nwaits, capwaits;
+    char axis_name[64]; /* the time view, named on the axis */
+    int axis_in_gap;    /* 1: the view is inside compressed gaps, and so are its ticks */
 } lv_frame;
+
+/* What lies after the playhead in f (all 0 when f->future is LV_FUTURE_SHOW): whether event
+ * seq is still to come; a mark (a stale read shows once its lost update is complete); an
+ * arrow (once its acquire is reached); and the part of a fill before the playhead (w 0 when
+ * none), the rest being the future. */
+int lv_frame_future_seq(const lv_frame *f, uint32_t seq);
+int lv_frame_future_mark(const lv_frame *f, const lv_scene *s, const lv_marker *m);
+int lv_frame_future_arrow(const lv_frame *f, const lv_arrow *a);
+/* Whether the lost updates event seq is part of are complete only after the playhead (the
+ * objects panel's marks on reads and writes wait for it). */
+int lv_frame_future_lost(const lv_frame *f, const lv_scene *s, uint32_t seq);
+lv_rect lv_frame_past_part(const lv_frame *f, lv_rect r);
+/* Lays out what follows the playhead's rule and the deadlock's cycle: f->future, reveal_seq,
+ * cut_x, the lanes' roles and the wait-for arrows (geom_story.c). -1 without memory. */
+int lv__lay_story(lv_frame *f, const lv_scene *s, const lv_viewport *vp);
+/* The axis: a break over every run of pixel columns where time runs faster than 1.5 ns per
+ * display unit (the compressed gaps, at the pixels' resolution; runs closer than a mark's
+ * width share one), and ticks at round times (steps: event numbers) outside them, each where
+ * its time is, labels never repeated, never negative, never overlapping (geom_axis.c). */
+void lv__lay_axis(lv_frame *f, const lv_scene *s, const lv_viewport *vp);
+/* The words of a time view (LV_TIME_*) on the axis, in lang. */
+const char *lv_time_view_name(int mode, int lang);
+/* geom_lesson.c's part of the layout: the gauge strips taken from the bottom of f->area, their
+ * fills, and a ring on every stale read in view. -1: out of memory. */
+int lv__lesson_reserve(lv_frame *f, const lv_scene *s, int lane_min);
+/* The message bar (vp->toast, at most LV_MESSAGE_LINES lines) ending at y: sets f->message and
+ * returns its height (0 without a message). */
+#define LV_MESSAGE_LINES 6
+int lv__message_bar(lv_frame *f, const lv_viewport *vp, int y);
+int lv__lesson_lay(lv_frame *f, const lv_scene *s);
+int lv__lesson_stale_marks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1);
+int lv__lesson_counts(lv_frame *f, const lv_scene *s, const lv_viewport *vp, int64_t tv0,
+                      int64_t tv1);
+
+/* The legend of every mark the lanes carry (the help overlay draws it), both languages through
+ * its keys; LV_GLYPH__COUNT ends it. */
+typedef enum lv_glyph {
+    LV_GLYPH_HOLD,     /* a hold bar, in its lock's colour */
+    LV_GLYPH_COUNT,    /* an RLock's count on its bar */
+    LV_GLYPH_READ,     /* hollow dot */
+    LV_GLYPH_WRITE,    /* square */
+    LV_GLYPH_STALE,    /* ring */
+    LV_GLYPH_ARROW,    /* hand-off */
+    LV_GLYPH_TIMEOUT,  /* hourglass */
+    LV_GLYPH_BREAK,    /* // on the axis */
+    LV_GLYPH_GAUGE,    /* a count's strip, red past its capacity */
+    LV_GLYPH_FINDING,  /* yellow dot: an event of the finding picked */
+    LV_GLYPH_PLAYHEAD, /* the playhead */
+    LV_GLYPH_ANSWER,   /* ✓ ✗ */
+    LV_GLYPH__COUNT
+} lv_glyph;
+typedef struct lv_legend_row {
+    lv_glyph glyph;
+    lv_tr_key words;
+} lv_legend_row;
+extern const lv_legend_row lv_legend_rows[];
+/* The glyph that explains a lane marker's kind (LV_MARK_PLAYHEAD ...). */
+lv_glyph lv_legend_glyph_of_mark(uint8_t kind);
 
 /* Lays out the frame for vp. Reuses f's buffers (zero f before the first call).
  * Output size is bounded by the pixels, whatever the trace's size. */

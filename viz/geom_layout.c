@@ -68,6 +68,9 @@ double lv_ui_scale(int w, int h, double dpi_scale) {
     if (!(dpi_scale > 0)) dpi_scale = 1;
     /* sized by the window in screen units, then by the pixels per unit */
     double s = fmin(w / dpi_scale / 1280.0, h / dpi_scale / 720.0);
+    /* a larger window shows more, not the same bigger: above 1280x720 the type grows with the
+     * square root of the size (1.22 at 1920x1080), so more lanes, rows and notes fit */
+    if (s > 1) s = sqrt(s);
     return fmax(0.6, fmin(s, 2.5)) * dpi_scale;
 }
 
@@ -572,7 +575,7 @@ static int lay_notes(lv_frame *f, const lv_scene *s, const raster *r, const lv_v
                 e = &tr->events[g->notes[i]];
             }
         }
-        const char *txt = lv_trace_text(tr, e);
+        const char *txt = lv_scene_note_text(s, e, vp->lang); /* the window's language first */
         int next = right;
         if (i + 1 < end) next = seq_px(&q, i + 1) - gap;
         if (next > right) next = right;
@@ -716,75 +719,15 @@ static int lay_access(lv_frame *f, const lv_scene *s, const raster *r, const lv_
     return 0;
 }
 
-/* Where the warp shortened a long gap, so the axis can show a break there. */
-typedef struct breaks {
-    int min_px, spacing, last;
-} breaks;
-
-static breaks breaks_begin(lv_frame *f) {
-    f->nbreaks = 0;
-    return (breaks){iround(14 * f->scale), iround(60 * f->scale), INT32_MIN / 2};
-}
-
-/* Adds a break for warp segment i when it was compressed, is wide enough on screen and far
- * enough from the last break; 0 when the frame has no room for more. */
-static int try_break(lv_frame *f, const lv_scene *s, breaks *b, size_t i) {
-    if (f->nbreaks >= sizeof f->breaks / sizeof f->breaks[0]) return 0;
-    if (!lv__gap_compressed(s, i)) return 1;
-    size_t h = i;
-    int xa = iround(lv_frame_x_near(f, s, s->wt[i], &h)),
-        xb = iround(lv_frame_x_near(f, s, s->wt[i + 1], &h));
-    int x = (xa + xb) / 2;
-    if (xb - xa >= b->min_px && x > f->x0 && x < f->x1 && x - b->last >= b->spacing) {
-        f->breaks[f->nbreaks++] = x;
-        b->last = x;
-    }
-    return 1;
-}
-
-/* The last warp point at or before tv0 (0 when none). */
-static size_t warp_from(const lv_scene *s, int64_t tv0) {
-    size_t n;
-    LV_FIRST_FALSE(0, s->nw, i, s->wt[i] <= tv0, n);
-    return n > 0 ? n - 1 : 0;
-}
-
-static void lay_breaks(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) {
-    breaks b = breaks_begin(f);
-    if (s->linear || s->nw < 2) return;
-    long i = (long)warp_from(s, tv0);
-    while ((size_t)i + 1 < s->nw && s->wt[i] < tv1) {
-        if (!try_break(f, s, &b, (size_t)i)) break;
-        /* skip to the segment under the next pixel: bounded by pixels, not by events */
-        size_t h = (size_t)i + 1;
-        double dnext = lv_scene_d_near(s, s->wt[i + 1], &h);
-        double px = (f->d1 - f->d0) / (f->x1 - f->x0 > 0 ? f->x1 - f->x0 : 1);
-        long j = i + 1;
-        if (px > 0 && s->wd[i + 1] - s->wd[i] < px) {
-            size_t a = (size_t)j, e = s->nw, step = 1;
-            double want = dnext + px;
-            while (a + step < e && s->wd[a + step] < want) { /* gallop: the answer is near */
-                a += step;
-                step *= 2;
-            }
-            if (a + step < e) e = a + step + 1;
-            while (a < e) {
-                size_t mid = a + (e - a) / 2;
-                if (s->wd[mid] < want)
-                    a = mid + 1;
-                else
-                    e = mid;
-            }
-            j = (long)a - 1 > i ? (long)a - 1 : i + 1;
-        }
-        i = j;
-    }
-}
-
 /* ---- findings panel ---- */
 
 static const char *detail_of(const lv_scene *s, int i) {
     return i >= 0 ? lv_scene_detail(s, (size_t)i) : NULL;
+}
+
+/* Finding i is after the playhead, and what lies there is not shown in full. */
+static int finding_ahead(const lv_frame *f, const lv_scene *s, int i) {
+    return f->future != LV_FUTURE_SHOW && !lv_finding_reached(s, (size_t)i, f->reveal_seq);
 }
 
 /* Lays out the findings from y = 0 in a panel of width w; returns the height it needs. */
@@ -795,9 +738,13 @@ static int lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, i
     f->nflines = f->nfrows = 0;
     f->hidden_findings = 0;
     f->detail_finding = -1;
-    int dsel = detail_of(s, vp->highlight) ? vp->highlight : -1;
+    f->future_findings = 0;
+    for (size_t i = 0; i < tr->nfindings; i++)
+        f->future_findings += (size_t)finding_ahead(f, s, (int)i);
+    int dsel =
+        detail_of(s, vp->highlight) && !finding_ahead(f, s, vp->highlight) ? vp->highlight : -1;
     for (size_t i = 0; dsel < 0 && i < tr->nfindings; i++)
-        if (detail_of(s, (int)i)) dsel = (int)i;
+        if (detail_of(s, (int)i) && !finding_ahead(f, s, (int)i)) dsel = (int)i;
     int dw = 0, dlines = 0;
     if (dsel >= 0) {
         const char *d = detail_of(s, dsel);
@@ -818,8 +765,10 @@ static int lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, i
     int msg_w = w - msg_x - pad - (dw ? dw + pad : 0);
     if (msg_w < 100) msg_w = 100;
     int y = pad / 2;
-    for (size_t i = (size_t)(vp->finding_scroll > 0 ? vp->finding_scroll : 0); i < tr->nfindings;
-         i++) {
+    for (size_t at = (size_t)(vp->finding_scroll > 0 ? vp->finding_scroll : 0); at < tr->nfindings;
+         at++) {
+        size_t i = lv_scene_finding_at(s, at);     /* verdicts first: never behind "+N more" */
+        if (finding_ahead(f, s, (int)i)) continue; /* it shows when the playhead reaches it */
         const char *m = lv_scene_message(s, i, vp->lang);
         size_t n = strlen(m);
         int y0 = y, nl = 0;
@@ -856,6 +805,15 @@ static int lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, i
     int need = y + pad / 2;
     if (dw && f->detail.h + pad > need) need = f->detail.h + pad;
     return need;
+}
+
+/* What the findings panel needs for all the findings, the playhead's rule aside. */
+static int whole_findings_h(lv_frame *f, const lv_scene *s, const lv_viewport *vp, int w) {
+    int keep = f->future;
+    f->future = LV_FUTURE_SHOW;
+    int h = lay_findings(f, s, vp, w);
+    f->future = keep;
+    return h;
 }
 
 static size_t rows_fitting(const lv_frame *f, int top, int bottom) {
@@ -902,9 +860,10 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
     int pad = iround(10 * sc);
     int bs = f->header.h - iround(10 * sc), bstep = bs + iround(4 * sc);
     /* a row of square buttons; the picker's is the title (below), which costs no room */
-    int bx = f->header.w - pad - (LV_BTN__COUNT - 1) * bstep;
+    int bx = f->header.w - pad - (LV_BTN__COUNT - 2) * bstep; /* all but the picker and time */
     for (int i = 0, k = 0; i < LV_BTN__COUNT; i++)
-        if (i != LV_BTN_PICKER) f->buttons[i] = (lv_rect){bx + k++ * bstep, iround(5 * sc), bs, bs};
+        if (i != LV_BTN_PICKER && i != LV_BTN_TIME)
+            f->buttons[i] = (lv_rect){bx + k++ * bstep, iround(5 * sc), bs, bs};
     /* the legend in two rows (three swatches over two), packed close, so the title's chips
      * (outcome, seed, findings) keep their room beside the buttons */
     int sw = f->font_px[LV_FONT_NOTE], tw[5], sgap = iround(4 * sc), igap = iround(7 * sc);
@@ -936,8 +895,11 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
                  lv_tr(vp->lang, LV_T_LIVE), a);
     else
         snprintf(f->subtitle, sizeof f->subtitle, lv_tr(vp->lang, LV_T_SEED), a);
-    lv_format_ns(vp->play_t - s->t_first, tb, sizeof tb);
-    snprintf(a, sizeof a, "%ld", vp->seq);
+    if (s->real && vp->seq >= 0 && (size_t)vp->seq < s->real->nevents) /* the step view */
+        lv_format_ns(s->real->events[vp->seq].t - s->real->events[0].t, tb, sizeof tb);
+    else
+        lv_format_ns(vp->play_t - s->t_first, tb, sizeof tb);
+    snprintf(a, sizeof a, "%ld", vp->seq + 1); /* numbered from 1: "event 113 of 113" */
     snprintf(b, sizeof b, "%zu", tr->nevents);
     if (vp->seq >= 0)
         lv_textf(f->status, sizeof f->status, lv_tr(vp->lang, LV_T_STATUS), a, b, tb);
@@ -1123,21 +1085,10 @@ static int lay_arrows_ov(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv
     return rc;
 }
 
-/* lay_breaks over the overview's list of gaps a cell wide or more: at this zoom a narrower
- * one is far under the width a break needs, so the breaks are the same. */
-static void lay_breaks_ov(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1) {
-    const lv_overview *o = s->ov;
-    breaks b = breaks_begin(f);
-    size_t from = warp_from(s, tv0), lo;
-    LV_FIRST_FALSE(0, o->ngaps, i, o->gaps[i] < from, lo);
-    for (size_t k = lo; k < o->ngaps && s->wt[o->gaps[k]] < tv1; k++)
-        if (!try_break(f, s, &b, o->gaps[k])) break;
-}
-
 /* ---- the lanes' time part, and its memo ---- */
 
-/* Bands, holds, notes, hand-off arrows, access ticks, the finding and stale-read markers, the
- * axis's breaks and ticks: everything that depends on the view but not on the playhead. */
+/* Bands, holds, notes, hand-off arrows, access ticks, the finding and stale-read markers:
+ * everything that depends on the view but not on the playhead (the axis is geom_axis.c's). */
 static int lay_time_part(lv_frame *f, const lv_scene *s, const lv_viewport *vp, raster *r,
                          int64_t tv0, int64_t tv1) {
     const lv_trace *tr = s->tr;
@@ -1163,16 +1114,7 @@ static int lay_time_part(lv_frame *f, const lv_scene *s, const lv_viewport *vp, 
     for (size_t i = 0; i < f->nlanes; i++)
         if (ov ? lay_access_ov(f, s, &f->lanes[i]) : lay_access(f, s, r, &f->lanes[i], tv0, tv1))
             return -1;
-    for (size_t i = 0; i < s->nlost; i++)
-        if (add_mark(f, s, s->lost[i].stale_read, LV_MARK_STALE)) return -1;
-    if (ov)
-        lay_breaks_ov(f, s, tv0, tv1);
-    else
-        lay_breaks(f, s, tv0, tv1);
-    /* axis ticks, about every 150 pixels */
-    int step = iround(150 * f->scale);
-    for (int x = f->x0; x <= f->x1 && f->nticks < sizeof f->ticks / sizeof f->ticks[0]; x += step)
-        f->ticks[f->nticks++] = (lv_tick){x, lv_frame_t(f, s, x)};
+    if (lv__lesson_stale_marks(f, s, tv0, tv1) || lv__lesson_lay(f, s)) return -1;
     return 0;
 }
 
@@ -1183,7 +1125,7 @@ static int rect_eq(lv_rect a, lv_rect b) {
 /* Compared field by field (not with memcmp: padding), lanes and all. */
 static int memo_same(const lv_frame_memo *m, const lv_frame_memo *k, const lv_lane *lanes,
                      size_t nlanes) {
-    if (!m->valid || m->serial != k->serial || m->linear != k->linear ||
+    if (!m->valid || m->serial != k->serial || m->linear != k->linear || m->lang != k->lang ||
         m->highlight != k->highlight || m->x0 != k->x0 || m->x1 != k->x1 ||
         m->line_note != k->line_note || m->d0 != k->d0 || m->d1 != k->d1 || m->scale != k->scale ||
         m->tv0 != k->tv0 || m->tv1 != k->tv1 || m->measure != k->measure ||
@@ -1235,6 +1177,8 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     f->ndropped = f->total_dropped = 0;
     f->hidden_lanes = 0;
     f->hover_seq = -1;
+    f->future = vp->future > 0 && vp->future < LV_FUTURE__COUNT ? vp->future : LV_FUTURE_SHOW;
+    f->reveal_seq = vp->seq;
     int W = vp->w, H = vp->h, pad = iround(10 * sc);
 
     f->header = (lv_rect){0, 0, W, f->line_h[LV_FONT_TITLE] + iround(18 * sc)};
@@ -1249,13 +1193,19 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     int lane_ok =
         f->line_h[LV_FONT_NOTE] + iround(14 * sc) + LV_HOLD_ROWS * iround(4 * sc) + iround(6 * sc);
     /* the findings panel: what it needs, within what the lanes leave */
-    int need = lay_findings(f, s, vp, W);
-    if (need < 0) return LV_ENOMEM;
+    /* as high as the whole run's findings need, so the lanes keep still as they appear */
+    int need = f->future != LV_FUTURE_SHOW ? whole_findings_h(f, s, vp, W) : 0;
+    int now = need < 0 ? -1 : lay_findings(f, s, vp, W);
+    if (now < 0) return LV_ENOMEM;
+    if (now > need) need = now;
     int lanes_need = (int)tr->nthreads * lane_ok + axis_h + iround(8 * sc);
     int maxh = H - top_h - lanes_need;
     if (maxh < iround(0.22 * H)) maxh = iround(0.22 * H);
     if (maxh > iround(0.45 * H)) maxh = iround(0.45 * H);
     int fh = need < maxh ? need : maxh;
+    /* a deadlock's table is never cut at the bottom: the panel grows for it, up to half */
+    int table_h = f->detail_finding >= 0 ? f->detail.h + iround(10 * sc) : 0;
+    if (fh < table_h) fh = table_h < H / 2 ? table_h : H / 2;
     if (vp->findings_h > 0) fh = vp->findings_h < H / 2 ? vp->findings_h : H / 2;
     f->findings = (lv_rect){0, H - fh, W, fh};
     place_findings(f, tr, f->findings.y, H);
@@ -1264,8 +1214,9 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     if (obj_w < iround(220 * sc)) obj_w = iround(220 * sc);
     if (obj_w > iround(420 * sc)) obj_w = iround(420 * sc);
     int bar_h = vp->sched_bar_h > 0 ? vp->sched_bar_h : 0;
-    f->objects = (lv_rect){W - obj_w, top_h, obj_w, f->findings.y - top_h - bar_h};
-    f->timeline = (lv_rect){0, top_h, W - obj_w, f->findings.y - top_h - bar_h};
+    int msg_h = lv__message_bar(f, vp, f->findings.y - bar_h); /* messages: a bar, not on lanes */
+    f->objects = (lv_rect){W - obj_w, top_h, obj_w, f->findings.y - top_h - bar_h - msg_h};
+    f->timeline = (lv_rect){0, top_h, W - obj_w, f->findings.y - top_h - bar_h - msg_h};
     f->sched_bar = (lv_rect){0, f->findings.y - bar_h, W, bar_h};
 
     /* the label column fits each name, and under it what the thread waits for */
@@ -1281,7 +1232,9 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
         if (nw > longest) longest = nw;
     }
     char wf[64];
-    snprintf(wf, sizeof wf, lv_tr(vp->lang, LV_T_WAITS_FOR), "");
+    /* with a deadlock's cycle, the longer words of its bystanders */
+    snprintf(wf, sizeof wf,
+             lv_tr(vp->lang, s->cycle_finding >= 0 ? LV_T_BYSTANDER : LV_T_WAITS_FOR), "");
     int sw =
         measure_str(vp, LV_FONT_NOTE, "● ") + measure_str(vp, LV_FONT_NOTE, wf) + longest + 2 * pad;
     if (sw > label_w) label_w = sw;
@@ -1294,6 +1247,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     f->sched_col = (lv_rect){f->timeline.w - col_w, f->timeline.y, col_w, f->timeline.h};
     int top = f->timeline.y + iround(4 * sc);
     f->area = (lv_rect){label_w, top, f->axis.w, f->axis.y - top};
+    lv__lesson_reserve(f, s, lane_min);
     f->x0 = f->area.x;
     f->x1 = f->area.x + f->area.w;
 
@@ -1367,6 +1321,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     lv_frame_memo key = {.valid = 1,
                          .serial = s->serial,
                          .linear = s->linear,
+                         .lang = vp->lang,
                          .highlight = vp->highlight,
                          .x0 = f->x0,
                          .x1 = f->x1,
@@ -1393,6 +1348,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
         if (lay_time_part(f, s, vp, &r, tv0, tv1)) return LV_ENOMEM;
         memo_save(m, &key, f);
     }
+    if (lv__lesson_counts(f, s, vp, tv0, tv1)) return LV_ENOMEM;
     if (vp->seq >= 0 && add_mark(f, s, (uint32_t)vp->seq, LV_MARK_PLAYHEAD)) return LV_ENOMEM;
 
     double px = lv_frame_x(f, s, vp->play_t);
@@ -1400,6 +1356,8 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
 
     if (vp->hover_x >= 0 && vp->hover_y >= 0)
         f->hover_seq = lv_hit_event(f, s, vp->hover_x, vp->hover_y, iround(8 * sc));
+    lv__lay_axis(f, s, vp);
+    if (lv__lay_story(f, s, vp)) return LV_ENOMEM;
     return LV_OK;
 }
 
@@ -1413,8 +1371,10 @@ void lv_frame_free(lv_frame *f) {
     free(f->flines);
     free(f->frows);
     free(f->llines);
+    free(f->counts);
     free(f->scratch);
     free(f->memo.lanes);
+    free(f->waits);
     memset(f, 0, sizeof *f);
 }
 

@@ -116,22 +116,6 @@ static int build_handoffs(const lv_scene *s, lv_overview *o) {
     return 0;
 }
 
-static int build_gaps(const lv_scene *s, lv_overview *o) {
-    for (int pass = 0; pass < 2; pass++) {
-        o->ngaps = 0;
-        for (size_t i = 0; i + 1 < s->nw; i++) {
-            if (s->wd[i + 1] - s->wd[i] < o->cell || !lv__gap_compressed(s, i)) continue;
-            if (pass) o->gaps[o->ngaps] = (uint32_t)i;
-            o->ngaps++;
-        }
-        if (!pass) {
-            o->gaps = malloc((o->ngaps ? o->ngaps : 1) * sizeof *o->gaps);
-            if (!o->gaps) return -1;
-        }
-    }
-    return 0;
-}
-
 void lv__overview_build(lv_scene *s) {
     const lv_trace *tr = s->tr;
     /* seqs with a write flag beside them, and hand-off indices, fit in 32 bits */
@@ -164,7 +148,7 @@ void lv__overview_build(lv_scene *s) {
         memset(o->access, 0xff, nt * nc * sizeof *o->access); /* LV_SEQ_NONE */
         for (size_t k = 0; k < s->nthreads && ok; k++)
             ok = build_thread(s, o, k, next) == 0;
-        ok = ok && build_handoffs(s, o) == 0 && build_gaps(s, o) == 0;
+        ok = ok && build_handoffs(s, o) == 0;
     }
     free(next);
     if (!ok) { /* without the memory, every view is laid out exactly: slower, still right */
@@ -185,6 +169,5 @@ void lv__overview_free(lv_overview *o) {
     free(o->access_write);
     free(o->handoff_from);
     free(o->hand);
-    free(o->gaps);
     free(o);
 }

@@ -125,15 +125,6 @@ static void save_checkpoint(lv_state *st, const lv_scene *s) {
     st->nckpt++;
 }
 
-static uint8_t mark_of(const lv_scene *s, uint32_t seq) {
-    for (size_t i = 0; i < s->nlost; i++) {
-        if (s->lost[i].stale_read == seq) return LV_MARK_STALE_READ;
-        if (s->lost[i].lost_write == seq) return LV_MARK_LOST_WRITE;
-        if (s->lost[i].bad_write == seq) return LV_MARK_BAD_WRITE;
-    }
-    return LV_MARK_NONE;
-}
-
 static void add_hist(lv_ostate *o, const lv_scene *s, const lv_event *e) {
     if (o->nhist == LV_HIST_MAX) { /* evict the oldest, but keep a marked one in view */
         size_t k = 0;
@@ -142,8 +133,8 @@ static void add_hist(lv_ostate *o, const lv_scene *s, const lv_event *e) {
         memmove(&o->hist[k], &o->hist[k + 1], (LV_HIST_MAX - 1 - k) * sizeof o->hist[0]);
         o->nhist--;
     }
-    o->hist[o->nhist++] =
-        (lv_hist){e->seq, e->thread, e->value, e->kind == LV_EV_WRITE, mark_of(s, e->seq)};
+    o->hist[o->nhist++] = (lv_hist){e->seq, e->thread, e->value, e->kind == LV_EV_WRITE,
+                                    lv_scene_lost_mark(s, e->seq)};
     o->total_hist++;
 }
 
@@ -233,7 +224,7 @@ static int apply(lv_state *st, const lv_scene *s, const lv_event *e) {
     case LV_EV_WRITE:
         if (o) {
             o->count = e->value;
-            add_hist(o, s, e);
+            if (k == LV_OBJ_VAR) add_hist(o, s, e);
         }
         break;
     default:

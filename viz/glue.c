@@ -187,6 +187,7 @@ lv_viewer_desc lv_host_window(lv_host *h, int picker_open) {
                             .h = 720,
                             .lang = lv_lang_default(),
                             .play = 1,
+                            .future = LV_FUTURE_HIDE, /* the run unfolds as it plays */
                             .lesson_open = 1,
                             .rerun = lv_rerun_next,
                             .rerun_ctx = &h->rerun,
@@ -354,6 +355,12 @@ void lv_host_explore(void *ctx, const lv_trace *tr, lv_xprogress_fn progress, vo
     if (h->rerun.quiet) return;
     /* the terminal gets what a class can paste to replay it */
     const char *vn = sc->variants[vi].name;
+    if (!r.failing && !r.exhausted && progress(pctx, r.runs, out->budget)) { /* Esc */
+        printf("explore: %s/%s: cancelled after %zu run%s\n", sc->name, vn, r.runs,
+               r.runs == 1 ? "" : "s");
+        fflush(stdout);
+        return;
+    }
     if (!r.failing) {
         printf("explore: %s/%s: no failing schedule in %zu run%s%s\n", sc->name, vn, r.runs,
                r.runs == 1 ? "" : "s",

@@ -224,6 +224,29 @@ typedef enum lv_tr_key {
     LV_T_XP_BUSY,
     LV_T_HK_EXPLORE,
     LV_T_HD_EXPLORE,
+    /* what the lessons point at, and the legend of every mark (issue 16, items 5, 7, 8) */
+    LV_T_GAUGE,      /* %s name, %s count */
+    LV_T_GAUGE_CAP,  /* %s name, %s count, %s capacity */
+    LV_T_GAUGE_OVER, /* the same, past the capacity */
+    LV_T_LG_TITLE,
+    LV_T_LG_HOLD,
+    LV_T_LG_COUNT,
+    LV_T_LG_READ,
+    LV_T_LG_WRITE,
+    LV_T_LG_STALE,
+    LV_T_LG_ARROW,
+    LV_T_LG_TIMEOUT,
+    LV_T_LG_BREAK,
+    LV_T_LG_GAUGE,
+    LV_T_LG_ANSWER,
+    LV_T_LG_FINDING,
+    LV_T_LG_PLAYHEAD,
+    LV_T_QUIT_ASK,
+    LV_T_HK_FULL,
+    LV_T_HD_FULL,
+    LV_T_HK_ESC,
+    LV_T_HD_ESC,
+    LV_T_FULLSCREEN_FAILED, /* %s: SDL's reason */
     /* the program's printed lines (main.c) */
     LV_T_CLI_FROM,       /* %s source */
     LV_T_CLI_VARIANTS,   /* the heading of a scenario's variants */
@@ -240,6 +263,21 @@ typedef enum lv_tr_key {
     LV_T_CAN_WAIT_ENDS,   /* ... while its lane says it waits: %s object */
     LV_T_SCHED_NO_STEP,   /* %s thread: a pick that recorded nothing to show */
     LV_T_SCHED_QUEUED,    /* %s thread: a pick made while the last step plays */
+    /* the story as it plays, the time views, the deadlock's cycle (issue 16) */
+    LV_T_NO_FINDINGS_YET, /* findings not reached by the playhead yet */
+    LV_T_TIME_WARPED,     /* the axis's name in each time view */
+    LV_T_TIME_LINEAR,
+    LV_T_TIME_STEPS,
+    LV_T_BTN_TIME,
+    LV_T_HK_TIMEVIEW,
+    LV_T_HD_TIMEVIEW,
+    LV_T_HK_AHEAD,
+    LV_T_HD_AHEAD,
+    LV_T_AHEAD_HIDE, /* what G chose */
+    LV_T_AHEAD_FAINT,
+    LV_T_AHEAD_SHOW,
+    LV_T_IN_CYCLE,  /* %s object: a lane of the deadlock's cycle */
+    LV_T_BYSTANDER, /* %s object: a lane waiting for a lock of the cycle, not in it */
     LV_T__COUNT
 } lv_tr_key;
 

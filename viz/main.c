@@ -97,7 +97,9 @@ static const char run_help[] =
     "  --chrome FILE      save it in the Chrome Trace Event Format, for Perfetto UI and\n"
     "                     speedscope (name it NAME-chrome.json: speedscope cannot open a\n"
     "                     name ending in .chrome.json)\n"
-    "  --png FILE         draw the timeline to a PNG (1280x720, the whole run)\n"
+    "  --png FILE         draw the timeline to a PNG (the whole run, at --size)\n"
+    "  --size WxH         window or picture size (default 1280x720; 1920x1080 for a projector\n"
+    "                     shows more lanes, findings and notes)\n"
     "  --compare W        also run variant W of the scenario (controlled mode only) with the\n"
     "                     same seed and parameters, replaying the first run's schedule where\n"
     "                     it applies, and show the two side by side (window and --png);\n"
@@ -108,13 +110,17 @@ static const char run_help[] =
     "  --scheduler        open the window in scheduler mode: you pick which thread runs at\n"
     "                     each choice point (click a lane or press its number), starting\n"
     "                     after the --schedule given; not with --headless or --mode live\n"
+    "  --ahead A          in the window, what lies after the playhead: hidden (default: the\n"
+    "                     run unfolds as it plays), faint or shown (key G switches)\n"
     "  --help             this text\n"
     "\n"
     "In the window, C shows the run beside its counterpart (a broken variant beside the first\n"
     "fixed one, a fix beside the first broken one) and back. S turns scheduler mode on and\n"
     "off, A lets the policy run on, P turns predict mode on and off (guess who runs next and\n"
     "what reads return), and Ctrl+C copies the command that replays what is shown\n"
-    "(lockviz run ... --schedule 1,2,2,1).\n"
+    "(lockviz run ... --schedule 1,2,2,1). F turns fullscreen on and off, Esc closes what is\n"
+    "open (the help, the lesson) and never quits, Q quits (asking first when scheduler picks\n"
+    "would be lost).\n"
     "\n"
     "Exit status: 0 no findings; 1 findings (see the report; with --compare, in either run);\n"
     "2 bad usage; 3 internal error.\n";
@@ -338,9 +344,10 @@ static int apply_set(const char *cmd, const lv_scenario *sc, const char *set, in
     return 0;
 }
 
-/* Writes the files asked for (each atomically); prints where. -1 if one could not be written. */
+/* Writes the files asked for (each atomically), the picture w x h; prints where. -1 if one
+ * could not be written. */
 static int save_outputs(const char *cmd, const lv_trace *tr, const char *native, const char *chrome,
-                        const char *png) {
+                        const char *png, int w, int h) {
     char eb[512];
     int bad = 0;
     if (native) {
@@ -362,7 +369,7 @@ static int save_outputs(const char *cmd, const lv_trace *tr, const char *native,
         }
     }
     if (png) {
-        if (lv_render_png(tr, png, 1280, 720, -1, eb, sizeof eb) != 0) {
+        if (lv_render_png(tr, png, w, h, -1, eb, sizeof eb) != 0) {
             fprintf(stderr, "%s %s: %s\n", prog, cmd, eb);
             bad = -1;
         } else {
@@ -453,6 +460,8 @@ static int cmd_run(int argc, char **argv, int default_job) {
                                          {"png", required_argument, 0, 'G'},
                                          {"compare", required_argument, 0, 'W'},
                                          {"scheduler", no_argument, 0, 'Z'},
+                                         {"ahead", required_argument, 0, 'A'},
+                                         {"size", required_argument, 0, 'Y'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *variant = NULL, *out = NULL, *compare = NULL;
@@ -464,7 +473,7 @@ static int cmd_run(int argc, char **argv, int default_job) {
     lv_policy policy = LV_POLICY_RANDOM;
     int pct_depth = 3;
     const char *schedule_arg = NULL, *chrome = NULL, *png = NULL;
-    int headless = 0, scheduler = 0;
+    int headless = 0, scheduler = 0, ahead = LV_FUTURE_HIDE, win_w = 1280, win_h = 720;
     int c;
     char oerr[512];
     optind = 1;
@@ -546,6 +555,16 @@ static int cmd_run(int argc, char **argv, int default_job) {
             break;
         case 'Z':
             scheduler = 1;
+            break;
+        case 'A':
+            if ((ahead = lv_cli_ahead(optarg)) < 0)
+                return usage_error("run", "--ahead must be hidden, faint or shown, not '%s'",
+                                   optarg);
+            break;
+        case 'Y':
+            if (lv_arg_size(optarg, &win_w, &win_h))
+                return usage_error("run", "--size wants WxH from 200x150 to 8192x8192, not '%s'",
+                                   optarg);
             break;
         default:
             return usage_error("run", "%s", oerr);
@@ -758,17 +777,18 @@ static int cmd_run(int argc, char **argv, int default_job) {
         print_same(tr, tw, wdiv, policy);
         if (tw->nfindings || tw->outcome != LV_OUT_COMPLETED) rc = EXIT_FOUND;
     }
-    if (save_outputs("run", tr, out, chrome, compare ? NULL : png) != 0) rc = EXIT_USAGE;
+    if (save_outputs("run", tr, out, chrome, compare ? NULL : png, win_w, win_h) != 0)
+        rc = EXIT_USAGE;
     if (tw) {
         char o2[4096], c2[4096];
         if (out) side_name(out, tw->variant, o2, sizeof o2);
         if (chrome) side_name(chrome, tw->variant, c2, sizeof c2);
-        if (save_outputs("run", tw, out ? o2 : NULL, chrome ? c2 : NULL, NULL) != 0)
+        if (save_outputs("run", tw, out ? o2 : NULL, chrome ? c2 : NULL, NULL, win_w, win_h) != 0)
             rc = EXIT_USAGE;
         if (png) {
             char eb[512];
             lv_cmp_side sides[2] = {side_of(tr), side_of(tw)};
-            int r = lv_render_png_compare(sides, png, 1280, 720, eb, sizeof eb);
+            int r = lv_render_png_compare(sides, png, win_w, win_h, eb, sizeof eb);
             if (r != 0) {
                 fprintf(stderr, "%s run: %s\n", prog, eb);
                 rc = r == -2 ? EXIT_USAGE : EXIT_INTERNAL;
@@ -797,6 +817,9 @@ static int cmd_run(int argc, char **argv, int default_job) {
              * race chosen, and behind it */
             lv_viewer_desc vd = lv_host_window(&host, default_job);
             vd.compare_tr = tw;
+            vd.future = ahead;
+            vd.w = win_w;
+            vd.h = win_h;
             if (scheduler) { /* --scheduler: cut after the --schedule given, not playing */
                 vd.play = 0;
                 vd.sched_start = vd.sched != NULL;
@@ -1015,7 +1038,7 @@ static int cmd_export(int argc, char **argv) {
         return EXIT_USAGE;
     }
     lv_trace_set_findings(tr, f, nf);
-    int rc = save_outputs("export", tr, native, chrome, png) ? EXIT_USAGE : EXIT_CLEAN;
+    int rc = save_outputs("export", tr, native, chrome, png, 1280, 720) ? EXIT_USAGE : EXIT_CLEAN;
     lv_trace_free(tr);
     return rc;
 }

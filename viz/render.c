@@ -55,6 +55,15 @@ static void thick_line(lv_render *R, int x0, int y0, int x1, int y1, int w, lv_r
     }
 }
 
+void lv__triangle(lv_render *R, float x0, float y0, float x1, float y1, float x2, float y2,
+                  lv_rgb c) {
+    triangle(R, x0, y0, x1, y1, x2, y2, c);
+}
+
+void lv__thick_line(lv_render *R, int x0, int y0, int x1, int y1, int w, lv_rgb c) {
+    thick_line(R, x0, y0, x1, y1, w, c);
+}
+
 static uint32_t hash_text(const char *s, size_t n, uint8_t font, lv_rgb c) {
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < n; i++)
@@ -184,7 +193,7 @@ static const lv_color legend_colors[5] = {LV_C_RUNNING, LV_C_BLOCKED, LV_C_SLEEP
 
 static void draw_button(lv_render *R, const lv_frame *f, int b, int playing, int lang) {
     lv_rect r = f->buttons[b];
-    if (r.w <= 0) return;     /* not in this frame (side by side, the lower pane has none) */
+    if (r.w <= 0 || b == LV_BTN_TIME) return; /* not in this frame, or on the axis */
     if (b == LV_BTN_PICKER) { /* the title, drawn already: framed, so it reads as a button */
         lv__frame_rect(R, r, C(LV_C_DIM), 1);
         return;
@@ -289,11 +298,11 @@ static void draw_header(lv_render *R, const lv_scene *s, const lv_frame *f, cons
         lv__text_fit(R, LV_FONT_BODY, f->subtitle, x, by, right - x, C(LV_C_DIM));
         x = right;
     }
-    if (s->tr->nfindings) {
+    size_t nfound = s->tr->nfindings - f->future_findings; /* those the playhead reached */
+    if (nfound) {
         char fb[64], nb[24];
-        snprintf(nb, sizeof nb, "%zu", s->tr->nfindings);
-        snprintf(fb, sizeof fb,
-                 lv_tr(vp->lang, s->tr->nfindings == 1 ? LV_T_FINDING_1 : LV_T_FINDING_N), nb);
+        snprintf(nb, sizeof nb, "%zu", nfound);
+        snprintf(fb, sizeof fb, lv_tr(vp->lang, nfound == 1 ? LV_T_FINDING_1 : LV_T_FINDING_N), nb);
         int fw = lv__measure(R, LV_FONT_BODY, fb) + lv__px(R, 14);
         if (x + fw <= right) {
             lv__fill(R, (lv_rect){x, by, fw, f->line_h[LV_FONT_BODY]}, C(LV_C_HOLD2));
@@ -304,7 +313,10 @@ static void draw_header(lv_render *R, const lv_scene *s, const lv_frame *f, cons
 
     for (int i = 0; i < 5 && f->legend[i].w > 0; i++) { /* each word beside its swatch */
         int ly = f->legend[i].y + (f->legend[i].h - f->line_h[LV_FONT_NOTE]) / 2;
-        lv__fill(R, f->legend[i], C(legend_colors[i]));
+        if (legend_colors[i] == LV_C_HOLD)
+            lv__hold_swatch(R, s->tr, f->legend[i]); /* holds come in each lock's colour */
+        else
+            lv__fill(R, f->legend[i], C(legend_colors[i]));
         lv__textz(R, LV_FONT_NOTE, lv_tr(vp->lang, lv_legend_words[i]), f->legend_text_x[i], ly,
                   C(LV_C_TEXT));
     }
@@ -336,21 +348,104 @@ static const char *state_words(const lv_state *st, const lv_trace *tr, int32_t t
     }
 }
 
+/* What lies after the playhead, drawn faint: the colour most of the way to white. */
+static lv_rgb faint(lv_rgb c) {
+    return (lv_rgb){(uint8_t)(c.r + (255 - c.r) * 3 / 4), (uint8_t)(c.g + (255 - c.g) * 3 / 4),
+                    (uint8_t)(c.b + (255 - c.b) * 3 / 4)};
+}
+
+/* The ink of something at or after the playhead: 0 when it is not drawn (hidden). */
+static int future_ink(const lv_frame *f, int ahead, lv_rgb *c) {
+    if (!ahead) return 1;
+    if (f->future == LV_FUTURE_HIDE) return 0;
+    *c = faint(*c);
+    return 1;
+}
+
+static void draw_arrow(lv_render *R, int x0, int y0, int x1, int y1, int w, float head, lv_rgb c) {
+    thick_line(R, x0, y0, x1, y1, w, c);
+    float dx = (float)(x1 - x0), dy = (float)(y1 - y0);
+    float len = SDL_sqrtf(dx * dx + dy * dy);
+    if (len < 1) return;
+    dx /= len;
+    dy /= len;
+    float hl = head, hw = head * 5 / 9;
+    float bx = x1 - dx * hl, by = y1 - dy * hl;
+    triangle(R, (float)x1, (float)y1, bx - dy * hw, by + dx * hw, bx + dy * hw, by - dx * hw, c);
+}
+
+/* The deadlock's cycle: its lanes tinted and marked at the label, bystanders' bands faded,
+ * and the wait-for arrows with the lock's name beside each. */
+static void draw_cycle_lanes(lv_render *R, const lv_frame *f) {
+    for (size_t i = 0; i < f->nlanes; i++)
+        if (f->lanes[i].role == LV_ROLE_CYCLE) {
+            lv__fill(R, f->lanes[i].r, (lv_rgb){253, 228, 214});
+            lv__fill(R, (lv_rect){0, f->lanes[i].r.y, lv__px(R, 5), f->lanes[i].r.h},
+                     C(LV_C_BLOCKED));
+        }
+}
+
+static void draw_waits(lv_render *R, const lv_scene *s, const lv_frame *f) {
+    for (size_t i = 0; i < f->nlanes; i++) {
+        const lv_lane *ln = &f->lanes[i];
+        if (ln->role == LV_ROLE_BYSTANDER) { /* its wait is not the cycle's: a thin band */
+            lv_rgb bg = C(i % 2 ? LV_C_LANE_ALT : LV_C_BG);
+            int q = ln->band.h / 4;
+            lv__fill(R, (lv_rect){ln->band.x, ln->band.y, ln->band.w, q}, bg);
+            lv__fill(R, (lv_rect){ln->band.x, ln->band.y + ln->band.h - q, ln->band.w, q}, bg);
+        } else if (ln->role == LV_ROLE_CYCLE) { /* one of the cycle: framed in dark red */
+            lv__frame_rect(R, ln->band, (lv_rgb){140, 40, 0}, lv__px(R, 2));
+        }
+    }
+    for (size_t i = 0; i < f->nwaits; i++) {
+        const lv_wait_arrow *w = &f->waits[i];
+        int ink = lv__px(R, 3);
+        draw_arrow(R, w->x, w->y0, w->x, w->y1, ink + lv__px(R, 3), (float)lv__px(R, 16),
+                   (lv_rgb){255, 255, 255});
+        draw_arrow(R, w->x, w->y0, w->x, w->y1, ink, (float)lv__px(R, 13), C(LV_C_BLOCKED));
+        lv__disc(R, w->x, w->y0, lv__px(R, 5), C(LV_C_BLOCKED));
+        const char *on = lv_trace_object_name(s->tr, w->obj);
+        int tw = lv__measure(R, LV_FONT_NOTE, on), pad = lv__px(R, 3);
+        int ty = (w->y0 + w->y1) / 2 - f->line_h[LV_FONT_NOTE] / 2;
+        lv_rect box = {w->x + lv__px(R, 6), ty, tw + 2 * pad, f->line_h[LV_FONT_NOTE]};
+        lv__fill(R, box, C(LV_C_BLOCKED));
+        lv__textz(R, LV_FONT_NOTE, on, box.x + pad, box.y, (lv_rgb){255, 255, 255});
+    }
+}
+
+/* A lane's state words; in a deadlock reached, its part in the cycle. */
+static const char *lane_words(const lv_state *st, const lv_trace *tr, const lv_lane *ln, int lang,
+                              char *buf, size_t len) {
+    int32_t th = ln->thread;
+    if (ln->role != LV_ROLE_NONE && st->tstate[th] == LV_TS_BLOCKED && st->wait_obj[th] >= 0) {
+        snprintf(buf, len, lv_tr(lang, ln->role == LV_ROLE_CYCLE ? LV_T_IN_CYCLE : LV_T_BYSTANDER),
+                 lv_trace_object_name(tr, st->wait_obj[th]));
+        return buf;
+    }
+    return state_words(st, tr, th, lang, buf, len);
+}
+
 static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
                        int lang) {
     const lv_trace *tr = s->tr;
     for (size_t i = 0; i < f->nlanes; i++)
         if (i % 2) lv__fill(R, f->lanes[i].r, C(LV_C_LANE_ALT));
+    draw_cycle_lanes(R, f);
     for (size_t i = 0; i < f->nticks; i++)
         lv__fill(R, (lv_rect){f->ticks[i].x, f->area.y, 1, f->area.h}, C(LV_C_GRID));
-    for (size_t i = 0; i < f->nfills; i++)
-        lv__fill(R, f->fills[i].r, C((lv_color)f->fills[i].color));
+    for (size_t i = 0; i < f->nfills; i++) { /* the past as it was, what is to come faint */
+        lv_rect r = f->fills[i].r, p = lv_frame_past_part(f, r);
+        lv_rgb c = C((lv_color)f->fills[i].color);
+        lv__fill(R, p, c);
+        lv_rect rest = {r.x + p.w, r.y, r.w - p.w, r.h};
+        if (future_ink(f, 1, &c)) lv__fill(R, rest, c);
+    }
     for (size_t i = 0; i < f->nlanes; i++) {
         const lv_lane *ln = &f->lanes[i];
         int lh = f->line_h[LV_FONT_LABEL], nh = f->line_h[LV_FONT_NOTE];
         const char *name = tr->threads[ln->thread].name;
         char buf[128];
-        const char *sw = state_words(st, tr, ln->thread, lang, buf, sizeof buf);
+        const char *sw = lane_words(st, tr, ln, lang, buf, sizeof buf);
         lv_color sc = lv_state_color((lv_tstate)st->tstate[ln->thread]);
         if (ln->r.h >= lh + nh) {
             int y = ln->r.y + (ln->r.h - lh - nh) / 2;
@@ -366,33 +461,33 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
     }
     for (size_t i = 0; i < f->nlabels; i++) {
         const lv_label *lb = &f->labels[i];
-        const char *txt = lv_trace_text(tr, &tr->events[lb->seq]);
+        const char *txt = lv_scene_note_text(s, &tr->events[lb->seq], lang);
         int tick_x = lb->x - lv__px(R, 4);
         int lane = tr->events[lb->seq].thread - f->first_lane;
         const lv_lane *ln = &f->lanes[lane];
+        lv_rgb ink = C(LV_C_TEXT);
+        if (!future_ink(f, lv_frame_future_seq(f, lb->seq), &ink)) continue;
         lv__fill(R,
                  (lv_rect){tick_x, ln->notes.y + ln->notes.h / 3, lv__px(R, 2),
                            ln->band.y - ln->notes.y - ln->notes.h / 3 + ln->band.h / 2},
-                 C(LV_C_TEXT));
-        int w = lv__text(R, LV_FONT_NOTE, txt, lb->nbytes, lb->x, lb->y, C(LV_C_TEXT));
-        if (lb->elided) lv__textz(R, LV_FONT_NOTE, "…", lb->x + w, lb->y, C(LV_C_TEXT));
+                 ink);
+        int w = lv__text(R, LV_FONT_NOTE, txt, lb->nbytes, lb->x, lb->y, ink);
+        if (lb->elided) lv__textz(R, LV_FONT_NOTE, "…", lb->x + w, lb->y, ink);
     }
     for (size_t i = 0; i < f->narrows; i++) {
         const lv_arrow *a = &f->arrows[i];
         lv_rgb c = C(lv_hold_color(a->obj));
-        thick_line(R, a->x0, a->y0, a->x1, a->y1, lv__px(R, 2), c);
-        float dx = (float)(a->x1 - a->x0), dy = (float)(a->y1 - a->y0);
-        float len = SDL_sqrtf(dx * dx + dy * dy);
-        if (len < 1) continue;
-        dx /= len;
-        dy /= len;
-        float hl = (float)lv__px(R, 9), hw = (float)lv__px(R, 5);
-        float bx = a->x1 - dx * hl, by = a->y1 - dy * hl;
-        triangle(R, (float)a->x1, (float)a->y1, bx - dy * hw, by + dx * hw, bx + dy * hw,
-                 by - dx * hw, c);
+        if (!future_ink(f, lv_frame_future_arrow(f, a), &c)) continue;
+        draw_arrow(R, a->x0, a->y0, a->x1, a->y1, lv__px(R, 2), (float)lv__px(R, 9), c);
     }
+    draw_waits(R, s, f);
     for (size_t i = 0; i < f->nmarks; i++) {
         const lv_marker *m = &f->marks[i];
+        if (lv_frame_future_mark(f, s, m)) {
+            if (f->future == LV_FUTURE_HIDE) continue;
+            lv__disc(R, m->x, m->y, lv__px(R, 3), faint(C(LV_C_TEXT)));
+            continue;
+        }
         int rad;
         switch (m->kind) {
         case LV_MARK_READ: /* hollow: a read looks, a write (solid) changes */
@@ -403,6 +498,13 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
         case LV_MARK_WRITE:
             rad = lv__px(R, 4);
             lv__fill(R, (lv_rect){m->x - rad, m->y - rad, 2 * rad + 1, 2 * rad + 1}, C(LV_C_TEXT));
+            break;
+        case LV_MARK_TIMEOUT: /* an hourglass: the wait ran out of time */
+            rad = lv__px(R, 6);
+            triangle(R, (float)(m->x - rad), (float)(m->y - rad), (float)(m->x + rad),
+                     (float)(m->y - rad), (float)m->x, (float)m->y, C(LV_C_TEXT));
+            triangle(R, (float)(m->x - rad), (float)(m->y + rad), (float)(m->x + rad),
+                     (float)(m->y + rad), (float)m->x, (float)m->y, C(LV_C_TEXT));
             break;
         case LV_MARK_STALE:
             rad = lv__px(R, 9);
@@ -417,6 +519,15 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
                      m->kind == LV_MARK_FINDING ? C(LV_C_HIGHLIGHT) : C(LV_C_BG));
         }
     }
+    for (size_t i = 0; i < f->ncounts; i++) { /* an RLock's count, a chip on its hold bar */
+        const lv_count_label *c = &f->counts[i];
+        if (f->future == LV_FUTURE_HIDE && lv_frame_future_seq(f, c->seq)) continue;
+        int h = f->line_h[LV_FONT_NOTE];
+        lv_rect r = {c->x, c->y - h / 2, c->w, h};
+        lv__fill(R, r, C(LV_C_BG));
+        lv__frame_rect(R, r, C(lv_hold_color(c->obj)), lv__px(R, 2));
+        lv__textz(R, LV_FONT_NOTE, c->text, r.x + lv__px(R, 3), r.y, C(LV_C_TEXT));
+    }
     if (f->playhead_x >= 0) {
         int x = f->playhead_x, w = lv__px(R, 3);
         lv__fill(R, (lv_rect){x - w / 2, f->area.y, w, f->axis.y - f->area.y + lv__px(R, 6)},
@@ -427,23 +538,22 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
     }
     /* axis */
     lv__fill(R, (lv_rect){f->axis.x, f->axis.y, f->axis.w, 1}, C(LV_C_DIM));
-    int prev_end = -1000000;
-    for (size_t i = 0; i < f->nticks; i++) {
-        char tb[48];
-        lv_format_ns(f->ticks[i].t - s->t_first, tb, sizeof tb);
-        int tw = lv__measure(R, LV_FONT_NOTE, tb);
-        int x = f->ticks[i].x - tw / 2;
-        if (x < f->axis.x) x = f->axis.x;
-        if (x + tw > f->axis.x + f->axis.w) x = f->axis.x + f->axis.w - tw;
-        if (x < prev_end + lv__px(R, 8)) continue;
+    for (size_t i = 0; i < f->nticks; i++) { /* placed and labelled by geom_axis.c */
         lv__fill(R, (lv_rect){f->ticks[i].x, f->axis.y, 1, lv__px(R, 5)}, C(LV_C_DIM));
-        lv__textz(R, LV_FONT_NOTE, tb, x, f->axis.y + lv__px(R, 4), C(LV_C_DIM));
-        prev_end = x + tw;
+        lv__textz(R, LV_FONT_NOTE, f->ticks[i].label, f->ticks[i].label_x, f->axis.y + lv__px(R, 4),
+                  C(LV_C_DIM));
+    }
+    lv_rect tb = f->buttons[LV_BTN_TIME]; /* the time view's name: a click switches it */
+    if (tb.w > 0) {
+        lv__fill(R, tb, C(LV_C_PANEL));
+        lv__frame_rect(R, tb, C(LV_C_DIM), 1);
+        lv__textz(R, LV_FONT_NOTE, f->axis_name, tb.x + lv__px(R, 6),
+                  tb.y + (tb.h - f->line_h[LV_FONT_NOTE]) / 2, C(LV_C_TEXT));
     }
     /* the label column's bottom cell names the axis, or, when lanes are scrolled out of view,
      * says how many: in place of "time", so the two never overlap */
     char hint[96], nb[24];
-    snprintf(hint, sizeof hint, "%s", lv_tr(lang, LV_T_TIME));
+    hint[0] = 0; /* the axis's name is its button, at the axis's right end */
     if (f->hidden_lanes) {
         int room = f->axis.x - lv__px(R, 14);
         snprintf(nb, sizeof nb, "%zu", f->hidden_lanes);
@@ -454,6 +564,12 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
     lv__textz(R, LV_FONT_NOTE, hint, lv__px(R, 10), f->axis.y + lv__px(R, 4), C(LV_C_DIM));
     for (size_t i = 0; i < f->nbreaks; i++) { /* "//": a long gap drawn shorter than it was */
         int x = f->breaks[i], u = lv__px(R, 5);
+        /* the stretch it shortens: the axis's line broken into dashes */
+        lv__fill(R, (lv_rect){f->break_x0[i], f->axis.y, f->break_x1[i] - f->break_x0[i], 1},
+                 C(LV_C_BG));
+        for (int d = f->break_x0[i]; d < f->break_x1[i]; d += 2 * u)
+            lv__fill(R, (lv_rect){d, f->axis.y, u < f->break_x1[i] - d ? u : f->break_x1[i] - d, 1},
+                     C(LV_C_DIM));
         lv__fill(R, (lv_rect){x - 2 * u, f->axis.y - 1, 4 * u, 3}, C(LV_C_BG));
         thick_line(R, x - 2 * u, f->axis.y + u, x - u / 2, f->axis.y - u, lv__px(R, 2),
                    C(LV_C_DIM));
@@ -477,9 +593,9 @@ static void draw_findings(lv_render *R, const lv_scene *s, const lv_frame *f,
     lv__fill(R, f->findings, C(LV_C_PANEL));
     lv__fill(R, (lv_rect){0, f->findings.y, f->findings.w, lv__px(R, 2)}, C(LV_C_GRID));
     int pad = lv__px(R, 10), lh = f->line_h[LV_FONT_BODY];
-    if (tr->nfindings == 0) {
-        lv__textz(R, LV_FONT_BODY, lv_tr(vp->lang, lv_no_findings_words(tr)), pad,
-                  f->findings.y + pad, C(LV_C_TEXT));
+    if (tr->nfindings == 0 || f->future_findings == tr->nfindings) {
+        lv_tr_key k = tr->nfindings ? LV_T_NO_FINDINGS_YET : lv_no_findings_words(tr);
+        lv__textz(R, LV_FONT_BODY, lv_tr(vp->lang, k), pad, f->findings.y + pad, C(LV_C_TEXT));
         return;
     }
     int chip_w = lv_chip_width(lv_fonts_measure, R->fonts, vp->lang) + lv__px(R, 16);
@@ -526,19 +642,34 @@ static void draw_findings(lv_render *R, const lv_scene *s, const lv_frame *f,
     }
 }
 
-/* A yellow box with one line of text near (x, y), kept inside the window. */
+/* A yellow box near (x, y), kept inside the window, with the whole of b wrapped to at most half
+ * the window's width (a note is read on hover, never cut). */
 static void tooltip_box(lv_render *R, const lv_frame *f, const lv_viewport *vp, const char *b,
                         int x, int y) {
-    int pad = lv__px(R, 6), maxw = vp->w / 2;
-    int tw = lv__measure(R, LV_FONT_BODY, b);
+    int pad = lv__px(R, 6), maxw = vp->w / 2, lh = f->line_h[LV_FONT_BODY];
+    size_t n = strlen(b);
+    int tw = lv__measure(R, LV_FONT_BODY, b), lines = 0;
     if (tw > maxw) tw = maxw;
-    lv_rect r = {x + lv__px(R, 14), y + lv__px(R, 14), tw + 2 * pad,
-                 f->line_h[LV_FONT_BODY] + 2 * pad};
+    for (size_t at = 0; at < n && lines < 12; lines++) {
+        size_t k = lv_wrap_line(lv_fonts_measure, R->fonts, LV_FONT_BODY, b + at, n - at, maxw);
+        at += k;
+        while (at < n && (b[at] == ' ' || b[at] == '\n'))
+            at++;
+    }
+    lv_rect r = {x + lv__px(R, 14), y + lv__px(R, 14), tw + 2 * pad, lines * lh + 2 * pad};
     if (r.x + r.w > vp->w) r.x = vp->w - r.w;
     if (r.y + r.h > vp->h) r.y = y - r.h - lv__px(R, 6);
+    if (r.y < 0) r.y = 0;
     lv__fill(R, r, (lv_rgb){255, 255, 225});
     lv__frame_rect(R, r, C(LV_C_TEXT), 1);
-    lv__text_fit(R, LV_FONT_BODY, b, r.x + pad, r.y + pad, maxw, C(LV_C_TEXT));
+    size_t at = 0;
+    for (int i = 0; i < lines; i++) {
+        size_t k = lv_wrap_line(lv_fonts_measure, R->fonts, LV_FONT_BODY, b + at, n - at, maxw);
+        lv__text(R, LV_FONT_BODY, b + at, k, r.x + pad, r.y + pad + i * lh, C(LV_C_TEXT));
+        at += k;
+        while (at < n && (b[at] == ' ' || b[at] == '\n'))
+            at++;
+    }
 }
 
 static void draw_tooltip(lv_render *R, const lv_scene *s, const lv_frame *f,
@@ -548,7 +679,8 @@ static void draw_tooltip(lv_render *R, const lv_scene *s, const lv_frame *f,
         [LV_BTN_FWD] = LV_T_BTN_FWD,         [LV_BTN_LESSON] = LV_T_BTN_LESSON,
         [LV_BTN_LANG] = LV_T_BTN_LANG,       [LV_BTN_HELP] = LV_T_BTN_HELP,
         [LV_BTN_COMPARE] = LV_T_BTN_COMPARE, [LV_BTN_EXPLORE] = LV_T_BTN_EXPLORE,
-        [LV_BTN_PICKER] = LV_T_BTN_PICKER,   [LV_BTN_SCHED] = LV_T_BTN_SCHED};
+        [LV_BTN_PICKER] = LV_T_BTN_PICKER,   [LV_BTN_SCHED] = LV_T_BTN_SCHED,
+        [LV_BTN_TIME] = LV_T_BTN_TIME};
     if (vp->hover_x < 0 || vp->help) return;
     int b = lv_hit_button(f, vp->hover_x, vp->hover_y);
     if (b >= 0) {
@@ -573,10 +705,17 @@ static void draw_help(lv_render *R, const lv_frame *f, const lv_viewport *vp) {
     int pad = lv__px(R, 18), gap = lv__px(R, 28), lh = f->line_h[LV_FONT_BODY];
     int th = f->line_h[LV_FONT_LABEL], nh = f->line_h[LV_FONT_NOTE];
     const char *note = lv_tr(lang, LV_T_HELP_NOTE);
+    /* the legend of every mark in a column of its own, right of the keys */
+    int lgw = lv__legend_width(R, lang), keys_room = vp->w - 2 * pad - 2 * gap - lgw;
+    if (dw > keys_room - kw - gap) dw = keys_room - kw - gap;
     int w = kw + gap + dw, nw = lv__measure(R, LV_FONT_NOTE, note);
     if (nw > w) w = nw;
+    int keys_w = w;
+    w += gap + lgw;
     if (w > vp->w - 2 * pad) w = vp->w - 2 * pad;
     int h = th + lv__px(R, 6) + n * lh + lv__px(R, 8) + nh;
+    int lgh = lv__legend_height(R, f, lang, lgw);
+    if (lgh > h) h = lgh;
     lv_rect r = {(vp->w - w) / 2 - pad, (vp->h - h) / 2 - pad, w + 2 * pad, h + 2 * pad};
     if (r.y < 0) r.y = 0;
     SDL_SetRenderDrawColor(R->r, 0, 0, 0, 110);
@@ -589,9 +728,10 @@ static void draw_help(lv_render *R, const lv_frame *f, const lv_viewport *vp) {
     for (int i = 0; i < n; i++, y += lh) {
         lv__text_fit(R, LV_FONT_BODY, lv_tr(lang, lv_help_rows[i][0]), x, y, kw, C(LV_C_HOLD));
         lv__text_fit(R, LV_FONT_BODY, lv_tr(lang, lv_help_rows[i][1]), x + kw + gap, y,
-                     w - kw - gap, C(LV_C_TEXT));
+                     keys_w - kw - gap, C(LV_C_TEXT));
     }
-    lv__text_fit(R, LV_FONT_NOTE, note, x, y + lv__px(R, 8), w, C(LV_C_DIM));
+    lv__text_fit(R, LV_FONT_NOTE, note, x, y + lv__px(R, 8), keys_w, C(LV_C_DIM));
+    lv__draw_legend(R, f, lang, r.x + pad + keys_w + gap, r.y + pad, w - keys_w - gap);
 }
 
 static void draw_lesson(lv_render *R, const lv_frame *f, const lv_viewport *vp) {
@@ -621,32 +761,24 @@ static void draw_lesson(lv_render *R, const lv_frame *f, const lv_viewport *vp) 
                   C(LV_C_DIM));
 }
 
-/* The status message: a dark box low over the lanes, one line per '\n'. */
+/* The status message in its bar under the lanes (f->message), one line per '\n'. */
 static void draw_toast(lv_render *R, const lv_frame *f, const lv_viewport *vp) {
-    if (!vp->toast || !*vp->toast) return;
-    int pad = lv__px(R, 10), lh = f->line_h[LV_FONT_BODY], n = 0, w = 0;
-    for (const char *p = vp->toast; p;) {
-        const char *e = strchr(p, '\n');
-        size_t k = e ? (size_t)(e - p) : strlen(p);
-        int tw = lv_fonts_measure(R->fonts, LV_FONT_BODY, p, k);
-        if (tw > w) w = tw;
-        n++;
-        p = e ? e + 1 : NULL;
-    }
-    if (w > vp->w - 4 * pad) w = vp->w - 4 * pad;
-    lv_rect r = {(f->timeline.w - w) / 2 - pad, f->axis.y - n * lh - 3 * pad, w + 2 * pad,
-                 n * lh + 2 * pad}; /* over the lanes, above the time axis */
-    if (r.x < pad) r.x = pad;
-    if (r.y < f->header.h) r.y = f->header.h;
+    if (!vp->toast || !*vp->toast || f->message.h <= 0) return;
+    int pad = lv__px(R, 8), lh = f->line_h[LV_FONT_BODY];
+    lv_rect r = f->message;
     lv__fill(R, r, (lv_rgb){40, 40, 40});
-    int y = r.y + pad;
-    for (const char *p = vp->toast; p; y += lh) {
-        const char *e = strchr(p, '\n');
-        size_t k = e ? (size_t)(e - p) : strlen(p);
-        char b[1024];
-        lv_textf(b, sizeof b, "%.*s", (int)k, p);
-        lv__text_fit(R, LV_FONT_BODY, b, r.x + pad, y, w, (lv_rgb){255, 255, 255});
-        p = e ? e + 1 : NULL;
+    int y = r.y + pad, w = r.w - 2 * lv__px(R, 10);
+    const char *m = vp->toast; /* wrapped as lv__message_bar counted it */
+    size_t n = strlen(m);
+    while (n > 0 && y + lh <= r.y + r.h) {
+        size_t k = lv_wrap_line(lv_fonts_measure, R->fonts, LV_FONT_BODY, m, n, w);
+        lv__text(R, LV_FONT_BODY, m, k, r.x + lv__px(R, 10), y, (lv_rgb){255, 255, 255});
+        y += lh;
+        if (k < n && m[k] == '\n') k++;
+        while (k < n && m[k] == ' ')
+            k++;
+        m += k;
+        n -= k;
     }
 }
 
@@ -661,6 +793,7 @@ void lv_render_draw(lv_render *R, const lv_scene *s, const lv_state *st, const l
     SDL_Rect clip = {f->timeline.x, f->timeline.y, f->timeline.w, f->timeline.h};
     SDL_RenderSetClipRect(R->r, &clip);
     draw_lanes(R, s, st, f, vp->lang);
+    lv__draw_gauges(R, s, st, f, vp->lang);
     SDL_RenderSetClipRect(R->r, NULL);
     lv__draw_objects(R, s, st, f, vp->lang);
     draw_findings(R, s, f, vp);

@@ -54,6 +54,19 @@ int lv__png_paint(const char *path, int w, int h, lv__paint_fn paint, void *ctx,
 
 void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
                       int lang);
+void lv__triangle(lv_render *R, float x0, float y0, float x1, float y1, float x2, float y2,
+                  lv_rgb c);
+void lv__thick_line(lv_render *R, int x0, int y0, int x1, int y1, int w, lv_rgb c);
+/* The legend of every mark (render_legend.c): its width, its height in w pixels, and drawing
+ * it with its top-left at (x, y); the header's "holding" swatch in the colours of tr's locks
+ * and semaphores. */
+int lv__legend_width(lv_render *R, int lang);
+int lv__legend_height(lv_render *R, const lv_frame *f, int lang, int w);
+void lv__draw_legend(lv_render *R, const lv_frame *f, int lang, int x, int y, int w);
+void lv__hold_swatch(lv_render *R, const lv_trace *tr, lv_rect r); /* tr NULL: all colours */
+/* the gauge strips' names and counts beside them (render_objects.c) */
+void lv__draw_gauges(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
+                     int lang);
 /* scheduler mode's column and bar, predict mode's bar and marks (render_sched.c), from
  * vp->sched and vp->predict */
 void lv__draw_sched(lv_render *R, const lv_scene *s, const lv_frame *f, const lv_viewport *vp);

@@ -47,6 +47,25 @@ static void line_text(lv_render *R, pen *p, lv_font_id f, const char *s, lv_rgb 
     p->y += lh;
 }
 
+/* s wrapped over as many lines as it needs (a count is never cut to "…"), the first from x;
+ * the pen ends below the last. */
+static void wrap_text(lv_render *R, pen *p, lv_font_id f, int x, const char *s, lv_rgb c) {
+    int lh = lv_fonts_line_h(R->fonts, f);
+    size_t n = strlen(s);
+    while (n > 0 && p->y + lh <= p->bottom) {
+        int room = p->x + p->w - x;
+        size_t k = lv_wrap_line(lv_fonts_measure, R->fonts, f, s, n, room);
+        if (k > n) k = n;
+        lv__text(R, f, s, k, x, p->y, c);
+        p->y += lh;
+        while (k < n && (s[k] == ' ' || s[k] == '\n'))
+            k++;
+        s += k;
+        n -= k;
+        x = p->x;
+    }
+}
+
 static void waiting(lv_render *R, const lv_trace *tr, const lv_ostate *o, pen *p, int lang) {
     if (!o->waiters.n) return;
     int lh = lv_fonts_line_h(R->fonts, LV_FONT_NOTE);
@@ -55,42 +74,33 @@ static void waiting(lv_render *R, const lv_trace *tr, const lv_ostate *o, pen *p
     p->y = chips(R, tr, &o->waiters, p, p->x + w + lv__px(R, 6), LV_C_BLOCKED);
 }
 
-static void draw_lock(lv_render *R, const lv_trace *tr, const lv_trace_object *ob,
-                      const lv_ostate *o, pen *p, int lang) {
+static void draw_lock(lv_render *R, const lv_scene *s, const lv_state *st, const lv_trace *tr,
+                      const lv_trace_object *ob, const lv_ostate *o, pen *p, int lang) {
     char b[256];
     int lh = lv_fonts_line_h(R->fonts, LV_FONT_BODY);
     if (p->y + lh > p->bottom) return;
     int sw = lh * 2 / 3;
     lv__fill(R, (lv_rect){p->x, p->y + (lh - sw) / 2, sw, sw}, C(lv_hold_color(ob->id)));
     lv_textf(b, sizeof b, lv_tr(lang, ob->kind == LV_OBJ_RLOCK ? LV_T_RLOCK : LV_T_LOCK), ob->name);
-    int w =
-        lv__text_fit(R, LV_FONT_BODY, b, p->x + sw + lv__px(R, 6), p->y, p->w / 2, C(LV_C_TEXT));
-    if (o->owner >= 0) {
-        char nb[32];
-        snprintf(nb, sizeof nb, "%" PRId64, o->count);
-        if (ob->kind == LV_OBJ_RLOCK && o->count > 1)
-            lv_textf(b, sizeof b, lv_tr(lang, LV_T_HELD_BY_N), lv_trace_thread_name(tr, o->owner),
-                     nb);
-        else
-            lv_textf(b, sizeof b, lv_tr(lang, LV_T_HELD_BY), lv_trace_thread_name(tr, o->owner));
-    } else {
-        snprintf(b, sizeof b, "%s", lv_tr(lang, LV_T_FREE));
-    }
-    int x = p->x + sw + w + lv__px(R, 14);
-    lv__text_fit(R, LV_FONT_BODY, b, x, p->y, p->x + p->w - x,
-                 o->owner >= 0 ? C(LV_C_TEXT) : C(LV_C_RUNNING));
-    p->y += lh;
+    int x0 = p->x + sw + lv__px(R, 6), y0 = p->y;
+    wrap_text(R, p, LV_FONT_BODY, x0, b, C(LV_C_TEXT));
+    int w = lv__measure(R, LV_FONT_BODY, b);
+    lv_lock_status(s, st, ob->id, lang, b, sizeof b);
+    /* the owner and count beside the name when both fit, else on the lines below it */
+    int x = x0 + w + lv__px(R, 14);
+    if (p->y == y0 + lh && x + lv__measure(R, LV_FONT_BODY, b) <= p->x + p->w)
+        p->y = y0;
+    else
+        x = p->x + sw + lv__px(R, 6);
+    wrap_text(R, p, LV_FONT_BODY, x, b, o->owner >= 0 ? C(LV_C_TEXT) : C(LV_C_RUNNING));
     waiting(R, tr, o, p, lang);
 }
 
-static void draw_sem(lv_render *R, const lv_trace *tr, const lv_trace_object *ob,
-                     const lv_ostate *o, pen *p, int lang) {
-    char b[256], n1[32], n2[32];
-    snprintf(n1, sizeof n1, "%" PRId64, o->count);
-    snprintf(n2, sizeof n2, "%" PRId64, ob->param);
-    lv_textf(b, sizeof b, lv_tr(lang, ob->kind == LV_OBJ_BOUNDED_SEMAPHORE ? LV_T_BSEM : LV_T_SEM),
-             ob->name, n1, n2);
-    line_text(R, p, LV_FONT_BODY, b, C(LV_C_TEXT));
+static void draw_sem(lv_render *R, const lv_scene *s, const lv_state *st, const lv_trace *tr,
+                     const lv_trace_object *ob, const lv_ostate *o, pen *p, int lang) {
+    char b[256];
+    lv_sem_words(s, st, ob->id, lang, b, sizeof b);
+    wrap_text(R, p, LV_FONT_BODY, p->x, b, C(LV_C_TEXT));
     int64_t cap = ob->param > 0 ? ob->param : 0;
     int lh = lv_fonts_line_h(R->fonts, LV_FONT_NOTE), gap = lv__px(R, 4);
     if (cap > 0 && cap <= 8 && p->y + lh + 2 * gap <= p->bottom) {
@@ -191,18 +201,29 @@ void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const
         switch (ob->kind) {
         case LV_OBJ_MUTEX:
         case LV_OBJ_RLOCK:
-            draw_lock(R, tr, ob, o, &p, lang);
+            draw_lock(R, s, st, tr, ob, o, &p, lang);
             break;
         case LV_OBJ_SEMAPHORE:
         case LV_OBJ_BOUNDED_SEMAPHORE:
-            draw_sem(R, tr, ob, o, &p, lang);
+            draw_sem(R, s, st, tr, ob, o, &p, lang);
             break;
         case LV_OBJ_EVENT:
             draw_event(R, tr, ob, o, &p, lang);
             break;
-        case LV_OBJ_VAR:
-            draw_var(R, tr, ob, o, &p, lang);
+        case LV_OBJ_VAR: {
+            lv_ostate known = *o; /* a read is known stale once its lost update is complete */
+            for (size_t k = 0; k < known.nhist; k++)
+                if (known.hist[k].mark && lv_frame_future_lost(f, s, known.hist[k].seq))
+                    known.hist[k].mark = LV_MARK_NONE;
+            draw_var(R, tr, ob, &known, &p, lang);
             break;
+        }
+        case LV_OBJ_GAUGE: {
+            char b[256];
+            int over = lv_gauge_words(s, st, ob->id, lang, b, sizeof b);
+            wrap_text(R, &p, LV_FONT_LABEL, p.x, b, over ? C(LV_C_BLOCKED) : C(LV_C_TEXT));
+            break;
+        }
         default: {
             char b[256];
             lv_textf(b, sizeof b, "%s %s", lv_obj_kind_name(ob->kind), ob->name);
@@ -211,6 +232,10 @@ void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const
         }
         }
         if (p.y > y0) shown++;
+        if (p.y > y0 && f->cycle_shown && s->obj_cycle && s->obj_cycle[i]) /* a cycle's lock */
+            lv__frame_rect(
+                R, (lv_rect){f->objects.x + pad / 3, y0 - 2, f->objects.w - pad, p.y - y0 + 4},
+                C(LV_C_BLOCKED), lv__px(R, 2));
         p.y += pad / 2;
     }
     if (shown < tr->nobjects && p.y + lv_fonts_line_h(R->fonts, LV_FONT_NOTE) <= p.bottom + pad) {
@@ -219,5 +244,19 @@ void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const
         snprintf(b, sizeof b, lv_tr(lang, LV_T_MORE_OBJECTS), nb);
         lv__textz(R, LV_FONT_NOTE, b, p.x, p.bottom - lv_fonts_line_h(R->fonts, LV_FONT_NOTE),
                   C(LV_C_DIM));
+    }
+}
+
+/* Each gauge strip's name and count at the playhead, in the lanes' label column. */
+void lv__draw_gauges(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,
+                     int lang) {
+    for (size_t i = 0; i < f->ngauges; i++) {
+        lv_rect g = f->gauges[i];
+        char b[256];
+        int over = lv_gauge_words(s, st, f->gauge_obj[i], lang, b, sizeof b);
+        int pad = lv__px(R, 10), lh = f->line_h[LV_FONT_NOTE];
+        pen p = {pad, g.y + (g.h - 2 * lh) / 2, g.x - 2 * pad, g.y + g.h};
+        if (over) lv__fill(R, (lv_rect){0, g.y, g.x - pad / 2, g.h}, (lv_rgb){253, 226, 210});
+        wrap_text(R, &p, LV_FONT_NOTE, p.x, b, over ? C(LV_C_BLOCKED) : C(LV_C_TEXT));
     }
 }

@@ -27,6 +27,9 @@ struct lv_viewer {
     char lesson_title[512];
     char toast[2048];
     double toast_left; /* seconds */
+    /* scheduler picks made since the last Ctrl+C or E: a Q asks before they are lost, and
+     * quits at the second Q while its question shows */
+    int picks_unsaved, quit_asked;
     SDL_Window *win;
     SDL_Renderer *rend;
     lv_render *R;
@@ -215,6 +218,7 @@ lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size
     lv_vs_init(&v->vs, v->s);
     if (d && d->at_seq > 0) lv_vs_set_seq(&v->vs, d->at_seq);
     if (d && d->play) v->vs.playing = 1;
+    if (d && d->future > 0 && d->future < LV_FUTURE__COUNT) v->vs.future = d->future;
     v->vs.lang = d && d->lang == LV_LANG_ZH ? LV_LANG_ZH : LV_LANG_EN;
     find_lesson(v);
     v->vs.lesson = d && d->lesson_open && v->has_lesson;
@@ -310,6 +314,10 @@ static lv_key key_of(SDL_Keycode k) {
         return LV_KEY_PICKER;
     case SDLK_x:
         return LV_KEY_EXPLORE;
+    case SDLK_t:
+        return LV_KEY_TIMEVIEW;
+    case SDLK_g:
+        return LV_KEY_AHEAD;
     default:
         return LV_KEY_NONE;
     }
@@ -566,6 +574,7 @@ static void sched_pick(lv_viewer *v, int32_t thread) {
     int ran = sched_run(v, c, n, 0, queued ? v->vs.seq : (long)p.nbefore - 1, 1) == 0;
     free(c);
     if (!ran) return;
+    v->picks_unsaved = 1;
     const char *name = lv_trace_thread_name(v->tr, thread);
     if (v->tr->outcome == LV_OUT_ABORTED && lv_sv_step_events(v->tr, p.nbefore, thread) == 0) {
         lv_textf(b, sizeof b, lv_tr(lang, LV_T_SCHED_NO_STEP), name);
@@ -605,6 +614,7 @@ static void sched_copy(lv_viewer *v) {
         fprintf(stderr, "lockviz: the clipboard refused the schedule: %s\n", SDL_GetError());
     printf("schedule: %s\n", b);
     fflush(stdout);
+    v->picks_unsaved = 0;
     say(v, 6, lv_tr(v->vs.lang, LV_T_SCHED_COPIED), b);
     free(b);
 }
@@ -747,6 +757,22 @@ static int sched_click(lv_viewer *v, int down, int x, int y) {
     return 1;
 }
 
+/* F: fullscreen on the screen the window is on, and back. */
+static void toggle_fullscreen(lv_viewer *v) {
+    int full = (SDL_GetWindowFlags(v->win) & SDL_WINDOW_FULLSCREEN_DESKTOP) != 0;
+    if (SDL_SetWindowFullscreen(v->win, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP) != 0)
+        say(v, 4, lv_tr(VS(v)->lang, LV_T_FULLSCREEN_FAILED), SDL_GetError());
+}
+
+/* Q quits, but asks first when scheduler picks would be lost: a second Q while the question
+ * shows quits. */
+static int quit_ok(lv_viewer *v) {
+    if (!v->picks_unsaved || (v->quit_asked && v->toast_left > 0)) return 1;
+    v->quit_asked = 1;
+    say(v, 6, "%s", lv_tr(VS(v)->lang, LV_T_QUIT_ASK));
+    return 0;
+}
+
 /* Side by side, input goes to compare.c in window pixels; else to the single view's state.
  * Scheduler and predict mode take their keys and clicks first. */
 static void handle(lv_viewer *v, const SDL_Event *e) {
@@ -760,15 +786,27 @@ static void handle(lv_viewer *v, const SDL_Event *e) {
     case SDL_KEYDOWN: {
         lv_key k = key_of(e->key.keysym.sym);
         int shift = (e->key.keysym.mod & KMOD_SHIFT) != 0;
-        if (k == LV_KEY_ESCAPE && v->job && !VS(v)->help) { /* Esc cancels before it quits */
+        if (k == LV_KEY_ESCAPE && v->job && !VS(v)->help) { /* Esc cancels the search */
             lv_xjob_cancel(v->job);
             break;
         }
+        if (e->key.keysym.sym == SDLK_f && !(e->key.keysym.mod & (KMOD_CTRL | KMOD_ALT))) {
+            toggle_fullscreen(v);
+            break;
+        }
+        if (k == LV_KEY_QUIT && !quit_ok(v)) break;
         if (sched_key(v, &e->key.keysym)) break;
         if (c)
             lv_cmp_key(c, k, shift);
         else
             lv_vs_key(&v->vs, k, shift);
+        if (k == LV_KEY_AHEAD && !c) {
+            int fu = v->vs.future;
+            say(v, 2, "%s",
+                lv_tr(v->vs.lang, fu == LV_FUTURE_HIDE    ? LV_T_AHEAD_HIDE
+                                  : fu == LV_FUTURE_FAINT ? LV_T_AHEAD_FAINT
+                                                          : LV_T_AHEAD_SHOW));
+        }
         break;
     }
     case SDL_MOUSEWHEEL: {
@@ -854,6 +892,8 @@ static int layout(lv_viewer *v) {
     lv_render_prepare(v->R, &v->vp);
     lv_vs_viewport(&v->vs, &v->vp);
     lesson_view(v);
+    v->vp.toast = v->toast[0] ? v->toast : NULL; /* the layout keeps a bar for it */
+    if (v->pr.on) v->vp.future = LV_FUTURE_SHOW; /* predict mode shows up to its question */
     v->sv.playing = v->vs.playing;
     lv_sv_reserve(&v->sv, &v->vp);
     v->vp.predict = v->pr.on ? &v->pr : NULL;
@@ -867,6 +907,11 @@ static int layout(lv_viewer *v) {
         if (lv_sv_update(&v->sv, v->s, at, have ? &p : NULL, v->vs.lang) != LV_OK) return -1;
     }
     if (lv_frame_layout(&v->f, v->s, &v->vp) != LV_OK) return -1;
+    if (lv_vs_show_cycle(&v->vs, &v->f)) { /* the deadlock's threads into view */
+        v->vp.lane_scroll = v->vs.lane_scroll;
+        if (lv_frame_layout(&v->f, v->s, &v->vp) != LV_OK) return -1;
+    }
+    lv_vs_frame(&v->vs, &v->f);
     lv_pr_layout(&v->pr, &v->f, &v->vp, v->tr);
     if (lv_pr_place(&v->pr, &v->f, v->s) != LV_OK) return -1;
     return lv_sv_layout(&v->sv, &v->f, &v->vp, v->tr) == LV_OK ? 0 : -1;
@@ -878,7 +923,7 @@ static int show(lv_viewer *v, lv_trace *nt) {
     if (v->cmp) compare_off(v); /* its scenes point into the trace replaced here */
     lv_scene *ns = NULL;
     lv_state nst = {0};
-    if (lv_scene_new(nt, &ns) != LV_OK || lv_state_init(&nst, ns) != LV_OK) {
+    if (lv_scene_new_view(nt, v->vs.time_view, &ns) != LV_OK || lv_state_init(&nst, ns) != LV_OK) {
         lv_scene_free(ns);
         lv_trace_free(nt);
         say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), "out of memory");
@@ -896,6 +941,27 @@ static int show(lv_viewer *v, lv_trace *nt) {
     find_lesson(v);
     set_title(v);
     return 0;
+}
+
+/* T and the axis's name: the same run in the time view the state asks for, the playhead on
+ * its event. Out of memory: the view stays as it was. */
+static void time_view(lv_viewer *v) {
+    lv_scene *ns = NULL;
+    lv_state nst = {0};
+    if (lv_scene_new_view(v->tr, v->vs.time_view, &ns) != LV_OK ||
+        lv_state_init(&nst, ns) != LV_OK) {
+        lv_scene_free(ns);
+        v->vs.time_view = v->s->linear;
+        say(v, 5, lv_tr(v->vs.lang, LV_T_RERUN_FAILED), "out of memory");
+        return;
+    }
+    lv_sv_forget(&v->sv);
+    lv_state_free(&v->st);
+    lv_scene_free(v->s);
+    v->s = ns;
+    v->st = nst;
+    lv_vs_rescene(&v->vs, v->s);
+    say(v, 2, "%s", lv_time_view_name(v->s->linear, v->vs.lang));
 }
 
 /* R and V: a new run replaces the trace; the view starts over, playing. 0 when it did; -1
@@ -1068,6 +1134,7 @@ static void export_now(lv_viewer *v) {
         char cwd[PATH_MAX];
         if (!getcwd(cwd, sizeof cwd)) snprintf(cwd, sizeof cwd, ".");
         say(v, 6, lv_tr(VS(v)->lang, LV_T_SAVED_IN), cwd);
+        v->picks_unsaved = 0; /* the trace saved replays them */
         size_t n = strlen(v->toast);
         const char *names[LV_EXPORT__COUNT + 2] = {paths[0], paths[1], paths[2]};
         int nn = LV_EXPORT__COUNT;
@@ -1127,6 +1194,10 @@ int lv_viewer_frame(lv_viewer *v, double dt) {
             else
                 rerun_keeping_sched(v, what);
             if (layout(v) != 0) return 0; /* the next events hit-test the new run's frame */
+        } else if (rq == LV_REQ_TIME_VIEW) {
+            VS(v)->request = LV_REQ_NONE;
+            if (!v->cmp) time_view(v);
+            if (layout(v) != 0) return 0;
         } else if (rq == LV_REQ_COMPARE) {
             VS(v)->request = LV_REQ_NONE;
             if (v->cmp) {

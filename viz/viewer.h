@@ -44,6 +44,7 @@ typedef struct lv_viewer_desc {
     int w, h;        /* window size in screen units; 0: 1280x720 */
     long at_seq;     /* where the playhead starts; -1 or 0: the first event */
     int play;        /* start playing */
+    int future;      /* LV_FUTURE_*: what lies after the playhead at the start (0: shown) */
     int lesson_open; /* show the lesson panel at the start (when there is a lesson) */
     int lang;        /* lv_lang to start in */
     /* Optional: a new run (keys R and V). Returns a new trace, or NULL with a one-line reason

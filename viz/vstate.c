@@ -19,6 +19,11 @@ void lv_vs_init(lv_vstate *v, const lv_scene *s) {
     if (s->tr->nevents) lv_vs_set_seq(v, 0);
 }
 
+void lv_vs_frame(lv_vstate *v, const lv_frame *f) {
+    long below = (long)v->s->nthreads - f->first_lane - (long)f->nlanes;
+    v->lanes_below = below > 0 ? (int)below : 0;
+}
+
 void lv_vs_retarget(lv_vstate *v, const lv_scene *s) {
     lv_vstate keep = *v;
     lv_vs_init(v, s);
@@ -28,7 +33,27 @@ void lv_vs_retarget(lv_vstate *v, const lv_scene *s) {
     v->speed_level = keep.speed_level;
     v->mouse_x = keep.mouse_x;
     v->mouse_y = keep.mouse_y;
+    v->future = keep.future;
+    v->time_view = keep.time_view;
     v->playing = 1;
+}
+
+void lv_vs_rescene(lv_vstate *v, const lv_scene *s) {
+    lv_vstate keep = *v;
+    lv_vs_init(v, s);
+    lv_vs_set_seq(v, keep.seq);
+    v->playing = keep.playing;
+    v->speed_level = keep.speed_level;
+    v->help = keep.help;
+    v->highlight = keep.highlight;
+    v->lane_scroll = keep.lane_scroll;
+    v->finding_scroll = keep.finding_scroll;
+    v->mouse_x = keep.mouse_x;
+    v->mouse_y = keep.mouse_y;
+    v->lang = keep.lang;
+    v->lesson = keep.lesson;
+    v->future = keep.future;
+    v->time_view = keep.time_view;
 }
 
 void lv_vs_viewport(const lv_vstate *v, lv_viewport *vp) {
@@ -45,6 +70,7 @@ void lv_vs_viewport(const lv_vstate *v, lv_viewport *vp) {
     vp->playing = v->playing;
     vp->lang = v->lang;
     vp->help = v->help;
+    vp->future = v->future;
 }
 
 /* Keeps the view over the trace: a margin of 2% either side, no more. */
@@ -97,6 +123,28 @@ static void goto_finding(lv_vstate *v, int dir) {
     lv_vs_set_seq(v, (long)s->finding_seq[best]);
 }
 
+int lv_vs_show_cycle(lv_vstate *v, const lv_frame *f) {
+    const lv_scene *s = v->s;
+    if (!f->cycle_shown) {
+        v->cycle_seen = 0;
+        return 0;
+    }
+    if (v->cycle_seen) return 0;
+    v->cycle_seen = 1;
+    long lo = -1, hi = -1;
+    for (size_t k = 0; k < s->nthreads; k++)
+        if (s->th_role[k] == LV_ROLE_CYCLE) {
+            if (lo < 0) lo = (long)k;
+            hi = (long)k;
+        }
+    long first = f->first_lane, n = (long)f->nlanes;
+    if (lo < 0 || n <= 0 || (lo >= first && hi < first + n)) return 0;
+    long to = hi - n + 1 > 0 ? hi - n + 1 : 0; /* the last in view, or the first when both cannot */
+    if (to > lo) to = lo;
+    v->lane_scroll = (int)to;
+    return 1;
+}
+
 double lv_vs_speed(const lv_vstate *v) {
     return 4.0 * (double)v->s->step * pow(2.0, v->speed_level);
 }
@@ -137,17 +185,22 @@ void lv_vs_key(lv_vstate *v, lv_key k, int shift) {
     case LV_KEY_UP:
         if (v->lane_scroll > 0) v->lane_scroll--;
         break;
-    case LV_KEY_DOWN:
-        if ((size_t)v->lane_scroll + 1 < v->s->nthreads) v->lane_scroll++;
+    case LV_KEY_DOWN: /* never when the lanes all fit */
+        if (v->lanes_below > 0 && (size_t)v->lane_scroll + 1 < v->s->nthreads) {
+            v->lane_scroll++;
+            v->lanes_below--; /* until the next frame says */
+        }
         break;
     case LV_KEY_HELP:
         v->help = !v->help;
         break;
-    case LV_KEY_ESCAPE:
+    case LV_KEY_ESCAPE: /* the innermost thing open closes; Q quits, Esc never does */
         if (v->help)
             v->help = 0;
-        else
-            v->quit = 1;
+        else if (v->lesson)
+            v->lesson = 0;
+        else if (v->highlight >= 0)
+            v->highlight = -1;
         break;
     case LV_KEY_QUIT:
         v->quit = 1;
@@ -175,6 +228,14 @@ void lv_vs_key(lv_vstate *v, lv_key k, int shift) {
         break;
     case LV_KEY_EXPLORE:
         lv_vs_button(v, LV_BTN_EXPLORE);
+        break;
+    case LV_KEY_TIMEVIEW:
+        lv_vs_button(v, LV_BTN_TIME);
+        break;
+    case LV_KEY_AHEAD: /* hidden, faint, shown, and round again */
+        v->future = v->future == LV_FUTURE_HIDE    ? LV_FUTURE_FAINT
+                    : v->future == LV_FUTURE_FAINT ? LV_FUTURE_SHOW
+                                                   : LV_FUTURE_HIDE;
         break;
     default:
         break;
@@ -210,6 +271,10 @@ void lv_vs_button(lv_vstate *v, lv_button b) {
         break;
     case LV_BTN_EXPLORE:
         v->request = LV_REQ_EXPLORE;
+        break;
+    case LV_BTN_TIME:
+        v->time_view = (v->time_view + 1) % LV_TIME__COUNT;
+        v->request = LV_REQ_TIME_VIEW;
         break;
     default:
         break;

@@ -18,15 +18,17 @@ typedef enum lv_key {
     LV_KEY_UP, /* scroll the lanes */
     LV_KEY_DOWN,
     LV_KEY_HELP,
-    LV_KEY_ESCAPE,  /* closes the help, else quits */
-    LV_KEY_RERUN,   /* R: a new run with the next seed (the viewer's rerun callback) */
-    LV_KEY_VARIANT, /* V: a new run of the next variant */
-    LV_KEY_EXPORT,  /* E: trace, Chrome JSON and PNG into the current folder */
-    LV_KEY_LANG,    /* L: English / Chinese */
-    LV_KEY_LESSON,  /* I: show / hide the lesson */
-    LV_KEY_COMPARE, /* C: broken and fixed side by side, on / off */
-    LV_KEY_PICKER,  /* O: the scenario picker */
-    LV_KEY_EXPLORE, /* X: search for a failing schedule */
+    LV_KEY_ESCAPE,   /* closes the help, else quits */
+    LV_KEY_RERUN,    /* R: a new run with the next seed (the viewer's rerun callback) */
+    LV_KEY_VARIANT,  /* V: a new run of the next variant */
+    LV_KEY_EXPORT,   /* E: trace, Chrome JSON and PNG into the current folder */
+    LV_KEY_LANG,     /* L: English / Chinese */
+    LV_KEY_LESSON,   /* I: show / hide the lesson */
+    LV_KEY_COMPARE,  /* C: broken and fixed side by side, on / off */
+    LV_KEY_PICKER,   /* O: the scenario picker */
+    LV_KEY_EXPLORE,  /* X: search for a failing schedule */
+    LV_KEY_TIMEVIEW, /* T: long gaps shortened, linear time, one column per event */
+    LV_KEY_AHEAD,    /* G: what lies after the playhead: hidden, faint, shown */
     LV_KEY_QUIT
 } lv_key;
 
@@ -39,7 +41,8 @@ typedef enum lv_request {
     LV_REQ_EXPORT,
     LV_REQ_COMPARE, /* side by side on or off */
     LV_REQ_PICKER,
-    LV_REQ_EXPLORE
+    LV_REQ_EXPLORE,
+    LV_REQ_TIME_VIEW /* the next time view: time_view is already the one asked for */
 } lv_request;
 
 typedef struct lv_vstate {
@@ -54,15 +57,21 @@ typedef struct lv_vstate {
     int pressed, dragging, press_x, press_y;
     double press_d0, press_d1;
     int quit;
-    int lang;   /* lv_lang */
-    int lesson; /* 1: the lesson panel is open (when there is a lesson) */
+    int lanes_below; /* lanes below the view in the last frame: only then does ↓ scroll */
+    int lang;        /* lv_lang */
+    int lesson;      /* 1: the lesson panel is open (when there is a lesson) */
     lv_request request;
+    int future;     /* LV_FUTURE_*: what lies after the playhead */
+    int time_view;  /* LV_TIME_*: the view asked for (the viewer builds its scene) */
+    int cycle_seen; /* the deadlock's cycle was shown, and its lanes scrolled into view */
 } lv_vstate;
 
 void lv_vs_init(lv_vstate *v, const lv_scene *s);
 /* Moves to a new scene (a new run): the playhead to the start, playing, the view reset;
  * language, lesson panel, help and speed kept. */
 void lv_vs_retarget(lv_vstate *v, const lv_scene *s);
+/* Notes what the frame just laid out shows (the lanes below it, for ↓). */
+void lv_vs_frame(lv_vstate *v, const lv_frame *f);
 /* Copies what the layout needs (range, playhead, highlight, hover...) into vp. */
 void lv_vs_viewport(const lv_vstate *v, lv_viewport *vp);
 /* Moves the playhead to event seq (clamped), keeping it on screen. */
@@ -76,6 +85,13 @@ void lv_vs_button(lv_vstate *v, lv_button b);
 void lv_vs_mouse_down(lv_vstate *v, const lv_frame *f, int x, int y);
 void lv_vs_mouse_move(lv_vstate *v, const lv_frame *f, int x, int y);
 void lv_vs_mouse_up(lv_vstate *v, const lv_frame *f, int x, int y);
+/* Moves to a scene of the same run in another time view: the playhead on its event, the view
+ * the whole run, everything else kept. */
+void lv_vs_rescene(lv_vstate *v, const lv_scene *s);
+/* After f was laid out: when the deadlock's cycle shows for the first time (since the
+ * playhead was last before it), scrolls the lanes so its threads are in view, as many as fit,
+ * the first of them at least. Returns 1 when the lanes scrolled (lay out again). */
+int lv_vs_show_cycle(lv_vstate *v, const lv_frame *f);
 /* Display units per second of wall time while playing. */
 double lv_vs_speed(const lv_vstate *v);
 

@@ -465,6 +465,7 @@ static void find_races(const lv_trace *tr, flist *l) {
             }
             break;
         case LV_EV_WRITE: {
+            if (ok != LV_OBJ_VAR) break; /* a gauge is the scenario's tally, not shared state */
             varstate *v = &vs[e->obj];
             uint32_t *c = clk(&h, t);
             if (v->w_thread != LV_NONE && v->w_thread != t && v->w.clock > c[v->w_thread])

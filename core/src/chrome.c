@@ -412,6 +412,8 @@ lv_err lv_trace_write_chrome(const lv_trace *tr, FILE *out) {
             counter(&x, 1, o->id, 0, "permits", o->param);
         else if (o->kind == LV_OBJ_VAR)
             counter(&x, 1, o->id, 0, "var", o->param);
+        else if (o->kind == LV_OBJ_GAUGE)
+            counter(&x, 1, o->id, 0, "gauge", 0);
         else if (o->kind == LV_OBJ_EVENT)
             counter(&x, 1, o->id, 0, "event", x.ob[i].value = 0);
     }
@@ -464,6 +466,10 @@ lv_err lv_trace_write_chrome(const lv_trace *tr, FILE *out) {
             if (ok == LV_OBJ_EVENT) counter(&x, tid, e->obj, e->t, "event", e->kind == LV_EV_SET);
             break;
         case LV_EV_WRITE:
+            if (ok == LV_OBJ_GAUGE) {
+                counter(&x, tid, e->obj, e->t, "gauge", e->value);
+                break;
+            }
             instant(&x, e, "write", "var");
             if (ok == LV_OBJ_VAR) counter(&x, tid, e->obj, e->t, "var", e->value);
             break;

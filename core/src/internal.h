@@ -126,6 +126,11 @@ struct lv_var {
     int64_t value; /* plain on purpose: see prims.h */
 };
 
+struct lv_gauge {
+    lv__obj hdr;
+    _Atomic int64_t value; /* an observer's tally: atomic, never a race of the lesson */
+};
+
 /* ---- threads and the run ---- */
 
 /* controlled mode: what a thread waits for at its scheduling point */

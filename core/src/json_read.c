@@ -555,7 +555,7 @@ static int kind_fits_object(lv_event_kind k, lv_obj_kind o) {
     case LV_EV_READ:
         return o == LV_OBJ_VAR || o == LV_OBJ_EVENT;
     case LV_EV_WRITE:
-        return o == LV_OBJ_VAR;
+        return o == LV_OBJ_VAR || o == LV_OBJ_GAUGE;
     default:
         return 0;
     }
@@ -1265,6 +1265,7 @@ static void read_trace(rd *r, const cJSON *root, span events, span sched, lv_tra
         case LV_OBJ_SEMAPHORE:
         case LV_OBJ_BOUNDED_SEMAPHORE:
         case LV_OBJ_QUEUE:
+        case LV_OBJ_GAUGE:
             want = "capacity";
             break;
         case LV_OBJ_VAR:

@@ -152,6 +152,7 @@ static const char *obj_param_name(lv_obj_kind k) {
     case LV_OBJ_SEMAPHORE:
     case LV_OBJ_BOUNDED_SEMAPHORE:
     case LV_OBJ_QUEUE:
+    case LV_OBJ_GAUGE:
         return "capacity";
     case LV_OBJ_VAR:
         return "initial";

@@ -678,6 +678,21 @@ void lv_var_write(lv_var *v, int64_t value) {
     lv__emit(self, lv__stamp(self), LV_EV_WRITE, v->hdr.id, 1, value);
 }
 
+/* ---- gauges ---- */
+
+lv_gauge *lv_gauge_new(const char *name, int64_t capacity) {
+    lv_gauge *g = lv__obj_new(sizeof *g, LV_OBJ_GAUGE, name, capacity > 0 ? capacity : 0);
+    atomic_init(&g->value, 0);
+    return g;
+}
+
+int64_t lv_gauge_add(lv_gauge *g, int64_t delta) {
+    lv_thread *self = lv__self();
+    int64_t now = atomic_fetch_add(&g->value, delta) + delta;
+    lv__emit(self, lv__stamp(self), LV_EV_WRITE, g->hdr.id, 1, now);
+    return now;
+}
+
 /* ---- teardown ---- */
 
 void lv__obj_destroy(lv__obj *o) {

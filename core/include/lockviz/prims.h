@@ -22,6 +22,7 @@ typedef struct lv_sem lv_sem;             /* threading.Semaphore and BoundedSema
 typedef struct lv_event_obj lv_event_obj; /* threading.Event */
 typedef struct lv_cond lv_cond;           /* threading.Condition */
 typedef struct lv_var lv_var;             /* a shared integer whose reads and writes are recorded */
+typedef struct lv_gauge lv_gauge;         /* a count the scenario shows the class (no lock) */
 
 /* Threads. lv_spawn starts fn(arg) on a new named thread; lv_join waits for it to end. */
 lv_thread *lv_spawn(const char *name, void (*fn)(void *arg), void *arg);
@@ -86,5 +87,13 @@ void lv_cond_notify_all(lv_cond *c);
 lv_var *lv_var_new(const char *name, int64_t initial);
 int64_t lv_var_read(lv_var *v);
 void lv_var_write(lv_var *v, int64_t value);
+
+/* A gauge: a count the scenario keeps for the class to watch (people inside a room), with
+ * the capacity it should not pass (0: none). It is an observer's tally, not shared state the
+ * program synchronizes: an add is atomic, records its new value like a note records its text,
+ * and is not a scheduling point, so adding a gauge to a scenario changes none of its
+ * schedules. lv_gauge_add returns the new count. */
+lv_gauge *lv_gauge_new(const char *name, int64_t capacity);
+int64_t lv_gauge_add(lv_gauge *g, int64_t delta);
 
 #endif

@@ -51,7 +51,8 @@ typedef enum lv_event_kind {
     X(EVENT, "event")                                                                              \
     X(CONDITION, "condition")                                                                      \
     X(VAR, "var")                                                                                  \
-    X(QUEUE, "queue")
+    X(QUEUE, "queue")                                                                              \
+    X(GAUGE, "gauge")
 
 typedef enum lv_obj_kind {
 #define LV__OK(name, str) LV_OBJ_##name,
@@ -104,7 +105,7 @@ typedef struct lv_trace_object {
     int32_t id;
     lv_obj_kind kind;
     char *name;
-    int64_t param; /* semaphores: capacity; var: initial; condition: its lock's id; else 0 */
+    int64_t param; /* semaphores, gauge: capacity; var: initial; condition: its lock's id; else 0 */
 } lv_trace_object;
 
 typedef struct lv_param_value {

@@ -1,0 +1,173 @@
+/* The classroom's keys in a real window (issue 16, item 7): F turns fullscreen on and off; Esc
+ * closes what is open and never quits; Q quits at once, but asks first when scheduler picks
+ * would be lost and quits at the second Q; ↓ scrolls only lanes that do not all fit. */
+#include <SDL.h>
+#include "support.h"
+#include "window_support.h"
+#include "sched_support.h"
+
+static SDL_Window *the_window(void) {
+    for (Uint32 id = 1; id < 64; id++) {
+        SDL_Window *w = SDL_GetWindowFromID(id);
+        if (w) return w;
+    }
+    TEST_FAIL_AT("no window");
+}
+
+static lv_viewer *open_on(lv_trace *tr, lv_viewer_desc *vd) {
+    char err[512];
+    lv_viewer *v = lv_viewer_open(tr, vd, err, sizeof err);
+    if (!v) TEST_FAIL_AT("%s", err);
+    draw(v, 0);
+    return v;
+}
+
+TEST(f_fullscreen_esc_closes_and_never_quits_q_quits) {
+    sched_run x;
+    lv_trace *tr = sched_run_open(&x, "toilets", NULL);
+    lv_viewer_desc vd = {.w = 1280, .h = 720, .lesson = lv_lesson_of};
+    lv_viewer *v = open_on(tr, &vd);
+    SDL_Window *w = the_window();
+    ASSERT_EQ(SDL_GetWindowFlags(w) & SDL_WINDOW_FULLSCREEN_DESKTOP, 0);
+    push_key(SDLK_f, 0);
+    draw(v, 0);
+    int full = (SDL_GetWindowFlags(w) & SDL_WINDOW_FULLSCREEN_DESKTOP) != 0;
+    if (!full) /* a display that refuses says so, in the bar */
+        ASSERT_CONTAINS(lv_viewer_status(v), "Fullscreen failed");
+    push_key(SDLK_f, 0);
+    draw(v, 0);
+    ASSERT_EQ(SDL_GetWindowFlags(w) & SDL_WINDOW_FULLSCREEN_DESKTOP, 0);
+
+    /* Esc closes the help, then the lesson, then the highlight, one a press; never quits */
+    push_key(SDLK_i, 0);
+    push_key(SDLK_h, 0);
+    draw(v, 0);
+    ASSERT(lv_viewer_state(v)->help);
+    ASSERT(lv_viewer_state(v)->lesson);
+    snap(v, "help-en-1280x720.png");
+    push_key(SDLK_l, 0);
+    snap(v, "help-zh-1280x720.png");
+    push_key(SDLK_l, 0);
+    push_key(SDLK_ESCAPE, 0);
+    draw(v, 0);
+    ASSERT(!lv_viewer_state(v)->help);
+    ASSERT(lv_viewer_state(v)->lesson);
+    push_key(SDLK_ESCAPE, 0);
+    draw(v, 0);
+    ASSERT(!lv_viewer_state(v)->lesson);
+    for (int i = 0; i < 4; i++) {
+        push_key(SDLK_ESCAPE, 0);
+        draw(v, 0);
+    }
+    ASSERT(!lv_viewer_state(v)->quit);
+
+    /* the ten people and main all fit at 1280x720: ↓ moves nothing */
+    const lv_frame *f = lv_viewer_layout(v);
+    ASSERT_EQ(f->nlanes, tr->nthreads);
+    push_key(SDLK_DOWN, 0);
+    push_key(SDLK_DOWN, 0);
+    draw(v, 0);
+    ASSERT_EQ(lv_viewer_state(v)->lane_scroll, 0);
+    ASSERT_EQ(lv_viewer_layout(v)->first_lane, 0);
+
+    /* no picks to lose: Q quits at once */
+    push_key(SDLK_q, 0);
+    ASSERT_EQ(lv_viewer_frame(v, 0), 0);
+    lv_viewer_close(v);
+    sched_run_close(&x);
+}
+
+TEST(down_scrolls_only_lanes_that_do_not_fit) {
+    int64_t params[LV_MAX_PARAMS] = {3, 40}; /* 41 lanes: more than fit */
+    sched_run x;
+    lv_trace *tr = sched_run_open(&x, "toilets", params);
+    lv_viewer_desc vd = {.w = 1280, .h = 720};
+    lv_viewer *v = open_on(tr, &vd);
+    const lv_frame *f = lv_viewer_layout(v);
+    ASSERT_LT(f->nlanes, tr->nthreads);
+    size_t below = tr->nthreads - f->nlanes;
+    for (size_t i = 0; i < below + 5; i++) {
+        push_key(SDLK_DOWN, 0);
+        draw(v, 0);
+    }
+    f = lv_viewer_layout(v);
+    /* it went down until the last lane showed, and no further */
+    ASSERT_GT(lv_viewer_state(v)->lane_scroll, 0);
+    ASSERT_EQ((size_t)f->first_lane + f->nlanes, tr->nthreads);
+    int at = lv_viewer_state(v)->lane_scroll;
+    push_key(SDLK_DOWN, 0);
+    draw(v, 0);
+    ASSERT_EQ(lv_viewer_state(v)->lane_scroll, at);
+    push_key(SDLK_UP, 0);
+    draw(v, 0);
+    ASSERT_EQ(lv_viewer_state(v)->lane_scroll, at - 1);
+    push_key(SDLK_q, 0);
+    ASSERT_EQ(lv_viewer_frame(v, 0), 0);
+    lv_viewer_close(v);
+    sched_run_close(&x);
+}
+
+TEST(q_asks_before_scheduler_picks_are_lost) {
+    int64_t params[LV_MAX_PARAMS] = {2, 1};
+    sched_run x;
+    lv_trace *tr = sched_run_open(&x, "ticket", params);
+    lv_viewer_desc vd = {.w = 1280,
+                         .h = 720,
+                         .rerun = lv_rerun_next,
+                         .rerun_ctx = &x.again,
+                         .sched = &lv_sched_glue_ops,
+                         .sched_ctx = &x.sg};
+    lv_viewer *v = open_on(tr, &vd);
+    push_key(SDLK_s, 0);
+    draw(v, 0);
+    ASSERT(lv_viewer_sched(v)->on);
+    /* scheduler mode on but nothing picked yet: nothing to lose */
+    const lv_schedview *sv = lv_viewer_sched(v);
+    ASSERT(sv->have_point);
+    int32_t th = sv->point.enabled[0];
+    push_key(SDLK_0 + th, 0);
+    for (int i = 0; i < 4; i++)
+        draw(v, 0.5);
+    size_t picked = lv_viewer_trace(v)->nschedule;
+    ASSERT_GE(picked, 1);
+    push_key(SDLK_q, 0);
+    ASSERT_EQ(lv_viewer_frame(v, 0), 1); /* asked, not quit */
+    ASSERT_CONTAINS(lv_viewer_status(v), "Q again quits");
+    ASSERT_EQ(lv_viewer_trace(v)->nschedule, picked); /* nothing was lost meanwhile */
+    push_key(SDLK_ESCAPE, 0); /* Esc is not an answer to it: it never quits */
+    ASSERT_EQ(lv_viewer_frame(v, 0), 1);
+    push_key(SDLK_q, 0);
+    ASSERT_EQ(lv_viewer_frame(v, 0), 0);
+    lv_viewer_close(v);
+    sched_run_close(&x);
+}
+
+/* At 1920x1080 the ticket race's four findings all show, the verdict first (more rows than at
+ * 1280x720, not the same bigger); the help and its legend fit the window. */
+TEST(a_projector_window_shows_more) {
+    sched_run x;
+    lv_trace *tr = sched_run_open(&x, "ticket", NULL);
+    lv_viewer_desc vd = {.w = 1920, .h = 1080, .lesson = lv_lesson_of};
+    lv_viewer *v = open_on(tr, &vd);
+    push_key(SDLK_END, 0);
+    draw(v, 0);
+    const lv_frame *f = lv_viewer_layout(v);
+    ASSERT_EQ(f->hidden_findings, 0);
+    ASSERT_EQ(f->nfrows, tr->nfindings);
+    ASSERT_EQ(tr->findings[f->frows[0].finding].kind, LV_FIND_INVARIANT);
+    ASSERT_CONTAINS(f->status, "event 113 of 113"); /* numbered from 1 */
+    snap(v, "ticket-end-1920x1080.png");
+    push_key(SDLK_h, 0);
+    snap(v, "help-en-1920x1080.png");
+    push_key(SDLK_l, 0);
+    snap(v, "help-zh-1920x1080.png");
+    push_key(SDLK_q, 0);
+    ASSERT_EQ(lv_viewer_frame(v, 0), 0);
+    lv_viewer_close(v);
+    sched_run_close(&x);
+}
+
+TEST_MAIN(TEST_ENTRY(a_projector_window_shows_more, 60),
+          TEST_ENTRY(f_fullscreen_esc_closes_and_never_quits_q_quits, 60),
+          TEST_ENTRY(down_scrolls_only_lanes_that_do_not_fit, 60),
+          TEST_ENTRY(q_asks_before_scheduler_picks_are_lost, 60))

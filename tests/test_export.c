@@ -42,14 +42,20 @@ typedef struct open_slice {
  * Perfetto's rule (the main thread, tid == pid, first, then by tid); arrows that start and end
  * on holds; counters whose Perfetto name ("NAME KEY") names the object once; each sleep, wait
  * and hold where the trace has it. */
-static void check_chrome(const lv_trace *tr, const char *what) {
-    char *buf = NULL;
+/* tr's Chrome export parsed back (NULL when it is not valid JSON); *text gets the bytes. */
+static cJSON *chrome_json(const lv_trace *tr, char **text) {
     size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
+    *text = NULL;
+    FILE *f = open_memstream(text, &len);
     ASSERT(f);
     ASSERT_EQ(lv_trace_write_chrome(tr, f), LV_OK);
     fclose(f);
-    cJSON *root = cJSON_ParseWithLength(buf, len);
+    return cJSON_ParseWithLength(*text, len);
+}
+
+static void check_chrome(const lv_trace *tr, const char *what) {
+    char *buf;
+    cJSON *root = chrome_json(tr, &buf);
     if (!root) TEST_FAIL_AT("%s: the Chrome export is not valid JSON", what);
     const cJSON *evs = cJSON_GetObjectItemCaseSensitive(root, "traceEvents");
     ASSERT(cJSON_IsArray(evs));
@@ -286,12 +292,8 @@ TEST(chrome_export_has_waits_and_arrows_for_a_contended_lock) {
 /* The race the export exists to show: each buyer reads, sleeps, writes; the sleep is a slice. */
 TEST(chrome_export_shows_the_ticket_buyers_asleep) {
     lv_trace *tr = run_variant("ticket", "unlocked", 1, "buyers", 2);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    ASSERT_EQ(lv_trace_write_chrome(tr, f), LV_OK);
-    fclose(f);
-    cJSON *root = cJSON_ParseWithLength(buf, len);
+    char *buf;
+    cJSON *root = chrome_json(tr, &buf);
     ASSERT(root);
     double asleep[2] = {0, 0}, since[2] = {0, 0};
     const cJSON *e;
@@ -335,13 +337,8 @@ TEST(chrome_export_writes_long_names_whole) {
     ASSERT_GE(strlen(lock), 9000);
     ASSERT_CONTAINS(thread, "售票窗口");
     check_chrome(tr, "long-names");
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    ASSERT(f);
-    ASSERT_EQ(lv_trace_write_chrome(tr, f), LV_OK);
-    fclose(f);
-    cJSON *root = cJSON_ParseWithLength(buf, len);
+    char *buf;
+    cJSON *root = chrome_json(tr, &buf);
     ASSERT(root);
     const cJSON *evs = cJSON_GetObjectItemCaseSensitive(root, "traceEvents");
     size_t cap = strlen(thread) + strlen(lock) + 64;

@@ -1340,7 +1340,9 @@ static int dl_replay(const lv_trace *tr, dl_state *s) {
             if (s->th[e->value].ended) w->has_wait = 0;
             break;
         case LV_EV_REQUEST:
-            w->has_wait = 1;
+            /* a wait with a timeout is not stuck: it ends by itself (a live run stopped by
+             * its watchdog may leave one open) */
+            w->has_wait = !(e->flags & LV_EVF_VALUE) || e->value < 0;
             w->wait_thread = LV_NONE;
             w->wait_obj = e->obj;
             w->wait_seq = e->seq;

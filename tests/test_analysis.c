@@ -242,14 +242,15 @@ TEST(a_semaphore_cycle_deadlocks_and_says_who_holds_the_permits) {
 
 /* ---- races, and what fixes them ---- */
 
-static int fix; /* 0 none (sleep only), 1 event, 2 semaphore, 3 join, 4 two locks, 5 one lock */
+/* 0 none (sleep only), 1 event wait, 2 semaphore, 3 join, 4 two locks, 5 one lock, 6 is_set() */
+static int fix;
 
 static void writer(void *arg) {
     (void)arg;
-    if (fix >= 4) lv_mutex_lock(fix == 4 ? A : B);
+    if (fix == 4 || fix == 5) lv_mutex_lock(fix == 4 ? A : B);
     lv_var_write(X, 42);
-    if (fix >= 4) lv_mutex_unlock(fix == 4 ? A : B);
-    if (fix == 1) lv_event_set(E);
+    if (fix == 4 || fix == 5) lv_mutex_unlock(fix == 4 ? A : B);
+    if (fix == 1 || fix == 6) lv_event_set(E);
     if (fix == 2) lv_sem_release(S1);
 }
 static void main_publish(const lv_args *a) {
@@ -264,15 +265,16 @@ static void main_publish(const lv_args *a) {
     if (fix == 1) lv_event_wait(E, LV_FOREVER);
     if (fix == 2) lv_sem_acquire(S1, LV_FOREVER);
     if (fix == 3) lv_join(t);
-    if (fix >= 4) lv_mutex_lock(B);
+    if (fix == 6) ASSERT(lv_event_is_set(E)); /* saw the set: ordered after it */
+    if (fix == 4 || fix == 5) lv_mutex_lock(B);
     lv_var_read(X);
-    if (fix >= 4) lv_mutex_unlock(B);
+    if (fix == 4 || fix == 5) lv_mutex_unlock(B);
     if (fix != 3) lv_join(t);
 }
 TEST(a_race_and_the_fixes_that_order_it) {
     /* fix: races expected */
-    int want[] = {1, 0, 0, 0, 1, 0};
-    for (fix = 0; fix < 6; fix++) {
+    int want[] = {1, 0, 0, 0, 1, 0, 0};
+    for (fix = 0; fix < 7; fix++) {
         lv_trace *tr = pattern(main_publish);
         ASSERT_EQ(tr->outcome, LV_OUT_COMPLETED);
         if (count_findings(tr, LV_FIND_RACE) != (size_t)want[fix])
@@ -1037,6 +1039,39 @@ TEST(a_lost_update_needs_the_read_and_the_overwrite_unordered_with_the_lost_writ
     lv_trace_free(lost_update_shape(LU_WRITE_BARE, 1, 0)); /* bob's write, alice's write */
 }
 
+/* No cycle: every stuck wait is worded with what it waits for. */
+static lv_cond *READY;
+static void car(void *arg) {
+    (void)arg;
+    lv_event_wait(E, LV_FOREVER); /* nobody sets it */
+}
+static void consumer(void *arg) {
+    (void)arg;
+    lv_cond_lock(READY);
+    lv_cond_wait(READY, LV_FOREVER); /* nobody notifies */
+    lv_cond_unlock(READY);
+}
+static void main_stuck(const lv_args *a) {
+    (void)a;
+    E = lv_event_new("light");
+    READY = lv_cond_new("ready", NULL);
+    lv_thread *t1 = lv_spawn("car", car, NULL), *t2 = lv_spawn("consumer", consumer, NULL);
+    lv_join(t1);
+    lv_join(t2);
+}
+TEST(a_stuck_list_says_what_each_thread_waits_for) {
+    lv_trace *tr = pattern(main_stuck);
+    ASSERT_EQ(tr->outcome, LV_OUT_DEADLOCKED);
+    expect(tr, 0, 1, 0, 0);
+    const lv_finding *f = find_finding(tr, LV_FIND_DEADLOCK, "Deadlock: no thread can go on.");
+    ASSERT(f);
+    ASSERT_EQ(f->data.deadlock.shape, LV_DL_STUCK);
+    ASSERT_CONTAINS(f->message, "main waits to join car.");
+    ASSERT_CONTAINS(f->message, "car waits for event light, which nobody left will set.");
+    ASSERT_CONTAINS(f->message, "consumer waits on condition ready for a notify that never comes.");
+    lv_trace_free(tr);
+}
+
 /* A live run stopped by its watchdog may leave a wait with a timeout open (a thread polling
  * beside the deadlock): that wait is not stuck, it would have ended by itself, so it is not
  * listed, and the message does not say that no thread could go on. */
@@ -1158,6 +1193,7 @@ TEST_MAIN(TEST_ENTRY(a_bounded_semaphore_handed_off_is_no_misuse_and_a_release_p
           TEST_ENTRY(two_writes_around_another_threads_write_are_one_race, 30),
           TEST_ENTRY(a_lost_update_needs_the_read_and_the_overwrite_unordered_with_the_lost_write,
                      30),
+          TEST_ENTRY(a_stuck_list_says_what_each_thread_waits_for, 30),
           TEST_ENTRY(a_timed_wait_left_open_is_not_a_stuck_one, 30),
           TEST_ENTRY(a_thread_joining_itself_is_not_a_reentrant_lock, 30),
           TEST_ENTRY(a_timed_relock_times_out_and_does_not_wait_forever, 30),

@@ -389,7 +389,8 @@ static int live_wait_of(lv__run *run, lv_thread *t, live_wait *w) {
         } else if (o->kind == LV_OBJ_MUTEX) {
             w->any = 1; /* a Lock whose holder ended: any thread may release it */
         }               /* an RLock whose owner ended: nobody can, ever */
-        return 1;
+        /* still that wait: it did not take the lock meanwhile */
+        return atomic_load(&t->waiting_for) == o && atomic_load(&t->wait_gen) == g;
     }
     case LV_OBJ_SEMAPHORE:
     case LV_OBJ_BOUNDED_SEMAPHORE: {

@@ -808,7 +808,7 @@ TEST(lock_order_two_tellers_fourteen_accounts) {
         int32_t tellers[2] = {tb_thread(tr, "teller-1"), tb_thread(tr, "teller-2")};
         int32_t acct[14];
         for (int i = 0; i < 14; i++) {
-            char nm[16];
+            char nm[32];
             snprintf(nm, sizeof nm, "account-%d", i);
             acct[i] = tb_lockobj(tr, nm);
         }

@@ -18,7 +18,7 @@
 #if defined(LV_UNDER_TSAN) || defined(LV_UNDER_ASAN)
 #define RUNS 2
 #else
-#define RUNS 6
+#define RUNS 5
 #endif
 #define SPINNERS 1 /* per core */
 #define SCALE 0.05 /* every sleep x 0.05: a run is short, and still long next to a scan */

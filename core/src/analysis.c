@@ -285,7 +285,7 @@ typedef struct access {
 typedef struct reader {
     int32_t thread;
     access a;
-    uint8_t consumed; /* the thread has written the var since: its next write is not based on a */
+    uint8_t unordered; /* no happens-before between this read and the var's last write since */
 } reader;
 
 typedef struct varstate {
@@ -471,13 +471,17 @@ static void find_races(const lv_trace *tr, flist *l) {
             if (v->w_thread != LV_NONE && v->w_thread != t && v->w.clock > c[v->w_thread])
                 report_race(&rc, e->obj, v->w_thread, LV_EV_WRITE, v->w.seq, t, LV_EV_WRITE,
                             e->seq);
-            /* a lost update: t writes on the strength of a read that another thread's write has
-             * since made stale, and so wipes that write out. The write must be t's first since
-             * that read: once t has written its read-modify-write back, a later write of t's is
-             * not based on that read (a blind overwrite), whatever came between. */
+            /* a lost update: t read the var, another thread wrote it since, and t now writes
+             * over that write, with neither t's read nor this write ordered with the other's
+             * write by happens-before: t's write rests on a stale value and wipes the other's
+             * out. Anything ordered by the program's synchronisation (two critical sections of
+             * one lock, one for the read and one for the write; a blind overwrite after a whole
+             * read-modify-write under the lock) is no lost update: the other thread's write
+             * could only have come between. */
             reader *mine = reader_of(&rc, v, e->obj, t, 0);
-            if (mine && !mine->consumed && v->w_thread != LV_NONE && v->w_thread != t &&
-                mine->a.seq < v->w.seq && lost_count[e->obj]++ == 0) {
+            if (mine && mine->unordered && v->w_thread != LV_NONE && v->w_thread != t &&
+                mine->a.seq < v->w.seq && v->w.clock > c[v->w_thread] &&
+                lost_count[e->obj]++ == 0) {
                 lv_finding *f = add_finding(l, LV_FIND_RACE, LV_PAY_LOST_UPDATE);
                 if (f) {
                     f->data.lost = (lv_lost_info){e->obj,
@@ -494,10 +498,11 @@ static void find_races(const lv_trace *tr, flist *l) {
                     lost_at[e->obj] = l->n; /* f is the last finding added */
                 }
             }
-            if (mine) mine->consumed = 1;
             for (size_t k = 0; k < v->nr; k++) {
                 reader *r = &v->r[k];
-                if (r->thread != t && r->a.clock > c[r->thread])
+                /* this write is now the var's last: is each read unordered with it? */
+                r->unordered = r->thread != t && r->a.clock > c[r->thread];
+                if (r->unordered)
                     report_race(&rc, e->obj, r->thread, LV_EV_READ, r->a.seq, t, LV_EV_WRITE,
                                 e->seq);
             }
@@ -1336,7 +1341,9 @@ static int dl_replay(const lv_trace *tr, dl_state *s) {
             if (s->th[e->value].ended) w->has_wait = 0;
             break;
         case LV_EV_REQUEST:
-            w->has_wait = 1;
+            /* a wait with a timeout is not stuck: it ends by itself (a live run stopped by
+             * its watchdog may leave one open) */
+            w->has_wait = !(e->flags & LV_EVF_VALUE) || e->value < 0;
             w->wait_thread = LV_NONE;
             w->wait_obj = e->obj;
             w->wait_seq = e->seq;

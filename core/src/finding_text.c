@@ -167,6 +167,24 @@ static void wait_clause(words *w, const lv_wait_step *s) {
     }
 }
 
+/* 1 when every thread that did not end is one of the stuck steps. */
+static int all_stuck(const words *w, const lv_deadlock_info *d) {
+    size_t nt = w->tr->nthreads, left = 0;
+    unsigned char *gone = calloc(nt ? nt : 1, 1);
+    if (!gone) return 1;
+    for (size_t i = 0; i < w->tr->nevents; i++) {
+        const lv_event *e = &w->tr->events[i];
+        if (e->kind == LV_EV_END && e->thread >= 0 && (size_t)e->thread < nt) gone[e->thread] = 1;
+    }
+    for (size_t i = 0; i < d->nsteps; i++)
+        if (d->steps[i].thread >= 0 && (size_t)d->steps[i].thread < nt)
+            gone[d->steps[i].thread] = 1;
+    for (size_t t = 0; t < nt; t++)
+        left += !gone[t];
+    free(gone);
+    return left == 0;
+}
+
 static void deadlock_text(words *w, const lv_deadlock_info *d) {
     int zh = w->zh;
     lv__sb_puts(&w->b, zh ? "死锁：" : "Deadlock:");
@@ -203,7 +221,11 @@ static void deadlock_text(words *w, const lv_deadlock_info *d) {
                               : ": each waits for the next, in a circle, forever.");
         break;
     default:
-        lv__sb_puts(&w->b, zh ? "没有线程能继续运行。" : " no thread can go on.");
+        if (all_stuck(w, d))
+            lv__sb_puts(&w->b, zh ? "没有线程能继续运行。" : " no thread can go on.");
+        else /* a live run stopped beside threads that could still run (a poller) */
+            lv__sb_puts(&w->b,
+                        zh ? "这些线程永远无法继续运行。" : " these threads can never go on.");
         for (size_t i = 0; i < d->nsteps; i++) {
             lv__sb_printf(&w->b, zh ? "%s " : " %s ", tname(w, d->steps[i].thread));
             wait_clause(w, &d->steps[i]);

@@ -168,6 +168,8 @@ struct lv_thread {
     _Atomic int32_t waiting_thread; /* live: the thread it joins, or LV_NONE */
     _Atomic int waiting_timed;      /* live: the wait has a timeout (it cannot hang) */
     _Atomic unsigned wait_gen;      /* live: bumped at each blocking wait: tells waits apart */
+    struct lv__cwaiter *cwait;      /* live: its place in a Condition's queue while it waits there
+                                     * (guarded by that Condition's mu) */
     /* guarded by run->mu */
     int ended; /* 1 ended normally, 2 gave up (the run was aborted) */
     int64_t end_t;
@@ -267,7 +269,9 @@ static inline int64_t lv__stamp_live(lv_thread *self) {
 }
 
 /* Live mode: a thread announces a blocking wait (on an object, or joining a thread) so the
- * watchdog can see the wait-for graph. */
+ * watchdog can see the wait-for graph. The stores are ordered (timed, generation, what) and
+ * the watchdog reads them back the other way round between two reads of the generation, so
+ * what it sees is one wait's, whole (see live_wait_of in runtime.c). */
 static inline void lv__wait_begin(lv_thread *self, lv__obj *o, int32_t thread, int timed) {
     atomic_store(&self->waiting_timed, timed);
     atomic_fetch_add(&self->wait_gen, 1);

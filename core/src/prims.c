@@ -604,6 +604,7 @@ bool lv_cond_wait(lv_cond *c, int64_t timeout_ns) {
     int64_t deadline = lv__deadline(timeout_ns);
     int aborted = 0;
     pthread_mutex_lock(&c->mu);
+    self->cwait = &w; /* the watchdog sees whether w was notified */
     lv__wait_begin(self, &c->hdr, LV_NONE, timeout_ns >= 0);
     while (!w.notified) {
         if (atomic_load(&self->run->aborting)) {
@@ -614,6 +615,7 @@ bool lv_cond_wait(lv_cond *c, int64_t timeout_ns) {
     }
     if (!w.notified) cond_unlink(c, &w); /* w lives on this stack: never leave it queued */
     lv__wait_end(self);
+    self->cwait = NULL;
     pthread_mutex_unlock(&c->mu);
     if (aborted) lv__give_up(self);
     if (w.notified)

@@ -329,83 +329,170 @@ bool lv_check(bool ok, const char *fmt, ...) {
 
 /* ---- the live watchdog ---- */
 
-/* Live runs have no scheduler that knows who can run, so a watchdog looks at the wait-for
- * graph every WATCH_NS: a thread in an untimed wait points at a lock's owner or at the thread
- * it joins. A cycle there, or every unfinished thread in an untimed wait (a semaphore, event
- * or condition that nobody left can signal), seen on two scans in a row with the same waits,
- * is a deadlock: the run is marked deadlocked and every blocked wait gives up. Timed waits
- * never count: they end by themselves. */
+/* Live runs have no scheduler that knows who can run, so a watchdog looks at the threads'
+ * waits every WATCH_NS. A thread in an untimed wait is stuck only when what it waits for
+ * cannot happen right now, checked against the object's present state under the object's own
+ * lock: a Lock or RLock wait while the lock has an owner (who must be stuck too), a join of a
+ * thread that has not ended (which must be stuck too), a semaphore with no permit left, an
+ * Event not set, a Condition wait not yet notified (those three: every unfinished thread must
+ * be stuck, since any of them could signal). A wait whose lock is free, whose joined thread
+ * ended, whose permit or notify came, is a thread that has not run yet, not a stuck one. When
+ * some threads are stuck on two scans in a row, each in the same wait (the same generation,
+ * object, and for a lock the same owner and acquisition), the run is deadlocked: it is marked
+ * so and every blocked wait gives up. Timed waits never count: they end by themselves. */
 #define WATCH_NS 100000000LL
 
-static int32_t live_waits_for(lv__run *run, lv_thread *t) {
-    if (atomic_load(&t->waiting_timed)) return LV_NONE;
-    int32_t j = atomic_load(&t->waiting_thread);
-    if (j != LV_NONE) return j;
+typedef struct live_wait {
+    unsigned gen;      /* the wait's generation (lv_thread.wait_gen) */
+    const void *obj;   /* what it waits on; NULL for a join */
+    int32_t on;        /* the one thread that can end it (lock owner, joined thread), or LV_NONE */
+    uint32_t acq;      /* a lock's acquisition number, with on */
+    unsigned char any; /* any unfinished thread could end it */
+    unsigned char stuck;
+} live_wait;
+
+/* Fills *w with t's wait as it is now; 0 when t is not in an untimed wait that cannot end yet
+ * (it runs, it sleeps, its wait has a timeout, or what it waits for is there). Called with
+ * run->mu held. */
+static int live_wait_of(lv__run *run, lv_thread *t, live_wait *w) {
+    memset(w, 0, sizeof *w);
+    w->on = LV_NONE;
+    if (t->ended) return 0;
+    /* one wait's fields: lv__wait_begin stores timed, gen, then what; read back between two
+     * reads of gen, a non-empty what is the wait of that generation, and so is timed */
+    unsigned g = atomic_load(&t->wait_gen);
+    int timed = atomic_load(&t->waiting_timed);
     lv__obj *o = atomic_load(&t->waiting_for);
-    if (!o || (o->kind != LV_OBJ_MUTEX && o->kind != LV_OBJ_RLOCK)) return LV_NONE;
-    int64_t *count;
-    int32_t owner = atomic_load(&lv__lock_core(o, &count)->owner);
-    return owner >= 0 && (size_t)owner < run->nthreads ? owner : LV_NONE;
+    int32_t j = atomic_load(&t->waiting_thread);
+    if (atomic_load(&t->wait_gen) != g || timed || (!o && j == LV_NONE)) return 0;
+    w->gen = g;
+    if (j != LV_NONE) {
+        if (j < 0 || (size_t)j >= run->nthreads || run->threads[j]->ended) return 0;
+        w->on = j;
+        return 1;
+    }
+    w->obj = o;
+    int waiting = 0;
+    switch (o->kind) {
+    case LV_OBJ_MUTEX:
+    case LV_OBJ_RLOCK: {
+        int64_t *count;
+        lv__lockcore *c = lv__lock_core(o, &count);
+        int32_t owner = atomic_load(&c->owner);
+        w->acq = atomic_load(&c->acquired);
+        /* no owner: the lock is free, or being taken or let go by a thread that runs */
+        if (atomic_load(&c->state) == 0 || owner < 0 || (size_t)owner >= run->nthreads ||
+            atomic_load(&c->owner) != owner)
+            return 0;
+        if (!run->threads[owner]->ended) {
+            w->on = owner;
+        } else if (o->kind == LV_OBJ_MUTEX) {
+            w->any = 1; /* a Lock whose holder ended: any thread may release it */
+        }               /* an RLock whose owner ended: nobody can, ever */
+        /* still that wait: it did not take the lock meanwhile */
+        return atomic_load(&t->waiting_for) == o && atomic_load(&t->wait_gen) == g;
+    }
+    case LV_OBJ_SEMAPHORE:
+    case LV_OBJ_BOUNDED_SEMAPHORE: {
+        lv_sem *s = (lv_sem *)o;
+        pthread_mutex_lock(&s->mu);
+        waiting = atomic_load(&t->waiting_for) == o && s->count == 0;
+        pthread_mutex_unlock(&s->mu);
+        break;
+    }
+    case LV_OBJ_EVENT: {
+        lv_event_obj *e = (lv_event_obj *)o;
+        pthread_mutex_lock(&e->mu);
+        waiting = atomic_load(&t->waiting_for) == o && !e->flag;
+        pthread_mutex_unlock(&e->mu);
+        break;
+    }
+    case LV_OBJ_CONDITION: {
+        lv_cond *c = (lv_cond *)o;
+        pthread_mutex_lock(&c->mu);
+        waiting = atomic_load(&t->waiting_for) == o && t->cwait && !t->cwait->notified;
+        pthread_mutex_unlock(&c->mu);
+        break;
+    }
+    default:
+        break;
+    }
+    w->any = 1;
+    return waiting && atomic_load(&t->wait_gen) == g;
 }
 
-static int live_blocked(lv_thread *t) {
-    return !atomic_load(&t->waiting_timed) &&
-           (atomic_load(&t->waiting_for) || atomic_load(&t->waiting_thread) != LV_NONE);
-}
-
-/* Called with run->mu held. 1 when the threads are stuck right now. */
-static int live_stuck(lv__run *run) {
-    size_t n = run->nthreads, unfinished = 0, blocked = 0;
+/* One scan: w[i].stuck for every thread that is stuck now; returns how many. Called with
+ * run->mu held. A thread is stuck when its wait cannot end yet and everyone who could end it
+ * is stuck too: start from every thread in such a wait and free, until nothing changes, each
+ * whose waker is not stuck. */
+static size_t live_scan(lv__run *run, live_wait *w) {
+    size_t n = run->nthreads, unfinished = 0, stuck = 0;
     for (size_t i = 0; i < n; i++) {
-        lv_thread *t = run->threads[i];
-        if (t->ended) continue;
-        unfinished++;
-        if (live_blocked(t)) blocked++;
-        /* follow the waits from t: coming back to t is a cycle */
-        int32_t cur = live_waits_for(run, t);
-        for (size_t step = 0; cur != LV_NONE && step < n; step++) {
-            if (cur == t->id) return 1;
-            lv_thread *c = run->threads[cur];
-            if (c->ended) break;
-            cur = live_waits_for(run, c);
+        unfinished += !run->threads[i]->ended;
+        w[i].stuck = (unsigned char)live_wait_of(run, run->threads[i], &w[i]);
+        stuck += w[i].stuck;
+    }
+    for (int changed = 1; changed && stuck;) {
+        changed = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!w[i].stuck) continue;
+            int freed = w[i].on != LV_NONE ? !w[w[i].on].stuck : w[i].any && stuck < unfinished;
+            if (freed) {
+                w[i].stuck = 0;
+                stuck--;
+                changed = 1;
+            }
         }
     }
-    return unfinished > 0 && blocked == unfinished;
+    return stuck;
+}
+
+/* 1 when every thread stuck in now was stuck in before, in the same wait. */
+static int live_confirmed(const live_wait *now, size_t n, const live_wait *before, size_t nb) {
+    for (size_t i = 0; i < n; i++) {
+        if (!now[i].stuck) continue;
+        if (i >= nb || !before[i].stuck) return 0;
+        const live_wait *a = &now[i], *b = &before[i];
+        if (a->gen != b->gen || a->obj != b->obj || a->on != b->on || a->acq != b->acq ||
+            a->any != b->any)
+            return 0;
+    }
+    return 1;
 }
 
 static void *watchdog_main(void *p) {
     lv__run *run = p;
-    unsigned *gens = NULL;
-    size_t ngens = 0;
-    int was_stuck = 0;
+    live_wait *now = NULL, *before = NULL;
+    size_t cap = 0, nbefore = 0;
     pthread_mutex_lock(&run->mu);
     while (run->live_threads > 0 && !atomic_load(&run->aborting)) {
         int64_t deadline = lv__mono_ns() + WATCH_NS;
         while (run->live_threads > 0 && !lv__cond_wait_slice(&run->cv, &run->mu, deadline)) {
         }
         if (run->live_threads == 0) break;
-        int stuck = live_stuck(run);
-        int same = ngens == run->nthreads;
-        if (ngens != run->nthreads) {
-            unsigned *ng = realloc(gens, run->nthreads * sizeof *ng);
-            if (!ng) continue;
-            gens = ng;
-            ngens = run->nthreads;
+        size_t n = run->nthreads;
+        if (n > cap) {
+            live_wait *a = realloc(now, n * sizeof *a),
+                      *b = a ? realloc(before, n * sizeof *b) : NULL;
+            if (a) now = a;
+            if (!b) continue; /* out of memory: look again at the next scan */
+            before = b;
+            cap = n;
         }
-        for (size_t i = 0; i < ngens; i++) {
-            unsigned g = atomic_load(&run->threads[i]->wait_gen);
-            if (gens[i] != g) same = 0;
-            gens[i] = g;
-        }
-        if (stuck && was_stuck && same) {
+        size_t stuck = live_scan(run, now);
+        if (stuck && live_confirmed(now, n, before, nbefore)) {
             run->outcome = LV_OUT_DEADLOCKED;
             atomic_store(&run->aborting, 1);
             break;
         }
-        was_stuck = stuck;
+        live_wait *swap = before;
+        before = now;
+        now = swap;
+        nbefore = n;
     }
     pthread_mutex_unlock(&run->mu);
-    free(gens);
+    free(now);
+    free(before);
     return NULL;
 }
 

@@ -351,12 +351,34 @@ TEST(the_deadlock_cycle_stands_out_among_sixteen_threads) {
         ASSERT_GE(f.detail.h, lines * f.line_h[LV_FONT_MONO]);
         ASSERT_LE(f.detail.y + f.detail.h, sizes[z][1]);
     }
+    /* scrolled away from the cycle: when it shows, its lanes come into view, once */
+    lv_vstate v;
+    lv_vs_init(&v, s);
+    lv_vs_set_seq(&v, (long)tr->nevents - 1);
+    v.lane_scroll = 8;
+    lv_viewport sv = view_at(s, 1280, 720, (long)tr->nevents - 1, LV_FUTURE_HIDE);
+    sv.lane_scroll = v.lane_scroll;
+    ASSERT_EQ(lv_frame_layout(&f, s, &sv), LV_OK);
+    ASSERT(f.cycle_shown);
+    ASSERT_EQ(lv_vs_show_cycle(&v, &f), 1);
+    sv.lane_scroll = v.lane_scroll;
+    ASSERT_EQ(lv_frame_layout(&f, s, &sv), LV_OK);
+    for (size_t k = 0; k < tr->nthreads; k++)
+        if (s->th_role[k] == LV_ROLE_CYCLE) {
+            ASSERT_GE((long)k, f.first_lane);
+            ASSERT_LT((long)k, f.first_lane + (long)f.nlanes);
+        }
+    v.lane_scroll = 8; /* the person scrolls away again: it stays */
+    ASSERT_EQ(lv_vs_show_cycle(&v, &f), 0);
+    ASSERT_EQ(v.lane_scroll, 8);
     /* before the deadlock: no cycle, no arrows */
     lv_viewport vp =
         view_at(s, 1280, 720, (long)s->finding_seq[s->cycle_finding] - 1, LV_FUTURE_HIDE);
     ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
     ASSERT(!f.cycle_shown);
     ASSERT_EQ(f.nwaits, 0);
+    ASSERT_EQ(lv_vs_show_cycle(&v, &f), 0); /* reached again later, it scrolls again */
+    ASSERT_EQ(v.cycle_seen, 0);
     for (size_t i = 0; i < f.nlanes; i++)
         ASSERT_EQ(f.lanes[i].role, LV_ROLE_NONE);
     lv_frame_free(&f);

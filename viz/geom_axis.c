@@ -22,13 +22,8 @@ static double nice_step(double raw) {
 }
 
 /* r ns since the first event, a multiple of step: in the unit of the larger of the two, with
- * the decimals that step needs, so two multiples never print alike. step 0: four significant
- * digits. */
+ * the decimals that step needs, so two multiples never print alike. */
 static void time_label(double r, double step, char *buf, size_t len) {
-    if (step <= 0) {
-        lv_format_ns((int64_t)llround(r), buf, len);
-        return;
-    }
     static const double unit[] = {1, 1e3, 1e6, 1e9};
     static const char *const name[] = {"ns", "µs", "ms", "s"};
     double mag = r > step ? r : step;
@@ -44,7 +39,7 @@ static void time_label(double r, double step, char *buf, size_t len) {
 typedef struct axis {
     lv_frame *f;
     const lv_viewport *vp;
-    int gap, right; /* labels keep gap apart and end before right (the name's button) */
+    int gap, right; /* labels keep gap apart, begin after the name's button, end by right */
     int prev_end;
     int64_t prev_t;
     char prev[24];
@@ -58,6 +53,7 @@ static void add_tick(axis *a, int x, int64_t t, const char *label) {
     if (x < f->x0 || x > f->x1 || t <= a->prev_t || strcmp(label, a->prev) == 0) return;
     int tw = a->vp->measure(a->vp->measure_ctx, LV_FONT_NOTE, label, strlen(label));
     int lx = x - tw / 2;
+    if (lx + tw > a->right) lx = a->right - tw; /* inside the axis, as near its tick as fits */
     if (lx < f->axis.x) lx = f->axis.x;
     if (lx < a->prev_end + a->gap || lx + tw > a->right) return;
     lv_tick *k = &f->ticks[f->nticks++];
@@ -149,11 +145,10 @@ void lv__lay_axis(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
     int pad = (int)lround(6 * f->scale);
     int nw = vp->measure(vp->measure_ctx, LV_FONT_NOTE, name, strlen(name)) + 2 * pad;
     int below = (int)lround(7 * f->scale); /* under the breaks' marks on the axis's line */
-    f->buttons[LV_BTN_TIME] =
-        (lv_rect){f->axis.x + f->axis.w - nw, f->axis.y + below, nw, f->axis.h - below};
-    axis a = {
-        f,         vp, (int)lround(10 * f->scale), f->buttons[LV_BTN_TIME].x - pad, INT32_MIN / 2,
-        INT64_MIN, ""};
+    /* at the axis's start, where the first label would only say 0 */
+    f->buttons[LV_BTN_TIME] = (lv_rect){f->axis.x, f->axis.y + below, nw, f->axis.h - below};
+    axis a = {f,         vp, (int)lround(10 * f->scale), f->axis.x + f->axis.w, f->axis.x + nw,
+              INT64_MIN, ""};
     lay_breaks(f, s);
     f->axis_in_gap = 0;
     int from = f->x0;

@@ -1231,7 +1231,9 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
         if (nw > longest) longest = nw;
     }
     char wf[64];
-    snprintf(wf, sizeof wf, lv_tr(vp->lang, LV_T_WAITS_FOR), "");
+    /* with a deadlock's cycle, the longer words of its bystanders */
+    snprintf(wf, sizeof wf,
+             lv_tr(vp->lang, s->cycle_finding >= 0 ? LV_T_BYSTANDER : LV_T_WAITS_FOR), "");
     int sw =
         measure_str(vp, LV_FONT_NOTE, "● ") + measure_str(vp, LV_FONT_NOTE, wf) + longest + 2 * pad;
     if (sw > label_w) label_w = sw;

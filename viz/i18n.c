@@ -291,9 +291,9 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_NO_FINDINGS_YET] = {"No findings yet: each one shows when the playhead reaches it "
                               "(End shows the whole run).",
                               "还没有发现：播放头走到哪个发现，它才出现（按 End 看整个运行）。"},
-    [LV_T_TIME_WARPED] = {"time · long gaps cut //", "时间 · 长间隔缩短 //"},
-    [LV_T_TIME_LINEAR] = {"time · to scale", "时间 · 按比例"},
-    [LV_T_TIME_STEPS] = {"events · one per column", "事件 · 每个一列"},
+    [LV_T_TIME_WARPED] = {"time, gaps cut //", "时间，长间隔缩短 //"},
+    [LV_T_TIME_LINEAR] = {"time to scale", "按比例的时间"},
+    [LV_T_TIME_STEPS] = {"events, one a column", "事件，每个一列"},
     [LV_T_BTN_TIME] = {"Time view: gaps shortened, to scale, one column per event (T)",
                        "时间视图：缩短长间隔、按比例、每个事件一列（T）"},
     [LV_T_HK_TIMEVIEW] = {"T, or click the axis's name", "T，或点击时间轴的名字"},
@@ -305,8 +305,8 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_AHEAD_HIDE] = {"After the playhead: hidden (G)", "播放头之后：隐藏（G）"},
     [LV_T_AHEAD_FAINT] = {"After the playhead: faint (G)", "播放头之后：淡显（G）"},
     [LV_T_AHEAD_SHOW] = {"After the playhead: shown (G)", "播放头之后：显示（G）"},
-    [LV_T_IN_CYCLE] = {"in the cycle: waits for %s", "在死锁环中：等待 %s"},
-    [LV_T_BYSTANDER] = {"waits for %s, not in the cycle", "等待 %s，不在环中"},
+    [LV_T_IN_CYCLE] = {"in cycle: waits for %s", "环中：等待 %s"},
+    [LV_T_BYSTANDER] = {"waits for %s (not in cycle)", "等待 %s（不在环中）"},
 };
 
 const lv_tr_key lv_legend_words[5] = {LV_T_RUNNING, LV_T_BLOCKED, LV_T_SLEEPING, LV_T_HOLDING,

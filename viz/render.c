@@ -559,6 +559,12 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
     lv__textz(R, LV_FONT_NOTE, hint, lv__px(R, 10), f->axis.y + lv__px(R, 4), C(LV_C_DIM));
     for (size_t i = 0; i < f->nbreaks; i++) { /* "//": a long gap drawn shorter than it was */
         int x = f->breaks[i], u = lv__px(R, 5);
+        /* the stretch it shortens: the axis's line broken into dashes */
+        lv__fill(R, (lv_rect){f->break_x0[i], f->axis.y, f->break_x1[i] - f->break_x0[i], 1},
+                 C(LV_C_BG));
+        for (int d = f->break_x0[i]; d < f->break_x1[i]; d += 2 * u)
+            lv__fill(R, (lv_rect){d, f->axis.y, u < f->break_x1[i] - d ? u : f->break_x1[i] - d, 1},
+                     C(LV_C_DIM));
         lv__fill(R, (lv_rect){x - 2 * u, f->axis.y - 1, 4 * u, 3}, C(LV_C_BG));
         thick_line(R, x - 2 * u, f->axis.y + u, x - u / 2, f->axis.y - u, lv__px(R, 2),
                    C(LV_C_DIM));

@@ -906,6 +906,10 @@ static int layout(lv_viewer *v) {
         if (lv_sv_update(&v->sv, v->s, at, have ? &p : NULL, v->vs.lang) != LV_OK) return -1;
     }
     if (lv_frame_layout(&v->f, v->s, &v->vp) != LV_OK) return -1;
+    if (lv_vs_show_cycle(&v->vs, &v->f)) { /* the deadlock's threads into view */
+        v->vp.lane_scroll = v->vs.lane_scroll;
+        if (lv_frame_layout(&v->f, v->s, &v->vp) != LV_OK) return -1;
+    }
     lv_vs_frame(&v->vs, &v->f);
     lv_pr_layout(&v->pr, &v->f, &v->vp, v->tr);
     if (lv_pr_place(&v->pr, &v->f, v->s) != LV_OK) return -1;

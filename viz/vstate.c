@@ -123,6 +123,28 @@ static void goto_finding(lv_vstate *v, int dir) {
     lv_vs_set_seq(v, (long)s->finding_seq[best]);
 }
 
+int lv_vs_show_cycle(lv_vstate *v, const lv_frame *f) {
+    const lv_scene *s = v->s;
+    if (!f->cycle_shown) {
+        v->cycle_seen = 0;
+        return 0;
+    }
+    if (v->cycle_seen) return 0;
+    v->cycle_seen = 1;
+    long lo = -1, hi = -1;
+    for (size_t k = 0; k < s->nthreads; k++)
+        if (s->th_role[k] == LV_ROLE_CYCLE) {
+            if (lo < 0) lo = (long)k;
+            hi = (long)k;
+        }
+    long first = f->first_lane, n = (long)f->nlanes;
+    if (lo < 0 || n <= 0 || (lo >= first && hi < first + n)) return 0;
+    long to = hi - n + 1 > 0 ? hi - n + 1 : 0; /* the last in view, or the first when both cannot */
+    if (to > lo) to = lo;
+    v->lane_scroll = (int)to;
+    return 1;
+}
+
 double lv_vs_speed(const lv_vstate *v) {
     return 4.0 * (double)v->s->step * pow(2.0, v->speed_level);
 }

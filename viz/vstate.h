@@ -61,8 +61,9 @@ typedef struct lv_vstate {
     int lang;        /* lv_lang */
     int lesson;      /* 1: the lesson panel is open (when there is a lesson) */
     lv_request request;
-    int future;    /* LV_FUTURE_*: what lies after the playhead */
-    int time_view; /* LV_TIME_*: the view asked for (the viewer builds its scene) */
+    int future;     /* LV_FUTURE_*: what lies after the playhead */
+    int time_view;  /* LV_TIME_*: the view asked for (the viewer builds its scene) */
+    int cycle_seen; /* the deadlock's cycle was shown, and its lanes scrolled into view */
 } lv_vstate;
 
 void lv_vs_init(lv_vstate *v, const lv_scene *s);
@@ -87,6 +88,10 @@ void lv_vs_mouse_up(lv_vstate *v, const lv_frame *f, int x, int y);
 /* Moves to a scene of the same run in another time view: the playhead on its event, the view
  * the whole run, everything else kept. */
 void lv_vs_rescene(lv_vstate *v, const lv_scene *s);
+/* After f was laid out: when the deadlock's cycle shows for the first time (since the
+ * playhead was last before it), scrolls the lanes so its threads are in view, as many as fit,
+ * the first of them at least. Returns 1 when the lanes scrolled (lay out again). */
+int lv_vs_show_cycle(lv_vstate *v, const lv_frame *f);
 /* Display units per second of wall time while playing. */
 double lv_vs_speed(const lv_vstate *v);
 

@@ -1,7 +1,9 @@
-/* What the lessons tell a class to watch, found in a trace once per scene: every lost update
- * (each stale read, not only the first one analysis reports in full) and each gauge's count
- * over time (people inside a room), and laid out per frame as rings and a step strip under the
- * lanes. Pure; bounded by pixels per frame, like the rest of the layout. */
+/* What the lessons tell a class to watch, found in a trace once per scene and laid out per
+ * frame: every lost update (each stale read ringed, not only the one analysis reports in full),
+ * a mark on each wait that timed out, an RLock's count on its hold bar, each gauge's count as
+ * a step strip under the lanes (red past its capacity); also the notes in the window's
+ * language, the verdicts first in the findings, the message bar and the legend's rows. Pure
+ * (no SDL); bounded by pixels per frame, like the rest of the layout. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -84,9 +84,13 @@ _lockviz() {
         fi ;;
     list)
         [ -z "$scen" ] && COMPREPLY=($(compgen -W "$(_lockviz_scenarios "$bin")" -- "$cur")) ;;
-    view | check | export)
+    view | check | export) # native traces: not the Chrome exports beside them
         compopt -o filenames 2>/dev/null
-        COMPREPLY=($(compgen -d -- "$cur") $(compgen -f -X '!*.json' -- "$cur")) ;;
+        local f
+        COMPREPLY=($(compgen -d -- "$cur"))
+        for f in $(compgen -f -X '!*.json' -- "$cur"); do
+            case $f in *-chrome.json | *.chrome.json) ;; *) [ -d "$f" ] || COMPREPLY+=("$f") ;; esac
+        done ;;
     esac
 }
 complete -F _lockviz lockviz

@@ -12,6 +12,7 @@
 #include "cmd_view.h"
 #include "args.h"
 #include "cli_env.h"
+#include "export.h"
 #include "glue.h"
 #include "lockviz/lockviz.h"
 #include "render.h"
@@ -29,7 +30,8 @@ static const char view_help[] =
     "and schedule for R, V, S, P, C and X (as lockviz run SCENARIO --schedule TRACE.json).\n"
     "\n"
     "  --png FILE     draw the picture to FILE (PNG, written atomically)\n"
-    "  --chrome FILE  also write the trace in the Chrome Trace Event Format (for Perfetto)\n"
+    "  --chrome FILE  also write the trace in the Chrome Trace Event Format (for Perfetto UI\n"
+    "                 and speedscope; speedscope cannot open a name ending in .chrome.json)\n"
     "  --headless     never open a window; with --png, only write the picture\n"
     "  --at SEQ       put the playhead on event SEQ (default: the first event in the window,\n"
     "                 the last in the picture)\n"
@@ -153,6 +155,8 @@ int lv_cmd_view(int argc, char **argv) {
             return EXIT_USAGE;
         }
         printf("; chrome trace: %s", chrome);
+        const char *note = lv_export_chrome_note(chrome);
+        if (note) fprintf(stderr, "lockviz view: note: %s: %s\n", chrome, note);
     }
     printf("\n");
     if (window) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "geom.h"
 #include "grow.h"
+#include "textf.h"
 
 /* The first k of a thread's list of events whose time is >= t. */
 static size_t list_from(const lv_scene *s, const uint32_t *list, size_t n, int64_t t) {
@@ -491,9 +492,9 @@ int lv_gauge_words(const lv_scene *s, const lv_state *st, int32_t obj, int lang,
     snprintf(n2, sizeof n2, "%" PRId64, ob->param);
     int over = ob->param > 0 && v > ob->param;
     if (ob->param <= 0)
-        snprintf(buf, len, lv_tr(lang, LV_T_GAUGE), ob->name, n1);
+        lv_textf(buf, len, lv_tr(lang, LV_T_GAUGE), ob->name, n1);
     else
-        snprintf(buf, len, lv_tr(lang, over ? LV_T_GAUGE_OVER : LV_T_GAUGE_CAP), ob->name, n1, n2);
+        lv_textf(buf, len, lv_tr(lang, over ? LV_T_GAUGE_OVER : LV_T_GAUGE_CAP), ob->name, n1, n2);
     return over;
 }
 
@@ -613,9 +614,9 @@ void lv_lock_status(const lv_scene *s, const lv_state *st, int32_t obj, int lang
     char nb[32];
     snprintf(nb, sizeof nb, "%" PRId64, o->count);
     if (tr->objects[obj].kind == LV_OBJ_RLOCK) /* the count the lesson watches, 1 included */
-        snprintf(buf, len, lv_tr(lang, LV_T_HELD_BY_N), lv_trace_thread_name(tr, o->owner), nb);
+        lv_textf(buf, len, lv_tr(lang, LV_T_HELD_BY_N), lv_trace_thread_name(tr, o->owner), nb);
     else
-        snprintf(buf, len, lv_tr(lang, LV_T_HELD_BY), lv_trace_thread_name(tr, o->owner));
+        lv_textf(buf, len, lv_tr(lang, LV_T_HELD_BY), lv_trace_thread_name(tr, o->owner));
 }
 
 void lv_sem_words(const lv_scene *s, const lv_state *st, int32_t obj, int lang, char *buf,
@@ -624,6 +625,6 @@ void lv_sem_words(const lv_scene *s, const lv_state *st, int32_t obj, int lang, 
     char n1[32], n2[32];
     snprintf(n1, sizeof n1, "%" PRId64, st->objs[obj].count);
     snprintf(n2, sizeof n2, "%" PRId64, ob->param);
-    snprintf(buf, len, lv_tr(lang, ob->kind == LV_OBJ_BOUNDED_SEMAPHORE ? LV_T_BSEM : LV_T_SEM),
+    lv_textf(buf, len, lv_tr(lang, ob->kind == LV_OBJ_BOUNDED_SEMAPHORE ? LV_T_BSEM : LV_T_SEM),
              ob->name, n1, n2);
 }

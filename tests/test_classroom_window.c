@@ -2,6 +2,9 @@
  * closes what is open and never quits; Q quits at once, but asks first when scheduler picks
  * would be lost and quits at the second Q; ↓ scrolls only lanes that do not all fit. */
 #include <SDL.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include "support.h"
 #include "window_support.h"
 #include "sched_support.h"
@@ -167,7 +170,58 @@ TEST(a_projector_window_shows_more) {
     sched_run_close(&x);
 }
 
-TEST_MAIN(TEST_ENTRY(a_projector_window_shows_more, 60),
+/* `lockviz view` of a trace lockviz can run again: R, S and C re-run it from the file's
+ * scenario, variant, parameters, seed and schedule; a live trace cannot be, and says why. */
+TEST(a_trace_from_a_file_runs_again) {
+    lv_trace *made = run_variant("ticket", "unlocked", 5, "buyers", 3);
+    char path[] = "/tmp/lv_classroom_XXXXXX", err[512];
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    close(fd);
+    ASSERT_EQ(lv_trace_save(made, path, err, sizeof err), LV_OK);
+    lv_trace *tr = NULL;
+    ASSERT_EQ(lv_trace_load(path, &tr, err, sizeof err), LV_OK);
+    unlink(path);
+    lv_host h;
+    char why[256];
+    ASSERT_EQ(lv_host_for_trace(&h, tr, why, sizeof why), LV_OK);
+    h.rerun.quiet = 1;
+    lv_viewer_desc vd = lv_host_window(&h, 0);
+    vd.play = 0;
+    lv_viewer *v = open_on(tr, &vd);
+    push_key(SDLK_r, 0); /* the next seed, the file's scenario, variant and parameters */
+    draw(v, 0);
+    const lv_trace *r = lv_viewer_trace(v);
+    ASSERT(r != tr);
+    ASSERT_STR_EQ(r->scenario, "ticket");
+    ASSERT_STR_EQ(r->variant, "unlocked");
+    ASSERT_EQ(r->seed, 6);
+    ASSERT_EQ(r->nthreads, 4); /* main and the three buyers */
+    push_key(SDLK_s, 0);       /* scheduler mode on the run shown */
+    draw(v, 0);
+    ASSERT(lv_viewer_sched(v)->on);
+    push_key(SDLK_s, 0);
+    draw(v, 0);
+    push_key(SDLK_c, 0); /* beside its fix */
+    draw(v, 0);
+    ASSERT(lv_viewer_compare(v));
+    push_key(SDLK_q, 0);
+    ASSERT_EQ(lv_viewer_frame(v, 0), 0);
+    lv_viewer_close(v);
+    lv_host_free(&h);
+    tr->mode = LV_MODE_LIVE; /* a live run has no schedule to replay */
+    ASSERT_EQ(lv_host_for_trace(&h, tr, why, sizeof why), LV_EUNSUPPORTED);
+    ASSERT_CONTAINS(why, "live");
+    free(tr->scenario);
+    tr->scenario = strdup("nosuch");
+    ASSERT_EQ(lv_host_for_trace(&h, tr, why, sizeof why), LV_EUNSUPPORTED);
+    ASSERT_CONTAINS(why, "nosuch");
+    lv_trace_free(tr);
+    lv_trace_free(made);
+}
+
+TEST_MAIN(TEST_ENTRY(a_trace_from_a_file_runs_again, 60),
+          TEST_ENTRY(a_projector_window_shows_more, 60),
           TEST_ENTRY(f_fullscreen_esc_closes_and_never_quits_q_quits, 60),
           TEST_ENTRY(down_scrolls_only_lanes_that_do_not_fit, 60),
           TEST_ENTRY(q_asks_before_scheduler_picks_are_lost, 60))

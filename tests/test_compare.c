@@ -255,13 +255,27 @@ TEST(input_in_either_pane_moves_both) {
     ASSERT_EQ(up->vs.highlight, fi);
     ASSERT_EQ(c->m, lv_cmp_step_of(c, 0, (long)up->s->finding_seq[fi]));
     in_step(c, ref);
-    /* lanes scroll together, each pane stopping at its last thread */
-    for (int i = 0; i < 10; i++)
+    /* lanes that all fit never scroll; in a window too low for them, they scroll together
+     * until the last lane of the larger run shows, and no further */
+    ASSERT_EQ(up->f.nlanes, a->nthreads);
+    ASSERT_EQ(lo->f.nlanes, b->nthreads);
+    lv_cmp_key(c, LV_KEY_DOWN, 0);
+    ASSERT_EQ(up->vs.lane_scroll, 0);
+    lv_viewport low = window(up->vs.lang);
+    low.h = 300;
+    ASSERT_EQ(lv_cmp_layout(c, &low), LV_OK);
+    ASSERT_LT(up->f.nlanes, a->nthreads);
+    for (int i = 0; i < 10; i++) {
         lv_cmp_key(c, LV_KEY_DOWN, 0);
-    ASSERT_EQ(up->vs.lane_scroll, (int)a->nthreads - 1);
-    ASSERT_EQ(lo->vs.lane_scroll, (int)b->nthreads - 1);
+        ASSERT_EQ(lv_cmp_layout(c, &low), LV_OK);
+    }
+    ASSERT_GT(up->vs.lane_scroll, 0);
+    ASSERT_EQ((size_t)up->vs.lane_scroll + up->f.nlanes, a->nthreads);
+    ASSERT_EQ(lo->vs.lane_scroll, up->vs.lane_scroll);
+    int at = up->vs.lane_scroll;
     lv_cmp_key(c, LV_KEY_UP, 0);
-    ASSERT_EQ(up->vs.lane_scroll, (int)a->nthreads - 2);
+    ASSERT_EQ(up->vs.lane_scroll, at - 1);
+    lay(c);
     /* keys that ask the viewer for something land in the upper pane's state */
     lv_cmp_key(c, LV_KEY_COMPARE, 0);
     ASSERT_EQ(c->p[0].vs.request, LV_REQ_COMPARE);

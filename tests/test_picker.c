@@ -4,6 +4,7 @@
  * reports progress, cancels and hands over what the host's explore found; picking and adopting
  * move where R and V go on from. */
 #include <time.h>
+#include <unistd.h>
 #include "explore_ui.h"
 #include "glue.h"
 #include "picker.h"
@@ -495,6 +496,42 @@ TEST(the_hosts_explore_finds_the_race_and_not_on_the_fix) {
     lv_host_free(&h);
 }
 
+static int cancel_after_5(void *pctx, size_t done, size_t budget) {
+    (void)pctx;
+    (void)budget;
+    return done >= 5;
+}
+
+/* Esc cancelling an exploration (its progress callback says stop) prints how far it got. */
+TEST(a_cancelled_explore_says_so_on_the_terminal) {
+    lv_host h;
+    lv_trace *tr = ticket("locked", 2, &h);
+    h.rerun.quiet = 0;
+    h.explore_preemptions = -1;
+    char path[] = "/tmp/lv_cancel_XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    fflush(stdout);
+    int saved = dup(1);
+    ASSERT_GE(dup2(fd, 1), 0);
+    lv_xresult r = {0};
+    lv_host_explore(&h, tr, cancel_after_5, NULL, &r);
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    char out[512] = "";
+    ssize_t n = pread(fd, out, sizeof out - 1, 0);
+    close(fd);
+    unlink(path);
+    ASSERT_GT(n, 0);
+    out[n] = 0;
+    ASSERT(!r.failing);
+    ASSERT_CONTAINS(out, "explore: ticket/locked: cancelled after ");
+    ASSERT(!strstr(out, "no failing schedule"));
+    lv_trace_free(tr);
+    lv_host_free(&h);
+}
+
 TEST(picking_and_adopting_move_where_reruns_go_on_from) {
     lv_host h;
     lv_trace *tr = ticket("unlocked", 3, &h);
@@ -591,6 +628,7 @@ TEST_MAIN(TEST_ENTRY(keys_and_number_keys_move_the_selection, 30),
           TEST_ENTRY(a_long_list_scrolls_to_keep_the_selection_in_view, 30),
           TEST_ENTRY(keys_and_buttons_ask_for_the_picker_and_explore, 30),
           TEST_ENTRY(the_job_reports_progress_and_cancels, 60),
+          TEST_ENTRY(a_cancelled_explore_says_so_on_the_terminal, 60),
           TEST_ENTRY(the_hosts_explore_finds_the_race_and_not_on_the_fix, 120),
           TEST_ENTRY(picking_and_adopting_move_where_reruns_go_on_from, 60),
           TEST_ENTRY(the_progress_panel_fills_with_the_runs, 30))

@@ -25,7 +25,9 @@ static const char view_help[] =
     "\n"
     "Shows a trace: one lane per thread (running, blocked, sleeping, finished), the locks each\n"
     "holds, arrows from each release to the acquire it let in, the objects at the playhead and\n"
-    "the findings. In the window, press H for the keys.\n"
+    "the findings. In the window, press H for the keys. A trace of one of lockviz's scenarios\n"
+    "recorded in controlled mode is run again from its scenario, variant, parameters, seed\n"
+    "and schedule for R, V, S, P, C and X (as lockviz run SCENARIO --schedule TRACE.json).\n"
     "\n"
     "  --png FILE     draw the picture to FILE (PNG, written atomically)\n"
     "  --chrome FILE  also write the trace in the Chrome Trace Event Format (for Perfetto UI\n"
@@ -158,17 +160,28 @@ int lv_cmd_view(int argc, char **argv) {
     }
     printf("\n");
     if (window) {
-        /* no rerun: a file's run was made elsewhere; the lesson when the registry knows it */
-        lv_viewer_desc d = {.w = w,
-                            .h = h,
-                            .at_seq = at,
-                            .future = ahead,
-                            .lesson = lv_lesson_of,
-                            .lang = lv_lang_default()};
+        /* a trace that names one of lockviz's scenarios, recorded controlled, is run again
+         * from its scenario, variant, parameters, seed and schedule for R, V, S, P, C and X;
+         * any other trace is only shown (those keys say why) */
+        lv_host host;
+        char why[256];
+        int again = lv_host_for_trace(&host, tr, why, sizeof why) == LV_OK;
+        lv_viewer_desc d = {.lesson = lv_lesson_of, .lang = lv_lang_default()};
+        if (again) {
+            d = lv_host_window(&host, 0);
+            host.rerun.quiet = 0;
+            d.play = 0;
+            d.lesson_open = 0;
+        }
+        d.w = w;
+        d.h = h;
+        d.at_seq = at;
+        d.future = ahead;
         if (lv_viewer_run(tr, &d, eb, sizeof eb) != 0) {
             fprintf(stderr, "lockviz view: %s\n", eb);
             rc = EXIT_USAGE;
         }
+        if (again) lv_host_free(&host);
     }
     lv_trace_free(tr);
     return rc;

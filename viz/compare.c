@@ -108,6 +108,13 @@ void lv_cmp_set_step(lv_compare *c, long m) {
 
 static void scroll_lanes(lv_compare *c, int d) {
     size_t n0 = c->p[0].s->nthreads, n1 = c->p[1].s->nthreads, nt = n0 > n1 ? n0 : n1;
+    if (d > 0) { /* down only while a pane's last layout left lanes below its view */
+        int below = 0;
+        for (int k = 0; k < 2; k++) {
+            below |= (long)c->p[k].s->nthreads - c->lanes - (long)c->p[k].f.nlanes > 0;
+        }
+        if (!below) return;
+    }
     c->lanes += d;
     if ((size_t)c->lanes + 1 > nt) c->lanes = nt ? (int)nt - 1 : 0;
     if (c->lanes < 0) c->lanes = 0;

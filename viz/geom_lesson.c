@@ -1,7 +1,9 @@
-/* What the lessons tell a class to watch, found in a trace once per scene: every lost update
- * (each stale read, not only the first one analysis reports in full) and each gauge's count
- * over time (people inside a room), and laid out per frame as rings and a step strip under the
- * lanes. Pure; bounded by pixels per frame, like the rest of the layout. */
+/* What the lessons tell a class to watch, found in a trace once per scene and laid out per
+ * frame: every lost update (each stale read ringed, not only the one analysis reports in full),
+ * a mark on each wait that timed out, an RLock's count on its hold bar, each gauge's count as
+ * a step strip under the lanes (red past its capacity); also the notes in the window's
+ * language, the verdicts first in the findings, the message bar and the legend's rows. Pure
+ * (no SDL); bounded by pixels per frame, like the rest of the layout. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,19 @@
 #include "geom.h"
 #include "grow.h"
 #include "textf.h"
+
+/* The first k of a thread's list of events whose time is >= t. */
+static size_t list_from(const lv_scene *s, const uint32_t *list, size_t n, int64_t t) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->tr->events[list[mid]].t < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
 
 /* ---- lost updates, replayed the way analysis defines them (core/src/analysis.c) ---- */
 
@@ -324,19 +339,6 @@ int32_t lv_scene_gauge_obj(const lv_scene *s, size_t i) {
     return s->marks && i < s->marks->ng ? s->marks->g[i].obj : LV_NONE;
 }
 
-/* The index of the first of g's writes with time >= t. */
-static size_t gauge_from(const lv_scene *s, const gauge *g, int64_t t) {
-    size_t lo = 0, hi = g->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->tr->events[g->seq[mid]].t < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 static int64_t vmax_range(const gauge *g, size_t a, size_t b) {
     int64_t best = INT64_MIN;
     for (a += g->n, b += g->n; a < b; a >>= 1, b >>= 1) {
@@ -403,7 +405,7 @@ int lv__lesson_lay(lv_frame *f, const lv_scene *s) {
             int h = 0;
             uint8_t c = LV_C_DIM;
             if (tb > s->t_first && ta <= t_end && x < f->x1) {
-                size_t a = gauge_from(s, g, ta), b = gauge_from(s, g, tb);
+                size_t a = list_from(s, g->seq, g->n, ta), b = list_from(s, g->seq, g->n, tb);
                 int64_t v = a > 0 ? s->tr->events[g->seq[a - 1]].value : 0;
                 if (b > a) {
                     int64_t w = vmax_range(g, a, b);
@@ -434,19 +436,6 @@ int lv__lesson_lay(lv_frame *f, const lv_scene *s) {
         }
     }
     return 0;
-}
-
-/* The first k of a thread's list of events whose time is >= t. */
-static size_t list_from(const lv_scene *s, const uint32_t *list, size_t n, int64_t t) {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->tr->events[list[mid]].t < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 static int round_x(double x) {

@@ -206,6 +206,38 @@ lv_viewer_desc lv_host_window(lv_host *h, int picker_open) {
                             .sched_ctx = &h->sched};
 }
 
+lv_err lv_host_for_trace(lv_host *h, const lv_trace *tr, char *why, size_t whylen) {
+    int vi;
+    const lv_scenario *sc = scenario_of(tr, &vi);
+    if (!sc || vi < 0) {
+        snprintf(why, whylen, "lockviz has no scenario %s/%s", tr->scenario ? tr->scenario : "?",
+                 tr->variant ? tr->variant : "?");
+        return LV_EUNSUPPORTED;
+    }
+    if (tr->mode != LV_MODE_CONTROLLED) {
+        snprintf(why, whylen, "a live run has no schedule to run again");
+        return LV_EUNSUPPORTED;
+    }
+    for (size_t i = 0; i < tr->nparams; i++) { /* what `run --schedule TRACE` would refuse */
+        int pi = lv_scenario_param_index(sc, tr->params[i].name);
+        if (pi < 0 || tr->params[i].value < sc->params[pi].min ||
+            tr->params[i].value > sc->params[pi].max) {
+            snprintf(why, whylen, "its parameter %s is not one %s takes", tr->params[i].name,
+                     sc->name);
+            return LV_EUNSUPPORTED;
+        }
+    }
+    int64_t params[LV_MAX_PARAMS];
+    lv_run_desc d = desc_from(&(lv_run_desc){.policy = LV_POLICY_RANDOM}, sc, vi, tr, params);
+    lv_err e = lv_host_init(h, &d);
+    if (e != LV_OK) {
+        snprintf(why, whylen, "%s", lv_strerror(e));
+        return e;
+    }
+    lv_host_adopt(h, tr); /* its schedule too: S, P and C start from the run shown */
+    return LV_OK;
+}
+
 /* Reruns go on from d; its schedule, when it has one, is taken over (sched: malloc'd). */
 static void host_set(lv_host *h, const lv_run_desc *d, int32_t *sched) {
     int quiet = h->rerun.quiet;

@@ -67,6 +67,12 @@ typedef struct lv_host {
 /* d as for lv_rerun_init. LV_ENOMEM on failure (nothing to free then). */
 lv_err lv_host_init(lv_host *h, const lv_run_desc *d);
 void lv_host_free(lv_host *h); /* what h owns; accepts NULL */
+/* A host whose reruns go on from tr, a trace read from a file: its scenario, variant,
+ * parameters, seed and schedule, as `lockviz run SCENARIO --schedule TRACE` replays it, so R,
+ * V, S, P, C and X work on it. LV_EUNSUPPORTED with why (one line) when tr cannot be run again (a
+ * scenario or variant lockviz does not have, a live run, a parameter out of range): h is then
+ * untouched and needs no free. */
+lv_err lv_host_for_trace(lv_host *h, const lv_trace *tr, char *why, size_t whylen);
 /* The window's descriptor with every callback on h (1280x720, playing, the lesson open). */
 lv_viewer_desc lv_host_window(lv_host *h, int picker_open);
 /* lv_viewer_desc.pick (ctx: an lv_host): runs scenario (an index into the registry) and variant

@@ -1,6 +1,7 @@
 /* The trace clock. Every event keeps its own timestamp, so the clock read is most of what
  * tracing costs: on x86-64 with an invariant TSC (constant_tsc and nonstop_tsc) it is one
- * rdtsc scaled to ns by a factor calibrated against CLOCK_MONOTONIC once per process; elsewhere,
+ * rdtsc scaled to ns by a factor calibrated against CLOCK_MONOTONIC once per process (the child
+ * that runs a scenario file takes the calibration of the process that started it); elsewhere,
  * or with LV_CLOCK=monotonic in the environment, it is clock_gettime(CLOCK_MONOTONIC).
  * Waits and deadlines never use it: they need the kernel's clock (lv__mono_ns). */
 #include <pthread.h>
@@ -64,4 +65,14 @@ static void calibrate(void) {
 
 void lv__clock_init(void) {
     pthread_once(&once, calibrate);
+}
+
+static void keep(void) {}
+
+void lv__clock_adopt(int use_tsc, uint64_t tsc0, int64_t mono0, uint64_t tsc_mult) {
+    lv__use_tsc = use_tsc;
+    lv__tsc0 = tsc0;
+    lv__mono0 = mono0;
+    lv__tsc_mult = tsc_mult;
+    pthread_once(&once, keep); /* calibrated: lv__clock_init does nothing more */
 }

@@ -228,8 +228,12 @@ static inline lv_thread *lv__self(void) {
 
 int64_t lv__mono_ns(void); /* CLOCK_MONOTONIC ns: for waits and deadlines */
 void lv__clock_init(void); /* calibrates the trace clock once per process */
+/* takes another process's calibration instead (a run's child: one clock for both) */
+void lv__clock_adopt(int use_tsc, uint64_t tsc0, int64_t mono0, uint64_t tsc_mult);
 /* isolate.c: a run of a scenario loaded from a file, in a child process (see lv_run) */
 lv_err lv__run_isolated(const lv_run_desc *desc, lv_trace **out, long *diverged_at);
+/* the child's side: the whole of lockviz-isolate (core/isolate_main.c) */
+int lv__isolate_main(void);
 extern int lv__in_isolated_child; /* 1 in that child: its runs run here */
 extern int lv__use_tsc;           /* the calibration (clock.c) */
 extern uint64_t lv__tsc0, lv__tsc_mult;

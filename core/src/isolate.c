@@ -1,11 +1,21 @@
-/* Runs of scenarios loaded from files (a user's .so), in a child process: the child runs the
- * scenario with lv_run_ex as usual and sends the trace back as native JSON over a socket; a
- * chooser given to the run is still called in this process, at each choice point the child
- * reports. A crash, an exit or a run that makes no progress for LOCKVIZ_TIME_LIMIT seconds ends
- * only the child. It does not sandbox anything else: the scenario can still touch files. */
+/* Runs of scenarios loaded from files (a user's .so), in a process of their own: a fresh
+ * lockviz-isolate (core/isolate_main.c, installed next to the library as
+ * LIBDIR/lockviz/lockviz-isolate) is spawned for each run, never a fork of this process,
+ * whose other threads (a window's, explore jobs', an allocator's) may hold locks that a forked
+ * child would wait on forever. It is told the run over a socket, opens the file, runs it with
+ * lv_run_ex as usual and sends the trace back as native JSON; a chooser given to the run is
+ * still called in this process, at each choice point the child reports. The child reads the
+ * trace clock with this process's calibration, so its timestamps are on this clock. A crash,
+ * an exit or a run that makes no progress for LOCKVIZ_TIME_LIMIT seconds ends only the child.
+ * It does not sandbox anything else: the scenario can still touch files. */
+#include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +26,27 @@
 #include <unistd.h>
 #include "internal.h"
 
+extern char **environ;
+
 int lv__in_isolated_child = 0;
 
+#define LV__ISOLATE_FD 3                  /* the socket, in the child */
+#define LV__ISOLATE_MAGIC 0x6c76697301ULL /* "lvis" and the version of these messages */
+
+/* The run, from this process to the child; then the path's bytes and the schedule's ids. */
+typedef struct run_msg {
+    uint64_t magic;
+    uint64_t seed, pct_steps, nschedule, pathlen;
+    uint64_t tsc0, tsc_mult;
+    int64_t mono0;
+    double time_scale;
+    int64_t params[LV_MAX_PARAMS];
+    int32_t variant, mode, policy, pct_depth;
+    int32_t has_params, has_chooser, trace_off, use_tsc;
+} run_msg;
+
 typedef struct choice_msg {
+
     uint64_t index, nrecorded;
     int64_t vnow;
     int32_t current;
@@ -75,10 +103,53 @@ static int32_t proxy_choose(void *ctx, const lv_choice *c) {
     return answer;
 }
 
-static void child_main(int fd, const lv_run_desc *desc) {
+/* Tells the parent that the run could not start, and why (one line). */
+static void fail_start(int fd, const char *fmt, const char *what) {
+    char line[600];
+    int n = snprintf(line, sizeof line, fmt, what);
+    uint32_t len = n < 0 ? 0 : (uint32_t)n >= sizeof line ? sizeof line - 1 : (uint32_t)n;
+    if (send_all(fd, "E", 1) || send_all(fd, &len, sizeof len) || send_all(fd, line, len))
+        _exit(112);
+    _exit(0);
+}
+
+int lv__isolate_main(void) {
+    int fd = LV__ISOLATE_FD;
     lv__in_isolated_child = 1;
-    lv_run_desc d = *desc;
-    if (desc->chooser) {
+    run_msg rm;
+    if (recv_all(fd, &rm, sizeof rm, -1) || rm.magic != LV__ISOLATE_MAGIC ||
+        rm.pathlen >= PATH_MAX || rm.nschedule > LV_TRACE_MAX_SCHEDULE)
+        return 112; /* not started by lv_run */
+    char path[PATH_MAX];
+    int32_t *schedule = malloc((rm.nschedule ? rm.nschedule : 1) * sizeof *schedule);
+    if (!schedule) fail_start(fd, "%s", "out of memory");
+    if (recv_all(fd, path, rm.pathlen, -1) ||
+        recv_all(fd, schedule, rm.nschedule * sizeof *schedule, -1))
+        return 112;
+    path[rm.pathlen] = 0;
+    lv__clock_adopt(rm.use_tsc, rm.tsc0, rm.mono0, rm.tsc_mult);
+    /* the file was checked when it was loaded; here it is only opened again */
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) fail_start(fd, "its file could not be opened again: %s", dlerror());
+    const int *abi = dlsym(h, "lv_scenario_abi");
+    const lv_scenario *entry = dlsym(h, "lv_scenario_entry");
+    if (!abi || !entry || *abi != LV_SCENARIO_ABI)
+        fail_start(fd, "%s", "its file changed since it was loaded: load it again");
+    lv_scenario sc = *entry;
+    sc.path = path;
+    lv_run_desc d = {.scenario = &sc,
+                     .variant = rm.variant,
+                     .params = rm.has_params ? rm.params : NULL,
+                     .mode = (lv_mode)rm.mode,
+                     .seed = rm.seed,
+                     .time_scale = rm.time_scale,
+                     .policy = (lv_policy)rm.policy,
+                     .pct_depth = rm.pct_depth,
+                     .pct_steps = rm.pct_steps,
+                     .schedule = schedule,
+                     .nschedule = rm.nschedule,
+                     .trace_off = rm.trace_off};
+    if (rm.has_chooser) {
         d.chooser = proxy_choose;
         d.chooser_ctx = &fd;
     }
@@ -96,7 +167,7 @@ static void child_main(int fd, const lv_run_desc *desc) {
     }
     if (send_all(fd, "T", 1) || send_all(fd, &m, sizeof m) || (m.len && send_all(fd, buf, m.len)))
         _exit(112);
-    _exit(0); /* no atexit handlers, no stdio flush of the parent's buffers */
+    _exit(0); /* no atexit handlers: nothing of the run is left to tidy */
 }
 
 /* ---- the parent ---- */
@@ -115,32 +186,104 @@ static void say(const lv_scenario *sc, const char *fmt, const char *what) {
     fputc('\n', stderr);
 }
 
+/* LIBDIR/lockviz/lockviz-isolate, LIBDIR being where this library was loaded from (in a build
+ * folder, the helper is built at the same place next to it). */
+static char helper[PATH_MAX];
+static pthread_once_t helper_once = PTHREAD_ONCE_INIT;
+
+static void find_helper(void) {
+    Dl_info info;
+    char lib[PATH_MAX];
+    if (!dladdr((void *)lv__run_isolated, &info) || !info.dli_fname ||
+        !realpath(info.dli_fname, lib))
+        return;
+    char *slash = strrchr(lib, '/');
+    if (!slash) return;
+    *slash = 0;
+    int n = snprintf(helper, sizeof helper, "%s/lockviz/lockviz-isolate", lib);
+    if (n < 0 || (size_t)n >= sizeof helper) helper[0] = 0;
+}
+
+/* Starts the helper on the child's end of the socket (as its fd 3); 0, or an errno value. */
+static int spawn_child(int child_end, pid_t *pid) {
+    pthread_once(&helper_once, find_helper);
+    if (!helper[0]) return ENOENT;
+    int fd = child_end, tmp = -1;
+    if (fd == LV__ISOLATE_FD) { /* dup2 onto itself would keep close-on-exec */
+        tmp = fcntl(fd, F_DUPFD_CLOEXEC, LV__ISOLATE_FD + 1);
+        if (tmp < 0) return errno;
+        fd = tmp;
+    }
+    posix_spawn_file_actions_t fa;
+    int e = posix_spawn_file_actions_init(&fa);
+    if (e) {
+        if (tmp >= 0) close(tmp);
+        return e;
+    }
+    e = posix_spawn_file_actions_adddup2(&fa, fd, LV__ISOLATE_FD);
+    char *argv[] = {helper, NULL};
+    if (!e) e = posix_spawn(pid, helper, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (tmp >= 0) close(tmp);
+    return e;
+}
+
+static int send_run(int fd, const lv_run_desc *desc) {
+    const lv_scenario *sc = desc->scenario;
+    run_msg m = {.magic = LV__ISOLATE_MAGIC,
+                 .seed = desc->seed,
+                 .pct_steps = desc->pct_steps,
+                 .nschedule = desc->schedule ? desc->nschedule : 0,
+                 .pathlen = strlen(sc->path),
+                 .tsc0 = lv__tsc0,
+                 .tsc_mult = lv__tsc_mult,
+                 .mono0 = lv__mono0,
+                 .time_scale = desc->time_scale,
+                 .variant = desc->variant,
+                 .mode = (int32_t)desc->mode,
+                 .policy = (int32_t)desc->policy,
+                 .pct_depth = desc->pct_depth,
+                 .has_params = desc->params != NULL,
+                 .has_chooser = desc->chooser != NULL,
+                 .trace_off = desc->trace_off,
+                 .use_tsc = lv__use_tsc};
+    for (int i = 0; desc->params && i < sc->nparams; i++)
+        m.params[i] = desc->params[i];
+    return send_all(fd, &m, sizeof m) || send_all(fd, sc->path, m.pathlen) ||
+                   send_all(fd, desc->schedule, m.nschedule * sizeof *desc->schedule)
+               ? -1
+               : 0;
+}
+
 lv_err lv__run_isolated(const lv_run_desc *desc, lv_trace **out, long *diverged_at) {
     const lv_scenario *sc = desc->scenario;
     double limit = time_limit();
     int limit_ms = limit > 0 ? (int)(limit * 1000 < 2e9 ? limit * 1000 : 2e9) : -1;
+    if (strlen(sc->path) >= PATH_MAX) return LV_EUSAGE;
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return LV_ETHREAD;
-    lv__clock_init(); /* calibrated once here, not once per child */
+    lv__clock_init(); /* calibrated once here, and sent to every child */
     fflush(stdout);
     fflush(stderr);
-    pid_t pid = fork();
-    if (pid < 0) {
+    pid_t pid;
+    int e = spawn_child(sv[1], &pid);
+    if (e) {
         close(sv[0]);
         close(sv[1]);
+        char what[PATH_MAX + 160];
+        snprintf(what, sizeof what, "%s: %s",
+                 helper[0] ? helper : "lockviz/lockviz-isolate next to liblockviz", strerror(e));
+        say(sc, "its run could not start: %s", what);
         return LV_ETHREAD;
     }
-    if (pid == 0) {
-        close(sv[0]);
-        child_main(sv[1], desc);
-    }
     close(sv[1]);
-    int fd = sv[0], got = 0, r = 0;
+    int fd = sv[0], got = 0, r = send_run(fd, desc);
     lv_err err = LV_OK;
+    char started[600] = "";
     trace_msg tm = {0, -1, 0};
     char *json = NULL;
     int32_t *enabled = NULL;
-    for (;;) {
+    while (r == 0) {
         char tag;
         r = recv_all(fd, &tag, 1, limit_ms);
         if (r) break;
@@ -169,6 +312,14 @@ lv_err lv__run_isolated(const lv_run_desc *desc, lv_trace **out, long *diverged_
             if (tm.len && (r = recv_all(fd, json, tm.len, limit_ms)) != 0) break;
             got = 1;
             break;
+        } else if (tag == 'E') {
+            uint32_t n;
+            if ((r = recv_all(fd, &n, sizeof n, limit_ms)) != 0) break;
+            if (n >= sizeof started) n = sizeof started - 1;
+            if ((r = recv_all(fd, started, n, limit_ms)) != 0) break;
+            started[n] = 0;
+            err = LV_ECRASHED;
+            break;
         } else {
             r = -1;
             break;
@@ -180,7 +331,9 @@ lv_err lv__run_isolated(const lv_run_desc *desc, lv_trace **out, long *diverged_
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    if (!got && err == LV_OK) {
+    if (started[0]) {
+        say(sc, "%s", started);
+    } else if (!got && err == LV_OK) {
         char what[160];
         if (r == -2) {
             snprintf(what, sizeof what, "%g", limit);

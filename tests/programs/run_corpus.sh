@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# Records the classic pthread programs of this folder with `lockviz record`, live, each as many
+# times as its header says, and checks every run against the header: the findings it must and
+# must not give (recomputed by `lockviz check --json` from the trace), the trace's outcome and
+# the program's exit, its stdout and stderr passed through, text a finding must say. Each
+# program also runs once without lockviz, to show that its header tells the truth about it.
+# It builds nothing: CMake builds the programs (tests/programs/CMakeLists.txt).
+# Usage: run_corpus.sh LOCKVIZ BINDIR PROGRAM...
+#   BINDIR holds the built programs; PROGRAM is a name, read from PROGRAM.c beside this script.
+#   LV_PROGRAM_RUNS=N records each program N times instead of its header's count.
+#
+# The header: lines `// KEY: VALUE` before the first #include.
+#   expect: KINDS       findings each run must have (deadlock lock_order misuse invariant race)
+#   expect-not: KINDS   findings no run may have
+#   maybe: KINDS        findings a run may or may not have (README.md says why)
+#                       every kind is in exactly one of the three; race is always expect-not,
+#                       since a recorder of lock calls sees no memory access
+#   outcome: WORD       the trace's outcome (completed, deadlocked, aborted)
+#   exit: STATUS        the program's exit: a number, `signal N`, or `stopped` (it hangs
+#                       natively; recorded, lockviz stops it)
+#   stdout: TEXT        a line the program prints (on stdout of the run, passed through)
+#   stderr: TEXT        the same on stderr
+#   says: KIND TEXT...  a finding of KIND says each TEXT in its message or detail; @TAG stands
+#                       for FILE.c:LINE of the source line marked `// @TAG`
+#   absent: TEXT        the trace does not contain TEXT
+#   runs: N             how many recorded runs (default 3)
+. "$(dirname "$0")/../cli_lib.sh" "$1"
+BIN=$2
+shift 2
+SRC=$(cd "$(dirname "$0")" && pwd)
+KINDS="deadlock lock_order misuse invariant race"
+command -v jq >/dev/null || { echo "run_corpus.sh: jq is needed (scripts/deps --test)"; exit 1; }
+
+has() { # has WORD LIST...: WORD is one of LIST
+    local w=$1
+    shift
+    for x in "$@"; do [ "$x" = "$w" ] && return 0; done
+    return 1
+}
+
+# read_header FILE: sets expect, expect_not, maybe, outcome, exit_want, runs and the arrays
+# outs, errs, says, absents; returns 1 (after saying why) if the header is wrong
+read_header() {
+    local f=$1 line key val
+    expect="" expect_not="" maybe="" outcome="" exit_want="" runs=3
+    outs=() errs=() says=() absents=()
+    while IFS= read -r line; do
+        case $line in
+        "#include"*) break ;;
+        "// "*:*) ;;
+        *) continue ;;
+        esac
+        line=${line#// }
+        key=${line%%:*}
+        val=${line#*: }
+        case $key in
+        expect) expect="$expect $val" ;;
+        expect-not) expect_not="$expect_not $val" ;;
+        maybe) maybe="$maybe $val" ;;
+        outcome) outcome=$val ;;
+        exit) exit_want=$val ;;
+        stdout) outs+=("$val") ;;
+        stderr) errs+=("$val") ;;
+        says) says+=("$val") ;;
+        absent) absents+=("$val") ;;
+        runs) runs=$val ;;
+        *) echo "$f: unknown header key '$key'"; return 1 ;;
+        esac
+    done <"$f"
+    local k n
+    for k in $expect $expect_not $maybe; do
+        has "$k" $KINDS || { echo "$f: '$k' is not a finding kind"; return 1; }
+    done
+    for k in $KINDS; do
+        n=0
+        has "$k" $expect && n=$((n + 1))
+        has "$k" $expect_not && n=$((n + 1))
+        has "$k" $maybe && n=$((n + 1))
+        [ "$n" -eq 1 ] || { echo "$f: '$k' must be in exactly one of expect, expect-not, maybe"; return 1; }
+    done
+    has race $expect_not || { echo "$f: race must be expect-not (no memory access is recorded)"; return 1; }
+    case $outcome in completed | deadlocked | aborted) ;; *) echo "$f: outcome '$outcome'"; return 1 ;; esac
+    case $exit_want in stopped | "signal "[0-9]* | [0-9]*) ;; *) echo "$f: exit '$exit_want'"; return 1 ;; esac
+    case $runs in [1-9] | [1-9][0-9]) ;; *) echo "$f: runs '$runs'"; return 1 ;; esac
+    return 0
+}
+
+# tag FILE TAG: FILE's basename and the line marked `// @TAG`
+tag() {
+    local n
+    n=$(grep -n -- "// @$2\$" "$1" | cut -d: -f1)
+    [ "$(echo "$n" | wc -w)" -eq 1 ] || { echo "BADTAG@$2"; return; }
+    echo "$(basename "$1"):$n"
+}
+
+# the program's exit as the header writes it, from a shell status
+native_exit() {
+    if [ "$1" -gt 128 ]; then echo "signal $(($1 - 128))"; else echo "$1"; fi
+}
+
+lines_in() { # lines_in NAME FILE TEXT...: each TEXT is a line (or part of one) of FILE
+    local name=$1 file=$2 s
+    shift 2
+    for s in "$@"; do expect_in "$name" "$file" "$s"; done
+}
+
+# run_native NAME: once without lockviz
+run_native() {
+    local p=$1 got
+    if [ "$exit_want" = stopped ]; then
+        timeout 1 "$BIN/$p" >"$T/n.out" 2>"$T/n.err"
+        got=$?
+        [ "$got" -eq 124 ] && ok || bad "$p natively: exit $got, want a hang (timeout's 124)"
+    else
+        "$BIN/$p" >"$T/n.out" 2>"$T/n.err"
+        got=$(native_exit $?)
+        [ "$got" = "$exit_want" ] && ok || bad "$p natively: exit $got, want $exit_want"
+    fi
+    lines_in "$p natively" "$T/n.out" "${outs[@]}"
+    lines_in "$p natively" "$T/n.err" "${errs[@]}"
+}
+
+# record_once NAME I: one recorded run, checked; adds the kinds it found to $seen
+record_once() {
+    local p=$1 i=$2 tr=$T/$1.$2.json st cst kinds k s kind texts t
+    (cd "$T" && "$LV" record --headless --out "$tr" -- "$BIN/$p") >"$T/r.out" 2>"$T/r.err"
+    st=$?
+    if [ ! -s "$tr" ]; then
+        bad "$p run $i: no trace (lockviz exit $st)"
+        sed 's/^/  err: /' "$T/r.err" | head -10
+        return
+    fi
+    "$LV" check --json "$tr" >"$T/c.json" 2>"$T/c.err"
+    cst=$?
+    kinds=$(jq -r '.[].kind' "$T/c.json" 2>/dev/null | sort -u | tr '\n' ' ')
+    [ -n "$kinds" ] && want=1 || want=0
+    [ "$cst" -eq "$want" ] && ok || bad "$p run $i: check exit $cst with findings '$kinds'"
+    for k in $expect; do
+        has "$k" $kinds && ok || bad "$p run $i: no $k finding (found: ${kinds:-none})"
+    done
+    for k in $expect_not; do
+        has "$k" $kinds && { bad "$p run $i: a $k finding: $(jq -r ".[] | select(.kind == \"$k\") | .message" "$T/c.json" | head -3)"; } || ok
+    done
+    seen="$seen $kinds"
+    # lockviz's status: 1 when the run found something or did not complete, else 0
+    local out
+    out=$(jq -r .outcome "$tr")
+    [ "$out" = "$outcome" ] && ok || bad "$p run $i: outcome $out, want $outcome"
+    [ -n "$kinds" ] || [ "$out" != completed ] && want=1 || want=0
+    [ "$st" -eq "$want" ] && ok || bad "$p run $i: lockviz exit $st, want $want (findings '$kinds', outcome $out)"
+    local ex
+    ex=$(trace_exit "$tr")
+    [ "$ex" = "$exit_want" ] && ok || bad "$p run $i: the trace says the program's exit was '$ex', want '$exit_want'"
+    lines_in "$p run $i" "$T/r.out" "${outs[@]}"
+    lines_in "$p run $i" "$T/r.err" "${errs[@]}"
+    for s in "${says[@]}"; do
+        kind=${s%% *}
+        texts=${s#* }
+        jq -r ".[] | select(.kind == \"$kind\") | .message, (.detail // empty)" "$T/c.json" >"$T/said"
+        for t in $texts; do
+            case $t in @*) t=$(tag "$SRC/$p.c" "${t#@}") ;; esac
+            grep -qF -- "$t" "$T/said" && ok || bad "$p run $i: no $kind finding says '$t': $(head -c 300 "$T/said")"
+        done
+    done
+    for s in "${absents[@]}"; do
+        grep -qF -- "$s" "$tr" && bad "$p run $i: the trace holds '$s'" || ok
+    done
+    rm -f "$tr"
+}
+
+# trace_exit TRACE: how the program ended, in the header's words
+trace_exit() {
+    jq -r 'if .program == null then "none"
+           elif .program.stopped then "stopped"
+           elif .program.signal != null then "signal \(.program.signal)"
+           else "\(.program.exit)" end' "$1"
+}
+
+for p in "$@"; do
+    f=$SRC/$p.c
+    [ -x "$BIN/$p" ] || { bad "$p: no program $BIN/$p (build it first)"; continue; }
+    read_header "$f" || { fails=$((fails + 1)); continue; }
+    [ -n "${LV_PROGRAM_RUNS:-}" ] && runs=$LV_PROGRAM_RUNS
+    start=$(date +%s.%N)
+    before=$fails
+    run_native "$p"
+    seen=""
+    for i in $(seq 1 "$runs"); do record_once "$p" "$i"; done
+    secs=$(echo "$(date +%s.%N) - $start" | bc)
+    found=$(echo $seen | tr ' ' '\n' | sort | uniq -c | awk '{printf "%s %s/'"$runs"', ", $2, $1}')
+    [ "$fails" -eq "$before" ] && r=ok || r=FAILED
+    printf '%s %s: %d runs, %.1f s; found: %s\n' "$r" "$p" "$runs" "$secs" "${found:-nothing}"
+done
+finish

@@ -27,6 +27,8 @@
 . "$(dirname "$0")/../cli_lib.sh" "$1"
 BIN=$2
 shift 2
+case $LV in /*) ;; *) LV=$PWD/$LV ;; esac # the runs start in $T
+case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 SRC=$(cd "$(dirname "$0")" && pwd)
 KINDS="deadlock lock_order misuse invariant race"
 command -v jq >/dev/null || { echo "run_corpus.sh: jq is needed (scripts/deps --test)"; exit 1; }
@@ -181,14 +183,14 @@ for p in "$@"; do
     [ -x "$BIN/$p" ] || { bad "$p: no program $BIN/$p (build it first)"; continue; }
     read_header "$f" || { fails=$((fails + 1)); continue; }
     [ -n "${LV_PROGRAM_RUNS:-}" ] && runs=$LV_PROGRAM_RUNS
-    start=$(date +%s.%N)
+    start=$(date +%s%N)
     before=$fails
     run_native "$p"
     seen=""
     for i in $(seq 1 "$runs"); do record_once "$p" "$i"; done
-    secs=$(echo "$(date +%s.%N) - $start" | bc)
-    found=$(echo $seen | tr ' ' '\n' | sort | uniq -c | awk '{printf "%s %s/'"$runs"', ", $2, $1}')
+    secs=$(awk -v a="$start" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+    found=$(echo $seen | tr ' ' '\n' | grep . | sort | uniq -c | awk '{printf "%s %s/'"$runs"', ", $2, $1}')
     [ "$fails" -eq "$before" ] && r=ok || r=FAILED
-    printf '%s %s: %d runs, %.1f s; found: %s\n' "$r" "$p" "$runs" "$secs" "${found:-nothing}"
+    printf '%s %s: %d runs, %s s; found: %s\n' "$r" "$p" "$runs" "$secs" "${found:-nothing}"
 done
 finish

@@ -7,7 +7,8 @@
 # It builds nothing: CMake builds the programs (tests/programs/CMakeLists.txt).
 # Usage: run_corpus.sh LOCKVIZ BINDIR PROGRAM...
 #   BINDIR holds the built programs; PROGRAM is a name, read from PROGRAM.c beside this script.
-#   LV_PROGRAM_RUNS=N records each program N times instead of its header's count.
+#   LV_PROGRAM_RUNS=N records each program N times instead of its header's count;
+#   LV_PROGRAM_SRC=DIR reads the headers from DIR/PROGRAM.c instead (runner_selftest.sh).
 #
 # The header: lines `// KEY: VALUE` before the first #include.
 #   expect: KINDS       findings each run must have (deadlock lock_order misuse invariant race)
@@ -29,7 +30,7 @@ BIN=$2
 shift 2
 case $LV in /*) ;; *) LV=$PWD/$LV ;; esac # the runs start in $T
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
-SRC=$(cd "$(dirname "$0")" && pwd)
+SRC=${LV_PROGRAM_SRC:-$(cd "$(dirname "$0")" && pwd)}
 KINDS="deadlock lock_order misuse invariant race"
 command -v jq >/dev/null || { echo "run_corpus.sh: jq is needed (scripts/deps --test)"; exit 1; }
 

@@ -340,7 +340,7 @@ static int32_t tb_thread(lv_trace *tr, const char *name) {
 static int32_t tb_obj(lv_trace *tr, lv_obj_kind kind, const char *name, int64_t param) {
     tr->objects = grow(tr->objects, tr->nobjects, sizeof *tr->objects);
     int32_t id = (int32_t)tr->nobjects++;
-    tr->objects[id] = (lv_trace_object){id, kind, strdup(name), param};
+    tr->objects[id] = (lv_trace_object){id, kind, strdup(name), param, 0};
     return id;
 }
 

@@ -159,6 +159,12 @@ static void find_misuse(const lv_trace *tr, flist *l) {
         if (e->obj == LV_NONE) continue;
         ostate *o = &st[e->obj];
         const lv_trace_object *ob = &tr->objects[e->obj];
+        if (e->kind == LV_EV_DESTROY) {
+            if ((ob->kind == LV_OBJ_MUTEX || ob->kind == LV_OBJ_RLOCK) && o->holder != LV_NONE &&
+                seen_once(&seen, l, LV_MU_DESTROY_LOCKED, e->obj, e->thread))
+                misuse(l, LV_MU_DESTROY_LOCKED, e, e->obj, o->holder);
+            continue;
+        }
         switch (ob->kind) {
         case LV_OBJ_MUTEX:
             if (e->kind == LV_EV_REQUEST && o->holder == e->thread) {
@@ -209,6 +215,8 @@ static void find_misuse(const lv_trace *tr, flist *l) {
             }
             break;
         case LV_OBJ_CONDITION:
+            /* pthreads allow a signal without the mutex; Python's Condition does not */
+            if (e->kind == LV_EV_NOTIFY && tr->program) break;
             if ((e->kind == LV_EV_REQUEST || e->kind == LV_EV_NOTIFY) && ob->param >= 0 &&
                 (size_t)ob->param < tr->nobjects && st[ob->param].holder != e->thread) {
                 lv_misuse_rule r =

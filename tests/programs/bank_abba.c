@@ -11,6 +11,8 @@
 // stdout: teller-2 locked account 1
 // says: deadlock @from @to
 // says: lock_order @from @to
+// count: deadlock 1
+// count: lock_order 1
 // runs: 4
 #include <pthread.h>
 #include <stdio.h>

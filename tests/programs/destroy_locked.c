@@ -8,6 +8,7 @@
 // exit: 0
 // stdout: destroy: EBUSY
 // says: misuse @destroy
+// count: misuse 1
 // runs: 6
 #include <errno.h>
 #include <pthread.h>

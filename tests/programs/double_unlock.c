@@ -8,6 +8,7 @@
 // exit: 0
 // stdout: queue full, dropped 3 of 8
 // says: misuse @second_unlock
+// count: misuse 1
 // runs: 6
 #include <pthread.h>
 #include <stdio.h>

@@ -9,7 +9,9 @@
 // exit: 0
 // stdout: relock: EDEADLK
 // stdout: unlock from another thread: EPERM
-// says: misuse @relock
+// says: misuse @relock @wrong_unlock
+// known: says-not: misuse waits for itself forever
+// known: count: misuse 2
 // runs: 6
 #include <errno.h>
 #include <pthread.h>

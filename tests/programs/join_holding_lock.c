@@ -8,7 +8,9 @@
 // outcome: deadlocked
 // exit: stopped
 // stdout: main: waiting for the worker
-// says: deadlock @join @lock
+// says: deadlock @lock
+// known: says: deadlock @join
+// count: deadlock 1
 // runs: 4
 #include <pthread.h>
 #include <stdio.h>

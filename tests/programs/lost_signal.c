@@ -10,6 +10,8 @@
 // exit: stopped
 // stdout: main: signalled ready
 // says: deadlock @wait
+// known: says: deadlock @join
+// count: deadlock 1
 // runs: 4
 #include <pthread.h>
 #include <stdio.h>
@@ -35,7 +37,7 @@ int main(void) {
     pthread_mutex_unlock(&lock);
     printf("main: signalled ready\n");
     pthread_create(&t, NULL, waiter, NULL);
-    pthread_join(t, NULL);
+    pthread_join(t, NULL); // @join
     printf("main: done\n");
     return 0;
 }

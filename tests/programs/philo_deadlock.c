@@ -12,6 +12,8 @@
 // says: deadlock @left @right
 // says: deadlock philosopher-3
 // says: deadlock forks[2]
+// count: deadlock 1
+// count: lock_order 1
 // runs: 4
 #include <pthread.h>
 #include <stdio.h>

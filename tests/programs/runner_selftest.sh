@@ -42,6 +42,14 @@ lie twice philo_ordered 's|^// expect-not: deadlock|// maybe: deadlock\n&|' \
     "philo_ordered.c: 'deadlock' must be in exactly one of expect, expect-not, maybe"
 lie race philo_ordered 's|^// expect-not: \(.*\) race|// expect: race\n// expect-not: \1|' \
     "philo_ordered.c: race must be expect-not"
+lie count self_relock 's|^// count: misuse 1|// count: misuse 2|' \
+    "FAIL self_relock run 1: 1 misuse findings, want 2"
+lie says-not unlock_wrong_thread 's|^// count: misuse 1|&\n// says-not: misuse which main holds|' \
+    "FAIL unlock_wrong_thread run 1: a misuse finding says 'which main holds'"
+lie known-fixed philo_deadlock 's|^// count: deadlock 1|// known: count: deadlock 1|' \
+    "FAIL philo_deadlock: 'count: deadlock 1' held on every run"
+lie known-key philo_deadlock 's|^// count: deadlock 1|// known: outcome: completed|' \
+    "philo_deadlock.c: 'outcome: completed': a known line is one of says, says-not or count"
 # and the true headers pass
 check truth 0 env LV_PROGRAM_RUNS=1 "$HERE/run_corpus.sh" "$LV" "$BIN" philo_ordered bbuf_if
 finish

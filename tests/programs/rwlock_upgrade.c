@@ -11,6 +11,7 @@
 // exit: stopped
 // stdout: refresher-2 reads the cache
 // says: deadlock @upgrade
+// count: deadlock 1
 // runs: 4
 #include <pthread.h>
 #include <stdio.h>

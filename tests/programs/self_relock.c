@@ -12,6 +12,8 @@
 // stdout: depositing 100
 // says: misuse @relock
 // says: deadlock @relock
+// count: deadlock 1
+// count: misuse 1
 // runs: 4
 #include <pthread.h>
 #include <stdio.h>

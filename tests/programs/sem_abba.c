@@ -10,6 +10,7 @@
 // exit: stopped
 // stdout: right has disk
 // says: deadlock @second
+// count: deadlock 1
 // runs: 4
 #include <pthread.h>
 #include <semaphore.h>

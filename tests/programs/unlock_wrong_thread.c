@@ -9,6 +9,7 @@
 // exit: 0
 // stdout: main: printer free again
 // says: misuse @wrong_unlock
+// count: misuse 1
 // runs: 6
 #include <pthread.h>
 #include <stdio.h>

@@ -32,7 +32,7 @@ _lockviz() {
         case $w in
         --lang | --variant | --set | --mode | --seed | --policy | --pct-depth | --schedule | \
             --time-scale | --out | --chrome | --png | --compare | --strategy | --runs | \
-            --preemptions | --at | --size) skip=1 ;;
+            --preemptions | --at | --size | --name) skip=1 ;;
         -*) ;;
         *) if [ -z "$cmd" ]; then cmd=$w; elif [ -z "$scen" ]; then scen=$w; fi ;;
         esac
@@ -83,6 +83,9 @@ _lockviz() {
         fi ;;
     list)
         [ -z "$scen" ] && COMPREPLY=($(compgen -W "$(_lockviz_scenarios "$bin")" -- "$cur")) ;;
+    record) # the program to run, then its own arguments
+        compopt -o filenames 2>/dev/null
+        COMPREPLY=($(compgen -c -- "$cur") $(compgen -f -- "$cur")) ;;
     view | check | export)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -d -- "$cur") $(compgen -f -X '!*.json' -- "$cur")) ;;

@@ -14,4 +14,11 @@ expect_in philo_check_cycle "$T/out" "philosopher-0 holds forks[0]"
 check philo_ordered 0 "$LV" record --headless -- "$P/rec_philo" ordered
 expect_in ordered_output "$T/out" "all philosophers ate"
 expect_in ordered_status "$T/out" "program: exited with status 0"
+check static_refused 2 "$LV" record --headless -- "$P/rec_static"
+one_line static_one_line
+expect_in static_why "$T/err" "statically linked (no PT_INTERP"
+check no_program 2 "$LV" record --headless --
+one_line no_program_one_line
+check crash_status 1 "$LV" record --headless -- "$P/rec_end" segv
+expect_in crash_signal "$T/out" "program: killed by SIGSEGV"
 finish

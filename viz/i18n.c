@@ -243,7 +243,7 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_CLI_SUMMARY] = {"%s/%s, %s mode, seed %s: %s; %s threads, %s objects, %s events",
                           "%s/%s，%s模式，种子 %s：%s；%s 个线程，%s 个对象，%s 个事件"},
     [LV_T_CLI_CONTROLLED] = {"controlled", "受控"},
-    [LV_T_REC_EXITED] = {"program: exited with status %d", "程序：退出，状态 %d"},
+    [LV_T_REC_EXITED] = {"program: exited with status %s", "程序：退出，状态 %s"},
     [LV_T_REC_SIGNAL] = {"program: killed by %s", "程序：被 %s 终止"},
     [LV_T_REC_STOPPED] = {"program: stopped by lockviz, because its threads could never go on "
                           "(see the deadlock below)",

@@ -233,7 +233,7 @@ typedef enum lv_tr_key {
     LV_T_CLI_SUMMARY,    /* %s scenario, %s variant, %s mode, %s seed, %s outcome, %s threads,
                             %s objects, %s events */
     LV_T_CLI_CONTROLLED, /* the mode's word */
-    LV_T_REC_EXITED,     /* %d the recorded program's exit status */
+    LV_T_REC_EXITED,     /* %s the recorded program's exit status */
     LV_T_REC_SIGNAL,     /* %s the signal that ended it */
     LV_T_REC_STOPPED,    /* lockviz stopped it (deadlock) */
     LV_T_REC_NO_RACES,   /* what recording cannot see */

@@ -851,7 +851,9 @@ static void print_program(const lv_trace *tr) {
     const lv_program *pg = tr->program;
     if (!pg) return;
     if (pg->end == LV_PROG_EXITED) {
-        printf(lv_tr(lang, LV_T_REC_EXITED), pg->status);
+        char nb[16];
+        snprintf(nb, sizeof nb, "%d", pg->status);
+        printf(lv_tr(lang, LV_T_REC_EXITED), nb);
     } else if (pg->end == LV_PROG_SIGNALED) {
         char sb[32];
         const char *ab = sigabbrev_np(pg->status);

@@ -146,6 +146,10 @@ static lv_rchunk *new_chunk(tstate *s) {
         return NULL;
     }
     lv_rchunk *c = (lv_rchunk *)(shm_base + shm->chunk_off + (uint64_t)i * LV_RS_CHUNK_BYTES);
+#ifdef MADV_POPULATE_WRITE
+    /* the chunk's pages in one call, not one fault each while the program records */
+    madvise(c, LV_RS_CHUNK_BYTES, MADV_POPULATE_WRITE);
+#endif
     c->index = s->nchunks++;
     atomic_store_explicit(&c->thread1, s->id1, memory_order_release);
     s->c = c;

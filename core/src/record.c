@@ -994,6 +994,11 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
         if (fd >= 0) close(fd);
         return LV_EIO;
     }
+    /* the first chunks made before the program starts: a recording thread then maps pages
+     * that exist instead of waiting for the kernel to make and zero each */
+    size_t prefault = chunk_off + (size_t)LV_RECORD_PREFAULT_MIB * (1u << 20);
+    if (fallocate(fd, 0, 0, (off_t)(prefault < len ? prefault : len)) != 0) { /* a hint only */
+    }
     char *base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (base == MAP_FAILED) {
         ERR("cannot map the shared buffer: %s", strerror(errno));

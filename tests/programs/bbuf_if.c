@@ -5,8 +5,8 @@
  * condition, `waiting`, only lets the producer wait until both consumers are asleep, so the bug
  * shows on every run instead of once in a while.
  * lockviz finds nothing: every lock is paired and nothing hangs. The bug is in the data, which
- * a recorder of lock calls does not see; the timeline shows one broadcast waking two consumers
- * for one item, and the program's own check fails (exit status 1). */
+ * a recorder of lock calls does not see; the trace shows one broadcast that woke two consumers
+ * (its notify has the value 2) for one item, and the program's own check fails (exit 1). */
 // expect-not: deadlock lock_order misuse invariant race
 // outcome: completed
 // exit: 1

@@ -293,9 +293,13 @@ static void print_summary(const lv_trace *tr) {
     static const lv_tr_key outcome[] = {LV_T_COMPLETED, LV_T_DEADLOCKED, LV_T_ABORTED};
     const char *oc = (unsigned)tr->outcome < 3 ? lv_tr(lang, outcome[tr->outcome])
                                                : lv_outcome_name(tr->outcome);
-    printf(lv_tr(lang, LV_T_CLI_SUMMARY), tr->scenario, tr->variant,
-           lv_tr(lang, tr->mode == LV_MODE_LIVE ? LV_T_LIVE : LV_T_CLI_CONTROLLED), n[0], oc, n[1],
-           n[2], n[3]);
+    if (tr->program) /* a recorded program: its name and arguments, no seed */
+        printf(lv_tr(lang, LV_T_REC_SUMMARY), tr->scenario, *tr->variant ? " " : "", tr->variant,
+               oc, n[1], n[2], n[3]);
+    else
+        printf(lv_tr(lang, LV_T_CLI_SUMMARY), tr->scenario, tr->variant,
+               lv_tr(lang, tr->mode == LV_MODE_LIVE ? LV_T_LIVE : LV_T_CLI_CONTROLLED), n[0], oc,
+               n[1], n[2], n[3]);
     putchar('\n');
     if (tr->dropped)
         printf("warning: %" PRIu64 " events could not be recorded (out of memory); the trace is "

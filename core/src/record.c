@@ -441,12 +441,13 @@ static void decode(dec *d, int32_t pthr, const lv_rrec *r) {
     }
     case LV_RK_DETACH: {
         int32_t target = thread_by_pth(d, r->obj);
-        snprintf(buf, sizeof buf, "pthread_detach(%s)",
-                 target == LV_NONE ? "a thread lockviz did not see start"
-                                   : (d->th[target].name ? d->th[target].name : ""));
-        if (target != LV_NONE && !d->th[target].name)
-            snprintf(buf, sizeof buf, "pthread_detach(%s)", target ? "" : "main");
-        if (target > 0 && !d->th[target].name)
+        if (target == LV_NONE)
+            snprintf(buf, sizeof buf, "pthread_detach of a thread lockviz did not see start");
+        else if (d->th[target].name)
+            snprintf(buf, sizeof buf, "pthread_detach(%s)", d->th[target].name);
+        else if (target == 0)
+            snprintf(buf, sizeof buf, "pthread_detach(main)");
+        else
             snprintf(buf, sizeof buf, "pthread_detach(thread-%d)", target);
         note(d, thr, r->t, r->pc, buf);
         break;

@@ -47,7 +47,8 @@ has() { # has WORD LIST...: WORD is one of LIST
 }
 
 # read_header FILE: sets expect, expect_not, maybe, outcome, exit_want, runs and the arrays
-# outs, errs, says, absents; returns 1 (after saying why) if the header is wrong
+# outs, errs, says (says, says-not and count lines), knowns, absents; returns 1 (after saying
+# why) if the header is wrong
 read_header() {
     local f=$1 line key val
     expect="" expect_not="" maybe="" outcome="" exit_want="" runs=3
@@ -94,7 +95,7 @@ read_header() {
     for k in "${says[@]}" "${knowns[@]}"; do
         case $k in
         "says: "[a-z]*" "?* | "says-not: "[a-z]*" "?* | "count: "[a-z]*" "[0-9]*) ;;
-        *) echo "$f: '$k': a known line is one of says, says-not or count, with a kind and what to check"; return 1 ;;
+        *) echo "$f: '$k': want says, says-not or count, then a kind and what to check"; return 1 ;;
         esac
         n=${k#*: }
         has "${n%% *}" $KINDS || { echo "$f: '$k': '${n%% *}' is not a finding kind"; return 1; }

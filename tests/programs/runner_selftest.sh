@@ -49,7 +49,7 @@ lie says-not unlock_wrong_thread 's|^// count: misuse 1|&\n// says-not: misuse w
 lie known-fixed philo_deadlock 's|^// count: deadlock 1|// known: count: deadlock 1|' \
     "FAIL philo_deadlock: 'count: deadlock 1' held on every run"
 lie known-key philo_deadlock 's|^// count: deadlock 1|// known: outcome: completed|' \
-    "philo_deadlock.c: 'outcome: completed': a known line is one of says, says-not or count"
+    "philo_deadlock.c: 'outcome: completed': want says, says-not or count"
 # and the true headers pass
 check truth 0 env LV_PROGRAM_RUNS=1 "$HERE/run_corpus.sh" "$LV" "$BIN" philo_ordered bbuf_if
 finish

@@ -11,6 +11,7 @@
 // stdout: teller-2 locked account 1
 // says: deadlock @from @to
 // says: lock_order @from @to
+// says: deadlock accounts[0].lock accounts[1].lock teller-1 teller-2
 // count: deadlock 1
 // count: lock_order 1
 // runs: 4

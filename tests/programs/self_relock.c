@@ -11,7 +11,7 @@
 // exit: stopped
 // stdout: depositing 100
 // says: misuse @relock
-// says: deadlock @relock
+// says: deadlock @relock account_lock
 // count: deadlock 1
 // count: misuse 1
 // runs: 4

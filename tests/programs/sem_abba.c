@@ -9,7 +9,7 @@
 // outcome: deadlocked
 // exit: stopped
 // stdout: right has disk
-// says: deadlock @second
+// says: deadlock @second disk tape
 // count: deadlock 1
 // runs: 4
 #include <pthread.h>

@@ -8,7 +8,7 @@
 // outcome: completed
 // exit: 0
 // stdout: main: printer free again
-// says: misuse @wrong_unlock
+// says: misuse @wrong_unlock printer main
 // count: misuse 1
 // runs: 6
 #include <pthread.h>

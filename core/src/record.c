@@ -607,17 +607,39 @@ typedef struct reader {
     uint64_t consumed;
 } reader;
 
-/* The record at p's cursor, or NULL when none is committed yet. */
-static const lv_rrec *head(rcur *c) {
+/* The slot at c's cursor (past any padding), or NULL when none is committed yet. */
+static const lv_rslot *head(rcur *c) {
     while (c->ci < c->n) {
         lv_rchunk *k = c->chunks[c->ci];
         uint32_t n = atomic_load_explicit(&k->n, memory_order_acquire);
-        if (c->ri < n) return &k->r[c->ri];
+        if (c->ri < n) {
+            if ((k->r[c->ri].pkf >> 8 & LV_RK_MASK) != LV_RK_PAD) return &k->r[c->ri];
+            c->ri++;
+            continue;
+        }
         if (n < LV_RS_CHUNK_RECS || c->ci + 1 >= c->n) return NULL;
         c->ci++;
         c->ri = 0;
     }
     return NULL;
+}
+
+/* The record at slot h (and its value slot) */
+static void unpack(const lv_rslot *h, lv_rrec *r) {
+    unsigned k = (unsigned)(h->pkf >> 8) & 0xff;
+    r->seq = h->seq;
+    r->t = h->t;
+    r->pc = h->pkf >> 16;
+    r->kind = (uint8_t)(k & LV_RK_MASK);
+    r->flags = (uint8_t)h->pkf;
+    r->aux = (k & LV_RK_AUX) != 0;
+    if (lv_rs_has_obj(r->kind)) {
+        r->obj = h->obj;
+        r->value = k & LV_RK_HASVAL ? (int64_t)h[1].seq : 0;
+    } else {
+        r->obj = 0;
+        r->value = (int64_t)h->obj;
+    }
 }
 
 static int discover(reader *rd) {
@@ -653,7 +675,7 @@ static uint64_t pump(reader *rd, dec *d, int final) {
         size_t best = SIZE_MAX;
         uint64_t bs = UINT64_MAX;
         for (size_t i = 0; i < rd->ncur; i++) {
-            const lv_rrec *h = head(&rd->cur[i]);
+            const lv_rslot *h = head(&rd->cur[i]);
             if (h && h->seq < bs) {
                 bs = h->seq;
                 best = i;
@@ -662,9 +684,11 @@ static uint64_t pump(reader *rd, dec *d, int final) {
         }
         if (best == SIZE_MAX) break;
         if (!final && bs != rd->next_seq) break;
-        const lv_rrec *h = head(&rd->cur[best]);
-        decode(d, (int32_t)best, h);
-        rd->cur[best].ri++;
+        const lv_rslot *h = head(&rd->cur[best]);
+        lv_rrec rec;
+        unpack(h, &rec);
+        decode(d, (int32_t)best, &rec);
+        rd->cur[best].ri += (h->pkf >> 8 & LV_RK_HASVAL) ? 2 : 1;
         rd->next_seq = bs + 1;
         rd->consumed++;
         if (d->oom) break;
@@ -995,11 +1019,12 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
         if (fd >= 0) close(fd);
         return LV_EIO;
     }
-    /* the first chunks made before the program starts: a recording thread then maps pages
-     * that exist instead of waiting for the kernel to make and zero each */
-    size_t prefault = chunk_off + (size_t)LV_RECORD_PREFAULT_MIB * (1u << 20);
-    if (fallocate(fd, 0, 0, (off_t)(prefault < len ? prefault : len)) != 0) { /* a hint only */
-    }
+    /* pages made ahead of the recording threads (here before the program starts, then while
+     * it runs, on this process's time): a thread that takes a chunk then maps pages that exist
+     * instead of waiting for the kernel to make and zero each one */
+    size_t ahead = (size_t)LV_RECORD_PREFAULT_MIB << 20;
+    size_t prefault = chunk_off + ahead < len ? chunk_off + ahead : len;
+    if (fallocate(fd, 0, 0, (off_t)prefault) != 0) prefault = len; /* a hint only */
     char *base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (base == MAP_FAILED) {
         ERR("cannot map the shared buffer: %s", strerror(errno));
@@ -1083,6 +1108,12 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
             break;
+        }
+        size_t used = chunk_off + (size_t)atomic_load(&shm->next_chunk) * LV_RS_CHUNK_BYTES;
+        if (used + ahead / 2 > prefault && prefault < len) {
+            size_t more = prefault + ahead < len ? ahead : len - prefault;
+            if (fallocate(fd, 0, (off_t)prefault, (off_t)more) != 0) more = len - prefault;
+            prefault += more;
         }
         int64_t now = lv__mono_ns();
         if (n) strikes = 0;

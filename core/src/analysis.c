@@ -670,7 +670,7 @@ typedef struct lo_graph {
 
 static int lo_is_lock(const lv_trace *tr, int32_t o) {
     lv_obj_kind k = tr->objects[o].kind;
-    return k == LV_OBJ_MUTEX || k == LV_OBJ_RLOCK;
+    return k == LV_OBJ_MUTEX || k == LV_OBJ_RLOCK || k == LV_OBJ_RWLOCK;
 }
 
 static int lo_is_sem(const lv_trace *tr, int32_t o) {
@@ -814,6 +814,8 @@ static void lo_event(lo_graph *g, const lv_event *ev) {
     const lv_trace *tr = g->tr;
     int32_t o = ev->obj, t = ev->thread;
     if (o == LV_NONE) return;
+    /* an rwlock is in the graph by its write holds only: read holds are shared */
+    if (tr->objects[o].kind == LV_OBJ_RWLOCK && (ev->flags & LV_EVF_READ)) return;
     if (lo_is_lock(tr, o)) {
         int rlock = tr->objects[o].kind == LV_OBJ_RLOCK;
         if (ev->kind == LV_EV_REQUEST) {

@@ -474,6 +474,24 @@ TEST(lock_order_abba_and_one_order) {
     }
 }
 
+/* rwlocks: write holds taken in both orders are an inversion; a read hold makes no edge */
+TEST(lock_order_rwlock_write_holds_only) {
+    for (int read = 0; read < 2; read++) {
+        lv_trace *tr = tb_new();
+        int32_t t1 = tb_thread(tr, "t1"), t2 = tb_thread(tr, "t2");
+        int32_t a = tb_obj(tr, LV_OBJ_RWLOCK, "A", 0), b = tb_obj(tr, LV_OBJ_RWLOCK, "B", 0);
+        tb_pair(tr, t1, a, b);
+        size_t first = tr->nevents;
+        tb_pair(tr, t2, b, a);
+        if (read) /* t2 holds B for reading while it asks for A */
+            for (size_t i = first; i < tr->nevents; i++)
+                if (tr->events[i].obj == b) tr->events[i].flags |= LV_EVF_READ;
+        lv_trace *back = tb_check(tr);
+        expect(back, 0, 0, read ? 0 : 1, 0);
+        lv_trace_free(back);
+    }
+}
+
 /* ABBCCA: a cycle of three is one finding; A->B, B->C, A->C is an order. */
 TEST(lock_order_abbcca_and_a_consistent_three) {
     for (int cycle = 0; cycle < 2; cycle++) {
@@ -1052,6 +1070,7 @@ TEST(a_deadlock_of_long_names_is_worded_whole_in_both_languages) {
 
 TEST_MAIN(TEST_ENTRY(a_bounded_semaphore_handed_off_is_no_misuse_and_a_release_past_its_bound_is,
                      30),
+          TEST_ENTRY(lock_order_rwlock_write_holds_only, 30),
           TEST_ENTRY(two_writes_around_another_threads_write_are_one_race, 30),
           TEST_ENTRY(a_blind_overwrite_after_a_whole_read_modify_write_is_no_lost_update, 30),
           TEST_ENTRY(a_thread_joining_itself_is_not_a_reentrant_lock, 30),

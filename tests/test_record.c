@@ -264,6 +264,25 @@ TEST(pthread_misuse) {
     lv_trace_free(tr);
 }
 
+/* an rwlock read hold asking for a write hold waits for itself; and a cycle through a
+ * writer and a reader of two rwlocks */
+TEST(rwlock_deadlocks) {
+    lv_trace *tr = record("rec_rwlock", "upgrade");
+    const lv_finding *f = finding(tr, LV_FIND_DEADLOCK);
+    ASSERT(f);
+    ASSERT_EQ(f->data.deadlock.shape, LV_DL_SELF_LOCK);
+    ASSERT_CONTAINS(f->message, "which it holds itself");
+    lv_trace_free(tr);
+    tr = record("rec_rwlock", "cycle");
+    f = finding(tr, LV_FIND_DEADLOCK);
+    ASSERT(f);
+    ASSERT_EQ(f->data.deadlock.shape, LV_DL_CYCLE);
+    ASSERT_EQ(f->data.deadlock.nsteps, 2);
+    ASSERT_CONTAINS(f->message, "holds b (rec_rwlock.c:");
+    round_trip(tr);
+    lv_trace_free(tr);
+}
+
 TEST(cannot_record) {
     char prog[4096], path[4096], eb[1024];
     snprintf(prog, sizeof prog, "%s/rec_static", LV_REC_DIR);
@@ -300,4 +319,4 @@ TEST_MAIN(TEST_ENTRY(stress_every_acquire_paired, 60), TEST_ENTRY(every_kind_wit
           TEST_ENTRY(exit_from_thread, 30), TEST_ENTRY(fork_records_the_parent_only, 30),
           TEST_ENTRY(stuck_forever_is_stopped, 30),
           TEST_ENTRY(relock_is_a_self_deadlock_and_misuse, 30), TEST_ENTRY(pthread_misuse, 30),
-          TEST_ENTRY(cannot_record, 30))
+          TEST_ENTRY(rwlock_deadlocks, 30), TEST_ENTRY(cannot_record, 30))

@@ -158,25 +158,29 @@ static lv_rchunk *new_chunk(tstate *s) {
 
 static void rec_raw(tstate *s, uint8_t kind, uint64_t obj, uint64_t pc, int64_t value,
                     uint8_t flags, uint32_t aux) {
+    int has_obj = lv_rs_has_obj(kind);
+    int two = has_obj && value != 0;
     lv_rchunk *c = s->c;
     uint32_t n = c ? atomic_load_explicit(&c->n, memory_order_relaxed) : 0;
-    if (!c || n == LV_RS_CHUNK_RECS) {
+    if (!c || n + 1 + two > LV_RS_CHUNK_RECS) {
+        if (c && n < LV_RS_CHUNK_RECS) { /* the chunk's last slot, too small for two */
+            c->r[n].pkf = LV_RK_PAD << 8;
+            atomic_store_explicit(&c->n, n + 1, memory_order_release);
+        }
         if (!(c = new_chunk(s))) {
             atomic_fetch_add_explicit(&shm->dropped, 1, memory_order_relaxed);
             return;
         }
         n = 0;
     }
-    lv_rrec *r = &c->r[n];
+    lv_rslot *r = &c->r[n];
     r->t = now();
     r->seq = atomic_fetch_add_explicit(&shm->seq, 1, memory_order_relaxed);
-    r->obj = obj;
-    r->pc = pc;
-    r->value = value;
-    r->kind = kind;
-    r->flags = flags;
-    r->aux = aux;
-    atomic_store_explicit(&c->n, n + 1, memory_order_release);
+    r->obj = has_obj ? obj : (uint64_t)value;
+    r->pkf =
+        pc << 16 | (uint64_t)(kind | (aux ? LV_RK_AUX : 0) | (two ? LV_RK_HASVAL : 0)) << 8 | flags;
+    if (two) r[1].seq = (uint64_t)value;
+    atomic_store_explicit(&c->n, n + 1 + two, memory_order_release);
 }
 
 static int32_t my_tid(void) {

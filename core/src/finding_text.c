@@ -213,7 +213,13 @@ static void deadlock_text(words *w, const lv_deadlock_info *d) {
     case LV_DL_SELF_LOCK:
         lv__sb_printf(&w->b, zh ? "%s " : " %s ", tname(w, s0->thread));
         wait_clause(w, s0);
-        if (pthreads(w))
+        if (okind(w, s0->obj) == LV_OBJ_RWLOCK)
+            lv__sb_puts(&w->b, zh ? "：它拿着读锁又要写锁，而写锁要等所有读锁放开，包括它自己的，"
+                                    "所以它永远在等自己。"
+                                  : ": it holds a read hold and asks for a write hold, which waits "
+                                    "for every read hold to go, its own too, so it waits for "
+                                    "itself forever.");
+        else if (pthreads(w))
             lv__sb_puts(&w->b, zh ? "：普通互斥锁不可重入，所以它永远在等自己。"
                                   : ": a normal mutex is not recursive, so it waits for itself "
                                     "forever.");

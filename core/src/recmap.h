@@ -1,6 +1,5 @@
-/* Core-internal helpers of the recorder (record.c): a map from 64-bit keys to integers, and the
- * program's debug information through elfutils' libdw (sitemap.c): call sites as file:line and
- * global objects by their names. */
+/* Core-internal: what the recorder (record.c) asks of a program's debug information, through
+ * elfutils' libdw (sitemap.c): call sites as file:line and global objects by their names. */
 #ifndef LV_RECMAP_H
 #define LV_RECMAP_H
 
@@ -8,18 +7,6 @@
 #include <stdint.h>
 #include "lockviz/trace.h"
 #include "recshm.h"
-
-/* Open addressing; a key may be anything but UINT64_MAX. get returns 0 for a missing key. */
-typedef struct lv__u64map {
-    uint64_t *k; /* key + 1; 0: empty */
-    int64_t *v;
-    size_t cap, n;
-} lv__u64map;
-int lv__u64map_put(lv__u64map *m, uint64_t key, int64_t v); /* -1: out of memory */
-int64_t lv__u64map_get(const lv__u64map *m, uint64_t key);
-/* The value's slot (made, with value 0, when create); NULL when absent or out of memory. */
-int64_t *lv__u64map_slot(lv__u64map *m, uint64_t key, int create);
-void lv__u64map_free(lv__u64map *m);
 
 typedef struct lv__symtab lv__symtab;
 /* The modules the program had loaded (the preload's list). NULL when out of memory. */

@@ -21,6 +21,7 @@
 #include "internal.h"
 #include "lockviz/analysis.h"
 #include "lockviz/record.h"
+#include "pairmap.h"
 #include "recmap.h"
 #include "recshm.h"
 
@@ -197,13 +198,25 @@ typedef struct dec {
     /* lookups */
     int32_t *pmap; /* the preload's thread id -> trace thread id + 1 */
     size_t cappmap;
-    lv__u64map addr;  /* object address -> object id + 1 */
-    lv__u64map pth;   /* pthread_t -> thread id + 1 */
-    lv__u64map reads; /* (object << 20 | thread) -> read holds */
+    lv__pmap addr;  /* object address -> object id + 1 */
+    lv__pmap pth;   /* pthread_t -> thread id + 1 */
+    lv__pmap reads; /* (object, thread) -> read holds */
     int oom;
     const char *textbase;
     uint64_t textcap;
 } dec;
+
+/* a map keyed by one integer */
+static int map_put(lv__pmap *m, uint64_t key, int64_t v) {
+    int64_t *p = lv__pm_at(m, key, 0, 1);
+    if (!p) return -1;
+    *p = v;
+    return 0;
+}
+static int64_t map_get(lv__pmap *m, uint64_t key) {
+    int64_t *p = lv__pm_at(m, key, 0, 0);
+    return p ? *p : 0;
+}
 
 static lv_event *emit(dec *d, int32_t thr, uint8_t kind, int32_t obj, uint64_t t, uint64_t pc) {
     if (GROW(d->ev, d->capev, d->nev + 1) || GROW(d->evpc, d->capevpc, d->nev + 1)) {
@@ -285,7 +298,7 @@ static int32_t new_obj(dec *d, uint64_t addr, uint8_t rk, uint64_t pc, int64_t p
     o->param = o->kind == LV_OBJ_CONDITION ? LV_NONE : param;
     o->count = o->kind == LV_OBJ_SEMAPHORE ? param : 0;
     o->pc = pc;
-    if (lv__u64map_put(&d->addr, addr, (int64_t)d->nob + 1)) {
+    if (map_put(&d->addr, addr, (int64_t)d->nob + 1)) {
         d->oom = 1;
         return LV_NONE;
     }
@@ -295,7 +308,7 @@ static int32_t new_obj(dec *d, uint64_t addr, uint8_t rk, uint64_t pc, int64_t p
 /* The object at addr, made at its first sight (a mutex from PTHREAD_MUTEX_INITIALIZER has no
  * init); an address that now holds another kind of object is a new object. */
 static int32_t obj_of(dec *d, uint64_t addr, uint8_t rk, uint64_t pc) {
-    int64_t id = lv__u64map_get(&d->addr, addr);
+    int64_t id = map_get(&d->addr, addr);
     if (id > 0) {
         dobj *o = &d->ob[id - 1];
         if (o->kind == trace_kind(rk)) return (int32_t)id - 1;
@@ -304,7 +317,7 @@ static int32_t obj_of(dec *d, uint64_t addr, uint8_t rk, uint64_t pc) {
 }
 
 static int32_t thread_by_pth(dec *d, uint64_t pth) {
-    int64_t v = lv__u64map_get(&d->pth, pth);
+    int64_t v = map_get(&d->pth, pth);
     return v > 0 ? (int32_t)v - 1 : LV_NONE;
 }
 
@@ -343,8 +356,7 @@ static void wait_end(dthread *t) {
 }
 
 static int64_t *read_slot(dec *d, int32_t o, int32_t t, int create) {
-    uint64_t k = (uint64_t)o << 20 | (uint64_t)t;
-    int64_t *p = lv__u64map_slot(&d->reads, k, create);
+    int64_t *p = lv__pm_at(&d->reads, (uint64_t)o, (uint64_t)t, create);
     if (!p && create) d->oom = 1;
     return p;
 }
@@ -397,7 +409,7 @@ static void decode(dec *d, int32_t pthr, const lv_rrec *r) {
     case LV_EV_START:
         T->started = 1;
         T->ktid = (int32_t)r->value;
-        if (lv__u64map_put(&d->pth, r->obj, thr + 1)) d->oom = 1;
+        if (map_put(&d->pth, r->obj, thr + 1)) d->oom = 1;
         emit(d, thr, LV_EV_START, LV_NONE, r->t, 0);
         break;
     case LV_EV_END:
@@ -414,7 +426,7 @@ static void decode(dec *d, int32_t pthr, const lv_rrec *r) {
     }
     case LV_RK_SPAWNED: {
         int32_t child = thread_of(d, (int32_t)r->value);
-        if (child != LV_NONE && lv__u64map_put(&d->pth, r->obj, child + 1)) d->oom = 1;
+        if (child != LV_NONE && map_put(&d->pth, r->obj, child + 1)) d->oom = 1;
         break;
     }
     case LV_RK_NOSPAWN: {
@@ -491,10 +503,10 @@ static void decode(dec *d, int32_t pthr, const lv_rrec *r) {
         new_obj(d, r->obj, rk, r->pc, r->value < 0 ? 0 : r->value);
         break;
     case LV_RK_DESTROY: {
-        int64_t id = lv__u64map_get(&d->addr, r->obj);
+        int64_t id = map_get(&d->addr, r->obj);
         if (id <= 0 || d->ob[id - 1].kind != trace_kind(rk)) break; /* never used */
         emit(d, thr, LV_EV_DESTROY, (int32_t)id - 1, r->t, r->pc);
-        lv__u64map_put(&d->addr, r->obj, 0);
+        map_put(&d->addr, r->obj, 0);
         break;
     }
     case LV_EV_SLEEP:
@@ -607,17 +619,39 @@ typedef struct reader {
     uint64_t consumed;
 } reader;
 
-/* The record at p's cursor, or NULL when none is committed yet. */
-static const lv_rrec *head(rcur *c) {
+/* The slot at c's cursor (past any padding), or NULL when none is committed yet. */
+static const lv_rslot *head(rcur *c) {
     while (c->ci < c->n) {
         lv_rchunk *k = c->chunks[c->ci];
         uint32_t n = atomic_load_explicit(&k->n, memory_order_acquire);
-        if (c->ri < n) return &k->r[c->ri];
+        if (c->ri < n) {
+            if ((k->r[c->ri].pkf >> 8 & LV_RK_MASK) != LV_RK_PAD) return &k->r[c->ri];
+            c->ri++;
+            continue;
+        }
         if (n < LV_RS_CHUNK_RECS || c->ci + 1 >= c->n) return NULL;
         c->ci++;
         c->ri = 0;
     }
     return NULL;
+}
+
+/* The record at slot h (and its value slot) */
+static void unpack(const lv_rslot *h, lv_rrec *r) {
+    unsigned k = (unsigned)(h->pkf >> 8) & 0xff;
+    r->seq = h->seq;
+    r->t = h->t;
+    r->pc = h->pkf >> 16;
+    r->kind = (uint8_t)(k & LV_RK_MASK);
+    r->flags = (uint8_t)h->pkf;
+    r->aux = (k & LV_RK_AUX) != 0;
+    if (lv_rs_has_obj(r->kind)) {
+        r->obj = h->obj;
+        r->value = k & LV_RK_HASVAL ? (int64_t)h[1].seq : 0;
+    } else {
+        r->obj = 0;
+        r->value = (int64_t)h->obj;
+    }
 }
 
 static int discover(reader *rd) {
@@ -653,7 +687,7 @@ static uint64_t pump(reader *rd, dec *d, int final) {
         size_t best = SIZE_MAX;
         uint64_t bs = UINT64_MAX;
         for (size_t i = 0; i < rd->ncur; i++) {
-            const lv_rrec *h = head(&rd->cur[i]);
+            const lv_rslot *h = head(&rd->cur[i]);
             if (h && h->seq < bs) {
                 bs = h->seq;
                 best = i;
@@ -662,9 +696,11 @@ static uint64_t pump(reader *rd, dec *d, int final) {
         }
         if (best == SIZE_MAX) break;
         if (!final && bs != rd->next_seq) break;
-        const lv_rrec *h = head(&rd->cur[best]);
-        decode(d, (int32_t)best, h);
-        rd->cur[best].ri++;
+        const lv_rslot *h = head(&rd->cur[best]);
+        lv_rrec rec;
+        unpack(h, &rec);
+        decode(d, (int32_t)best, &rec);
+        rd->cur[best].ri += (h->pkf >> 8 & LV_RK_HASVAL) ? 2 : 1;
         rd->next_seq = bs + 1;
         rd->consumed++;
         if (d->oom) break;
@@ -688,8 +724,7 @@ static int32_t waits_on(const dec *d, int32_t t) {
         if (o->owner != LV_NONE) return o->owner;
         if (!T->wread && o->readers > 0) { /* a writer waits for a reader: the one that holds */
             for (size_t i = 0; i < d->nth; i++) {
-                int64_t *rc = lv__u64map_slot((lv__u64map *)&d->reads,
-                                              (uint64_t)T->wobj << 20 | (uint64_t)i, 0);
+                int64_t *rc = lv__pm_at((lv__pmap *)&d->reads, (uint64_t)T->wobj, i, 0);
                 if (rc && *rc > 0) return (int32_t)i;
             }
         }
@@ -767,9 +802,9 @@ static void dec_free(dec *d) {
         free(d->texts[i]);
     free(d->texts);
     free(d->pmap);
-    lv__u64map_free(&d->addr);
-    lv__u64map_free(&d->pth);
-    lv__u64map_free(&d->reads);
+    lv__pm_free(&d->addr);
+    lv__pm_free(&d->pth);
+    lv__pm_free(&d->reads);
 }
 
 static size_t obj_size(uint8_t rk) {
@@ -811,9 +846,9 @@ static const char *kind_word(uint8_t rk) {
 }
 
 /* 1 + the site of pc (made at its first sight), 0 for pc 0; -1 when out of memory */
-static int64_t site_of(lv_trace *tr, lv__u64map *sites, size_t *cap, lv__symtab *sy, uint64_t pc) {
+static int64_t site_of(lv_trace *tr, lv__pmap *sites, size_t *cap, lv__symtab *sy, uint64_t pc) {
     if (!pc) return 0;
-    int64_t *slot = lv__u64map_slot(sites, pc, 1);
+    int64_t *slot = lv__pm_at(sites, pc, 0, 1);
     if (!slot) return -1;
     if (*slot) return *slot;
     if (GROW(tr->sites, *cap, tr->nsites + 1)) return -1;
@@ -877,7 +912,7 @@ static int build(lv_trace *tr, dec *d, const lv_rshm *shm, const lv_record_desc 
     uint32_t nm = atomic_load(&((lv_rshm *)shm)->nmods);
     lv__symtab *sy = lv__symtab_open(shm->mods, nm > LV_RS_MAX_MODS ? LV_RS_MAX_MODS : nm);
     if (!sy) return -1;
-    lv__u64map sites = {0};
+    lv__pmap sites = {0};
     size_t capsites = 0;
     int bad = 0;
     size_t extra = 0; /* conditions never waited on get a placeholder mutex */
@@ -931,7 +966,7 @@ static int build(lv_trace *tr, dec *d, const lv_rshm *shm, const lv_record_desc 
         if (s < 0) bad = 1;
         tr->event_site[i] = (uint32_t)(s > 0 ? s : 0);
     }
-    lv__u64map_free(&sites);
+    lv__pm_free(&sites);
     lv__symtab_close(sy);
     if (bad) return -1;
     tr->events = d->ev;
@@ -995,11 +1030,12 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
         if (fd >= 0) close(fd);
         return LV_EIO;
     }
-    /* the first chunks made before the program starts: a recording thread then maps pages
-     * that exist instead of waiting for the kernel to make and zero each */
-    size_t prefault = chunk_off + (size_t)LV_RECORD_PREFAULT_MIB * (1u << 20);
-    if (fallocate(fd, 0, 0, (off_t)(prefault < len ? prefault : len)) != 0) { /* a hint only */
-    }
+    /* pages made ahead of the recording threads (here before the program starts, then while
+     * it runs, on this process's time): a thread that takes a chunk then maps pages that exist
+     * instead of waiting for the kernel to make and zero each one */
+    size_t ahead = (size_t)LV_RECORD_PREFAULT_MIB << 20;
+    size_t prefault = chunk_off + ahead < len ? chunk_off + ahead : len;
+    if (fallocate(fd, 0, 0, (off_t)prefault) != 0) prefault = len; /* a hint only */
     char *base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (base == MAP_FAILED) {
         ERR("cannot map the shared buffer: %s", strerror(errno));
@@ -1083,6 +1119,12 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
             break;
+        }
+        size_t used = chunk_off + (size_t)atomic_load(&shm->next_chunk) * LV_RS_CHUNK_BYTES;
+        if (used + ahead / 2 > prefault && prefault < len) {
+            size_t more = prefault + ahead < len ? ahead : len - prefault;
+            if (fallocate(fd, 0, (off_t)prefault, (off_t)more) != 0) more = len - prefault;
+            prefault += more;
         }
         int64_t now = lv__mono_ns();
         if (n) strikes = 0;

@@ -43,27 +43,53 @@ enum {
 #define LV_RF_TIMED 0x40  /* a request with a timeout: value = ns (0: a try) */
 #define LV_RF_ALL 0x80    /* notify: a broadcast */
 
-typedef struct lv_rrec {
+/* One slot of the buffer, 32 bytes: seq, time, the object's address (for a kind without one,
+ * the value) and pc << 16 | kind << 8 | flags. A value beside an object takes the next slot
+ * (LV_RK_HASVAL), written and committed with it; a slot of kind LV_RK_PAD fills a chunk's end
+ * and has no seq. Addresses of user space fit in 48 bits. */
+typedef struct lv_rslot {
     uint64_t seq; /* global order: one counter for all threads */
     uint64_t t;   /* ticks (header.use_tsc) or CLOCK_MONOTONIC ns */
-    uint64_t obj; /* the object's address (or a pthread_t) */
-    uint64_t pc;  /* return address into the program */
+    uint64_t obj;
+    uint64_t pkf;
+} lv_rslot;
+#define LV_RK_MASK 0x3f
+#define LV_RK_AUX 0x40    /* cond wait: the mutex record the wait made */
+#define LV_RK_HASVAL 0x80 /* the next slot's seq field is the value */
+#define LV_RK_PAD 63
+
+/* Whether a record kind names an object (else obj carries its value). */
+static inline int lv_rs_has_obj(unsigned kind) {
+    switch (kind) {
+    case 1:  /* end */
+    case 2:  /* spawn */
+    case 13: /* sleep */
+    case 36: /* fork */
+    case 38: /* nospawn */
+    case 39: /* exit */
+    case 40: /* note */
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+/* A record as lockviz reads it */
+typedef struct lv_rrec {
+    uint64_t seq, t, obj, pc;
     int64_t value;
-    uint8_t kind;
-    uint8_t flags;
-    uint16_t pad;
-    uint32_t aux; /* cond wait: 1 on the mutex records it made */
+    uint8_t kind, flags, aux;
 } lv_rrec;
 
 #define LV_RS_CHUNK_BYTES 65536
-#define LV_RS_CHUNK_RECS ((LV_RS_CHUNK_BYTES - 64) / sizeof(lv_rrec))
+#define LV_RS_CHUNK_RECS ((LV_RS_CHUNK_BYTES - 64) / sizeof(lv_rslot))
 
 typedef struct lv_rchunk {
     _Atomic uint32_t n;      /* records committed (written by the owning thread only) */
     _Atomic int32_t thread1; /* the preload's id of the owning thread + 1; 0 until it is set */
     uint32_t index;          /* this chunk's position among that thread's chunks */
     uint8_t pad[52];
-    lv_rrec r[LV_RS_CHUNK_RECS];
+    lv_rslot r[LV_RS_CHUNK_RECS];
 } lv_rchunk;
 
 #define LV_RS_MAX_MODS 512

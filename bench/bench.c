@@ -454,7 +454,7 @@ static long maxrss_kb(void) {
 static void cmd_formats(const char *dir) {
     lv_trace *tr = run_main(million_main, LV_MODE_LIVE, 0, LV_POLICY_RANDOM);
     char chrome[512], native[512], plain[512];
-    snprintf(chrome, sizeof chrome, "%s/million.chrome.json", dir);
+    snprintf(chrome, sizeof chrome, "%s/million-chrome.json", dir);
     snprintf(native, sizeof native, "%s/million.json", dir);
     snprintf(plain, sizeof plain, "%s/plain.json", dir);
     double ex[ROUNDS], pl[ROUNDS], nw[ROUNDS], npl[ROUNDS];

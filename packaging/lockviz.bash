@@ -86,9 +86,13 @@ _lockviz() {
     record) # the program to run, then its own arguments
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -c -- "$cur") $(compgen -f -- "$cur")) ;;
-    view | check | export)
+    view | check | export) # native traces: not the Chrome exports beside them
         compopt -o filenames 2>/dev/null
-        COMPREPLY=($(compgen -d -- "$cur") $(compgen -f -X '!*.json' -- "$cur")) ;;
+        local f
+        COMPREPLY=($(compgen -d -- "$cur"))
+        for f in $(compgen -f -X '!*.json' -- "$cur"); do
+            case $f in *-chrome.json | *.chrome.json) ;; *) [ -d "$f" ] || COMPREPLY+=("$f") ;; esac
+        done ;;
     esac
 }
 complete -F _lockviz lockviz

@@ -78,6 +78,22 @@ static int is_so(const struct dirent *e) {
     return n > 3 && strcmp(e->d_name + n - 3, ".so") == 0 && e->d_name[0] != '.';
 }
 
+/* Lists sc after the others, unless it is listed already; NULL, or the other scenario that has
+ * its name (sc is then not listed). Called with mu held. */
+static const lv_scenario *list_once(const lv_scenario *sc) {
+    const lv_scenario *taken = builtin(sc->name);
+    for (size_t k = 0; !taken && k < nlisted; k++)
+        if (strcmp(listed[k]->name, sc->name) == 0) taken = listed[k];
+    if (taken == sc) return NULL; /* the same file again (two folders, or named twice) */
+    if (taken) return taken;
+    const lv_scenario **l = realloc(listed, (nlisted + 1) * sizeof *l);
+    if (l) {
+        listed = l;
+        listed[nlisted++] = sc;
+    }
+    return NULL;
+}
+
 static void scan_dir(const char *dir) {
     struct dirent **ents = NULL;
     int n = scandir(dir, &ents, is_so, alphasort);
@@ -90,20 +106,12 @@ static void scan_dir(const char *dir) {
             problem(path, err);
             continue;
         }
-        const lv_scenario *taken = builtin(sc->name);
-        for (size_t k = 0; !taken && k < nlisted; k++)
-            if (strcmp(listed[k]->name, sc->name) == 0) taken = listed[k];
-        if (taken == sc) continue; /* the same file through two folders */
+        const lv_scenario *taken = list_once(sc);
         if (taken) {
             snprintf(err, sizeof err, "the name '%s' is taken by %s", sc->name,
                      taken->path ? taken->path : "a built-in scenario");
             problem(path, err);
-            continue;
         }
-        const lv_scenario **l = realloc(listed, (nlisted + 1) * sizeof *l);
-        if (!l) continue;
-        listed = l;
-        listed[nlisted++] = sc;
     }
     free(ents);
 }
@@ -178,7 +186,9 @@ const lv_scenario *lv_registry_lookup(const char *name, char *err, size_t errlen
     }
     char e[512];
     pthread_mutex_lock(&mu);
+    scan(); /* the folders' scenarios first: a file named here is listed after them */
     const lv_scenario *sc = load_file(name, e, sizeof e);
+    if (sc) list_once(sc);
     pthread_mutex_unlock(&mu);
     if (!sc) snprintf(err, errlen, "%s: %s", name, e);
     return sc;
@@ -189,9 +199,14 @@ const lv_scenario *lv_registry_of_trace(const lv_trace *tr) {
     if (tr->scenario_path) {
         char e[512];
         pthread_mutex_lock(&mu);
+        scan();
         const lv_scenario *sc = load_file(tr->scenario_path, e, sizeof e);
+        if (sc && strcmp(sc->name, tr->scenario) == 0)
+            list_once(sc);
+        else
+            sc = NULL;
         pthread_mutex_unlock(&mu);
-        return sc && strcmp(sc->name, tr->scenario) == 0 ? sc : NULL;
+        return sc;
     }
     return lv_scenario_find(tr->scenario);
 }

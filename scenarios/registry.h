@@ -14,8 +14,10 @@ extern const size_t lv_nscenarios;
 /* Every scenario lockviz knows, in the order `lockviz list` shows them: the built-in ones,
  * then those of the scenario folders, each folder's files (*.so) by name: the folders of
  * LOCKVIZ_SCENARIO_PATH (separated by ':'), then $XDG_DATA_HOME/lockviz/scenarios
- * (~/.local/share/lockviz/scenarios). The folders are read once, on the first call. A
- * scenario returned here lives as long as the process. */
+ * (~/.local/share/lockviz/scenarios), and last the scenario files this process was given
+ * (lv_registry_lookup, lv_registry_of_trace) whose names are not taken, so the picker offers
+ * the file a run came from. The folders are read once, on the first call. A scenario
+ * returned here lives as long as the process. */
 size_t lv_registry_count(void);
 const lv_scenario *lv_registry_at(size_t i); /* NULL past the end */
 

@@ -52,10 +52,18 @@ check explore-bad 2 "$LV" explore ticket --strategy bfs
 check explore-help 0 "$LV" explore --help
 
 # every file a run or an export writes: native, Chrome, PNG, and view's Chrome
-check files 1 "$LV" run ticket --set buyers=3 --out "$T/f.json" --chrome "$T/f.chrome.json" --png "$T/f.png" --quiet
-for x in f.json f.chrome.json f.png; do [ -s "$T/$x" ] && passes=$((passes + 1)) || { echo "FAIL files: $x missing"; fails=$((fails + 1)); }; done
-check export-png 0 "$LV" export "$T/f.json" --png "$T/g.png" --chrome "$T/g.chrome.json"
-check view-chrome 0 "$LV" view "$T/f.json" --headless --chrome "$T/v.chrome.json"
+check files 1 "$LV" run ticket --set buyers=3 --out "$T/f.json" --chrome "$T/f-chrome.json" --png "$T/f.png" --quiet
+for x in f.json f-chrome.json f.png; do [ -s "$T/$x" ] && passes=$((passes + 1)) || { echo "FAIL files: $x missing"; fails=$((fails + 1)); }; done
+check export-png 0 "$LV" export "$T/f.json" --png "$T/g.png" --chrome "$T/g-chrome.json"
+check view-chrome 0 "$LV" view "$T/f.json" --headless --chrome "$T/v-chrome.json"
+[ -s "$T/err" ] && bad "view-chrome: a note for a name that opens everywhere: $(cat "$T/err")" || ok
+# a name speedscope will not open is still written, with a one-line note saying why
+check chrome-name-note 0 "$LV" export "$T/f.json" --chrome "$T/n.chrome.json"
+expect_in chrome-name-note "$T/err" "note: $T/n.chrome.json: speedscope takes a name ending in .chrome.json"
+one_line chrome-name-note
+[ -s "$T/n.chrome.json" ] && ok || bad "chrome-name-note: n.chrome.json not written"
+check chrome-name-note-view 0 "$LV" view "$T/f.json" --headless --chrome "$T/w.chrome.json"
+expect_in chrome-name-note-view "$T/err" "a name ending in -chrome.json opens in both"
 check view-no-window 2 "$LV" view "$T/f.json"
 expect_in view-no-window "$T/err" "pass --png"
 check export-nothing 2 "$LV" export "$T/f.json"
@@ -177,7 +185,7 @@ for f in "$T/fifo.json" "$T/dir.json" /dev/null; do
   expect_in "check-$b" "$T/err" "not a trace file (a trace is a regular file)"
   one_line "check-$b"
   check "view-$b" 2 timeout 20 "$LV" view "$f" --headless --png "$T/x.png"
-  check "export-$b" 2 timeout 20 "$LV" export "$f" --chrome "$T/x.chrome.json"
+  check "export-$b" 2 timeout 20 "$LV" export "$f" --chrome "$T/x-chrome.json"
   check "schedule-$b" 2 timeout 20 "$LV" run ticket --schedule "$f" --headless
   expect_in "schedule-$b" "$T/err" "a trace is a regular file"
 done

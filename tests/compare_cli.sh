@@ -21,7 +21,7 @@ no() { # no NAME FILE TEXT: TEXT must not be in FILE
 
 # the issue's command: the race beside its fix, headless, to one picture
 check side 1 "$LV" run ticket --variant unlocked --compare locked --headless --png "$T/side.png" \
-  --out "$T/s.json" --chrome "$T/s.chrome.json"
+  --out "$T/s.json" --chrome "$T/s-chrome.json"
 expect_in side "$T/out" "ticket/unlocked, controlled mode, seed 1: completed"
 expect_in side "$T/out" "side by side with locked: the same seed, and unlocked's"
 expect_in side "$T/out" "ticket/locked, controlled mode, seed 1: completed"
@@ -29,16 +29,16 @@ expect_in side "$T/out" "findings: none"
 expect_in side "$T/out" "same choices: locked picked the same thread as unlocked at the first"
 expect_in side "$T/out" "picture: $T/side.png (side by side)"
 expect_in side "$T/out" "trace: $T/s-locked.json"
-expect_in side "$T/out" "chrome trace: $T/s-locked.chrome.json"
+expect_in side "$T/out" "chrome trace: $T/s-locked-chrome.json"
 [ "$(png_size "$T/side.png")" = "1280x720" ] && passes=$((passes + 1)) ||
   { echo "FAIL side: side.png is $(png_size "$T/side.png")"; fails=$((fails + 1)); }
-for f in s.json s-locked.json s.chrome.json s-locked.chrome.json; do
+for f in s.json s-locked.json s-chrome.json s-locked-chrome.json; do
   [ -s "$T/$f" ] && passes=$((passes + 1)) || { echo "FAIL side: $f missing"; fails=$((fails + 1)); }
 done
 expect_in side-trace "$T/s.json" '"variant": "unlocked"'
 expect_in side-trace "$T/s-locked.json" '"variant": "locked"'
 expect_in side-trace "$T/s-locked.json" '"seed": 1,'
-expect_in side-chrome "$T/s-locked.chrome.json" '"traceEvents"'
+expect_in side-chrome "$T/s-locked-chrome.json" '"traceEvents"'
 # each file is a whole run: the checks agree, and the second run's file replays to its bytes
 check side-check-a 1 "$LV" check "$T/s.json"
 check side-check-b 0 "$LV" check "$T/s-locked.json"

@@ -2,7 +2,7 @@
 # Installs the build into a temporary prefix (cmake --install --prefix) and checks the package
 # as a user gets it: the files are where Debian's conventions put them, the installed program
 # runs from there and finds its library and fonts, the man page renders with man -l, and the
-# bash completion completes commands, scenarios, variants and parameters.
+# bash completion completes commands, scenarios, variants, parameters and trace files.
 # Usage: install_test.sh BUILD_DIR VERSION
 set -u
 BUILD=$1
@@ -111,5 +111,10 @@ expect_completion "live" lockviz run ticket --mode l
 expect_completion "zh" lockviz --lang z
 expect_completion "--strategy" lockviz explore ticket --str
 expect_completion "ticket" lockviz --lang zh run ti
+# a trace to view: the native files, not the Chrome exports written beside them
+mkdir -p "$T/c/sub.json"
+touch "$T/c/a.json" "$T/c/a-chrome.json" "$T/c/b.chrome.json" "$T/c/a.png"
+expect_completion "$T/c/a.json $T/c/sub.json" lockviz view "$T/c/"
+expect_completion "$T/c/a.json" lockviz check "$T/c/a"
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

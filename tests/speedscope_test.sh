@@ -3,10 +3,11 @@
 # into the build tree (npm ci, once per lock file) and runs speedscope_check.mjs, which loads
 # every scenario's Chrome export in speedscope's own app in headless Chromium.
 # Missing node, npm, chromium or the registry is a failure, never a skip.
-# Usage: speedscope_test.sh LOCKVIZ_BINARY BUILD_DIR
+# Usage: speedscope_test.sh LOCKVIZ_BINARY BUILD_DIR [SCENARIO_FILE.so]
 set -uo pipefail
 LV=$1
 DIR=$2/speedscope
+export LV_SCENARIO_FILE=${3:-} # a user's scenario file, exported like the built-in ones
 SRC=$(cd "$(dirname "$0")/speedscope" && pwd)
 for tool in node npm "${CHROMIUM:-chromium}"; do
   command -v "$tool" >/dev/null || {

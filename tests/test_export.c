@@ -19,6 +19,15 @@ static const char *str(const cJSON *o, const char *k) {
     return cJSON_IsString(x) ? x->valuestring : NULL;
 }
 
+/* "A SEP B", whole whatever the lengths (the caller frees it) */
+static char *join3(const char *a, const char *sep, const char *b) {
+    size_t n = strlen(a) + strlen(sep) + strlen(b) + 1;
+    char *s = malloc(n);
+    ASSERT(s);
+    snprintf(s, n, "%s%s%s", a, sep, b);
+    return s;
+}
+
 #define MAXT 4096 /* tids: threads and their hold tracks */
 #define MAXD 32   /* slices open on one track */
 #define MAXID 100000
@@ -165,23 +174,22 @@ static void check_chrome(const lv_trace *tr, const char *what) {
             ASSERT(cJSON_IsObject(args) && args->child && !args->child->next);
             ASSERT(cJSON_IsNumber(args->child)); /* counters are numeric */
             /* Perfetto names the track "NAME KEY": the kind once, the object once */
-            char pname[600];
-            snprintf(pname, sizeof pname, "%s %s", name, args->child->string);
+            char *pname = join3(name, " ", args->child->string);
             for (size_t o = 0; o < tr->nobjects; o++) {
                 lv_obj_kind k = tr->objects[o].kind;
-                char want[600];
-                snprintf(want, sizeof want, "%s %s",
-                         k == LV_OBJ_VAR     ? "var"
-                         : k == LV_OBJ_EVENT ? "event"
-                                             : "permits",
-                         tr->objects[o].name);
+                char *want = join3(k == LV_OBJ_VAR     ? "var"
+                                   : k == LV_OBJ_EVENT ? "event"
+                                                       : "permits",
+                                   " ", tr->objects[o].name);
                 if (strcmp(args->child->string, tr->objects[o].name) == 0) {
                     ASSERT_STR_EQ(pname, want);
                     want_counter[o] = 0;
                     if (k == LV_OBJ_EVENT) /* an Event's state: 0 clear, 1 set */
                         ASSERT(args->child->valuedouble == 0 || args->child->valuedouble == 1);
                 }
+                free(want);
             }
+            free(pname);
         } else {
             ASSERT(strcmp(ph, "i") == 0);
             if (!(str(e, "s") && !strcmp(str(e, "s"), "g"))) has_instant[tid] = 1;
@@ -191,12 +199,12 @@ static void check_chrome(const lv_trace *tr, const char *what) {
                 if (want_hold[i] && fabs((double)tr->events[i].t / 1000 - ts) < 1e-4 &&
                     tname[tid]) {
                     const lv_event *a = &tr->events[i];
-                    char want[600];
-                    snprintf(want, sizeof want, "%s holds %s", tr->threads[a->thread].name,
-                             tr->objects[a->obj].name);
+                    char *want =
+                        join3(tr->threads[a->thread].name, " holds ", tr->objects[a->obj].name);
                     if (strcmp(tname[tid], want) == 0 &&
                         strcmp(name + 6, tr->objects[a->obj].name) == 0)
                         want_hold[i] = 0;
+                    free(want);
                 }
     }
     for (int t = 0; t < MAXT; t++) {
@@ -303,6 +311,56 @@ TEST(chrome_export_shows_the_ticket_buyers_asleep) {
     lv_trace_free(tr);
 }
 
+/* Names of any length go out whole: a 9,000-character thread name and lock name (Chinese and
+ * ASCII) on every track name, state, hold and arrow that carries them. */
+static int has_name(const cJSON *evs, const char *field, const char *want) {
+    const cJSON *e;
+    cJSON_ArrayForEach(e, evs) {
+        const cJSON *where =
+            strcmp(field, "args.name") == 0 ? cJSON_GetObjectItemCaseSensitive(e, "args") : e;
+        const char *got = str(where, "name");
+        if (got && strcmp(got, want) == 0) return 1;
+    }
+    return 0;
+}
+
+TEST(chrome_export_writes_long_names_whole) {
+    lv_trace *tr = NULL;
+    char err[512];
+    if (lv_trace_load(LV_CORPUS_DIR "/good/long-names-deadlock.json", &tr, err, sizeof err))
+        TEST_FAIL_AT("%s", err);
+    const char *thread = tr->threads[1].name, *lock = tr->objects[0].name;
+    ASSERT_GE(strlen(thread), 9000);
+    ASSERT_GE(strlen(lock), 9000);
+    ASSERT_CONTAINS(thread, "售票窗口");
+    check_chrome(tr, "long-names");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ASSERT(f);
+    ASSERT_EQ(lv_trace_write_chrome(tr, f), LV_OK);
+    fclose(f);
+    cJSON *root = cJSON_ParseWithLength(buf, len);
+    ASSERT(root);
+    const cJSON *evs = cJSON_GetObjectItemCaseSensitive(root, "traceEvents");
+    size_t cap = strlen(thread) + strlen(lock) + 64;
+    char *want = malloc(cap);
+    ASSERT(want);
+    ASSERT(has_name(evs, "args.name", thread)); /* the thread's track */
+    snprintf(want, cap, "%s holds %s", thread, lock);
+    ASSERT(has_name(evs, "args.name", want)); /* its hold track */
+    snprintf(want, cap, "holds %s", lock);
+    ASSERT(has_name(evs, "name", want)); /* the hold */
+    snprintf(want, cap, "wait mutex %s (never granted)", lock);
+    ASSERT(has_name(evs, "name", want)); /* thread-3's last wait */
+    ASSERT(has_name(evs, "name", lock)); /* an arrow */
+    ASSERT(!strstr(buf, "\\ufffd"));
+    free(want);
+    cJSON_Delete(root);
+    free(buf);
+    lv_trace_free(tr);
+}
+
 /* ---- atomic writes ---- */
 
 static int count_files(const char *dir) {
@@ -374,4 +432,5 @@ TEST(a_writer_that_fails_halfway_leaves_the_old_file) {
 TEST_MAIN(TEST_ENTRY(chrome_export_of_every_scenario_is_well_formed, 120),
           TEST_ENTRY(chrome_export_has_waits_and_arrows_for_a_contended_lock, 30),
           TEST_ENTRY(chrome_export_shows_the_ticket_buyers_asleep, 30),
+          TEST_ENTRY(chrome_export_writes_long_names_whole, 30),
           TEST_ENTRY(a_writer_that_fails_halfway_leaves_the_old_file, 60))

@@ -5,7 +5,10 @@
 #include <time.h>
 #include "geom.h"
 #include "registry.h"
+#include "explore_ui.h"
+#include "schedview.h"
 #include "support.h"
+#include "textf.h"
 #include "vstate.h"
 
 /* Text as 9 px per byte: the geometry needs widths, not glyphs. */
@@ -318,6 +321,95 @@ TEST(fit_prefix_cuts_whole_characters) {
     ASSERT_STR_EQ(b, "100.0 ms");
     lv_format_ns(5000, b, sizeof b);
     ASSERT_STR_EQ(b, "5.000 µs");
+}
+
+/* ---- long names: every cut between two characters, and "…" where text was cut ---- */
+
+static void assert_whole_utf8(const char *s, const char *what) {
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t k = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc2 ? 2 : 0;
+        for (size_t i = 1; k && i < k; i++)
+            if ((p[i] & 0xc0) != 0x80) k = 0;
+        if (!k)
+            TEST_FAIL_AT("%s: half a character at byte %zu: %s", what,
+                         (size_t)(p - (const unsigned char *)s), s);
+        p += k;
+    }
+}
+
+static int ends_in_ellipsis(const char *s) {
+    size_t n = strlen(s);
+    return n >= 3 && strcmp(s + n - 3, "…") == 0;
+}
+
+TEST(long_chinese_names_are_cut_between_characters) {
+    /* the formatter itself, at every buffer size */
+    const char *full = "买票人售票窗口ab售票窗口 holds 互斥锁";
+    for (size_t len = 1; len < strlen(full) + 4; len++) {
+        char b[128];
+        int n = lv_textf(b, len, "%s", full);
+        ASSERT_EQ(n, (int)strlen(full));
+        ASSERT_LT(strlen(b), len);
+        assert_whole_utf8(b, "lv_textf");
+        if ((size_t)n < len) {
+            ASSERT_STR_EQ(b, full);
+        } else if (len >= 4) {
+            ASSERT(ends_in_ellipsis(b));
+            ASSERT_EQ(strncmp(b, full, strlen(b) - 3), 0);
+        }
+    }
+    /* a trace whose thread and lock names are 9,000 Chinese and ASCII characters */
+    lv_trace *tr = NULL;
+    char err[512];
+    if (lv_trace_load(LV_CORPUS_DIR "/good/long-names-deadlock.json", &tr, err, sizeof err))
+        TEST_FAIL_AT("%s", err);
+    free(tr->scenario);
+    tr->scenario = strdup(tr->threads[1].name); /* and a scenario as long */
+    ASSERT(tr->scenario);
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    int cut = 0;
+    for (int lang = 0; lang < LV_LANG__COUNT; lang++)
+        for (uint32_t i = 0; i < tr->nevents; i++) { /* the hover tooltip's text */
+            char d[600];
+            lv_event_describe(s, i, lang, d, sizeof d);
+            assert_whole_utf8(d, "lv_event_describe");
+            if (tr->events[i].thread == 1) ASSERT(ends_in_ellipsis(d));
+            cut += ends_in_ellipsis(d);
+        }
+    ASSERT_GT(cut, 0);
+    /* why a thread cannot run, at the deadlock */
+    lv_state st;
+    ASSERT_EQ(lv_state_init(&st, s), LV_OK);
+    ASSERT_EQ(lv_state_seek(&st, s, (long)tr->nevents - 1), LV_OK);
+    for (int lang = 0; lang < LV_LANG__COUNT; lang++)
+        for (int32_t t = 0; t < (int32_t)tr->nthreads; t++) {
+            char why[300];
+            lv_sv_why(s, &st, t, lang, why, sizeof why);
+            assert_whole_utf8(why, "lv_sv_why");
+            if (t == 3) ASSERT(ends_in_ellipsis(why)); /* the long lock, held by the long thread */
+        }
+    lv_state_free(&st);
+    /* the header's title, in both languages */
+    for (int lang = 0; lang < LV_LANG__COUNT; lang++) {
+        lv_frame f = {0};
+        lv_viewport vp = view(1280, 720);
+        vp.lang = lang;
+        ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+        assert_whole_utf8(f.title, "the title");
+        ASSERT(ends_in_ellipsis(f.title));
+        lv_frame_free(&f);
+    }
+    /* explore's message on a failing run whose finding names them */
+    lv_xresult r = {.failing = tr, .runs = 3};
+    for (int lang = 0; lang < LV_LANG__COUNT; lang++) {
+        char m[400];
+        lv_xresult_message(&r, lang, m, sizeof m);
+        assert_whole_utf8(m, "lv_xresult_message");
+        ASSERT(ends_in_ellipsis(m));
+    }
+    lv_scene_free(s);
+    lv_trace_free(tr);
 }
 
 /* ---- hit testing ---- */
@@ -1536,4 +1628,5 @@ TEST_MAIN(TEST_ENTRY(lost_updates_come_from_the_payload_not_the_words, 60),
           TEST_ENTRY(semaphores_and_events_at_the_playhead, 60), TEST_ENTRY(viewer_state_input, 60),
           TEST_ENTRY(layout_matches_a_brute_force_reference_on_a_random_scene, 120),
           TEST_ENTRY(layout_matches_a_brute_force_reference_on_every_scenario, 120),
-          TEST_ENTRY(a_long_trace_zoomed_out_is_laid_out_from_its_overview, 120))
+          TEST_ENTRY(a_long_trace_zoomed_out_is_laid_out_from_its_overview, 120),
+          TEST_ENTRY(long_chinese_names_are_cut_between_characters, 60))

@@ -2,6 +2,7 @@
  * that refuses broken input with one line naming the place. */
 #include "registry.h"
 #include "support.h"
+#include "utf8.h"
 
 static char *write_mem(const lv_trace *tr, size_t *len) {
     char *buf = NULL;
@@ -237,6 +238,82 @@ TEST(reader_accepts_misuse_and_refuses_broken_input) {
     expect_error("{\"format\"", "[\"format\"", "not valid JSON");
 }
 
+/* good with from replaced by to: on the heap, for replacements of any length */
+static char *broken(const char *from, const char *to) {
+    const char *at = strstr(good, from);
+    if (!at) TEST_FAIL_AT("test bug: '%s' not in the good trace", from);
+    size_t n = strlen(good) - strlen(from) + strlen(to) + 1;
+    char *doc = malloc(n);
+    ASSERT(doc);
+    snprintf(doc, n, "%.*s%s%s", (int)(at - good), good, to, at + strlen(from));
+    return doc;
+}
+
+static void assert_utf8(const char *s) {
+    for (size_t i = 0, n = strlen(s); i < n;) {
+        size_t k = lv__utf8_len((const unsigned char *)s + i, n - i);
+        if (!k) TEST_FAIL_AT("not UTF-8 at byte %zu of: %s", i, s);
+        i += k;
+    }
+}
+
+/* "NAME" of 9,000 characters, each 锁 (three bytes) */
+static char *long_name(const char *before, const char *after) {
+    size_t n = strlen(before) + 9000 * 3 + strlen(after) + 1;
+    char *s = malloc(n), *p = s;
+    ASSERT(s);
+    p += sprintf(p, "%s", before);
+    for (int i = 0; i < 9000; i++)
+        p += sprintf(p, "锁");
+    sprintf(p, "%s", after);
+    return s;
+}
+
+/* A long name in an error is shortened on purpose, between two characters, with "…" and its
+ * length: the message still says what is wrong and stays one short line. */
+TEST(reader_errors_shorten_long_names) {
+    static const struct {
+        const char *from, *before, *after, *message;
+    } cases[] = {
+        {"\"kind\": \"start\"", "\"kind\": \"", "\"", "events[0].kind: unknown event kind \"锁锁"},
+        {"\"kind\": \"start\"}", "\"kind\": \"start\", \"", "\": 1}",
+         "events[0]: unknown field \"锁"},
+        {"\"mode\": \"live\"", "\"mode\": \"", "\"",
+         "mode: must be \"live\" or \"controlled\", not \"锁"},
+        {"\"kind\": \"mutex\"", "\"kind\": \"", "\"", "objects[0].kind: unknown object kind \"锁"},
+        /* a string refused inside a member with a long key: the key in the place is cut */
+        {"\"n\": 2", "\"", "\": \"\\u0000\"", "scenario.params.锁"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *to = long_name(cases[i].before, cases[i].after);
+        char *doc = broken(cases[i].from, to);
+        char err[512];
+        lv_trace *tr = NULL;
+        ASSERT_NE(lv_trace_read_json(doc, strlen(doc), "t.json", &tr, err, sizeof err), LV_OK);
+        ASSERT_CONTAINS(err, cases[i].message);
+        ASSERT_CONTAINS(err, i < 4 ? "锁…\" (9000 characters)" : "锁…");
+        ASSERT_LT(strlen(err), 200);
+        assert_utf8(err);
+        free(doc);
+        free(to);
+    }
+    /* a message longer than the caller's buffer (here, a long file name) ends in "…" on a
+     * character boundary, for every length of the buffer */
+    char *name = long_name("轨迹", ".json");
+    char *doc = broken("\"kind\": \"start\"", "\"kind\": \"explode\"");
+    for (size_t len = 1; len < 40; len++) {
+        char err[40];
+        lv_trace *tr = NULL;
+        ASSERT_NE(lv_trace_read_json(doc, strlen(doc), name, &tr, err, len), LV_OK);
+        ASSERT_LT(strlen(err), len);
+        assert_utf8(err);
+        if (len > 8) ASSERT_CONTAINS(err, "…");
+        if (len > 8) ASSERT_CONTAINS(err, "轨");
+    }
+    free(doc);
+    free(name);
+}
+
 TEST(reader_refuses_1_gib_before_reading) {
     /* the length alone refuses it: not a byte past the first is read (ASan would see it) */
     static const char doc[] = "{";
@@ -265,5 +342,6 @@ TEST(reader_survives_deep_nesting) {
 TEST_MAIN(TEST_ENTRY(round_trip_ticket, 120), TEST_ENTRY(round_trip_every_kind, 60),
           TEST_ENTRY(writers_never_write_invalid_json, 30),
           TEST_ENTRY(reader_accepts_misuse_and_refuses_broken_input, 30),
+          TEST_ENTRY(reader_errors_shorten_long_names, 30),
           TEST_ENTRY(reader_refuses_1_gib_before_reading, 30),
           TEST_ENTRY(reader_survives_deep_nesting, 30))

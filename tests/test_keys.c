@@ -25,7 +25,7 @@ TEST(export_names_never_overwrite) {
     char want[LV_EXPORT_PATH + 64];
     snprintf(want, sizeof want, "%s/lockviz-ticket-locked-seed7.json", dir);
     ASSERT_STR_EQ(p[LV_EXPORT_NATIVE], want);
-    snprintf(want, sizeof want, "%s/lockviz-ticket-locked-seed7.chrome.json", dir);
+    snprintf(want, sizeof want, "%s/lockviz-ticket-locked-seed7-chrome.json", dir);
     ASSERT_STR_EQ(p[LV_EXPORT_CHROME], want);
     snprintf(want, sizeof want, "%s/lockviz-ticket-locked-seed7.png", dir);
     ASSERT_STR_EQ(p[LV_EXPORT_PNG], want);
@@ -38,7 +38,7 @@ TEST(export_names_never_overwrite) {
     ASSERT_STR_EQ(p[LV_EXPORT_PNG], want);
     touch(p[LV_EXPORT_CHROME]);
     ASSERT_EQ(lv_export_paths(dir, tr, p), 0);
-    snprintf(want, sizeof want, "%s/lockviz-ticket-locked-seed7-3.chrome.json", dir);
+    snprintf(want, sizeof want, "%s/lockviz-ticket-locked-seed7-3-chrome.json", dir);
     ASSERT_STR_EQ(p[LV_EXPORT_CHROME], want);
     /* writing them: three real files, and the next name is -4 */
     uint8_t px[200 * 150 * 3];

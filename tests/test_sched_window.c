@@ -320,7 +320,7 @@ TEST(scheduler_mode_picks_steps_back_branches_and_replays) {
     lv_trace_free(re);
     lv_trace_free(ex);
     unlink("lockviz-ticket-unlocked-seed1.json");
-    unlink("lockviz-ticket-unlocked-seed1.chrome.json");
+    unlink("lockviz-ticket-unlocked-seed1-chrome.json");
     unlink("lockviz-ticket-unlocked-seed1.png");
     ASSERT_EQ(chdir(old), 0);
     ASSERT_EQ(rmdir(tmp), 0);

@@ -203,7 +203,7 @@ TEST(window_keys_rerun_export_and_switch_language) {
     shot c = frame(v, 0);
     if (dir && *dir) save_shot(&c, "en-export-message.png");
     const char *names[3] = {"lockviz-ticket-locked-seed2.json",
-                            "lockviz-ticket-locked-seed2.chrome.json",
+                            "lockviz-ticket-locked-seed2-chrome.json",
                             "lockviz-ticket-locked-seed2.png"};
     struct stat st;
     for (int i = 0; i < 3; i++) {
@@ -227,7 +227,7 @@ TEST(window_keys_rerun_export_and_switch_language) {
     for (int i = 0; i < 3; i++)
         unlink(names[i]);
     unlink("lockviz-ticket-locked-seed2-2.json");
-    unlink("lockviz-ticket-locked-seed2-2.chrome.json");
+    unlink("lockviz-ticket-locked-seed2-2-chrome.json");
     unlink("lockviz-ticket-locked-seed2-2.png");
     ASSERT_EQ(chdir(old), 0);
     ASSERT_EQ(rmdir(tmp), 0);

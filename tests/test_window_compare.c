@@ -147,9 +147,9 @@ TEST(compare_key_opens_steps_in_step_and_closes) {
     push_key(SDLK_e, 0);
     free(frame(v, 0).px);
     const char *names[5] = {"lockviz-ticket-unlocked-seed1.json",
-                            "lockviz-ticket-unlocked-seed1.chrome.json",
+                            "lockviz-ticket-unlocked-seed1-chrome.json",
                             "lockviz-ticket-unlocked-seed1.png", "lockviz-ticket-locked-seed1.json",
-                            "lockviz-ticket-locked-seed1.chrome.json"};
+                            "lockviz-ticket-locked-seed1-chrome.json"};
     struct stat st;
     for (int i = 0; i < 5; i++) {
         if (stat(names[i], &st) != 0) TEST_FAIL_AT("%s was not written", names[i]);

@@ -48,7 +48,7 @@ check explore-fixed 0 "$LV" explore ./my_bank.so --variant locked --quiet --pree
 expect_in explore-fixed "$T/out" "no failing schedule: dfs ran every schedule"
 check view 0 "$LV" view b.json --png v.png --headless
 check check 1 "$LV" check b.json
-check export 0 "$LV" export b.json --chrome b.chrome.json
+check export 0 "$LV" export b.json --chrome b-chrome.json
 check list-file 0 "$LV" list ./my_bank.so
 expect_in list-file "$T/out" "bank: Bank account (lost update)"
 # a scenario folder: listed, and run by name; the trace still finds the file

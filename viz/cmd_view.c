@@ -11,6 +11,7 @@
 #include <string.h>
 #include "cmd_view.h"
 #include "args.h"
+#include "export.h"
 #include "glue.h"
 #include "lockviz/lockviz.h"
 #include "render.h"
@@ -26,7 +27,8 @@ static const char view_help[] =
     "the findings. In the window, press H for the keys.\n"
     "\n"
     "  --png FILE     draw the picture to FILE (PNG, written atomically)\n"
-    "  --chrome FILE  also write the trace in the Chrome Trace Event Format (for Perfetto)\n"
+    "  --chrome FILE  also write the trace in the Chrome Trace Event Format (for Perfetto UI\n"
+    "                 and speedscope; speedscope cannot open a name ending in .chrome.json)\n"
     "  --headless     never open a window; with --png, only write the picture\n"
     "  --at SEQ       put the playhead on event SEQ (default: the first event in the window,\n"
     "                 the last in the picture)\n"
@@ -160,6 +162,8 @@ int lv_cmd_view(int argc, char **argv) {
             return EXIT_USAGE;
         }
         printf("; chrome trace: %s", chrome);
+        const char *note = lv_export_chrome_note(chrome);
+        if (note) fprintf(stderr, "lockviz view: note: %s: %s\n", chrome, note);
     }
     printf("\n");
     if (window) {

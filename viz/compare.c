@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compare.h"
+#include "textf.h"
 #include "search.h"
 
 size_t lv_schedule_same(const lv_trace *a, const lv_trace *b) {
@@ -393,8 +394,8 @@ static lv_err lay_pane(lv_compare *c, int k, const lv_viewport *win, double sc, 
     const char *title = p->side.title[l] ? p->side.title[l] : p->side.title[0];
     if (p->vs.lesson && text && title) {
         char vb[256];
-        snprintf(vb, sizeof vb, lv_tr(l, LV_T_VARIANT), p->side.tr->variant);
-        snprintf(p->lesson_title, sizeof p->lesson_title, "%s  ·  %s", title, vb);
+        lv_textf(vb, sizeof vb, lv_tr(l, LV_T_VARIANT), p->side.tr->variant);
+        lv_textf(p->lesson_title, sizeof p->lesson_title, "%s  ·  %s", title, vb);
         vp.lesson_title = p->lesson_title;
         vp.lesson_text = text;
     }
@@ -412,10 +413,10 @@ static void decorate(lv_compare *c, int k) {
     int lang = p->vp.lang;
     if (p->side.role != LV_ROLE_UNKNOWN) {
         char vb[160];
-        snprintf(vb, sizeof vb,
+        lv_textf(vb, sizeof vb,
                  lv_tr(lang, p->side.role == LV_ROLE_BROKEN ? LV_T_CMP_BROKEN : LV_T_CMP_FIXED),
                  tr->variant ? tr->variant : "?");
-        snprintf(f->title, sizeof f->title, "%s / %s", tr->scenario ? tr->scenario : "?", vb);
+        lv_textf(f->title, sizeof f->title, "%s / %s", tr->scenario ? tr->scenario : "?", vb);
     }
     if (k == 0) {
         for (int i = 0; i < 5; i++)
@@ -432,7 +433,7 @@ static void decorate(lv_compare *c, int k) {
     char w[160];
     lv_cmp_same_words(c, lang, w, sizeof w);
     size_t n = strlen(f->subtitle);
-    snprintf(f->subtitle + n, sizeof f->subtitle - n, "  ·  %s", w);
+    lv_textf(f->subtitle + n, sizeof f->subtitle - n, "  ·  %s", w);
 }
 
 lv_err lv_cmp_layout(lv_compare *c, const lv_viewport *win) {

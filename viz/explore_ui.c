@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "explore_ui.h"
+#include "textf.h"
 #include "lockviz/analysis.h"
 
 struct lv_xjob {
@@ -75,23 +76,11 @@ void lv_xjob_finish(lv_xjob *j, lv_xresult *out) {
     free(j);
 }
 
-/* A message cut by its buffer ends on a whole character (a Chinese finding is longer than
- * the status line holds). */
-static void utf8_trim(char *s) {
-    size_t n = strlen(s), k = n;
-    while (k > 0 && ((unsigned char)s[k - 1] & 0xc0) == 0x80)
-        k--;
-    if (k == 0) return;
-    unsigned char lead = (unsigned char)s[k - 1];
-    size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-    if (n - (k - 1) < need) s[k - 1] = 0;
-}
-
 void lv_xresult_message(const lv_xresult *r, int lang, char *buf, size_t len) {
     char a[32], b[32];
     snprintf(a, sizeof a, "%zu", r->runs);
     if (r->err[0]) {
-        snprintf(buf, len, lv_tr(lang, LV_T_XP_FAILED), r->err);
+        lv_textf(buf, len, lv_tr(lang, LV_T_XP_FAILED), r->err);
     } else if (r->failing) {
         const lv_trace *tr = r->failing;
         char line1[512], line2[1024];
@@ -101,7 +90,7 @@ void lv_xresult_message(const lv_xresult *r, int lang, char *buf, size_t len) {
             const lv_finding *f = &tr->findings[0];
             unsigned k = (unsigned)f->kind < LV_FIND__COUNT ? (unsigned)f->kind : 0;
             char *m = lv_finding_message(tr, f, lang == LV_LANG_ZH ? LV_TEXT_ZH : LV_TEXT_EN);
-            snprintf(line2, sizeof line2, lv_tr(lang, LV_T_XP_FINDING),
+            lv_textf(line2, sizeof line2, lv_tr(lang, LV_T_XP_FINDING),
                      lv_tr(lang, lv_finding_words[k]), m ? m : (f->message ? f->message : ""));
             free(m);
         } else {
@@ -110,8 +99,7 @@ void lv_xresult_message(const lv_xresult *r, int lang, char *buf, size_t len) {
                                                             : LV_T_COMPLETED;
             snprintf(line2, sizeof line2, lv_tr(lang, LV_T_XP_OUTCOME), lv_tr(lang, ok));
         }
-        snprintf(buf, len, "%s\n%s", line1, line2);
-        utf8_trim(buf);
+        lv_textf(buf, len, "%s\n%s", line1, line2); /* a long Chinese finding ends in "…" */
     } else if (r->cancelled) {
         snprintf(buf, len, lv_tr(lang, LV_T_XP_CANCELLED), a);
     } else if (r->exhausted) {
@@ -161,7 +149,7 @@ void lv_xpanel_layout(lv_xpanel *p, lv_rect area, const lv_viewport *vp_in, cons
     int lang = (unsigned)vp->lang < LV_LANG__COUNT ? vp->lang : LV_LANG_EN;
     int pad = iround(18 * sc), barh = iround(26 * sc);
     p->nlines = 0;
-    snprintf(p->title, sizeof p->title, lv_tr(lang, LV_T_XP_TITLE), scenario ? scenario : "?",
+    lv_textf(p->title, sizeof p->title, lv_tr(lang, LV_T_XP_TITLE), scenario ? scenario : "?",
              variant ? variant : "?");
     char a[32], b[32];
     snprintf(a, sizeof a, "%zu", done);

@@ -22,7 +22,7 @@ static void clean(char *dst, size_t len, const char *src) {
 
 int lv_export_paths(const char *dir, const lv_trace *tr,
                     char paths[LV_EXPORT__COUNT][LV_EXPORT_PATH]) {
-    static const char *const ext[LV_EXPORT__COUNT] = {".json", ".chrome.json", ".png"};
+    static const char *const ext[LV_EXPORT__COUNT] = {".json", "-chrome.json", ".png"};
     char sc[128], va[128];
     clean(sc, sizeof sc, tr->scenario);
     clean(va, sizeof va, tr->variant);
@@ -40,6 +40,14 @@ int lv_export_paths(const char *dir, const lv_trace *tr,
         if (!taken) return 0;
     }
     return -1;
+}
+
+const char *lv_export_chrome_note(const char *path) {
+    static const char bad[] = ".chrome.json";
+    size_t n = strlen(path), k = sizeof bad - 1;
+    if (n < k || strcmp(path + n - k, bad) != 0) return NULL;
+    return "speedscope takes a name ending in .chrome.json for a Chrome DevTools profile and "
+           "cannot open it (Perfetto UI can); a name ending in -chrome.json opens in both";
 }
 
 int lv_export_write(const lv_trace *tr, char paths[LV_EXPORT__COUNT][LV_EXPORT_PATH],

@@ -11,6 +11,7 @@
 #include "geom.h"
 #include "lockviz/analysis.h"
 #include "search.h"
+#include "textf.h"
 
 #define GROW(arr, n, cap) lv_grow((void **)&(arr), &(cap), sizeof *(arr), (n) + 1)
 
@@ -705,48 +706,48 @@ void lv_event_describe(const lv_scene *s, uint32_t seq, int lang, char *buf, siz
     char a[32], v[32];
     snprintf(a, sizeof a, "%" PRIu32, seq);
     snprintf(v, sizeof v, "%" PRId64, e->value);
-    int n = snprintf(buf, len, lv_tr(lang, LV_T_EV_AT), a, who);
+    int n = lv_textf(buf, len, lv_tr(lang, LV_T_EV_AT), a, who);
     if (n < 0 || (size_t)n >= len) return;
     char *p = buf + n;
     size_t left = len - (size_t)n;
     switch ((lv_event_kind)e->kind) {
     case LV_EV_NOTE:
-        snprintf(p, left, "\"%s\"", lv_trace_text(tr, e) ? lv_trace_text(tr, e) : "");
+        lv_textf(p, left, "\"%s\"", lv_trace_text(tr, e) ? lv_trace_text(tr, e) : "");
         break;
     case LV_EV_READ:
-        snprintf(p, left, lv_tr(lang, LV_T_EV_READ), obj, v);
+        lv_textf(p, left, lv_tr(lang, LV_T_EV_READ), obj, v);
         break;
     case LV_EV_WRITE:
-        snprintf(p, left, lv_tr(lang, LV_T_EV_WROTE), obj, v);
+        lv_textf(p, left, lv_tr(lang, LV_T_EV_WROTE), obj, v);
         break;
     case LV_EV_SPAWN:
-        snprintf(p, left, lv_tr(lang, LV_T_EV_SPAWNED),
+        lv_textf(p, left, lv_tr(lang, LV_T_EV_SPAWNED),
                  lv_trace_thread_name(tr, (int32_t)e->value));
         break;
     case LV_EV_JOIN:
-        snprintf(p, left, lv_tr(lang, LV_T_EV_JOINS), lv_trace_thread_name(tr, (int32_t)e->value));
+        lv_textf(p, left, lv_tr(lang, LV_T_EV_JOINS), lv_trace_thread_name(tr, (int32_t)e->value));
         break;
     case LV_EV_SLEEP:
         snprintf(v, sizeof v, "%.3g", (double)e->value / 1e6);
-        snprintf(p, left, lv_tr(lang, LV_T_EV_SLEEPS), v);
+        lv_textf(p, left, lv_tr(lang, LV_T_EV_SLEEPS), v);
         break;
     case LV_EV_REQUEST:
-        snprintf(p, left, lv_tr(lang, LV_T_EV_ASKS), obj);
+        lv_textf(p, left, lv_tr(lang, LV_T_EV_ASKS), obj);
         break;
     case LV_EV_ACQUIRE:
-        snprintf(p, left, lv_tr(lang, LV_T_EV_GOT), obj);
+        lv_textf(p, left, lv_tr(lang, LV_T_EV_GOT), obj);
         break;
     case LV_EV_RELEASE:
-        snprintf(p, left, lv_tr(lang, LV_T_EV_RELEASED), obj);
+        lv_textf(p, left, lv_tr(lang, LV_T_EV_RELEASED), obj);
         break;
     case LV_EV_TIMEOUT:
         if (*obj)
-            snprintf(p, left, lv_tr(lang, LV_T_EV_GAVE_UP_FOR), obj);
+            lv_textf(p, left, lv_tr(lang, LV_T_EV_GAVE_UP_FOR), obj);
         else
-            snprintf(p, left, "%s", lv_tr(lang, LV_T_EV_GAVE_UP));
+            lv_textf(p, left, "%s", lv_tr(lang, LV_T_EV_GAVE_UP));
         break;
     default:
-        snprintf(p, left, "%s%s%s", lv_event_kind_name((lv_event_kind)e->kind), *obj ? " " : "",
+        lv_textf(p, left, "%s%s%s", lv_event_kind_name((lv_event_kind)e->kind), *obj ? " " : "",
                  obj);
         break;
     }

@@ -10,6 +10,7 @@
 #include "grow.h"
 #include "geom.h"
 #include "search.h"
+#include "textf.h"
 
 #define PUSH(f, arr, n, cap)                                                                       \
     (lv_grow((void **)&(f)->arr, &(f)->cap, sizeof *(f)->arr, (f)->n + 1) ? NULL                   \
@@ -922,9 +923,9 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
         x += sw + sgap + tw[i] + igap;
     }
     if (tr->program && (!tr->variant || !*tr->variant)) /* a program run without arguments */
-        snprintf(f->title, sizeof f->title, "%s", tr->scenario ? tr->scenario : "?");
+        lv_textf(f->title, sizeof f->title, "%s", tr->scenario ? tr->scenario : "?");
     else
-        snprintf(f->title, sizeof f->title, "%s / %s", tr->scenario ? tr->scenario : "?",
+        lv_textf(f->title, sizeof f->title, "%s / %s", tr->scenario ? tr->scenario : "?",
                  tr->variant ? tr->variant : "?");
     /* the title names the run shown, and a click on it chooses another (the picker) */
     int ttw = measure_str(vp, LV_FONT_TITLE, f->title), room = f->legend[0].x - 2 * pad;
@@ -942,7 +943,7 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
     snprintf(a, sizeof a, "%ld", vp->seq);
     snprintf(b, sizeof b, "%zu", tr->nevents);
     if (vp->seq >= 0)
-        snprintf(f->status, sizeof f->status, lv_tr(vp->lang, LV_T_STATUS), a, b, tb);
+        lv_textf(f->status, sizeof f->status, lv_tr(vp->lang, LV_T_STATUS), a, b, tb);
     else
         snprintf(f->status, sizeof f->status, "%s", lv_tr(vp->lang, LV_T_BEFORE_FIRST));
 }

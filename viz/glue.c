@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "glue.h"
+#include "textf.h"
 #include "lockviz/explore.h"
 #include "registry.h"
 #include "session.h"
@@ -35,7 +36,7 @@ lv_trace *lv_rerun_next(void *ctx, int what, char *err, size_t errlen) {
     lv_trace *tr = NULL;
     lv_err e = lv_run(&d, &tr);
     if (e != LV_OK) {
-        snprintf(err, errlen, "%s: %s", d.scenario->name, lv_strerror(e));
+        lv_textf(err, errlen, "%s: %s", d.scenario->name, lv_strerror(e));
         return NULL;
     }
     r->d = d;
@@ -68,7 +69,7 @@ static lv_trace *sched_run(void *ctx, const int32_t *choices, size_t n, int whol
     lv_trace *tr = NULL;
     if (e == LV_OK) e = lv_session_shown(g->session, whole, &tr);
     if (e != LV_OK) {
-        snprintf(err, errlen, "%s: %s", g->rerun->d.scenario->name, lv_strerror(e));
+        lv_textf(err, errlen, "%s: %s", g->rerun->d.scenario->name, lv_strerror(e));
         return NULL;
     }
     g->whole = whole;
@@ -230,7 +231,7 @@ lv_trace *lv_host_pick(void *ctx, int scenario, int variant, char *err, size_t e
     lv_trace *tr = NULL;
     lv_err e = lv_run(&d, &tr);
     if (e != LV_OK) {
-        snprintf(err, errlen, "%s: %s", sc->name, lv_strerror(e));
+        lv_textf(err, errlen, "%s: %s", sc->name, lv_strerror(e));
         return NULL;
     }
     host_set(h, &d, NULL);
@@ -258,7 +259,7 @@ lv_trace *lv_counterpart_next(void *ctx, const lv_trace *tr, const char *variant
         return NULL;
     }
     if (tr->mode != LV_MODE_CONTROLLED) {
-        snprintf(err, errlen,
+        lv_textf(err, errlen,
                  "a live run has no schedule to replay; side by side needs a "
                  "controlled run");
         return NULL;
@@ -266,11 +267,11 @@ lv_trace *lv_counterpart_next(void *ctx, const lv_trace *tr, const char *variant
     int wi = variant ? lv_scenario_variant_index(sc, variant) : lv_counterpart_variant(sc, vi);
     if (wi < 0 || wi == vi) {
         if (variant && wi < 0)
-            snprintf(err, errlen, "%s has no variant '%s'", sc->name, variant);
+            lv_textf(err, errlen, "%s has no variant '%s'", sc->name, variant);
         else if (wi == vi)
-            snprintf(err, errlen, "%s is the variant shown", sc->variants[vi].name);
+            lv_textf(err, errlen, "%s is the variant shown", sc->variants[vi].name);
         else
-            snprintf(err, errlen, "%s has no %s variant to set beside %s", sc->name,
+            lv_textf(err, errlen, "%s has no %s variant to set beside %s", sc->name,
                      sc->variants[vi].broken ? "fixed" : "broken", sc->variants[vi].name);
         return NULL;
     }
@@ -282,7 +283,7 @@ lv_trace *lv_counterpart_next(void *ctx, const lv_trace *tr, const char *variant
     lv_trace *out = NULL;
     lv_err e = lv_run(&d, &out);
     if (e != LV_OK) {
-        snprintf(err, errlen, "%s: %s", sc->name, lv_strerror(e));
+        lv_textf(err, errlen, "%s: %s", sc->name, lv_strerror(e));
         return NULL;
     }
     if (!r->quiet)
@@ -318,12 +319,12 @@ void lv_host_explore(void *ctx, const lv_trace *tr, lv_xprogress_fn progress, vo
     int vi;
     const lv_scenario *sc = scenario_of(tr, &vi);
     if (!sc) {
-        snprintf(out->err, sizeof out->err, "lockviz has no scenario '%s' to explore",
+        lv_textf(out->err, sizeof out->err, "lockviz has no scenario '%s' to explore",
                  tr->scenario ? tr->scenario : "");
         return;
     }
     if (vi < 0) {
-        snprintf(out->err, sizeof out->err, "%s has no variant '%s'", sc->name,
+        lv_textf(out->err, sizeof out->err, "%s has no variant '%s'", sc->name,
                  tr->variant ? tr->variant : "");
         return;
     }
@@ -343,7 +344,7 @@ void lv_host_explore(void *ctx, const lv_trace *tr, lv_xprogress_fn progress, vo
     lv_err e = lv_explore(&x, &r);
     if (e != LV_OK) {
         lv_trace_free(r.failing);
-        snprintf(out->err, sizeof out->err, "%s: %s", sc->name, lv_strerror(e));
+        lv_textf(out->err, sizeof out->err, "%s: %s", sc->name, lv_strerror(e));
         return;
     }
     out->runs = r.runs;

@@ -19,6 +19,7 @@
 #include "glue.h"
 #include "session.h"
 #include "cli_env.h"
+#include "export.h"
 #include "i18n.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FOUND = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
@@ -97,12 +98,15 @@ static const char run_help[] =
     "                     goes on\n"
     "  --time-scale F     multiply every sleep by F (live mode; e.g. 0.01 for a quick run)\n"
     "  --out FILE         save the trace as JSON (written atomically)\n"
-    "  --chrome FILE      save it in the Chrome Trace Event Format, for Perfetto\n"
+    "  --chrome FILE      save it in the Chrome Trace Event Format, for Perfetto UI and\n"
+    "                     speedscope (name it NAME-chrome.json: speedscope cannot open a\n"
+    "                     name ending in .chrome.json)\n"
     "  --png FILE         draw the timeline to a PNG (1280x720, the whole run)\n"
     "  --compare W        also run variant W of the scenario (controlled mode only) with the\n"
     "                     same seed and parameters, replaying the first run's schedule where\n"
     "                     it applies, and show the two side by side (window and --png);\n"
-    "                     --out F and --chrome F also write W's run to F with -W before .json\n"
+    "                     --out F and --chrome F also write W's run to F with -W before\n"
+    "                     -chrome.json, .trace.json, .chrome.json or .json\n"
     "  --headless         never open a window: print, and write the files asked for\n"
     "  --quiet            print only the summary and the findings, not the notes\n"
     "  --scheduler        open the window in scheduler mode: you pick which thread runs at\n"
@@ -181,12 +185,14 @@ static const char explore_help[] =
     "Exit status: 0 no failing schedule found; 1 found one; 2 bad usage; 3 internal error.\n";
 
 static const char export_help[] =
-    "Usage: lockviz export TRACE.json [--chrome CHROME.json] [--png TIMELINE.png] [--out T.json]\n"
+    "Usage: lockviz export TRACE.json [--chrome NAME-chrome.json] [--png TIMELINE.png] [--out "
+    "T.json]\n"
     "\n"
     "Reads a trace (strictly: a broken file is refused with the place that is wrong) and writes\n"
     "it again in other forms, each file atomically. Findings are recomputed from the events.\n"
     "\n"
-    "  --chrome FILE   the Chrome Trace Event Format, for Perfetto UI and speedscope\n"
+    "  --chrome FILE   the Chrome Trace Event Format, for Perfetto UI and speedscope (not a\n"
+    "                  name ending in .chrome.json: speedscope cannot open it)\n"
     "  --png FILE      the timeline as a picture (1280x720, the whole run), as lockviz view draws "
     "it\n"
     "  --out FILE      the native format again (with recomputed findings)\n"
@@ -388,6 +394,8 @@ static int save_outputs(const char *cmd, const lv_trace *tr, const char *native,
             bad = -1;
         } else {
             printf("chrome trace: %s (open it in Perfetto UI or speedscope)\n", chrome);
+            const char *note = lv_export_chrome_note(chrome);
+            if (note) fprintf(stderr, "%s %s: note: %s: %s\n", prog, cmd, chrome, note);
         }
     }
     if (png) {
@@ -401,15 +409,15 @@ static int save_outputs(const char *cmd, const lv_trace *tr, const char *native,
     return bad;
 }
 
-/* F with "-VARIANT" before its ".chrome.json" or ".json" (else before its extension, else at
- * its end): where --compare's second run goes. */
+/* F with "-VARIANT" before its "-chrome.json", ".trace.json", ".chrome.json" or ".json" (else
+ * before its extension, else at its end): where --compare's second run goes. */
 static void side_name(const char *path, const char *variant, char *buf, size_t len) {
     size_t n = strlen(path), cut = n;
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    static const char *const ext[] = {".chrome.json", ".json"};
+    static const char *const ext[] = {"-chrome.json", ".trace.json", ".chrome.json", ".json"};
     int found = 0;
-    for (int i = 0; i < 2 && !found; i++) {
+    for (size_t i = 0; i < sizeof ext / sizeof *ext && !found; i++) {
         size_t e = strlen(ext[i]);
         if (n > e && strcmp(path + n - e, ext[i]) == 0 && path + n - e > base) {
             cut = n - e;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "grow.h"
 #include "picker.h"
+#include "textf.h"
 
 static int iround(double v) {
     return (int)lround(v);
@@ -197,7 +198,7 @@ static int lay_rows(lv_pframe *f, lv_picker *p, const lv_catalog *c, const lv_vi
             return -1;
         char nb[16];
         snprintf(nb, sizeof nb, "%d", s->nvariants);
-        snprintf(f->row_info[f->nrows], sizeof f->row_info[0], lv_tr(vp->lang, LV_T_PK_VARIANTS),
+        lv_textf(f->row_info[f->nrows], sizeof f->row_info[0], lv_tr(vp->lang, LV_T_PK_VARIANTS),
                  s->name, nb);
         if (add_textz(f, vp, f->row_info[f->nrows], tx, y + ip + lhL, tw, LV_FONT_NOTE, LV_C_DIM))
             return -1;
@@ -235,12 +236,12 @@ static int lay_detail(lv_pframe *f, const lv_picker *p, const lv_catalog *c,
 
     if (add_textz(f, vp, in_lang(s->title, lang), dx, y, dw, LV_FONT_TITLE, LV_C_TEXT)) return -1;
     y += lhT;
-    snprintf(f->from, sizeof f->from, lv_tr(lang, LV_T_PK_FROM), s->source ? s->source : "");
+    lv_textf(f->from, sizeof f->from, lv_tr(lang, LV_T_PK_FROM), s->source ? s->source : "");
     if (add_textz(f, vp, f->from, dx, y, dw, LV_FONT_NOTE, LV_C_DIM)) return -1;
     y += lhN + gap;
 
     /* the run button, bottom right: what Enter does, in words */
-    snprintf(f->run_label, sizeof f->run_label, lv_tr(lang, LV_T_PK_RUN), s->name, v->name);
+    lv_textf(f->run_label, sizeof f->run_label, lv_tr(lang, LV_T_PK_RUN), s->name, v->name);
     int rw = measure_z(vp, LV_FONT_LABEL, f->run_label) + 2 * pad, rbh = lhL + iround(14 * sc);
     if (rw > dw) rw = dw;
     f->run = (lv_rect){dx + dw - rw, bottom - pad / 2 - rbh, rw, rbh};
@@ -292,7 +293,7 @@ static int lay_detail(lv_pframe *f, const lv_picker *p, const lv_catalog *c,
         f->lesson.h = 0;
         return 0;
     }
-    snprintf(f->lesson_title, sizeof f->lesson_title, lv_tr(lang, LV_T_PK_LESSON), v->name);
+    lv_textf(f->lesson_title, sizeof f->lesson_title, lv_tr(lang, LV_T_PK_LESSON), v->name);
     if (add_textz(f, vp, f->lesson_title, dx + ip, y + ip, dw - 2 * ip, LV_FONT_LABEL, LV_C_TEXT))
         return -1;
     int end = add_wrapped(f, vp, in_lang(v->lesson, lang), dx + 2 * ip, y + ip + lhL + gap / 2,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "grow.h"
 #include "predict.h"
+#include "textf.h"
 
 static int iround(double v) {
     return (int)lround(v);
@@ -207,7 +208,7 @@ void lv_pr_layout(lv_predict *pr, const lv_frame *f, const lv_viewport *vp, cons
     snprintf(b, sizeof b, "%d", pr->asked);
     char score[64];
     snprintf(score, sizeof score, lv_tr(lang, LV_T_PRED_SCORE), a, b);
-    snprintf(pr->title_text, sizeof pr->title_text, "%s · %s", lv_tr(lang, LV_T_PRED), score);
+    lv_textf(pr->title_text, sizeof pr->title_text, "%s · %s", lv_tr(lang, LV_T_PRED), score);
     pr->title = (lv_rect){pad, y, measure(vp, LV_FONT_BODY, pr->title_text) + 2 * pad, lh};
     int right = bar.w - pad;
     if (pr->open && pr->q.kind == LV_PQ_READ) { /* the values as lettered boxes, at the right */
@@ -226,18 +227,18 @@ void lv_pr_layout(lv_predict *pr, const lv_frame *f, const lv_viewport *vp, cons
     int tx = pr->title.x + pr->title.w + pad;
     pr->text = (lv_rect){tx, y, right > tx ? right - tx : 0, lh};
     if (!pr->open) {
-        snprintf(pr->text_text, sizeof pr->text_text, "%s",
+        lv_textf(pr->text_text, sizeof pr->text_text, "%s",
                  lv_tr(lang, pr->q.kind == LV_PQ_NONE ? LV_T_PRED_DONE : LV_T_PRED_WAIT));
     } else if (pr->q.kind == LV_PQ_THREAD) {
         char list[400];
         size_t n = 0;
         list[0] = 0;
         for (size_t i = 0; i < pr->nen && n < sizeof list; i++)
-            n += (size_t)snprintf(list + n, sizeof list - n, "%s%s (%d)", i ? " / " : "",
+            n += (size_t)lv_textf(list + n, sizeof list - n, "%s%s (%d)", i ? " / " : "",
                                   lv_trace_thread_name(tr, pr->en[i]), (int)pr->en[i]);
-        snprintf(pr->text_text, sizeof pr->text_text, lv_tr(lang, LV_T_PRED_WHO), list);
+        lv_textf(pr->text_text, sizeof pr->text_text, lv_tr(lang, LV_T_PRED_WHO), list);
     } else {
-        snprintf(pr->text_text, sizeof pr->text_text, lv_tr(lang, LV_T_PRED_READ),
+        lv_textf(pr->text_text, sizeof pr->text_text, lv_tr(lang, LV_T_PRED_READ),
                  lv_trace_thread_name(tr, pr->q.thread), lv_trace_object_name(tr, pr->q.obj));
     }
 }

@@ -6,6 +6,7 @@
 #include "render_impl.h"
 #include "predict.h"
 #include "schedview.h"
+#include "textf.h"
 
 /* ---- helpers ---- */
 
@@ -115,7 +116,11 @@ int lv__measure(lv_render *R, lv_font_id f, const char *s) {
 }
 
 int lv__text_fit(lv_render *R, lv_font_id f, const char *s, int x, int y, int maxw, lv_rgb c) {
-    size_t n = strlen(s);
+    return lv__text_fitn(R, f, s, strlen(s), x, y, maxw, c);
+}
+
+int lv__text_fitn(lv_render *R, lv_font_id f, const char *s, size_t n, int x, int y, int maxw,
+                  lv_rgb c) {
     if (lv_fonts_measure(R->fonts, f, s, n) <= maxw) return lv__text(R, f, s, n, x, y, c);
     int ell = lv__measure(R, f, "…");
     size_t k = lv_fit_prefix(lv_fonts_measure, R->fonts, f, s, n, maxw - ell);
@@ -318,10 +323,10 @@ static const char *state_words(const lv_state *st, const lv_trace *tr, int32_t t
         return lv_tr(lang, LV_T_FINISHED);
     case LV_TS_BLOCKED:
         if (st->wait_obj[th] >= 0)
-            snprintf(buf, len, lv_tr(lang, LV_T_WAITS_FOR),
+            lv_textf(buf, len, lv_tr(lang, LV_T_WAITS_FOR),
                      lv_trace_object_name(tr, st->wait_obj[th]));
         else if (st->wait_thread[th] >= 0)
-            snprintf(buf, len, lv_tr(lang, LV_T_JOINS),
+            lv_textf(buf, len, lv_tr(lang, LV_T_JOINS),
                      lv_trace_thread_name(tr, st->wait_thread[th]));
         else
             return lv_tr(lang, LV_T_BLOCKED);
@@ -513,8 +518,8 @@ static void draw_findings(lv_render *R, const lv_scene *s, const lv_frame *f,
             int danger = 0;
             for (size_t k = 0; k + 3 <= n && !danger; k++)
                 danger = memcmp(d + k, "***", 3) == 0;
-            lv__text(R, LV_FONT_MONO, d, n, f->detail.x + pad, y,
-                     danger ? C(LV_C_BLOCKED) : C(LV_C_TEXT));
+            lv__text_fitn(R, LV_FONT_MONO, d, n, f->detail.x + pad, y, f->detail.w - 2 * pad,
+                          danger ? C(LV_C_BLOCKED) : C(LV_C_TEXT));
             y += mh;
             d += n + (e ? 1 : 0);
         }
@@ -601,7 +606,7 @@ static void draw_lesson(lv_render *R, const lv_frame *f, const lv_viewport *vp) 
         const lv_tline *t = &f->llines[i];
         if (i == 0) { /* the title, cut before the hint at its right */
             char b[512];
-            snprintf(b, sizeof b, "%.*s", (int)t->n, t->s);
+            lv_textf(b, sizeof b, "%.*s", (int)t->n, t->s);
             lv__text_fit(R, (lv_font_id)t->font, b, t->x, t->y, f->lesson.w - 2 * pad - hw - pad,
                          C(LV_C_TEXT));
             continue;
@@ -639,7 +644,7 @@ static void draw_toast(lv_render *R, const lv_frame *f, const lv_viewport *vp) {
         const char *e = strchr(p, '\n');
         size_t k = e ? (size_t)(e - p) : strlen(p);
         char b[1024];
-        snprintf(b, sizeof b, "%.*s", (int)k, p);
+        lv_textf(b, sizeof b, "%.*s", (int)k, p);
         lv__text_fit(R, LV_FONT_BODY, b, r.x + pad, y, w, (lv_rgb){255, 255, 255});
         p = e ? e + 1 : NULL;
     }

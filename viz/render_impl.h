@@ -40,6 +40,9 @@ int lv__text(lv_render *R, lv_font_id f, const char *s, size_t n, int x, int y, 
 int lv__textz(lv_render *R, lv_font_id f, const char *s, int x, int y, lv_rgb c);
 /* Draws s cut to maxw pixels with "…" when it does not fit; returns the width drawn. */
 int lv__text_fit(lv_render *R, lv_font_id f, const char *s, int x, int y, int maxw, lv_rgb c);
+/* The same for n bytes of s (not ending in '\0'). */
+int lv__text_fitn(lv_render *R, lv_font_id f, const char *s, size_t n, int x, int y, int maxw,
+                  lv_rgb c);
 int lv__measure(lv_render *R, lv_font_id f, const char *s);
 
 /* The headless picture's frame: checks the size, makes a software renderer on a w x h

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "render_impl.h"
+#include "textf.h"
 
 typedef struct pen {
     int x, y, w, bottom;
@@ -29,6 +30,7 @@ static int chips(lv_render *R, const lv_trace *tr, const lv_ids *ids, pen *p, in
             y += lh + pad;
         }
         if (y + lh > p->bottom) break;
+        if (tw > p->x + p->w - x - 2 * pad) tw = p->x + p->w - x - 2 * pad; /* "…" in the panel */
         lv_rect r = {x, y, tw + 2 * pad, lh};
         lv__fill(R, r, C(LV_C_BG));
         lv__frame_rect(R, r, C(border), lv__px(R, 2));
@@ -60,17 +62,17 @@ static void draw_lock(lv_render *R, const lv_trace *tr, const lv_trace_object *o
     if (p->y + lh > p->bottom) return;
     int sw = lh * 2 / 3;
     lv__fill(R, (lv_rect){p->x, p->y + (lh - sw) / 2, sw, sw}, C(lv_hold_color(ob->id)));
-    snprintf(b, sizeof b, lv_tr(lang, ob->kind == LV_OBJ_RLOCK ? LV_T_RLOCK : LV_T_LOCK), ob->name);
+    lv_textf(b, sizeof b, lv_tr(lang, ob->kind == LV_OBJ_RLOCK ? LV_T_RLOCK : LV_T_LOCK), ob->name);
     int w =
         lv__text_fit(R, LV_FONT_BODY, b, p->x + sw + lv__px(R, 6), p->y, p->w / 2, C(LV_C_TEXT));
     if (o->owner >= 0) {
         char nb[32];
         snprintf(nb, sizeof nb, "%" PRId64, o->count);
         if (ob->kind == LV_OBJ_RLOCK && o->count > 1)
-            snprintf(b, sizeof b, lv_tr(lang, LV_T_HELD_BY_N), lv_trace_thread_name(tr, o->owner),
+            lv_textf(b, sizeof b, lv_tr(lang, LV_T_HELD_BY_N), lv_trace_thread_name(tr, o->owner),
                      nb);
         else
-            snprintf(b, sizeof b, lv_tr(lang, LV_T_HELD_BY), lv_trace_thread_name(tr, o->owner));
+            lv_textf(b, sizeof b, lv_tr(lang, LV_T_HELD_BY), lv_trace_thread_name(tr, o->owner));
     } else {
         snprintf(b, sizeof b, "%s", lv_tr(lang, LV_T_FREE));
     }
@@ -86,7 +88,7 @@ static void draw_sem(lv_render *R, const lv_trace *tr, const lv_trace_object *ob
     char b[256], n1[32], n2[32];
     snprintf(n1, sizeof n1, "%" PRId64, o->count);
     snprintf(n2, sizeof n2, "%" PRId64, ob->param);
-    snprintf(b, sizeof b, lv_tr(lang, ob->kind == LV_OBJ_BOUNDED_SEMAPHORE ? LV_T_BSEM : LV_T_SEM),
+    lv_textf(b, sizeof b, lv_tr(lang, ob->kind == LV_OBJ_BOUNDED_SEMAPHORE ? LV_T_BSEM : LV_T_SEM),
              ob->name, n1, n2);
     line_text(R, p, LV_FONT_BODY, b, C(LV_C_TEXT));
     int64_t cap = ob->param > 0 ? ob->param : 0;
@@ -145,7 +147,7 @@ static void draw_event(lv_render *R, const lv_trace *tr, const lv_trace_object *
     lv__disc(R, p->x + rad, p->y + lh / 2, rad - lv__px(R, 2),
              o->flag ? C(LV_C_RUNNING) : C(LV_C_BLOCKED));
     char b[256];
-    snprintf(b, sizeof b, lv_tr(lang, o->flag ? LV_T_EVENT_SET : LV_T_EVENT_CLEAR), ob->name);
+    lv_textf(b, sizeof b, lv_tr(lang, o->flag ? LV_T_EVENT_SET : LV_T_EVENT_CLEAR), ob->name);
     lv__text_fit(R, LV_FONT_BODY, b, p->x + 2 * rad + lv__px(R, 8), p->y,
                  p->w - 2 * rad - lv__px(R, 8), C(LV_C_TEXT));
     p->y += lh;
@@ -168,7 +170,7 @@ static const char *mark_words(uint8_t m, int lang) {
 static void draw_var(lv_render *R, const lv_trace *tr, const lv_trace_object *ob,
                      const lv_ostate *o, pen *p, int lang) {
     char b[256];
-    snprintf(b, sizeof b, "%s = %" PRId64, ob->name, o->count);
+    lv_textf(b, sizeof b, "%s = %" PRId64, ob->name, o->count);
     line_text(R, p, LV_FONT_LABEL, b, C(LV_C_TEXT));
     int lh = lv_fonts_line_h(R->fonts, LV_FONT_NOTE);
     if (o->total_hist > o->nhist && p->y + lh <= p->bottom) {
@@ -180,7 +182,7 @@ static void draw_var(lv_render *R, const lv_trace *tr, const lv_trace_object *ob
     for (size_t i = 0; i < o->nhist && p->y + lh <= p->bottom; i++) {
         const lv_hist *h = &o->hist[i];
         const char *mw = mark_words(h->mark, lang);
-        snprintf(b, sizeof b, "#%" PRIu32 "  %s %s %" PRId64 "%s%s", h->seq,
+        lv_textf(b, sizeof b, "#%" PRIu32 "  %s %s %" PRId64 "%s%s", h->seq,
                  lv_trace_thread_name(tr, h->thread),
                  lv_tr(lang, h->write ? LV_T_WROTE : LV_T_READ), h->value, *mw ? "  " : "", mw);
         lv_rgb c = C(LV_C_TEXT);
@@ -241,7 +243,7 @@ void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const
         }
         default: {
             char b[256];
-            snprintf(b, sizeof b, "%s %s", lv_obj_kind_name(ob->kind), ob->name);
+            lv_textf(b, sizeof b, "%s %s", lv_obj_kind_name(ob->kind), ob->name);
             line_text(R, &p, LV_FONT_BODY, b, C(LV_C_TEXT));
             waiting(R, tr, o, &p, lang);
         }

@@ -5,12 +5,13 @@
 #include <stdlib.h>
 #include "lv_png.h"
 #include "render_impl.h"
+#include "textf.h"
 #include <SDL_ttf.h>
 
 int lv__png_paint(const char *path, int w, int h, lv__paint_fn paint, void *ctx, char *err,
                   size_t errlen) {
     if (w < 200 || h < 150 || w > 8192 || h > 8192) {
-        snprintf(err, errlen, "%s: size %dx%d is out of range (200x150 to 8192x8192)", path, w, h);
+        lv_textf(err, errlen, "%s: size %dx%d is out of range (200x150 to 8192x8192)", path, w, h);
         return -2;
     }
     if (TTF_Init() != 0) {

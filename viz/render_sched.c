@@ -5,6 +5,7 @@
 #include "render_impl.h"
 #include "predict.h"
 #include "schedview.h"
+#include "textf.h"
 
 static lv_rgb C(lv_color c) {
     return lv_color_rgb(c);
@@ -53,10 +54,10 @@ static void draw_cell(lv_render *R, const lv_frame *f, const lv_schedview *sv, c
     if (c->can_run && note[0]) { /* its lane says asleep or waiting: why it can run anyway */
         char b[96 + LV_SV_WHY];
         if (c->text.h >= 2 * f->line_h[LV_FONT_BODY]) {
-            snprintf(b, sizeof b, "▶ %s: %s", lv_tr(lang, LV_T_SCHED_CAN_RUN), note);
+            lv_textf(b, sizeof b, "▶ %s: %s", lv_tr(lang, LV_T_SCHED_CAN_RUN), note);
             text2(R, LV_FONT_BODY, b, c->text, f->line_h[LV_FONT_BODY], C(LV_C_TEXT));
         } else { /* one line: the green cell says it can run, the words say why */
-            snprintf(b, sizeof b, "▶ %s", note);
+            lv_textf(b, sizeof b, "▶ %s", note);
             lv__text_fit(R, LV_FONT_NOTE, b, c->text.x,
                          c->text.y + (c->text.h - f->line_h[LV_FONT_NOTE]) / 2, c->text.w,
                          C(LV_C_TEXT));

@@ -8,6 +8,7 @@
 #include "schedview.h"
 #include "session.h"
 #include "search.h"
+#include "textf.h"
 
 #define TYPE_WAIT 0.7 /* seconds a digit that may start a longer id waits for the next */
 
@@ -49,9 +50,9 @@ static const char *obj_phrase(const lv_trace *tr, int32_t o, int lang, char *buf
     const char *name = lv_trace_object_name(tr, o);
     lv_obj_kind k = o >= 0 && (size_t)o < tr->nobjects ? tr->objects[o].kind : LV_OBJ__COUNT;
     if ((unsigned)k < LV_OBJ__COUNT && words[k])
-        snprintf(buf, len, lv_tr(lang, words[k]), name);
+        lv_textf(buf, len, lv_tr(lang, words[k]), name);
     else
-        snprintf(buf, len, "%s", name);
+        lv_textf(buf, len, "%s", name);
     return buf;
 }
 
@@ -81,7 +82,7 @@ void lv_sv_why(const lv_scene *s, const lv_state *st, int32_t th, int lang, char
         const lv_event *e = last_event(s, th, st->seq);
         if (e && e->kind == LV_EV_SLEEP && (e->flags & LV_EVF_VALUE)) {
             lv_format_ns(e->t + e->value - s->t_first, tb, sizeof tb);
-            snprintf(buf, len, lv_tr(lang, LV_T_WHY_SLEEP), tb);
+            lv_textf(buf, len, lv_tr(lang, LV_T_WHY_SLEEP), tb);
             return;
         }
         break;
@@ -89,7 +90,7 @@ void lv_sv_why(const lv_scene *s, const lv_state *st, int32_t th, int lang, char
     case LV_TS_BLOCKED: {
         int32_t o = st->wait_obj[th], j = st->wait_thread[th];
         if (j >= 0) {
-            snprintf(buf, len, lv_tr(lang, LV_T_WHY_JOIN), lv_trace_thread_name(tr, j));
+            lv_textf(buf, len, lv_tr(lang, LV_T_WHY_JOIN), lv_trace_thread_name(tr, j));
             return;
         }
         if (o < 0 || (size_t)o >= tr->nobjects) break;
@@ -99,23 +100,23 @@ void lv_sv_why(const lv_scene *s, const lv_state *st, int32_t th, int lang, char
         case LV_OBJ_RLOCK: {
             int32_t owner = st->objs[o].owner;
             if (owner >= 0 && owner != th)
-                snprintf(buf, len, lv_tr(lang, LV_T_WHY_HELD), ob, lv_trace_thread_name(tr, owner));
+                lv_textf(buf, len, lv_tr(lang, LV_T_WHY_HELD), ob, lv_trace_thread_name(tr, owner));
             else
-                snprintf(buf, len, lv_tr(lang, LV_T_WHY_WAITS), ob);
+                lv_textf(buf, len, lv_tr(lang, LV_T_WHY_WAITS), ob);
             return;
         }
         case LV_OBJ_SEMAPHORE:
         case LV_OBJ_BOUNDED_SEMAPHORE:
-            snprintf(buf, len, lv_tr(lang, LV_T_WHY_SEM), ob);
+            lv_textf(buf, len, lv_tr(lang, LV_T_WHY_SEM), ob);
             return;
         case LV_OBJ_EVENT:
-            snprintf(buf, len, lv_tr(lang, LV_T_WHY_EVENT), ob);
+            lv_textf(buf, len, lv_tr(lang, LV_T_WHY_EVENT), ob);
             return;
         case LV_OBJ_CONDITION:
-            snprintf(buf, len, lv_tr(lang, LV_T_WHY_COND), ob);
+            lv_textf(buf, len, lv_tr(lang, LV_T_WHY_COND), ob);
             return;
         default:
-            snprintf(buf, len, lv_tr(lang, LV_T_WHY_WAITS), ob);
+            lv_textf(buf, len, lv_tr(lang, LV_T_WHY_WAITS), ob);
             return;
         }
     }
@@ -140,7 +141,7 @@ static void can_note(const lv_scene *s, const lv_state *st, int32_t th, int lang
         break;
     case LV_TS_BLOCKED:
         if (st->wait_obj[th] >= 0)
-            snprintf(buf, len, lv_tr(lang, LV_T_CAN_WAIT_ENDS),
+            lv_textf(buf, len, lv_tr(lang, LV_T_CAN_WAIT_ENDS),
                      obj_phrase(s->tr, st->wait_obj[th], lang, ob, sizeof ob));
         break;
     default:
@@ -288,7 +289,7 @@ static int measure(const lv_viewport *vp, lv_font_id f, const char *s) {
 static void schedule_from(lv_schedview *sv, const lv_trace *tr, size_t start) {
     char list[480];
     lv_schedule_format(tr->schedule + start, tr->nschedule - start, list, sizeof list);
-    snprintf(sv->sched_text, sizeof sv->sched_text, "--schedule %s%s", start ? "…," : "", list);
+    lv_textf(sv->sched_text, sizeof sv->sched_text, "--schedule %s%s", start ? "…," : "", list);
 }
 
 static void fit_schedule(lv_schedview *sv, const lv_viewport *vp, const lv_trace *tr, int maxw) {

@@ -15,6 +15,7 @@
 #include "predict.h"
 #include "render_picker.h"
 #include "session.h"
+#include "textf.h"
 #include "viewer.h"
 
 struct lv_viewer {
@@ -70,7 +71,7 @@ static void sizes(lv_viewer *v, int *ow, int *oh) {
 }
 
 static void say(lv_viewer *v, double secs, const char *fmt, const char *arg) {
-    snprintf(v->toast, sizeof v->toast, fmt, arg);
+    lv_textf(v->toast, sizeof v->toast, fmt, arg);
     v->toast_left = secs;
 }
 
@@ -84,10 +85,10 @@ static void find_lesson(lv_viewer *v) {
 static void set_title(lv_viewer *v) {
     char title[256];
     if (v->cmp)
-        snprintf(title, sizeof title, "lockviz: %s / %s | %s", v->tr->scenario, v->tr->variant,
+        lv_textf(title, sizeof title, "lockviz: %s / %s | %s", v->tr->scenario, v->tr->variant,
                  v->tr2->variant);
     else
-        snprintf(title, sizeof title, "lockviz: %s / %s", v->tr->scenario, v->tr->variant);
+        lv_textf(title, sizeof title, "lockviz: %s / %s", v->tr->scenario, v->tr->variant);
     SDL_SetWindowTitle(v->win, title);
 }
 
@@ -157,9 +158,9 @@ static void compare_on(lv_viewer *v) {
     const lv_cmp_side *sd = &v->cmp->p[1].side;
     char b[160];
     if (sd->role == LV_ROLE_UNKNOWN)
-        snprintf(b, sizeof b, "%s", t2->variant);
+        lv_textf(b, sizeof b, "%s", t2->variant);
     else
-        snprintf(b, sizeof b,
+        lv_textf(b, sizeof b,
                  lv_tr(v->vs.lang, sd->role == LV_ROLE_BROKEN ? LV_T_CMP_BROKEN : LV_T_CMP_FIXED),
                  t2->variant);
     say(v, 4, lv_tr(v->vs.lang, LV_T_CMP_ON), b);
@@ -226,7 +227,7 @@ lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size
     lv_pr_init(&v->pr);
     if (d && d->sched_start && d->sched && !v->cmp) {
         if (sched_run(v, d->sched_choices, d->sched_nchoices, 0, LONG_MAX, 0) != 0) {
-            snprintf(err, errlen, "%s", v->toast);
+            lv_textf(err, errlen, "%s", v->toast);
             goto fail;
         }
         v->sv.on = 1;
@@ -553,7 +554,7 @@ static void sched_pick(lv_viewer *v, int32_t thread) {
     }
     if (lv_sv_update(&v->sv, v->s, at, &p, lang) != LV_OK) return;
     if (!lv_sv_can_run(&v->sv, thread)) {
-        snprintf(b, sizeof b, lv_tr(lang, LV_T_SCHED_REFUSED), lv_trace_thread_name(v->tr, thread),
+        lv_textf(b, sizeof b, lv_tr(lang, LV_T_SCHED_REFUSED), lv_trace_thread_name(v->tr, thread),
                  v->sv.why[thread]);
         say(v, 5, "%s", b);
         return;
@@ -567,10 +568,10 @@ static void sched_pick(lv_viewer *v, int32_t thread) {
     if (!ran) return;
     const char *name = lv_trace_thread_name(v->tr, thread);
     if (v->tr->outcome == LV_OUT_ABORTED && lv_sv_step_events(v->tr, p.nbefore, thread) == 0) {
-        snprintf(b, sizeof b, lv_tr(lang, LV_T_SCHED_NO_STEP), name);
+        lv_textf(b, sizeof b, lv_tr(lang, LV_T_SCHED_NO_STEP), name);
         say(v, 6, "%s", b);
     } else if (queued) {
-        snprintf(b, sizeof b, lv_tr(lang, LV_T_SCHED_QUEUED), name);
+        lv_textf(b, sizeof b, lv_tr(lang, LV_T_SCHED_QUEUED), name);
         say(v, 3, "%s", b);
     }
 }
@@ -619,19 +620,19 @@ static void predict_answer(lv_viewer *v, int64_t guess) {
     }
     char what[256], said[128], b[512], val[32];
     if (q.kind == LV_PQ_THREAD) {
-        snprintf(what, sizeof what, lv_tr(lang, LV_T_PRED_RUNS),
+        lv_textf(what, sizeof what, lv_tr(lang, LV_T_PRED_RUNS),
                  lv_trace_thread_name(v->tr, (int32_t)q.answer));
-        snprintf(said, sizeof said, "%s", lv_trace_thread_name(v->tr, (int32_t)guess));
+        lv_textf(said, sizeof said, "%s", lv_trace_thread_name(v->tr, (int32_t)guess));
     } else {
         snprintf(val, sizeof val, "%lld", (long long)q.answer);
-        snprintf(what, sizeof what, lv_tr(lang, LV_T_PRED_READS),
+        lv_textf(what, sizeof what, lv_tr(lang, LV_T_PRED_READS),
                  lv_trace_thread_name(v->tr, q.thread), lv_trace_object_name(v->tr, q.obj), val);
         snprintf(said, sizeof said, "%lld", (long long)q.opts[guess - 1]);
     }
     if (r)
-        snprintf(b, sizeof b, lv_tr(lang, LV_T_PRED_RIGHT), what);
+        lv_textf(b, sizeof b, lv_tr(lang, LV_T_PRED_RIGHT), what);
     else
-        snprintf(b, sizeof b, lv_tr(lang, LV_T_PRED_WRONG), what, said);
+        lv_textf(b, sizeof b, lv_tr(lang, LV_T_PRED_WRONG), what, said);
     say(v, 4, "%s", b);
     predict_reveal(v, v->vs.seq, 1); /* on to the next question */
 }
@@ -819,8 +820,8 @@ static void lesson_view(lv_viewer *v) {
     int l = v->vs.lang;
     const char *t = v->lesson.title[l] ? v->lesson.title[l] : v->lesson.title[0];
     char vb[256];
-    snprintf(vb, sizeof vb, lv_tr(l, LV_T_VARIANT), v->lesson.variant ? v->lesson.variant : "");
-    snprintf(v->lesson_title, sizeof v->lesson_title, "%s  ·  %s", t, vb);
+    lv_textf(vb, sizeof vb, lv_tr(l, LV_T_VARIANT), v->lesson.variant ? v->lesson.variant : "");
+    lv_textf(v->lesson_title, sizeof v->lesson_title, "%s  ·  %s", t, vb);
     v->vp.lesson_title = v->lesson_title;
     v->vp.lesson_text = v->lesson.text[l] ? v->lesson.text[l] : v->lesson.text[0];
 }
@@ -916,7 +917,7 @@ static int rerun(lv_viewer *v, int what) {
     if (what == LV_RERUN_SEED)
         snprintf(b, sizeof b, "%llu", (unsigned long long)nt->seed);
     else
-        snprintf(b, sizeof b, "%s", nt->variant);
+        lv_textf(b, sizeof b, "%s", nt->variant);
     say(v, 3, lv_tr(v->vs.lang, what == LV_RERUN_SEED ? LV_T_NEW_SEED : LV_T_NEW_VARIANT), b);
     return 0;
 }
@@ -1075,7 +1076,7 @@ static void export_now(lv_viewer *v) {
             names[nn++] = paths2[LV_EXPORT_CHROME];
         }
         for (int i = 0; i < nn && n < sizeof v->toast; i++) {
-            n += (size_t)snprintf(v->toast + n, sizeof v->toast - n, "\n%s", names[i]);
+            n += (size_t)lv_textf(v->toast + n, sizeof v->toast - n, "\n%s", names[i]);
             printf("exported: %s/%s\n", cwd, names[i]);
         }
         fflush(stdout);

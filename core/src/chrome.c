@@ -9,6 +9,7 @@
 #include <string.h>
 #include "lockviz/io.h"
 #include "outbuf.h"
+#include "strbuf.h"
 #include "lockviz/lockviz.h"
 
 #define SEQ_NONE UINT32_MAX
@@ -49,6 +50,7 @@ typedef struct exporter {
     obj_state *ob;
     int64_t stride; /* tids: thread i is 1 + i * stride, its hold track for object o 2 + i * stride
                        + o */
+    lv__sb name;    /* the name being written: names of any length go out whole */
 } exporter;
 
 static int is_lock(lv_obj_kind k) {
@@ -110,28 +112,36 @@ static void meta_name(cw *w, const char *what, int64_t tid, const char *name) {
     }
 }
 
+/* x->name emptied, then a, b and c put in it (NULL: nothing): the one string. */
+static const char *name3(exporter *x, const char *a, const char *b, const char *c) {
+    x->name.n = 0;
+    if (x->name.s) x->name.s[0] = 0;
+    lv__sb_puts(&x->name, a);
+    lv__sb_puts(&x->name, b);
+    lv__sb_puts(&x->name, c);
+    return x->name.oom ? "" : x->name.s;
+}
+
 /* The name of a thread's state slice; B and E carry the same one (speedscope pairs by name). */
-static void state_name(const exporter *x, const thread_state *s, char *buf, size_t len) {
+static const char *state_name(exporter *x, const thread_state *s) {
     const lv_trace *tr = x->tr;
     const char *how = (s->how & B_NEVER)     ? " (never granted)"
                       : (s->how & B_TIMEOUT) ? " (timed out)"
                                              : "";
     switch (s->state) {
     case ST_RUNNING:
-        snprintf(buf, len, "running");
-        break;
+        return "running";
     case ST_SLEEP:
-        snprintf(buf, len, "sleeping");
-        break;
+        return "sleeping";
     case ST_WAIT:
-        snprintf(buf, len, "wait %s %s%s", lv_obj_kind_name(kind_of(tr, s->on)),
-                 obj_name(tr, s->on), how);
-        break;
+        name3(x, "wait ", lv_obj_kind_name(kind_of(tr, s->on)), " ");
+        lv__sb_puts(&x->name, obj_name(tr, s->on));
+        lv__sb_puts(&x->name, how);
+        return x->name.oom ? "" : x->name.s;
     case ST_JOIN:
-        snprintf(buf, len, "join %s%s", lv_trace_thread_name(tr, s->on), how);
-        break;
+        return name3(x, "join ", lv_trace_thread_name(tr, s->on), how);
     default:
-        buf[0] = 0;
+        return "";
     }
 }
 
@@ -148,23 +158,18 @@ static void slice(exporter *x, const char *ph, int64_t tid, int64_t t, const cha
 /* Ends thread t's current state at time `at` and begins `next` (ST_NONE: none). */
 static void enter(exporter *x, int32_t t, int64_t at, int next, int32_t on, uint8_t how) {
     thread_state *s = &x->th[t];
-    char name[320];
     if (s->state == next && (next == ST_RUNNING || next == ST_DONE)) return;
-    if (s->state != ST_NONE && s->state != ST_DONE) {
-        state_name(x, s, name, sizeof name);
-        slice(x, "E", thread_tid(x, t), at, "state", name);
-    }
+    if (s->state != ST_NONE && s->state != ST_DONE)
+        slice(x, "E", thread_tid(x, t), at, "state", state_name(x, s));
     s->state = next;
     s->on = on;
     s->how = how;
-    if (next != ST_NONE && next != ST_DONE) {
-        state_name(x, s, name, sizeof name);
+    if (next != ST_NONE && next != ST_DONE)
         slice(x, "B", thread_tid(x, t), at,
               next == ST_RUNNING ? "state"
               : next == ST_SLEEP ? "sleep"
                                  : "wait",
-              name);
-    }
+              state_name(x, s));
 }
 
 static hold_slot *hold_slot_of(exporter *x, int32_t t, int32_t obj, int create) {
@@ -179,18 +184,14 @@ static hold_slot *hold_slot_of(exporter *x, int32_t t, int32_t obj, int create) 
         s->holds = n;
         s->cap = cap;
     }
-    char name[320];
-    snprintf(name, sizeof name, "%s holds %s", lv_trace_thread_name(x->tr, t),
-             obj_name(x->tr, obj));
-    meta_name(x->w, "thread_name", hold_tid(x, t, obj), name);
+    meta_name(x->w, "thread_name", hold_tid(x, t, obj),
+              name3(x, lv_trace_thread_name(x->tr, t), " holds ", obj_name(x->tr, obj)));
     s->holds[s->nholds] = (hold_slot){obj, 0};
     return &s->holds[s->nholds++];
 }
 
 static void hold_slice(exporter *x, const char *ph, int32_t t, int32_t obj, int64_t at) {
-    char name[300];
-    snprintf(name, sizeof name, "holds %s", obj_name(x->tr, obj));
-    slice(x, ph, hold_tid(x, t, obj), at, "hold", name);
+    slice(x, ph, hold_tid(x, t, obj), at, "hold", name3(x, "holds ", obj_name(x->tr, obj), NULL));
 }
 
 static void flow(exporter *x, const char *ph, int64_t tid, int64_t t, uint32_t id, int32_t obj) {
@@ -396,10 +397,10 @@ lv_err lv_trace_write_chrome(const lv_trace *tr, FILE *out) {
     if (!(x.w = cw_new(out))) goto done;
     cw *w = x.w;
     W_LIT(w, "{\"displayTimeUnit\": \"ms\", \"traceEvents\": [");
-    char title[512];
-    snprintf(title, sizeof title, "lockviz: %s/%s (%s, seed %" PRIu64 ", %s)", tr->scenario,
-             tr->variant, lv_mode_name(tr->mode), tr->seed, lv_outcome_name(tr->outcome));
-    meta_name(w, "process_name", 1, title);
+    x.name.n = 0;
+    lv__sb_printf(&x.name, "lockviz: %s/%s (%s, seed %" PRIu64 ", %s)", tr->scenario, tr->variant,
+                  lv_mode_name(tr->mode), tr->seed, lv_outcome_name(tr->outcome));
+    meta_name(w, "process_name", 1, x.name.oom ? "" : x.name.s);
     for (size_t i = 0; i < tr->nthreads; i++) {
         meta_name(w, "thread_name", thread_tid(&x, (int32_t)i), tr->threads[i].name);
         x.th[i] = (thread_state){.state = ST_NONE, .on = LV_NONE, .req_seq = SEQ_NONE};
@@ -518,7 +519,7 @@ lv_err lv_trace_write_chrome(const lv_trace *tr, FILE *out) {
         if (!fdone[k]) finding(&x, &tr->findings[k], t_end);
     W_LIT(w, "\n]}\n");
     w_flush(w);
-    rc = ferror(out) ? LV_EIO : LV_OK;
+    rc = x.name.oom ? LV_ENOMEM : ferror(out) ? LV_EIO : LV_OK;
 done:
     if (x.th)
         for (size_t t = 0; t < tr->nthreads; t++)
@@ -533,6 +534,7 @@ done:
     free(rel_thread);
     free(fdone);
     free(x.w);
+    free(x.name.s);
     return rc;
 }
 

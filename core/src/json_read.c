@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "lockviz/lockviz.h"
+#include "strbuf.h"
 #include "utf8.h"
 
 #define MAX_NUM 9007199254740991.0 /* 2^53 - 1: the largest integer a JSON double holds exactly */
@@ -25,26 +26,75 @@ typedef struct rd {
     int failed;
 } rd;
 
+#define ELLIPSIS "\xe2\x80\xa6" /* U+2026 */
+
+/* line into dst (len bytes) as one printable line of UTF-8: control characters and bytes that
+ * are not UTF-8 (a file name may have them) as \xNN; a line too long for dst is cut between two
+ * characters and ends in "…". */
+static void put_line(char *dst, size_t len, const char *line) {
+    if (!len) return;
+    lv__sb b = {0};
+    const unsigned char *p = (const unsigned char *)line;
+    size_t n = strlen(line);
+    for (size_t i = 0; i < n;) {
+        size_t k = p[i] >= 0x20 && p[i] != 0x7f ? lv__utf8_len(p + i, n - i) : 0;
+        if (k) {
+            lv__sb_putn(&b, line + i, k);
+            i += k;
+        } else {
+            lv__sb_printf(&b, "\\x%02x", p[i++]);
+        }
+    }
+    const char *s = b.oom ? "out of memory" : b.s ? b.s : "";
+    size_t sn = strlen(s);
+    if (sn < len) {
+        memcpy(dst, s, sn + 1);
+    } else {
+        size_t ell = len >= sizeof ELLIPSIS ? sizeof ELLIPSIS - 1 : 0;
+        size_t keep = lv__utf8_cut(s, sn, len - 1 - ell);
+        memcpy(dst, s, keep);
+        memcpy(dst + keep, ELLIPSIS, ell);
+        dst[keep + ell] = 0;
+    }
+    free(b.s);
+}
+
+/* "NAME: MESSAGE" into r->err: the first failure only. */
 static void fail(rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fail(rd *r, const char *fmt, ...) {
     if (r->failed) return;
     r->failed = 1;
-    int n = snprintf(r->err, r->errlen, "%s: ", r->name);
-    if (n < 0 || (size_t)n >= r->errlen) return;
-    char msg[512];
+    lv__sb b = {0};
+    lv__sb_puts(&b, r->name);
+    lv__sb_puts(&b, ": ");
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    lv__sb_vprintf(&b, fmt, ap);
     va_end(ap);
-    /* the message quotes the file's own strings: keep it one printable line */
-    size_t k = (size_t)n;
-    for (const unsigned char *p = (const unsigned char *)msg; *p && k + 7 < r->errlen; p++) {
-        if (*p >= 0x20 && *p != 0x7f)
-            r->err[k++] = (char)*p;
-        else
-            k += (size_t)snprintf(r->err + k, r->errlen - k, "\\x%02x", *p);
+    put_line(r->err, r->errlen, b.oom || !b.s ? "out of memory" : b.s);
+    free(b.s);
+}
+
+/* A string of the file in an error message, in quotes: whole when short; a longer one (a name
+ * can run to megabytes) by its first QUOTE_MAX bytes, cut between two characters, "…" and its
+ * length, so the message still says what is wrong with it. */
+#define QUOTE_MAX 60
+typedef struct quoted {
+    char s[QUOTE_MAX + 64];
+} quoted;
+
+static const char *quote(quoted *q, const char *s) {
+    size_t n = strlen(s);
+    if (n <= QUOTE_MAX) {
+        snprintf(q->s, sizeof q->s, "\"%s\"", s);
+    } else {
+        size_t chars = 0;
+        for (size_t i = 0; i < n; i++)
+            chars += ((unsigned char)s[i] & 0xc0) != 0x80;
+        snprintf(q->s, sizeof q->s, "\"%.*s" ELLIPSIS "\" (%zu characters)",
+                 (int)lv__utf8_cut(s, n, QUOTE_MAX), s, chars);
     }
-    r->err[k] = 0;
+    return q->s;
 }
 
 /* ---- a validating scanner: finds where each JSON value starts and ends, builds nothing ----
@@ -286,9 +336,10 @@ static void syntax_error(rd *r, const scanner *s) {
         for (int k = 0; k < s->bad_depth && w + 80 < sizeof where; k++) {
             const pathstep *p = &s->path[k];
             int n;
-            if (p->key)
+            if (p->key) /* a long key cut between two characters */
                 n = snprintf(where + w, sizeof where - w, "%s%.*s%s", k ? "." : "",
-                             (int)(p->klen > 64 ? 64 : p->klen), p->key, p->klen > 64 ? "..." : "");
+                             (int)lv__utf8_cut(p->key, p->klen, 64), p->key,
+                             p->klen > 64 ? ELLIPSIS : "");
             else
                 n = snprintf(where + w, sizeof where - w, "[%zu]", p->idx);
             w += (size_t)n;
@@ -329,12 +380,14 @@ static int only_members(rd *r, const cJSON *obj, const char *where, const char *
         for (const char *const *a = allowed; *a && idx < 0; a++)
             if (m->string && strcmp(m->string, *a) == 0) idx = (int)(a - allowed);
         if (idx < 0) {
-            fail(r, "%s%sunknown field \"%s\"", where, *where ? ": " : "",
-                 m->string ? m->string : "");
+            quoted q;
+            fail(r, "%s%sunknown field %s", where, *where ? ": " : "",
+                 quote(&q, m->string ? m->string : ""));
             return -1;
         }
         if (seen & (1u << idx)) {
-            fail(r, "%s: duplicate key \"%s\"", *where ? where : "top level", m->string);
+            quoted q;
+            fail(r, "%s: duplicate key %s", *where ? where : "top level", quote(&q, m->string));
             return -1;
         }
         seen |= 1u << idx;
@@ -362,7 +415,8 @@ static int unique_keys(rd *r, const cJSON *obj, const char *where) {
     int rc = 0;
     for (i = 1; i < n && !rc; i++)
         if (strcmp(names[i - 1], names[i]) == 0) {
-            fail(r, "%s: duplicate key \"%s\"", where, names[i]);
+            quoted q;
+            fail(r, "%s: duplicate key %s", where, quote(&q, names[i]));
             rc = -1;
         }
     free(names);
@@ -574,7 +628,8 @@ static int read_event(rd *r, const cJSON *e, size_t i, lv_trace *tr, int64_t *la
     if (!ks) return -1;
     lv_event_kind k;
     if (lv_event_kind_parse(ks, &k) < 0) {
-        fail(r, "%s.kind: unknown event kind \"%s\"", where, ks);
+        quoted q;
+        fail(r, "%s.kind: unknown event kind %s", where, quote(&q, ks));
         return -1;
     }
     ev->kind = (uint8_t)k;
@@ -804,7 +859,8 @@ static int read_deadlock(rd *r, const cJSON *p, const char *w, const lv_trace *t
     const char *sh = get_str(r, p, w, "shape", 1);
     if (!sh) return -1;
     if (lv_deadlock_shape_parse(sh, &d->shape) < 0) {
-        fail(r, "%s.shape: unknown shape \"%s\"", w, sh);
+        quoted q;
+        fail(r, "%s.shape: unknown shape %s", w, quote(&q, sh));
         return -1;
     }
     const cJSON *steps = member(r, p, w, "steps", 1);
@@ -905,7 +961,8 @@ static int read_misuse(rd *r, const cJSON *p, const char *w, const lv_trace *tr,
     const char *rule = get_str(r, p, w, "rule", 1);
     if (!rule) return -1;
     if (lv_misuse_rule_parse(rule, &m->rule) < 0) {
-        fail(r, "%s.rule: unknown rule \"%s\"", w, rule);
+        quoted q;
+        fail(r, "%s.rule: unknown rule %s", w, quote(&q, rule));
         return -1;
     }
     int self_join = m->rule == LV_MU_JOIN_SELF,
@@ -1060,7 +1117,8 @@ static void read_findings(rd *r, const cJSON *arr, lv_trace *tr) {
         const char *ks = get_str(r, f, where, "kind", 1);
         if (!ks) return;
         if (lv_finding_kind_parse(ks, &out->kind) < 0) {
-            fail(r, "%s.kind: unknown finding kind \"%s\"", where, ks);
+            quoted q;
+            fail(r, "%s.kind: unknown finding kind %s", where, quote(&q, ks));
             return;
         }
         const char *msg = get_str(r, f, where, "message", 1);
@@ -1247,7 +1305,8 @@ static void read_trace(rd *r, const cJSON *root, span events, span sched, lv_tra
     else if (strcmp(mode, "controlled") == 0)
         tr->mode = LV_MODE_CONTROLLED;
     else {
-        fail(r, "mode: must be \"live\" or \"controlled\", not \"%s\"", mode);
+        quoted q;
+        fail(r, "mode: must be \"live\" or \"controlled\", not %s", quote(&q, mode));
         return;
     }
     int64_t seed;
@@ -1336,7 +1395,8 @@ static void read_trace(rd *r, const cJSON *root, span events, span sched, lv_tra
         const char *ks = get_str(r, o, where, "kind", 1);
         if (!ks) return;
         if (lv_obj_kind_parse(ks, &to->kind) < 0) {
-            fail(r, "%s.kind: unknown object kind \"%s\"", where, ks);
+            quoted q;
+            fail(r, "%s.kind: unknown object kind %s", where, quote(&q, ks));
             return;
         }
         const char *nm = get_str(r, o, where, "name", 1);
@@ -1423,7 +1483,9 @@ static void read_trace(rd *r, const cJSON *root, span events, span sched, lv_tra
     else if (strcmp(oc, "aborted") == 0)
         tr->outcome = LV_OUT_ABORTED;
     else {
-        fail(r, "outcome: must be \"completed\", \"deadlocked\" or \"aborted\", not \"%s\"", oc);
+        quoted q;
+        fail(r, "outcome: must be \"completed\", \"deadlocked\" or \"aborted\", not %s",
+             quote(&q, oc));
         return;
     }
     int64_t dropped = 0;
@@ -1499,7 +1561,8 @@ lv_err lv_trace_read_json(const char *data, size_t len, const char *name, lv_tra
         int is_ev = strcmp(k, "events") == 0, is_sched = strcmp(k, "schedule") == 0;
         if (cJSON_GetObjectItemCaseSensitive(root, k) || (is_ev && events.p) ||
             (is_sched && sched.p)) {
-            fail(&r, "top level: duplicate key \"%s\"", k);
+            quoted q;
+            fail(&r, "top level: duplicate key %s", quote(&q, k));
             cJSON_Delete(key);
             goto done;
         }

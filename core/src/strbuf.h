@@ -47,22 +47,28 @@ static inline void lv__sb_puts(lv__sb *b, const char *s) {
     lv__sb_putn(b, s ? s : "", strlen(s ? s : ""));
 }
 
+static inline void lv__sb_vprintf(lv__sb *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+static inline void lv__sb_vprintf(lv__sb *b, const char *fmt, va_list ap) {
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    if (n < 0) {
+        b->oom = 1;
+    } else if (!lv__sb_room(b, (size_t)n)) {
+        vsnprintf(b->s + b->n, (size_t)n + 1, fmt, again);
+        b->n += (size_t)n;
+    }
+    va_end(again);
+}
+
 static inline void lv__sb_printf(lv__sb *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static inline void lv__sb_printf(lv__sb *b, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    lv__sb_vprintf(b, fmt, ap);
     va_end(ap);
-    if (n < 0) {
-        b->oom = 1;
-        return;
-    }
-    if (lv__sb_room(b, (size_t)n)) return;
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->n, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->n += (size_t)n;
 }
 
 /* The string built (the caller frees it), or NULL when memory ran out on the way. */

@@ -31,4 +31,14 @@ static inline size_t lv__utf8_len(const unsigned char *p, size_t n) {
     return k;
 }
 
+/* How many of the n bytes at s to keep so that at most max are kept and the cut falls between
+ * two characters (never inside a sequence). */
+static inline size_t lv__utf8_cut(const char *s, size_t n, size_t max) {
+    if (n <= max) return n;
+    size_t k = max;
+    while (k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80)
+        k--;
+    return k;
+}
+
 #endif

@@ -21,9 +21,9 @@ if (!lockviz || !work) {
 }
 fs.mkdirSync(work, {recursive: true})
 
-// scenarios and variants, from `lockviz list`
-function scenarios() {
-  const out = execFileSync(lockviz, ['list'], {encoding: 'utf8'})
+// scenarios and variants, from `lockviz list` (of one scenario file, when given)
+function scenarios(file) {
+  const out = execFileSync(lockviz, file ? ['list', file] : ['list'], {encoding: 'utf8'})
   const list = []
   let inVariants = false
   for (const line of out.split('\n')) {
@@ -40,14 +40,20 @@ const runs = []
 for (const sc of scenarios())
   for (const v of sc.variants) runs.push({what: `${sc.name}/${v}`, args: [sc.name, '--variant', v, '--seed', '1']})
 runs.push({what: 'deadlock/two-locks live', args: ['deadlock', '--mode', 'live', '--seed', '1']})
+// a user's scenario file (LV_SCENARIO_FILE: the guide's bank example), every variant
+const file = process.env.LV_SCENARIO_FILE
+if (file)
+  for (const sc of scenarios(file))
+    for (const v of sc.variants) runs.push({what: `${sc.name}/${v} file`, args: [file, '--variant', v, '--seed', '1']})
 if (runs.length < 10) throw new Error(`lockviz list gave only ${runs.length} runs`)
 
-// speedscope takes "*.chrome.json" for a Chrome DevTools profile, so the copies it loads are
-// named *.trace.json
+// Each file is named as the window's E key names it (lockviz-SCENARIO-VARIANT-seedN-chrome.json)
+// and loaded under that name, as `speedscope FILE` loads it: speedscope chooses its importer by
+// the name first.
 for (const r of runs) {
-  const base = path.join(work, r.what.replace(/[/ ]/g, '-'))
+  const base = path.join(work, `lockviz-${r.what.replace(/[/ ]/g, '-')}-seed1`)
   r.native = base + '.json'
-  r.chrome = base + '.trace.json'
+  r.chrome = base + '-chrome.json'
   const p = spawnSync(lockviz, ['run', ...r.args, '--headless', '--out', r.native, '--chrome', r.chrome], {
     encoding: 'utf8',
     timeout: 120000,
@@ -55,6 +61,19 @@ for (const r of runs) {
   if (p.status !== 0 && p.status !== 1)
     throw new Error(`${r.what}: lockviz run exited ${p.status}: ${p.stderr}`)
 }
+// a trace whose thread and lock names are 9,000 characters (Chinese and ASCII), through
+// `lockviz export`: speedscope must show every name whole
+{
+  const src = path.join(here, '..', 'corpus', 'good', 'long-names-deadlock.json')
+  const r = {what: 'long-names (export)', native: src, chrome: path.join(work, 'long-names-chrome.json')}
+  const p = spawnSync(lockviz, ['export', src, '--chrome', r.chrome], {encoding: 'utf8', timeout: 120000})
+  if (p.status !== 0) throw new Error(`${r.what}: lockviz export exited ${p.status}: ${p.stderr}`)
+  runs.push(r)
+}
+// the name lockviz avoids: the same bytes as the first export, named *.chrome.json, which
+// speedscope takes for a Chrome DevTools profile and cannot load (what lockviz's note says)
+const avoided = path.join(work, 'avoided.chrome.json')
+fs.copyFileSync(runs[0].chrome, avoided)
 
 let failures = 0
 function fail(what, msg) {
@@ -221,12 +240,22 @@ function compare(what, tr, res) {
   })
 }
 
-const results = await loadInSpeedscope(findSpeedscope(modules), runs.map(r => r.chrome), process.env.CHROMIUM || 'chromium')
+const results = await loadInSpeedscope(findSpeedscope(modules), [...runs.map(r => r.chrome), avoided],
+    process.env.CHROMIUM || 'chromium')
+const avoidedResult = results.pop()
+if (!avoidedResult.error)
+  fail('avoided.chrome.json', 'speedscope loaded a name ending in .chrome.json: lockviz\'s note is wrong')
+else console.log('ok   avoided.chrome.json: speedscope cannot load it, as lockviz says')
 let sleeps = 0, waits = 0, holdsSeen = 0, deadlocked = 0
 runs.forEach((r, i) => {
   const tr = JSON.parse(fs.readFileSync(r.native, 'utf8'))
   const before = failures
   compare(r.what, tr, results[i])
+  if (r.what.startsWith('long-names')) {
+    const longest = xs => Math.max(...xs.map(x => [...x.name].length))
+    if (longest(tr.threads) < 9000 || longest(tr.objects) < 9000)
+      fail(r.what, 'the corpus trace has no 9,000-character thread and lock name')
+  }
   if (tr.outcome === 'deadlocked') deadlocked++
   if (results[i].exported)
     for (const f of results[i].exported.shared.frames) {
@@ -239,5 +268,5 @@ runs.forEach((r, i) => {
 // the run set must exercise what is checked
 if (!deadlocked) fail('runs', 'no deadlocked run')
 if (!sleeps || !waits || !holdsSeen) fail('runs', `sleeps ${sleeps}, waits ${waits}, holds ${holdsSeen}: some never shown`)
-console.log(`${runs.length - Math.min(failures, runs.length)} passed, ${failures} failed`)
+console.log(`${runs.length + 1 - Math.min(failures, runs.length + 1)} passed, ${failures} failed`)
 process.exit(failures ? 1 : 0)

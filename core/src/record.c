@@ -1024,18 +1024,29 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
     size_t text_off = LV_RS_HEADER_BYTES;
     size_t chunk_off = text_off + LV_RS_TEXT_BYTES;
     size_t len = chunk_off + nchunks * LV_RS_CHUNK_BYTES;
+    /* pages made ahead of the recording threads (here before the program starts, then while
+     * it runs, on this process's time): a thread that takes a chunk then maps pages that exist
+     * instead of waiting for the kernel to make and zero each one */
+    size_t ahead = (size_t)LV_RECORD_PREFAULT_MIB << 20, first = ahead;
+    const char *pm = getenv("LOCKVIZ_RECORD_PREFAULT_MB");
+    if (pm && *pm) { /* more made before the start: the program then never waits for pages */
+        char *end;
+        unsigned long v = strtoul(pm, &end, 10);
+        if (*end || v > LV_RECORD_MIB) {
+            ERR("LOCKVIZ_RECORD_PREFAULT_MB=%s: must be a whole number of MiB, 0 to %d", pm,
+                LV_RECORD_MIB);
+            return LV_EUSAGE;
+        }
+        first = (size_t)v << 20;
+    }
     int fd = memfd_create("lockviz-record", 0);
     if (fd < 0 || ftruncate(fd, (off_t)len) != 0) {
         ERR("cannot make the shared buffer: %s", strerror(errno));
         if (fd >= 0) close(fd);
         return LV_EIO;
     }
-    /* pages made ahead of the recording threads (here before the program starts, then while
-     * it runs, on this process's time): a thread that takes a chunk then maps pages that exist
-     * instead of waiting for the kernel to make and zero each one */
-    size_t ahead = (size_t)LV_RECORD_PREFAULT_MIB << 20;
-    size_t prefault = chunk_off + ahead < len ? chunk_off + ahead : len;
-    if (fallocate(fd, 0, 0, (off_t)prefault) != 0) prefault = len; /* a hint only */
+    size_t prefault = chunk_off + first < len ? chunk_off + first : len;
+    int made = fallocate(fd, 0, 0, (off_t)prefault) == 0; /* a hint only */
     char *base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (base == MAP_FAILED) {
         ERR("cannot map the shared buffer: %s", strerror(errno));
@@ -1049,6 +1060,8 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
     shm->text_cap = LV_RS_TEXT_BYTES;
     shm->text_off = text_off;
     shm->chunk_off = chunk_off;
+    shm->made = made ? prefault : 0;
+    if (!made) prefault = len; /* no more tries */
 
     /* LD_PRELOAD: ours first, then what the caller had */
     const char *old = getenv("LD_PRELOAD");

@@ -19,6 +19,9 @@ one_line static_one_line
 expect_in static_why "$T/err" "statically linked (no PT_INTERP"
 check no_program 2 "$LV" record --headless --
 one_line no_program_one_line
+LOCKVIZ_RECORD_PREFAULT_MB=lots check prefault_bad 2 "$LV" record --headless -- "$P/rec_philo" ordered
+one_line prefault_one_line
+expect_in prefault_why "$T/err" "LOCKVIZ_RECORD_PREFAULT_MB=lots: must be a whole number of MiB"
 check crash_status 1 "$LV" record --headless -- "$P/rec_end" segv
 expect_in crash_signal "$T/out" "program: killed by SIGSEGV"
 finish

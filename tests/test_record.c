@@ -241,6 +241,15 @@ TEST(stuck_forever_is_stopped) {
     lv_trace_free(tr);
 }
 
+/* waits that a sleeping thread ends later are not a deadlock: the run completes */
+TEST(a_late_wake_up_is_not_stuck) {
+    lv_trace *tr = record("rec_end", "late");
+    ASSERT_EQ(tr->outcome, LV_OUT_COMPLETED);
+    ASSERT_EQ(tr->program->end, LV_PROG_EXITED);
+    ASSERT_EQ(tr->nfindings, 0);
+    lv_trace_free(tr);
+}
+
 TEST(relock_is_a_self_deadlock_and_misuse) {
     lv_trace *tr = record("rec_end", "relock");
     ASSERT_EQ(tr->outcome, LV_OUT_DEADLOCKED);
@@ -319,4 +328,5 @@ TEST_MAIN(TEST_ENTRY(stress_every_acquire_paired, 60), TEST_ENTRY(every_kind_wit
           TEST_ENTRY(exit_from_thread, 30), TEST_ENTRY(fork_records_the_parent_only, 30),
           TEST_ENTRY(stuck_forever_is_stopped, 30),
           TEST_ENTRY(relock_is_a_self_deadlock_and_misuse, 30), TEST_ENTRY(pthread_misuse, 30),
-          TEST_ENTRY(rwlock_deadlocks, 30), TEST_ENTRY(cannot_record, 30))
+          TEST_ENTRY(rwlock_deadlocks, 30), TEST_ENTRY(a_late_wake_up_is_not_stuck, 30),
+          TEST_ENTRY(cannot_record, 30))

@@ -178,6 +178,7 @@ typedef struct dobj {
     int32_t owner; /* mutex, rlock, rwlock writer */
     int64_t count; /* rlock recursion; semaphore permits */
     int32_t readers;
+    int64_t pending; /* condition: wake-ups notified and not yet taken; barrier: arrivals */
     int64_t param;
     uint64_t pc; /* where it was first seen (its init, when it had one) */
     char *name;  /* a name the program gave (sem_open) */
@@ -392,6 +393,10 @@ static void acquire_obj(dec *d, lv_event *e, dobj *o, int32_t thr, int read) {
         if (o->count > 0) o->count--;
         setv(e, o->count);
         break;
+    case LV_OBJ_CONDITION: /* a wake-up taken (or a spurious one) */
+    case LV_OBJ_BARRIER:   /* one of the arrivals let through */
+        if (o->pending > 0) o->pending--;
+        break;
     default:
         break;
     }
@@ -522,6 +527,7 @@ static void decode(dec *d, int32_t pthr, const lv_rrec *r) {
         T = &d->th[thr];
         wait_begin(T, o, (r->flags & LV_RF_TIMED) != 0, read, e->seq);
         if (d->ob[o].kind == LV_OBJ_CONDITION) T->cond = o;
+        if (d->ob[o].kind == LV_OBJ_BARRIER) d->ob[o].pending++;
         break;
     }
     case LV_EV_ACQUIRE: {
@@ -545,6 +551,8 @@ static void decode(dec *d, int32_t pthr, const lv_rrec *r) {
         if (o == LV_NONE) break;
         e = emit(d, thr, LV_EV_TIMEOUT, o, r->t, r->pc);
         if (e && read) e->flags |= LV_EVF_READ;
+        if (d->ob[o].kind == LV_OBJ_CONDITION && d->ob[o].pending > 0) d->ob[o].pending--;
+        if (d->ob[o].kind == LV_OBJ_BARRIER && d->ob[o].pending > 0) d->ob[o].pending--;
         wait_end(&d->th[thr]);
         break;
     }
@@ -592,6 +600,7 @@ static void decode(dec *d, int32_t pthr, const lv_rrec *r) {
         if (o == LV_NONE) break;
         int64_t n = cond_waiters(d, o);
         if (!(r->flags & LV_RF_ALL) && n > 1) n = 1;
+        d->ob[o].pending += n;
         setv(emit(d, thr, LV_EV_NOTIFY, o, r->t, r->pc), n);
         break;
     }
@@ -734,10 +743,29 @@ static int32_t waits_on(const dec *d, int32_t t) {
     }
 }
 
+/* Whether t waits, with no timeout, for something that nothing recorded so far gives it: a
+ * thread that is only slow to run after its lock was let go, its permit posted or its
+ * condition notified is not blocked. */
 static int blocked(const dec *d, int32_t t) {
     const dthread *T = &d->th[t];
     if (T->wjoin != LV_NONE) return !d->th[T->wjoin].ended;
-    return T->wobj != LV_NONE && !T->wtimed;
+    if (T->wobj == LV_NONE || T->wtimed) return 0;
+    const dobj *o = &d->ob[T->wobj];
+    switch (o->kind) {
+    case LV_OBJ_MUTEX:
+    case LV_OBJ_RLOCK:
+        return o->owner != LV_NONE;
+    case LV_OBJ_RWLOCK:
+        return o->owner != LV_NONE || (!T->wread && o->readers > 0);
+    case LV_OBJ_SEMAPHORE:
+        return o->count <= 0;
+    case LV_OBJ_CONDITION:
+        return o->pending <= 0;
+    case LV_OBJ_BARRIER:
+        return o->pending < o->param;
+    default:
+        return 1;
+    }
 }
 
 /* The owner the program's own mutex names: its kernel thread id, read from the program's
@@ -1024,18 +1052,29 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
     size_t text_off = LV_RS_HEADER_BYTES;
     size_t chunk_off = text_off + LV_RS_TEXT_BYTES;
     size_t len = chunk_off + nchunks * LV_RS_CHUNK_BYTES;
+    /* pages made ahead of the recording threads (here before the program starts, then while
+     * it runs, on this process's time): a thread that takes a chunk then maps pages that exist
+     * instead of waiting for the kernel to make and zero each one */
+    size_t ahead = (size_t)LV_RECORD_PREFAULT_MIB << 20, first = ahead;
+    const char *pm = getenv("LOCKVIZ_RECORD_PREFAULT_MB");
+    if (pm && *pm) { /* more made before the start: the program then never waits for pages */
+        char *end;
+        unsigned long v = strtoul(pm, &end, 10);
+        if (*end || v > LV_RECORD_MIB) {
+            ERR("LOCKVIZ_RECORD_PREFAULT_MB=%s: must be a whole number of MiB, 0 to %d", pm,
+                LV_RECORD_MIB);
+            return LV_EUSAGE;
+        }
+        first = (size_t)v << 20;
+    }
     int fd = memfd_create("lockviz-record", 0);
     if (fd < 0 || ftruncate(fd, (off_t)len) != 0) {
         ERR("cannot make the shared buffer: %s", strerror(errno));
         if (fd >= 0) close(fd);
         return LV_EIO;
     }
-    /* pages made ahead of the recording threads (here before the program starts, then while
-     * it runs, on this process's time): a thread that takes a chunk then maps pages that exist
-     * instead of waiting for the kernel to make and zero each one */
-    size_t ahead = (size_t)LV_RECORD_PREFAULT_MIB << 20;
-    size_t prefault = chunk_off + ahead < len ? chunk_off + ahead : len;
-    if (fallocate(fd, 0, 0, (off_t)prefault) != 0) prefault = len; /* a hint only */
+    size_t prefault = chunk_off + first < len ? chunk_off + first : len;
+    int made = fallocate(fd, 0, 0, (off_t)prefault) == 0; /* a hint only */
     char *base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (base == MAP_FAILED) {
         ERR("cannot map the shared buffer: %s", strerror(errno));
@@ -1049,6 +1088,8 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
     shm->text_cap = LV_RS_TEXT_BYTES;
     shm->text_off = text_off;
     shm->chunk_off = chunk_off;
+    shm->made = made ? prefault : 0;
+    if (!made) prefault = len; /* no more tries */
 
     /* LD_PRELOAD: ours first, then what the caller had */
     const char *old = getenv("LD_PRELOAD");

@@ -111,6 +111,7 @@ typedef struct lv_rshm {
     _Atomic uint64_t text_used;
     uint64_t text_cap;
     uint64_t text_off, chunk_off; /* byte offsets in the mapping */
+    uint64_t made;                /* bytes from the start that lockviz made before the start */
     _Atomic uint32_t nmods;
     uint32_t pad;
     lv_rmod mods[LV_RS_MAX_MODS];

@@ -2,8 +2,11 @@
  * itself), "exit-thread" (a thread calls exit(3) while main joins it), "fork" (a child that
  * locks too), "stuck" (main joins a thread waiting on a condition nobody signals), "relock"
  * (a normal mutex locked twice by its holder), "misuse" (unlock by a non-holder, destroy while
- * locked, a condition wait without the mutex). Each first takes and gives back "before" 3 times. */
+ * locked, a condition wait without the mutex), "late" (main waits for a post and a signal that
+ * a sleeping thread gives 0.4 s later: not stuck). Each first takes and gives back "before" 3
+ * times. */
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +30,20 @@ static void *waiter(void *a) {
     (void)a;
     pthread_mutex_lock(&m);
     pthread_cond_wait(&never, &m);
+    pthread_mutex_unlock(&m);
+    return NULL;
+}
+
+static sem_t late_sem;
+static int late_flag;
+static void *late_poster(void *a) {
+    (void)a;
+    usleep(400000); /* longer than the watchdog's two looks */
+    sem_post(&late_sem);
+    usleep(400000);
+    pthread_mutex_lock(&m);
+    late_flag = 1;
+    pthread_cond_signal(&never);
     pthread_mutex_unlock(&m);
     return NULL;
 }
@@ -72,6 +89,16 @@ int main(int argc, char **argv) {
     } else if (!strcmp(how, "stuck")) {
         pthread_t t;
         pthread_create(&t, NULL, waiter, NULL);
+        pthread_join(t, NULL);
+    } else if (!strcmp(how, "late")) {
+        sem_init(&late_sem, 0, 0);
+        pthread_t t;
+        pthread_create(&t, NULL, late_poster, NULL);
+        sem_wait(&late_sem);
+        pthread_mutex_lock(&m);
+        while (!late_flag)
+            pthread_cond_wait(&never, &m);
+        pthread_mutex_unlock(&m);
         pthread_join(t, NULL);
     } else if (!strcmp(how, "relock")) {
         pthread_mutex_lock(&m);

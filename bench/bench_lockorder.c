@@ -48,7 +48,7 @@ static int32_t gen_thread(lv_trace *tr, const char *name) {
 static int32_t gen_obj(lv_trace *tr, lv_obj_kind kind, const char *name, int64_t param) {
     tr->objects = xgrow(tr->objects, tr->nobjects, sizeof *tr->objects);
     int32_t id = (int32_t)tr->nobjects++;
-    tr->objects[id] = (lv_trace_object){id, kind, xstrdup(name), param};
+    tr->objects[id] = (lv_trace_object){id, kind, xstrdup(name), param, 0};
     return id;
 }
 

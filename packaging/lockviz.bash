@@ -32,7 +32,7 @@ _lockviz() {
         case $w in
         --lang | --variant | --set | --mode | --seed | --policy | --pct-depth | --schedule | \
             --time-scale | --out | --chrome | --png | --compare | --strategy | --runs | \
-            --preemptions | --at | --size | --ahead) skip=1 ;;
+            --preemptions | --at | --size | --ahead | --name) skip=1 ;;
         -*) ;;
         *) if [ -z "$cmd" ]; then cmd=$w; elif [ -z "$scen" ]; then scen=$w; fi ;;
         esac
@@ -84,6 +84,9 @@ _lockviz() {
         fi ;;
     list)
         [ -z "$scen" ] && COMPREPLY=($(compgen -W "$(_lockviz_scenarios "$bin")" -- "$cur")) ;;
+    record) # the program to run, then its own arguments
+        compopt -o filenames 2>/dev/null
+        COMPREPLY=($(compgen -c -- "$cur") $(compgen -f -- "$cur")) ;;
     view | check | export) # native traces: not the Chrome exports beside them
         compopt -o filenames 2>/dev/null
         local f

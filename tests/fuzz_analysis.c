@@ -86,7 +86,7 @@ static lv_trace *generate(gen *g) {
         snprintf(buf, sizeof buf, "o%zu", i);
         char *nm = byte(g) % 4 ? strdup(buf) : name(g, (int)i);
         tr->objects[i] =
-            (lv_trace_object){(int32_t)i, k, nm, k == LV_OBJ_VAR ? 0 : 1 + byte(g) % 3};
+            (lv_trace_object){(int32_t)i, k, nm, k == LV_OBJ_VAR ? 0 : 1 + byte(g) % 3, 0};
     }
     size_t cap = 0;
     push(tr, &cap, 0, LV_EV_START, LV_NONE, 0, 0);

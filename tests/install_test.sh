@@ -47,6 +47,10 @@ others=$(nm -D --defined-only "$P/$libdir/liblockviz.so.0" | awk '$2 ~ /^[TDBR]$
 loaded=$(ldd "$P/bin/lockviz" | sed -n 's/.*liblockviz.so.0 => \(.*\) (.*/\1/p')
 [ -n "$loaded" ] && [ "$(readlink -f "$loaded")" = "$(readlink -f "$P/$libdir/liblockviz.so.0")" ] && ok ||
   bad "the installed program does not load the installed library: $(ldd "$P/bin/lockviz" | grep lockviz)"
+# lockviz record finds the installed preload library (../lib/lockviz from the program)
+[ -e "$P/$libdir/lockviz/liblockviz_preload.so" ] && ok || bad "missing $libdir/lockviz/liblockviz_preload.so"
+"$P/bin/lockviz" record --headless -- /bin/true >"$T/out" 2>&1
+[ $? -eq 0 ] && grep -q "program: exited with status 0" "$T/out" && ok || bad "installed record: $(cat "$T/out")"
 # the pkg-config file points into this prefix
 pcdir=$P/$libdir/pkgconfig
 inc=$(PKG_CONFIG_PATH=$pcdir pkg-config --cflags-only-I lockviz | awk '{print $1}')

@@ -342,7 +342,7 @@ static int32_t tb_thread(lv_trace *tr, const char *name) {
 static int32_t tb_obj(lv_trace *tr, lv_obj_kind kind, const char *name, int64_t param) {
     tr->objects = grow(tr->objects, tr->nobjects, sizeof *tr->objects);
     int32_t id = (int32_t)tr->nobjects++;
-    tr->objects[id] = (lv_trace_object){id, kind, strdup(name), param};
+    tr->objects[id] = (lv_trace_object){id, kind, strdup(name), param, 0};
     return id;
 }
 
@@ -472,6 +472,24 @@ TEST(lock_order_abba_and_one_order) {
             for (size_t k = 0; k < 4; k++)
                 ASSERT_EQ(f->events[k], want[k]);
         }
+        lv_trace_free(back);
+    }
+}
+
+/* rwlocks: write holds taken in both orders are an inversion; a read hold makes no edge */
+TEST(lock_order_rwlock_write_holds_only) {
+    for (int read = 0; read < 2; read++) {
+        lv_trace *tr = tb_new();
+        int32_t t1 = tb_thread(tr, "t1"), t2 = tb_thread(tr, "t2");
+        int32_t a = tb_obj(tr, LV_OBJ_RWLOCK, "A", 0), b = tb_obj(tr, LV_OBJ_RWLOCK, "B", 0);
+        tb_pair(tr, t1, a, b);
+        size_t first = tr->nevents;
+        tb_pair(tr, t2, b, a);
+        if (read) /* t2 holds B for reading while it asks for A */
+            for (size_t i = first; i < tr->nevents; i++)
+                if (tr->events[i].obj == b) tr->events[i].flags |= LV_EVF_READ;
+        lv_trace *back = tb_check(tr);
+        expect(back, 0, 0, read ? 0 : 1, 0);
         lv_trace_free(back);
     }
 }
@@ -1190,6 +1208,7 @@ TEST(a_deadlock_of_long_names_is_worded_whole_in_both_languages) {
 
 TEST_MAIN(TEST_ENTRY(a_bounded_semaphore_handed_off_is_no_misuse_and_a_release_past_its_bound_is,
                      30),
+          TEST_ENTRY(lock_order_rwlock_write_holds_only, 30),
           TEST_ENTRY(two_writes_around_another_threads_write_are_one_race, 30),
           TEST_ENTRY(a_lost_update_needs_the_read_and_the_overwrite_unordered_with_the_lost_write,
                      30),

@@ -77,7 +77,7 @@ static lv_trace *new_trace(size_t nthreads, size_t nobjects, size_t nevents) {
     for (size_t i = 0; i < nobjects; i++) {
         char nm[32];
         snprintf(nm, sizeof nm, "L%zu", i);
-        tr->objects[i] = (lv_trace_object){(int32_t)i, LV_OBJ_MUTEX, strdup(nm), 0};
+        tr->objects[i] = (lv_trace_object){(int32_t)i, LV_OBJ_MUTEX, strdup(nm), 0, 0};
     }
     tr->events = calloc(nevents, sizeof *tr->events);
     ASSERT(tr->events);

@@ -355,7 +355,7 @@ static int build_threads(lv_scene *s) {
         case LV_EV_ACQUIRE:
             if (b->state == LV_TS_BLOCKED && b->on_obj == e->obj)
                 if (enter(g, b, e->t, LV_TS_RUNNING, e->seq, LV_NONE, LV_NONE)) goto done;
-            if (is_lock(ok) || is_sem(ok)) {
+            if (is_lock(ok) || is_sem(ok) || ok == LV_OBJ_RWLOCK) {
                 int first = ok != LV_OBJ_RLOCK || !(e->flags & LV_EVF_VALUE) || e->value == 1;
                 if (first && open_hold(s, b, th, e->obj, e->seq, e->t)) goto done;
                 obuild *o = &ob[e->obj];
@@ -371,7 +371,7 @@ static int build_threads(lv_scene *s) {
             req_seq[th] = LV_SEQ_NONE;
             break;
         case LV_EV_RELEASE:
-            if (is_lock(ok) || is_sem(ok)) {
+            if (is_lock(ok) || is_sem(ok) || ok == LV_OBJ_RWLOCK) {
                 int freed = ok != LV_OBJ_RLOCK || ((e->flags & LV_EVF_VALUE) && e->value == 0);
                 if (freed) {
                     close_hold(s, b, th, e->obj, e->seq, e->t);

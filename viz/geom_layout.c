@@ -881,8 +881,11 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
         f->legend_text_x[i] = x + sw + sgap;
         x += sw + sgap + tw[i] + igap;
     }
-    lv_textf(f->title, sizeof f->title, "%s / %s", tr->scenario ? tr->scenario : "?",
-             tr->variant ? tr->variant : "?");
+    if (tr->program && (!tr->variant || !*tr->variant)) /* a program run without arguments */
+        lv_textf(f->title, sizeof f->title, "%s", tr->scenario ? tr->scenario : "?");
+    else
+        lv_textf(f->title, sizeof f->title, "%s / %s", tr->scenario ? tr->scenario : "?",
+                 tr->variant ? tr->variant : "?");
     /* the title names the run shown, and a click on it chooses another (the picker) */
     int ttw = measure_str(vp, LV_FONT_TITLE, f->title), room = f->legend[0].x - 2 * pad;
     if (ttw > room) ttw = room;

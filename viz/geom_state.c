@@ -196,6 +196,10 @@ static int apply(lv_state *st, const lv_scene *s, const lv_event *e) {
         } else if (k == LV_OBJ_SEMAPHORE || k == LV_OBJ_BOUNDED_SEMAPHORE) {
             o->count = has_v ? e->value : o->count - 1;
             if (ids_add(&o->inside, th)) return -1;
+        } else if (k == LV_OBJ_RWLOCK && (e->flags & LV_EVF_READ)) {
+            if (ids_add(&o->inside, th)) return -1; /* the readers */
+        } else if (k == LV_OBJ_RWLOCK) {
+            o->owner = th; /* the writer */
         }
         break;
     case LV_EV_RELEASE:
@@ -209,6 +213,10 @@ static int apply(lv_state *st, const lv_scene *s, const lv_event *e) {
         } else if (k == LV_OBJ_SEMAPHORE || k == LV_OBJ_BOUNDED_SEMAPHORE) {
             o->count = has_v ? e->value : o->count + 1;
             ids_remove(&o->inside, th);
+        } else if (k == LV_OBJ_RWLOCK && (e->flags & LV_EVF_READ)) {
+            ids_remove(&o->inside, th);
+        } else if (k == LV_OBJ_RWLOCK) {
+            o->owner = LV_NONE;
         }
         break;
     case LV_EV_SET:

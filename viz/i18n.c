@@ -39,6 +39,10 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_HELD_BY_N] = {"held by %s, count %s", "被 %s 持有，计数 %s"},
     [LV_T_FREE] = {"free", "空闲"},
     [LV_T_SEM] = {"Semaphore %s: %s of %s free", "信号量 %s：%s / %s 空闲"},
+    [LV_T_RWLOCK] = {"rwlock %s", "读写锁 %s"},
+    [LV_T_WRITTEN_BY] = {"written by %s", "被 %s 写锁持有"},
+    [LV_T_READ_BY] = {"read by", "读锁持有者"},
+    [LV_T_BARRIER] = {"Barrier %s: waits for %s threads", "屏障 %s：等待 %s 个线程"},
     [LV_T_BSEM] = {"BoundedSemaphore %s: %s of %s free", "有界信号量 %s：%s / %s 空闲"},
     [LV_T_EVENT_SET] = {"Event %s: set (green)", "事件 %s：已设置（绿）"},
     [LV_T_EVENT_CLEAR] = {"Event %s: clear (red)", "事件 %s：未设置（红）"},
@@ -277,6 +281,18 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_CLI_SUMMARY] = {"%s/%s, %s mode, seed %s: %s; %s threads, %s objects, %s events",
                           "%s/%s，%s模式，种子 %s：%s；%s 个线程，%s 个对象，%s 个事件"},
     [LV_T_CLI_CONTROLLED] = {"controlled", "受控"},
+    [LV_T_REC_SUMMARY] = {"%s%s%s, recorded: %s; %s threads, %s objects, %s events",
+                          "%s%s%s，录制：%s；%s 个线程，%s 个对象，%s 个事件"},
+    [LV_T_REC_EXITED] = {"program: exited with status %s", "程序：退出，状态 %s"},
+    [LV_T_REC_SIGNAL] = {"program: killed by %s", "程序：被 %s 终止"},
+    [LV_T_REC_STOPPED] = {"program: stopped by lockviz, because its threads could never go on "
+                          "(see the deadlock below)",
+                          "程序：被 lockviz 停止，因为它的线程再也无法继续（见下面的死锁）"},
+    [LV_T_REC_NO_RACES] = {"note: data races are not looked for: recording sees the program's "
+                           "lock, condition, semaphore, barrier and thread calls, not its memory "
+                           "accesses (ThreadSanitizer or Helgrind see those)",
+                           "注意：不检查数据竞争：录制只看到程序对锁、条件变量、信号量、屏障和线程"
+                           "的调用，看不到它的内存访问（ThreadSanitizer 或 Helgrind 能看到）"},
     [LV_T_NO_FINDINGS_CUT] = {"No findings so far: the run is cut here, and nothing went wrong up "
                               "to this point.",
                               "目前没有发现：运行在这里截断，到此为止没有出错。"},

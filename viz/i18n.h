@@ -50,9 +50,13 @@ typedef enum lv_tr_key {
     LV_T_HELD_BY,   /* %s thread */
     LV_T_HELD_BY_N, /* %s thread, %s count */
     LV_T_FREE,
-    LV_T_SEM,       /* %s name, %s free, %s capacity */
-    LV_T_BSEM,      /* the same */
-    LV_T_EVENT_SET, /* %s name */
+    LV_T_SEM,        /* %s name, %s free, %s capacity */
+    LV_T_RWLOCK,     /* %s name */
+    LV_T_WRITTEN_BY, /* %s thread: holds an rwlock for writing */
+    LV_T_READ_BY,    /* the readers of an rwlock follow */
+    LV_T_BARRIER,    /* %s name, %s count */
+    LV_T_BSEM,       /* the same */
+    LV_T_EVENT_SET,  /* %s name */
     LV_T_EVENT_CLEAR,
     LV_T_STALE_READ,
     LV_T_LOST,
@@ -256,6 +260,12 @@ typedef enum lv_tr_key {
     LV_T_CLI_SUMMARY,    /* %s scenario, %s variant, %s mode, %s seed, %s outcome, %s threads,
                             %s objects, %s events */
     LV_T_CLI_CONTROLLED, /* the mode's word */
+    LV_T_REC_SUMMARY,    /* %s program, %s " " or "", %s its arguments, %s outcome, %s threads,
+                            %s objects, %s events */
+    LV_T_REC_EXITED,     /* %s the recorded program's exit status */
+    LV_T_REC_SIGNAL,     /* %s the signal that ended it */
+    LV_T_REC_STOPPED,    /* lockviz stopped it (deadlock) */
+    LV_T_REC_NO_RACES,   /* what recording cannot see */
     /* the classroom's words (issue 16) */
     LV_T_NO_FINDINGS_CUT, /* a cut run: nothing went wrong so far */
     LV_T_CAN_WOKEN,       /* a thread that can run while its lane says it sleeps */

@@ -1,6 +1,7 @@
 /* The lockviz program: subcommands list, run and check (getopt_long, --help on each), with the
  * design's exit codes: 0 nothing found, 1 something found, 2 bad usage or input, 3 internal. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -42,6 +43,9 @@ static const char main_help[] =
     "  lockviz check TRACE     validate a trace, recompute its findings, print them\n"
     "  lockviz export TRACE    write a trace as Chrome/Perfetto JSON (or native again)\n"
     "  lockviz view TRACE      show a trace in a window, or draw it to a PNG (--png FILE)\n"
+    "  lockviz record -- PROGRAM ARGS...  run an unmodified pthread program, record its\n"
+    "                          locks, conditions, semaphores and threads, report deadlocks,\n"
+    "                          lock-order inversions and misuse at source lines, show it\n"
     "\n"
     "  lockviz -V, --version   print the version\n"
     "\n"
@@ -124,6 +128,37 @@ static const char run_help[] =
     "\n"
     "Exit status: 0 no findings; 1 findings (see the report; with --compare, in either run);\n"
     "2 bad usage; 3 internal error.\n";
+
+static const char record_help[] =
+    "Usage: lockviz record [options] -- PROGRAM [ARGS...]\n"
+    "\n"
+    "Runs PROGRAM, an unmodified dynamically linked pthread program, with lockviz's preload\n"
+    "library (LD_PRELOAD), and records its threads, mutexes, rwlocks, condition variables,\n"
+    "semaphores, barriers, spinlocks, joins and sleeps as they happen, each at its call site\n"
+    "(file:line when the program has debug information, -g). Its stdin, stdout, stderr pass\n"
+    "through. When it ends (exits, crashes, is killed) lockviz prints how it ended and what\n"
+    "analysis found: deadlocks, lock-order inversions, misuse (unlocking a mutex not held,\n"
+    "relocking a normal mutex, destroying a locked one, waiting on a condition without its\n"
+    "mutex). If its threads can never go on (a cycle of waits, or every thread waiting with\n"
+    "no timeout), lockviz stops it and reports the waits. Data races are not looked for.\n"
+    "Then it shows the run in the window, as 'lockviz run' does, unless --headless or there\n"
+    "is no display.\n"
+    "\n"
+    "  --out FILE     save the trace as JSON (the native format, with call sites)\n"
+    "  --chrome FILE  save it in the Chrome Trace Event Format, for Perfetto\n"
+    "  --png FILE     draw the timeline to a PNG (1280x720)\n"
+    "  --name NAME    the trace's scenario name (default: the program's file name)\n"
+    "  --headless     never open a window: print, and write the files asked for\n"
+    "  --help         this text\n"
+    "\n"
+    "Environment: LOCKVIZ_PRELOAD names the preload library (default: found next to lockviz,\n"
+    "in ../lib/lockviz from it, or where it was installed); LOCKVIZ_RECORD_PREFAULT_MB=N\n"
+    "makes N MiB of the event buffer before the program starts (default 8), so that it does\n"
+    "not wait for new pages while it records.\n"
+    "\n"
+    "Exit status: 0 no findings; 1 findings, or the program was stopped or killed by a\n"
+    "signal; 2 bad usage, or a program that cannot be recorded (statically linked, set-uid,\n"
+    "not found); 3 internal error. The program's own exit status is printed and saved.\n";
 
 static const char check_help[] =
     "Usage: lockviz check TRACE.json [--json]\n"
@@ -272,9 +307,13 @@ static void print_summary(const lv_trace *tr) {
     static const lv_tr_key outcome[] = {LV_T_COMPLETED, LV_T_DEADLOCKED, LV_T_ABORTED};
     const char *oc = (unsigned)tr->outcome < 3 ? lv_tr(lang, outcome[tr->outcome])
                                                : lv_outcome_name(tr->outcome);
-    printf(lv_tr(lang, LV_T_CLI_SUMMARY), tr->scenario, tr->variant,
-           lv_tr(lang, tr->mode == LV_MODE_LIVE ? LV_T_LIVE : LV_T_CLI_CONTROLLED), n[0], oc, n[1],
-           n[2], n[3]);
+    if (tr->program) /* a recorded program: its name and arguments, no seed */
+        printf(lv_tr(lang, LV_T_REC_SUMMARY), tr->scenario, *tr->variant ? " " : "", tr->variant,
+               oc, n[1], n[2], n[3]);
+    else
+        printf(lv_tr(lang, LV_T_CLI_SUMMARY), tr->scenario, tr->variant,
+               lv_tr(lang, tr->mode == LV_MODE_LIVE ? LV_T_LIVE : LV_T_CLI_CONTROLLED), n[0], oc,
+               n[1], n[2], n[3]);
     putchar('\n');
     if (tr->dropped)
         printf("warning: %" PRIu64 " events could not be recorded (out of memory); the trace is "
@@ -843,6 +882,109 @@ out:
     return rc;
 }
 
+/* How a recorded program ended, and what recording does not see. */
+static void print_program(const lv_trace *tr) {
+    int lang = lv_lang_default();
+    const lv_program *pg = tr->program;
+    if (!pg) return;
+    if (pg->end == LV_PROG_EXITED) {
+        char nb[16];
+        snprintf(nb, sizeof nb, "%d", pg->status);
+        printf(lv_tr(lang, LV_T_REC_EXITED), nb);
+    } else if (pg->end == LV_PROG_SIGNALED) {
+        char sb[32];
+        const char *ab = sigabbrev_np(pg->status);
+        if (ab)
+            snprintf(sb, sizeof sb, "SIG%s", ab);
+        else
+            snprintf(sb, sizeof sb, "signal %d", pg->status);
+        printf(lv_tr(lang, LV_T_REC_SIGNAL), sb);
+    } else {
+        fputs(lv_tr(lang, LV_T_REC_STOPPED), stdout);
+    }
+    putchar('\n');
+    puts(lv_tr(lang, LV_T_REC_NO_RACES));
+}
+
+/* The options before the program: up to "--" or the first argument that is not an option. */
+static int record_split(int argc, char **argv) {
+    static const char *const with_value[] = {"--out", "--chrome", "--png", "--name", NULL};
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0 || argv[i][0] != '-') return i;
+        for (const char *const *w = with_value; *w; w++)
+            if (strcmp(argv[i], *w) == 0) i++;
+    }
+    return argc;
+}
+
+static int cmd_record(int argc, char **argv) {
+    static const struct option opts[] = {{"out", required_argument, 0, 'o'},
+                                         {"chrome", required_argument, 0, 'c'},
+                                         {"png", required_argument, 0, 'p'},
+                                         {"name", required_argument, 0, 'n'},
+                                         {"headless", no_argument, 0, 'H'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *out = NULL, *chrome = NULL, *png = NULL, *name = NULL;
+    int headless = 0, c;
+    int split = record_split(argc, argv);
+    char oerr[512];
+    optind = 1;
+    while ((c = lv_getopt(split, argv, opts, oerr, sizeof oerr)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(record_help, stdout);
+            return EXIT_CLEAN;
+        case 'o':
+            out = optarg;
+            break;
+        case 'c':
+            chrome = optarg;
+            break;
+        case 'p':
+            png = optarg;
+            break;
+        case 'n':
+            name = optarg;
+            break;
+        case 'H':
+            headless = 1;
+            break;
+        default:
+            return usage_error("record", "%s", oerr);
+        }
+    }
+    int first = split < argc && strcmp(argv[split], "--") == 0 ? split + 1 : split;
+    if (first >= argc)
+        return usage_error("record", "which program? (lockviz record -- PROGRAM ARGS...)");
+    char eb[1024];
+    lv_trace *tr = NULL;
+    lv_record_desc d = {.argv = argv + first, .name = name};
+    lv_err err = lv_record(&d, &tr, eb, sizeof eb);
+    if (err != LV_OK) {
+        fprintf(stderr, "%s record: %s\n", prog, eb);
+        return err == LV_EUSAGE || err == LV_ENOTFOUND ? EXIT_USAGE : EXIT_INTERNAL;
+    }
+    fflush(stdout);
+    print_summary(tr);
+    print_program(tr);
+    lv_findings_print(tr, tr->findings, tr->nfindings, stdout);
+    int rc = tr->nfindings || tr->outcome != LV_OUT_COMPLETED ? EXIT_FOUND : EXIT_CLEAN;
+    if (save_outputs("record", tr, out, chrome, png) != 0) rc = EXIT_USAGE;
+    if (!headless && !lv_have_display() && (getenv("DISPLAY") || getenv("WAYLAND_DISPLAY")))
+        fprintf(stderr, "%s record: %s, so no window\n", prog, lv_display_why_not());
+    if (!headless && lv_have_display()) {
+        /* no rerun: the program ran once; the window shows that run */
+        lv_viewer_desc vd = {.w = 1280, .h = 720, .at_seq = -1, .lang = lv_lang_default()};
+        if (lv_viewer_run(tr, &vd, eb, sizeof eb) != 0) {
+            fprintf(stderr, "%s record: %s (the run's results are above)\n", prog, eb);
+            if (rc == EXIT_CLEAN) rc = EXIT_INTERNAL;
+        }
+    }
+    lv_trace_free(tr);
+    return rc;
+}
+
 static int explore_progress(void *ctx, size_t done, size_t budget) {
     struct timespec *last = ctx, now;
     clock_gettime(CLOCK_MONOTONIC, &now);
@@ -1110,6 +1252,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "explore") == 0) return cmd_explore(argc - 1, argv + 1);
     if (strcmp(cmd, "export") == 0) return cmd_export(argc - 1, argv + 1);
     if (strcmp(cmd, "view") == 0) return lv_cmd_view(argc - 1, argv + 1);
+    if (strcmp(cmd, "record") == 0) return cmd_record(argc - 1, argv + 1);
     fprintf(stderr, "%s: unknown command '%s' (try '%s --help')\n", prog, cmd, prog);
     return EXIT_USAGE;
 }

@@ -121,6 +121,33 @@ static void draw_sem(lv_render *R, const lv_scene *s, const lv_state *st, const 
     waiting(R, tr, o, p, lang);
 }
 
+/* an rwlock: its writer, or its readers, and who waits */
+static void draw_rwlock(lv_render *R, const lv_trace *tr, const lv_trace_object *ob,
+                        const lv_ostate *o, pen *p, int lang) {
+    char b[256];
+    int lh = lv_fonts_line_h(R->fonts, LV_FONT_BODY);
+    if (p->y + lh > p->bottom) return;
+    int sw = lh * 2 / 3;
+    lv__fill(R, (lv_rect){p->x, p->y + (lh - sw) / 2, sw, sw}, C(lv_hold_color(ob->id)));
+    lv_textf(b, sizeof b, lv_tr(lang, LV_T_RWLOCK), ob->name);
+    int w =
+        lv__text_fit(R, LV_FONT_BODY, b, p->x + sw + lv__px(R, 6), p->y, p->w / 2, C(LV_C_TEXT));
+    int x = p->x + sw + w + lv__px(R, 14);
+    if (o->owner >= 0) {
+        lv_textf(b, sizeof b, lv_tr(lang, LV_T_WRITTEN_BY), lv_trace_thread_name(tr, o->owner));
+        lv__text_fit(R, LV_FONT_BODY, b, x, p->y, p->x + p->w - x, C(LV_C_TEXT));
+    } else if (o->inside.n) {
+        lv__text_fit(R, LV_FONT_BODY, lv_tr(lang, LV_T_READ_BY), x, p->y, p->x + p->w - x,
+                     C(LV_C_TEXT));
+    } else {
+        lv__text_fit(R, LV_FONT_BODY, lv_tr(lang, LV_T_FREE), x, p->y, p->x + p->w - x,
+                     C(LV_C_RUNNING));
+    }
+    p->y += lh;
+    if (o->owner < 0 && o->inside.n) p->y = chips(R, tr, &o->inside, p, p->x, LV_C_HOLD);
+    waiting(R, tr, o, p, lang);
+}
+
 static void draw_event(lv_render *R, const lv_trace *tr, const lv_trace_object *ob,
                        const lv_ostate *o, pen *p, int lang) {
     int lh = lv_fonts_line_h(R->fonts, LV_FONT_BODY);
@@ -222,6 +249,17 @@ void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const
             char b[256];
             int over = lv_gauge_words(s, st, ob->id, lang, b, sizeof b);
             wrap_text(R, &p, LV_FONT_LABEL, p.x, b, over ? C(LV_C_BLOCKED) : C(LV_C_TEXT));
+            break;
+        }
+        case LV_OBJ_RWLOCK:
+            draw_rwlock(R, tr, ob, o, &p, lang);
+            break;
+        case LV_OBJ_BARRIER: {
+            char b[256], nb[32];
+            snprintf(nb, sizeof nb, "%" PRId64, ob->param);
+            lv_textf(b, sizeof b, lv_tr(lang, LV_T_BARRIER), ob->name, nb);
+            line_text(R, &p, LV_FONT_BODY, b, C(LV_C_TEXT));
+            waiting(R, tr, o, &p, lang);
             break;
         }
         default: {

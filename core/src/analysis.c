@@ -159,6 +159,12 @@ static void find_misuse(const lv_trace *tr, flist *l) {
         if (e->obj == LV_NONE) continue;
         ostate *o = &st[e->obj];
         const lv_trace_object *ob = &tr->objects[e->obj];
+        if (e->kind == LV_EV_DESTROY) {
+            if ((ob->kind == LV_OBJ_MUTEX || ob->kind == LV_OBJ_RLOCK) && o->holder != LV_NONE &&
+                seen_once(&seen, l, LV_MU_DESTROY_LOCKED, e->obj, e->thread))
+                misuse(l, LV_MU_DESTROY_LOCKED, e, e->obj, o->holder);
+            continue;
+        }
         switch (ob->kind) {
         case LV_OBJ_MUTEX:
             if (e->kind == LV_EV_REQUEST && o->holder == e->thread) {
@@ -209,6 +215,8 @@ static void find_misuse(const lv_trace *tr, flist *l) {
             }
             break;
         case LV_OBJ_CONDITION:
+            /* pthreads allow a signal without the mutex; Python's Condition does not */
+            if (e->kind == LV_EV_NOTIFY && tr->program) break;
             if ((e->kind == LV_EV_REQUEST || e->kind == LV_EV_NOTIFY) && ob->param >= 0 &&
                 (size_t)ob->param < tr->nobjects && st[ob->param].holder != e->thread) {
                 lv_misuse_rule r =
@@ -668,7 +676,7 @@ typedef struct lo_graph {
 
 static int lo_is_lock(const lv_trace *tr, int32_t o) {
     lv_obj_kind k = tr->objects[o].kind;
-    return k == LV_OBJ_MUTEX || k == LV_OBJ_RLOCK;
+    return k == LV_OBJ_MUTEX || k == LV_OBJ_RLOCK || k == LV_OBJ_RWLOCK;
 }
 
 static int lo_is_sem(const lv_trace *tr, int32_t o) {
@@ -812,6 +820,8 @@ static void lo_event(lo_graph *g, const lv_event *ev) {
     const lv_trace *tr = g->tr;
     int32_t o = ev->obj, t = ev->thread;
     if (o == LV_NONE) return;
+    /* an rwlock is in the graph by its write holds only: read holds are shared */
+    if (tr->objects[o].kind == LV_OBJ_RWLOCK && (ev->flags & LV_EVF_READ)) return;
     if (lo_is_lock(tr, o)) {
         int rlock = tr->objects[o].kind == LV_OBJ_RLOCK;
         if (ev->kind == LV_EV_REQUEST) {
@@ -1296,14 +1306,30 @@ typedef struct stuck {
     uint32_t wait_seq;   /* that request (or join) */
     int32_t wait_thread; /* the thread it joins, or LV_NONE */
     int has_wait;
+    int wait_read; /* the request is for a read hold of an rwlock */
 } stuck;
 
 typedef struct dl_state {
     stuck *th;
     int32_t *holder;   /* per object: lock holder */
     uint32_t *held_at; /* per object: the seq of the acquire that holder made */
-    lv__pmap taken;    /* (object, thread) -> semaphore permits the thread holds */
+    lv__pmap taken;    /* (object, thread) -> semaphore permits (rwlock read holds) it holds */
+    lv__pmap read_at;  /* (rwlock, thread) -> 1 + the seq of its latest read acquire */
 } dl_state;
+
+/* A thread that holds a read hold of rwlock o: t itself if it does, else the lowest; LV_NONE */
+static int32_t a_reader(const dl_state *s, int32_t o, int32_t t) {
+    int64_t *mine = lv__pm_at((lv__pmap *)&s->taken, (uint32_t)o, (uint32_t)t, 0);
+    if (mine && *mine > 0) return t;
+    int32_t best = LV_NONE;
+    for (size_t i = 0; i < s->taken.cap; i++) {
+        const lv__pm_slot *x = &s->taken.s[i];
+        if (x->used && x->v > 0 && x->a == (uint64_t)(uint32_t)o &&
+            (best == LV_NONE || (int32_t)x->b < best))
+            best = (int32_t)x->b;
+    }
+    return best;
+}
 
 /* The thread that thread t waits for, if its wait is on one thread: a lock's holder or a
  * joined thread. LV_NONE otherwise. */
@@ -1313,6 +1339,10 @@ static int32_t waits_for(const lv_trace *tr, const dl_state *s, int32_t t) {
     if (w->wait_thread != LV_NONE) return w->wait_thread;
     lv_obj_kind k = tr->objects[w->wait_obj].kind;
     if (k == LV_OBJ_MUTEX || k == LV_OBJ_RLOCK) return s->holder[w->wait_obj];
+    if (k == LV_OBJ_RWLOCK) { /* its writer; a write request also waits for its readers */
+        if (s->holder[w->wait_obj] != LV_NONE) return s->holder[w->wait_obj];
+        if (!w->wait_read) return a_reader(s, w->wait_obj, t);
+    }
     return LV_NONE;
 }
 
@@ -1347,6 +1377,7 @@ static int dl_replay(const lv_trace *tr, dl_state *s) {
             w->wait_thread = LV_NONE;
             w->wait_obj = e->obj;
             w->wait_seq = e->seq;
+            w->wait_read = (e->flags & LV_EVF_READ) != 0;
             break;
         case LV_EV_ACQUIRE:
         case LV_EV_TIMEOUT:
@@ -1358,6 +1389,18 @@ static int dl_replay(const lv_trace *tr, dl_state *s) {
                 if (s->holder[e->obj] != e->thread) s->held_at[e->obj] = e->seq;
                 s->holder[e->obj] = e->thread;
                 break;
+            case LV_OBJ_RWLOCK:
+                if (e->flags & LV_EVF_READ) {
+                    int64_t *at = lv__pm_at(&s->read_at, (uint32_t)e->obj, (uint32_t)e->thread, 1);
+                    if (!at) return -1;
+                    *at = (int64_t)e->seq + 1;
+                } else {
+                    s->holder[e->obj] = e->thread;
+                    s->held_at[e->obj] = e->seq;
+                    break;
+                }
+                /* a read hold is counted like a permit */
+                __attribute__((fallthrough));
             case LV_OBJ_SEMAPHORE:
             case LV_OBJ_BOUNDED_SEMAPHORE: {
                 int64_t *mine = lv__pm_at(&s->taken, (uint32_t)e->obj, (uint32_t)e->thread, 1);
@@ -1375,7 +1418,10 @@ static int dl_replay(const lv_trace *tr, dl_state *s) {
             if (k == LV_OBJ_RLOCK && s->holder[e->obj] == e->thread &&
                 (!(e->flags & LV_EVF_VALUE) || e->value <= 0))
                 s->holder[e->obj] = LV_NONE;
-            if (k == LV_OBJ_SEMAPHORE || k == LV_OBJ_BOUNDED_SEMAPHORE) {
+            if (k == LV_OBJ_RWLOCK && !(e->flags & LV_EVF_READ) && s->holder[e->obj] == e->thread)
+                s->holder[e->obj] = LV_NONE;
+            if (k == LV_OBJ_SEMAPHORE || k == LV_OBJ_BOUNDED_SEMAPHORE ||
+                (k == LV_OBJ_RWLOCK && (e->flags & LV_EVF_READ))) {
                 int64_t *mine = lv__pm_at(&s->taken, (uint32_t)e->obj, (uint32_t)e->thread, 0);
                 if (mine && *mine > 0) (*mine)--;
             }
@@ -1413,14 +1459,16 @@ static int fill_holders(const lv_trace *tr, const dl_state *s, lv_wait_step *st,
         lv_wait_step *w = &st[k];
         if (w->obj == LV_NONE) continue;
         lv_obj_kind kind = tr->objects[w->obj].kind;
-        if (kind == LV_OBJ_MUTEX || kind == LV_OBJ_RLOCK) {
+        if (kind == LV_OBJ_MUTEX || kind == LV_OBJ_RLOCK ||
+            (kind == LV_OBJ_RWLOCK && s->holder[w->obj] != LV_NONE)) {
             if (s->holder[w->obj] == LV_NONE) continue;
             if (!(w->held_by = malloc(sizeof *w->held_by)))
                 rc = -1;
             else
                 w->held_by[w->nheld_by++] = s->holder[w->obj];
-        } else if (kind == LV_OBJ_SEMAPHORE || kind == LV_OBJ_BOUNDED_SEMAPHORE) {
-            size_t lo = 0, hi = np; /* the first permit of w->obj */
+        } else if (kind == LV_OBJ_SEMAPHORE || kind == LV_OBJ_BOUNDED_SEMAPHORE ||
+                   kind == LV_OBJ_RWLOCK) {
+            size_t lo = 0, hi = np; /* the first permit (read hold) of w->obj */
             while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
                 if (p[mid].obj < w->obj)
@@ -1444,8 +1492,11 @@ static int fill_holders(const lv_trace *tr, const dl_state *s, lv_wait_step *st,
 static void find_deadlock(const lv_trace *tr, flist *l) {
     if (tr->outcome != LV_OUT_DEADLOCKED || !tr->nthreads) return;
     size_t nt = tr->nthreads, no = tr->nobjects ? tr->nobjects : 1;
-    dl_state s = {
-        calloc(nt, sizeof *s.th), calloc(no, sizeof *s.holder), calloc(no, sizeof *s.held_at), {0}};
+    dl_state s = {calloc(nt, sizeof *s.th),
+                  calloc(no, sizeof *s.holder),
+                  calloc(no, sizeof *s.held_at),
+                  {0},
+                  {0}};
     int32_t *cyc = malloc(nt * sizeof *cyc);
     size_t *mark = calloc(nt, sizeof *mark);
     if (!s.th || !s.holder || !s.held_at || !cyc || !mark || dl_replay(tr, &s)) {
@@ -1495,9 +1546,15 @@ static void find_deadlock(const lv_trace *tr, flist *l) {
             th, LV_NONE, 0, s.th[th].wait_obj, s.th[th].wait_thread, s.th[th].wait_seq, NULL, 0};
         if (ncyc >= 2) { /* what it holds that the previous one waits for */
             int32_t held = s.th[cyc[(d->nsteps + ncyc - 1) % ncyc]].wait_obj;
+            int64_t *rd = held != LV_NONE && tr->objects[held].kind == LV_OBJ_RWLOCK
+                              ? lv__pm_at(&s.read_at, (uint32_t)held, (uint32_t)th, 0)
+                              : NULL;
             if (held != LV_NONE && s.holder[held] == th) {
                 st->holds = held;
                 st->acquired = s.held_at[held];
+            } else if (rd && *rd > 0 && s.holder[held] == LV_NONE) {
+                st->holds = held;
+                st->acquired = (uint32_t)(*rd - 1);
             }
         }
         d->nsteps++;
@@ -1515,6 +1572,7 @@ done:
     free(s.holder);
     free(s.held_at);
     lv__pm_free(&s.taken);
+    lv__pm_free(&s.read_at);
     free(cyc);
     free(mark);
 }

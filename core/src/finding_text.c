@@ -13,6 +13,8 @@ typedef struct words {
     const lv_trace *tr;
     lv__sb b;
     int zh;
+    char *owned[24]; /* the strings at_name made, freed with the message */
+    int nowned;
 } words;
 
 static const char *tname(const words *w, int32_t t) {
@@ -33,6 +35,27 @@ static lv_obj_kind okind(const words *w, int32_t o) {
 }
 static long long oparam(const words *w, int32_t o) {
     return o >= 0 && (size_t)o < w->tr->nobjects ? (long long)w->tr->objects[o].param : 0;
+}
+
+/* An object's name with the call site of event seq, when the trace has one (a recorded
+ * program): "forks[2] (philo.c:21)"; else the name alone. Owned by w. */
+static const char *at_name(words *w, int32_t o, uint32_t seq) {
+    const char *n = oname(w, o);
+    const lv_site *st = lv_trace_event_site(w->tr, seq);
+    if (!st || w->nowned >= (int)(sizeof w->owned / sizeof w->owned[0])) return n;
+    char sb[512];
+    lv_site_format(st, sb, sizeof sb);
+    lv__sb t = {0};
+    lv__sb_printf(&t, w->zh ? "%s（%s）" : "%s (%s)", n, sb);
+    char *r = lv__sb_take(&t);
+    if (!r) return n;
+    w->owned[w->nowned++] = r;
+    return r;
+}
+
+/* A pthread program's words, or a scenario's (Python's) */
+static int pthreads(const words *w) {
+    return w->tr->program != NULL;
 }
 
 /* A timeout as a person says it: "50 ms", "1.5 s", "200 µs". */
@@ -119,12 +142,17 @@ static void wait_clause(words *w, const lv_wait_step *s) {
             lv__sb_printf(&w->b, zh ? "等待 %s 结束" : "waits to join %s", tname(w, s->joins));
         return;
     }
-    const char *o = oname(w, s->obj);
+    const char *o = at_name(w, s->obj, s->seq);
     switch (okind(w, s->obj)) {
     case LV_OBJ_MUTEX:
-    case LV_OBJ_RLOCK: {
-        const char *lw =
-            okind(w, s->obj) == LV_OBJ_RLOCK ? (zh ? "可重入锁" : "RLock") : (zh ? "锁" : "lock");
+    case LV_OBJ_RLOCK:
+    case LV_OBJ_RWLOCK: {
+        const char *lw = okind(w, s->obj) == LV_OBJ_RLOCK    ? (zh            ? "可重入锁"
+                                                                : pthreads(w) ? "recursive mutex"
+                                                                              : "RLock")
+                         : okind(w, s->obj) == LV_OBJ_RWLOCK ? (zh ? "读写锁" : "rwlock")
+                         : pthreads(w)                       ? (zh ? "互斥锁" : "mutex")
+                                                             : (zh ? "锁" : "lock");
         if (s->nheld_by && s->held_by[0] == s->thread)
             lv__sb_printf(&w->b,
                           zh ? "等待%s %s，而它自己就持有这把锁"
@@ -162,6 +190,12 @@ static void wait_clause(words *w, const lv_wait_step *s) {
                          : "waits on condition %s for a notify that never comes",
                       o);
         break;
+    case LV_OBJ_BARRIER:
+        lv__sb_printf(&w->b,
+                      zh ? "在屏障 %s 等待，但剩下的线程凑不够 %lld 个"
+                         : "waits at barrier %s for threads that will never come (it needs %lld)",
+                      o, oparam(w, s->obj));
+        break;
     default:
         lv__sb_printf(&w->b, zh ? "等待 %s" : "waits for %s", o);
     }
@@ -197,8 +231,20 @@ static void deadlock_text(words *w, const lv_deadlock_info *d) {
     case LV_DL_SELF_LOCK:
         lv__sb_printf(&w->b, zh ? "%s " : " %s ", tname(w, s0->thread));
         wait_clause(w, s0);
-        lv__sb_puts(&w->b, zh ? "：普通的 Lock 不可重入，所以它永远在等自己。"
-                              : ": a plain Lock is not reentrant, so it waits for itself forever.");
+        if (okind(w, s0->obj) == LV_OBJ_RWLOCK)
+            lv__sb_puts(&w->b, zh ? "：它拿着读锁又要写锁，而写锁要等所有读锁放开，包括它自己的，"
+                                    "所以它永远在等自己。"
+                                  : ": it holds a read hold and asks for a write hold, which waits "
+                                    "for every read hold to go, its own too, so it waits for "
+                                    "itself forever.");
+        else if (pthreads(w))
+            lv__sb_puts(&w->b, zh ? "：普通互斥锁不可重入，所以它永远在等自己。"
+                                  : ": a normal mutex is not recursive, so it waits for itself "
+                                    "forever.");
+        else
+            lv__sb_puts(&w->b,
+                        zh ? "：普通的 Lock 不可重入，所以它永远在等自己。"
+                           : ": a plain Lock is not reentrant, so it waits for itself forever.");
         break;
     case LV_DL_SELF_JOIN:
         lv__sb_printf(&w->b,
@@ -214,7 +260,8 @@ static void deadlock_text(words *w, const lv_deadlock_info *d) {
             if (i) lv__sb_puts(&w->b, zh ? "；" : ";");
             lv__sb_printf(&w->b, zh ? "%s " : " %s ", tname(w, s->thread));
             if (s->holds != LV_NONE)
-                lv__sb_printf(&w->b, zh ? "持有 %s，" : "holds %s and ", oname(w, s->holds));
+                lv__sb_printf(&w->b, zh ? "持有 %s，" : "holds %s and ",
+                              at_name(w, s->holds, s->acquired));
             wait_clause(w, s);
         }
         lv__sb_puts(&w->b, zh ? "：每个线程都在等下一个，围成一圈，永远等下去。"
@@ -272,12 +319,12 @@ static void order_text(words *w, const lv_order_info *o) {
         const lv_order_edge *x = &o->edges[k];
         if (w->zh)
             lv__sb_printf(&w->b, "%s%s 先拿 %s 再拿 %s（事件 %" PRIu32 "、%" PRIu32 "）",
-                          k ? "；" : "", tname(w, x->thread), oname(w, x->from), oname(w, x->to),
-                          x->acquire, x->request);
+                          k ? "；" : "", tname(w, x->thread), at_name(w, x->from, x->acquire),
+                          at_name(w, x->to, x->request), x->acquire, x->request);
         else
             lv__sb_printf(&w->b, "%s %s takes %s then %s (seq %" PRIu32 ", %" PRIu32 ")",
-                          k ? ";" : "", tname(w, x->thread), oname(w, x->from), oname(w, x->to),
-                          x->acquire, x->request);
+                          k ? ";" : "", tname(w, x->thread), at_name(w, x->from, x->acquire),
+                          at_name(w, x->to, x->request), x->acquire, x->request);
     }
     if (w->zh)
         lv__sb_printf(&w->b,
@@ -297,9 +344,10 @@ static void order_text(words *w, const lv_order_info *o) {
 static void relock_text(words *w, const lv_misuse_info *m) {
     const lv_event *e = event_at(w, m->seq);
     int timed = e && (e->flags & LV_EVF_VALUE) && e->value >= 0;
-    const char *who = tname(w, m->thread), *o = oname(w, m->obj);
+    const char *who = tname(w, m->thread), *o = at_name(w, m->obj, m->seq);
     if (w->zh) {
-        lv__sb_printf(&w->b, "%s 请求锁 %s，但它已经持有这把锁：普通的 Lock 不可重入，", who, o);
+        lv__sb_printf(&w->b, "%s 请求锁 %s，但它已经持有这把锁：%s不可重入，", who, o,
+                      pthreads(w) ? "普通互斥锁" : "普通的 Lock ");
         if (!timed)
             lv__sb_puts(&w->b, "所以它会永远等自己");
         else if (e->value == 0)
@@ -312,9 +360,9 @@ static void relock_text(words *w, const lv_misuse_info *m) {
         lv__sb_printf(&w->b, "（事件 %" PRIu32 "）。", m->seq);
         return;
     }
-    lv__sb_printf(&w->b,
-                  "%s asks for lock %s, which it already holds: a plain Lock is not reentrant", who,
-                  o);
+    lv__sb_printf(
+        &w->b, "%s asks for %s %s, which it already holds: %s", who, pthreads(w) ? "mutex" : "lock",
+        o, pthreads(w) ? "a normal mutex is not recursive" : "a plain Lock is not reentrant");
     if (!timed)
         lv__sb_puts(&w->b, ", so it waits for itself forever");
     else if (e->value == 0)
@@ -326,9 +374,80 @@ static void relock_text(words *w, const lv_misuse_info *m) {
     lv__sb_printf(&w->b, " (seq %" PRIu32 ").", m->seq);
 }
 
-static void misuse_text(words *w, const lv_misuse_info *m) {
-    const char *who = tname(w, m->thread), *o = oname(w, m->obj);
+/* What goes wrong in a pthread program, after a misuse's sentence */
+static void pthread_tail(words *w, lv_misuse_rule r) {
     int zh = w->zh;
+    switch (r) {
+    case LV_MU_RELEASE_UNHELD:
+    case LV_MU_RELEASE_OTHER:
+    case LV_MU_RLOCK_NOT_OWNER:
+        lv__sb_puts(&w->b, zh ? "解锁不属于自己的互斥锁是未定义行为（检错型互斥锁返回 EPERM）。"
+                              : " Unlocking a mutex the thread does not hold is undefined "
+                                "behaviour (an error-checking mutex returns EPERM).");
+        break;
+    case LV_MU_DESTROY_LOCKED:
+        lv__sb_puts(&w->b, zh ? "销毁一个被锁住的互斥锁是未定义行为（glibc 返回 EBUSY）。"
+                              : " Destroying a locked mutex is undefined behaviour (glibc "
+                                "returns EBUSY).");
+        break;
+    case LV_MU_COND_WAIT_UNLOCKED:
+        lv__sb_puts(&w->b, zh ? "pthread_cond_wait 要求调用者持有这个互斥锁，否则是未定义行为。"
+                              : " pthread_cond_wait needs the caller to hold the mutex; without "
+                                "it the behaviour is undefined.");
+        break;
+    default:
+        break;
+    }
+}
+
+static void misuse_text(words *w, const lv_misuse_info *m) {
+    const char *who = tname(w, m->thread), *o = at_name(w, m->obj, m->seq);
+    int zh = w->zh;
+    if (pthreads(w) && m->rule != LV_MU_RELOCK && m->rule != LV_MU_JOIN_SELF) {
+        const char *lk =
+            m->rule == LV_MU_COND_WAIT_UNLOCKED ? oname(w, (int32_t)oparam(w, m->obj)) : NULL;
+        switch (m->rule) {
+        case LV_MU_RELEASE_UNHELD:
+            lv__sb_printf(&w->b,
+                          zh ? "%s 解锁 %s，但没有人持有它（事件 %" PRIu32 "）。"
+                             : "%s unlocks %s, which nobody holds (seq %" PRIu32 ").",
+                          who, o, m->seq);
+            break;
+        case LV_MU_RELEASE_OTHER:
+        case LV_MU_RLOCK_NOT_OWNER:
+            if (m->other != LV_NONE)
+                lv__sb_printf(&w->b,
+                              zh ? "%s 解锁 %s，但持有它的是 %s（事件 %" PRIu32 "）。"
+                                 : "%s unlocks %s, which %s holds (seq %" PRIu32 ").",
+                              who, o, tname(w, m->other), m->seq);
+            else
+                lv__sb_printf(&w->b,
+                              zh ? "%s 解锁 %s，但它不持有这把锁（事件 %" PRIu32 "）。"
+                                 : "%s unlocks %s, which it does not hold (seq %" PRIu32 ").",
+                              who, o, m->seq);
+            break;
+        case LV_MU_DESTROY_LOCKED:
+            lv__sb_printf(&w->b,
+                          zh ? "%s 销毁了 %s，而 %s 还持有它（事件 %" PRIu32 "）。"
+                             : "%s destroys %s while %s holds it (seq %" PRIu32 ").",
+                          who, o, m->other != LV_NONE ? tname(w, m->other) : "a thread", m->seq);
+            break;
+        case LV_MU_COND_WAIT_UNLOCKED:
+            lv__sb_printf(&w->b,
+                          zh ? "%s 没有持有互斥锁 %s 就等待条件变量 %s（事件 %" PRIu32 "）。"
+                             : "%s waits on condition %s without holding its mutex %s (seq %" PRIu32
+                               ").",
+                          who, o, lk, m->seq);
+            break;
+        default:
+            lv__sb_printf(&w->b,
+                          zh ? "%s 误用了 %s（事件 %" PRIu32 "）。"
+                             : "%s misuses %s (seq %" PRIu32 ").",
+                          who, o, m->seq);
+        }
+        pthread_tail(w, m->rule);
+        return;
+    }
     switch (m->rule) {
     case LV_MU_RELOCK:
         relock_text(w, m);
@@ -411,7 +530,7 @@ static void misuse_text(words *w, const lv_misuse_info *m) {
 /* ---- the formatters ---- */
 
 char *lv_finding_message(const lv_trace *tr, const lv_finding *f, lv_text_lang lang) {
-    words w = {tr, {0}, lang == LV_TEXT_ZH};
+    words w = {tr, {0}, lang == LV_TEXT_ZH, {0}, 0};
     switch (f->payload) {
     case LV_PAY_RACE:
         race_text(&w, &f->data.race);
@@ -442,6 +561,8 @@ char *lv_finding_message(const lv_trace *tr, const lv_finding *f, lv_text_lang l
     default:
         lv__sb_puts(&w.b, f->message ? f->message : "");
     }
+    for (int i = 0; i < w.nowned; i++)
+        free(w.owned[i]);
     return lv__sb_take(&w.b);
 }
 

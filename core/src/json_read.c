@@ -508,12 +508,16 @@ static int get_ids(rd *r, const cJSON *obj, const char *where, const char *key, 
 
 static const char *const top_fields[] = {"format",   "version", "scenario", "mode",   "seed",
                                          "schedule", "threads", "objects",  "events", "findings",
-                                         "outcome",  "dropped", NULL};
+                                         "outcome",  "dropped", "program",  "sites",  NULL};
 static const char *const scen_fields[] = {"name", "variant", "params", "path", NULL};
 static const char *const thread_fields[] = {"id", "name", NULL};
-static const char *const obj_fields[] = {"id", "kind", "name", "capacity", "initial", "lock", NULL};
-static const char *const ev_fields[] = {"seq",   "t",    "thread", "kind", "obj",
-                                        "value", "text", "check",  NULL};
+static const char *const obj_fields[] = {"id",      "kind", "name", "capacity",
+                                         "initial", "lock", "site", NULL};
+static const char *const ev_fields[] = {"seq",  "t",     "thread", "kind", "obj", "value",
+                                        "text", "check", "hold",   "site", NULL};
+static const char *const site_fields[] = {"id",     "file",   "line", "function",
+                                          "module", "offset", NULL};
+static const char *const program_fields[] = {"path", "args", "end", "status", NULL};
 static const char *const finding_fields[] = {
     "kind",        "message",  "detail",     "threads", "objects",   "events", "race",
     "lost_update", "deadlock", "lock_order", "misuse",  "invariant", NULL};
@@ -529,6 +533,7 @@ static int event_obj_rule(lv_event_kind k) { /* 1 must, 0 must not, 2 may */
     case LV_EV_NOTIFY:
     case LV_EV_READ:
     case LV_EV_WRITE:
+    case LV_EV_DESTROY:
         return 1;
     case LV_EV_TIMEOUT:
         return 2; /* a join that timed out names no object */
@@ -544,9 +549,12 @@ static int kind_fits_object(lv_event_kind k, lv_obj_kind o) {
     case LV_EV_REQUEST:
     case LV_EV_ACQUIRE:
     case LV_EV_TIMEOUT:
-        return lock || sem || o == LV_OBJ_EVENT || o == LV_OBJ_CONDITION || o == LV_OBJ_QUEUE;
+        return lock || sem || o == LV_OBJ_EVENT || o == LV_OBJ_CONDITION || o == LV_OBJ_QUEUE ||
+               o == LV_OBJ_RWLOCK || o == LV_OBJ_BARRIER;
     case LV_EV_RELEASE:
-        return lock || sem || o == LV_OBJ_QUEUE;
+        return lock || sem || o == LV_OBJ_QUEUE || o == LV_OBJ_RWLOCK;
+    case LV_EV_DESTROY:
+        return lock || sem || o == LV_OBJ_CONDITION || o == LV_OBJ_RWLOCK || o == LV_OBJ_BARRIER;
     case LV_EV_SET:
     case LV_EV_CLEAR:
         return o == LV_OBJ_EVENT;
@@ -701,6 +709,31 @@ static int read_event(rd *r, const cJSON *e, size_t i, lv_trace *tr, int64_t *la
         }
         ev->flags |= LV_EVF_CHECK | (cJSON_IsTrue(ck) ? LV_EVF_CHECK_OK : 0);
     }
+    const cJSON *hd = cJSON_GetObjectItemCaseSensitive(e, "hold");
+    int rw = ev->obj != LV_NONE && tr->objects[ev->obj].kind == LV_OBJ_RWLOCK && k != LV_EV_DESTROY;
+    if (hd && !rw) {
+        fail(r, "%s.hold: only an event on an rwlock has a hold", where);
+        return -1;
+    }
+    if (rw) {
+        const char *h = get_str(r, e, where, "hold", 1);
+        if (!h) return -1;
+        if (strcmp(h, "read") == 0) {
+            ev->flags |= LV_EVF_READ;
+        } else if (strcmp(h, "write") != 0) {
+            fail(r, "%s.hold: must be \"read\" or \"write\", not \"%s\"", where, h);
+            return -1;
+        }
+    }
+    if (cJSON_GetObjectItemCaseSensitive(e, "site")) {
+        if (!tr->nsites) {
+            fail(r, "%s.site: the trace has no sites", where);
+            return -1;
+        }
+        int64_t sv;
+        if (get_int(r, e, where, "site", 1, 0, (int64_t)tr->nsites - 1, &sv) < 0) return -1;
+        tr->event_site[i] = (uint32_t)sv + 1;
+    }
     tr->nevents++;
     *last_tp = last_t;
     return 0;
@@ -720,6 +753,10 @@ static void read_events(rd *r, span arr, lv_trace *tr) {
     while (next_element(&s, &el))
         n++;
     tr->events = calloc(n ? n : 1, sizeof *tr->events);
+    if (tr->events && tr->nsites && !(tr->event_site = calloc(n ? n : 1, sizeof *tr->event_site))) {
+        free(tr->events);
+        tr->events = NULL;
+    }
     if (!tr->events) {
         fail(r, "events: out of memory: %zu events need %zu MiB", n,
              (n * sizeof *tr->events) >> 20);
@@ -928,7 +965,8 @@ static int read_misuse(rd *r, const cJSON *p, const char *w, const lv_trace *tr,
         fail(r, "%s.rule: unknown rule %s", w, quote(&q, rule));
         return -1;
     }
-    int self_join = m->rule == LV_MU_JOIN_SELF, other = m->rule == LV_MU_RELEASE_OTHER;
+    int self_join = m->rule == LV_MU_JOIN_SELF,
+        other = m->rule == LV_MU_RELEASE_OTHER || m->rule == LV_MU_DESTROY_LOCKED;
     if (get_id(r, p, w, "thread", 1, tr->nthreads, &m->thread) ||
         get_id(r, p, w, "obj", !self_join, tr->nobjects, &m->obj) ||
         get_seq(r, p, w, "seq", tr, &m->seq) ||
@@ -1103,6 +1141,106 @@ static void read_findings(rd *r, const cJSON *arr, lv_trace *tr) {
     }
 }
 
+/* "sites": the call sites of a recorded program (optional). */
+static void read_sites(rd *r, const cJSON *arr, lv_trace *tr) {
+    if (!arr) return;
+    if (!cJSON_IsArray(arr)) {
+        fail(r, "sites: must be an array");
+        return;
+    }
+    size_t n = (size_t)cJSON_GetArraySize(arr);
+    if (!n) return;
+    if (n > LV_TRACE_MAX_OBJECTS) {
+        fail(r, "sites: %zu sites, more than the %d a trace may have", n, LV_TRACE_MAX_OBJECTS);
+        return;
+    }
+    if (!(tr->sites = calloc(n, sizeof *tr->sites))) {
+        fail(r, "out of memory");
+        return;
+    }
+    char where[64];
+    size_t i = 0;
+    for (const cJSON *o = arr->child; o; o = o->next, i++) {
+        snprintf(where, sizeof where, "sites[%zu]", i);
+        if (!cJSON_IsObject(o)) {
+            fail(r, "%s: must be an object", where);
+            return;
+        }
+        if (only_members(r, o, where, site_fields)) return;
+        lv_site *st = &tr->sites[i];
+        tr->nsites++;
+        int64_t id;
+        if (get_int(r, o, where, "id", 1, 0, INT32_MAX, &id) < 0) return;
+        if ((size_t)id != i) {
+            fail(r, "%s.id: is %lld, expected %zu (site ids run 0, 1, 2 ...)", where, (long long)id,
+                 i);
+            return;
+        }
+        static const char *const keys[] = {"file", "function", "module"};
+        char **dst[] = {&st->file, &st->function, &st->module};
+        for (int k = 0; k < 3; k++) {
+            if (!cJSON_GetObjectItemCaseSensitive(o, keys[k])) continue;
+            const char *v = get_str(r, o, where, keys[k], 1);
+            if (!v || !(*dst[k] = dupstr(r, v))) return;
+        }
+        int got = get_int(r, o, where, "line", 0, 1, (int64_t)MAX_NUM, &st->line);
+        if (got < 0) return;
+        if ((got == 1) != (st->file != NULL)) {
+            fail(r, "%s: \"file\" and \"line\" come together", where);
+            return;
+        }
+        int64_t off = 0;
+        if (get_int(r, o, where, "offset", 0, 0, (int64_t)MAX_NUM, &off) < 0) return;
+        st->offset = (uint64_t)off;
+    }
+}
+
+/* "program": what a recorded run ran and how it ended (optional). */
+static void read_program(rd *r, const cJSON *p, lv_trace *tr) {
+    if (!p) return;
+    if (!cJSON_IsObject(p)) {
+        fail(r, "program: must be an object");
+        return;
+    }
+    if (only_members(r, p, "program", program_fields)) return;
+    if (!(tr->program = calloc(1, sizeof *tr->program))) {
+        fail(r, "out of memory");
+        return;
+    }
+    lv_program *pg = tr->program;
+    const char *s = get_str(r, p, "program", "path", 1);
+    if (!s || !(pg->path = dupstr(r, s))) return;
+    const cJSON *args = member(r, p, "program", "args", 1);
+    if (!args) return;
+    if (!cJSON_IsArray(args)) {
+        fail(r, "program.args: must be an array of strings");
+        return;
+    }
+    size_t n = (size_t)cJSON_GetArraySize(args);
+    if (!(pg->args = calloc(n + 1, sizeof *pg->args))) {
+        fail(r, "out of memory");
+        return;
+    }
+    size_t i = 0;
+    for (const cJSON *a = args->child; a; a = a->next, i++) {
+        if (!cJSON_IsString(a)) {
+            fail(r, "program.args[%zu]: must be a string", i);
+            return;
+        }
+        if (!(pg->args[i] = dupstr(r, a->valuestring))) return;
+        pg->nargs++;
+    }
+    s = get_str(r, p, "program", "end", 1);
+    if (!s) return;
+    if (lv_program_end_parse(s, &pg->end) < 0) {
+        fail(r, "program.end: must be \"exited\", \"signal\" or \"stopped\", not \"%s\"", s);
+        return;
+    }
+    int64_t st;
+    if (get_int(r, p, "program", "status", 1, 0, 255, &st) < 0) return;
+    pg->status = (int)st;
+}
+
 static void read_trace(rd *r, const cJSON *root, span events, span sched, lv_trace *tr) {
     if (!cJSON_IsObject(root)) {
         fail(r, "top level: must be a JSON object");
@@ -1215,6 +1353,11 @@ static void read_trace(rd *r, const cJSON *root, span events, span sched, lv_tra
         tr->nthreads++;
     }
 
+    read_sites(r, cJSON_GetObjectItemCaseSensitive(root, "sites"), tr);
+    if (r->failed) return;
+    read_program(r, cJSON_GetObjectItemCaseSensitive(root, "program"), tr);
+    if (r->failed) return;
+
     const cJSON *objects = member(r, root, TOP, "objects", 1);
     if (!objects) return;
     if (!cJSON_IsArray(objects)) {
@@ -1261,11 +1404,21 @@ static void read_trace(rd *r, const cJSON *root, span events, span sched, lv_tra
         tr->nobjects++;
         const char *want = NULL;
         int64_t lo = 0, hi = (int64_t)MAX_NUM;
+        if (cJSON_GetObjectItemCaseSensitive(o, "site")) {
+            int64_t sv;
+            if (!tr->nsites) {
+                fail(r, "%s.site: the trace has no sites", where);
+                return;
+            }
+            if (get_int(r, o, where, "site", 1, 0, (int64_t)tr->nsites - 1, &sv) < 0) return;
+            to->site1 = (uint32_t)sv + 1;
+        }
         switch (to->kind) {
         case LV_OBJ_SEMAPHORE:
         case LV_OBJ_BOUNDED_SEMAPHORE:
         case LV_OBJ_QUEUE:
         case LV_OBJ_GAUGE:
+        case LV_OBJ_BARRIER:
             want = "capacity";
             break;
         case LV_OBJ_VAR:

@@ -153,6 +153,7 @@ static const char *obj_param_name(lv_obj_kind k) {
     case LV_OBJ_BOUNDED_SEMAPHORE:
     case LV_OBJ_QUEUE:
     case LV_OBJ_GAUGE:
+    case LV_OBJ_BARRIER:
         return "capacity";
     case LV_OBJ_VAR:
         return "initial";
@@ -179,7 +180,23 @@ static void write_all(cw *w, const lv_trace *tr) {
         W_LIT(w, ": ");
         w_i64(w, tr->params[i].value);
     }
-    W_LIT(w, "}},\n  \"mode\": \"");
+    W_LIT(w, "}},\n");
+    if (tr->program) {
+        const lv_program *pg = tr->program;
+        W_LIT(w, "  \"program\": {\"path\": ");
+        put_str(w, pg->path);
+        W_LIT(w, ", \"args\": [");
+        for (size_t i = 0; i < pg->nargs; i++) {
+            if (i) W_LIT(w, ", ");
+            put_str(w, pg->args[i]);
+        }
+        W_LIT(w, "], \"end\": \"");
+        w_puts(w, lv_program_end_name(pg->end));
+        W_LIT(w, "\"");
+        put_key_i64(w, "status", pg->status);
+        W_LIT(w, "},\n");
+    }
+    W_LIT(w, "  \"mode\": \"");
     w_puts(w, lv_mode_name(tr->mode));
     W_LIT(w, "\",\n  \"seed\": ");
     w_u64(w, tr->seed);
@@ -214,9 +231,34 @@ static void write_all(cw *w, const lv_trace *tr) {
             W_LIT(w, "\": ");
             w_i64(w, o->param);
         }
+        if (o->site1) put_key_i64(w, "site", (int64_t)o->site1 - 1);
         W_LIT(w, "}");
     }
-    if (tr->nobjects)
+    if (tr->nsites) {
+        w_puts(w, tr->nobjects ? "\n  ],\n  \"sites\": [" : "],\n  \"sites\": [");
+        for (size_t i = 0; i < tr->nsites; i++) {
+            const lv_site *st = &tr->sites[i];
+            if (i) W_LIT(w, ",");
+            W_LIT(w, "\n    {\"id\": ");
+            w_u64(w, i);
+            if (st->file) {
+                W_LIT(w, ", \"file\": ");
+                put_str(w, st->file);
+                put_key_i64(w, "line", st->line);
+            }
+            if (st->function) {
+                W_LIT(w, ", \"function\": ");
+                put_str(w, st->function);
+            }
+            if (st->module) {
+                W_LIT(w, ", \"module\": ");
+                put_str(w, st->module);
+            }
+            if (!st->file) put_key_i64(w, "offset", (int64_t)st->offset);
+            W_LIT(w, "}");
+        }
+    }
+    if (tr->nobjects || tr->nsites)
         W_LIT(w, "\n  ],\n  \"events\": [");
     else
         W_LIT(w, "],\n  \"events\": [");
@@ -249,6 +291,15 @@ static void write_all(cw *w, const lv_trace *tr) {
             else
                 W_LIT(w, ", \"check\": false");
         }
+        if (e->obj != LV_NONE && (size_t)e->obj < tr->nobjects &&
+            tr->objects[e->obj].kind == LV_OBJ_RWLOCK && e->kind != LV_EV_DESTROY) {
+            if (e->flags & LV_EVF_READ)
+                W_LIT(w, ", \"hold\": \"read\"");
+            else
+                W_LIT(w, ", \"hold\": \"write\"");
+        }
+        if (tr->event_site && tr->event_site[i])
+            put_key_i64(w, "site", (int64_t)tr->event_site[i] - 1);
         W_LIT(w, "}");
     }
     if (tr->nevents)

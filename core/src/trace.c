@@ -1,5 +1,6 @@
 /* The trace as data: names of kinds, lookups, copying a prefix, and freeing. No I/O here (see
  * json_*.c). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lockviz/analysis.h"
@@ -48,6 +49,14 @@ const char *lv_deadlock_shape_name(lv_deadlock_shape k) {
 const char *lv_misuse_rule_name(lv_misuse_rule k) {
     return (unsigned)k < LV_MU__COUNT ? rule_names[k] : "?";
 }
+static const char *const end_names[] = {
+#define LV__PN(name, str) str,
+    LV_PROGRAM_ENDS(LV__PN)
+#undef LV__PN
+};
+const char *lv_program_end_name(lv_program_end e) {
+    return (unsigned)e < LV_PROG__COUNT ? end_names[e] : "?";
+}
 const char *lv_outcome_name(lv_outcome o) {
     switch (o) {
     case LV_OUT_COMPLETED:
@@ -85,6 +94,52 @@ int lv_finding_kind_parse(const char *s, lv_finding_kind *out) {
     if (i < 0) return -1;
     *out = (lv_finding_kind)i;
     return 0;
+}
+
+int lv_program_end_parse(const char *s, lv_program_end *out) {
+    int i = lookup(end_names, LV_PROG__COUNT, s);
+    if (i < 0) return -1;
+    *out = (lv_program_end)i;
+    return 0;
+}
+
+const lv_site *lv_trace_event_site(const lv_trace *tr, uint32_t seq) {
+    if (!tr->event_site || seq >= tr->nevents) return NULL;
+    uint32_t s = tr->event_site[seq];
+    return s && s <= tr->nsites ? &tr->sites[s - 1] : NULL;
+}
+
+const char *lv_site_format(const lv_site *s, char *buf, size_t len) {
+    if (s->file) {
+        const char *b = strrchr(s->file, '/');
+        snprintf(buf, len, "%s:%lld", b ? b + 1 : s->file, (long long)s->line);
+    } else if (s->function) {
+        snprintf(buf, len, "%s+0x%llx", s->function, (unsigned long long)s->offset);
+    } else if (s->module) {
+        const char *b = strrchr(s->module, '/');
+        snprintf(buf, len, "%s+0x%llx", b ? b + 1 : s->module, (unsigned long long)s->offset);
+    } else {
+        snprintf(buf, len, "0x%llx", (unsigned long long)s->offset);
+    }
+    return buf;
+}
+
+void lv__program_free(lv_program *p) {
+    if (!p) return;
+    free(p->path);
+    for (size_t i = 0; i < p->nargs; i++)
+        free(p->args[i]);
+    free(p->args);
+    free(p);
+}
+
+void lv__sites_free(lv_site *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        free(s[i].file);
+        free(s[i].function);
+        free(s[i].module);
+    }
+    free(s);
 }
 
 int lv_deadlock_shape_parse(const char *s, lv_deadlock_shape *out) {
@@ -174,7 +229,17 @@ void lv_trace_free(lv_trace *tr) {
         free(tr->texts[i]);
     free(tr->texts);
     lv_findings_free(tr->findings, tr->nfindings);
+    lv__program_free(tr->program);
+    lv__sites_free(tr->sites, tr->nsites);
+    free(tr->event_site);
     free(tr);
+}
+
+static char *dup_opt(const char *s, int *failed) {
+    if (!s) return NULL;
+    char *d = strdup(s);
+    if (!d) *failed = 1;
+    return d;
 }
 
 static char *dup_str(const char *s, int *failed) {
@@ -247,6 +312,33 @@ lv_err lv_trace_prefix(const lv_trace *tr, size_t nevents, size_t nschedule, lv_
         p->nevents = nevents;
     if ((p->schedule = dup_array(tr->schedule, nschedule, sizeof *tr->schedule, &failed)))
         p->nschedule = nschedule;
+    if (tr->event_site)
+        p->event_site = dup_array(tr->event_site, nevents, sizeof *tr->event_site, &failed);
+    if (tr->nsites && (p->sites = calloc(tr->nsites, sizeof *p->sites))) {
+        p->nsites = tr->nsites;
+        for (size_t i = 0; i < tr->nsites; i++) {
+            p->sites[i] = tr->sites[i];
+            p->sites[i].file = dup_opt(tr->sites[i].file, &failed);
+            p->sites[i].function = dup_opt(tr->sites[i].function, &failed);
+            p->sites[i].module = dup_opt(tr->sites[i].module, &failed);
+        }
+    } else if (tr->nsites) {
+        failed = 1;
+    }
+    if (tr->program && (p->program = calloc(1, sizeof *p->program))) {
+        *p->program = *tr->program;
+        p->program->nargs = 0;
+        p->program->path = dup_str(tr->program->path, &failed);
+        if ((p->program->args = calloc(tr->program->nargs + 1, sizeof(char *)))) {
+            p->program->nargs = tr->program->nargs;
+            for (size_t i = 0; i < tr->program->nargs; i++)
+                p->program->args[i] = dup_str(tr->program->args[i], &failed);
+        } else {
+            failed = 1;
+        }
+    } else if (tr->program) {
+        failed = 1;
+    }
     if (failed) {
         lv_trace_free(p);
         return LV_ENOMEM;

@@ -9,5 +9,6 @@
 #include "analysis.h"
 #include "explore.h"
 #include "io.h"
+#include "record.h"
 
 #endif

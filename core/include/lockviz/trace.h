@@ -34,7 +34,8 @@
     X(READ, "read")                                                                                \
     X(WRITE, "write")                                                                              \
     X(SLEEP, "sleep")                                                                              \
-    X(NOTE, "note")
+    X(NOTE, "note")                                                                                \
+    X(DESTROY, "destroy")
 
 typedef enum lv_event_kind {
 #define LV__EK(name, str) LV_EV_##name,
@@ -52,7 +53,9 @@ typedef enum lv_event_kind {
     X(CONDITION, "condition")                                                                      \
     X(VAR, "var")                                                                                  \
     X(QUEUE, "queue")                                                                              \
-    X(GAUGE, "gauge")
+    X(GAUGE, "gauge")                                                                              \
+    X(RWLOCK, "rwlock")                                                                            \
+    X(BARRIER, "barrier")
 
 typedef enum lv_obj_kind {
 #define LV__OK(name, str) LV_OBJ_##name,
@@ -84,6 +87,7 @@ typedef enum lv_outcome { LV_OUT_COMPLETED, LV_OUT_DEADLOCKED, LV_OUT_ABORTED } 
 #define LV_EVF_TEXT 0x02     /* a note: text is in the trace's text table (see lv_trace_text) */
 #define LV_EVF_CHECK 0x04    /* a note that states a check of the scenario ("what must hold") */
 #define LV_EVF_CHECK_OK 0x08 /* with LV_EVF_CHECK: the check held */
+#define LV_EVF_READ 0x10     /* an rwlock event of a read (shared) hold; without it, a write hold */
 
 typedef struct lv_event {
     int64_t t;     /* ns since the run started (virtual in controlled mode) */
@@ -105,8 +109,41 @@ typedef struct lv_trace_object {
     int32_t id;
     lv_obj_kind kind;
     char *name;
-    int64_t param; /* semaphores, gauge: capacity; var: initial; condition: its lock's id; else 0 */
+    int64_t param;  /* semaphores, gauge, barrier: capacity; var: initial; condition: its lock */
+    uint32_t site1; /* recorded programs: 1 + the site where it was first seen; 0: none */
 } lv_trace_object;
+
+/* A place in a recorded program's code (docs/trace-format.md "Sites"): file and line from its
+ * debug information, else the function and the offset in it, else the module and offset. */
+typedef struct lv_site {
+    char *file;      /* NULL when unknown */
+    int64_t line;    /* with file */
+    char *function;  /* NULL when unknown */
+    char *module;    /* NULL when unknown */
+    uint64_t offset; /* without file: from function's start, else from the module's */
+} lv_site;
+
+/* How a recorded program ended. */
+#define LV_PROGRAM_ENDS(X)                                                                         \
+    X(EXITED, "exited")   /* it exited by itself: status is its exit status */                     \
+    X(SIGNALED, "signal") /* a signal ended it: status is the signal's number */                   \
+    X(STOPPED, "stopped") /* lockviz stopped it (a deadlock): status is the signal sent */
+
+typedef enum lv_program_end {
+#define LV__PE(name, str) LV_PROG_##name,
+    LV_PROGRAM_ENDS(LV__PE)
+#undef LV__PE
+        LV_PROG__COUNT
+} lv_program_end;
+
+/* A recorded program (lockviz record): what ran and how it ended. */
+typedef struct lv_program {
+    char *path;  /* the file that ran, as given or found on PATH */
+    char **args; /* its arguments after the program's name */
+    size_t nargs;
+    lv_program_end end;
+    int status;
+} lv_program;
 
 typedef struct lv_param_value {
     char *name;
@@ -194,7 +231,8 @@ typedef struct lv_order_info {
     X(OVER_RELEASE, "over_release")       /* a BoundedSemaphore released past its value */         \
     X(COND_WAIT_UNLOCKED, "cond_wait_unlocked")     /* Condition wait without its lock */          \
     X(COND_NOTIFY_UNLOCKED, "cond_notify_unlocked") /* Condition notify without its lock */        \
-    X(JOIN_SELF, "join_self")                       /* a thread joins itself */
+    X(JOIN_SELF, "join_self")                       /* a thread joins itself */                    \
+    X(DESTROY_LOCKED, "destroy_locked")             /* a mutex destroyed while held */
 
 typedef enum lv_misuse_rule {
 #define LV__MR(name, str) LV_MU_##name,
@@ -208,7 +246,7 @@ typedef struct lv_misuse_info {
     int32_t thread;
     int32_t obj;   /* LV_NONE for join_self */
     uint32_t seq;  /* the event that broke the rule */
-    int32_t other; /* release_other: the thread that held the lock; else LV_NONE */
+    int32_t other; /* release_other, destroy_locked: the thread that held the lock; else LV_NONE */
 } lv_misuse_info;
 
 typedef struct lv_invariant_info {
@@ -270,6 +308,11 @@ typedef struct lv_trace {
     lv_outcome outcome;
     uint64_t dropped;    /* events the tracer could not store (out of memory); normally 0 */
     char *scenario_path; /* a scenario loaded from a file: its absolute path; else NULL */
+    /* recorded programs only (all NULL/0 otherwise): */
+    lv_program *program; /* what ran and how it ended */
+    lv_site *sites;      /* call sites, by id */
+    size_t nsites;
+    uint32_t *event_site; /* nevents entries: 1 + the site of each event, 0 for none; or NULL */
 } lv_trace;
 
 const char *lv_event_kind_name(lv_event_kind k);
@@ -282,6 +325,12 @@ int lv_event_kind_parse(const char *s, lv_event_kind *out);
 int lv_obj_kind_parse(const char *s, lv_obj_kind *out);
 int lv_finding_kind_parse(const char *s, lv_finding_kind *out);
 const char *lv_deadlock_shape_name(lv_deadlock_shape s);
+const char *lv_program_end_name(lv_program_end e);
+int lv_program_end_parse(const char *s, lv_program_end *out);
+/* The site of event seq (NULL when it has none) and a site as one short string: "philo.c:21"
+ * (the file's last component), "philosopher+0x1c" or "libfoo.so+0x1234", into buf. */
+const lv_site *lv_trace_event_site(const lv_trace *tr, uint32_t seq);
+const char *lv_site_format(const lv_site *s, char *buf, size_t len);
 const char *lv_misuse_rule_name(lv_misuse_rule r);
 int lv_deadlock_shape_parse(const char *s, lv_deadlock_shape *out);
 int lv_misuse_rule_parse(const char *s, lv_misuse_rule *out);

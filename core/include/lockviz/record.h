@@ -1,0 +1,36 @@
+/* Recording an unmodified pthread program (`lockviz record -- ./prog`): the program runs with
+ * liblockviz_preload.so in LD_PRELOAD, its synchronization calls stream into a buffer shared
+ * with this process, and its run becomes a live trace of the native format (with call sites and
+ * how the program ended). A watchdog stops a program whose threads can never go on. */
+#ifndef LOCKVIZ_RECORD_H
+#define LOCKVIZ_RECORD_H
+
+#include <stddef.h>
+#include "err.h"
+#include "trace.h"
+
+typedef struct lv_record_desc {
+    char *const *argv;   /* the program and its arguments, NULL-terminated */
+    const char *name;    /* the trace's scenario name; NULL: the program's file name */
+    const char *preload; /* the preload library; NULL: lv_record_preload_path finds it */
+    int watch_ms;        /* the watchdog's period in ms; 0: 100 */
+} lv_record_desc;
+
+/* Finds prog (on PATH when it has no '/') and checks that LD_PRELOAD can reach it: an ELF
+ * program with a dynamic loader (PT_INTERP), not set-uid or set-gid. On success path holds
+ * the file. Else errbuf gets one line naming the program and why: LV_ENOTFOUND when there is
+ * no such program, LV_EUSAGE when it cannot be recorded. */
+lv_err lv_record_check(const char *prog, char *path, size_t plen, char *errbuf, size_t errlen);
+
+/* The preload library: $LOCKVIZ_PRELOAD, else liblockviz_preload.so next to the running
+ * program, in ../lib/lockviz from it, in the build tree, or in the install prefix. */
+lv_err lv_record_preload_path(char *buf, size_t len, char *errbuf, size_t errlen);
+
+/* Runs d->argv to its end (its stdin, stdout and stderr are this process's) and returns its
+ * trace, findings computed, in *out (the caller's: lv_trace_free). While it runs, SIGINT and
+ * SIGQUIT reach only the program (as with system()), and SIGTERM to this process is passed
+ * on. LV_EUSAGE/LV_ENOTFOUND: the program cannot be recorded (errbuf says why); LV_ENOMEM,
+ * LV_EIO: lockviz's own failure. */
+lv_err lv_record(const lv_record_desc *d, lv_trace **out, char *errbuf, size_t errlen);
+
+#endif

@@ -1,0 +1,8 @@
+/* Built with -static: lockviz record must refuse it (LD_PRELOAD cannot reach it). */
+#include <pthread.h>
+static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+int main(void) {
+    pthread_mutex_lock(&m);
+    pthread_mutex_unlock(&m);
+    return 0;
+}

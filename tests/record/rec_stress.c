@@ -1,0 +1,29 @@
+/* 16 threads, each taking and giving back one shared mutex N times (argv[1], default 100000):
+ * the recorder must keep every acquire and release. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static long counter, rounds = 100000;
+
+static void *worker(void *arg) {
+    (void)arg;
+    for (long i = 0; i < rounds; i++) {
+        pthread_mutex_lock(&lock);
+        counter++;
+        pthread_mutex_unlock(&lock);
+    }
+    return NULL;
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1) rounds = atol(argv[1]);
+    pthread_t t[16];
+    for (int i = 0; i < 16; i++)
+        pthread_create(&t[i], NULL, worker, NULL);
+    for (int i = 0; i < 16; i++)
+        pthread_join(t[i], NULL);
+    printf("counter %ld\n", counter);
+    return counter == 16 * rounds ? 0 : 1;
+}

@@ -893,7 +893,9 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
         (lv_rect){pad - iround(5 * sc), iround(5 * sc), ttw + iround(10 * sc), bs};
     char a[32], b[32], tb[48];
     snprintf(a, sizeof a, "%" PRIu64, tr->seed);
-    if (tr->mode == LV_MODE_LIVE) /* the header is crowded: say the mode when not the default */
+    if (tr->program) /* a recorded program has no seed: the header says it was recorded */
+        snprintf(f->subtitle, sizeof f->subtitle, "%s", lv_tr(vp->lang, LV_T_RECORDED));
+    else if (tr->mode == LV_MODE_LIVE) /* the header is crowded: the mode when not the default */
         snprintf(f->subtitle, sizeof f->subtitle, lv_tr(vp->lang, LV_T_SUBTITLE),
                  lv_tr(vp->lang, LV_T_LIVE), a);
     else

@@ -40,6 +40,7 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_FREE] = {"free", "空闲"},
     [LV_T_SEM] = {"Semaphore %s: %s of %s free", "信号量 %s：%s / %s 空闲"},
     [LV_T_RWLOCK] = {"rwlock %s", "读写锁 %s"},
+    [LV_T_RECORDED] = {"recorded program", "录制的程序"},
     [LV_T_WRITTEN_BY] = {"written by %s", "被 %s 写锁持有"},
     [LV_T_READ_BY] = {"read by", "读锁持有者"},
     [LV_T_BARRIER] = {"Barrier %s: waits for %s threads", "屏障 %s：等待 %s 个线程"},

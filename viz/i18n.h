@@ -52,6 +52,7 @@ typedef enum lv_tr_key {
     LV_T_FREE,
     LV_T_SEM,        /* %s name, %s free, %s capacity */
     LV_T_RWLOCK,     /* %s name */
+    LV_T_RECORDED,   /* the header's word for a recorded program's run */
     LV_T_WRITTEN_BY, /* %s thread: holds an rwlock for writing */
     LV_T_READ_BY,    /* the readers of an rwlock follow */
     LV_T_BARRIER,    /* %s name, %s count */

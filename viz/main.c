@@ -970,7 +970,7 @@ static int cmd_record(int argc, char **argv) {
     print_program(tr);
     lv_findings_print(tr, tr->findings, tr->nfindings, stdout);
     int rc = tr->nfindings || tr->outcome != LV_OUT_COMPLETED ? EXIT_FOUND : EXIT_CLEAN;
-    if (save_outputs("record", tr, out, chrome, png) != 0) rc = EXIT_USAGE;
+    if (save_outputs("record", tr, out, chrome, png, 1280, 720) != 0) rc = EXIT_USAGE;
     if (!headless && !lv_have_display() && (getenv("DISPLAY") || getenv("WAYLAND_DISPLAY")))
         fprintf(stderr, "%s record: %s, so no window\n", prog, lv_display_why_not());
     if (!headless && lv_have_display()) {

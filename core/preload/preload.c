@@ -125,7 +125,8 @@ typedef struct tstate {
     int32_t tid; /* kernel thread id */
     lv_rchunk *c;
     uint32_t nchunks;
-    int full; /* no chunk left: every later record is counted as dropped */
+    int full;  /* no chunk left: every later record is counted as dropped */
+    int ended; /* its end is recorded (pthread_exit, or cancelled) */
 } tstate;
 static TLS tstate ts;
 
@@ -536,12 +537,27 @@ static void cw_after(pthread_cond_t *c, pthread_mutex_t *m, uint64_t pc, int r) 
     rec_aux(K_ACQUIRE, m, pc, 0, mkind(m) | LV_RF_REQ, 1);
 }
 
+/* A wait cancelled: glibc takes the mutex again before the cleanup handlers run, ours first */
+typedef struct cw_ctx {
+    pthread_cond_t *c;
+    pthread_mutex_t *m;
+    uint64_t pc;
+} cw_ctx;
+static void cw_cancelled(void *p) {
+    cw_ctx *x = p;
+    if (ON()) cw_after(x->c, x->m, x->pc, ECANCELED);
+}
+
 EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {
     if (!REAL(pthread_cond_wait)) return EAGAIN;
     if (!ON()) return real_pthread_cond_wait(c, m);
     uint64_t pc = PC();
     cw_before(c, m, pc, 0, 0);
-    int r = real_pthread_cond_wait(c, m);
+    int r;
+    cw_ctx x = {c, m, pc};
+    pthread_cleanup_push(cw_cancelled, &x);
+    r = real_pthread_cond_wait(c, m);
+    pthread_cleanup_pop(0);
     cw_after(c, m, pc, r);
     return r;
 }
@@ -552,7 +568,11 @@ EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
     if (!ON()) return real_pthread_cond_timedwait(c, m, abs);
     uint64_t pc = PC();
     cw_before(c, m, pc, until(CLOCK_REALTIME, abs), 1);
-    int r = real_pthread_cond_timedwait(c, m, abs);
+    int r;
+    cw_ctx x = {c, m, pc};
+    pthread_cleanup_push(cw_cancelled, &x);
+    r = real_pthread_cond_timedwait(c, m, abs);
+    pthread_cleanup_pop(0);
     cw_after(c, m, pc, r);
     return r;
 }
@@ -563,7 +583,11 @@ EXPORT int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid
     if (!ON()) return real_pthread_cond_clockwait(c, m, ck, abs);
     uint64_t pc = PC();
     cw_before(c, m, pc, until(ck, abs), 1);
-    int r = real_pthread_cond_clockwait(c, m, ck, abs);
+    int r;
+    cw_ctx x = {c, m, pc};
+    pthread_cleanup_push(cw_cancelled, &x);
+    r = real_pthread_cond_clockwait(c, m, ck, abs);
+    pthread_cleanup_pop(0);
     cw_after(c, m, pc, r);
     return r;
 }
@@ -770,6 +794,15 @@ typedef struct boot {
     int32_t id;
 } boot;
 
+/* A thread cancelled (or leaving by pthread_exit) ends here: its end is recorded once. */
+static void thread_gone(void *unused) {
+    (void)unused;
+    if (ON() && !ts.ended) {
+        ts.ended = 1;
+        rec(K_END, NULL, 0, 0, 0);
+    }
+}
+
 static void *boot_main(void *p) {
     boot b = *(boot *)p;
     free(p);
@@ -778,8 +811,11 @@ static void *boot_main(void *p) {
         ts.tid = my_tid();
         rec(K_START, (const void *)pthread_self(), 0, ts.tid, 0);
     }
-    void *ret = b.fn(b.arg);
-    if (ON()) rec(K_END, NULL, 0, 0, 0);
+    void *ret;
+    pthread_cleanup_push(thread_gone, NULL);
+    ret = b.fn(b.arg);
+    pthread_cleanup_pop(0);
+    thread_gone(NULL);
     return ret;
 }
 
@@ -817,7 +853,10 @@ EXPORT int pthread_detach(pthread_t t) {
 }
 
 EXPORT void pthread_exit(void *ret) {
-    if (ON()) rec(K_END, NULL, PC(), 0, 0);
+    if (ON() && !ts.ended) {
+        ts.ended = 1;
+        rec(K_END, NULL, PC(), 0, 0);
+    }
     REAL(pthread_exit)(ret);
     __builtin_unreachable();
 }

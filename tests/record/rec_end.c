@@ -3,7 +3,8 @@
  * locks too), "stuck" (main joins a thread waiting on a condition nobody signals), "relock"
  * (a normal mutex locked twice by its holder), "misuse" (unlock by a non-holder, destroy while
  * locked, a condition wait without the mutex), "late" (main waits for a post and a signal that
- * a sleeping thread gives 0.4 s later: not stuck). Each first takes and gives back "before" 3
+ * a sleeping thread gives 0.4 s later: not stuck), "cancel" (a thread cancelled in a condition
+ * wait, then joined). Each first takes and gives back "before" 3
  * times. */
 #include <pthread.h>
 #include <semaphore.h>
@@ -26,11 +27,17 @@ static void *exiter(void *a) {
     exit(3);
 }
 
+static void unlock_m(void *a) {
+    (void)a;
+    pthread_mutex_unlock(&m);
+}
+
 static void *waiter(void *a) {
     (void)a;
     pthread_mutex_lock(&m);
+    pthread_cleanup_push(unlock_m, NULL);
     pthread_cond_wait(&never, &m);
-    pthread_mutex_unlock(&m);
+    pthread_cleanup_pop(1);
     return NULL;
 }
 
@@ -99,6 +106,12 @@ int main(int argc, char **argv) {
         while (!late_flag)
             pthread_cond_wait(&never, &m);
         pthread_mutex_unlock(&m);
+        pthread_join(t, NULL);
+    } else if (!strcmp(how, "cancel")) {
+        pthread_t t;
+        pthread_create(&t, NULL, waiter, NULL);
+        usleep(50000);
+        pthread_cancel(t);
         pthread_join(t, NULL);
     } else if (!strcmp(how, "relock")) {
         pthread_mutex_lock(&m);

@@ -127,6 +127,24 @@ lv_err lv_analyze_ex(const lv_trace *tr, const lv_analyze_opts *opts, lv_finding
     return LV_OK;
 }
 
+/* The copy is trace.c's; its findings are computed here, so the trace's data layer never calls
+ * the analysis. */
+lv_err lv_trace_prefix(const lv_trace *tr, size_t nevents, size_t nschedule, lv_trace **out) {
+    lv_trace *p = NULL;
+    lv_err err = lv__trace_copy_prefix(tr, nevents, nschedule, &p);
+    lv_finding *f = NULL;
+    size_t nf = 0;
+    if (err == LV_OK) err = lv_analyze(p, &f, &nf);
+    if (err != LV_OK) {
+        lv_trace_free(p);
+        *out = NULL;
+        return err;
+    }
+    lv_trace_set_findings(p, f, nf);
+    *out = p;
+    return LV_OK;
+}
+
 void lv_findings_print(const lv_trace *tr, const lv_finding *f, size_t n, FILE *out) {
     if (n == 0) {
         fputs("findings: none\n", out);

@@ -175,7 +175,14 @@ static void wait_clause(words *w, const lv_wait_step *s) {
                          : okind(w, s->obj) == LV_OBJ_RWLOCK ? (zh ? "读写锁" : "rwlock")
                          : pthreads(w)                       ? (zh ? "互斥锁" : "mutex")
                                                              : (zh ? "锁" : "lock");
-        if (s->nheld_by && s->held_by[0] == s->thread)
+        if (s->nheld_by > 1 && okind(w, s->obj) == LV_OBJ_RWLOCK) { /* read holds */
+            lv__sb_printf(&w->b,
+                          zh ? "等待%s %s 的写锁，而读锁在 "
+                             : "waits for a write hold of %s %s, read by ",
+                          lw, o);
+            put_list(w, s->held_by, s->nheld_by);
+            if (zh) lv__sb_puts(&w->b, " 手里");
+        } else if (s->nheld_by && s->held_by[0] == s->thread)
             lv__sb_printf(&w->b,
                           zh ? "等待%s %s，而它自己就持有这把锁"
                              : "waits for %s %s, which it holds itself",

@@ -371,6 +371,7 @@ static int build_threads(lv_scene *s) {
             req_seq[th] = LV_SEQ_NONE;
             break;
         case LV_EV_RELEASE:
+            if (e->flags & LV_EVF_REFUSED) break; /* refused (EPERM): still held */
             if (is_lock(ok) || is_sem(ok) || ok == LV_OBJ_RWLOCK) {
                 int freed = ok != LV_OBJ_RLOCK || ((e->flags & LV_EVF_VALUE) && e->value == 0);
                 if (freed) {
@@ -525,7 +526,7 @@ static int32_t holder_before(const lv_trace *tr, int32_t obj, uint32_t seq) {
         const lv_event *e = &tr->events[i];
         if (e->obj != obj) continue;
         if (e->kind == LV_EV_ACQUIRE) return e->thread;
-        if (e->kind == LV_EV_RELEASE &&
+        if (e->kind == LV_EV_RELEASE && !(e->flags & LV_EVF_REFUSED) &&
             (tr->objects[obj].kind != LV_OBJ_RLOCK || ((e->flags & LV_EVF_VALUE) && !e->value)))
             return LV_NONE;
     }

@@ -150,14 +150,7 @@ static void memo_save(lv_frame_memo *m, const lv_frame_memo *k, const lv_frame *
     m->caplanes = cap;
     memcpy(lanes, f->lanes, f->nlanes * sizeof *lanes);
     m->nlanes = f->nlanes;
-    m->nfills = f->nfills;
-    m->nlabels = f->nlabels;
-    m->narrows = f->narrows;
-    m->nmarks = f->nmarks;
-    m->ndropped = f->ndropped;
-    m->total_dropped = f->total_dropped;
-    m->nticks = f->nticks;
-    m->nbreaks = f->nbreaks;
+    m->laid_out = f->laid_out;
     m->valid = 1;
 }
 
@@ -174,8 +167,8 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
         f->font_px[i] = lv_font_px((lv_font_id)i, sc);
         f->line_h[i] = vp->line_h[i] > 0 ? vp->line_h[i] : iround(f->font_px[i] * 1.2);
     }
-    f->nlanes = f->nfills = f->nlabels = f->narrows = f->nmarks = f->nticks = 0;
-    f->ndropped = f->total_dropped = 0;
+    f->nlanes = 0;
+    f->laid_out = (lv_frame_counts){0};
     f->hidden_lanes = 0;
     f->hover_seq = -1;
     f->future = vp->future > 0 && vp->future < LV_FUTURE__COUNT ? vp->future : LV_FUTURE_SHOW;
@@ -317,8 +310,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     int64_t *e64 = (int64_t *)(void *)f->scratch;
     raster r = {f->scratch + edges, f->scratch + edges + rw, rw,        e64,
                 e64 + rw + 1,       e64 + 2 * (rw + 1),      f->x0 - 2, rw + 5};
-    f->nfills = f->nlabels = f->narrows = f->nmarks = f->ndropped = f->total_dropped = 0;
-    f->nticks = f->nbreaks = 0;
+    f->laid_out = (lv_frame_counts){0};
     lv_frame_memo key = {.valid = 1,
                          .serial = s->serial,
                          .linear = s->linear,
@@ -336,14 +328,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
                          .measure_ctx = vp->measure_ctx};
     lv_frame_memo *m = &f->memo;
     if (memo_same(m, &key, f->lanes, f->nlanes)) {
-        f->nfills = m->nfills;
-        f->nlabels = m->nlabels;
-        f->narrows = m->narrows;
-        f->nmarks = m->nmarks;
-        f->ndropped = m->ndropped;
-        f->total_dropped = m->total_dropped;
-        f->nticks = m->nticks;
-        f->nbreaks = m->nbreaks;
+        f->laid_out = m->laid_out;
     } else {
         m->valid = 0;
         if (lv__lay_time_part(f, s, vp, &r, tv0, tv1)) return LV_ENOMEM;

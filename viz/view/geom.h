@@ -1,7 +1,8 @@
 /* The viewer's geometry and state, pure: from a trace, a viewport and a playhead, where every
  * lane, state span, lock hold, hand-off arrow, note label and finding row goes, and what each
- * object looks like at the playhead. No SDL here: text is measured through a callback, so
- * all of it runs (and is tested) without a window. Drawing is render.c's job. */
+ * object looks like at the playhead; the palette, the sizes of type and text fitting. No SDL
+ * here: text is measured through a callback, so all of it runs (and is tested) without a
+ * window. Drawing is viz/gfx's job (render.c). */
 #ifndef LV_VIZ_GEOM_H
 #define LV_VIZ_GEOM_H
 
@@ -206,10 +207,6 @@ size_t lv_scene_finding_at(const lv_scene *s, size_t at);
 /* The trace's gauges (objects of kind gauge), in object order. */
 size_t lv_scene_gauges(const lv_scene *s);
 int32_t lv_scene_gauge_obj(const lv_scene *s, size_t i);
-
-/* Whether a warp segment (wt[i] to wt[i + 1]) was compressed (time runs over 1.5 times
- * faster there than in display units). */
-int lv__gap_compressed(const lv_scene *s, size_t i);
 
 /* Display position of time t (ns) and back. Monotonic; in linear mode d = t. */
 double lv_scene_d(const lv_scene *s, int64_t t);

@@ -1,5 +1,7 @@
-/* Inside the frame's layout (layout.c, lanes.c, findings.c, raster.c, hit.c, the overview's
- * layout in geom_overview.c): what those files share and nothing else includes. No SDL. */
+/* Inside the frame's layout (layout.c, lanes.c, findings.c, raster.c, hit.c, palette.c, the
+ * overview's layout in geom_overview.c): what those files share and nothing else includes: a
+ * growable array's next element, rounding, measuring, the searches in time order, the pixel
+ * raster, the lanes' and the findings' parts, and the frame's proportions. No SDL. */
 #ifndef LV_VIZ_LAYOUT_IMPL_H
 #define LV_VIZ_LAYOUT_IMPL_H
 

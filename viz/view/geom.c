@@ -1,6 +1,9 @@
 /* The scene: a trace turned into what the timeline shows over time (each thread's state spans,
- * its lock holds, the hand-off arrows, lost updates) and the time warp that keeps a 100 ms
- * sleep from squeezing a hundred 1 µs steps into one pixel. Layout per frame is layout.c. */
+ * its lock holds, the hand-off arrows, its notes and accesses indexed for the layout's
+ * searches, each finding's messages and a deadlock's wait-for table, lost updates) and the time
+ * warp that keeps a 100 ms sleep from squeezing a hundred 1 µs steps into one pixel; and an
+ * event told in words. The scene's lessons, cycle and overview are geom_lesson.c's,
+ * geom_story.c's and geom_overview.c's; layout per frame is layout.c's. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `lockviz view` end to end: pictures written atomically, the no-display rule, bad input.
 # Usage: view_cli.sh LOCKVIZ_BINARY
-. "$(dirname "$0")/cli_lib.sh" "$1"
+. "$(dirname "$0")/../support/cli_lib.sh" "$1"
 
 is_png() { # the 8-byte PNG signature
   [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] ||

@@ -54,6 +54,17 @@
             TEST_FAIL_AT("assertion failed: \"%s\" contains \"%s\"", h_ ? h_ : "(null)", n_);      \
     } while (0)
 
+/* SKIP(why): the case cannot run here (say why); it is counted as skipped, not passed. When
+ * every case that ran was skipped, the program exits with TEST_SKIP_CODE, which lv_test()
+ * gives ctest as SKIP_RETURN_CODE. */
+#define TEST_SKIP_CODE 77
+#define SKIP(why)                                                                                  \
+    do {                                                                                           \
+        printf("skip: %s\n", why);                                                                 \
+        fflush(stdout);                                                                            \
+        exit(TEST_SKIP_CODE);                                                                      \
+    } while (0)
+
 typedef struct test_case {
     const char *name;
     void (*fn)(void);
@@ -66,7 +77,7 @@ typedef struct test_case {
 
 /* Runs every case (or the ones named on the command line) in a child process. */
 static inline int test_main(const test_case *cases, size_t n, int argc, char **argv) {
-    int failed = 0, ran = 0;
+    int failed = 0, ran = 0, skipped = 0;
     for (size_t i = 0; i < n; i++) {
         if (argc > 1) {
             int want = 0;
@@ -92,6 +103,9 @@ static inline int test_main(const test_case *cases, size_t n, int argc, char **a
         ran++;
         if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
             printf("ok   %s\n", cases[i].name);
+        } else if (WIFEXITED(st) && WEXITSTATUS(st) == TEST_SKIP_CODE) {
+            skipped++;
+            printf("skip %s\n", cases[i].name);
         } else {
             failed++;
             if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
@@ -102,8 +116,9 @@ static inline int test_main(const test_case *cases, size_t n, int argc, char **a
                 printf("FAIL %s (exit %d)\n", cases[i].name, WEXITSTATUS(st));
         }
     }
-    printf("%d passed, %d failed\n", ran - failed, failed);
-    return failed ? 1 : (ran ? 0 : 1);
+    printf("%d passed, %d failed, %d skipped\n", ran - failed - skipped, failed, skipped);
+    if (failed || !ran) return 1;
+    return skipped == ran ? TEST_SKIP_CODE : 0;
 }
 
 #define TEST_MAIN(...)                                                                             \

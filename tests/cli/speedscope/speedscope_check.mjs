@@ -6,7 +6,8 @@
 // each hold on the holder's hold track with its end; and no importer warning.
 // speedscope reads only B/E/X events, so the arrows and counters are checked by test_export.
 //
-// usage: node speedscope_check.mjs LOCKVIZ WORKDIR
+// usage: node speedscope_check.mjs LOCKVIZ WORKDIR CORPUS [DIR_WITH_NODE_MODULES]
+// (CORPUS: the trace corpus, tests/corpus)
 import {execFileSync, spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -14,9 +15,9 @@ import {fileURLToPath} from 'node:url'
 import {findSpeedscope, loadInSpeedscope} from './speedscope_load.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const [lockviz, work, modules = here] = process.argv.slice(2)
-if (!lockviz || !work) {
-  console.error('usage: node speedscope_check.mjs LOCKVIZ WORKDIR [DIR_WITH_NODE_MODULES]')
+const [lockviz, work, corpus, modules = here] = process.argv.slice(2)
+if (!lockviz || !work || !corpus) {
+  console.error('usage: node speedscope_check.mjs LOCKVIZ WORKDIR CORPUS [DIR_WITH_NODE_MODULES]')
   process.exit(2)
 }
 fs.mkdirSync(work, {recursive: true})
@@ -64,7 +65,7 @@ for (const r of runs) {
 // a trace whose thread and lock names are 9,000 characters (Chinese and ASCII), through
 // `lockviz export`: speedscope must show every name whole
 {
-  const src = path.join(here, '..', 'corpus', 'good', 'long-names-deadlock.json')
+  const src = path.join(corpus, 'good', 'long-names-deadlock.json')
   const r = {what: 'long-names (export)', native: src, chrome: path.join(work, 'long-names-chrome.json')}
   const p = spawnSync(lockviz, ['export', src, '--chrome', r.chrome], {encoding: 'utf8', timeout: 120000})
   if (p.status !== 0) throw new Error(`${r.what}: lockviz export exited ${p.status}: ${p.stderr}`)

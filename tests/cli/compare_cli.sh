@@ -3,7 +3,7 @@
 # written beside the first's and replay it, the side-by-side picture is a 1280x720 PNG, and
 # a bad --compare (no such variant, the variant being run, a live run) is one line, exit 2.
 # Usage: compare_cli.sh LOCKVIZ_BINARY
-. "$(dirname "$0")/cli_lib.sh" "$1"
+. "$(dirname "$0")/../support/cli_lib.sh" "$1"
 
 png_size() { # width x height from the IHDR chunk
   local hex

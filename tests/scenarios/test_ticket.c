@@ -46,7 +46,7 @@ TEST(locked_never_oversells) {
 
 TEST(unlocked_oversells) {
 #ifdef LV_UNDER_TSAN
-    puts("skipped under ThreadSanitizer: tsan_ticket_race checks that TSan reports this race");
+    SKIP("under ThreadSanitizer: tsan_ticket_race checks that TSan reports this race");
 #else
     lv_trace *tr = run_ticket("unlocked", 10, 1, 1.0, 1); /* the seed's timing: 0.1 s, 0.2 s */
     ASSERT_GT(sold(tr), 1);

@@ -8,7 +8,7 @@
 # Usage: user_scenario.sh BUILD_DIR
 set -u
 BUILD=$1
-. "$(dirname "$0")/cli_lib.sh" "" # LV is set below, to the installed binary
+. "$(dirname "$0")/../support/cli_lib.sh" "" # LV is set below, to the installed binary
 unset LC_ALL LC_MESSAGES LANG LOCKVIZ_ASSETS LOCKVIZ_SCENARIO_PATH
 export XDG_DATA_HOME=$T/xdg
 P=$T/prefix

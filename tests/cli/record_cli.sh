@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # lockviz record on the programs of tests/record: exit codes, what is printed at source lines,
 # the program's own output and status passed through, and the traces check/view/export read.
-. "$(dirname "$0")/cli_lib.sh" "$1"
+. "$(dirname "$0")/../support/cli_lib.sh" "$1"
 P=$2 # the folder of the built test programs
 
 check philo_deadlock 1 "$LV" record --headless --out "$T/philo.json" -- "$P/rec_philo" deadlock

@@ -2,7 +2,7 @@
 # lockviz run --scheduler on the command line: what it refuses (one line, exit 2), what it does
 # without a display, and the schedule lists it starts after. Controlled runs only.
 # Usage: sched_cli.sh LOCKVIZ_BINARY
-. "$(dirname "$0")/cli_lib.sh" "$1"
+. "$(dirname "$0")/../support/cli_lib.sh" "$1"
 
 check sched-headless 2 "$LV" run ticket --scheduler --headless
 one_line sched-headless

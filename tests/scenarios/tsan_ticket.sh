@@ -3,7 +3,7 @@
 # data race on the ticket count for the unlocked variant and stay silent for the locked one,
 # and lockviz's own analysis must agree (a finding for unlocked, none for locked).
 # Usage: tsan_ticket.sh LOCKVIZ_BINARY_BUILT_WITH_TSAN
-. "$(dirname "$0")/cli_lib.sh" "$1"
+. "$(dirname "$0")/../support/cli_lib.sh" "$1"
 export TSAN_OPTIONS="halt_on_error=0 exitcode=66 report_signal_unsafe=0"
 
 # The seed's own timing (time scale 1: 0.1 s and 0.2 s between read and write): a live run

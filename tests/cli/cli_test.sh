@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The lockviz program end to end: exit codes, files written, messages for bad input.
 # Usage: cli_test.sh LOCKVIZ_BINARY
-. "$(dirname "$0")/cli_lib.sh" "$1"
+. "$(dirname "$0")/../support/cli_lib.sh" "$1"
 
 # the Done-when of the engine skeleton
 check unlocked-run 1 "$LV" run ticket --variant unlocked --mode live --headless --out "$T/t.json" --time-scale 0.2

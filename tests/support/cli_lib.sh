@@ -1,8 +1,8 @@
 # Shared by the shell tests of the lockviz program: source it with the binary to test,
-# `. "$(dirname "$0")/cli_lib.sh" "$1"`. It sets LV (the binary) and T (a folder removed at
-# exit) and keeps every test away from a display. check runs a command and compares its exit
-# status; expect_in looks for text in a file; one_line checks that an error is one line; ok
-# and bad count a check written inline; finish prints the closing count and exits.
+# `. "$(dirname "$0")/../support/cli_lib.sh" "$1"`. It sets LV (the binary) and T (a folder
+# removed at exit) and keeps every test away from a display. check runs a command and compares
+# its exit status; expect_in looks for text in a file; one_line checks that an error is one
+# line; ok and bad count a check written inline; finish prints the closing count and exits.
 unset DISPLAY WAYLAND_DISPLAY # a test never opens a window, wherever it runs
 set -u
 LV=$1

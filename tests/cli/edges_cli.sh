@@ -3,7 +3,7 @@
 # message), a DISPLAY with no server behind it (headless, as with no display), and the
 # language of printed output and PNGs (--lang, LC_ALL, LC_MESSAGES, LANG).
 # Usage: edges_cli.sh LOCKVIZ VERSION
-. "$(dirname "$0")/cli_lib.sh" "$1"
+. "$(dirname "$0")/../support/cli_lib.sh" "$1"
 VERSION=$2
 unset LC_ALL LC_MESSAGES LANG
 

@@ -78,7 +78,50 @@ static void check_chrome(const lv_trace *tr, const char *what) {
     char *want_sleep = calloc(nev + 1, 1), *want_hold = calloc(nev + 1, 1);
     char *want_never = calloc(nev + 1, 1);
     char *want_counter = calloc(tr->nobjects + 1, 1);
-    ASSERT(want_sleep && want_hold && want_never && want_counter);
+    char *want_flow = calloc(nev + 1, 1);
+    ASSERT(want_sleep && want_hold && want_never && want_counter && want_flow);
+    int nwant_flows = 0;
+    {
+        /* the arrows the trace holds, by the window's rule: from a release that frees a lock
+         * to its next hold by another thread; from a semaphore's release to its next acquire
+         * by a thread that asked for it before the release */
+        uint32_t *last_rel = malloc((tr->nobjects + 1) * sizeof *last_rel);
+        int32_t *rel_thread = malloc((tr->nobjects + 1) * sizeof *rel_thread);
+        uint32_t *asked = malloc((tr->nthreads + 1) * sizeof *asked);
+        ASSERT(last_rel && rel_thread && asked);
+        for (size_t o = 0; o < tr->nobjects; o++)
+            last_rel[o] = UINT32_MAX;
+        for (size_t t = 0; t < tr->nthreads; t++)
+            asked[t] = UINT32_MAX;
+        for (size_t i = 0; i < nev; i++) {
+            const lv_event *e = &tr->events[i];
+            if (e->kind == LV_EV_REQUEST) asked[e->thread] = e->seq;
+            if (e->obj < 0) continue;
+            lv_obj_kind k = tr->objects[e->obj].kind;
+            int lock = k == LV_OBJ_MUTEX || k == LV_OBJ_RLOCK;
+            int sem = k == LV_OBJ_SEMAPHORE || k == LV_OBJ_BOUNDED_SEMAPHORE;
+            /* an RLock's hold starts at its count's 1 and ends at its 0 */
+            int rlock_value = k == LV_OBJ_RLOCK && (e->flags & LV_EVF_VALUE);
+            int frees = k != LV_OBJ_RLOCK || (rlock_value && e->value == 0);
+            int starts = !rlock_value || e->value == 1;
+            if (e->kind == LV_EV_RELEASE && (lock || sem) && frees) {
+                last_rel[e->obj] = e->seq;
+                rel_thread[e->obj] = e->thread;
+            } else if (e->kind == LV_EV_ACQUIRE && (lock || sem) && starts) {
+                uint32_t r = last_rel[e->obj];
+                if (r != UINT32_MAX && rel_thread[e->obj] != e->thread &&
+                    (lock || (asked[e->thread] != UINT32_MAX && asked[e->thread] < r))) {
+                    want_flow[r] = 1;
+                    nwant_flows++;
+                }
+                last_rel[e->obj] = UINT32_MAX;
+            }
+            if (e->kind == LV_EV_ACQUIRE) asked[e->thread] = UINT32_MAX;
+        }
+        free(last_rel);
+        free(rel_thread);
+        free(asked);
+    }
     {
         uint32_t *open_req = malloc((tr->nthreads + 1) * sizeof *open_req);
         for (size_t t = 0; t < tr->nthreads; t++)
@@ -221,8 +264,15 @@ static void check_chrome(const lv_trace *tr, const char *what) {
             TEST_FAIL_AT("%s: the hold track %s has instants an arrow could bind to", what,
                          tname[t]);
     }
-    for (int id = 0; id < MAXID; id++)
+    for (int id = 0; id < MAXID; id++) {
         if (flow[id] == 1) TEST_FAIL_AT("%s: flow %d has no end", what, id);
+        if (flow[id] && !((size_t)id < nev && want_flow[id]))
+            TEST_FAIL_AT("%s: an arrow from seq %d, which let no acquire in", what, id);
+    }
+    for (size_t i = 0; i < nev; i++)
+        if (want_flow[i] && (i >= MAXID || flow[i] != 2))
+            TEST_FAIL_AT("%s: the release at seq %zu let an acquire in but has no arrow", what, i);
+    ASSERT_EQ(flows, nwant_flows);
     for (size_t i = 0; i < nev; i++) {
         if (want_sleep[i])
             TEST_FAIL_AT("%s: the sleep at seq %zu is no \"sleeping\" slice on its thread", what,
@@ -246,7 +296,7 @@ static void check_chrome(const lv_trace *tr, const char *what) {
             next++;
         }
     ASSERT_EQ(next, tr->nthreads);
-    (void)flows;
+    free(want_flow);
     free(want_sleep);
     free(want_hold);
     free(want_never);

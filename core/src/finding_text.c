@@ -1,7 +1,7 @@
 /* Findings in words: one formatter per language turns a finding's payload into its sentence,
  * and one builds the lockdep-style table of a deadlock cycle. Every string is built in a
  * growing buffer (strbuf.h), so a name of any length is written whole. Nothing here decides
- * what is a finding (analysis.c does); nothing else words one. */
+ * what is a finding (analysis*.c do); nothing else words one. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>

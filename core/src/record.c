@@ -1035,8 +1035,8 @@ static void pass_term(int sig) {
 }
 
 static uint64_t read_ticks(int tsc) {
-#if defined(__x86_64__)
-    if (tsc) return __rdtsc();
+#if LV__HAVE_TICKS
+    if (tsc) return lv__cpu_ticks();
 #endif
     (void)tsc;
     return (uint64_t)lv__mono_ns();

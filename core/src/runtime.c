@@ -1,6 +1,7 @@
-/* The runtime: a run's threads and objects, spawning and joining, sleeps and notes, and
- * lv_run, which starts a scenario's main and turns what it recorded into a trace.
- * Live mode only: real pthreads and the real clock. */
+/* The runtime: a run's threads and objects, spawning and joining, sleeps and notes, the live
+ * watchdog, and lv_run, which starts a scenario's main and turns what it recorded into a trace.
+ * Threads are real pthreads in both modes; in a controlled run each of these operations is also
+ * a scheduling point, and a thread waits for its turn there (controlled.c decides whose). */
 #include <assert.h>
 #include <errno.h>
 #include <stdarg.h>

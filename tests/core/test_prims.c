@@ -1,6 +1,7 @@
-/* Semantics of each primitive in live mode, checked on the trace it records: Lock, RLock,
- * Semaphore, BoundedSemaphore, Event, Condition, threads, vars and checks, with the misuses
- * each one must record rather than crash on. */
+/* Semantics of each primitive, checked on the trace it records: Lock, RLock, Semaphore,
+ * BoundedSemaphore, Event, Condition, threads, vars and checks, with the misuses each one must
+ * record rather than crash on. Live by default; test_prims_controlled runs the same cases
+ * under the controlled scheduler (LV_TEST_MODE=controlled). */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -398,6 +399,70 @@ static void main_cond_misuse(const lv_args *a) {
     ASSERT(!lv_cond_wait(c, LV_MS(5))); /* misuse: returns at once */
 }
 
+/* Condition(RLock) over a lock the scenario already has: a wait by a thread that holds it
+ * twice gives it back whole (or nobody could notify) and takes it back at the same depth. */
+typedef struct rcstate {
+    lv_rlock *r;
+    lv_cond *c;
+    int waiting, go;
+} rcstate;
+
+static void deep_waiter(void *arg) {
+    rcstate *s = arg;
+    lv_rlock_lock(s->r);
+    lv_rlock_lock(s->r);
+    s->waiting = 1;
+    while (!s->go)
+        ASSERT(lv_cond_wait(s->c, -1));
+    lv_rlock_unlock(s->r);
+    lv_rlock_unlock(s->r);
+}
+
+static void main_cond_rlock(const lv_args *a) {
+    (void)a;
+    static rcstate s;
+    s.r = lv_rlock_new("R");
+    s.c = lv_cond_new_rlock("cv", s.r);
+    lv_thread *t = lv_spawn("waiter", deep_waiter, &s);
+    for (int i = 0; i < 5000 && !s.go; i++) {
+        lv_cond_lock(s.c); /* the same lock as R */
+        if (s.waiting) {
+            s.go = 1;
+            lv_cond_notify(s.c, 1);
+        }
+        lv_cond_unlock(s.c);
+        if (!s.go) lv_sleep(LV_MS(2));
+    }
+    ASSERT(s.go);
+    lv_join(t);
+}
+
+TEST(condition_over_a_shared_rlock) {
+    lv_trace *tr = run_fn("cr", main_cond_rlock);
+    int32_t r = obj_id(tr, "R"), c = obj_id(tr, "cv"), w = thread_id(tr, "waiter");
+    ASSERT_EQ(tr->objects[c].param, r); /* no lock of its own: R is the condition's lock */
+    /* the waiter's recursion counts on R: 1, 2, then the wait gives it all back (0), takes it
+     * back at 2, and the two unlocks leave 1 and 0 */
+    int64_t seen[8];
+    size_t n = 0;
+    for (size_t i = 0; i < tr->nevents && n < 8; i++) {
+        const lv_event *e = &tr->events[i];
+        if (e->obj == r && e->thread == w &&
+            (e->kind == LV_EV_ACQUIRE || e->kind == LV_EV_RELEASE)) {
+            ASSERT(e->flags & LV_EVF_VALUE);
+            seen[n++] = e->value;
+        }
+    }
+    ASSERT_EQ(n, 6);
+    const int64_t want[6] = {1, 2, 0, 2, 1, 0};
+    for (size_t i = 0; i < 6; i++)
+        ASSERT_EQ(seen[i], want[i]);
+    ASSERT_EQ(count_events(tr, LV_EV_NOTIFY, c, thread_id(tr, "main")), 1);
+    ASSERT_EQ(tr->outcome, LV_OUT_COMPLETED);
+    ASSERT_EQ(tr->nfindings, 0);
+    lv_trace_free(tr);
+}
+
 TEST(condition_without_lock_is_misuse) {
     lv_trace *tr = run_fn("cm", main_cond_misuse);
     ASSERT(find_finding(tr, LV_FIND_MISUSE, "notifies condition cv without holding its lock m"));
@@ -407,14 +472,19 @@ TEST(condition_without_lock_is_misuse) {
 
 /* ---- threads, vars, notes, checks ---- */
 
+static int child_id = -1;
+
 static void slow_child(void *arg) {
     (void)arg;
+    child_id = lv_self_id();
+    ASSERT_STR_EQ(lv_self_name(), "child");
     lv_sleep(LV_MS(100));
     lv_note("child done");
 }
 
 static void main_threads(const lv_args *a) {
     (void)a;
+    ASSERT_EQ(lv_self_id(), 0); /* the scenario's main */
     lv_var *v = lv_var_new("x", 5);
     ASSERT_EQ(lv_var_read(v), 5);
     lv_var_write(v, 7);
@@ -440,6 +510,7 @@ TEST(threads_vars_and_checks) {
         if (e->kind == LV_EV_END && e->thread == child) end = i;
         if (e->kind == LV_EV_NOTE && e->thread == main_t && !after_join) after_join = i;
     }
+    ASSERT_EQ(child_id, child); /* lv_self_id is the id the trace gives the thread */
     ASSERT_LT(spawn, start);
     ASSERT_LT(end, after_join); /* what main does after the join comes after the child's end */
     ASSERT_EQ(count_events(tr, LV_EV_JOIN, LV_NONE, main_t), 2);
@@ -518,4 +589,5 @@ TEST_MAIN(TEST_ENTRY(gauge_counts_without_races, 60), TEST_ENTRY(lock_mutual_exc
           TEST_ENTRY(rlock_release_by_non_owner_is_misuse, 30), TEST_ENTRY(semaphore_counts, 60),
           TEST_ENTRY(bounded_semaphore_over_release_is_misuse, 30),
           TEST_ENTRY(event_wakes_every_waiter, 60), TEST_ENTRY(condition_notify_and_notify_all, 60),
+          TEST_ENTRY(condition_over_a_shared_rlock, 30),
           TEST_ENTRY(condition_without_lock_is_misuse, 30), TEST_ENTRY(threads_vars_and_checks, 60))

@@ -1,6 +1,7 @@
 /* The test harness: ASSERT macros that print the expression and both values, and a runner
  * that runs each case in its own child process under a time limit, libuv style.
- * A test file defines its cases with TEST(name) and lists them in TEST_LIST. */
+ * A test file defines its cases with TEST(name) and lists them, each as TEST_ENTRY(name, time
+ * limit in seconds), in TEST_MAIN. */
 #ifndef LV_TEST_H
 #define LV_TEST_H
 

@@ -36,7 +36,7 @@ TEST(self_id_is_the_trace_id) {
     ASSERT_STR_EQ(self_names[0], "main");
     ASSERT_STR_EQ(lv_trace_thread_name(tr, 0), "main");
     for (int i = 1; i < 4; i++) {
-        char want[8];
+        char want[16];
         snprintf(want, sizeof want, "w-%d", i);
         ASSERT_GT(self_ids[i], 0);
         ASSERT_STR_EQ(self_names[i], want);

@@ -18,6 +18,8 @@ enum { LV_EXIT_CLEAN = 0, LV_EXIT_FOUND = 1, LV_EXIT_USAGE = 2, LV_EXIT_INTERNAL
 /* A number in a help text: LV_STR(LV_EXPLORE_RUNS) is "1000". */
 #define LV_STR_(x) #x
 #define LV_STR(x) LV_STR_(x)
+/* The default size of the window and the picture in a help text: "1280x720". */
+#define LV_VIEW_SIZE_TEXT LV_STR(LV_VIEW_W) "x" LV_STR(LV_VIEW_H)
 
 /* One command of `lockviz NAME ...`: its line in the main help and its own --help. */
 typedef struct lv_command {

@@ -11,6 +11,9 @@
 #include "args.h"
 #include "lockviz/explore.h"
 
+#define RUNS_TEXT LV_STR(LV_EXPLORE_RUNS)
+#define PREEMPTIONS_TEXT LV_STR(LV_EXPLORE_PREEMPTIONS)
+
 static const char explore_help[] =
     "Usage: lockviz explore SCENARIO [options]\n"
     "\n"
@@ -23,20 +26,14 @@ static const char explore_help[] =
     "  --set NAME=VALUE   set a parameter (repeatable)\n"
     "  --strategy S       dfs (default): every schedule with at most K preemptions, in order,\n"
     "                     none twice; pct: random priorities; random: a random thread each time\n"
-    "  --runs N           the budget (default " LV_STR(
-        LV_EXPLORE_RUNS) ")\n"
-                         "  --preemptions K    dfs: the preemption bound (default " LV_STR(
-                             LV_EXPLORE_PREEMPTIONS) "; -1: no bound)\n"
-                                                     "  --seed N           the scenario's seed "
-                                                     "(default 1); pct and random derive theirs "
-                                                     "from it\n"
-                                                     "  --out FILE         where to save the "
-                                                     "failing trace (default: nothing is saved)\n"
-                                                     "  --quiet            no progress bar\n"
-                                                     "  --help             this text\n"
-                                                     "\n"
-                                                     "Exit status: 0 no failing schedule found; 1 "
-                                                     "found one; 2 bad usage; 3 internal error.\n";
+    "  --runs N           the budget (default " RUNS_TEXT ")\n"
+    "  --preemptions K    dfs: the preemption bound (default " PREEMPTIONS_TEXT "; -1: no bound)\n"
+    "  --seed N           the scenario's seed (default 1); pct and random derive theirs from it\n"
+    "  --out FILE         where to save the failing trace (default: nothing is saved)\n"
+    "  --quiet            no progress bar\n"
+    "  --help             this text\n"
+    "\n"
+    "Exit status: 0 no failing schedule found; 1 found one; 2 bad usage; 3 internal error.\n";
 
 #define MAX_SETS 64
 

@@ -15,14 +15,12 @@ static const char export_help[] =
     "\n"
     "  --chrome FILE   the Chrome Trace Event Format, for Perfetto UI and speedscope (not a\n"
     "                  name ending in .chrome.json: speedscope cannot open it)\n"
-    "  --png FILE      the timeline as a picture (" LV_STR(LV_VIEW_W) "x" LV_STR(
-        LV_VIEW_H) ", the whole run), as lockviz view draws "
-                   "it\n"
-                   "  --out FILE      the native format again (with recomputed findings)\n"
-                   "  --help          this text\n"
-                   "\n"
-                   "Exit status: 0 written; 2 bad usage, a bad trace or a file that could not be "
-                   "written.\n";
+    "  --png FILE      the timeline as a picture (" LV_VIEW_SIZE_TEXT
+    ", the whole run), as lockviz view draws it\n"
+    "  --out FILE      the native format again (with recomputed findings)\n"
+    "  --help          this text\n"
+    "\n"
+    "Exit status: 0 written; 2 bad usage, a bad trace or a file that could not be written.\n";
 
 typedef struct export_opts {
     const char *path, *chrome, *native, *png;

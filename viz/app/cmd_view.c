@@ -28,18 +28,17 @@ static const char view_help[] =
     "  --headless     never open a window; with --png, only write the picture\n"
     "  --at SEQ       put the playhead on event SEQ (default: the first event in the window,\n"
     "                 the last in the picture)\n"
-    "  --size WxH     window or picture size (default " LV_STR(LV_VIEW_W) "x" LV_STR(
-        LV_VIEW_H) ")\n"
-                   "  --ahead A      in the window, what lies after the playhead: shown (default), "
-                   "faint or\n"
-                   "                 hidden (the run unfolds as it plays; key G switches)\n"
-                   "  --help         this text\n"
-                   "\n"
-                   "Without a display (no DISPLAY or WAYLAND_DISPLAY) no window opens: pass "
-                   "--png.\n"
-                   "Exit status: 0 shown or written; 2 bad usage, a bad trace or an unwritable "
-                   "file;\n"
-                   "3 internal error.\n";
+    "  --size WxH     window or picture size (default " LV_VIEW_SIZE_TEXT ")\n"
+    "  --ahead A      in the window, what lies after the playhead: shown (default), "
+    "faint or\n"
+    "                 hidden (the run unfolds as it plays; key G switches)\n"
+    "  --help         this text\n"
+    "\n"
+    "Without a display (no DISPLAY or WAYLAND_DISPLAY) no window opens: pass "
+    "--png.\n"
+    "Exit status: 0 shown or written; 2 bad usage, a bad trace or an unwritable "
+    "file;\n"
+    "3 internal error.\n";
 
 typedef struct view_opts {
     const char *path, *png, *at, *chrome;

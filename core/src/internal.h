@@ -397,4 +397,13 @@ void lv__ctl_exit(lv_thread *self);      /* self ended: hand the run to the next
 void lv__ctl_setup(lv__run *run);
 void lv__ctl_teardown(lv__run *run);
 
+/* SplitMix64: the next number of the stream whose state is *s. The engine's one generator: the
+ * scenarios' lv_random, the policies' choices and PCT's change points all draw from it. */
+static inline uint64_t lv__splitmix64(uint64_t *s) {
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
 #endif

@@ -16,8 +16,8 @@
 #include "strbuf.h"
 #include "utf8.h"
 
-#define MAX_NUM 9007199254740991.0 /* 2^53 - 1: the largest integer a JSON double holds exactly */
-#define TOP ""                     /* where: the top level, named by the key alone */
+#define MAX_NUM ((double)LV_TRACE_INT_MAX) /* the largest integer a JSON double holds exactly */
+#define TOP ""                             /* where: the top level, named by the key alone */
 
 typedef struct rd {
     const char *name;
@@ -1327,7 +1327,7 @@ static void read_trace(rd *r, const cJSON *root, span events, span sched, lv_tra
         return;
     }
     int64_t seed;
-    if (get_int(r, root, TOP, "seed", 1, 0, (int64_t)MAX_NUM, &seed) < 0) return;
+    if (get_int(r, root, TOP, "seed", 1, 0, (int64_t)LV_SEED_MAX, &seed) < 0) return;
     tr->seed = (uint64_t)seed;
 
     const cJSON *threads = member(r, root, TOP, "threads", 1);

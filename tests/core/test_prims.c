@@ -7,6 +7,47 @@
 #include <unistd.h>
 #include "support.h"
 
+/* ---- who am I ---- */
+
+static int self_ids[4];        /* [0]: main's; [1..3]: each worker's, as lv_self_id said it */
+static char self_names[4][16]; /* copies: the names live as long as the run */
+
+static void say_self(void *arg) {
+    int i = (int)(intptr_t)arg;
+    self_ids[i] = lv_self_id();
+    snprintf(self_names[i], sizeof self_names[i], "%s", lv_self_name());
+}
+
+static void main_self(const lv_args *a) {
+    (void)a;
+    self_ids[0] = lv_self_id();
+    snprintf(self_names[0], sizeof self_names[0], "%s", lv_self_name());
+    static const char *const names[] = {NULL, "w-1", "w-2", "w-3"};
+    lv_thread *t[4];
+    for (int i = 1; i < 4; i++)
+        t[i] = lv_spawn(names[i], say_self, (void *)(intptr_t)i);
+    for (int i = 1; i < 4; i++)
+        lv_join(t[i]);
+}
+
+/* lv_self_id is the id the trace gives the calling thread: main is 0, each worker its own. */
+TEST(self_id_is_the_trace_id) {
+    lv_trace *tr = run_fn("self", main_self);
+    ASSERT_EQ(self_ids[0], 0);
+    ASSERT_STR_EQ(self_names[0], "main");
+    ASSERT_STR_EQ(lv_trace_thread_name(tr, 0), "main");
+    for (int i = 1; i < 4; i++) {
+        char want[16];
+        snprintf(want, sizeof want, "w-%d", i);
+        ASSERT_GT(self_ids[i], 0);
+        ASSERT_STR_EQ(self_names[i], want);
+        ASSERT_STR_EQ(lv_trace_thread_name(tr, self_ids[i]), want);
+        for (int k = 0; k < i; k++)
+            ASSERT_NE(self_ids[i], self_ids[k]);
+    }
+    lv_trace_free(tr);
+}
+
 /* ---- Lock ---- */
 
 static int counter;
@@ -582,8 +623,8 @@ TEST(gauge_counts_without_races) {
     lv_trace_free(tr);
 }
 
-TEST_MAIN(TEST_ENTRY(gauge_counts_without_races, 60), TEST_ENTRY(lock_mutual_exclusion, 120),
-          TEST_ENTRY(lock_release_unlocked_is_misuse, 30),
+TEST_MAIN(TEST_ENTRY(gauge_counts_without_races, 60), TEST_ENTRY(self_id_is_the_trace_id, 30),
+          TEST_ENTRY(lock_mutual_exclusion, 120), TEST_ENTRY(lock_release_unlocked_is_misuse, 30),
           TEST_ENTRY(lock_release_by_other_thread_is_misuse, 30), TEST_ENTRY(lock_timeouts, 60),
           TEST_ENTRY(rlock_recursion_and_ownership, 30),
           TEST_ENTRY(rlock_release_by_non_owner_is_misuse, 30), TEST_ENTRY(semaphore_counts, 60),

@@ -186,7 +186,7 @@ TEST(png_round_trip_and_atomic_replace) {
     fclose(f);
     setenv("LV_TEST_MODE", "controlled", 1);
     lv_trace *tr = run_fn("tiny", tiny_main);
-    ASSERT_EQ(lv_render_png(tr, path, 10, 10, -1, err, sizeof err), -2);
+    ASSERT_EQ(lv_render_png(tr, path, 10, 10, -1, err, sizeof err), LV_ERANGE);
     ASSERT_CONTAINS(err, path);
     f = fopen(path, "rb");
     uint8_t after[4096];
@@ -196,10 +196,10 @@ TEST(png_round_trip_and_atomic_replace) {
     ASSERT_EQ(memcmp(before, after, nbefore), 0);
     char bad[700];
     snprintf(bad, sizeof bad, "%s/no/such/dir/y.png", dir);
-    ASSERT_EQ(lv_render_png(tr, bad, 640, 480, -1, err, sizeof err), -2);
+    ASSERT_EQ(lv_render_png(tr, bad, 640, 480, -1, err, sizeof err), LV_EIO);
     ASSERT_CONTAINS(err, bad);
     /* a good render replaces it whole, and leaves no temporary file */
-    ASSERT_EQ(lv_render_png(tr, path, 640, 480, 0, err, sizeof err), 0);
+    ASSERT_EQ(lv_render_png(tr, path, 640, 480, 0, err, sizeof err), LV_OK);
     ASSERT_EQ(lv_png_read(path, &im.px, &im.w, &im.h, err, sizeof err), 0);
     ASSERT_EQ(im.w, 640);
     ASSERT_EQ(im.h, 480);

@@ -304,6 +304,11 @@ typedef enum lv_font_id {
     LV_FONT__COUNT
 } lv_font_id;
 
+/* The size a window opens at and a picture is drawn at unless told otherwise, and the size
+ * whose UI scale is 1. */
+#define LV_VIEW_W 1280
+#define LV_VIEW_H 720
+
 /* Font sizes in pixels at UI scale `scale` (1 at 1280x720). */
 int lv_font_px(lv_font_id f, double scale);
 /* UI scale for a view of w x h pixels on a screen with dpi_scale pixels per window unit

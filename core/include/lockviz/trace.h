@@ -18,6 +18,9 @@
 #define LV_TRACE_MAX_OBJECTS 1048576
 #define LV_TRACE_MAX_SCHEDULE 134217728 /* 2^27 choice points: 512 MiB of ids */
 #define LV_TRACE_MAX_VALUES 8388608     /* JSON values outside "events" and "schedule" */
+/* The largest whole number a trace holds (2^53 - 1): every JSON reader, JavaScript's too,
+ * keeps it exact. Seeds and every other integer of the file stay within it. */
+#define LV_TRACE_INT_MAX 9007199254740991LL
 
 #define LV_EVENT_KINDS(X)                                                                          \
     X(START, "start")                                                                              \

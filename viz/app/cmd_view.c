@@ -33,7 +33,8 @@ static const char view_help[] =
     "  --chrome FILE  also write the trace in the Chrome Trace Event Format (for Perfetto UI\n"
     "                 and speedscope; speedscope cannot open a name ending in .chrome.json)\n"
     "  --headless     never open a window; with --png, only write the picture\n"
-    "  --at SEQ       put the playhead on event SEQ (default: the first event in the window,\n"
+    "  --at SEQ       put the playhead on the event whose seq is SEQ (from 0, as in the trace;\n"
+    "                 the window calls it event SEQ+1; default: the first event in the window,\n"
     "                 the last in the picture)\n"
     "  --size WxH     window or picture size (default 1280x720)\n"
     "  --ahead A      in the window, what lies after the playhead: shown (default), faint or\n"
@@ -145,7 +146,8 @@ int lv_cmd_view(int argc, char **argv) {
             lv_trace_free(tr);
             return r == -2 ? EXIT_USAGE : EXIT_INTERNAL;
         }
-        printf("; picture: %s (%dx%d, event %ld)", png, w, h, at >= 0 ? at : (long)tr->nevents - 1);
+        printf("; picture: %s (%dx%d, event %ld of %zu)", png, w, h,
+               (at >= 0 ? at : (long)tr->nevents - 1) + 1, tr->nevents);
     }
     if (chrome) {
         if (lv_trace_save_chrome(tr, chrome, eb, sizeof eb) != LV_OK) {

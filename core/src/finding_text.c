@@ -42,10 +42,9 @@ static long long oparam(const words *w, int32_t o) {
     return o >= 0 && (size_t)o < w->tr->nobjects ? (long long)w->tr->objects[o].param : 0;
 }
 
-/* An object's name with the call site of event seq, when the trace has one (a recorded
- * program): "forks[2] (philo.c:21)"; else the name alone. Owned by w. */
-static const char *at_name(words *w, int32_t o, uint32_t seq) {
-    const char *n = oname(w, o);
+/* A name with the call site of event seq, when the trace has one (a recorded program):
+ * "forks[2] (philo.c:21)"; else the name alone. Owned by w. */
+static const char *at_site(words *w, const char *n, uint32_t seq) {
     const lv_site *st = lv_trace_event_site(w->tr, seq);
     if (!st || w->nowned >= (int)(sizeof w->owned / sizeof w->owned[0])) return n;
     char sb[512];
@@ -56,6 +55,28 @@ static const char *at_name(words *w, int32_t o, uint32_t seq) {
     if (!r) return n;
     w->owned[w->nowned++] = r;
     return r;
+}
+static const char *at_name(words *w, int32_t o, uint32_t seq) {
+    return at_site(w, oname(w, o), seq);
+}
+
+/* Whether the unlock of event seq was refused (EPERM) and released nothing. */
+static int refused_release(const words *w, uint32_t seq) {
+    const lv_event *e = event_at(w, seq);
+    return e && e->kind == LV_EV_RELEASE && (e->flags & LV_EVF_REFUSED);
+}
+
+/* Whether the lock call of request seq was refused at once (EDEADLK): the timeout that ends
+ * the request says so. */
+static int refused_request(const words *w, uint32_t seq) {
+    const lv_event *q = event_at(w, seq);
+    if (!q) return 0;
+    for (size_t i = (size_t)seq + 1; i < w->tr->nevents; i++) {
+        const lv_event *e = &w->tr->events[i];
+        if (e->thread != q->thread) continue;
+        return e->obj == q->obj && e->kind == LV_EV_TIMEOUT && (e->flags & LV_EVF_REFUSED);
+    }
+    return 0;
 }
 
 /* A pthread program's words, or a scenario's (Python's) */
@@ -146,7 +167,8 @@ static void wait_clause(words *w, const lv_wait_step *s) {
         if (s->joins == s->thread)
             lv__sb_puts(&w->b, zh ? "在等待自己结束" : "waits to join itself");
         else
-            lv__sb_printf(&w->b, zh ? "等待 %s 结束" : "waits to join %s", tname(w, s->joins));
+            lv__sb_printf(&w->b, zh ? "等待 %s 结束" : "waits to join %s",
+                          at_site(w, tname(w, s->joins), s->seq));
         return;
     }
     const char *o = at_name(w, s->obj, s->seq);
@@ -160,7 +182,14 @@ static void wait_clause(words *w, const lv_wait_step *s) {
                          : okind(w, s->obj) == LV_OBJ_RWLOCK ? (zh ? "读写锁" : "rwlock")
                          : pthreads(w)                       ? (zh ? "互斥锁" : "mutex")
                                                              : (zh ? "锁" : "lock");
-        if (s->nheld_by && s->held_by[0] == s->thread)
+        if (s->nheld_by > 1 && okind(w, s->obj) == LV_OBJ_RWLOCK) { /* read holds */
+            lv__sb_printf(&w->b,
+                          zh ? "等待%s %s 的写锁，而读锁在 "
+                             : "waits for a write hold of %s %s, read by ",
+                          lw, o);
+            put_list(w, s->held_by, s->nheld_by);
+            if (zh) lv__sb_puts(&w->b, " 手里");
+        } else if (s->nheld_by && s->held_by[0] == s->thread)
             lv__sb_printf(&w->b,
                           zh ? "等待%s %s，而它自己就持有这把锁"
                              : "waits for %s %s, which it holds itself",
@@ -352,6 +381,16 @@ static void relock_text(words *w, const lv_misuse_info *m) {
     const lv_event *e = event_at(w, m->seq);
     int timed = e && (e->flags & LV_EVF_VALUE) && e->value >= 0;
     const char *who = tname(w, m->thread), *o = at_name(w, m->obj, m->seq);
+    if (refused_request(w, m->seq)) { /* an error-checking mutex: the call failed, no wait */
+        lv__sb_printf(&w->b,
+                      w->zh ? "%s 请求互斥锁 %s，但它已经持有这把锁：检错型互斥锁拒绝了这次加锁"
+                              "（EDEADLK），调用立即返回错误（事件 %" PRIu32 "）。"
+                            : "%s asks for mutex %s, which it already holds: the error-checking "
+                              "mutex refuses it (EDEADLK), and the call returns the error at "
+                              "once (seq %" PRIu32 ").",
+                      who, o, m->seq);
+        return;
+    }
     if (w->zh) {
         lv__sb_printf(&w->b, "%s 请求锁 %s，但它已经持有这把锁：%s不可重入，", who, o,
                       pthreads(w) ? "普通互斥锁" : "普通的 Lock ");
@@ -422,6 +461,23 @@ static void misuse_text(words *w, const lv_misuse_info *m) {
             break;
         case LV_MU_RELEASE_OTHER:
         case LV_MU_RLOCK_NOT_OWNER:
+            if (refused_release(w, m->seq)) {
+                if (m->other != LV_NONE)
+                    lv__sb_printf(&w->b,
+                                  zh ? "%s 解锁 %s，但持有它的是 %s：互斥锁拒绝了（EPERM），"
+                                       "%s 仍然持有它（事件 %" PRIu32 "）。"
+                                     : "%s unlocks %s, which %s holds: the mutex refuses it "
+                                       "(EPERM), and %s still holds it (seq %" PRIu32 ").",
+                                  who, o, tname(w, m->other), tname(w, m->other), m->seq);
+                else
+                    lv__sb_printf(&w->b,
+                                  zh ? "%s 解锁 %s，但它不持有这把锁：互斥锁拒绝了（EPERM）"
+                                       "（事件 %" PRIu32 "）。"
+                                     : "%s unlocks %s, which it does not hold: the mutex refuses "
+                                       "it (EPERM) (seq %" PRIu32 ").",
+                                  who, o, m->seq);
+                return;
+            }
             if (m->other != LV_NONE)
                 lv__sb_printf(&w->b,
                               zh ? "%s 解锁 %s，但持有它的是 %s（事件 %" PRIu32 "）。"

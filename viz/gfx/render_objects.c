@@ -1,7 +1,8 @@
 /* The objects panel: every lock with its owner and queue, every semaphore as a row of stalls,
  * every event as a red/green light, every shared var with its value and recent reads and
- * writes, the stale read of a lost update marked. Reads the state at the playhead; no layout
- * logic beyond stacking boxes top to bottom. */
+ * writes, the stale read of a lost update marked; and the names and counts beside the gauge
+ * strips under the lanes. Reads the state at the playhead; no layout logic beyond stacking
+ * boxes top to bottom. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>

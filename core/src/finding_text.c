@@ -387,8 +387,8 @@ static void relock_text(words *w, const lv_misuse_info *m) {
                               "（EDEADLK），调用立即返回错误（事件 %" PRIu32 "）。"
                             : "%s asks for mutex %s, which it already holds: the error-checking "
                               "mutex refuses it (EDEADLK), and the call returns the error at "
-                              "once (seq %" PRIu32 ").",
-                      who, o, m->seq);
+                              "once (event %" PRIu32 ").",
+                      who, o, evno(m->seq));
         return;
     }
     if (w->zh) {
@@ -467,15 +467,15 @@ static void misuse_text(words *w, const lv_misuse_info *m) {
                                   zh ? "%s 解锁 %s，但持有它的是 %s：互斥锁拒绝了（EPERM），"
                                        "%s 仍然持有它（事件 %" PRIu32 "）。"
                                      : "%s unlocks %s, which %s holds: the mutex refuses it "
-                                       "(EPERM), and %s still holds it (seq %" PRIu32 ").",
-                                  who, o, tname(w, m->other), tname(w, m->other), m->seq);
+                                       "(EPERM), and %s still holds it (event %" PRIu32 ").",
+                                  who, o, tname(w, m->other), tname(w, m->other), evno(m->seq));
                 else
                     lv__sb_printf(&w->b,
                                   zh ? "%s 解锁 %s，但它不持有这把锁：互斥锁拒绝了（EPERM）"
                                        "（事件 %" PRIu32 "）。"
                                      : "%s unlocks %s, which it does not hold: the mutex refuses "
-                                       "it (EPERM) (seq %" PRIu32 ").",
-                                  who, o, m->seq);
+                                       "it (EPERM) (event %" PRIu32 ").",
+                                  who, o, evno(m->seq));
                 return;
             }
             if (m->other != LV_NONE)

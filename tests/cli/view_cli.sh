@@ -14,11 +14,11 @@ nodisp() { env -u DISPLAY -u WAYLAND_DISPLAY "$@"; }
 check png 0 nodisp "$LV" view "$T/d.json" --png "$T/d.png"
 is_png "$T/d.png" png
 expect_in png_summary "$T/out" "deadlock/two-locks, controlled mode, seed 1: deadlocked"
-expect_in png_summary "$T/out" "picture: $T/d.png (1280x720, event 29)"
+expect_in png_summary "$T/out" "picture: $T/d.png (1280x720, event 30 of 30)"
 [ "$(wc -l <"$T/out")" -eq 1 ] || { echo "FAIL png_summary: not one line"; fails=$((fails + 1)); }
 
 check size_at 0 nodisp "$LV" view "$T/d.json" --png "$T/s.png" --size 800x600 --at 3
-expect_in size_at "$T/out" "(800x600, event 3)"
+expect_in size_at "$T/out" "(800x600, event 4 of "
 # run takes --size like view: the window's, and the picture's
 check run_size 1 nodisp "$LV" run deadlock --headless --quiet --png "$T/r.png" --size 1920x1080
 is_png "$T/r.png" run_size

@@ -457,6 +457,9 @@ TEST(hit_testing) {
     char d[256];
     lv_event_describe(s, (uint32_t)rq, LV_LANG_EN, d, sizeof d);
     ASSERT_CONTAINS(d, "thread-1: asks for B");
+    char want[48]; /* numbered as the status bar numbers it: from 1 */
+    snprintf(want, sizeof want, "event %u, thread-1", (unsigned)rq + 1);
+    ASSERT_CONTAINS(d, want);
     lv_frame_free(&f);
     lv_scene_free(s);
     lv_trace_free(tr);

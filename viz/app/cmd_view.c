@@ -26,7 +26,8 @@ static const char view_help[] =
     "  --chrome FILE  also write the trace in the Chrome Trace Event Format (for Perfetto UI\n"
     "                 and speedscope; speedscope cannot open a name ending in .chrome.json)\n"
     "  --headless     never open a window; with --png, only write the picture\n"
-    "  --at SEQ       put the playhead on event SEQ (default: the first event in the window,\n"
+    "  --at SEQ       put the playhead on the event whose seq is SEQ (from 0, as in the trace;\n"
+    "                 the window calls it event SEQ+1; default: the first event in the window,\n"
     "                 the last in the picture)\n"
     "  --size WxH     window or picture size (default " LV_VIEW_SIZE_TEXT ")\n"
     "  --ahead A      in the window, what lies after the playhead: shown (default), "
@@ -123,8 +124,8 @@ static lv_err view_files(const view_opts *o, const lv_trace *tr, long at) {
             fprintf(stderr, "lockviz view: %s\n", eb);
             return err;
         }
-        printf("; picture: %s (%dx%d, event %ld)", o->png, o->w, o->h,
-               at >= 0 ? at : (long)tr->nevents - 1);
+        printf("; picture: %s (%dx%d, event %ld of %zu)", o->png, o->w, o->h,
+               (at >= 0 ? at : (long)tr->nevents - 1) + 1, tr->nevents);
     }
     if (o->chrome) {
         if ((err = lv_trace_save_chrome(tr, o->chrome, eb, sizeof eb)) != LV_OK) {

@@ -193,7 +193,7 @@ static void draw_var(lv_render *R, const lv_trace *tr, const lv_trace_object *ob
     for (size_t i = 0; i < o->nhist && p->y + lh <= p->bottom; i++) {
         const lv_hist *h = &o->hist[i];
         const char *mw = mark_words(h->mark, lang);
-        lv_textf(b, sizeof b, "#%" PRIu32 "  %s %s %" PRId64 "%s%s", h->seq,
+        lv_textf(b, sizeof b, "#%" PRIu32 "  %s %s %" PRId64 "%s%s", h->seq + 1,
                  lv_trace_thread_name(tr, h->thread),
                  lv_tr(lang, h->write ? LV_T_WROTE : LV_T_READ), h->value, *mw ? "  " : "", mw);
         lv_rgb c = C(LV_C_TEXT);

@@ -724,7 +724,7 @@ void lv_event_describe(const lv_scene *s, uint32_t seq, int lang, char *buf, siz
     const char *who = lv_trace_thread_name(tr, e->thread);
     const char *obj = e->obj >= 0 ? lv_trace_object_name(tr, e->obj) : "";
     char a[32], v[32];
-    snprintf(a, sizeof a, "%" PRIu32, seq);
+    snprintf(a, sizeof a, "%" PRIu32, seq + 1); /* a person counts events from 1 */
     snprintf(v, sizeof v, "%" PRId64, e->value);
     int n = lv_textf(buf, len, lv_tr(lang, LV_T_EV_AT), a, who);
     if (n < 0 || (size_t)n >= len) return;

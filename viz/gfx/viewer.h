@@ -10,12 +10,9 @@
 #include "schedview.h"
 #include "compare.h"
 #include "explore_ui.h"
+#include "modes.h"
 #include "picker.h"
 #include "vstate.h"
-
-/* what a rerun asks for */
-#define LV_RERUN_SEED 1    /* the same settings with the next seed */
-#define LV_RERUN_VARIANT 2 /* the next variant (cycling), the other settings kept */
 
 /* A scenario's lesson, per language (lv_lang). Strings are borrowed and must outlive the
  * viewer (the registry's static strings). */

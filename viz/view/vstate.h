@@ -29,7 +29,14 @@ typedef enum lv_key {
     LV_KEY_EXPLORE,  /* X: search for a failing schedule */
     LV_KEY_TIMEVIEW, /* T: long gaps shortened, linear time, one column per event */
     LV_KEY_AHEAD,    /* G: what lies after the playhead: hidden, faint, shown */
-    LV_KEY_QUIT
+    LV_KEY_QUIT,
+    LV_KEY_SCHED,      /* S: scheduler mode on / off (modes.h) */
+    LV_KEY_PREDICT,    /* P: predict mode on / off */
+    LV_KEY_AUTO,       /* A: scheduler mode: the policy runs on */
+    LV_KEY_DIGIT,      /* 0 to 9: a thread's number, a value, a scenario in the picker */
+    LV_KEY_FULLSCREEN, /* F */
+    LV_KEY_TAB,        /* the picker: the next variant */
+    LV_KEY_ENTER       /* the picker: run the selection */
 } lv_key;
 
 /* What a key asked of the viewer beyond the state (a new run, files): vstate only records it;

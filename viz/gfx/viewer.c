@@ -1,8 +1,9 @@
-/* The window: opens it, turns SDL events into vstate.h calls (scaling mouse positions for
- * high-DPI screens), carries out what vstate only records (a new run, an export), and draws
- * each frame with render.c. Deliberately thin: what an input does to the view is decided in
- * vstate.c, where tests reach it without a window; the picker's in picker.c, the explore job's
- * in explore_ui.c. */
+/* The window: opens it, turns SDL events into the mode machine's inputs (modes.h; mouse
+ * positions scaled for high-DPI screens), carries out the requests it answers with (a new run,
+ * a scheduler pick, an export...), and draws each frame with render.c. Deliberately thin: what
+ * an input means in each mode is decided in modes.c, what it does to the view in vstate.c, both
+ * where tests reach them without a window; the picker's in picker.c, the explore job's in
+ * explore_ui.c. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

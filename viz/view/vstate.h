@@ -1,6 +1,7 @@
 /* The viewer's state and input handling, pure: play/pause, stepping, speed, zoom, pan, clicks
  * on the timeline, findings and buttons, as functions on a struct that tests drive without a
- * window. viewer.c only translates SDL events into these calls. */
+ * window. The window reaches them through the mode machine (viz/modes/modes.h), which passes an
+ * input on here when it has its usual meaning. */
 #ifndef LV_VIZ_VSTATE_H
 #define LV_VIZ_VSTATE_H
 

@@ -1,9 +1,8 @@
 /* The trace as data: names of kinds, lookups, copying a prefix, and freeing. No I/O here (see
- * json_*.c). */
+ * json_*.c) and no analysis (lv_trace_prefix, which needs both, is in analysis.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "lockviz/analysis.h"
 #include "lockviz/trace.h"
 #include "finding.h"
 
@@ -259,7 +258,7 @@ static void *dup_array(const void *a, size_t n, size_t sz, int *failed) {
     return d;
 }
 
-lv_err lv_trace_prefix(const lv_trace *tr, size_t nevents, size_t nschedule, lv_trace **out) {
+lv_err lv__trace_copy_prefix(const lv_trace *tr, size_t nevents, size_t nschedule, lv_trace **out) {
     *out = NULL;
     if (nevents > tr->nevents) nevents = tr->nevents;
     if (nschedule > tr->nschedule) nschedule = tr->nschedule;
@@ -343,14 +342,6 @@ lv_err lv_trace_prefix(const lv_trace *tr, size_t nevents, size_t nschedule, lv_
         lv_trace_free(p);
         return LV_ENOMEM;
     }
-    lv_finding *f = NULL;
-    size_t nf = 0;
-    lv_err err = lv_analyze(p, &f, &nf);
-    if (err != LV_OK) {
-        lv_trace_free(p);
-        return err;
-    }
-    lv_trace_set_findings(p, f, nf);
     *out = p;
     return LV_OK;
 }

@@ -11,7 +11,7 @@
 // exit: 0
 // stdout: main: worker done
 // says: misuse @unlocked_wait
-// known: count: misuse 1
+// count: misuse 1
 // runs: 6
 #include <pthread.h>
 #include <stdio.h>

@@ -9,7 +9,7 @@
 // exit: stopped
 // stdout: main: waiting for the worker
 // says: deadlock @lock
-// known: says: deadlock @join
+// says: deadlock @join
 // count: deadlock 1
 // runs: 4
 #include <pthread.h>

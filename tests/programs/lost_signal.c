@@ -10,7 +10,7 @@
 // exit: stopped
 // stdout: main: signalled ready
 // says: deadlock @wait
-// known: says: deadlock @join
+// says: deadlock @join
 // count: deadlock 1
 // runs: 4
 #include <pthread.h>

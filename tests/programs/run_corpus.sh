@@ -30,7 +30,7 @@
 #                       holds on every run, so that a fixed issue does not stay listed
 #   absent: TEXT        the trace does not contain TEXT
 #   runs: N             how many recorded runs (default 3)
-. "$(dirname "$0")/../cli_lib.sh" "$1"
+. "$(dirname "$0")/../support/cli_lib.sh" "$1"
 BIN=$2
 shift 2
 case $LV in /*) ;; *) LV=$PWD/$LV ;; esac # the runs start in $T

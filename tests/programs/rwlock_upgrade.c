@@ -10,7 +10,8 @@
 // outcome: deadlocked
 // exit: stopped
 // stdout: refresher-2 reads the cache
-// says: deadlock @upgrade
+// says: deadlock @upgrade refresher-1 refresher-2
+// says-not: deadlock which it holds itself
 // count: deadlock 1
 // runs: 4
 #include <pthread.h>

@@ -99,26 +99,13 @@ static void set_title(lv_viewer *v) {
     SDL_SetWindowTitle(v->win, title);
 }
 
-/* A pane's run with its role and lesson, through the lesson callback. */
-static lv_cmp_side side_of(const lv_viewer *v, const lv_trace *tr) {
-    lv_cmp_side sd = {.tr = tr};
-    lv_lesson l;
-    if (v->d.lesson && v->d.lesson(v->d.lesson_ctx, tr, &l) == 0) {
-        sd.role = l.role;
-        for (int i = 0; i < LV_LANG__COUNT; i++) {
-            sd.title[i] = l.title[i];
-            sd.text[i] = l.text[i];
-        }
-    }
-    return sd;
-}
-
 /* Shows v->tr above tr2 (owned: the viewer frees it) from now on, with the person's settings
  * of `from` and the playhead at time t. There must be no comparison yet. -1 (said why) when it
  * cannot be built; an owned tr2 is freed then. */
 static int compare_set(lv_viewer *v, lv_trace *tr2, int owned, const lv_vstate *from, int64_t t,
                        int playing) {
-    lv_cmp_side sides[2] = {side_of(v, v->tr), side_of(v, tr2)};
+    lv_cmp_side sides[2] = {lv_cmp_side_of(v->tr, v->d.lesson, v->d.lesson_ctx),
+                            lv_cmp_side_of(tr2, v->d.lesson, v->d.lesson_ctx)};
     lv_compare *c = NULL;
     if (lv_cmp_new(sides, &c) != LV_OK) {
         if (owned) lv_trace_free(tr2);
@@ -190,7 +177,7 @@ lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size
         goto fail;
     }
     v->ttf = 1;
-    int w = d && d->w > 0 ? d->w : 1280, h = d && d->h > 0 ? d->h : 720;
+    int w = d && d->w > 0 ? d->w : LV_VIEW_W, h = d && d->h > 0 ? d->h : LV_VIEW_H;
     v->win = SDL_CreateWindow("lockviz", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
                               SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     if (!v->win) {

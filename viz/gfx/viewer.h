@@ -14,14 +14,6 @@
 #include "picker.h"
 #include "vstate.h"
 
-/* A scenario's lesson, per language (lv_lang). Strings are borrowed and must outlive the
- * viewer (the registry's static strings). */
-typedef struct lv_lesson {
-    const char *title[LV_LANG__COUNT]; /* the scenario's title */
-    const char *variant;               /* the variant's name */
-    const char *text[LV_LANG__COUNT];  /* what to watch, why it breaks or why the fix works */
-    int role;                          /* lv_role: broken, fixed, or unknown (0) */
-} lv_lesson;
 
 /* Scheduler mode's runs (keys S, A, a lane's number; clicks on lanes). The viewer knows no
  * scenario: glue.c implements these on a session (session.h). */
@@ -50,7 +42,7 @@ typedef struct lv_viewer_desc {
     lv_trace *(*rerun)(void *ctx, int what, char *err, size_t errlen);
     void *rerun_ctx;
     /* Optional: the lesson of a trace. 0 with *out filled, -1 when it has none. */
-    int (*lesson)(void *ctx, const lv_trace *tr, lv_lesson *out);
+    lv_lesson_fn lesson;
     void *lesson_ctx;
     /* Optional: scheduler mode. NULL: S only says it is for runs started here. */
     const lv_sched_ops *sched;

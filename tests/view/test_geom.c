@@ -657,135 +657,186 @@ TEST(semaphores_and_events_at_the_playhead) {
 
 /* ---- the viewer's input, without a window ---- */
 
-TEST(viewer_state_input) {
-    lv_trace *tr = run_variant("deadlock", "two-locks", 1, NULL, 0);
+/* A viewer state on a deadlock's run, with the frame it lays out at 1280x720. */
+typedef struct vs_fix {
+    lv_trace *tr;
     lv_scene *s;
-    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     lv_vstate v;
-    lv_vs_init(&v, s);
-    lv_frame f = {0};
-    lv_viewport vp = view(1280, 720);
-#define RELAYOUT()                                                                                 \
-    do {                                                                                           \
-        lv_vs_viewport(&v, &vp);                                                                   \
-        ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);                                             \
-    } while (0)
-    RELAYOUT();
-    ASSERT_EQ(v.seq, 0);
-    lv_vs_key(&v, LV_KEY_RIGHT, 0);
-    lv_vs_key(&v, LV_KEY_RIGHT, 0);
-    ASSERT_EQ(v.seq, 2);
-    lv_vs_key(&v, LV_KEY_LEFT, 0);
-    ASSERT_EQ(v.seq, 1);
-    lv_vs_key(&v, LV_KEY_END, 0);
-    ASSERT_EQ(v.seq, (long)tr->nevents - 1);
-    lv_vs_key(&v, LV_KEY_RIGHT, 0); /* clamped */
-    ASSERT_EQ(v.seq, (long)tr->nevents - 1);
-    lv_vs_key(&v, LV_KEY_HOME, 0);
-    ASSERT_EQ(v.seq, 0);
+    lv_frame f;
+    lv_viewport vp;
+} vs_fix;
+
+static void vs_relayout(vs_fix *x) {
+    lv_vs_viewport(&x->v, &x->vp);
+    ASSERT_EQ(lv_frame_layout(&x->f, x->s, &x->vp), LV_OK);
+}
+
+static void vs_open(vs_fix *x) {
+    *x = (vs_fix){.tr = run_variant("deadlock", "two-locks", 1, NULL, 0), .vp = view(1280, 720)};
+    ASSERT_EQ(lv_scene_new(x->tr, &x->s), LV_OK);
+    lv_vs_init(&x->v, x->s);
+    vs_relayout(x);
+}
+
+static void vs_close(vs_fix *x) {
+    lv_frame_free(&x->f);
+    lv_scene_free(x->s);
+    lv_trace_free(x->tr);
+}
+
+TEST(viewer_keys_step_and_go_to_findings) {
+    vs_fix x;
+    vs_open(&x);
+    lv_vstate *v = &x.v;
+    long last = (long)x.tr->nevents - 1;
+    ASSERT_EQ(v->seq, 0);
+    lv_vs_key(v, LV_KEY_RIGHT, 0);
+    lv_vs_key(v, LV_KEY_RIGHT, 0);
+    ASSERT_EQ(v->seq, 2);
+    lv_vs_key(v, LV_KEY_LEFT, 0);
+    ASSERT_EQ(v->seq, 1);
+    lv_vs_key(v, LV_KEY_END, 0);
+    ASSERT_EQ(v->seq, last);
+    lv_vs_key(v, LV_KEY_RIGHT, 0); /* clamped */
+    ASSERT_EQ(v->seq, last);
+    lv_vs_key(v, LV_KEY_HOME, 0);
+    ASSERT_EQ(v->seq, 0);
     /* shift+right: the next finding, highlighted */
-    lv_vs_key(&v, LV_KEY_RIGHT, 1);
-    ASSERT_GE(v.highlight, 0);
-    ASSERT_EQ(v.seq, (long)s->finding_seq[v.highlight]);
+    lv_vs_key(v, LV_KEY_RIGHT, 1);
+    ASSERT_GE(v->highlight, 0);
+    ASSERT_EQ(v->seq, (long)x.s->finding_seq[v->highlight]);
+    vs_close(&x);
+}
+
+TEST(viewer_plays_at_its_speed_and_stops_at_the_end) {
+    vs_fix x;
+    vs_open(&x);
+    lv_vstate *v = &x.v;
     /* play: the playhead moves with time and the events follow it */
-    lv_vs_key(&v, LV_KEY_HOME, 0);
-    lv_vs_key(&v, LV_KEY_SPACE, 0);
-    ASSERT(v.playing);
-    double d0 = v.play_d;
-    lv_vs_tick(&v, 1.0);
-    ASSERT_DBL(v.play_d, >, d0);
-    ASSERT_GT(v.seq, 0);
-    double sp = lv_vs_speed(&v);
-    lv_vs_key(&v, LV_KEY_PLUS, 0);
-    ASSERT_DBL(lv_vs_speed(&v), >, sp);
-    lv_vs_key(&v, LV_KEY_MINUS, 0);
-    lv_vs_key(&v, LV_KEY_MINUS, 0);
-    ASSERT_DBL(lv_vs_speed(&v), <, sp);
-    for (int i = 0; i < 10000 && v.playing; i++)
-        lv_vs_tick(&v, 1.0);
-    ASSERT(!v.playing); /* stops at the end */
-    ASSERT_EQ(v.seq, (long)tr->nevents - 1);
-    lv_vs_key(&v, LV_KEY_SPACE, 0); /* at the end, play starts over */
-    ASSERT(v.playing);
-    ASSERT_EQ(v.seq, 0);
-    lv_vs_key(&v, LV_KEY_SPACE, 0);
-    ASSERT(!v.playing);
-    RELAYOUT();
+    lv_vs_key(v, LV_KEY_SPACE, 0);
+    ASSERT(v->playing);
+    double d0 = v->play_d;
+    lv_vs_tick(v, 1.0);
+    ASSERT_DBL(v->play_d, >, d0);
+    ASSERT_GT(v->seq, 0);
+    double sp = lv_vs_speed(v);
+    lv_vs_key(v, LV_KEY_PLUS, 0);
+    ASSERT_DBL(lv_vs_speed(v), >, sp);
+    lv_vs_key(v, LV_KEY_MINUS, 0);
+    lv_vs_key(v, LV_KEY_MINUS, 0);
+    ASSERT_DBL(lv_vs_speed(v), <, sp);
+    for (int i = 0; i < 10000 && v->playing; i++)
+        lv_vs_tick(v, 1.0);
+    ASSERT(!v->playing); /* stops at the end */
+    ASSERT_EQ(v->seq, (long)x.tr->nevents - 1);
+    lv_vs_key(v, LV_KEY_SPACE, 0); /* at the end, play starts over */
+    ASSERT(v->playing);
+    ASSERT_EQ(v->seq, 0);
+    lv_vs_key(v, LV_KEY_SPACE, 0);
+    ASSERT(!v->playing);
+    vs_close(&x);
+}
+
+TEST(viewer_wheel_zooms_around_the_cursor_and_a_drag_pans) {
+    vs_fix x;
+    vs_open(&x);
+    lv_vstate *v = &x.v;
+    const lv_frame *f = &x.f;
     /* wheel: zoom in around the cursor, which stays over the same time */
-    int mx = f.x0 + (f.x1 - f.x0) / 3, my = f.lanes[1].band.y;
-    int64_t under = lv_frame_t(&f, s, mx);
-    double w0 = v.d1 - v.d0;
-    lv_vs_wheel(&v, &f, mx, my, 2, 0);
-    ASSERT_DBL(v.d1 - v.d0, <, w0);
-    RELAYOUT();
-    ASSERT_DBL(fabs(lv_frame_x(&f, s, under) - mx), <, 1.5);
+    int mx = f->x0 + (f->x1 - f->x0) / 3, my = f->lanes[1].band.y;
+    int64_t under = lv_frame_t(f, x.s, mx);
+    double w0 = v->d1 - v->d0;
+    lv_vs_wheel(v, f, mx, my, 2, 0);
+    ASSERT_DBL(v->d1 - v->d0, <, w0);
+    vs_relayout(&x);
+    ASSERT_DBL(fabs(lv_frame_x(f, x.s, under) - mx), <, 1.5);
     /* drag: pans, and is not a click */
-    double before = v.d0;
-    long seq_before = v.seq;
-    lv_vs_mouse_down(&v, &f, mx, my);
-    lv_vs_mouse_move(&v, &f, mx + 100, my);
-    lv_vs_mouse_up(&v, &f, mx + 100, my);
-    ASSERT_DBL(v.d0, <, before);
-    ASSERT_EQ(v.seq, seq_before);
-    RELAYOUT();
+    double before = v->d0;
+    long seq_before = v->seq;
+    lv_vs_mouse_down(v, f, mx, my);
+    lv_vs_mouse_move(v, f, mx + 100, my);
+    lv_vs_mouse_up(v, f, mx + 100, my);
+    ASSERT_DBL(v->d0, <, before);
+    ASSERT_EQ(v->seq, seq_before);
+    vs_relayout(&x);
     /* ... but never far off the trace's ends */
-    lv_vs_mouse_down(&v, &f, mx, my);
-    lv_vs_mouse_move(&v, &f, mx + 5000, my);
-    lv_vs_mouse_up(&v, &f, mx + 5000, my);
-    ASSERT_DBL(v.d0, >=, lv_scene_d(s, s->t_first) - 0.021 * (v.d1 - v.d0));
-    RELAYOUT();
+    lv_vs_mouse_down(v, f, mx, my);
+    lv_vs_mouse_move(v, f, mx + 5000, my);
+    lv_vs_mouse_up(v, f, mx + 5000, my);
+    ASSERT_DBL(v->d0, >=, lv_scene_d(x.s, x.s->t_first) - 0.021 * (v->d1 - v->d0));
+    vs_close(&x);
+}
+
+TEST(viewer_clicks_move_the_playhead_and_pick_findings) {
+    vs_fix x;
+    vs_open(&x);
+    lv_vstate *v = &x.v;
+    const lv_frame *f = &x.f;
+    int mx = f->x0 + (f->x1 - f->x0) / 3, my = f->lanes[1].band.y;
+    lv_vs_wheel(v, f, mx, my, 2, 0); /* zoomed in, then all the way out */
+    vs_relayout(&x);
+    lv_vs_wheel(v, f, mx, my, -50, 0);
+    vs_relayout(&x);
     /* click on the timeline: the playhead goes to the event there */
-    lv_vs_key(&v, LV_KEY_HOME, 0);
-    RELAYOUT();
-    lv_vs_wheel(&v, &f, mx, my, -50, 0); /* all the way out */
-    RELAYOUT();
-    int cx = (int)lv_frame_x(&f, s, tr->events[20].t) + 1;
-    lv_vs_mouse_down(&v, &f, cx, my);
-    lv_vs_mouse_up(&v, &f, cx, my);
-    ASSERT_EQ(tr->events[v.seq].t, tr->events[20].t);
-    RELAYOUT();
+    int cx = (int)lv_frame_x(f, x.s, x.tr->events[20].t) + 1;
+    lv_vs_mouse_down(v, f, cx, my);
+    lv_vs_mouse_up(v, f, cx, my);
+    ASSERT_EQ(x.tr->events[v->seq].t, x.tr->events[20].t);
+    vs_relayout(&x);
     /* click on a finding: jump there and highlight it */
-    ASSERT_GT(f.nfrows, 1);
-    lv_rect fr = f.frows[1].r;
-    lv_vs_mouse_down(&v, &f, fr.x + 5, fr.y + 5);
-    lv_vs_mouse_up(&v, &f, fr.x + 5, fr.y + 5);
-    ASSERT_EQ(v.highlight, f.frows[1].finding);
-    ASSERT_EQ(v.seq, (long)s->finding_seq[v.highlight]);
-    RELAYOUT();
-    ASSERT_GT(f.nmarks, 0);
-    /* buttons and help */
-    lv_rect pb = f.buttons[LV_BTN_PLAY];
-    lv_vs_mouse_down(&v, &f, pb.x + 2, pb.y + 2);
-    ASSERT(v.playing);
-    lv_vs_mouse_up(&v, &f, pb.x + 2, pb.y + 2);
-    lv_vs_button(&v, LV_BTN_PLAY);
-    long at = v.seq;
-    lv_vs_button(&v, LV_BTN_FWD);
-    ASSERT_EQ(v.seq, at + 1);
-    lv_vs_button(&v, LV_BTN_BACK);
-    ASSERT_EQ(v.seq, at);
-    lv_vs_key(&v, LV_KEY_HELP, 0);
-    ASSERT(v.help);
-    v.lesson = 1;
-    v.highlight = 0;
+    ASSERT_GT(f->nfrows, 1);
+    lv_rect fr = f->frows[1].r;
+    lv_vs_mouse_down(v, f, fr.x + 5, fr.y + 5);
+    lv_vs_mouse_up(v, f, fr.x + 5, fr.y + 5);
+    ASSERT_EQ(v->highlight, f->frows[1].finding);
+    ASSERT_EQ(v->seq, (long)x.s->finding_seq[v->highlight]);
+    vs_relayout(&x);
+    ASSERT_GT(f->nmarks, 0);
+    vs_close(&x);
+}
+
+TEST(viewer_buttons_play_and_step) {
+    vs_fix x;
+    vs_open(&x);
+    lv_vstate *v = &x.v;
+    lv_vs_key(v, LV_KEY_RIGHT, 0);
+    lv_rect pb = x.f.buttons[LV_BTN_PLAY];
+    lv_vs_mouse_down(v, &x.f, pb.x + 2, pb.y + 2);
+    ASSERT(v->playing);
+    lv_vs_mouse_up(v, &x.f, pb.x + 2, pb.y + 2);
+    lv_vs_button(v, LV_BTN_PLAY);
+    ASSERT(!v->playing);
+    long at = v->seq;
+    lv_vs_button(v, LV_BTN_FWD);
+    ASSERT_EQ(v->seq, at + 1);
+    lv_vs_button(v, LV_BTN_BACK);
+    ASSERT_EQ(v->seq, at);
+    vs_close(&x);
+}
+
+TEST(viewer_escape_closes_the_innermost_and_q_quits) {
+    vs_fix x;
+    vs_open(&x);
+    lv_vstate *v = &x.v;
+    lv_vs_key(v, LV_KEY_HELP, 0);
+    ASSERT(v->help);
+    v->lesson = 1;
+    v->highlight = 0;
     /* Esc closes the innermost thing open, one a press, and never quits: Q does */
-    lv_vs_key(&v, LV_KEY_ESCAPE, 0);
-    ASSERT(!v.help);
-    ASSERT(v.lesson);
-    lv_vs_key(&v, LV_KEY_ESCAPE, 0);
-    ASSERT(!v.lesson);
-    ASSERT_EQ(v.highlight, 0);
-    lv_vs_key(&v, LV_KEY_ESCAPE, 0);
-    ASSERT_EQ(v.highlight, -1);
+    lv_vs_key(v, LV_KEY_ESCAPE, 0);
+    ASSERT(!v->help);
+    ASSERT(v->lesson);
+    lv_vs_key(v, LV_KEY_ESCAPE, 0);
+    ASSERT(!v->lesson);
+    ASSERT_EQ(v->highlight, 0);
+    lv_vs_key(v, LV_KEY_ESCAPE, 0);
+    ASSERT_EQ(v->highlight, -1);
     for (int i = 0; i < 3; i++)
-        lv_vs_key(&v, LV_KEY_ESCAPE, 0);
-    ASSERT(!v.quit);
-    lv_vs_key(&v, LV_KEY_QUIT, 0);
-    ASSERT(v.quit);
-#undef RELAYOUT
-    lv_frame_free(&f);
-    lv_scene_free(s);
-    lv_trace_free(tr);
+        lv_vs_key(v, LV_KEY_ESCAPE, 0);
+    ASSERT(!v->quit);
+    lv_vs_key(v, LV_KEY_QUIT, 0);
+    ASSERT(v->quit);
+    vs_close(&x);
 }
 
 /* ---- the layout against a brute-force reference ---- */
@@ -1665,7 +1716,13 @@ TEST_MAIN(TEST_ENTRY(lost_updates_come_from_the_events_not_the_words, 60),
           TEST_ENTRY(fit_prefix_cuts_whole_characters, 60), TEST_ENTRY(hit_testing, 60),
           TEST_ENTRY(a_million_events_stay_bounded_by_pixels, 120),
           TEST_ENTRY(locks_at_the_playhead, 60), TEST_ENTRY(lost_update_marks_the_stale_read, 60),
-          TEST_ENTRY(semaphores_and_events_at_the_playhead, 60), TEST_ENTRY(viewer_state_input, 60),
+          TEST_ENTRY(semaphores_and_events_at_the_playhead, 60),
+          TEST_ENTRY(viewer_keys_step_and_go_to_findings, 60),
+          TEST_ENTRY(viewer_plays_at_its_speed_and_stops_at_the_end, 60),
+          TEST_ENTRY(viewer_wheel_zooms_around_the_cursor_and_a_drag_pans, 60),
+          TEST_ENTRY(viewer_clicks_move_the_playhead_and_pick_findings, 60),
+          TEST_ENTRY(viewer_buttons_play_and_step, 60),
+          TEST_ENTRY(viewer_escape_closes_the_innermost_and_q_quits, 60),
           TEST_ENTRY(layout_matches_a_brute_force_reference_on_a_random_scene, 120),
           TEST_ENTRY(layout_matches_a_brute_force_reference_on_every_scenario, 120),
           TEST_ENTRY(a_long_trace_zoomed_out_is_laid_out_from_its_overview, 120),

@@ -1,8 +1,8 @@
 /* The window: a resizable, high-DPI-aware SDL window that animates a trace (playhead, stepping,
- * zoom, pan, findings, the lesson, English or Chinese). Input is translated into vstate.h calls;
- * drawing is render.c's. It knows no scenario: new runs and lessons come through the
- * descriptor's callbacks. The step-by-step calls exist so a test can push events and read the
- * pixels back. */
+ * zoom, pan, findings, the lesson, English or Chinese). Input goes to the mode machine (modes.h)
+ * and the view state (vstate.h); drawing is render.c's. It knows no scenario: new runs and lessons
+ * come through the descriptor's callbacks. The step-by-step calls exist so a test can push events
+ * and read the pixels back. */
 #ifndef LV_VIZ_VIEWER_H
 #define LV_VIZ_VIEWER_H
 
@@ -10,12 +10,10 @@
 #include "schedview.h"
 #include "compare.h"
 #include "explore_ui.h"
+#include "modes.h"
 #include "picker.h"
 #include "vstate.h"
 
-/* what a rerun asks for */
-#define LV_RERUN_SEED 1    /* the same settings with the next seed */
-#define LV_RERUN_VARIANT 2 /* the next variant (cycling), the other settings kept */
 
 /* Scheduler mode's runs (keys S, A, a lane's number; clicks on lanes). The viewer knows no
  * scenario: glue.c implements these on a session (session.h). */

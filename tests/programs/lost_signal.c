@@ -36,7 +36,7 @@ int main(void) {
     pthread_cond_signal(&ready); /* nobody waits yet: the signal is lost */
     pthread_mutex_unlock(&lock);
     printf("main: signalled ready\n");
-    pthread_create(&t, NULL, waiter, NULL);
+    if (pthread_create(&t, NULL, waiter, NULL) != 0) return 1;
     pthread_join(t, NULL); // @join
     printf("main: done\n");
     return 0;

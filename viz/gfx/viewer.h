@@ -14,7 +14,6 @@
 #include "picker.h"
 #include "vstate.h"
 
-
 /* Scheduler mode's runs (keys S, A, a lane's number; clicks on lanes). The viewer knows no
  * scenario: glue.c implements these on a session (session.h). */
 typedef struct lv_sched_ops {

@@ -21,9 +21,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-#if defined(__x86_64__)
-#include <x86intrin.h>
-#endif
+#include "platform.h"
 #include "recshm.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -119,69 +117,83 @@ static lv_rshm *shm;
 static char *shm_base;
 static int enabled; /* recording into shm (never in a forked child) */
 static int pid;
+static int use_tsc; /* shm->use_tsc, kept here: the header's lines are written by every thread */
 
 typedef struct tstate {
     int32_t id1; /* the thread's id + 1; 0 until it has one */
     int32_t tid; /* kernel thread id */
     lv_rchunk *c;
+    uint32_t n; /* slots of c used (c->n as this thread last published it) */
     uint32_t nchunks;
     int full;  /* no chunk left: every later record is counted as dropped */
     int ended; /* its end is recorded (pthread_exit, or cancelled) */
 } tstate;
 static TLS tstate ts;
 
+/* One clock read per record: the cycle counter (platform.h) where lockviz scales it to ns. */
 static inline uint64_t now(void) {
-#if defined(__x86_64__)
-    if (LIKELY(shm->use_tsc)) return __rdtsc();
+#if LV__HAVE_TICKS
+    if (LIKELY(use_tsc)) return lv__cpu_ticks();
 #endif
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-static lv_rchunk *new_chunk(tstate *s) {
+/* The thread's next chunk, made ready (its pages mapped in one call, so no record faults on
+ * one), or NULL when the buffer is full. Off the hot path: once per chunk. */
+static __attribute__((noinline, cold)) lv_rchunk *new_chunk(tstate *s) {
+    lv_rchunk *c = s->c;
+    if (c && s->n < LV_RS_CHUNK_RECS) { /* the chunk's last slot, too small for two */
+        c->r[s->n].pkf = LV_RK_PAD << 8;
+        atomic_store_explicit(&c->n, s->n + 1, memory_order_release);
+    }
     if (s->full) return NULL;
     uint32_t i = atomic_fetch_add_explicit(&shm->next_chunk, 1, memory_order_relaxed);
     if (i >= shm->nchunks) {
         s->full = 1;
         return NULL;
     }
-    lv_rchunk *c = (lv_rchunk *)(shm_base + shm->chunk_off + (uint64_t)i * LV_RS_CHUNK_BYTES);
+    c = (lv_rchunk *)(shm_base + shm->chunk_off + (uint64_t)i * LV_RS_CHUNK_BYTES);
 #ifdef MADV_POPULATE_WRITE
-    /* the chunk's pages in one call, not one fault each while the program records */
+    /* the chunk's pages in one call, not one fault each while the program records (lockviz
+     * has made them ahead, zero-filled: this only maps them) */
     madvise(c, LV_RS_CHUNK_BYTES, MADV_POPULATE_WRITE);
 #endif
     c->index = s->nchunks++;
     atomic_store_explicit(&c->thread1, s->id1, memory_order_release);
     s->c = c;
+    s->n = 0;
     return c;
 }
 
-static void rec_raw(tstate *s, uint8_t kind, uint64_t obj, uint64_t pc, int64_t value,
-                    uint8_t flags, uint32_t aux) {
+/* Appends one record (two slots with a value beside an object). The global order is one
+ * counter, taken first: its locked add waits for this thread's earlier stores to drain, which
+ * by now they have, where after this record's stores it would wait for their cache lines. */
+static inline void rec_raw(tstate *s, uint8_t kind, uint64_t obj, uint64_t pc, int64_t value,
+                           uint8_t flags, uint32_t aux) {
     int has_obj = lv_rs_has_obj(kind);
     int two = has_obj && value != 0;
     lv_rchunk *c = s->c;
-    uint32_t n = c ? atomic_load_explicit(&c->n, memory_order_relaxed) : 0;
-    if (!c || n + 1 + two > LV_RS_CHUNK_RECS) {
-        if (c && n < LV_RS_CHUNK_RECS) { /* the chunk's last slot, too small for two */
-            c->r[n].pkf = LV_RK_PAD << 8;
-            atomic_store_explicit(&c->n, n + 1, memory_order_release);
-        }
+    uint32_t n = s->n;
+    if (__builtin_expect(!c || n + 1 + two > LV_RS_CHUNK_RECS, 0)) {
         if (!(c = new_chunk(s))) {
             atomic_fetch_add_explicit(&shm->dropped, 1, memory_order_relaxed);
             return;
         }
         n = 0;
     }
+    uint64_t seq = atomic_fetch_add_explicit(&shm->seq, 1, memory_order_relaxed);
     lv_rslot *r = &c->r[n];
+    __builtin_prefetch(r + 4, 1); /* the next line's ownership, asked for ahead */
+    r->seq = seq;
     r->t = now();
-    r->seq = atomic_fetch_add_explicit(&shm->seq, 1, memory_order_relaxed);
     r->obj = has_obj ? obj : (uint64_t)value;
     r->pkf =
         pc << 16 | (uint64_t)(kind | (aux ? LV_RK_AUX : 0) | (two ? LV_RK_HASVAL : 0)) << 8 | flags;
     if (two) r[1].seq = (uint64_t)value;
-    atomic_store_explicit(&c->n, n + 1 + two, memory_order_release);
+    s->n = n + 1 + two;
+    atomic_store_explicit(&c->n, s->n, memory_order_release);
 }
 
 static int32_t my_tid(void) {
@@ -266,6 +278,7 @@ __attribute__((constructor(101))) static void preload_init(void) {
     unsetenv(LV_RS_ENV_FD);
     shm = p;
     shm_base = p;
+    use_tsc = h.use_tsc;
 #ifdef MADV_POPULATE_WRITE
     /* the pages lockviz made: mapped now, in one call, not one fault each while recording */
     if (h.made) madvise(p, h.made < len ? h.made : len, MADV_POPULATE_WRITE);

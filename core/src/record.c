@@ -1042,6 +1042,20 @@ static uint64_t read_ticks(int tsc) {
     return (uint64_t)lv__mono_ns();
 }
 
+/* Makes the pages [off, off + len) of the shared buffer, zero-filled, on this process's time:
+ * the kernel zero-fills a page of shared memory at its first touch, not when fallocate
+ * reserves it, so they are touched here (MADV_POPULATE_WRITE on lockviz's own mapping), and the
+ * recording thread that takes a chunk of them only maps pages that exist. 0, or -1 when the
+ * kernel cannot make them (then the program's threads make their own, as they would anyway). */
+static int make_pages(char *base, int fd, size_t off, size_t len) {
+#ifdef MADV_POPULATE_WRITE
+    if (madvise(base + off, len, MADV_POPULATE_WRITE) == 0) return 0;
+#else
+    (void)base;
+#endif
+    return fallocate(fd, 0, (off_t)off, (off_t)len);
+}
+
 lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t errlen) {
     *out = NULL;
     if (errlen) errbuf[0] = 0;
@@ -1087,13 +1101,13 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
         return LV_EIO;
     }
     size_t prefault = chunk_off + first < len ? chunk_off + first : len;
-    int made = fallocate(fd, 0, 0, (off_t)prefault) == 0; /* a hint only */
     char *base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (base == MAP_FAILED) {
         ERR("cannot map the shared buffer: %s", strerror(errno));
         close(fd);
         return LV_EIO;
     }
+    int made = make_pages(base, fd, 0, prefault) == 0; /* a hint only */
     lv_rshm *shm = (lv_rshm *)base;
     shm->magic = LV_RS_MAGIC;
     shm->use_tsc = tsc;
@@ -1164,37 +1178,47 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
     int status = 0, stopped = 0, strikes = 0;
     int watch = dd->watch_ms > 0 ? dd->watch_ms : 100;
     int64_t last_check = lv__mono_ns();
+    uint64_t last_seq = UINT64_MAX;
     for (;;) {
         pid_t w = waitpid(pid, &status, WNOHANG);
         if (w == pid) break;
         if (w < 0 && errno != EINTR) break;
-        uint64_t n = pump(&rd, &d, 0);
-        if (d.oom) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            break;
-        }
         size_t used = chunk_off + (size_t)atomic_load(&shm->next_chunk) * LV_RS_CHUNK_BYTES;
         if (used + ahead / 2 > prefault && prefault < len) {
             size_t more = prefault + ahead < len ? ahead : len - prefault;
-            if (fallocate(fd, 0, (off_t)prefault, (off_t)more) != 0) more = len - prefault;
+            if (make_pages(base, fd, prefault, more) != 0) more = len - prefault;
             prefault += more;
         }
         int64_t now = lv__mono_ns();
-        if (n) strikes = 0;
         if (now - last_check >= (int64_t)watch * 1000000) {
             last_check = now;
-            /* two looks in a row with nothing recorded between them and the same verdict */
-            if (!n && rd.consumed == rd.shm->seq && stuck(&d, pid)) {
-                if (++strikes >= 2) {
+            /* The records are decoded when the program has been quiet for a look (nothing
+             * recorded since the last one), not while it records: a thread that goes on
+             * recording is not stuck, and decoding beside it would take the CPU and the
+             * cache lines it records with. Stopped after two quiet looks in a row with the
+             * same verdict. */
+            uint64_t seq = atomic_load_explicit(&shm->seq, memory_order_acquire);
+            if (seq == last_seq) {
+                pump(&rd, &d, 0);
+                if (d.oom) {
                     kill(pid, SIGKILL);
                     waitpid(pid, &status, 0);
-                    stopped = 1;
                     break;
+                }
+                if (rd.consumed == seq && stuck(&d, pid)) {
+                    if (++strikes >= 2) {
+                        kill(pid, SIGKILL);
+                        waitpid(pid, &status, 0);
+                        stopped = 1;
+                        break;
+                    }
+                } else {
+                    strikes = 0;
                 }
             } else {
                 strikes = 0;
             }
+            last_seq = seq;
         }
         struct timespec nap = {0, 5000000};
         nanosleep(&nap, NULL);

@@ -105,8 +105,9 @@ typedef struct lv_rshm {
     uint64_t magic;
     int32_t pid;     /* the recorded process; any other process (a fork, an exec'd child) */
     int32_t use_tsc; /* records nothing */
-    _Atomic uint64_t seq;
-    _Atomic int32_t next_thread;
+    /* the global order, taken by every record of every thread: on a cache line of its own */
+    _Alignas(64) _Atomic uint64_t seq;
+    _Alignas(64) _Atomic int32_t next_thread;
     _Atomic uint32_t next_chunk;
     uint32_t nchunks;
     _Atomic int32_t ready; /* the preload has started recording */

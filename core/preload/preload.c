@@ -140,6 +140,28 @@ static inline uint64_t now(void) {
     return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
+/* Bytes of the mapping from its start whose pages are mapped in this process. */
+static _Atomic uint64_t mapped;
+#define MAP_STEP (2u << 20)
+
+/* Maps the pages up to end (and a step beyond) before a record lands in them: one call per
+ * 2 MiB, by the thread that first needs them, not one fault per page (lockviz makes them ahead,
+ * zero-filled, so this only maps them). */
+static void map_ahead(uint64_t end) {
+    uint64_t m = atomic_load_explicit(&mapped, memory_order_relaxed);
+    uint64_t total = shm->chunk_off + (uint64_t)shm->nchunks * LV_RS_CHUNK_BYTES;
+    while (end > m) {
+        uint64_t to = end + MAP_STEP < total ? end + MAP_STEP : total;
+        if (atomic_compare_exchange_weak_explicit(&mapped, &m, to, memory_order_relaxed,
+                                                  memory_order_relaxed)) {
+#ifdef MADV_POPULATE_WRITE
+            madvise(shm_base + m, to - m, MADV_POPULATE_WRITE);
+#endif
+            return;
+        }
+    }
+}
+
 /* The thread's next chunk, made ready (its pages mapped in one call, so no record faults on
  * one), or NULL when the buffer is full. Off the hot path: once per chunk. */
 static __attribute__((noinline, cold)) lv_rchunk *new_chunk(tstate *s) {
@@ -155,11 +177,7 @@ static __attribute__((noinline, cold)) lv_rchunk *new_chunk(tstate *s) {
         return NULL;
     }
     c = (lv_rchunk *)(shm_base + shm->chunk_off + (uint64_t)i * LV_RS_CHUNK_BYTES);
-#ifdef MADV_POPULATE_WRITE
-    /* the chunk's pages in one call, not one fault each while the program records (lockviz
-     * has made them ahead, zero-filled: this only maps them) */
-    madvise(c, LV_RS_CHUNK_BYTES, MADV_POPULATE_WRITE);
-#endif
+    map_ahead((uint64_t)((char *)c - shm_base) + LV_RS_CHUNK_BYTES);
     c->index = s->nchunks++;
     atomic_store_explicit(&c->thread1, s->id1, memory_order_release);
     s->c = c;
@@ -283,6 +301,7 @@ __attribute__((constructor(101))) static void preload_init(void) {
     /* the pages lockviz made: mapped now, in one call, not one fault each while recording */
     if (h.made) madvise(p, h.made < len ? h.made : len, MADV_POPULATE_WRITE);
 #endif
+    atomic_store_explicit(&mapped, h.made < len ? h.made : len, memory_order_relaxed);
     dl_iterate_phdr(add_module, NULL);
     /* main is thread 0 */
     ts.id1 = atomic_fetch_add_explicit(&shm->next_thread, 1, memory_order_relaxed) + 1;

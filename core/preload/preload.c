@@ -162,24 +162,48 @@ static void map_ahead(uint64_t end) {
     }
 }
 
-/* The thread's next chunk, made ready (its pages mapped in one call, so no record faults on
- * one), or NULL when the buffer is full. Off the hot path: once per chunk. */
+/* A chunk lockviz has handed back, or NULL when there is none. */
+static lv_rchunk *reused_chunk(void) {
+    uint64_t h = atomic_load_explicit(&shm->free_head, memory_order_relaxed);
+    for (;;) {
+        uint64_t t = atomic_load_explicit(&shm->free_tail, memory_order_acquire);
+        if (h >= t) return NULL;
+        /* read before the slot can be pushed again, which needs the head past h */
+        uint32_t i =
+            atomic_load_explicit(&shm->free_ring[h % LV_RS_FREE_CAP], memory_order_relaxed);
+        if (atomic_compare_exchange_weak_explicit(&shm->free_head, &h, h + 1, memory_order_acquire,
+                                                  memory_order_relaxed))
+            return (lv_rchunk *)(shm_base + shm->chunk_off + (uint64_t)i * LV_RS_CHUNK_BYTES);
+    }
+}
+
+/* The thread's next chunk, linked from its last one, or NULL when the buffer is full: one
+ * handed back by lockviz (mapped already), else a fresh one (its pages mapped ahead, 2 MiB at
+ * a time). A thread's first chunk is always fresh: lockviz finds it by scanning. Off the hot
+ * path: once per chunk. */
 static __attribute__((noinline, cold)) lv_rchunk *new_chunk(tstate *s) {
-    lv_rchunk *c = s->c;
-    if (c && s->n < LV_RS_CHUNK_RECS) { /* the chunk's last slot, too small for two */
-        c->r[s->n].pkf = LV_RK_PAD << 8;
-        atomic_store_explicit(&c->n, s->n + 1, memory_order_release);
+    lv_rchunk *old = s->c;
+    if (old && s->n < LV_RS_CHUNK_RECS) { /* the chunk's last slot, too small for two */
+        old->r[s->n].pkf = LV_RK_PAD << 8;
+        atomic_store_explicit(&old->n, s->n + 1, memory_order_release);
     }
     if (s->full) return NULL;
-    uint32_t i = atomic_fetch_add_explicit(&shm->next_chunk, 1, memory_order_relaxed);
-    if (i >= shm->nchunks) {
-        s->full = 1;
-        return NULL;
+    lv_rchunk *c = old ? reused_chunk() : NULL;
+    if (!c) {
+        uint32_t i = atomic_fetch_add_explicit(&shm->next_chunk, 1, memory_order_relaxed);
+        if (i >= shm->nchunks) {
+            s->full = 1;
+            return NULL;
+        }
+        c = (lv_rchunk *)(shm_base + shm->chunk_off + (uint64_t)i * LV_RS_CHUNK_BYTES);
+        map_ahead((uint64_t)((char *)c - shm_base) + LV_RS_CHUNK_BYTES);
     }
-    c = (lv_rchunk *)(shm_base + shm->chunk_off + (uint64_t)i * LV_RS_CHUNK_BYTES);
-    map_ahead((uint64_t)((char *)c - shm_base) + LV_RS_CHUNK_BYTES);
     c->index = s->nchunks++;
     atomic_store_explicit(&c->thread1, s->id1, memory_order_release);
+    if (old) {
+        uint32_t num = (uint32_t)(((char *)c - shm_base - shm->chunk_off) / LV_RS_CHUNK_BYTES);
+        atomic_store_explicit(&old->next, num + 1, memory_order_release);
+    }
     s->c = c;
     s->n = 0;
     return c;

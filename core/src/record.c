@@ -625,10 +625,11 @@ static void decode(dec *d, int32_t pthr, const lv_rrec *r) {
 /* ---- reading the shared buffer: each thread's chunks in order, merged by seq ---- */
 
 typedef struct rcur {
-    lv_rchunk **chunks;
+    lv_rchunk **chunks; /* by the chunk's index among the thread's; below copied: copies */
     size_t n, cap;
     size_t ci;
     uint32_t ri;
+    size_t copied; /* chunks copied out of the buffer (and handed back to the program) */
 } rcur;
 
 typedef struct reader {
@@ -652,6 +653,10 @@ static const lv_rslot *head(rcur *c) {
             continue;
         }
         if (n < LV_RS_CHUNK_RECS || c->ci + 1 >= c->n) return NULL;
+        if (c->ci < c->copied) { /* a copy, read to its end */
+            free(k);
+            c->chunks[c->ci] = NULL;
+        }
         c->ci++;
         c->ri = 0;
     }
@@ -676,22 +681,65 @@ static void unpack(const lv_rslot *h, lv_rrec *r) {
     }
 }
 
+static lv_rchunk *chunk_at(const reader *rd, uint32_t num) {
+    return (lv_rchunk *)(rd->base + rd->shm->chunk_off + (uint64_t)num * LV_RS_CHUNK_BYTES);
+}
+
+/* Finds each thread's first chunk (a fresh one, index 0: later fresh chunks and handed-back
+ * ones are reached through the links), then follows every thread's links to its last chunk. */
 static int discover(reader *rd) {
     uint32_t total = atomic_load_explicit(&rd->shm->next_chunk, memory_order_acquire);
     if (total > rd->shm->nchunks) total = rd->shm->nchunks;
     while (rd->scanned < total) {
-        lv_rchunk *k = (lv_rchunk *)(rd->base + rd->shm->chunk_off +
-                                     (uint64_t)rd->scanned * LV_RS_CHUNK_BYTES);
+        lv_rchunk *k = chunk_at(rd, rd->scanned);
         int32_t t1 = atomic_load_explicit(&k->thread1, memory_order_acquire);
         if (t1 <= 0) break; /* taken, not yet labelled: next time */
+        rd->scanned++;
+        if (k->index != 0) continue;
         size_t p = (size_t)t1 - 1;
         if (GROW(rd->cur, rd->capcur, p + 1)) return -1;
         if (p + 1 > rd->ncur) rd->ncur = p + 1;
         rcur *c = &rd->cur[p];
-        if (GROW(c->chunks, c->cap, k->index + 1)) return -1;
-        c->chunks[k->index] = k;
-        if (k->index + 1 > c->n) c->n = k->index + 1;
-        rd->scanned++;
+        if (c->n) continue;
+        if (GROW(c->chunks, c->cap, 1)) return -1;
+        c->chunks[0] = k;
+        c->n = 1;
+    }
+    for (size_t p = 0; p < rd->ncur; p++) {
+        rcur *c = &rd->cur[p];
+        while (c->n) {
+            uint32_t nx = atomic_load_explicit(&c->chunks[c->n - 1]->next, memory_order_acquire);
+            if (!nx || nx > rd->shm->nchunks) break;
+            if (GROW(c->chunks, c->cap, c->n + 1)) return -1;
+            c->chunks[c->n++] = chunk_at(rd, nx - 1);
+        }
+    }
+    return 0;
+}
+
+/* Copies out every chunk a thread has left (all its chunks but its last) and hands them back
+ * to the program for reuse: the decoder reads the copies. While the program runs. */
+static int hand_back(reader *rd) {
+    if (discover(rd) != 0) return -1;
+    lv_rshm *shm = rd->shm;
+    for (size_t p = 0; p < rd->ncur; p++) {
+        rcur *c = &rd->cur[p];
+        while (c->n && c->copied < c->n - 1) {
+            uint64_t tail = atomic_load_explicit(&shm->free_tail, memory_order_relaxed);
+            uint64_t hd = atomic_load_explicit(&shm->free_head, memory_order_acquire);
+            if (tail - hd >= LV_RS_FREE_CAP) return 0; /* the ring is full: later */
+            lv_rchunk *k = c->chunks[c->copied];
+            lv_rchunk *copy = malloc(LV_RS_CHUNK_BYTES);
+            if (!copy) return -1;
+            memcpy(copy, k, LV_RS_CHUNK_BYTES);
+            c->chunks[c->copied++] = copy;
+            atomic_store_explicit(&k->n, 0, memory_order_relaxed);
+            atomic_store_explicit(&k->next, 0, memory_order_relaxed);
+            uint32_t num = (uint32_t)(((char *)k - rd->base - shm->chunk_off) / LV_RS_CHUNK_BYTES);
+            atomic_store_explicit(&shm->free_ring[tail % LV_RS_FREE_CAP], num,
+                                  memory_order_relaxed);
+            atomic_store_explicit(&shm->free_tail, tail + 1, memory_order_release);
+        }
     }
     return 0;
 }
@@ -1189,6 +1237,12 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
             if (make_pages(base, fd, prefault, more) != 0) more = len - prefault;
             prefault += more;
         }
+        if (hand_back(&rd) != 0) {
+            d.oom = 1;
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            break;
+        }
         int64_t now = lv__mono_ns();
         if (now - last_check >= (int64_t)watch * 1000000) {
             last_check = now;
@@ -1265,8 +1319,11 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
     err = LV_OK;
 fail:
     dec_free(&d);
-    for (size_t i = 0; i < rd.ncur; i++)
+    for (size_t i = 0; i < rd.ncur; i++) {
+        for (size_t j = 0; j < rd.cur[i].copied; j++)
+            free(rd.cur[i].chunks[j]);
         free(rd.cur[i].chunks);
+    }
     free(rd.cur);
     munmap(base, len);
     close(fd);

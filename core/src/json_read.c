@@ -517,7 +517,7 @@ static const char *const ev_fields[] = {"seq",  "t",     "thread", "kind", "obj"
                                         "text", "check", "hold",   "site", NULL};
 static const char *const site_fields[] = {"id",     "file",   "line", "function",
                                           "module", "offset", NULL};
-static const char *const program_fields[] = {"path", "args", "end", "status", NULL};
+static const char *const program_fields[] = {"path", "args", "end", "status", "policy", NULL};
 static const char *const finding_fields[] = {
     "kind",        "message",  "detail",     "threads", "objects",   "events", "race",
     "lost_update", "deadlock", "lock_order", "misuse",  "invariant", NULL};
@@ -1239,6 +1239,14 @@ static void read_program(rd *r, const cJSON *p, lv_trace *tr) {
     int64_t st;
     if (get_int(r, p, "program", "status", 1, 0, 255, &st) < 0) return;
     pg->status = (int)st;
+    if (!cJSON_GetObjectItemCaseSensitive(p, "policy")) return;
+    s = get_str(r, p, "program", "policy", 1);
+    if (!s) return;
+    if (strcmp(s, "random") != 0 && strcmp(s, "pct") != 0 && strcmp(s, "rr") != 0) {
+        fail(r, "program.policy: must be \"random\", \"pct\" or \"rr\", not \"%s\"", s);
+        return;
+    }
+    pg->policy = dupstr(r, s);
 }
 
 static void read_trace(rd *r, const cJSON *root, span events, span sched, lv_trace *tr) {

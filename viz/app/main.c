@@ -149,6 +149,17 @@ static const char record_help[] =
     "  --png FILE     draw the timeline to a PNG (1280x720)\n"
     "  --name NAME    the trace's scenario name (default: the program's file name)\n"
     "  --headless     never open a window: print, and write the files asked for\n"
+    "  --mode M       live (default): the threads run as they would; controlled: one thread\n"
+    "                 runs at a time, the policy picks at every pthread call, sleeps and\n"
+    "                 timeouts run on a virtual clock (clock_gettime, time and gettimeofday\n"
+    "                 read it), and a run where no thread can go on is stopped as\n"
+    "                 deadlocked; the same program, arguments, seed and schedule give the\n"
+    "                 same trace, byte for byte\n"
+    "  --policy P     controlled: random (default), pct or rr\n"
+    "  --seed N       controlled: the policy's seed (default 1)\n"
+    "  --schedule S   controlled: replay a schedule first: a trace file saved by a controlled\n"
+    "                 recording (its seed and policy too, unless given), or thread ids like\n"
+    "                 1,2,2,1; when it runs out the policy goes on\n"
     "  --help         this text\n"
     "\n"
     "Environment: LOCKVIZ_PRELOAD names the preload library (default: found next to lockviz,\n"
@@ -908,13 +919,57 @@ static void print_program(const lv_trace *tr) {
 
 /* The options before the program: up to "--" or the first argument that is not an option. */
 static int record_split(int argc, char **argv) {
-    static const char *const with_value[] = {"--out", "--chrome", "--png", "--name", NULL};
+    static const char *const with_value[] = {"--out",    "--chrome",   "--png",  "--name", "--mode",
+                                             "--policy", "--schedule", "--seed", NULL};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0 || argv[i][0] != '-') return i;
         for (const char *const *w = with_value; *w; w++)
             if (strcmp(argv[i], *w) == 0) i++;
     }
     return argc;
+}
+
+/* --schedule of record: a list of thread ids, or a controlled recording's trace (its seed and
+ * policy too, unless given). Prints the error and returns -1 when it is wrong. */
+static int record_schedule(const char *arg, int32_t **sched, size_t *n, uint64_t *seed,
+                           int have_seed, lv_policy *policy, int have_policy) {
+    if (lv_schedule_parse(arg, sched, n) == 0) return 0;
+    if (strspn(arg, "0123456789,+-. ") == strlen(arg) && access(arg, F_OK) != 0) {
+        usage_error("record",
+                    "--schedule %s: a list is thread ids separated by commas, like 1,2,2,1", arg);
+        return -1;
+    }
+    char eb[1024];
+    lv_trace *from = NULL;
+    if (lv_trace_load(arg, &from, eb, sizeof eb) != LV_OK) {
+        fprintf(stderr, "%s record: --schedule: %s\n", prog, eb);
+        return -1;
+    }
+    int rc = 0;
+    if (!from->program) {
+        fprintf(stderr,
+                "%s record: --schedule %s: the trace is of a scenario, not a recorded "
+                "program (replay it with lockviz run)\n",
+                prog, arg);
+        rc = -1;
+    } else if (from->mode != LV_MODE_CONTROLLED) {
+        fprintf(stderr, "%s record: --schedule %s: a live recording has no schedule to replay\n",
+                prog, arg);
+        rc = -1;
+    } else if (!(*sched = malloc((from->nschedule ? from->nschedule : 1) * sizeof **sched))) {
+        fprintf(stderr, "%s record: out of memory\n", prog);
+        rc = -1;
+    } else {
+        memcpy(*sched, from->schedule, from->nschedule * sizeof **sched);
+        *n = from->nschedule;
+        if (!have_seed) *seed = from->seed;
+        if (!have_policy && from->program->policy)
+            *policy = strcmp(from->program->policy, "rr") == 0    ? LV_POLICY_RR
+                      : strcmp(from->program->policy, "pct") == 0 ? LV_POLICY_PCT
+                                                                  : LV_POLICY_RANDOM;
+    }
+    lv_trace_free(from);
+    return rc;
 }
 
 static int cmd_record(int argc, char **argv) {
@@ -924,9 +979,16 @@ static int cmd_record(int argc, char **argv) {
                                          {"name", required_argument, 0, 'n'},
                                          {"headless", no_argument, 0, 'H'},
                                          {"help", no_argument, 0, 'h'},
+                                         {"mode", required_argument, 0, 'm'},
+                                         {"policy", required_argument, 0, 'P'},
+                                         {"seed", required_argument, 0, 's'},
+                                         {"schedule", required_argument, 0, 'S'},
                                          {0, 0, 0, 0}};
-    const char *out = NULL, *chrome = NULL, *png = NULL, *name = NULL;
-    int headless = 0, c;
+    const char *out = NULL, *chrome = NULL, *png = NULL, *name = NULL, *schedule_arg = NULL;
+    int headless = 0, c, have_seed = 0, have_policy = 0, have_mode = 0;
+    lv_mode mode = LV_MODE_LIVE;
+    lv_policy policy = LV_POLICY_RANDOM;
+    uint64_t seed = 1;
     int split = record_split(argc, argv);
     char oerr[512];
     optind = 1;
@@ -950,17 +1012,70 @@ static int cmd_record(int argc, char **argv) {
         case 'H':
             headless = 1;
             break;
+        case 'm':
+            if (strcmp(optarg, "live") == 0)
+                mode = LV_MODE_LIVE;
+            else if (strcmp(optarg, "controlled") == 0)
+                mode = LV_MODE_CONTROLLED;
+            else
+                return usage_error("record", "--mode must be live or controlled, not '%s'", optarg);
+            have_mode = 1;
+            break;
+        case 'P':
+            if (strcmp(optarg, "random") == 0)
+                policy = LV_POLICY_RANDOM;
+            else if (strcmp(optarg, "rr") == 0)
+                policy = LV_POLICY_RR;
+            else if (strcmp(optarg, "pct") == 0)
+                policy = LV_POLICY_PCT;
+            else
+                return usage_error("record", "--policy must be random, rr or pct, not '%s'",
+                                   optarg);
+            have_policy = 1;
+            break;
+        case 's': {
+            int64_t v;
+            if (parse_i64(optarg, &v) || v < 0 || (uint64_t)v > MAX_SEED)
+                return usage_error(
+                    "record", "--seed must be a whole number from 0 to 2^53-1, not '%s'", optarg);
+            seed = (uint64_t)v;
+            have_seed = 1;
+            break;
+        }
+        case 'S':
+            schedule_arg = optarg;
+            break;
         default:
             return usage_error("record", "%s", oerr);
         }
     }
+    if (mode == LV_MODE_LIVE && (have_policy || have_seed || schedule_arg))
+        return usage_error("record",
+                           "--%s belongs to a controlled recording; add --mode "
+                           "controlled",
+                           schedule_arg  ? "schedule"
+                           : have_policy ? "policy"
+                                         : "seed");
+    (void)have_mode;
     int first = split < argc && strcmp(argv[split], "--") == 0 ? split + 1 : split;
     if (first >= argc)
         return usage_error("record", "which program? (lockviz record -- PROGRAM ARGS...)");
     char eb[1024];
     lv_trace *tr = NULL;
-    lv_record_desc d = {.argv = argv + first, .name = name};
+    int32_t *sched = NULL;
+    size_t nsched = 0;
+    if (schedule_arg &&
+        record_schedule(schedule_arg, &sched, &nsched, &seed, have_seed, &policy, have_policy) != 0)
+        return EXIT_USAGE;
+    lv_record_desc d = {.argv = argv + first,
+                        .name = name,
+                        .mode = mode,
+                        .policy = policy,
+                        .seed = seed,
+                        .schedule = sched,
+                        .nschedule = nsched};
     lv_err err = lv_record(&d, &tr, eb, sizeof eb);
+    free(sched);
     if (err != LV_OK) {
         fprintf(stderr, "%s record: %s\n", prog, eb);
         return err == LV_EUSAGE || err == LV_ENOTFOUND ? EXIT_USAGE : EXIT_INTERNAL;

@@ -143,6 +143,7 @@ typedef struct lv_program {
     size_t nargs;
     lv_program_end end;
     int status;
+    char *policy; /* a controlled recording: its policy ("random", "pct", "rr"); else NULL */
 } lv_program;
 
 typedef struct lv_param_value {

@@ -701,9 +701,12 @@ int lv__ctl_join(pthread_t t, void **ret, uint64_t pc) {
     if (FREE_RUNNING()) return r_join(t, ret);
     lv__ctl_point();
     lv__prec(LV_EV_JOIN, (const void *)t, pc, 0, 0, 0);
+    /* the newest thread with that handle: glibc hands a joined thread's handle to a new one */
     int32_t target = -1;
-    for (int32_t i = 0; i < LV_CTL_MAX_THREADS && target < 0; i++)
+    for (int32_t i = LV_CTL_MAX_THREADS - 1; i >= 0 && target < 0; i--)
         if (th[i].state != T_FREE && th[i].has_pth && pthread_equal(th[i].pth, t)) target = i;
     if (target >= 0 && target != me) block(OP_JOIN, NULL, &th[target], NEVER);
-    return r_join(t, ret); /* the thread has ended its controlled part: this returns soon */
+    int r = r_join(t, ret); /* the thread has ended its controlled part: this returns soon */
+    if (r == 0 && target >= 0) th[target].has_pth = 0;
+    return r;
 }

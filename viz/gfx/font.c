@@ -1,6 +1,6 @@
 /* Fonts: opens DejaVu at the viewer's sizes, found with fontconfig (Debian's fonts-dejavu-core)
  * or else in lockviz's assets (the build tree or an installed tree), and a CJK font found with
- * fontconfig for the glyphs DejaVu lacks. It does not cache rendered text (render.c does). */
+ * fontconfig for the glyphs DejaVu lacks. It does not cache rendered text (draw.c does). */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

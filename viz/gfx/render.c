@@ -8,180 +8,6 @@
 #include "schedview.h"
 #include "textf.h"
 
-/* ---- helpers ---- */
-
-void lv__color(lv_render *R, lv_rgb c) {
-    SDL_SetRenderDrawColor(R->r, c.r, c.g, c.b, 255);
-}
-
-void lv__fill(lv_render *R, lv_rect r, lv_rgb c) {
-    if (r.w <= 0 || r.h <= 0) return;
-    lv__color(R, c);
-    SDL_RenderFillRect(R->r, &(SDL_Rect){r.x, r.y, r.w, r.h});
-}
-
-void lv__frame_rect(lv_render *R, lv_rect r, lv_rgb c, int thick) {
-    for (int i = 0; i < thick; i++) {
-        lv__color(R, c);
-        SDL_RenderDrawRect(R->r, &(SDL_Rect){r.x + i, r.y + i, r.w - 2 * i, r.h - 2 * i});
-    }
-}
-
-void lv__disc(lv_render *R, int cx, int cy, int rad, lv_rgb c) {
-    lv__color(R, c);
-    for (int dy = -rad; dy <= rad; dy++) {
-        int dx = 0;
-        while ((dx + 1) * (dx + 1) + dy * dy <= rad * rad)
-            dx++;
-        SDL_RenderDrawLine(R->r, cx - dx, cy + dy, cx + dx, cy + dy);
-    }
-}
-
-static void triangle(lv_render *R, float x0, float y0, float x1, float y1, float x2, float y2,
-                     lv_rgb c) {
-    SDL_Color col = {c.r, c.g, c.b, 255};
-    SDL_Vertex v[3] = {{{x0, y0}, col, {0, 0}}, {{x1, y1}, col, {0, 0}}, {{x2, y2}, col, {0, 0}}};
-    SDL_RenderGeometry(R->r, NULL, v, 3, NULL, 0);
-}
-
-static void thick_line(lv_render *R, int x0, int y0, int x1, int y1, int w, lv_rgb c) {
-    lv__color(R, c);
-    int vertical = abs(y1 - y0) > abs(x1 - x0);
-    for (int i = -(w / 2); i < w - w / 2; i++) {
-        if (vertical)
-            SDL_RenderDrawLine(R->r, x0 + i, y0, x1 + i, y1);
-        else
-            SDL_RenderDrawLine(R->r, x0, y0 + i, x1, y1 + i);
-    }
-}
-
-void lv__triangle(lv_render *R, float x0, float y0, float x1, float y1, float x2, float y2,
-                  lv_rgb c) {
-    triangle(R, x0, y0, x1, y1, x2, y2, c);
-}
-
-void lv__thick_line(lv_render *R, int x0, int y0, int x1, int y1, int w, lv_rgb c) {
-    thick_line(R, x0, y0, x1, y1, w, c);
-}
-
-static uint32_t hash_text(const char *s, size_t n, uint8_t font, lv_rgb c) {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (uint8_t)s[i]) * 16777619u;
-    h = (h ^ font) * 16777619u;
-    return (h ^ (uint32_t)(c.r << 16 | c.g << 8 | c.b)) * 16777619u;
-}
-
-static void cache_clear(lv_render *R) {
-    for (int i = 0; i < LV_TEXT_CACHE; i++) {
-        if (R->cache[i].tex) SDL_DestroyTexture(R->cache[i].tex);
-        free(R->cache[i].s);
-        memset(&R->cache[i], 0, sizeof R->cache[i]);
-    }
-}
-
-/* The text's texture, rendered once and kept until evicted: a frame redraws the same strings. */
-static lv_text_entry *text_entry(lv_render *R, lv_font_id f, const char *s, size_t n, lv_rgb c) {
-    uint32_t h = hash_text(s, n, (uint8_t)f, c);
-    lv_text_entry *e = &R->cache[h % LV_TEXT_CACHE];
-    if (e->tex && e->hash == h && e->n == n && e->font == f && e->rgb.r == c.r && e->rgb.g == c.g &&
-        e->rgb.b == c.b && memcmp(e->s, s, n) == 0)
-        return e;
-    char *copy = malloc(n + 1);
-    if (!copy) return NULL;
-    memcpy(copy, s, n);
-    copy[n] = 0;
-    TTF_Font *font = lv_fonts_pick(R->fonts, f, s, n);
-    SDL_Surface *surf = TTF_RenderUTF8_Blended(font, copy, (SDL_Color){c.r, c.g, c.b, 255});
-    SDL_Texture *tex = surf ? SDL_CreateTextureFromSurface(R->r, surf) : NULL;
-    if (!tex) {
-        if (surf) SDL_FreeSurface(surf);
-        free(copy);
-        return NULL;
-    }
-    if (e->tex) SDL_DestroyTexture(e->tex);
-    free(e->s);
-    *e = (lv_text_entry){h,          copy,    n,
-                         (uint8_t)f, c,       tex,
-                         surf->w,    surf->h, lv_fonts_baseline_shift(R->fonts, f, font)};
-    SDL_FreeSurface(surf);
-    return e;
-}
-
-int lv__text(lv_render *R, lv_font_id f, const char *s, size_t n, int x, int y, lv_rgb c) {
-    if (n == 0) return 0;
-    lv_text_entry *e = text_entry(R, f, s, n, c);
-    if (!e) return 0;
-    SDL_RenderCopy(R->r, e->tex, NULL, &(SDL_Rect){x, y + e->dy, e->w, e->h});
-    return e->w;
-}
-
-int lv__textz(lv_render *R, lv_font_id f, const char *s, int x, int y, lv_rgb c) {
-    return lv__text(R, f, s, strlen(s), x, y, c);
-}
-
-int lv__measure(lv_render *R, lv_font_id f, const char *s) {
-    return lv_fonts_measure(R->fonts, f, s, strlen(s));
-}
-
-int lv__text_fit(lv_render *R, lv_font_id f, const char *s, int x, int y, int maxw, lv_rgb c) {
-    return lv__text_fitn(R, f, s, strlen(s), x, y, maxw, c);
-}
-
-int lv__text_fitn(lv_render *R, lv_font_id f, const char *s, size_t n, int x, int y, int maxw,
-                  lv_rgb c) {
-    if (lv_fonts_measure(R->fonts, f, s, n) <= maxw) return lv__text(R, f, s, n, x, y, c);
-    int ell = lv__measure(R, f, "…");
-    size_t k = lv_fit_prefix(lv_fonts_measure, R->fonts, f, s, n, maxw - ell);
-    int w = lv__text(R, f, s, k, x, y, c);
-    return w + lv__textz(R, f, "…", x + w, y, c);
-}
-
-/* ---- lifetime ---- */
-
-lv_render *lv_render_new(SDL_Renderer *r, double scale, char *err, size_t errlen) {
-    lv_render *R = calloc(1, sizeof *R);
-    if (!R) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    R->r = r;
-    R->scale = scale;
-    R->fonts = lv_fonts_open(scale, err, errlen);
-    if (!R->fonts) {
-        free(R);
-        return NULL;
-    }
-    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
-    return R;
-}
-
-void lv_render_free(lv_render *R) {
-    if (!R) return;
-    cache_clear(R);
-    lv_fonts_close(R->fonts);
-    free(R);
-}
-
-int lv_render_rescale(lv_render *R, double scale, char *err, size_t errlen) {
-    if (scale == R->scale) return 0;
-    lv_fonts *fs = lv_fonts_open(scale, err, errlen);
-    if (!fs) return -1;
-    cache_clear(R);
-    lv_fonts_close(R->fonts);
-    R->fonts = fs;
-    R->scale = scale;
-    return 0;
-}
-
-void lv_render_prepare(lv_render *R, lv_viewport *vp) {
-    vp->scale = R->scale;
-    vp->measure = lv_fonts_measure;
-    vp->measure_ctx = R->fonts;
-    for (int i = 0; i < LV_FONT__COUNT; i++)
-        vp->line_h[i] = lv_fonts_line_h(R->fonts, (lv_font_id)i);
-}
-
 /* ---- the parts ---- */
 
 static lv_rgb C(lv_color c) {
@@ -210,8 +36,8 @@ static void draw_button(lv_render *R, const lv_frame *f, int b, int playing, int
             lv__fill(R, (lv_rect){(int)(cx + 0.4f * u), (int)(cy - 1.5f * u), (int)u, (int)(3 * u)},
                      ink);
         } else {
-            triangle(R, cx - 1.2f * u, cy - 1.6f * u, cx - 1.2f * u, cy + 1.6f * u, cx + 1.6f * u,
-                     cy, ink);
+            lv__triangle(R, cx - 1.2f * u, cy - 1.6f * u, cx - 1.2f * u, cy + 1.6f * u,
+                         cx + 1.6f * u, cy, ink);
         }
         break;
     case LV_BTN_BACK:
@@ -219,16 +45,16 @@ static void draw_button(lv_render *R, const lv_frame *f, int b, int playing, int
                  (lv_rect){(int)(cx - 1.6f * u), (int)(cy - 1.4f * u), (int)(0.6f * u) + 1,
                            (int)(2.8f * u)},
                  ink);
-        triangle(R, cx + 1.4f * u, cy - 1.4f * u, cx + 1.4f * u, cy + 1.4f * u, cx - 0.8f * u, cy,
-                 ink);
+        lv__triangle(R, cx + 1.4f * u, cy - 1.4f * u, cx + 1.4f * u, cy + 1.4f * u, cx - 0.8f * u,
+                     cy, ink);
         break;
     case LV_BTN_FWD:
         lv__fill(R,
                  (lv_rect){(int)(cx + 1.0f * u), (int)(cy - 1.4f * u), (int)(0.6f * u) + 1,
                            (int)(2.8f * u)},
                  ink);
-        triangle(R, cx - 1.4f * u, cy - 1.4f * u, cx - 1.4f * u, cy + 1.4f * u, cx + 0.8f * u, cy,
-                 ink);
+        lv__triangle(R, cx - 1.4f * u, cy - 1.4f * u, cx - 1.4f * u, cy + 1.4f * u, cx + 0.8f * u,
+                     cy, ink);
         break;
     case LV_BTN_COMPARE: /* two panes: broken over fixed */
         for (int k = 0; k < 2; k++) {
@@ -243,8 +69,8 @@ static void draw_button(lv_render *R, const lv_frame *f, int b, int playing, int
         int rim = (int)(0.4f * u) > 2 ? (int)(0.4f * u) : 2;
         lv__disc(R, gx, gy, rad, ink);
         lv__disc(R, gx, gy, rad - rim, C(LV_C_BG));
-        thick_line(R, (int)(cx + 0.45f * u), (int)(cy + 0.45f * u), (int)(cx + 1.7f * u),
-                   (int)(cy + 1.7f * u), rim + 1, ink);
+        lv__thick_line(R, (int)(cx + 0.45f * u), (int)(cy + 0.45f * u), (int)(cx + 1.7f * u),
+                       (int)(cy + 1.7f * u), rim + 1, ink);
         break;
     }
     default: { /* a word: ? for help, i for the lesson, the other language's name */
@@ -363,7 +189,7 @@ static int future_ink(const lv_frame *f, int ahead, lv_rgb *c) {
 }
 
 static void draw_arrow(lv_render *R, int x0, int y0, int x1, int y1, int w, float head, lv_rgb c) {
-    thick_line(R, x0, y0, x1, y1, w, c);
+    lv__thick_line(R, x0, y0, x1, y1, w, c);
     float dx = (float)(x1 - x0), dy = (float)(y1 - y0);
     float len = SDL_sqrtf(dx * dx + dy * dy);
     if (len < 1) return;
@@ -371,7 +197,8 @@ static void draw_arrow(lv_render *R, int x0, int y0, int x1, int y1, int w, floa
     dy /= len;
     float hl = head, hw = head * 5 / 9;
     float bx = x1 - dx * hl, by = y1 - dy * hl;
-    triangle(R, (float)x1, (float)y1, bx - dy * hw, by + dx * hw, bx + dy * hw, by - dx * hw, c);
+    lv__triangle(R, (float)x1, (float)y1, bx - dy * hw, by + dx * hw, bx + dy * hw, by - dx * hw,
+                 c);
 }
 
 /* The deadlock's cycle: its lanes tinted and marked at the label, bystanders' bands faded,
@@ -501,10 +328,10 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
             break;
         case LV_MARK_TIMEOUT: /* an hourglass: the wait ran out of time */
             rad = lv__px(R, 6);
-            triangle(R, (float)(m->x - rad), (float)(m->y - rad), (float)(m->x + rad),
-                     (float)(m->y - rad), (float)m->x, (float)m->y, C(LV_C_TEXT));
-            triangle(R, (float)(m->x - rad), (float)(m->y + rad), (float)(m->x + rad),
-                     (float)(m->y + rad), (float)m->x, (float)m->y, C(LV_C_TEXT));
+            lv__triangle(R, (float)(m->x - rad), (float)(m->y - rad), (float)(m->x + rad),
+                         (float)(m->y - rad), (float)m->x, (float)m->y, C(LV_C_TEXT));
+            lv__triangle(R, (float)(m->x - rad), (float)(m->y + rad), (float)(m->x + rad),
+                         (float)(m->y + rad), (float)m->x, (float)m->y, C(LV_C_TEXT));
             break;
         case LV_MARK_STALE:
             rad = lv__px(R, 9);
@@ -533,8 +360,8 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
         lv__fill(R, (lv_rect){x - w / 2, f->area.y, w, f->axis.y - f->area.y + lv__px(R, 6)},
                  C(LV_C_PLAYHEAD));
         float u = (float)lv__px(R, 7);
-        triangle(R, x - u, (float)f->area.y, x + u, (float)f->area.y, (float)x, f->area.y + u,
-                 C(LV_C_PLAYHEAD));
+        lv__triangle(R, x - u, (float)f->area.y, x + u, (float)f->area.y, (float)x, f->area.y + u,
+                     C(LV_C_PLAYHEAD));
     }
     /* axis */
     lv__fill(R, (lv_rect){f->axis.x, f->axis.y, f->axis.w, 1}, C(LV_C_DIM));
@@ -571,10 +398,10 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
             lv__fill(R, (lv_rect){d, f->axis.y, u < f->break_x1[i] - d ? u : f->break_x1[i] - d, 1},
                      C(LV_C_DIM));
         lv__fill(R, (lv_rect){x - 2 * u, f->axis.y - 1, 4 * u, 3}, C(LV_C_BG));
-        thick_line(R, x - 2 * u, f->axis.y + u, x - u / 2, f->axis.y - u, lv__px(R, 2),
-                   C(LV_C_DIM));
-        thick_line(R, x + u / 2, f->axis.y + u, x + 2 * u, f->axis.y - u, lv__px(R, 2),
-                   C(LV_C_DIM));
+        lv__thick_line(R, x - 2 * u, f->axis.y + u, x - u / 2, f->axis.y - u, lv__px(R, 2),
+                       C(LV_C_DIM));
+        lv__thick_line(R, x + u / 2, f->axis.y + u, x + 2 * u, f->axis.y - u, lv__px(R, 2),
+                       C(LV_C_DIM));
     }
 }
 

@@ -1,6 +1,6 @@
 /* The scene: a trace turned into what the timeline shows over time (each thread's state spans,
  * its lock holds, the hand-off arrows, lost updates) and the time warp that keeps a 100 ms
- * sleep from squeezing a hundred 1 µs steps into one pixel. Layout per frame is geom_layout.c. */
+ * sleep from squeezing a hundred 1 µs steps into one pixel. Layout per frame is layout.c. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>

@@ -914,6 +914,10 @@ static void print_program(const lv_trace *tr) {
         fputs(lv_tr(lang, LV_T_REC_STOPPED), stdout);
     }
     putchar('\n');
+    if (tr->mode == LV_MODE_CONTROLLED)
+        printf("controlled: policy %s, seed %" PRIu64 ", %zu choices (replay: --schedule "
+               "TRACE.json)\n",
+               pg->policy ? pg->policy : "random", tr->seed, tr->nschedule);
     puts(lv_tr(lang, LV_T_REC_NO_RACES));
 }
 
@@ -941,7 +945,14 @@ static int record_schedule(const char *arg, int32_t **sched, size_t *n, uint64_t
     }
     char eb[1024];
     lv_trace *from = NULL;
-    if (lv_trace_load(arg, &from, eb, sizeof eb) != LV_OK) {
+    lv_err err = lv_trace_load(arg, &from, eb, sizeof eb);
+    if (err == LV_EIO && strchr(arg, ',') && access(arg, F_OK) != 0) {
+        usage_error("record",
+                    "--schedule %s: neither a trace file nor a list of thread ids like 1,2,2,1",
+                    arg);
+        return -1;
+    }
+    if (err != LV_OK) {
         fprintf(stderr, "%s record: --schedule: %s\n", prog, eb);
         return -1;
     }

@@ -34,6 +34,8 @@ check replay_rr 1 "$LV" record $C --policy rr --schedule "$T/a.json" --out "$T/c
 check typed 0 "$LV" record $C --schedule 0,0,0,0,0 --out "$T/d.json" -- "$P/rec_philo" ordered
 [ "$(jq -c '.schedule[0:5]' "$T/d.json")" = "[0,0,0,0,0]" ] && ok ||
     bad "typed: the schedule taken begins $(jq -c '.schedule[0:5]' "$T/d.json"), not [0,0,0,0,0]"
+check typed_off 0 "$LV" record $C --schedule 4,4,4 -- "$P/rec_philo" ordered
+expect_in typed_off_said "$T/out" "warning: the schedule named a thread that could not go on at choice 0"
 # seeds choose: five seeds do not all take one schedule
 for s in 1 2 3 4 5; do
     "$LV" record $C --seed $s --out "$T/s$s.json" -- "$P/rec_philo" ordered >/dev/null 2>&1

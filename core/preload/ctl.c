@@ -601,7 +601,10 @@ int lv__ctl_rw_unlock(pthread_rwlock_t *l, uint64_t pc) {
  * instead of in the real condition is allowed) ---- */
 int lv__ctl_cond_wait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t ck,
                       const struct timespec *abs, uint64_t pc) {
-    if (FREE_RUNNING()) return EPERM;
+    if (FREE_RUNNING()) { /* a wake-up at once, as POSIX allows */
+        r_mutex_unlock(m);
+        return r_mutex_lock(m);
+    }
     lv__ctl_point();
     int64_t dl = deadline_of(ck, abs);
     uint8_t k = lv__pmkind(m);

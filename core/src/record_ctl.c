@@ -57,6 +57,7 @@ int lv__rctl_stopped(const lv__rctl *c) {
 
 int lv__rctl_finish(const lv__rctl *c, const lv_record_desc *d, lv_trace *tr) {
     if (!c->cs) return 0;
+    if (d->diverged_at) *d->diverged_at = (long)atomic_load(&c->cs->diverged);
     tr->mode = LV_MODE_CONTROLLED;
     tr->seed = d->seed;
     uint32_t n = atomic_load(&c->cs->nout);

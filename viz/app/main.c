@@ -1085,6 +1085,8 @@ static int cmd_record(int argc, char **argv) {
                         .seed = seed,
                         .schedule = sched,
                         .nschedule = nsched};
+    long diverged = -1;
+    d.diverged_at = &diverged;
     lv_err err = lv_record(&d, &tr, eb, sizeof eb);
     free(sched);
     if (err != LV_OK) {
@@ -1094,6 +1096,10 @@ static int cmd_record(int argc, char **argv) {
     fflush(stdout);
     print_summary(tr);
     print_program(tr);
+    if (diverged >= 0)
+        printf("warning: the schedule named a thread that could not go on at choice %ld; the "
+               "policy chose there (and wherever else that happened)\n",
+               diverged);
     lv_findings_print(tr, tr->findings, tr->nfindings, stdout);
     int rc = tr->nfindings || tr->outcome != LV_OUT_COMPLETED ? EXIT_FOUND : EXIT_CLEAN;
     if (save_outputs("record", tr, out, chrome, png, 1280, 720) != 0) rc = EXIT_USAGE;

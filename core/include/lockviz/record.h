@@ -25,6 +25,8 @@ typedef struct lv_record_desc {
     int pct_depth; /* PCT's d: 0 means 3 */
     const int32_t *schedule;
     size_t nschedule;
+    long *diverged_at; /* optional, set at the end: the first choice where the schedule named a
+                          thread that could not go on (the policy chose there), or -1 */
 } lv_record_desc;
 
 /* Finds prog (on PATH when it has no '/') and checks that LD_PRELOAD can reach it: an ELF

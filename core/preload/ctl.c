@@ -476,10 +476,11 @@ static int lock_common(const void *l, uint8_t k, int reentrant, int how, int64_t
         return ETIMEDOUT;
     }
     int r = tryf((void *)l);
+    if (r != 0 && r != EOWNERDEAD) r = lockf((void *)l); /* held outside the model's sight */
     o->owner = me;
     o->count = 1;
     lv__prec(LV_EV_ACQUIRE, l, pc, 0, k, 0);
-    return r == EOWNERDEAD ? r : 0;
+    return r;
 }
 
 static void unlocked(const void *l, int r, int recursive) {
@@ -501,6 +502,9 @@ static int m_lock(void *m) {
 }
 static int s_try(void *l) {
     return r_spin_trylock(l);
+}
+static int s_lock(void *l) {
+    return r_spin_lock(l);
 }
 
 int lv__ctl_mutex_lock(pthread_mutex_t *m, int how, clockid_t ck, const struct timespec *abs,
@@ -525,7 +529,7 @@ int lv__ctl_mutex_unlock(pthread_mutex_t *m, uint64_t pc) {
 int lv__ctl_spin_lock(pthread_spinlock_t *l, int how, uint64_t pc) {
     if (FREE_RUNNING()) return how == 1 ? r_spin_trylock(l) : r_spin_lock(l);
     lv__ctl_point();
-    return lock_common((const void *)l, LV_RO_SPIN, 0, how, NEVER, pc, s_try, s_try);
+    return lock_common((const void *)l, LV_RO_SPIN, 0, how, NEVER, pc, s_try, s_lock);
 }
 
 int lv__ctl_spin_unlock(pthread_spinlock_t *l, uint64_t pc) {
@@ -673,6 +677,12 @@ int lv__ctl_sem_post(sem_t *s, uint64_t pc) {
         lv__prec(LV_EV_RELEASE, s, pc, 0, LV_RO_SEM, 0);
     }
     return r_sem_post(s);
+}
+
+void lv__ctl_forget(const void *obj) {
+    cobj *o = obj_at(obj);
+    o->owner = -1;
+    o->count = 0;
 }
 
 /* ---- barriers: wholly the model's ---- */

@@ -39,6 +39,7 @@ int lv__ctl_cond_wait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t ck,
 int lv__ctl_cond_notify(pthread_cond_t *c, int all, uint64_t pc);
 int lv__ctl_sem_wait(sem_t *s, int how, clockid_t ck, const struct timespec *abs, uint64_t pc);
 int lv__ctl_sem_post(sem_t *s, uint64_t pc);
+void lv__ctl_forget(const void *obj); /* a lock (re)initialised: nobody holds it */
 void lv__ctl_barrier_init(pthread_barrier_t *b, unsigned count);
 int lv__ctl_barrier_wait(pthread_barrier_t *b, uint64_t pc);
 int lv__ctl_join(pthread_t t, void **ret, uint64_t pc);

@@ -358,6 +358,7 @@ static int got(int r) {
 EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a) {
     int r = REAL(pthread_mutex_init) ? real_pthread_mutex_init(m, a) : 0;
     if (ON() && r == 0) rec(LV_RK_INIT, m, PC(), 0, mkind(m));
+    if (ON() && CTL() && r == 0) lv__ctl_forget(m);
     return r;
 }
 
@@ -451,6 +452,7 @@ static int rw_none2(pthread_rwlock_t *l, const pthread_rwlockattr_t *a) {
 EXPORT int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *a) {
     int r = RW(init)(l, a);
     if (ON() && r == 0) rec(LV_RK_INIT, l, PC(), 0, LV_RO_RWLOCK);
+    if (ON() && CTL() && r == 0) lv__ctl_forget(l);
     return r;
 }
 
@@ -776,6 +778,7 @@ EXPORT int pthread_spin_init(pthread_spinlock_t *l, int pshared) {
     if (!REAL(pthread_spin_init)) return EAGAIN;
     int r = real_pthread_spin_init(l, pshared);
     if (ON() && r == 0) rec(LV_RK_INIT, (const void *)l, PC(), 0, LV_RO_SPIN);
+    if (ON() && CTL() && r == 0) lv__ctl_forget((const void *)l);
     return r;
 }
 

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "lockviz/analysis.h"
 #include "lockviz/trace.h"
 #include "finding.h"
 
@@ -260,7 +259,7 @@ static void *dup_array(const void *a, size_t n, size_t sz, int *failed) {
     return d;
 }
 
-lv_err lv_trace_prefix(const lv_trace *tr, size_t nevents, size_t nschedule, lv_trace **out) {
+lv_err lv__trace_copy_prefix(const lv_trace *tr, size_t nevents, size_t nschedule, lv_trace **out) {
     *out = NULL;
     if (nevents > tr->nevents) nevents = tr->nevents;
     if (nschedule > tr->nschedule) nschedule = tr->nschedule;
@@ -345,14 +344,6 @@ lv_err lv_trace_prefix(const lv_trace *tr, size_t nevents, size_t nschedule, lv_
         lv_trace_free(p);
         return LV_ENOMEM;
     }
-    lv_finding *f = NULL;
-    size_t nf = 0;
-    lv_err err = lv_analyze(p, &f, &nf);
-    if (err != LV_OK) {
-        lv_trace_free(p);
-        return err;
-    }
-    lv_trace_set_findings(p, f, nf);
     *out = p;
     return LV_OK;
 }

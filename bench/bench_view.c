@@ -104,7 +104,7 @@ static double fillrects_ms(SDL_Renderer *rend, const lv_frame *f, SDL_Rect *rect
 
 int main(void) {
     if (TTF_Init() != 0) return 3;
-    int w = 1280, h = 720;
+    int w = LV_VIEW_W, h = LV_VIEW_H;
     SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGB888);
     SDL_Renderer *rend = surf ? SDL_CreateSoftwareRenderer(surf) : NULL;
     char err[256];

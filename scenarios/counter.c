@@ -5,6 +5,7 @@
 #include "lockviz/lockviz.h"
 
 enum { P_THREADS };
+enum { MAX_THREADS = 200 }; /* the threads parameter's maximum, the size of the array of them */
 enum { V_UNLOCKED, V_LOCKED };
 
 /* the seed's globals, one per run (main's, handed to each thread) */
@@ -25,7 +26,7 @@ static void task(void *arg) {
 static void counter_main(const lv_args *a) {
     int64_t threads = a->params[P_THREADS];
     counter c = {lv_var_new("n", threads), a->variant == V_LOCKED ? lv_mutex_new("lock") : NULL};
-    lv_thread *t[200];
+    lv_thread *t[MAX_THREADS];
     for (int i = 0; i < threads; i++) {
         char name[32];
         snprintf(name, sizeof name, "t-%d", i + 1);
@@ -40,7 +41,8 @@ static void counter_main(const lv_args *a) {
 }
 
 static const lv_param_desc params[] = {
-    [P_THREADS] = {"threads", "threads, each taking 1 from n (n starts at threads)", 100, 1, 200},
+    [P_THREADS] = {"threads", "threads, each taking 1 from n (n starts at threads)", 100, 1,
+                   MAX_THREADS},
 };
 
 static const lv_variant_desc variants[] = {
@@ -70,8 +72,8 @@ const lv_scenario lv_scenario_counter = {
     .source =
         "seed 001, ### 互斥锁 (threads: temp = n; sleep(0.1); n = temp - 1); seed 000, 互斥锁",
     .variants = variants,
-    .nvariants = 2,
+    .nvariants = LV_COUNTOF(variants),
     .params = params,
-    .nparams = 1,
+    .nparams = LV_COUNTOF(params),
     .main = counter_main,
 };

@@ -5,6 +5,7 @@
 #include "lockviz/lockviz.h"
 
 enum { P_THREADS };
+enum { MAX_THREADS = 16 }; /* the threads parameter's maximum, the size of the array of them */
 enum { V_TWO_LOCKS, V_ORDERED, V_TIMEOUT };
 
 typedef struct ab {
@@ -79,7 +80,7 @@ static void run(void *arg) {
 static void deadlock_main(const lv_args *a) {
     ab k = {lv_mutex_new("A"), lv_mutex_new("B"), a->variant};
     int64_t n = a->params[P_THREADS];
-    lv_thread *t[16];
+    lv_thread *t[MAX_THREADS];
     for (int i = 0; i < n; i++) {
         char name[32];
         snprintf(name, sizeof name, "thread-%d", i + 1);
@@ -91,7 +92,7 @@ static void deadlock_main(const lv_args *a) {
 }
 
 static const lv_param_desc params[] = {
-    [P_THREADS] = {"threads", "threads, each running f1 then f2", 4, 1, 16},
+    [P_THREADS] = {"threads", "threads, each running f1 then f2", 4, 1, MAX_THREADS},
 };
 
 static const lv_variant_desc variants[] = {
@@ -131,8 +132,8 @@ const lv_scenario lv_scenario_deadlock = {
     .title_zh = "死锁",
     .source = "seed 001, 死锁和递归锁; seed 000, 死锁问题 and 死锁解决",
     .variants = variants,
-    .nvariants = 3,
+    .nvariants = LV_COUNTOF(variants),
     .params = params,
-    .nparams = 1,
+    .nparams = LV_COUNTOF(params),
     .main = deadlock_main,
 };

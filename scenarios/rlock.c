@@ -5,6 +5,7 @@
 #include "lockviz/lockviz.h"
 
 enum { P_THREADS };
+enum { MAX_THREADS = 16 }; /* the threads parameter's maximum, the size of the array of them */
 enum { V_LOCK, V_RLOCK };
 
 /* mutexA = mutexB: one lock under two names, main's, handed to each thread */
@@ -58,7 +59,7 @@ static void rlock_main(const lv_args *a) {
     else
         k.r = lv_rlock_new("A=B");
     int64_t n = a->params[P_THREADS];
-    lv_thread *t[16];
+    lv_thread *t[MAX_THREADS];
     for (int i = 0; i < n; i++) {
         char name[32];
         snprintf(name, sizeof name, "thread-%d", i + 1);
@@ -70,7 +71,7 @@ static void rlock_main(const lv_args *a) {
 }
 
 static const lv_param_desc params[] = {
-    [P_THREADS] = {"threads", "threads, each running f1 then f2", 4, 1, 16},
+    [P_THREADS] = {"threads", "threads, each running f1 then f2", 4, 1, MAX_THREADS},
 };
 
 static const lv_variant_desc variants[] = {
@@ -100,8 +101,8 @@ const lv_scenario lv_scenario_rlock = {
     .title_zh = "递归锁",
     .source = "seed 001, 死锁和递归锁 (mutexA = mutexB = RLock()); seed 004, 递归锁",
     .variants = variants,
-    .nvariants = 2,
+    .nvariants = LV_COUNTOF(variants),
     .params = params,
-    .nparams = 1,
+    .nparams = LV_COUNTOF(params),
     .main = rlock_main,
 };

@@ -5,6 +5,7 @@
 #include "lockviz/lockviz.h"
 
 enum { P_BUYERS, P_TICKETS };
+enum { MAX_BUYERS = 100 }; /* the buyers parameter's maximum: the arrays below hold that many */
 enum { V_UNLOCKED, V_LOCKED };
 
 typedef struct shop {
@@ -53,8 +54,8 @@ static void ticket_main(const lv_args *a) {
     int64_t nbuyers = a->params[P_BUYERS], ntickets = a->params[P_TICKETS];
     shop s = {lv_var_new("tickets", ntickets),
               a->variant == V_LOCKED ? lv_mutex_new("lock") : NULL};
-    buyer buyers[100];
-    lv_thread *threads[100];
+    buyer buyers[MAX_BUYERS];
+    lv_thread *threads[MAX_BUYERS];
     for (int i = 0; i < nbuyers; i++) {
         char name[32];
         snprintf(name, sizeof name, "buyer-%d", i + 1);
@@ -71,7 +72,7 @@ static void ticket_main(const lv_args *a) {
 }
 
 static const lv_param_desc params[] = {
-    [P_BUYERS] = {"buyers", "buyers trying to get a ticket at once", 10, 1, 100},
+    [P_BUYERS] = {"buyers", "buyers trying to get a ticket at once", 10, 1, MAX_BUYERS},
     [P_TICKETS] = {"tickets", "tickets for sale at the start", 1, 0, 100},
 };
 
@@ -104,8 +105,8 @@ const lv_scenario lv_scenario_ticket = {
     .title_zh = "模拟抢票",
     .source = "seed 001, 模拟抢票 (mutex section of multiprocessing)",
     .variants = variants,
-    .nvariants = 2,
+    .nvariants = LV_COUNTOF(variants),
     .params = params,
-    .nparams = 2,
+    .nparams = LV_COUNTOF(params),
     .main = ticket_main,
 };

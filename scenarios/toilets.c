@@ -7,6 +7,7 @@
 #include "lockviz/lockviz.h"
 
 enum { P_STALLS, P_PEOPLE };
+enum { MAX_PEOPLE = 40 }; /* the people parameter's maximum: the arrays below hold that many */
 enum { V_NONE, V_SEMAPHORE, V_BOUNDED };
 
 typedef struct wc {
@@ -49,8 +50,8 @@ static void wc_main(const lv_args *a) {
             : a->variant == V_BOUNDED ? lv_bsem_new("stalls", stalls)
                                       : lv_sem_new("stalls", stalls);
     w.inside = lv_gauge_new("inside", stalls);
-    lv_thread *t[40];
-    person ps[40];
+    lv_thread *t[MAX_PEOPLE];
+    person ps[MAX_PEOPLE];
     for (int i = 0; i < people; i++) {
         char name[32];
         snprintf(name, sizeof name, "person-%d", i + 1);
@@ -67,7 +68,7 @@ static void wc_main(const lv_args *a) {
 
 static const lv_param_desc params[] = {
     [P_STALLS] = {"stalls", "stalls (the semaphore's value)", 3, 1, 10},
-    [P_PEOPLE] = {"people", "people who want a stall, each staying 1-3 s", 10, 1, 40},
+    [P_PEOPLE] = {"people", "people who want a stall, each staying 1-3 s", 10, 1, MAX_PEOPLE},
 };
 
 static const lv_variant_desc variants[] = {
@@ -111,8 +112,8 @@ const lv_scenario lv_scenario_toilets = {
     .title_zh = "信号量：厕所",
     .source = "seed 001, 信号量 (厕所有 3 个坑); seed 004, 信号量 (BoundedSemaphore)",
     .variants = variants,
-    .nvariants = 3,
+    .nvariants = LV_COUNTOF(variants),
     .params = params,
-    .nparams = 2,
+    .nparams = LV_COUNTOF(params),
     .main = wc_main,
 };

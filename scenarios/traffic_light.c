@@ -6,6 +6,7 @@
 #include "lockviz/lockviz.h"
 
 enum { P_CARS, P_CYCLES };
+enum { MAX_CARS = 20 }; /* the cars parameter's maximum, the size of the array of them */
 enum { V_POLLING, V_EVENT };
 
 typedef struct road {
@@ -80,7 +81,7 @@ static void traffic_main(const lv_args *a) {
     }
     lv_thread *l = lv_spawn("light", light, &rd);
     int64_t n = a->params[P_CARS];
-    lv_thread *cars[20];
+    lv_thread *cars[MAX_CARS];
     for (int i = 0; i < n; i++) {
         lv_sleep(LV_SEC(lv_random(1, 2)));
         char name[32];
@@ -95,7 +96,7 @@ static void traffic_main(const lv_args *a) {
 }
 
 static const lv_param_desc params[] = {
-    [P_CARS] = {"cars", "cars arriving, one every 1-2 s", 6, 1, 20},
+    [P_CARS] = {"cars", "cars arriving, one every 1-2 s", 6, 1, MAX_CARS},
     [P_CYCLES] = {"cycles", "red-green cycles of the light (3 s red, 4 s green)", 3, 1, 10},
 };
 
@@ -130,8 +131,8 @@ const lv_scenario lv_scenario_traffic_light = {
     .title_zh = "模拟红绿灯",
     .source = "seed 001, 模拟红绿灯; seed 004, 事件; seed 000, 标记位",
     .variants = variants,
-    .nvariants = 2,
+    .nvariants = LV_COUNTOF(variants),
     .params = params,
-    .nparams = 2,
+    .nparams = LV_COUNTOF(params),
     .main = traffic_main,
 };

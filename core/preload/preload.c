@@ -354,6 +354,10 @@ static int m_unlock(pthread_mutex_t *m) {
 static int got(int r) {
     return r == 0 || r == EOWNERDEAD;
 }
+/* An error-checking mutex's relock fails at once with EDEADLK: the thread did not wait. */
+static uint8_t refused(int r) {
+    return r == EDEADLK ? LV_RF_REFUSED : 0;
+}
 
 EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a) {
     int r = REAL(pthread_mutex_init) ? real_pthread_mutex_init(m, a) : 0;
@@ -379,7 +383,7 @@ EXPORT int pthread_mutex_lock(pthread_mutex_t *m) {
     }
     rec(K_REQUEST, m, pc, 0, k);
     r = m_lock(m);
-    rec(got(r) ? K_ACQUIRE : K_TIMEOUT, m, pc, 0, k);
+    rec(got(r) ? K_ACQUIRE : K_TIMEOUT, m, pc, 0, k | refused(r));
     return r;
 }
 
@@ -411,7 +415,7 @@ static int timed_lock(pthread_mutex_t *m, clockid_t ck, const struct timespec *a
     }
     rec(K_REQUEST, m, pc, until(ck, abs), k | LV_RF_TIMED);
     r = clock ? REAL(pthread_mutex_clocklock)(m, ck, abs) : REAL(pthread_mutex_timedlock)(m, abs);
-    rec(got(r) ? K_ACQUIRE : K_TIMEOUT, m, pc, 0, k);
+    rec(got(r) ? K_ACQUIRE : K_TIMEOUT, m, pc, 0, k | refused(r));
     return r;
 plain:
     return clock ? REAL(pthread_mutex_clocklock)(m, ck, abs)
@@ -428,8 +432,17 @@ EXPORT int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t ck, const struc
 
 EXPORT int pthread_mutex_unlock(pthread_mutex_t *m) {
     if (ON() && CTL()) return lv__ctl_mutex_unlock(m, PC());
-    /* recorded before the unlock, so the next holder's acquire comes after it */
-    if (ON()) rec(K_RELEASE, m, PC(), 0, mkind(m));
+    /* recorded before the unlock, so the next holder's acquire comes after it; an
+     * error-checking or recursive mutex refuses (EPERM) an unlock by a thread that is not its
+     * owner, and glibc keeps that owner's kernel thread id in it, so the refusal is known
+     * before the call (only this thread can make itself the owner) */
+    if (ON()) {
+        tstate *s = &ts;
+        if (!s->id1) adopt(s);
+        uint8_t k = mkind(m);
+        if (k != LV_RO_MUTEX && m->__data.__owner != s->tid) k |= LV_RF_REFUSED;
+        rec_raw(s, K_RELEASE, (uint64_t)(uintptr_t)m, PC(), 0, k, 0);
+    }
     return m_unlock(m);
 }
 

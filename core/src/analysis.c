@@ -162,7 +162,7 @@ void lv_findings_print(const lv_trace *tr, const lv_finding *f, size_t n, FILE *
         if (f[i].nevents) {
             fputs("      events:", out);
             for (size_t k = 0; k < f[i].nevents; k++)
-                fprintf(out, " %u", f[i].events[k]);
+                fprintf(out, " %u", f[i].events[k] + 1); /* counted from 1, as in the messages */
             fputc('\n', out);
         }
         if (f[i].detail) fprintf(out, "%s\n", f[i].detail);

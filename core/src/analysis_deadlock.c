@@ -25,18 +25,20 @@ typedef struct dl_state {
     lv__pmap read_at;  /* (rwlock, thread) -> 1 + the seq of its latest read acquire */
 } dl_state;
 
-/* A thread that holds a read hold of rwlock o: t itself if it does, else the lowest; LV_NONE */
+/* A thread that holds a read hold of rwlock o, which a write request of t waits for: the
+ * lowest other than t (two upgraders wait for each other: a cycle of both), t itself when it
+ * is the only reader; LV_NONE */
 static int32_t a_reader(const dl_state *s, int32_t o, int32_t t) {
-    int64_t *mine = lv__pm_at((lv__pmap *)&s->taken, (uint32_t)o, (uint32_t)t, 0);
-    if (mine && *mine > 0) return t;
     int32_t best = LV_NONE;
     for (size_t i = 0; i < s->taken.cap; i++) {
         const lv__pm_slot *x = &s->taken.s[i];
-        if (x->used && x->v > 0 && x->a == (uint64_t)(uint32_t)o &&
+        if (x->used && x->v > 0 && x->a == (uint64_t)(uint32_t)o && (int32_t)x->b != t &&
             (best == LV_NONE || (int32_t)x->b < best))
             best = (int32_t)x->b;
     }
-    return best;
+    if (best != LV_NONE) return best;
+    int64_t *mine = lv__pm_at((lv__pmap *)&s->taken, (uint32_t)o, (uint32_t)t, 0);
+    return mine && *mine > 0 ? t : LV_NONE;
 }
 
 /* The thread that thread t waits for, if its wait is on one thread: a lock's holder or a
@@ -122,6 +124,7 @@ static int dl_replay(const lv_trace *tr, dl_state *s) {
             break;
         case LV_EV_RELEASE: {
             lv_obj_kind k = tr->objects[e->obj].kind;
+            if (e->flags & LV_EVF_REFUSED) break; /* an unlock refused: nothing released */
             if (k == LV_OBJ_MUTEX) s->holder[e->obj] = LV_NONE;
             if (k == LV_OBJ_RLOCK && s->holder[e->obj] == e->thread &&
                 (!(e->flags & LV_EVF_VALUE) || e->value <= 0))

@@ -300,7 +300,7 @@ static void lo_event(lo_graph *g, const lv_event *ev) {
             lo_drop(g, o); /* a trace that has it held by two: the newest holder has it */
             g->count[o] = (ev->flags & LV_EVF_VALUE) ? ev->value : 1;
             lo_push(g, t, o, ev->seq);
-        } else if (ev->kind == LV_EV_RELEASE) {
+        } else if (ev->kind == LV_EV_RELEASE && !(ev->flags & LV_EVF_REFUSED)) {
             if (!rlock) { /* a Lock may be released by another thread */
                 lo_drop(g, o);
             } else if (g->holder[o] == t) {

@@ -83,7 +83,7 @@ void lv__find_misuse(const lv_trace *tr, lv__flist *l) {
                            seen_once(&seen, l, LV_MU_RELEASE_OTHER, e->obj, e->thread)) {
                     misuse(l, LV_MU_RELEASE_OTHER, e, e->obj, o->holder);
                 }
-                o->holder = LV_NONE;
+                if (!(e->flags & LV_EVF_REFUSED)) o->holder = LV_NONE; /* EPERM: still held */
             }
             break;
         case LV_OBJ_RLOCK:

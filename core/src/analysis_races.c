@@ -228,6 +228,7 @@ void lv__find_races(const lv_trace *tr, lv__flist *l) {
         case LV_EV_RELEASE:
         case LV_EV_SET:
         case LV_EV_NOTIFY:
+            if (e->flags & LV_EVF_REFUSED) break; /* an unlock refused orders nothing */
             if (hb_release(&h, t, e->obj) < 0) l->oom = 1;
             break;
         case LV_EV_ACQUIRE:

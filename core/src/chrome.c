@@ -293,7 +293,8 @@ static int prepass(const lv_trace *tr, uint8_t *bits, uint32_t *open, uint32_t *
             if (e->kind == LV_EV_ACQUIRE) req[th] = SEQ_NONE;
             break;
         case LV_EV_RELEASE:
-            if ((is_lock(k) || is_sem(k)) && freeing_release(e, k)) {
+            if ((is_lock(k) || is_sem(k)) && freeing_release(e, k) &&
+                !(e->flags & LV_EVF_REFUSED)) {
                 last_rel[e->obj] = e->seq;
                 rel_thread[e->obj] = th;
             }
@@ -454,7 +455,8 @@ lv_err lv_trace_write_chrome(const lv_trace *tr, FILE *out) {
             instant(&x, e, "timeout", "wait");
             break;
         case LV_EV_RELEASE:
-            if (is_lock(ok) || is_sem(ok)) on_release(&x, e, ok, bits);
+            if ((is_lock(ok) || is_sem(ok)) && !(e->flags & LV_EVF_REFUSED))
+                on_release(&x, e, ok, bits);
             if (is_sem(ok)) {
                 x.ob[e->obj].value = (e->flags & LV_EVF_VALUE) ? e->value : x.ob[e->obj].value + 1;
                 counter(&x, tid, e->obj, e->t, "permits", x.ob[e->obj].value);

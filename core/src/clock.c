@@ -5,14 +5,9 @@
  * or with LV_CLOCK=monotonic in the environment, it is clock_gettime(CLOCK_MONOTONIC).
  * Waits and deadlines never use it: they need the kernel's clock (lv__mono_ns). */
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "internal.h"
-#if defined(__x86_64__)
-#include <x86intrin.h>
-#endif
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 /* set once by calibrate, before any run starts; read by lv__clock_ns (internal.h) */
@@ -21,40 +16,18 @@ uint64_t lv__tsc0;
 int64_t lv__mono0;
 uint64_t lv__tsc_mult; /* ns per tick, as a 32.32 fixed-point number */
 
-int64_t lv__mono_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-#if defined(__x86_64__)
-static int tsc_invariant(void) {
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f) return 0;
-    char line[4096];
-    int ok = 0;
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "flags", 5) != 0) continue;
-        ok = strstr(line, " constant_tsc") && strstr(line, " nonstop_tsc");
-        break;
-    }
-    fclose(f);
-    return ok;
-}
-#endif
-
 static void calibrate(void) {
-#if defined(__x86_64__)
+#if LV__HAVE_TICKS
     const char *env = getenv("LV_CLOCK");
     if (env && strcmp(env, "monotonic") == 0) return;
-    if (!tsc_invariant()) return;
+    if (!lv__ticks_invariant()) return;
     int64_t m0 = lv__mono_ns();
-    uint64_t t0 = __rdtsc();
+    uint64_t t0 = lv__cpu_ticks();
     int64_t m1;
     do { /* 5 ms: the scale is then good to about a part in ten thousand */
         m1 = lv__mono_ns();
     } while (m1 - m0 < 5000000);
-    uint64_t t1 = __rdtsc();
+    uint64_t t1 = lv__cpu_ticks();
     if (t1 <= t0) return;
     lv__tsc_mult = (uint64_t)(((unsigned __int128)(uint64_t)(m1 - m0) << 32) / (t1 - t0));
     lv__tsc0 = t0;

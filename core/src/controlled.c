@@ -10,26 +10,19 @@
 #include <string.h>
 #include "internal.h"
 
-static uint64_t next_rand(uint64_t *s) {
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
 void lv__ctl_setup(lv__run *run) {
     run->ctl = 1;
     run->vnow = 0;
     run->diverged_at = -1;
     uint64_t s = run->desc.seed ^ 0xC0FFEE1234567ULL;
-    run->rng = next_rand(&s);
+    run->rng = lv__splitmix64(&s);
     if (run->desc.policy == LV_POLICY_PCT) {
         int d = run->desc.pct_depth > 0 ? run->desc.pct_depth : 3;
         if (d > 17) d = 17;
         size_t k = run->desc.pct_steps ? run->desc.pct_steps : 50;
         run->pct_nchange = d - 1;
         for (int i = 0; i < run->pct_nchange; i++)
-            run->pct_change[i] = (size_t)(next_rand(&run->rng) % k);
+            run->pct_change[i] = (size_t)(lv__splitmix64(&run->rng) % k);
     }
 }
 
@@ -109,7 +102,7 @@ static lv_thread *policy_pick(lv__run *run, lv_thread *cur, lv_thread **en, size
     }
     case LV_POLICY_RANDOM:
     default:
-        return en[next_rand(&run->rng) % n];
+        return en[lv__splitmix64(&run->rng) % n];
     }
 }
 

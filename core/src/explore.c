@@ -116,7 +116,8 @@ static int failed(const lv_trace *tr) {
 
 lv_err lv_explore(const lv_explore_desc *x, lv_explore_result *res) {
     memset(res, 0, sizeof *res);
-    size_t budget = x->runs ? x->runs : 1000;
+    if (x->seed > LV_SEED_MAX) return LV_ERANGE;
+    size_t budget = x->runs ? x->runs : LV_EXPLORE_RUNS;
     dfs d = {.bound = x->preemptions};
     size_t pct_steps = 0;
     lv_err err = LV_OK;
@@ -136,7 +137,7 @@ lv_err lv_explore(const lv_explore_desc *x, lv_explore_result *res) {
             /* each run gets its own seed (the policy's and the scenario's random choices),
              * derived from the given one; the failing trace records it for the replay */
             rd.policy = x->strategy == LV_STRATEGY_PCT ? LV_POLICY_PCT : LV_POLICY_RANDOM;
-            rd.seed = (x->seed + i * 0x9E3779B97F4A7C15ULL) & 0x1FFFFFFFFFFFFFULL; /* < 2^53 */
+            rd.seed = (x->seed + i * 0x9E3779B97F4A7C15ULL) & LV_SEED_MAX; /* 2^53 - 1: a mask */
         }
         lv_trace *tr = NULL;
         err = lv_run(&rd, &tr);

@@ -1,7 +1,7 @@
 /* Findings in words: one formatter per language turns a finding's payload into its sentence,
  * and one builds the lockdep-style table of a deadlock cycle. Every string is built in a
  * growing buffer (strbuf.h), so a name of any length is written whole. Nothing here decides
- * what is a finding (analysis.c does); nothing else words one. */
+ * what is a finding (analysis*.c do); nothing else words one. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +23,11 @@ static const char *tname(const words *w, int32_t t) {
 static const char *oname(const words *w, int32_t o) {
     return lv_trace_object_name(w->tr, o);
 }
+/* A person reads event numbers from 1 (the status bar's "event 113 of 113"); the trace's
+   seq fields stay 0-based. */
+static uint32_t evno(uint32_t seq) {
+    return seq + 1u;
+}
 static const lv_event *event_at(const words *w, uint32_t seq) {
     return seq < w->tr->nevents ? &w->tr->events[seq] : NULL;
 }
@@ -37,10 +42,9 @@ static long long oparam(const words *w, int32_t o) {
     return o >= 0 && (size_t)o < w->tr->nobjects ? (long long)w->tr->objects[o].param : 0;
 }
 
-/* An object's name with the call site of event seq, when the trace has one (a recorded
- * program): "forks[2] (philo.c:21)"; else the name alone. Owned by w. */
-static const char *at_name(words *w, int32_t o, uint32_t seq) {
-    const char *n = oname(w, o);
+/* A name with the call site of event seq, when the trace has one (a recorded program):
+ * "forks[2] (philo.c:21)"; else the name alone. Owned by w. */
+static const char *at_site(words *w, const char *n, uint32_t seq) {
     const lv_site *st = lv_trace_event_site(w->tr, seq);
     if (!st || w->nowned >= (int)(sizeof w->owned / sizeof w->owned[0])) return n;
     char sb[512];
@@ -51,6 +55,28 @@ static const char *at_name(words *w, int32_t o, uint32_t seq) {
     if (!r) return n;
     w->owned[w->nowned++] = r;
     return r;
+}
+static const char *at_name(words *w, int32_t o, uint32_t seq) {
+    return at_site(w, oname(w, o), seq);
+}
+
+/* Whether the unlock of event seq was refused (EPERM) and released nothing. */
+static int refused_release(const words *w, uint32_t seq) {
+    const lv_event *e = event_at(w, seq);
+    return e && e->kind == LV_EV_RELEASE && (e->flags & LV_EVF_REFUSED);
+}
+
+/* Whether the lock call of request seq was refused at once (EDEADLK): the timeout that ends
+ * the request says so. */
+static int refused_request(const words *w, uint32_t seq) {
+    const lv_event *q = event_at(w, seq);
+    if (!q) return 0;
+    for (size_t i = (size_t)seq + 1; i < w->tr->nevents; i++) {
+        const lv_event *e = &w->tr->events[i];
+        if (e->thread != q->thread) continue;
+        return e->obj == q->obj && e->kind == LV_EV_TIMEOUT && (e->flags & LV_EVF_REFUSED);
+    }
+    return 0;
 }
 
 /* A pthread program's words, or a scenario's (Python's) */
@@ -91,15 +117,17 @@ static void race_text(words *w, const lv_race_info *r) {
                       "数据竞争（%s）：%s 在事件 %" PRIu32 " %s %s，%s 在事件 %" PRIu32
                       " %s %s，没有任何东西规定这两步的先后：它们之间没有锁、信号量、事件、条件变"
                       "量、启动线程或等待线程结束（join）。",
-                      v, tname(w, r->first.thread), r->first.seq, access_word(w, r->first.kind), v,
-                      tname(w, r->second.thread), r->second.seq, access_word(w, r->second.kind), v);
+                      v, tname(w, r->first.thread), evno(r->first.seq),
+                      access_word(w, r->first.kind), v, tname(w, r->second.thread),
+                      evno(r->second.seq), access_word(w, r->second.kind), v);
     else
         lv__sb_printf(&w->b,
-                      "Data race on %s: %s %s it (seq %" PRIu32 ") and %s %s it (seq %" PRIu32
+                      "Data race on %s: %s %s it (event %" PRIu32 ") and %s %s it (event %" PRIu32
                       "), and nothing orders the two: no lock, semaphore, event, condition, spawn "
                       "or join between them.",
-                      v, tname(w, r->first.thread), access_word(w, r->first.kind), r->first.seq,
-                      tname(w, r->second.thread), access_word(w, r->second.kind), r->second.seq);
+                      v, tname(w, r->first.thread), access_word(w, r->first.kind),
+                      evno(r->first.seq), tname(w, r->second.thread),
+                      access_word(w, r->second.kind), evno(r->second.seq));
 }
 
 static void lost_text(words *w, const lv_lost_info *l) {
@@ -110,20 +138,20 @@ static void lost_text(words *w, const lv_lost_info *l) {
                       "丢失的更新（%s）：%s 读到 %s=%lld（事件 %" PRIu32
                       "）；%s 写入 %lld（事件 %" PRIu32 "）；%s 又根据旧值写入 %lld（事件 %" PRIu32
                       "）：%s 的更新被覆盖，丢失了",
-                      v, me, v, value_at(w, l->read.seq), l->read.seq, other,
-                      value_at(w, l->lost.seq), l->lost.seq, tname(w, l->overwrite.thread),
-                      value_at(w, l->overwrite.seq), l->overwrite.seq, other);
+                      v, me, v, value_at(w, l->read.seq), evno(l->read.seq), other,
+                      value_at(w, l->lost.seq), evno(l->lost.seq), tname(w, l->overwrite.thread),
+                      value_at(w, l->overwrite.seq), evno(l->overwrite.seq), other);
         if (l->more) lv__sb_printf(&w->b, "（同样丢失的更新还有 %" PRIu64 " 次）", l->more);
         lv__sb_puts(&w->b, "。");
         return;
     }
     lv__sb_printf(&w->b,
-                  "Lost update on %s: %s read %s=%lld (seq %" PRIu32
-                  "); %s wrote %lld (seq %" PRIu32 "); %s wrote %lld (seq %" PRIu32
+                  "Lost update on %s: %s read %s=%lld (event %" PRIu32
+                  "); %s wrote %lld (event %" PRIu32 "); %s wrote %lld (event %" PRIu32
                   "): %s's update was lost",
-                  v, me, v, value_at(w, l->read.seq), l->read.seq, other, value_at(w, l->lost.seq),
-                  l->lost.seq, tname(w, l->overwrite.thread), value_at(w, l->overwrite.seq),
-                  l->overwrite.seq, other);
+                  v, me, v, value_at(w, l->read.seq), evno(l->read.seq), other,
+                  value_at(w, l->lost.seq), evno(l->lost.seq), tname(w, l->overwrite.thread),
+                  value_at(w, l->overwrite.seq), evno(l->overwrite.seq), other);
     if (l->more)
         lv__sb_printf(&w->b, " (%" PRIu64 " more update%s lost the same way)", l->more,
                       l->more == 1 ? " was" : "s were");
@@ -139,7 +167,8 @@ static void wait_clause(words *w, const lv_wait_step *s) {
         if (s->joins == s->thread)
             lv__sb_puts(&w->b, zh ? "在等待自己结束" : "waits to join itself");
         else
-            lv__sb_printf(&w->b, zh ? "等待 %s 结束" : "waits to join %s", tname(w, s->joins));
+            lv__sb_printf(&w->b, zh ? "等待 %s 结束" : "waits to join %s",
+                          at_site(w, tname(w, s->joins), s->seq));
         return;
     }
     const char *o = at_name(w, s->obj, s->seq);
@@ -153,7 +182,14 @@ static void wait_clause(words *w, const lv_wait_step *s) {
                          : okind(w, s->obj) == LV_OBJ_RWLOCK ? (zh ? "读写锁" : "rwlock")
                          : pthreads(w)                       ? (zh ? "互斥锁" : "mutex")
                                                              : (zh ? "锁" : "lock");
-        if (s->nheld_by && s->held_by[0] == s->thread)
+        if (s->nheld_by > 1 && okind(w, s->obj) == LV_OBJ_RWLOCK) { /* read holds */
+            lv__sb_printf(&w->b,
+                          zh ? "等待%s %s 的写锁，而读锁在 "
+                             : "waits for a write hold of %s %s, read by ",
+                          lw, o);
+            put_list(w, s->held_by, s->nheld_by);
+            if (zh) lv__sb_puts(&w->b, " 手里");
+        } else if (s->nheld_by && s->held_by[0] == s->thread)
             lv__sb_printf(&w->b,
                           zh ? "等待%s %s，而它自己就持有这把锁"
                              : "waits for %s %s, which it holds itself",
@@ -250,9 +286,9 @@ static void deadlock_text(words *w, const lv_deadlock_info *d) {
         lv__sb_printf(&w->b,
                       zh ? "%s 在等待自己结束（对自己调用 join，事件 %" PRIu32
                            "）：它要先结束才能等到，所以永远等下去。"
-                         : " %s waits to join itself (seq %" PRIu32
+                         : " %s waits to join itself (event %" PRIu32
                            "): it would have to end before its wait could, so it waits forever.",
-                      tname(w, s0->thread), s0->seq);
+                      tname(w, s0->thread), evno(s0->seq));
         break;
     case LV_DL_CYCLE:
         for (size_t i = 0; i < d->nsteps; i++) {
@@ -320,11 +356,11 @@ static void order_text(words *w, const lv_order_info *o) {
         if (w->zh)
             lv__sb_printf(&w->b, "%s%s 先拿 %s 再拿 %s（事件 %" PRIu32 "、%" PRIu32 "）",
                           k ? "；" : "", tname(w, x->thread), at_name(w, x->from, x->acquire),
-                          at_name(w, x->to, x->request), x->acquire, x->request);
+                          at_name(w, x->to, x->request), evno(x->acquire), evno(x->request));
         else
-            lv__sb_printf(&w->b, "%s %s takes %s then %s (seq %" PRIu32 ", %" PRIu32 ")",
+            lv__sb_printf(&w->b, "%s %s takes %s then %s (events %" PRIu32 ", %" PRIu32 ")",
                           k ? ";" : "", tname(w, x->thread), at_name(w, x->from, x->acquire),
-                          at_name(w, x->to, x->request), x->acquire, x->request);
+                          at_name(w, x->to, x->request), evno(x->acquire), evno(x->request));
     }
     if (w->zh)
         lv__sb_printf(&w->b,
@@ -345,6 +381,16 @@ static void relock_text(words *w, const lv_misuse_info *m) {
     const lv_event *e = event_at(w, m->seq);
     int timed = e && (e->flags & LV_EVF_VALUE) && e->value >= 0;
     const char *who = tname(w, m->thread), *o = at_name(w, m->obj, m->seq);
+    if (refused_request(w, m->seq)) { /* an error-checking mutex: the call failed, no wait */
+        lv__sb_printf(&w->b,
+                      w->zh ? "%s 请求互斥锁 %s，但它已经持有这把锁：检错型互斥锁拒绝了这次加锁"
+                              "（EDEADLK），调用立即返回错误（事件 %" PRIu32 "）。"
+                            : "%s asks for mutex %s, which it already holds: the error-checking "
+                              "mutex refuses it (EDEADLK), and the call returns the error at "
+                              "once (event %" PRIu32 ").",
+                      who, o, evno(m->seq));
+        return;
+    }
     if (w->zh) {
         lv__sb_printf(&w->b, "%s 请求锁 %s，但它已经持有这把锁：%s不可重入，", who, o,
                       pthreads(w) ? "普通互斥锁" : "普通的 Lock ");
@@ -357,7 +403,7 @@ static void relock_text(words *w, const lv_misuse_info *m) {
             put_duration(w, e->value);
             lv__sb_puts(&w->b, " 后超时");
         }
-        lv__sb_printf(&w->b, "（事件 %" PRIu32 "）。", m->seq);
+        lv__sb_printf(&w->b, "（事件 %" PRIu32 "）。", evno(m->seq));
         return;
     }
     lv__sb_printf(
@@ -371,7 +417,7 @@ static void relock_text(words *w, const lv_misuse_info *m) {
         lv__sb_puts(&w->b, ", so the call can only time out after ");
         put_duration(w, e->value);
     }
-    lv__sb_printf(&w->b, " (seq %" PRIu32 ").", m->seq);
+    lv__sb_printf(&w->b, " (event %" PRIu32 ").", evno(m->seq));
 }
 
 /* What goes wrong in a pthread program, after a misuse's sentence */
@@ -410,40 +456,58 @@ static void misuse_text(words *w, const lv_misuse_info *m) {
         case LV_MU_RELEASE_UNHELD:
             lv__sb_printf(&w->b,
                           zh ? "%s 解锁 %s，但没有人持有它（事件 %" PRIu32 "）。"
-                             : "%s unlocks %s, which nobody holds (seq %" PRIu32 ").",
-                          who, o, m->seq);
+                             : "%s unlocks %s, which nobody holds (event %" PRIu32 ").",
+                          who, o, evno(m->seq));
             break;
         case LV_MU_RELEASE_OTHER:
         case LV_MU_RLOCK_NOT_OWNER:
+            if (refused_release(w, m->seq)) {
+                if (m->other != LV_NONE)
+                    lv__sb_printf(&w->b,
+                                  zh ? "%s 解锁 %s，但持有它的是 %s：互斥锁拒绝了（EPERM），"
+                                       "%s 仍然持有它（事件 %" PRIu32 "）。"
+                                     : "%s unlocks %s, which %s holds: the mutex refuses it "
+                                       "(EPERM), and %s still holds it (event %" PRIu32 ").",
+                                  who, o, tname(w, m->other), tname(w, m->other), evno(m->seq));
+                else
+                    lv__sb_printf(&w->b,
+                                  zh ? "%s 解锁 %s，但它不持有这把锁：互斥锁拒绝了（EPERM）"
+                                       "（事件 %" PRIu32 "）。"
+                                     : "%s unlocks %s, which it does not hold: the mutex refuses "
+                                       "it (EPERM) (event %" PRIu32 ").",
+                                  who, o, evno(m->seq));
+                return;
+            }
             if (m->other != LV_NONE)
                 lv__sb_printf(&w->b,
                               zh ? "%s 解锁 %s，但持有它的是 %s（事件 %" PRIu32 "）。"
-                                 : "%s unlocks %s, which %s holds (seq %" PRIu32 ").",
-                              who, o, tname(w, m->other), m->seq);
+                                 : "%s unlocks %s, which %s holds (event %" PRIu32 ").",
+                              who, o, tname(w, m->other), evno(m->seq));
             else
                 lv__sb_printf(&w->b,
                               zh ? "%s 解锁 %s，但它不持有这把锁（事件 %" PRIu32 "）。"
-                                 : "%s unlocks %s, which it does not hold (seq %" PRIu32 ").",
-                              who, o, m->seq);
+                                 : "%s unlocks %s, which it does not hold (event %" PRIu32 ").",
+                              who, o, evno(m->seq));
             break;
         case LV_MU_DESTROY_LOCKED:
             lv__sb_printf(&w->b,
                           zh ? "%s 销毁了 %s，而 %s 还持有它（事件 %" PRIu32 "）。"
-                             : "%s destroys %s while %s holds it (seq %" PRIu32 ").",
-                          who, o, m->other != LV_NONE ? tname(w, m->other) : "a thread", m->seq);
+                             : "%s destroys %s while %s holds it (event %" PRIu32 ").",
+                          who, o, m->other != LV_NONE ? tname(w, m->other) : "a thread",
+                          evno(m->seq));
             break;
         case LV_MU_COND_WAIT_UNLOCKED:
-            lv__sb_printf(&w->b,
-                          zh ? "%s 没有持有互斥锁 %s 就等待条件变量 %s（事件 %" PRIu32 "）。"
-                             : "%s waits on condition %s without holding its mutex %s (seq %" PRIu32
-                               ").",
-                          who, o, lk, m->seq);
+            lv__sb_printf(
+                &w->b,
+                zh ? "%s 没有持有互斥锁 %s 就等待条件变量 %s（事件 %" PRIu32 "）。"
+                   : "%s waits on condition %s without holding its mutex %s (event %" PRIu32 ").",
+                who, o, lk, evno(m->seq));
             break;
         default:
             lv__sb_printf(&w->b,
                           zh ? "%s 误用了 %s（事件 %" PRIu32 "）。"
-                             : "%s misuses %s (seq %" PRIu32 ").",
-                          who, o, m->seq);
+                             : "%s misuses %s (event %" PRIu32 ").",
+                          who, o, evno(m->seq));
         }
         pthread_tail(w, m->rule);
         return;
@@ -456,25 +520,25 @@ static void misuse_text(words *w, const lv_misuse_info *m) {
         lv__sb_printf(&w->b,
                       zh ? "%s 释放锁 %s，但没有人持有它（事件 %" PRIu32
                            "）；Python 在这里会抛出 RuntimeError。"
-                         : "%s releases lock %s, which nobody holds (seq %" PRIu32
+                         : "%s releases lock %s, which nobody holds (event %" PRIu32
                            "); Python raises RuntimeError here.",
-                      who, o, m->seq);
+                      who, o, evno(m->seq));
         break;
     case LV_MU_RELEASE_OTHER:
         lv__sb_printf(&w->b,
                       zh ? "%s 释放锁 %s，但持有它的是 %s（事件 %" PRIu32
                            "）：这把锁不再保护 %s 的临界区。"
-                         : "%s releases lock %s, which %s holds (seq %" PRIu32
+                         : "%s releases lock %s, which %s holds (event %" PRIu32
                            "): the lock no longer protects %s's critical section.",
-                      who, o, tname(w, m->other), m->seq, tname(w, m->other));
+                      who, o, tname(w, m->other), evno(m->seq), tname(w, m->other));
         break;
     case LV_MU_RLOCK_NOT_OWNER:
         lv__sb_printf(&w->b,
                       zh ? "%s 释放可重入锁 %s，但它不是持有者（事件 %" PRIu32
                            "）；可重入锁（RLock）只能由持有它的线程释放。"
-                         : "%s releases RLock %s, which it does not own (seq %" PRIu32
+                         : "%s releases RLock %s, which it does not own (event %" PRIu32
                            "); an RLock can only be released by its owner.",
-                      who, o, m->seq);
+                      who, o, evno(m->seq));
         break;
     case LV_MU_OVER_RELEASE: {
         long long cap = oparam(w, m->obj);
@@ -484,15 +548,15 @@ static void misuse_text(words *w, const lv_misuse_info *m) {
                           "），这次释放被拒绝（Python 抛出 ValueError）：释放的次数比获取的多，说明"
                           "之前有一次释放还回了没人拿走的许可；普通的 Semaphore 会悄悄变成 %lld "
                           "个许可。",
-                          who, o, cap, m->seq, cap + 1);
+                          who, o, cap, evno(m->seq), cap + 1);
         else
             lv__sb_printf(&w->b,
-                          "%s releases BoundedSemaphore %s past its value %lld (seq %" PRIu32
+                          "%s releases BoundedSemaphore %s past its value %lld (event %" PRIu32
                           ") and the release is refused (Python raises ValueError): it was "
                           "released more often than acquired, so an earlier release gave back a "
                           "permit nobody had taken; a plain Semaphore would silently grow to %lld "
                           "permits.",
-                          who, o, cap, m->seq, cap + 1);
+                          who, o, cap, evno(m->seq), cap + 1);
         break;
     }
     case LV_MU_COND_WAIT_UNLOCKED:
@@ -503,27 +567,27 @@ static void misuse_text(words *w, const lv_misuse_info *m) {
             lv__sb_printf(&w->b,
                           "%s 没有持有锁 %s 就%s条件变量 %s（事件 %" PRIu32
                           "）；Python 在这里会抛出 RuntimeError。",
-                          who, lk, notify ? "通知" : "等待", o, m->seq);
+                          who, lk, notify ? "通知" : "等待", o, evno(m->seq));
         else
             lv__sb_printf(&w->b,
-                          "%s %s condition %s without holding its lock %s (seq %" PRIu32
+                          "%s %s condition %s without holding its lock %s (event %" PRIu32
                           "); Python raises RuntimeError here.",
-                          who, notify ? "notifies" : "waits on", o, lk, m->seq);
+                          who, notify ? "notifies" : "waits on", o, lk, evno(m->seq));
         break;
     }
     case LV_MU_JOIN_SELF:
         lv__sb_printf(&w->b,
                       zh ? "%s 对自己调用 join，等待自己结束（事件 %" PRIu32
                            "）：线程不可能等到自己结束；Python 在这里会抛出 RuntimeError。"
-                         : "%s joins itself (seq %" PRIu32
+                         : "%s joins itself (event %" PRIu32
                            "): a thread cannot wait for its own end; Python raises RuntimeError "
                            "here.",
-                      who, m->seq);
+                      who, evno(m->seq));
         break;
     default:
         lv__sb_printf(
-            &w->b, zh ? "%s 误用了 %s（事件 %" PRIu32 "）。" : "%s misuses %s (seq %" PRIu32 ").",
-            who, o, m->seq);
+            &w->b, zh ? "%s 误用了 %s（事件 %" PRIu32 "）。" : "%s misuses %s (event %" PRIu32 ").",
+            who, o, evno(m->seq));
     }
 }
 

@@ -1,5 +1,6 @@
 /* Engine internals shared by the core's own files: the run, its threads, the per-thread event
- * buffers and the common object header. Nothing outside core/src includes this. */
+ * buffers, the common object header, the trace clock and the controlled scheduler's hooks.
+ * Outside core/src only two white-box tests include it (test_tracer, test_watchdog). */
 #ifndef LV_INTERNAL_H
 #define LV_INTERNAL_H
 
@@ -11,9 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "lockviz/lockviz.h"
-#if defined(__x86_64__)
-#include <x86intrin.h>
-#endif
+#include "platform.h"
 
 /* ---- per-thread event buffer: chunks that only their thread appends to ---- */
 /* A thread records compact 16-byte records; the merge expands them into lv_events (32 bytes).
@@ -226,7 +225,6 @@ static inline lv_thread *lv__self(void) {
     return lv__tls_self;
 }
 
-int64_t lv__mono_ns(void); /* CLOCK_MONOTONIC ns: for waits and deadlines */
 void lv__clock_init(void); /* calibrates the trace clock once per process */
 /* takes another process's calibration instead (a run's child: one clock for both) */
 void lv__clock_adopt(int use_tsc, uint64_t tsc0, int64_t mono0, uint64_t tsc_mult);
@@ -242,10 +240,10 @@ extern int64_t lv__mono0;
 /* The trace clock: monotonic ns, cheap (see clock.c). Inline: the lock path reads it twice
  * a pair. */
 static inline int64_t lv__clock_ns(void) {
-#if defined(__x86_64__)
+#if LV__HAVE_TICKS
     if (__builtin_expect(lv__use_tsc, 1))
         return lv__mono0 +
-               (int64_t)(((unsigned __int128)(__rdtsc() - lv__tsc0) * lv__tsc_mult) >> 32);
+               (int64_t)(((unsigned __int128)(lv__cpu_ticks() - lv__tsc0) * lv__tsc_mult) >> 32);
 #endif
     return lv__mono_ns();
 }
@@ -398,5 +396,14 @@ void lv__ctl_wait_turn(lv_thread *self); /* a new thread waits for its first tur
 void lv__ctl_exit(lv_thread *self);      /* self ended: hand the run to the next thread */
 void lv__ctl_setup(lv__run *run);
 void lv__ctl_teardown(lv__run *run);
+
+/* SplitMix64: the next number of the stream whose state is *s. The engine's one generator: the
+ * scenarios' lv_random, the policies' choices and PCT's change points all draw from it. */
+static inline uint64_t lv__splitmix64(uint64_t *s) {
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
 
 #endif

@@ -16,8 +16,8 @@
 #include "strbuf.h"
 #include "utf8.h"
 
-#define MAX_NUM 9007199254740991.0 /* 2^53 - 1: the largest integer a JSON double holds exactly */
-#define TOP ""                     /* where: the top level, named by the key alone */
+#define MAX_NUM ((double)LV_TRACE_INT_MAX) /* the largest integer a JSON double holds exactly */
+#define TOP ""                             /* where: the top level, named by the key alone */
 
 typedef struct rd {
     const char *name;
@@ -513,8 +513,8 @@ static const char *const scen_fields[] = {"name", "variant", "params", "path", N
 static const char *const thread_fields[] = {"id", "name", NULL};
 static const char *const obj_fields[] = {"id",      "kind", "name", "capacity",
                                          "initial", "lock", "site", NULL};
-static const char *const ev_fields[] = {"seq",  "t",     "thread", "kind", "obj", "value",
-                                        "text", "check", "hold",   "site", NULL};
+static const char *const ev_fields[] = {"seq",  "t",     "thread", "kind", "obj",   "value",
+                                        "text", "check", "hold",   "site", "error", NULL};
 static const char *const site_fields[] = {"id",     "file",   "line", "function",
                                           "module", "offset", NULL};
 static const char *const program_fields[] = {"path", "args", "end", "status", "policy", NULL};
@@ -724,6 +724,23 @@ static int read_event(rd *r, const cJSON *e, size_t i, lv_trace *tr, int64_t *la
             fail(r, "%s.hold: must be \"read\" or \"write\", not \"%s\"", where, h);
             return -1;
         }
+    }
+    if (cJSON_GetObjectItemCaseSensitive(e, "error")) {
+        int lockk = ev->obj != LV_NONE && (tr->objects[ev->obj].kind == LV_OBJ_MUTEX ||
+                                           tr->objects[ev->obj].kind == LV_OBJ_RLOCK);
+        const char *want = k == LV_EV_RELEASE ? "EPERM" : k == LV_EV_TIMEOUT ? "EDEADLK" : NULL;
+        if (!want || !lockk) {
+            fail(r, "%s.error: only a mutex's release or timeout has an error", where);
+            return -1;
+        }
+        const char *es = get_str(r, e, where, "error", 1);
+        if (!es) return -1;
+        if (strcmp(es, want) != 0) {
+            fail(r, "%s.error: a %s's error must be \"%s\", not \"%s\"", where,
+                 lv_event_kind_name(k), want, es);
+            return -1;
+        }
+        ev->flags |= LV_EVF_REFUSED;
     }
     if (cJSON_GetObjectItemCaseSensitive(e, "site")) {
         if (!tr->nsites) {
@@ -1318,7 +1335,7 @@ static void read_trace(rd *r, const cJSON *root, span events, span sched, lv_tra
         return;
     }
     int64_t seed;
-    if (get_int(r, root, TOP, "seed", 1, 0, (int64_t)MAX_NUM, &seed) < 0) return;
+    if (get_int(r, root, TOP, "seed", 1, 0, (int64_t)LV_SEED_MAX, &seed) < 0) return;
     tr->seed = (uint64_t)seed;
 
     const cJSON *threads = member(r, root, TOP, "threads", 1);

@@ -302,6 +302,12 @@ static void write_all(cw *w, const lv_trace *tr) {
             else
                 W_LIT(w, ", \"hold\": \"write\"");
         }
+        if (e->flags & LV_EVF_REFUSED) {
+            if (e->kind == LV_EV_RELEASE)
+                W_LIT(w, ", \"error\": \"EPERM\"");
+            else
+                W_LIT(w, ", \"error\": \"EDEADLK\"");
+        }
         if (tr->event_site && tr->event_site[i])
             put_key_i64(w, "site", (int64_t)tr->event_site[i] - 1);
         W_LIT(w, "}");

@@ -1,5 +1,6 @@
-/* A hash map from a pair of integers to an integer: the analysis' per-(object, thread) state,
- * so its memory grows with the pairs a trace uses, not with threads x objects. Header-only,
+/* A hash map from a pair of integers to an integer: the analysis' per-(object, thread) state
+ * and the recorder's address tables, so memory grows with the pairs a trace uses, not with
+ * threads x objects. Header-only,
  * core-internal. Open addressing with linear probing, kept at most half full. */
 #ifndef LV_PAIRMAP_H
 #define LV_PAIRMAP_H

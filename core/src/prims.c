@@ -1,13 +1,12 @@
-/* The instrumented primitives in live mode: Python threading semantics on real pthreads.
- * Each operation stamps and emits its events around the real operation: a wait records its
- * request before it may block, the acquire only after it got through. A scenario's misuse
+/* The instrumented primitives: Python threading semantics, in both modes. Live, on a futex
+ * lock word and pthreads, each operation stamps and emits its events around the real
+ * operation: a wait records its request before it may block, the acquire only after it got
+ * through. Controlled (the ctl_ functions), the state is logical and a thread that cannot go
+ * on blocks at a scheduling point (controlled.c) at the virtual time. A scenario's misuse
  * (releasing a lock it does not hold, over-releasing a BoundedSemaphore) is recorded as the
  * event it is and otherwise ignored, as Python would raise; analysis reports it. */
-#include <linux/futex.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #include "internal.h"
 
 /* ---- the lock word shared by Lock and RLock ---- */
@@ -21,20 +20,6 @@ static void core_init(lv__lockcore *c) {
 static inline int core_try(lv__lockcore *c) {
     int expected = 0;
     return atomic_compare_exchange_strong(&c->state, &expected, 1);
-}
-
-static long futex(_Atomic int *word, int op, int val, const struct timespec *ts) {
-    return syscall(SYS_futex, word, op, val, ts, NULL, 0);
-}
-
-static inline void cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__) || defined(__arm__)
-    __asm__ volatile("yield" ::: "memory");
-#else
-    __asm__ volatile("" ::: "memory"); /* at least the loop is not optimised away */
-#endif
 }
 
 /* A waiter spins before it sleeps: a holder on the other core is usually about to let go, and
@@ -62,7 +47,7 @@ static int core_wait(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t timeo
     unsigned gap = BACKOFF_MIN;
     for (unsigned spent = 0; spent + gap <= SPIN_BUDGET; spent += gap) {
         for (unsigned k = 0; k < gap; k++)
-            cpu_relax();
+            lv__cpu_relax();
         if (atomic_load_explicit(&c->state, memory_order_relaxed) == 0 && core_try(c)) return 1;
         if (timeout > 0 && lv__mono_ns() >= deadline) break; /* a short timeout: no more spin */
         if (gap < BACKOFF_MAX) gap *= 2;
@@ -82,8 +67,7 @@ static int core_wait(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t timeo
         int64_t left = deadline - lv__mono_ns();
         if (left <= 0) break;
         if (left > 50000000LL) left = 50000000LL;
-        struct timespec ts = {.tv_sec = left / 1000000000LL, .tv_nsec = left % 1000000000LL};
-        futex(&c->state, FUTEX_WAIT_PRIVATE, 2, &ts);
+        lv__word_wait(&c->state, 2, left);
     }
     lv__wait_end(self);
     if (aborted) lv__give_up(self);
@@ -91,7 +75,7 @@ static int core_wait(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t timeo
 }
 
 static __attribute__((noinline)) void core_wake(lv__lockcore *c) {
-    futex(&c->state, FUTEX_WAKE_PRIVATE, 1, NULL);
+    lv__word_wake(&c->state, 1);
 }
 
 static inline void core_release(lv__lockcore *c) {
@@ -99,8 +83,6 @@ static inline void core_release(lv__lockcore *c) {
     if (__builtin_expect(atomic_exchange(&c->state, 0) == 2, 0)) core_wake(c);
 }
 
-/* Lock and RLock share one implementation: count is NULL for a plain Lock. restore is the
- * recursion count to set on a fresh acquire (a Condition's wait gives its RLock back whole). */
 /* Controlled mode: the state is logical (no thread ever sleeps in core_wait); a thread that
  * finds the lock taken blocks at a scheduling point until it is free or the deadline passes. */
 static bool ctl_lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *count,
@@ -182,6 +164,8 @@ static __attribute__((noinline)) bool off_acquire(lv_thread *self, lv__obj *o, l
  * (no count, no timeout), and the traced path reads the clock and writes records directly. */
 #define LV__HOT static inline __attribute__((always_inline))
 
+/* Lock and RLock share one implementation: count is NULL for a plain Lock. restore is the
+ * recursion count to set on a fresh acquire (a Condition's wait gives its RLock back whole). */
 LV__HOT bool lk_acquire(lv_thread *self, lv__obj *o, lv__lockcore *c, int64_t *count,
                         int64_t timeout, int64_t restore) {
     if (__builtin_expect(self->run->trace_off, 0)) { /* live, so never controlled */

@@ -286,6 +286,11 @@ static lv_obj_kind trace_kind(uint8_t rk) {
     }
 }
 
+/* the mutexes whose calls can be refused (LV_RF_REFUSED) */
+static int refusable(uint8_t rk) {
+    return rk == LV_RO_MUTEX || rk == LV_RO_RECURSIVE || rk == LV_RO_ERRORCHECK;
+}
+
 static int32_t new_obj(dec *d, uint64_t addr, uint8_t rk, uint64_t pc, int64_t param) {
     if (GROW(d->ob, d->capob, d->nob + 1)) {
         d->oom = 1;
@@ -552,6 +557,7 @@ static void decode(dec *d, int32_t pthr, const lv_rrec *r) {
         if (o == LV_NONE) break;
         e = emit(d, thr, LV_EV_TIMEOUT, o, r->t, r->pc);
         if (e && read) e->flags |= LV_EVF_READ;
+        if (e && (r->flags & LV_RF_REFUSED) && refusable(rk)) e->flags |= LV_EVF_REFUSED;
         if (d->ob[o].kind == LV_OBJ_CONDITION && d->ob[o].pending > 0) d->ob[o].pending--;
         if (d->ob[o].kind == LV_OBJ_BARRIER && d->ob[o].pending > 0) d->ob[o].pending--;
         wait_end(&d->th[thr]);
@@ -563,8 +569,15 @@ static void decode(dec *d, int32_t pthr, const lv_rrec *r) {
         dobj *ob = &d->ob[o];
         if (r->aux == 1 && T->cond != LV_NONE && d->ob[T->cond].param == LV_NONE)
             d->ob[T->cond].param = o; /* a condition's mutex: the one its first wait gave */
+        /* a wait's own unlock of a mutex nobody holds changes nothing, and the program did not
+         * write it: the wait without the mutex is the mistake, reported once, at the wait */
+        if (r->aux == 1 && ob->kind == LV_OBJ_MUTEX && ob->owner == LV_NONE) break;
         e = emit(d, thr, LV_EV_RELEASE, o, r->t, r->pc);
         if (!e) break;
+        if ((r->flags & LV_RF_REFUSED) && refusable(rk)) {
+            e->flags |= LV_EVF_REFUSED; /* EPERM: the owner keeps it */
+            break;
+        }
         switch (ob->kind) {
         case LV_OBJ_MUTEX:
             ob->owner = LV_NONE;
@@ -1023,8 +1036,8 @@ static void pass_term(int sig) {
 }
 
 static uint64_t read_ticks(int tsc) {
-#if defined(__x86_64__)
-    if (tsc) return __rdtsc();
+#if LV__HAVE_TICKS
+    if (tsc) return lv__cpu_ticks();
 #endif
     (void)tsc;
     return (uint64_t)lv__mono_ns();

@@ -42,6 +42,9 @@ enum {
 #define LV_RF_SHARED 0x20 /* rwlock: a read hold */
 #define LV_RF_TIMED 0x40  /* a request with a timeout: value = ns (0: a try) */
 #define LV_RF_ALL 0x80    /* notify: a broadcast */
+#define LV_RF_REFUSED                                                                              \
+    0x80 /* a mutex's release or timeout: the call failed at once (EPERM,                          \
+          * EDEADLK) and changed nothing */
 
 /* One slot of the buffer, 32 bytes: seq, time, the object's address (for a kind without one,
  * the value) and pc << 16 | kind << 8 | flags. A value beside an object takes the next slot

@@ -1,6 +1,7 @@
-/* The runtime: a run's threads and objects, spawning and joining, sleeps and notes, and
- * lv_run, which starts a scenario's main and turns what it recorded into a trace.
- * Live mode only: real pthreads and the real clock. */
+/* The runtime: a run's threads and objects, spawning and joining, sleeps and notes, the live
+ * watchdog, and lv_run, which starts a scenario's main and turns what it recorded into a trace.
+ * Threads are real pthreads in both modes; in a controlled run each of these operations is also
+ * a scheduling point, and a thread waits for its turn there (controlled.c decides whose). */
 #include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -74,18 +75,11 @@ fail:
 
 /* ---- threads ---- */
 
-static uint64_t splitmix64(uint64_t *s) {
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
 int64_t lv_random(int64_t lo, int64_t hi) {
     lv_thread *self = lv__self();
     if (hi <= lo) return lo;
     uint64_t span = (uint64_t)(hi - lo) + 1;
-    return lo + (int64_t)(splitmix64(&self->rng) % span);
+    return lo + (int64_t)(lv__splitmix64(&self->rng) % span);
 }
 
 int lv_self_id(void) {
@@ -164,8 +158,8 @@ static lv_thread *thread_new(lv__run *run, const char *name, void (*fn)(void *),
     }
     t->id = (int32_t)run->nthreads;
     uint64_t s = run->desc.seed ^ (0x5851F42D4C957F2DULL * (uint64_t)(t->id + 1));
-    t->rng = splitmix64(&s);
-    if (run->ctl) t->prio = 64 + (splitmix64(&run->rng) >> 8); /* above PCT's change bands */
+    t->rng = lv__splitmix64(&s);
+    if (run->ctl) t->prio = 64 + (lv__splitmix64(&run->rng) >> 8); /* above PCT's change bands */
     run->threads[run->nthreads++] = t;
     run->live_threads++;
     pthread_mutex_unlock(&run->mu);
@@ -594,6 +588,7 @@ lv_err lv_run_ex(const lv_run_desc *desc, lv_trace **out, long *diverged_at) {
     const lv_scenario *sc = desc->scenario;
     if (!sc || desc->variant < 0 || desc->variant >= sc->nvariants) return LV_EUSAGE;
     if (sc->nparams > LV_MAX_PARAMS) return LV_EUSAGE;
+    if (desc->seed > LV_SEED_MAX) return LV_ERANGE;
     if (sc->path && !lv__in_isolated_child) return lv__run_isolated(desc, out, diverged_at);
 
     lv__run *run = calloc(1, sizeof *run);

@@ -1,5 +1,5 @@
 /* The trace as data: names of kinds, lookups, copying a prefix, and freeing. No I/O here (see
- * json_*.c). */
+ * json_*.c) and no analysis (lv_trace_prefix, which needs both, is in analysis.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

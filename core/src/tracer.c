@@ -4,7 +4,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include "internal.h"
 
 /* Large chunks (2 MiB) freed at the end of a run are kept for the next run of the process, up
@@ -70,14 +69,6 @@ static void chunk_free(lv__chunk *c) {
     free(c);
 }
 
-/* Writes one byte in every page of [p, p + len): the kernel zero-fills them now, outside any
- * critical section, instead of at the first record that lands in each. */
-static void touch_pages(void *p, size_t len) {
-    volatile char *c = p;
-    for (size_t off = 0; off < len; off += 4096)
-        c[off] = 0;
-}
-
 static lv__chunk *chunk_new(uint32_t cap) {
     lv__chunk *c = NULL;
     size_t bytes = sizeof *c + (size_t)cap * sizeof(lv__rec);
@@ -85,12 +76,7 @@ static lv__chunk *chunk_new(uint32_t cap) {
         if (!(c = pool_take())) {
             void *p = NULL;
             if (posix_memalign(&p, LV__HUGE, LV__HUGE) != 0) return NULL;
-            madvise(p, LV__HUGE, MADV_HUGEPAGE); /* a hint: without huge pages it still works */
-#ifdef MADV_POPULATE_WRITE
-            if (madvise(p, LV__HUGE, MADV_POPULATE_WRITE) != 0) touch_pages(p, LV__HUGE);
-#else
-            touch_pages(p, LV__HUGE);
-#endif
+            lv__mem_populate(p, LV__HUGE, 1);
             c = p;
         }
     } else {
@@ -99,7 +85,7 @@ static lv__chunk *chunk_new(uint32_t cap) {
             pool_drain(); /* the kept chunks give their memory back, and it is tried again */
             if (!(c = malloc(bytes))) return NULL;
         }
-        touch_pages(c, bytes);
+        lv__mem_populate(c, bytes, 0); /* its pages now, not at its first records */
     }
     c->next = NULL;
     c->n = 0;
@@ -173,8 +159,6 @@ void lv__buf_free(lv__buf *b) {
     memset(b, 0, sizeof *b);
 }
 
-/* A cursor over one thread's buffer during the merge: ev is the event it stands at, expanded
- * from the records (a request and acquire record gives the request, then the acquire). */
 /* The acquisitions of each lock, by number: where each acquire's time is, so that the merge can
  * put the release before it (see lv__tracer_merge). */
 typedef struct acq_table {
@@ -183,6 +167,8 @@ typedef struct acq_table {
     size_t nobjs;
 } acq_table;
 
+/* A cursor over one thread's buffer during the merge: ev is the event it stands at, expanded
+ * from the records (a request and acquire record gives the request, then the acquire). */
 typedef struct cursor {
     lv_event ev;
     lv__chunk *c;

@@ -58,7 +58,7 @@ int main(void) {
     pthread_t t[2];
     pthread_barrier_init(&checked, NULL, 2);
     for (long i = 0; i < 2; i++)
-        pthread_create(&t[i], NULL, teller, (void *)(i + 1));
+        if (pthread_create(&t[i], NULL, teller, (void *)(i + 1)) != 0) return 1;
     for (int i = 0; i < 2; i++)
         pthread_join(t[i], NULL);
     printf("balances %ld and %ld\n", accounts[0].balance, accounts[1].balance);

@@ -54,7 +54,7 @@ int main(void) {
         pthread_mutex_init(&accounts[i].lock, NULL);
     }
     for (long i = 0; i < 4; i++)
-        pthread_create(&t[i], NULL, teller, (void *)(i + 1));
+        if (pthread_create(&t[i], NULL, teller, (void *)(i + 1)) != 0) return 1;
     for (int i = 0; i < 4; i++)
         pthread_join(t[i], NULL);
     long total = 0;

@@ -47,7 +47,7 @@ static void *consumer(void *arg) {
 int main(void) {
     pthread_t c[2];
     for (long i = 0; i < 2; i++)
-        pthread_create(&c[i], NULL, consumer, (void *)(i + 1));
+        if (pthread_create(&c[i], NULL, consumer, (void *)(i + 1)) != 0) return 1;
     pthread_mutex_lock(&lock);
     while (asleep < 2)
         pthread_cond_wait(&waiting, &lock);

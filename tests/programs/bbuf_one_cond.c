@@ -62,8 +62,8 @@ static void *consumer(void *arg) {
 int main(void) {
     pthread_t p[2], c[2];
     for (int i = 0; i < 2; i++) {
-        pthread_create(&p[i], NULL, producer, NULL);
-        pthread_create(&c[i], NULL, consumer, NULL);
+        if (pthread_create(&p[i], NULL, producer, NULL) != 0) return 1;
+        if (pthread_create(&c[i], NULL, consumer, NULL) != 0) return 1;
     }
     for (int i = 0; i < 2; i++)
         pthread_join(p[i], NULL);

@@ -50,8 +50,8 @@ static void *updater(void *arg) {
 
 int main(void) {
     pthread_t s, u;
-    pthread_create(&s, NULL, searcher, NULL);
-    pthread_create(&u, NULL, updater, NULL);
+    if (pthread_create(&s, NULL, searcher, NULL) != 0) return 1;
+    if (pthread_create(&u, NULL, updater, NULL) != 0) return 1;
     pthread_join(s, NULL);
     pthread_join(u, NULL);
     return 0;

@@ -39,7 +39,7 @@ int main(void) {
     struct session s = {.open = 0};
     pthread_mutex_init(&s.lock, NULL);
     pthread_t t;
-    pthread_create(&t, NULL, closer, &s);
+    if (pthread_create(&t, NULL, closer, &s) != 0) return 1;
     pthread_join(t, NULL);
     return 0;
 }

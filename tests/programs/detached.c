@@ -32,10 +32,11 @@ int main(void) {
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     for (long i = 1; i <= WORKERS; i++) {
         pthread_t t;
-        if (i % 2)
-            pthread_create(&t, &attr, worker, (void *)i);
-        else if (pthread_create(&t, NULL, worker, (void *)i) == 0)
+        if (i % 2) {
+            if (pthread_create(&t, &attr, worker, (void *)i) != 0) return 1;
+        } else if (pthread_create(&t, NULL, worker, (void *)i) == 0) {
             pthread_detach(t); /* the other way to detach */
+        }
     }
     pthread_attr_destroy(&attr);
     pthread_mutex_lock(&lock);

@@ -38,7 +38,7 @@ static void *producer(void *arg) {
 
 int main(void) {
     pthread_t t;
-    pthread_create(&t, NULL, producer, NULL);
+    if (pthread_create(&t, NULL, producer, NULL) != 0) return 1;
     pthread_join(t, NULL);
     printf("queue full, dropped %d of 8\n", dropped);
     return 0;

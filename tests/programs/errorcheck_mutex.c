@@ -10,8 +10,8 @@
 // stdout: relock: EDEADLK
 // stdout: unlock from another thread: EPERM
 // says: misuse @relock @wrong_unlock
-// known: says-not: misuse waits for itself forever
-// known: count: misuse 2
+// says-not: misuse waits for itself forever
+// count: misuse 2
 // runs: 6
 #include <errno.h>
 #include <pthread.h>

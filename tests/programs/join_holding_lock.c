@@ -9,7 +9,7 @@
 // exit: stopped
 // stdout: main: waiting for the worker
 // says: deadlock @lock
-// known: says: deadlock @join
+// says: deadlock @join
 // count: deadlock 1
 // runs: 4
 #include <pthread.h>
@@ -29,7 +29,7 @@ int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0); /* each line reaches a pipe before the hang */
     pthread_t t;
     pthread_mutex_lock(&log_lock);
-    pthread_create(&t, NULL, worker, NULL);
+    if (pthread_create(&t, NULL, worker, NULL) != 0) return 1;
     printf("main: waiting for the worker\n");
     pthread_join(t, NULL); // @join
     pthread_mutex_unlock(&log_lock);

@@ -47,7 +47,7 @@ int main(void) {
         pthread_mutex_init(&forks[i], NULL);
     pthread_barrier_init(&seated, NULL, N);
     for (long i = 0; i < N; i++)
-        pthread_create(&t[i], NULL, philosopher, (void *)i);
+        if (pthread_create(&t[i], NULL, philosopher, (void *)i) != 0) return 1;
     for (int i = 0; i < N; i++)
         pthread_join(t[i], NULL);
     printf("everyone ate\n");

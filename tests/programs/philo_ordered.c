@@ -42,7 +42,7 @@ int main(void) {
     for (int i = 0; i < N; i++)
         pthread_mutex_init(&forks[i], NULL);
     for (long i = 0; i < N; i++)
-        pthread_create(&t[i], NULL, philosopher, (void *)i);
+        if (pthread_create(&t[i], NULL, philosopher, (void *)i) != 0) return 1;
     for (int i = 0; i < N; i++)
         pthread_join(t[i], NULL);
     printf("%d philosophers ate %d meals\n", N, meals);

@@ -51,9 +51,9 @@ static void *writer(void *arg) {
 int main(void) {
     pthread_t r[3], w[2];
     for (int i = 0; i < 3; i++)
-        pthread_create(&r[i], NULL, reader, NULL);
+        if (pthread_create(&r[i], NULL, reader, NULL) != 0) return 1;
     for (int i = 0; i < 2; i++)
-        pthread_create(&w[i], NULL, writer, NULL);
+        if (pthread_create(&w[i], NULL, writer, NULL) != 0) return 1;
     for (int i = 0; i < 3; i++)
         pthread_join(r[i], NULL);
     for (int i = 0; i < 2; i++)

@@ -36,7 +36,7 @@
 #   runs: N             how many recorded runs (default 3)
 #   uses-pid: yes       a process id shows in its trace (a name from getpid, a fork note), so
 #                       controlled runs are the same but for it
-. "$(dirname "$0")/../cli_lib.sh" "$1"
+. "$(dirname "$0")/../support/cli_lib.sh" "$1"
 BIN=$2
 shift 2
 case $LV in /*) ;; *) LV=$PWD/$LV ;; esac # the runs start in $T

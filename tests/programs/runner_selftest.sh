@@ -3,7 +3,7 @@
 # malformed, must say what is wrong and exit non-zero. Each header is a copy of a real one with
 # a line changed (read through LV_PROGRAM_SRC); the programs are the real ones, recorded once.
 # Usage: runner_selftest.sh LOCKVIZ BINDIR
-. "$(dirname "$0")/../cli_lib.sh" "$1"
+. "$(dirname "$0")/../support/cli_lib.sh" "$1"
 BIN=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
 

@@ -10,7 +10,8 @@
 // outcome: deadlocked
 // exit: stopped
 // stdout: refresher-2 reads the cache
-// says: deadlock @upgrade
+// says: deadlock @upgrade refresher-1 refresher-2
+// says-not: deadlock which it holds itself
 // count: deadlock 1
 // runs: 4
 #include <pthread.h>
@@ -42,7 +43,7 @@ int main(void) {
     pthread_t t[2];
     pthread_barrier_init(&both_reading, NULL, 2);
     for (long i = 0; i < 2; i++)
-        pthread_create(&t[i], NULL, refresher, (void *)(i + 1));
+        if (pthread_create(&t[i], NULL, refresher, (void *)(i + 1)) != 0) return 1;
     for (int i = 0; i < 2; i++)
         pthread_join(t[i], NULL);
     printf("cache version %d\n", cache_version);

@@ -49,7 +49,7 @@ int main(void) {
     pthread_mutex_init(&account_lock, &attr);
     pthread_mutexattr_destroy(&attr);
     pthread_t t;
-    pthread_create(&t, NULL, clerk, NULL);
+    if (pthread_create(&t, NULL, clerk, NULL) != 0) return 1;
     pthread_join(t, NULL);
     return 0;
 }

@@ -44,7 +44,7 @@ int main(void) {
     sem_init(&tape, 0, 1);
     pthread_barrier_init(&both_started, NULL, 2);
     for (int i = 0; i < 2; i++)
-        pthread_create(&t[i], NULL, copier, &jobs[i]);
+        if (pthread_create(&t[i], NULL, copier, &jobs[i]) != 0) return 1;
     for (int i = 0; i < 2; i++)
         pthread_join(t[i], NULL);
     printf("copied\n");

@@ -32,7 +32,7 @@ int main(void) {
     pthread_t t[THREADS];
     sem_init(&gate, 0, 1);
     for (int i = 0; i < THREADS; i++)
-        pthread_create(&t[i], NULL, adder, NULL);
+        if (pthread_create(&t[i], NULL, adder, NULL) != 0) return 1;
     for (int i = 0; i < THREADS; i++)
         pthread_join(t[i], NULL);
     sem_destroy(&gate);

@@ -29,7 +29,7 @@ int main(void) {
     pthread_t t[2];
     pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE);
     for (int i = 0; i < 2; i++)
-        pthread_create(&t[i], NULL, adder, NULL);
+        if (pthread_create(&t[i], NULL, adder, NULL) != 0) return 1;
     for (int i = 0; i < 2; i++)
         pthread_join(t[i], NULL);
     pthread_spin_destroy(&spin);

@@ -56,8 +56,8 @@ static void *teller2(void *arg) {
 int main(void) {
     pthread_t t1, t2;
     pthread_barrier_init(&both_hold, NULL, 2);
-    pthread_create(&t1, NULL, teller1, NULL);
-    pthread_create(&t2, NULL, teller2, NULL);
+    if (pthread_create(&t1, NULL, teller1, NULL) != 0) return 1;
+    if (pthread_create(&t2, NULL, teller2, NULL) != 0) return 1;
     pthread_join(t1, NULL);
     pthread_join(t2, NULL);
     return 0;

@@ -43,7 +43,7 @@ int main(void) {
     struct mover m[2] = {{&a, &b, 100}, {&b, &a, 170}};
     pthread_t t[2];
     for (int i = 0; i < 2; i++)
-        pthread_create(&t[i], NULL, move, &m[i]);
+        if (pthread_create(&t[i], NULL, move, &m[i]) != 0) return 1;
     for (int i = 0; i < 2; i++)
         pthread_join(t[i], NULL);
     printf("2 threads made %d moves\n", moves);

@@ -26,7 +26,7 @@ static void *worker(void *arg) {
 int main(void) {
     pthread_t t;
     pthread_mutex_lock(&printer);
-    pthread_create(&t, NULL, worker, NULL);
+    if (pthread_create(&t, NULL, worker, NULL) != 0) return 1;
     pthread_join(t, NULL);
     pthread_mutex_lock(&printer);
     printf("main: printer free again\n");

@@ -34,7 +34,7 @@ int main(int argc, char **argv) {
     ordered = argc > 1 && strcmp(argv[1], "ordered") == 0;
     pthread_t t[N];
     for (long i = 0; i < N; i++)
-        pthread_create(&t[i], NULL, philosopher, (void *)i);
+        if (pthread_create(&t[i], NULL, philosopher, (void *)i) != 0) return 1;
     for (int i = 0; i < N; i++)
         pthread_join(t[i], NULL);
     puts("all philosophers ate");

@@ -30,8 +30,8 @@ int main(int argc, char **argv) {
         return 0;
     }
     pthread_t t1, t2;
-    pthread_create(&t1, NULL, writer_ab, NULL);
-    pthread_create(&t2, NULL, reader_ba, NULL);
+    if (pthread_create(&t1, NULL, writer_ab, NULL) != 0) return 1;
+    if (pthread_create(&t2, NULL, reader_ba, NULL) != 0) return 1;
     pthread_join(t1, NULL);
     pthread_join(t2, NULL);
     return 0;

@@ -21,7 +21,7 @@ int main(int argc, char **argv) {
     if (argc > 1) rounds = atol(argv[1]);
     pthread_t t[16];
     for (int i = 0; i < 16; i++)
-        pthread_create(&t[i], NULL, worker, NULL);
+        if (pthread_create(&t[i], NULL, worker, NULL) != 0) return 1;
     for (int i = 0; i < 16; i++)
         pthread_join(t[i], NULL);
     printf("counter %ld\n", counter);

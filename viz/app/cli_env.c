@@ -21,7 +21,7 @@ static int lang_of(const char *s, int *out) {
 }
 
 int lv_cli_lang_init(int *argc, char **argv) {
-    int lang = LV_LANG_EN, given = 0;
+    int lang = LV_LANG_EN;
     static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
     for (int i = 0; i < 3; i++) {
         const char *v = getenv(vars[i]);
@@ -54,9 +54,7 @@ int lv_cli_lang_init(int *argc, char **argv) {
                     val);
             return -1;
         }
-        given = 1;
     }
-    (void)given;
     argv[w] = NULL;
     *argc = w;
     lv_lang_set_default(lang);

@@ -13,7 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <fcntl.h>
-#include "cmd_view.h"
+#include "cli.h"
 
 /* 0 when a stream socket at path (abstract when abstract) accepts a connection. */
 static int try_unix(const char *path, int abstract) {

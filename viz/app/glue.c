@@ -24,7 +24,7 @@ lv_trace *lv_rerun_next(void *ctx, int what, char *err, size_t errlen) {
     lv_rerun *r = ctx;
     lv_run_desc d = r->d;
     if (what == LV_RERUN_SEED) {
-        d.seed = (d.seed + 1) & 9007199254740991ULL; /* 2^53 - 1: exact in JSON */
+        d.seed = (d.seed + 1) & LV_SEED_MAX; /* after the largest seed comes 0 */
         d.schedule = NULL;
         d.nschedule = 0;
     } else if (what == LV_RERUN_VARIANT) {
@@ -139,8 +139,8 @@ lv_err lv_host_init(lv_host *h, const lv_run_desc *d) {
     memset(h, 0, sizeof *h);
     lv_rerun_init(&h->rerun, d);
     if (lv_sched_glue_init(&h->sched, &h->rerun) != 0) return LV_ENOMEM;
-    h->explore_runs = 1000;
-    h->explore_preemptions = 2;
+    h->explore_runs = LV_EXPLORE_RUNS;
+    h->explore_preemptions = LV_EXPLORE_PREEMPTIONS;
     size_t nv = 0, nsc = lv_registry_count();
     for (size_t i = 0; i < nsc; i++)
         nv += (size_t)lv_registry_at(i)->nvariants;
@@ -183,8 +183,8 @@ void lv_host_free(lv_host *h) {
 }
 
 lv_viewer_desc lv_host_window(lv_host *h, int picker_open) {
-    return (lv_viewer_desc){.w = 1280,
-                            .h = 720,
+    return (lv_viewer_desc){.w = LV_VIEW_W,
+                            .h = LV_VIEW_H,
                             .lang = lv_lang_default(),
                             .play = 1,
                             .future = LV_FUTURE_HIDE, /* the run unfolds as it plays */
@@ -347,7 +347,7 @@ void lv_host_adopt(void *ctx, const lv_trace *tr) {
 void lv_host_explore(void *ctx, const lv_trace *tr, lv_xprogress_fn progress, void *pctx,
                      lv_xresult *out) {
     const lv_host *h = ctx;
-    out->budget = h->explore_runs ? h->explore_runs : 1000;
+    out->budget = h->explore_runs ? h->explore_runs : LV_EXPLORE_RUNS;
     out->bound = h->explore_preemptions;
     int vi;
     const lv_scenario *sc = scenario_of(tr, &vi);
@@ -399,15 +399,13 @@ void lv_host_explore(void *ctx, const lv_trace *tr, lv_xprogress_fn progress, vo
                r.exhausted ? "; dfs ran every schedule within the preemption bound" : "");
         return;
     }
+    size_t need = lv_schedule_command(r.failing, NULL, 0) + 1;
+    char *cmd = malloc(need);
+    if (cmd) lv_schedule_command(r.failing, cmd, need);
     printf("explore: %s/%s: failing schedule found at run %zu (dfs, at most %d preemption%s)\n"
-           "  replay: lockviz run %s --variant %s",
-           sc->name, vn, r.failing_run + 1, out->bound, out->bound == 1 ? "" : "s", sc->name, vn);
-    for (int i = 0; i < sc->nparams; i++)
-        if (params[i] != sc->params[i].def)
-            printf(" --set %s=%" PRId64, sc->params[i].name, params[i]);
-    printf(" --seed %" PRIu64, r.failing->seed);
-    for (size_t i = 0; i < r.failing->nschedule; i++)
-        printf("%s%d", i ? "," : " --schedule ", r.failing->schedule[i]);
-    printf("\n");
+           "  replay: %s\n",
+           sc->name, vn, r.failing_run + 1, out->bound, out->bound == 1 ? "" : "s",
+           cmd ? cmd : "(out of memory)");
+    free(cmd);
     fflush(stdout);
 }

@@ -57,8 +57,8 @@ typedef struct lv_host {
     lv_sched_glue sched; /* scheduler and predict mode, on rerun's settings */
     int32_t *schedule;   /* an adopted run's schedule (owned); rerun.d.schedule may point here */
     lv_catalog catalog;  /* the registry's scenarios, for the picker */
-    size_t explore_runs; /* explore's budget (1000 after init, as `lockviz explore`) */
-    int explore_preemptions; /* dfs's preemption bound (2 after init, as `lockviz explore`) */
+    size_t explore_runs; /* explore's budget (LV_EXPLORE_RUNS after init) */
+    int explore_preemptions; /* dfs's preemption bound (LV_EXPLORE_PREEMPTIONS after init) */
     /* private */
     lv_pick_scenario *cat_sc;
     lv_pick_variant *cat_v;

@@ -173,10 +173,6 @@ void lv_fonts_close(lv_fonts *fs) {
     free(fs);
 }
 
-double lv_fonts_scale(const lv_fonts *fs) {
-    return fs->scale;
-}
-
 /* The next code point of s (n bytes left) at *i; malformed bytes count as one U+FFFD. */
 static Uint32 next_cp(const char *s, size_t n, size_t *i) {
     const unsigned char *u = (const unsigned char *)s + *i;

@@ -1,6 +1,7 @@
-/* Fonts for the viewer: DejaVu Sans (and Mono) from lockviz's assets, plus a CJK font found
- * with fontconfig for text DejaVu has no glyphs for (notes like 购票成功).
- * Opens and measures only; drawing and caching textures is render.c's job. */
+/* Fonts for the viewer: DejaVu Sans (and Mono), found with fontconfig or in lockviz's assets,
+ * plus a CJK font found with fontconfig for text DejaVu has no glyphs for (notes like 购票成功).
+ * Opens, picks a face for a string and measures only; drawing and caching textures is draw.c's
+ * job. */
 #ifndef LV_VIZ_FONT_H
 #define LV_VIZ_FONT_H
 
@@ -21,7 +22,6 @@ lv_fonts *lv_fonts_open(double scale, char *err, size_t errlen);
 void lv_fonts_close(lv_fonts *fs); /* accepts NULL */
 /* The file face f was opened from (owned by fs). */
 const char *lv_fonts_file(const lv_fonts *fs, lv_font_id f);
-double lv_fonts_scale(const lv_fonts *fs);
 
 /* The font to draw s (n bytes) with: the DejaVu face, or the CJK face when DejaVu lacks one
  * of its characters (and a CJK font was found). */

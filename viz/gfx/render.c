@@ -1,6 +1,9 @@
-/* Draws a laid-out frame: header with legend and buttons, lanes with state bands, lock holds,
- * hand-off arrows and notes, the playhead, the findings panel with a deadlock's table, and the
- * hover and help overlays. Every position comes from geom; this file only paints. */
+/* Draws a laid-out frame: the header with legend and buttons, the lanes with state bands, lock
+ * holds, hand-off arrows, notes and marks, a deadlock's cycle and wait-for arrows, the playhead
+ * and the axis, the findings panel with a deadlock's table, the lesson panel, the message bar,
+ * and the hover and help overlays; the objects panel (render_objects.c), scheduler and predict
+ * mode's parts (render_sched.c) and the legend (render_legend.c) are called from here. Every
+ * position comes from the layout (viz/view); this file only paints, with draw.c's helpers. */
 #include <stdlib.h>
 #include <string.h>
 #include "render_impl.h"

@@ -32,14 +32,16 @@ void lv_render_compare(lv_render *R, const lv_compare *c, const lv_viewport *win
 
 /* Renders tr at event at_seq (-1: the end) to a w x h PNG, with no window (SDL's software
  * renderer on a surface; the PNG writer is png.c). Written atomically: on failure an existing
- * file at path is untouched. 0 on success; with a one-line reason in err, -2 when the size or
- * the file is wrong (the caller's input), -1 for anything else (fonts, memory, SDL). */
-int lv_render_png(const lv_trace *tr, const char *path, int w, int h, long at_seq, char *err,
-                  size_t errlen);
+ * file at path is untouched. LV_OK, or with a one-line reason in err: LV_ERANGE for a size
+ * outside 200x150 to 8192x8192, LV_EIO when the file cannot be written (both the caller's
+ * input), LV_ENOMEM when the picture does not fit in memory, LV_EUNSUPPORTED when SDL or the
+ * fonts fail (lockviz's own). */
+lv_err lv_render_png(const lv_trace *tr, const char *path, int w, int h, long at_seq, char *err,
+                     size_t errlen);
 
 /* Renders two runs side by side to a w x h PNG, with the playhead at the end of both,
  * exactly as the window draws a comparison. Returns as lv_render_png. */
-int lv_render_png_compare(const lv_cmp_side sides[2], const char *path, int w, int h, char *err,
-                          size_t errlen);
+lv_err lv_render_png_compare(const lv_cmp_side sides[2], const char *path, int w, int h, char *err,
+                             size_t errlen);
 
 #endif

@@ -39,7 +39,7 @@ static int paint_compare(lv_render *R, int w, int h, void *ctx) {
     return rc;
 }
 
-int lv_render_png_compare(const lv_cmp_side sides[2], const char *path, int w, int h, char *err,
-                          size_t errlen) {
+lv_err lv_render_png_compare(const lv_cmp_side sides[2], const char *path, int w, int h, char *err,
+                             size_t errlen) {
     return lv__png_paint(path, w, h, paint_compare, (void *)sides, err, errlen);
 }

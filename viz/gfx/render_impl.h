@@ -10,8 +10,8 @@
  * surface, lets paint draw on it (0, or -1 when out of memory) and saves the pixels to path
  * atomically. Returns as lv_render_png. */
 typedef int (*lv__paint_fn)(lv_render *R, int w, int h, void *ctx);
-int lv__png_paint(const char *path, int w, int h, lv__paint_fn paint, void *ctx, char *err,
-                  size_t errlen);
+lv_err lv__png_paint(const char *path, int w, int h, lv__paint_fn paint, void *ctx, char *err,
+                     size_t errlen);
 
 /* the objects panel at the playhead (render_objects.c) */
 void lv__draw_objects(lv_render *R, const lv_scene *s, const lv_state *st, const lv_frame *f,

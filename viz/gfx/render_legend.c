@@ -1,6 +1,7 @@
 /* The legend of every mark on the lanes, drawn as the lanes draw it (lv_legend_rows lists
- * them, geom_lesson.c): a column of the help overlay. Only paints; the rows and their words
- * come from the pure layer. */
+ * them, geom_lesson.c): a column of the help overlay; and the header's "holding" swatch in
+ * the colours of the trace's locks. Only paints; the rows and their words come from the pure
+ * layer. */
 #include <string.h>
 #include "render_impl.h"
 

@@ -1,7 +1,8 @@
 /* The objects panel: every lock with its owner and queue, every semaphore as a row of stalls,
  * every event as a red/green light, every shared var with its value and recent reads and
- * writes, the stale read of a lost update marked. Reads the state at the playhead; no layout
- * logic beyond stacking boxes top to bottom. */
+ * writes, the stale read of a lost update marked; and the names and counts beside the gauge
+ * strips under the lanes. Reads the state at the playhead; no layout logic beyond stacking
+ * boxes top to bottom. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -192,7 +193,7 @@ static void draw_var(lv_render *R, const lv_trace *tr, const lv_trace_object *ob
     for (size_t i = 0; i < o->nhist && p->y + lh <= p->bottom; i++) {
         const lv_hist *h = &o->hist[i];
         const char *mw = mark_words(h->mark, lang);
-        lv_textf(b, sizeof b, "#%" PRIu32 "  %s %s %" PRId64 "%s%s", h->seq,
+        lv_textf(b, sizeof b, "#%" PRIu32 "  %s %s %" PRId64 "%s%s", h->seq + 1,
                  lv_trace_thread_name(tr, h->thread),
                  lv_tr(lang, h->write ? LV_T_WROTE : LV_T_READ), h->value, *mw ? "  " : "", mw);
         lv_rgb c = C(LV_C_TEXT);

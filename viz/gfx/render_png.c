@@ -8,17 +8,17 @@
 #include "textf.h"
 #include <SDL_ttf.h>
 
-int lv__png_paint(const char *path, int w, int h, lv__paint_fn paint, void *ctx, char *err,
-                  size_t errlen) {
+lv_err lv__png_paint(const char *path, int w, int h, lv__paint_fn paint, void *ctx, char *err,
+                     size_t errlen) {
     if (w < 200 || h < 150 || w > 8192 || h > 8192) {
         lv_textf(err, errlen, "%s: size %dx%d is out of range (200x150 to 8192x8192)", path, w, h);
-        return -2;
+        return LV_ERANGE;
     }
     if (TTF_Init() != 0) {
         snprintf(err, errlen, "cannot start SDL_ttf: %s", TTF_GetError());
-        return -1;
+        return LV_EUNSUPPORTED;
     }
-    int rc = -1;
+    lv_err rc = LV_EUNSUPPORTED; /* SDL or the fonts failed */
     SDL_Surface *surf = NULL;
     SDL_Renderer *rend = NULL;
     lv_render *R = NULL;
@@ -33,15 +33,17 @@ int lv__png_paint(const char *path, int w, int h, lv__paint_fn paint, void *ctx,
     if (!R) goto done;
     if (paint(R, w, h, ctx) != 0) {
         snprintf(err, errlen, "out of memory");
+        rc = LV_ENOMEM;
         goto done;
     }
     px = malloc((size_t)w * h * 3);
     if (!px || SDL_RenderReadPixels(rend, NULL, SDL_PIXELFORMAT_RGB24, px, w * 3) != 0) {
         snprintf(err, errlen, "cannot read the picture back: %s",
                  px ? SDL_GetError() : "no memory");
+        if (!px) rc = LV_ENOMEM;
         goto done;
     }
-    rc = lv_png_write(path, px, w, h, (size_t)w * 3, err, errlen) == 0 ? 0 : -2;
+    rc = lv_png_write(path, px, w, h, (size_t)w * 3, err, errlen) == 0 ? LV_OK : LV_EIO;
 done:
     free(px);
     lv_render_free(R);
@@ -86,8 +88,8 @@ done:
     return rc;
 }
 
-int lv_render_png(const lv_trace *tr, const char *path, int w, int h, long at_seq, char *err,
-                  size_t errlen) {
+lv_err lv_render_png(const lv_trace *tr, const char *path, int w, int h, long at_seq, char *err,
+                     size_t errlen) {
     one_view o = {tr, at_seq};
     return lv__png_paint(path, w, h, paint_one, &o, err, errlen);
 }

@@ -1,6 +1,7 @@
 /* Draws scheduler mode's column (each lane's number, "can run" or why not) and its bar (the
- * prompt, the schedule string, the Auto button) where schedview.c laid them out. Paints only:
- * what can run, and why, is decided in schedview.c. */
+ * prompt, the schedule string, the Auto button) where schedview.c laid them out, and predict
+ * mode's bar and answer marks where predict.c did. Paints only: what can run, and why, is
+ * decided in schedview.c, and what a guess scores in predict.c. */
 #include <string.h>
 #include "render_impl.h"
 #include "predict.h"

@@ -1,8 +1,9 @@
-/* The window: opens it, turns SDL events into vstate.h calls (scaling mouse positions for
- * high-DPI screens), carries out what vstate only records (a new run, an export), and draws
- * each frame with render.c. Deliberately thin: what an input does to the view is decided in
- * vstate.c, where tests reach it without a window; the picker's in picker.c, the explore job's
- * in explore_ui.c. */
+/* The window: opens it, turns SDL events into the mode machine's inputs (modes.h; mouse
+ * positions scaled for high-DPI screens), carries out the requests it answers with (a new run,
+ * a scheduler pick, an export...), and draws each frame with render.c. Deliberately thin: what
+ * an input means in each mode is decided in modes.c, what it does to the view in vstate.c, both
+ * where tests reach them without a window; the picker's in picker.c, the explore job's in
+ * explore_ui.c. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <SDL_ttf.h>
 #include "export.h"
 #include "render.h"
+#include "modes.h"
 #include "predict.h"
 #include "render_picker.h"
 #include "session.h"
@@ -53,6 +55,8 @@ struct lv_viewer {
     lv_xpanel xp;
     lv_schedview sv;    /* scheduler mode */
     lv_predict pr;      /* predict mode */
+    lv_xresult xres;    /* a finished exploration's result, until it is shown */
+    int export_asked;   /* E: export once this frame is drawn */
     lv_trace *pr_whole; /* predict mode: the whole run, shown only up to the next question */
     int relayout;       /* the trace changed while handling input: lay out before the next event */
 };
@@ -95,26 +99,13 @@ static void set_title(lv_viewer *v) {
     SDL_SetWindowTitle(v->win, title);
 }
 
-/* A pane's run with its role and lesson, through the lesson callback. */
-static lv_cmp_side side_of(const lv_viewer *v, const lv_trace *tr) {
-    lv_cmp_side sd = {.tr = tr};
-    lv_lesson l;
-    if (v->d.lesson && v->d.lesson(v->d.lesson_ctx, tr, &l) == 0) {
-        sd.role = l.role;
-        for (int i = 0; i < LV_LANG__COUNT; i++) {
-            sd.title[i] = l.title[i];
-            sd.text[i] = l.text[i];
-        }
-    }
-    return sd;
-}
-
 /* Shows v->tr above tr2 (owned: the viewer frees it) from now on, with the person's settings
  * of `from` and the playhead at time t. There must be no comparison yet. -1 (said why) when it
  * cannot be built; an owned tr2 is freed then. */
 static int compare_set(lv_viewer *v, lv_trace *tr2, int owned, const lv_vstate *from, int64_t t,
                        int playing) {
-    lv_cmp_side sides[2] = {side_of(v, v->tr), side_of(v, tr2)};
+    lv_cmp_side sides[2] = {lv_cmp_side_of(v->tr, v->d.lesson, v->d.lesson_ctx),
+                            lv_cmp_side_of(tr2, v->d.lesson, v->d.lesson_ctx)};
     lv_compare *c = NULL;
     if (lv_cmp_new(sides, &c) != LV_OK) {
         if (owned) lv_trace_free(tr2);
@@ -147,10 +138,6 @@ static void compare_off(lv_viewer *v) {
 
 /* C: the counterpart of the run shown, below it. */
 static void compare_on(lv_viewer *v) {
-    if (!v->d.counterpart) {
-        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), "C");
-        return;
-    }
     char err[512] = "";
     lv_trace *t2 = v->d.counterpart(v->d.counterpart_ctx, v->tr, NULL, err, sizeof err);
     if (!t2) {
@@ -190,7 +177,7 @@ lv_viewer *lv_viewer_open(lv_trace *tr, const lv_viewer_desc *d, char *err, size
         goto fail;
     }
     v->ttf = 1;
-    int w = d && d->w > 0 ? d->w : 1280, h = d && d->h > 0 ? d->h : 720;
+    int w = d && d->w > 0 ? d->w : LV_VIEW_W, h = d && d->h > 0 ? d->h : LV_VIEW_H;
     v->win = SDL_CreateWindow("lockviz", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
                               SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     if (!v->win) {
@@ -318,84 +305,43 @@ static lv_key key_of(SDL_Keycode k) {
         return LV_KEY_TIMEVIEW;
     case SDLK_g:
         return LV_KEY_AHEAD;
+    case SDLK_s:
+        return LV_KEY_SCHED;
+    case SDLK_p:
+        return LV_KEY_PREDICT;
+    case SDLK_a:
+        return LV_KEY_AUTO;
+    case SDLK_f:
+        return LV_KEY_FULLSCREEN;
+    case SDLK_TAB:
+        return LV_KEY_TAB;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+        return LV_KEY_ENTER;
     default:
         return LV_KEY_NONE;
     }
 }
 
-static lv_pick_act picker_key(lv_viewer *v, SDL_Keycode k) {
-    const lv_catalog *c = v->d.catalog;
-    if (k >= SDLK_1 && k <= SDLK_9) return lv_picker_digit(&v->pk, c, (int)(k - SDLK_0));
-    if (k >= SDLK_KP_1 && k <= SDLK_KP_9)
-        return lv_picker_digit(&v->pk, c, (int)(k - SDLK_KP_1) + 1);
-    switch (k) {
-    case SDLK_UP:
-        return lv_picker_key(&v->pk, c, LV_PK_UP);
-    case SDLK_DOWN:
-        return lv_picker_key(&v->pk, c, LV_PK_DOWN);
-    case SDLK_LEFT:
-        return lv_picker_key(&v->pk, c, LV_PK_LEFT);
-    case SDLK_RIGHT:
-    case SDLK_TAB:
-        return lv_picker_key(&v->pk, c, LV_PK_RIGHT);
-    case SDLK_HOME:
-        return lv_picker_key(&v->pk, c, LV_PK_HOME);
-    case SDLK_END:
-        return lv_picker_key(&v->pk, c, LV_PK_END);
-    case SDLK_RETURN:
-    case SDLK_KP_ENTER:
-        return lv_picker_key(&v->pk, c, LV_PK_ENTER);
-    case SDLK_ESCAPE:
-    case SDLK_o:
-        return LV_PA_CLOSE;
-    case SDLK_l:
-        lv_vs_button(VS(v), LV_BTN_LANG);
-        return LV_PA_NONE;
-    case SDLK_q:
-        VS(v)->quit = 1;
-        return LV_PA_NONE;
-    default:
-        return LV_PA_NONE;
-    }
-}
-
-/* Input while the picker is open: it takes keys and the mouse; 0 for what it leaves (quit,
- * window events). */
-static int picker_input(lv_viewer *v, const SDL_Event *e) {
-    lv_pick_act a = LV_PA_NONE;
-    switch (e->type) {
-    case SDL_KEYDOWN:
-        a = picker_key(v, e->key.keysym.sym);
-        break;
-    case SDL_MOUSEBUTTONDOWN:
-        if (e->button.button == SDL_BUTTON_LEFT)
-            a = lv_picker_click(&v->pk, v->d.catalog, &v->pf, (int)(e->button.x * v->dpi),
-                                (int)(e->button.y * v->dpi), e->button.clicks);
-        break;
-    case SDL_MOUSEMOTION:
-        VS(v)->mouse_x = v->mx = (int)(e->motion.x * v->dpi);
-        VS(v)->mouse_y = v->my = (int)(e->motion.y * v->dpi);
-        break;
-    case SDL_MOUSEBUTTONUP:
-    case SDL_MOUSEWHEEL:
-        break;
-    default:
-        return 0;
-    }
-    if (a == LV_PA_CLOSE) v->pk.open = 0;
-    if (a == LV_PA_RUN) v->pick_req = 1;
-    return 1;
+/* A key as the mode machine takes it: its lv_key, its digit, its letter, the modifiers. */
+static lv_mode_in key_in(const SDL_Keysym *ks) {
+    SDL_Keycode c = ks->sym;
+    lv_mode_in in = {.kind = LV_MI_KEY, .key = key_of(c), .digit = -1};
+    if (c >= SDLK_0 && c <= SDLK_9) in.digit = (int)(c - SDLK_0);
+    if (c >= SDLK_KP_1 && c <= SDLK_KP_9) in.digit = (int)(c - SDLK_KP_1) + 1;
+    if (c == SDLK_KP_0) in.digit = 0;
+    if (in.digit >= 0) in.key = LV_KEY_DIGIT;
+    if (c >= SDLK_a && c <= SDLK_z) in.letter = (int)c;
+    in.mods = (ks->mod & KMOD_SHIFT ? LV_KMOD_SHIFT : 0) |
+              (ks->mod & KMOD_CTRL ? LV_KMOD_CTRL : 0) | (ks->mod & KMOD_ALT ? LV_KMOD_ALT : 0) |
+              (ks->mod & KMOD_GUI ? LV_KMOD_GUI : 0);
+    return in;
 }
 
 static int show(lv_viewer *v, lv_trace *nt);
 static int layout(lv_viewer *v);
 
 /* ---- scheduler mode: the runs go through d.sched; what can run and why is schedview.c's ---- */
-
-/* Shows nt (owned from now on) in place of the trace shown, as a new run does (show()). */
-static int show_trace(lv_viewer *v, lv_trace *nt) {
-    return show(v, nt);
-}
 
 /* A scheduler run replaces the trace shown; the playhead at seq (clamped), playing or not. */
 static int sched_run(lv_viewer *v, const int32_t *choices, size_t n, int whole, long seq,
@@ -407,7 +353,7 @@ static int sched_run(lv_viewer *v, const int32_t *choices, size_t n, int whole, 
         say(v, 5, lv_tr(v->vs.lang, LV_T_SCHED_FAILED), err);
         return -1;
     }
-    if (show_trace(v, nt) != 0) {
+    if (show(v, nt) != 0) {
         say(v, 5, lv_tr(v->vs.lang, LV_T_SCHED_FAILED), "out of memory");
         return -1;
     }
@@ -444,7 +390,7 @@ static int predict_reveal(lv_viewer *v, long seq, int play) {
     lv_trace *nt = NULL;
     /* the whole schedule stays: an export of what is shown replays the whole run */
     if (lv_trace_prefix(v->pr_whole, n ? n : 1, v->pr_whole->nschedule, &nt) != LV_OK ||
-        show_trace(v, nt) != 0) {
+        show(v, nt) != 0) {
         say(v, 5, lv_tr(v->vs.lang, LV_T_SCHED_FAILED), "out of memory");
         return -1;
     }
@@ -462,7 +408,7 @@ static void predict_off(lv_viewer *v) {
     lv_trace *whole = v->pr_whole;
     v->pr_whole = NULL;
     long seq = v->vs.seq;
-    if (whole && show_trace(v, whole) == 0) { /* the viewer owns it again */
+    if (whole && show(v, whole) == 0) { /* the viewer owns it again */
         lv_vs_set_seq(&v->vs, seq);
         v->vs.playing = 0;
     }
@@ -476,7 +422,6 @@ static void predict_on(lv_viewer *v) {
     int32_t *c = schedule_copy(v->tr, &n);
     if (!c) return;
     long seq = v->vs.seq;
-    v->sv.on = 0;
     int ok = sched_run(v, c, n, 1, seq, 0) == 0;
     free(c);
     if (!ok) return;
@@ -491,48 +436,26 @@ static void predict_on(lv_viewer *v) {
     say(v, 4, "%s", lv_tr(v->vs.lang, LV_T_PRED_ON));
 }
 
-static void predict_toggle(lv_viewer *v) {
-    if (!v->d.sched || v->tr->mode != LV_MODE_CONTROLLED) {
-        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), "P");
-        return;
-    }
-    if (v->pr.on) {
-        predict_off(v);
-        say(v, 3, "%s", lv_tr(v->vs.lang, LV_T_PRED_OFF));
-    } else {
-        predict_on(v);
-    }
-}
-
-/* Scheduler and predict mode end for what needs the whole run: scheduler mode shows it whole
- * (its choices kept), predict mode puts the run kept aside back. */
-static void modes_end(lv_viewer *v) {
-    predict_off(v);
-    if (!v->sv.on) return;
+/* Scheduler mode off: the run shown whole, its choices kept. quiet: nothing said, and the
+ * mode ends even when the run fails (for what needs the whole run). */
+static void sched_off(lv_viewer *v, int quiet) {
     size_t n;
     int32_t *c = schedule_copy(v->tr, &n);
-    if (c && sched_run(v, c, n, 1, v->vs.seq, 0) == 0) v->sv.on = 0;
+    if (c && sched_run(v, c, n, 1, v->vs.seq, 0) == 0) {
+        v->sv.on = 0;
+        if (!quiet) say(v, 3, "%s", lv_tr(v->vs.lang, LV_T_SCHED_OFF));
+    }
     free(c);
-    v->sv.on = 0;
+    if (quiet) v->sv.on = 0;
 }
 
-/* S: on, the run shown is cut at the choice after the playhead; off, it is shown whole. */
-static void sched_toggle(lv_viewer *v) {
-    if (!v->d.sched || v->tr->mode != LV_MODE_CONTROLLED) {
-        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), "S");
-        return;
-    }
-    predict_off(v); /* one game at a time */
+/* Scheduler mode on: the run shown, cut at the choice after the playhead. */
+static void sched_on(lv_viewer *v) {
     size_t n;
     int32_t *c = schedule_copy(v->tr, &n);
     if (!c) return;
     long seq = v->vs.seq;
-    if (v->sv.on) {
-        if (sched_run(v, c, n, 1, seq, 0) == 0) {
-            v->sv.on = 0;
-            say(v, 3, "%s", lv_tr(v->vs.lang, LV_T_SCHED_OFF));
-        }
-    } else if (sched_run(v, c, n, 1, seq, 0) == 0) { /* the same run: its choice points */
+    if (sched_run(v, c, n, 1, seq, 0) == 0) { /* the same run: its choice points */
         lv_sched_point p;
         if (v->d.sched->point(v->d.sched_ctx, seq, &p) == 0)
             sched_run(v, c, p.index, 0, LONG_MAX, 0);
@@ -544,14 +467,8 @@ static void sched_toggle(lv_viewer *v) {
 
 /* A lane clicked or its number typed: thread runs at the choice after the playhead. */
 static void sched_pick(lv_viewer *v, int32_t thread) {
-    if (!v->sv.on) return;
     int lang = v->vs.lang;
     char b[LV_SV_WHY + 128];
-    if (thread < 0 || (size_t)thread >= v->tr->nthreads) {
-        snprintf(b, sizeof b, "%d", (int)thread);
-        say(v, 3, lv_tr(lang, LV_T_SCHED_NO_THREAD), b);
-        return;
-    }
     /* while the last pick's step still plays, this one goes after it */
     long at = lv_sv_pick_seq(&v->sv, v->tr, v->vs.seq, v->vs.playing);
     int queued = at != v->vs.seq;
@@ -587,7 +504,6 @@ static void sched_pick(lv_viewer *v, int32_t thread) {
 
 /* A: the policy runs on from the choices made, playing. */
 static void sched_auto(lv_viewer *v) {
-    if (!v->sv.on) return;
     if (v->sv.whole) {
         v->vs.playing = 1;
         return;
@@ -605,7 +521,6 @@ size_t lv_viewer_schedule_command(const lv_viewer *v, char *buf, size_t len) {
 
 /* Ctrl+C: the command that replays what is shown, to the clipboard and the terminal. */
 static void sched_copy(lv_viewer *v) {
-    if (v->tr->mode != LV_MODE_CONTROLLED) return;
     size_t need = lv_schedule_command(v->tr, NULL, 0) + 1;
     char *b = malloc(need);
     if (!b) return;
@@ -647,208 +562,11 @@ static void predict_answer(lv_viewer *v, int64_t guess) {
     predict_reveal(v, v->vs.seq, 1); /* on to the next question */
 }
 
-static int sched_key(lv_viewer *v, const SDL_Keysym *k) {
-    if (VS(v)->help) return 0;
-    SDL_Keycode c = k->sym;
-    int digit = (c >= SDLK_0 && c <= SDLK_9) || (c >= SDLK_KP_1 && c <= SDLK_KP_0);
-    int runs = c == SDLK_s || c == SDLK_p || (v->sv.on && (c == SDLK_a || digit)) ||
-               (v->pr.on && v->pr.open && digit);
-    if (v->job && runs && !(k->mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI))) {
-        /* a run would replace the trace the exploration reads */
-        say(v, 3, "%s", lv_tr(VS(v)->lang, LV_T_XP_BUSY));
-        return 1;
-    }
-    if ((c == SDLK_s || c == SDLK_p) && !(k->mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) && v->cmp)
-        compare_off(v); /* one run, then the mode */
-    if (c == SDLK_c && (k->mod & KMOD_CTRL)) {
-        sched_copy(v);
-        return 1;
-    }
-    if (k->mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) return 0;
-    if (c == SDLK_s) {
-        sched_toggle(v);
-        return 1;
-    }
-    if (c == SDLK_p) {
-        predict_toggle(v);
-        return 1;
-    }
-    if (!v->sv.on && !(v->pr.on && v->pr.open)) return 0;
-    int d = c >= SDLK_0 && c <= SDLK_9         ? (int)(c - SDLK_0)
-            : c >= SDLK_KP_1 && c <= SDLK_KP_9 ? (int)(c - SDLK_KP_1) + 1
-            : c == SDLK_KP_0                   ? 0
-                                               : -1;
-    if (v->pr.on && v->pr.q.kind == LV_PQ_READ) {
-        /* an option's letter, or the value itself typed: never an option's place in the row */
-        int opt = d < 0 ? lv_pr_letter(&v->pr, c >= SDLK_a && c <= SDLK_z ? (int)c : 0)
-                        : lv_pr_digit(&v->pr, d);
-        if (d < 0 && opt == 0) return 0; /* a letter of no option: the key's usual meaning */
-        if (opt < 0)
-            say(v, 3, "%s", lv_tr(VS(v)->lang, LV_T_PRED_NOT_AN_ANSWER));
-        else if (opt > 0)
-            predict_answer(v, opt);
-        return 1;
-    }
-    if (c == SDLK_a && v->sv.on) {
-        sched_auto(v);
-        return 1;
-    }
-    if (d < 0) return 0;
-    int32_t th = lv_sv_digit(&v->sv, d, v->tr->nthreads);
-    if (th >= 0 && v->pr.on)
-        predict_answer(v, th);
-    else if (th >= 0)
-        sched_pick(v, th);
-    return 1;
-}
-
-/* Clicks scheduler mode takes: the S button, Auto, the schedule string, a cell of the column;
- * a click (not a drag) on a lane picks its thread when the button goes up. */
-static int sched_click(lv_viewer *v, int down, int x, int y) {
-    if (VS(v)->help || v->pk.open) return 0;
-    if (v->cmp) { /* side by side: only the S button, which ends it first */
-        if (!down || lv_hit_button(&v->cmp->p[0].f, x, y) != LV_BTN_SCHED) return 0;
-        compare_off(v);
-        if (layout(v) != 0) return 1;
-    }
-    if (v->job && (v->sv.on || v->pr.on || lv_hit_button(&v->f, x, y) == LV_BTN_SCHED)) {
-        if (down) say(v, 3, "%s", lv_tr(VS(v)->lang, LV_T_XP_BUSY));
-        return v->sv.on || v->pr.on || lv_hit_button(&v->f, x, y) == LV_BTN_SCHED;
-    }
-    if (down && v->pr.on && v->pr.open) {
-        int opt = lv_pr_hit(&v->pr, x, y);
-        if (opt > 0) {
-            predict_answer(v, opt);
-            return 1;
-        }
-    }
-    if (down) {
-        if (lv_hit_button(&v->f, x, y) == LV_BTN_SCHED) {
-            sched_toggle(v);
-            return 1;
-        }
-        int32_t th = -1;
-        switch (lv_sv_hit(&v->sv, &v->f, x, y, &th)) {
-        case LV_SV_AUTO:
-            sched_auto(v);
-            return 1;
-        case LV_SV_SCHEDULE:
-            sched_copy(v);
-            return 1;
-        case LV_SV_THREAD:
-            if (lv_hit_lane(&v->f, x, y) >= 0) return 0; /* a lane: it may become a drag */
-            sched_pick(v, th);
-            return 1;
-        default:
-            return 0;
-        }
-    }
-    int asked = v->pr.on && v->pr.open && v->pr.q.kind == LV_PQ_THREAD;
-    if ((!v->sv.on && !asked) || !v->vs.pressed || v->vs.dragging) return 0;
-    int32_t th = lv_hit_lane(&v->f, x, y);
-    if (th < 0) return 0;
-    v->vs.pressed = 0;
-    v->vs.mouse_x = x;
-    v->vs.mouse_y = y;
-    if (asked)
-        predict_answer(v, th);
-    else
-        sched_pick(v, th);
-    return 1;
-}
-
 /* F: fullscreen on the screen the window is on, and back. */
 static void toggle_fullscreen(lv_viewer *v) {
     int full = (SDL_GetWindowFlags(v->win) & SDL_WINDOW_FULLSCREEN_DESKTOP) != 0;
     if (SDL_SetWindowFullscreen(v->win, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP) != 0)
         say(v, 4, lv_tr(VS(v)->lang, LV_T_FULLSCREEN_FAILED), SDL_GetError());
-}
-
-/* Q quits, but asks first when scheduler picks would be lost: a second Q while the question
- * shows quits. */
-static int quit_ok(lv_viewer *v) {
-    if (!v->picks_unsaved || (v->quit_asked && v->toast_left > 0)) return 1;
-    v->quit_asked = 1;
-    say(v, 6, "%s", lv_tr(VS(v)->lang, LV_T_QUIT_ASK));
-    return 0;
-}
-
-/* Side by side, input goes to compare.c in window pixels; else to the single view's state.
- * Scheduler and predict mode take their keys and clicks first. */
-static void handle(lv_viewer *v, const SDL_Event *e) {
-    int x, y;
-    lv_compare *c = v->cmp;
-    if (v->pk.open && picker_input(v, e)) return;
-    switch (e->type) {
-    case SDL_QUIT:
-        VS(v)->quit = 1;
-        break;
-    case SDL_KEYDOWN: {
-        lv_key k = key_of(e->key.keysym.sym);
-        int shift = (e->key.keysym.mod & KMOD_SHIFT) != 0;
-        if (k == LV_KEY_ESCAPE && v->job && !VS(v)->help) { /* Esc cancels the search */
-            lv_xjob_cancel(v->job);
-            break;
-        }
-        if (e->key.keysym.sym == SDLK_f && !(e->key.keysym.mod & (KMOD_CTRL | KMOD_ALT))) {
-            toggle_fullscreen(v);
-            break;
-        }
-        if (k == LV_KEY_QUIT && !quit_ok(v)) break;
-        if (sched_key(v, &e->key.keysym)) break;
-        if (c)
-            lv_cmp_key(c, k, shift);
-        else
-            lv_vs_key(&v->vs, k, shift);
-        if (k == LV_KEY_AHEAD && !c) {
-            int fu = v->vs.future;
-            say(v, 2, "%s",
-                lv_tr(v->vs.lang, fu == LV_FUTURE_HIDE    ? LV_T_AHEAD_HIDE
-                                  : fu == LV_FUTURE_FAINT ? LV_T_AHEAD_FAINT
-                                                          : LV_T_AHEAD_SHOW));
-        }
-        break;
-    }
-    case SDL_MOUSEWHEEL: {
-        int dy = e->wheel.y, shift = (SDL_GetModState() & KMOD_SHIFT) != 0;
-        if (e->wheel.direction == SDL_MOUSEWHEEL_FLIPPED) dy = -dy;
-        if (c)
-            lv_cmp_wheel(c, v->mx, v->my, dy, shift);
-        else
-            lv_vs_wheel(&v->vs, &v->f, v->vs.mouse_x, v->vs.mouse_y, dy, shift);
-        break;
-    }
-    case SDL_MOUSEBUTTONDOWN:
-    case SDL_MOUSEBUTTONUP:
-        if (e->button.button != SDL_BUTTON_LEFT) break;
-        x = v->mx = (int)(e->button.x * v->dpi);
-        y = v->my = (int)(e->button.y * v->dpi);
-        if (sched_click(v, e->type == SDL_MOUSEBUTTONDOWN, x, y)) break;
-        if (c && e->type == SDL_MOUSEBUTTONDOWN)
-            lv_cmp_mouse_down(c, x, y);
-        else if (c)
-            lv_cmp_mouse_up(c, x, y);
-        else if (e->type == SDL_MOUSEBUTTONDOWN)
-            lv_vs_mouse_down(&v->vs, &v->f, x, y);
-        else
-            lv_vs_mouse_up(&v->vs, &v->f, x, y);
-        break;
-    case SDL_MOUSEMOTION:
-        x = v->mx = (int)(e->motion.x * v->dpi);
-        y = v->my = (int)(e->motion.y * v->dpi);
-        if (c)
-            lv_cmp_mouse_move(c, x, y);
-        else
-            lv_vs_mouse_move(&v->vs, &v->f, x, y);
-        break;
-    case SDL_WINDOWEVENT:
-        if (e->window.event != SDL_WINDOWEVENT_LEAVE) break;
-        v->vs.mouse_x = v->vs.mouse_y = v->mx = v->my = -1;
-        if (c) lv_cmp_mouse_leave(c);
-        break;
-    default:
-        break;
-    }
 }
 
 /* The lesson panel's texts for vp, in the state's language (NULL when closed or none). */
@@ -967,11 +685,6 @@ static void time_view(lv_viewer *v) {
 /* R and V: a new run replaces the trace; the view starts over, playing. 0 when it did; -1
  * (and a message saying why) when there is no new run. */
 static int rerun(lv_viewer *v, int what) {
-    const char *key = what == LV_RERUN_SEED ? "R" : "V";
-    if (!v->d.rerun) {
-        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), key);
-        return -1;
-    }
     char err[512] = "";
     lv_trace *nt = v->d.rerun(v->d.rerun_ctx, what, err, sizeof err);
     if (!nt) {
@@ -988,19 +701,19 @@ static int rerun(lv_viewer *v, int what) {
     return 0;
 }
 
-/* R and V in scheduler mode: the new settings under the scheduler too: R starts picking again
- * from the first choice (a new seed is a new run), V keeps the choices made (the other variant
- * under the same choices, where they apply). In predict mode, a new game on the new run. */
-static void rerun_keeping_sched(lv_viewer *v, int what) {
-    int predicting = v->pr.on;
-    predict_off(v); /* the whole run back in place, for rerun to replace */
+/* R and V, then what scheduler or predict mode does with the new run (then: LV_THEN_*): R
+ * starts picking again from the first choice (a new seed is a new run), V keeps the choices
+ * made (the other variant under the same choices, where they apply); predict mode starts a new
+ * game. */
+static void rerun_then(lv_viewer *v, int what, int then) {
     const lv_trace *before = v->tr;
     size_t n = 0;
-    int32_t *c = v->sv.on ? schedule_copy(v->tr, &n) : NULL;
-    int done = rerun(v, what) == 0;
-    if (predicting && done && v->tr != before) predict_on(v);
-    if (v->sv.on && c && done && v->tr != before) {
-        if (what == LV_RERUN_SEED)
+    int sched = then == LV_THEN_SCHED_FRESH || then == LV_THEN_SCHED_SAME;
+    int32_t *c = sched ? schedule_copy(v->tr, &n) : NULL;
+    int done = rerun(v, what) == 0 && v->tr != before;
+    if (done && then == LV_THEN_PREDICT) predict_on(v);
+    if (done && c) {
+        if (then == LV_THEN_SCHED_FRESH)
             sched_run(v, NULL, 0, 0, LONG_MAX, 0);
         else
             sched_run(v, c, n, v->sv.whole, LONG_MAX, 0);
@@ -1043,17 +756,11 @@ static void rerun_compare(lv_viewer *v, int what) {
 
 /* O opens the picker on the run shown; a choice in it runs, with the lesson open. */
 static void open_picker(lv_viewer *v) {
-    if (!v->d.catalog || !v->d.pick) {
-        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), "O");
-        return;
-    }
-    if (v->cmp) compare_off(v); /* the picker opens over one run */
     lv_picker_open(&v->pk, v->d.catalog, v->tr->scenario, v->tr->variant);
     v->vs.playing = 0;
 }
 
 static void pick(lv_viewer *v) {
-    modes_end(v); /* another scenario: the policy's run, whole */
     char err[512] = "";
     v->pick_req = 0;
     v->pk.open = 0;
@@ -1067,12 +774,6 @@ static void pick(lv_viewer *v) {
 
 /* X: explore on a thread of its own; the window keeps drawing and polls it every frame. */
 static void explore_start(lv_viewer *v) {
-    if (!v->d.explore) {
-        say(v, 3, lv_tr(v->vs.lang, LV_T_ONLY_HERE), "X");
-        return;
-    }
-    if (v->job) return;         /* one at a time: the panel is showing */
-    if (v->cmp) compare_off(v); /* it explores the upper run, and shows it alone */
     v->job = lv_xjob_start(v->d.explore, v->d.explore_ctx, v->tr);
     if (!v->job)
         say(v, 5, lv_tr(v->vs.lang, LV_T_XP_FAILED), "cannot start a thread");
@@ -1080,26 +781,21 @@ static void explore_start(lv_viewer *v) {
         v->toast[0] = 0;
 }
 
-/* A finished exploration: its failing run (if any) becomes the run shown; the message says
- * what happened. 1 when the trace was replaced. */
-static int explore_poll(lv_viewer *v) {
-    if (!v->job || !lv_xjob_done(v->job)) return 0;
-    lv_xresult r;
-    lv_xjob_finish(v->job, &r);
-    v->job = NULL;
+/* A finished exploration (its result in v->xres): its failing run (if any) becomes the run
+ * shown; the message says what happened. */
+static void explore_show(lv_viewer *v) {
+    lv_xresult r = v->xres;
+    v->xres = (lv_xresult){0};
     char msg[sizeof v->toast];
     lv_xresult_message(&r, v->vs.lang, msg, sizeof msg);
-    if (r.failing) modes_end(v); /* the run found is shown whole */
     int shown = r.failing && show(v, r.failing) == 0;
     if (shown && v->d.adopt) v->d.adopt(v->d.adopt_ctx, v->tr);
     if (!r.failing || shown) say(v, r.failing ? 12 : 8, "%s", msg);
-    return shown;
 }
 
 /* E: the frame as drawn now, without the status message or a tooltip over it, plus the
- * trace in both formats. */
-/* Side by side, the picture shows both panes, and the lower run's trace and Chrome JSON are
- * saved too, under its own names. */
+ * trace in both formats. Side by side, the picture shows both panes, and the lower run's trace and
+ * Chrome JSON are saved too, under its own names. */
 static void export_now(lv_viewer *v) {
     char paths[LV_EXPORT__COUNT][LV_EXPORT_PATH], paths2[LV_EXPORT__COUNT][LV_EXPORT_PATH];
     char err[600] = "";
@@ -1155,6 +851,272 @@ static void export_now(lv_viewer *v) {
     }
 }
 
+/* ---- input: SDL events become the mode machine's inputs (modes.h); its requests are
+ * carried out here ---- */
+
+/* An event as the mode machine's input, with what the view needs to carry it out. */
+typedef struct win_in {
+    lv_mode_in m;
+    int x, y, dy, shift, clicks; /* drawing pixels */
+} win_in;
+
+static lv_mode_ctx mode_ctx(lv_viewer *v) {
+    unsigned can = (v->d.rerun ? LV_CAN_RERUN : 0) | (v->d.counterpart ? LV_CAN_COUNTERPART : 0) |
+                   (v->d.sched ? LV_CAN_SCHED : 0) | (v->d.catalog && v->d.pick ? LV_CAN_PICK : 0) |
+                   (v->d.explore ? LV_CAN_EXPLORE : 0);
+    return (lv_mode_ctx){.compare = v->cmp != NULL,
+                         .picker = v->pk.open,
+                         .help = VS(v)->help,
+                         .exploring = v->job != NULL,
+                         .controlled = v->tr->mode == LV_MODE_CONTROLLED,
+                         .has_lesson = v->has_lesson,
+                         .unsaved = v->picks_unsaved,
+                         .asking = v->quit_asked && v->toast_left > 0,
+                         .pressed = v->vs.pressed,
+                         .dragging = v->vs.dragging,
+                         .nthreads = v->tr->nthreads,
+                         .can = can,
+                         .sv = &v->sv,
+                         .pr = &v->pr};
+}
+
+/* What a click at (x, y) hits: side by side, the upper pane's header. */
+static lv_mode_hit hits(const lv_viewer *v, int x, int y) {
+    return lv_mode_hits(v->cmp ? &v->cmp->p[0].f : &v->f, &v->sv, &v->pr, x, y);
+}
+
+/* The input's usual meaning: side by side, to compare.c in window pixels; else to the single
+ * view's state. */
+static void to_view(lv_viewer *v, const win_in *in) {
+    lv_compare *c = v->cmp;
+    int x = in->x, y = in->y;
+    switch (in->m.kind) {
+    case LV_MI_KEY:
+        if (c)
+            lv_cmp_key(c, in->m.key, in->shift);
+        else
+            lv_vs_key(&v->vs, in->m.key, in->shift);
+        break;
+    case LV_MI_WHEEL:
+        if (c)
+            lv_cmp_wheel(c, v->mx, v->my, in->dy, in->shift);
+        else
+            lv_vs_wheel(&v->vs, &v->f, v->vs.mouse_x, v->vs.mouse_y, in->dy, in->shift);
+        break;
+    case LV_MI_DOWN:
+        if (c)
+            lv_cmp_mouse_down(c, x, y);
+        else
+            lv_vs_mouse_down(&v->vs, &v->f, x, y);
+        break;
+    case LV_MI_UP:
+        if (c)
+            lv_cmp_mouse_up(c, x, y);
+        else
+            lv_vs_mouse_up(&v->vs, &v->f, x, y);
+        break;
+    case LV_MI_MOVE:
+        if (c)
+            lv_cmp_mouse_move(c, x, y);
+        else
+            lv_vs_mouse_move(&v->vs, &v->f, x, y);
+        break;
+    default:
+        break;
+    }
+}
+
+static void picker_act(lv_viewer *v, lv_pick_act a) {
+    if (a == LV_PA_CLOSE) v->pk.open = 0;
+    if (a == LV_PA_RUN) v->pick_req = 1;
+}
+
+static void input(lv_viewer *v, const win_in *in);
+
+static void carry_out(lv_viewer *v, const win_in *in, const lv_mreq *r) {
+    const lv_catalog *cat = v->d.catalog;
+    switch (r->kind) {
+    case LV_MR_NONE:
+        break;
+    case LV_MR_VIEW:
+        to_view(v, in);
+        break;
+    case LV_MR_SAY:
+        if (r->word[0])
+            say(v, r->secs, lv_tr(VS(v)->lang, (lv_tr_key)r->text), r->word);
+        else
+            say(v, r->secs, "%s", lv_tr(VS(v)->lang, (lv_tr_key)r->text));
+        break;
+    case LV_MR_NOTE_AHEAD: {
+        int fu = v->vs.future;
+        say(v, 2, "%s",
+            lv_tr(v->vs.lang, fu == LV_FUTURE_HIDE    ? LV_T_AHEAD_HIDE
+                              : fu == LV_FUTURE_FAINT ? LV_T_AHEAD_FAINT
+                                                      : LV_T_AHEAD_SHOW));
+        break;
+    }
+    case LV_MR_QUIT:
+        VS(v)->quit = 1;
+        break;
+    case LV_MR_QUIT_ASK:
+        v->quit_asked = 1;
+        say(v, 6, "%s", lv_tr(VS(v)->lang, LV_T_QUIT_ASK));
+        break;
+    case LV_MR_FULLSCREEN:
+        toggle_fullscreen(v);
+        break;
+    case LV_MR_EXPLORE:
+        explore_start(v);
+        break;
+    case LV_MR_EXPLORE_CANCEL:
+        lv_xjob_cancel(v->job);
+        break;
+    case LV_MR_EXPLORE_SHOW:
+        explore_show(v);
+        break;
+    case LV_MR_COMPARE_ON:
+        compare_on(v);
+        break;
+    case LV_MR_COMPARE_OFF:
+        compare_off(v);
+        break;
+    case LV_MR_SCHED_ON:
+        sched_on(v);
+        break;
+    case LV_MR_SCHED_OFF:
+    case LV_MR_SCHED_END:
+        sched_off(v, r->kind == LV_MR_SCHED_END);
+        break;
+    case LV_MR_SCHED_DROP:
+        v->sv.on = 0;
+        break;
+    case LV_MR_PREDICT_ON:
+        predict_on(v);
+        break;
+    case LV_MR_PREDICT_OFF:
+        predict_off(v);
+        break;
+    case LV_MR_AUTO:
+        sched_auto(v);
+        break;
+    case LV_MR_PICK:
+        sched_pick(v, r->arg);
+        break;
+    case LV_MR_ANSWER:
+        predict_answer(v, r->arg);
+        break;
+    case LV_MR_RELEASE:
+        v->vs.pressed = 0;
+        v->vs.mouse_x = in->x;
+        v->vs.mouse_y = in->y;
+        break;
+    case LV_MR_COPY:
+        sched_copy(v);
+        break;
+    case LV_MR_RERUN:
+        rerun_then(v, r->arg, r->then);
+        break;
+    case LV_MR_RERUN_COMPARE:
+        rerun_compare(v, r->arg);
+        break;
+    case LV_MR_TIME_VIEW:
+        time_view(v);
+        break;
+    case LV_MR_EXPORT: /* after this frame is drawn */
+        v->export_asked = 1;
+        break;
+    case LV_MR_PICKER_OPEN:
+        open_picker(v);
+        break;
+    case LV_MR_PICKER_KEY:
+        picker_act(v, lv_picker_key(&v->pk, cat, (lv_pick_key)r->arg));
+        break;
+    case LV_MR_PICKER_DIGIT:
+        picker_act(v, lv_picker_digit(&v->pk, cat, r->arg));
+        break;
+    case LV_MR_PICKER_CLICK:
+        picker_act(v, lv_picker_click(&v->pk, cat, &v->pf, in->x, in->y, in->clicks));
+        break;
+    case LV_MR_PICKER_CLOSE:
+        v->pk.open = 0;
+        break;
+    case LV_MR_PICKER_RUN:
+        pick(v);
+        break;
+    case LV_MR_POINT:
+        VS(v)->mouse_x = in->x;
+        VS(v)->mouse_y = in->y;
+        break;
+    case LV_MR_LANG:
+        lv_vs_button(VS(v), LV_BTN_LANG);
+        break;
+    case LV_MR_AGAIN: /* the mode changed: the same click on the new frame */
+        if (layout(v) == 0) {
+            win_in again = *in;
+            again.m.hit = hits(v, in->x, in->y);
+            input(v, &again);
+        }
+        break;
+    }
+}
+
+/* The mode machine's requests for in, carried out in order. */
+static void input(lv_viewer *v, const win_in *in) {
+    lv_mode_ctx c = mode_ctx(v);
+    lv_mout o;
+    lv_mode_input(&c, &in->m, &o);
+    for (int i = 0; i < o.n; i++)
+        carry_out(v, in, &o.r[i]);
+}
+
+static void handle(lv_viewer *v, const SDL_Event *e) {
+    win_in in = {.m = {.kind = LV_MI_MOVE}};
+    switch (e->type) {
+    case SDL_QUIT:
+        VS(v)->quit = 1;
+        return;
+    case SDL_KEYDOWN:
+        in.m = key_in(&e->key.keysym);
+        in.shift = (e->key.keysym.mod & KMOD_SHIFT) != 0;
+        break;
+    case SDL_MOUSEWHEEL:
+        in.m.kind = LV_MI_WHEEL;
+        in.dy = e->wheel.direction == SDL_MOUSEWHEEL_FLIPPED ? -e->wheel.y : e->wheel.y;
+        in.shift = (SDL_GetModState() & KMOD_SHIFT) != 0;
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP:
+        if (e->button.button != SDL_BUTTON_LEFT) return;
+        in.m.kind = e->type == SDL_MOUSEBUTTONDOWN ? LV_MI_DOWN : LV_MI_UP;
+        in.x = v->mx = (int)(e->button.x * v->dpi);
+        in.y = v->my = (int)(e->button.y * v->dpi);
+        in.clicks = e->button.clicks;
+        in.m.hit = hits(v, in.x, in.y);
+        break;
+    case SDL_MOUSEMOTION:
+        in.x = v->mx = (int)(e->motion.x * v->dpi);
+        in.y = v->my = (int)(e->motion.y * v->dpi);
+        break;
+    case SDL_WINDOWEVENT:
+        if (e->window.event != SDL_WINDOWEVENT_LEAVE) return;
+        v->vs.mouse_x = v->vs.mouse_y = v->mx = v->my = -1;
+        if (v->cmp) lv_cmp_mouse_leave(v->cmp);
+        return;
+    default:
+        return;
+    }
+    input(v, &in);
+}
+
+/* A finished exploration: the mode machine says what its result ends. */
+static void explore_poll(lv_viewer *v) {
+    if (!v->job || !lv_xjob_done(v->job)) return;
+    lv_xjob_finish(v->job, &v->xres);
+    v->job = NULL;
+    win_in in = {.m = {.kind = LV_MI_EXPLORE_DONE, .found = v->xres.failing != NULL}};
+    input(v, &in);
+}
+
 int lv_viewer_frame(lv_viewer *v, double dt) {
     /* the frame must exist before the first event is hit-tested against it */
     const lv_frame *f0 = v->cmp ? &v->cmp->p[0].f : &v->f;
@@ -1169,73 +1131,34 @@ int lv_viewer_frame(lv_viewer *v, double dt) {
         }
         /* the next click in this batch hits what the picker shows after this input */
         if (v->pk.open && layout_picker(v) != 0) return 0;
-        lv_request rq = VS(v)->request;
-        if (v->job && (rq == LV_REQ_RERUN_SEED || rq == LV_REQ_RERUN_VARIANT ||
-                       rq == LV_REQ_PICKER || rq == LV_REQ_COMPARE)) {
-            /* a new run would replace the trace the exploration reads, and scenarios are
-             * not made to run twice at once */
-            VS(v)->request = rq = LV_REQ_NONE;
-            say(v, 3, "%s", lv_tr(VS(v)->lang, LV_T_XP_BUSY));
+        /* what the view state recorded, and the picker's run: the next events hit-test the
+         * frame they leave */
+        win_in in = {.m = {.kind = LV_MI_REQUEST, .req = VS(v)->request}};
+        VS(v)->request = LV_REQ_NONE;
+        if (v->pick_req) {
+            v->pick_req = 0;
+            in.m.kind = LV_MI_PICKER_RUN;
+        } else if (in.m.req == LV_REQ_NONE) {
+            continue;
         }
-        if (rq == LV_REQ_PICKER || rq == LV_REQ_EXPLORE || v->pick_req) {
-            VS(v)->request = LV_REQ_NONE;
-            if (v->pick_req)
-                pick(v);
-            else if (rq == LV_REQ_PICKER)
-                open_picker(v);
-            else
-                explore_start(v);
-            if (layout(v) != 0 || (v->pk.open && layout_picker(v) != 0)) return 0;
-        } else if (rq == LV_REQ_RERUN_SEED || rq == LV_REQ_RERUN_VARIANT) {
-            VS(v)->request = LV_REQ_NONE;
-            int what = rq == LV_REQ_RERUN_SEED ? LV_RERUN_SEED : LV_RERUN_VARIANT;
-            if (v->cmp)
-                rerun_compare(v, what);
-            else
-                rerun_keeping_sched(v, what);
-            if (layout(v) != 0) return 0; /* the next events hit-test the new run's frame */
-        } else if (rq == LV_REQ_TIME_VIEW) {
-            VS(v)->request = LV_REQ_NONE;
-            if (!v->cmp) time_view(v);
-            if (layout(v) != 0) return 0;
-        } else if (rq == LV_REQ_COMPARE) {
-            VS(v)->request = LV_REQ_NONE;
-            if (v->cmp) {
-                compare_off(v);
-            } else {
-                modes_end(v); /* side by side shows whole runs */
-                compare_on(v);
-            }
-            if (layout(v) != 0) return 0;
-        } else if (rq == LV_REQ_NONE && e.type == SDL_KEYDOWN && e.key.keysym.sym == SDLK_i &&
-                   !v->has_lesson && !v->pk.open) {
-            say(v, 3, "%s", lv_tr(VS(v)->lang, LV_T_NO_LESSON));
-        }
+        input(v, &in);
+        if (in.m.req == LV_REQ_EXPORT) continue;
+        if (layout(v) != 0 || (v->pk.open && layout_picker(v) != 0)) return 0;
     }
     explore_poll(v);
-    int32_t typed = lv_sv_tick(&v->sv, dt); /* a one-digit number waited for a second one */
-    int typed_opt = lv_pr_tick(&v->pr, dt); /* a value typed for a read, the same way */
-    if (typed_opt > 0) predict_answer(v, typed_opt);
-    if (typed_opt < 0) say(v, 3, "%s", lv_tr(v->vs.lang, LV_T_PRED_NOT_AN_ANSWER));
-    if (typed >= 0 && v->pr.on)
-        predict_answer(v, typed);
-    else if (typed >= 0)
-        sched_pick(v, typed);
-    if (v->pk.open) /* the run waits behind the picker */
-        ;
-    else if (v->cmp)
-        lv_cmp_tick(v->cmp, dt);
-    else
-        lv_vs_tick(&v->vs, dt);
-    /* predict mode: at the end of what is shown, the question about the next event */
-    if (v->pr.on && !v->pr.open && v->pr.q.kind != LV_PQ_NONE && !v->vs.playing &&
-        v->vs.seq >= (long)v->tr->nevents - 1)
-        v->pr.open = 1;
-    if (v->pr.on && v->pr.open) v->vs.playing = 0;
+    win_in tick = {.m = {.kind = LV_MI_TICK, .dt = dt}}; /* numbers that waited are taken */
+    input(v, &tick);
+    if (!v->pk.open) { /* the run waits behind the picker */
+        if (v->cmp)
+            lv_cmp_tick(v->cmp, dt);
+        else
+            lv_vs_tick(&v->vs, dt);
+    }
+    lv_mode_arrive(&v->pr, &v->vs, v->tr->nevents); /* predict mode: the next question */
     if (v->toast_left > 0 && dt > 0 && (v->toast_left -= dt) <= 0) v->toast[0] = 0;
     if (layout(v) != 0) return 0;
-    if (VS(v)->request == LV_REQ_EXPORT) {
-        VS(v)->request = LV_REQ_NONE;
+    if (v->export_asked) {
+        v->export_asked = 0;
         export_now(v);
     }
     if (v->pk.open) {

@@ -1,8 +1,8 @@
 /* The window: a resizable, high-DPI-aware SDL window that animates a trace (playhead, stepping,
- * zoom, pan, findings, the lesson, English or Chinese). Input is translated into vstate.h calls;
- * drawing is render.c's. It knows no scenario: new runs and lessons come through the
- * descriptor's callbacks. The step-by-step calls exist so a test can push events and read the
- * pixels back. */
+ * zoom, pan, findings, the lesson, English or Chinese). Input goes to the mode machine (modes.h)
+ * and the view state (vstate.h); drawing is render.c's. It knows no scenario: new runs and lessons
+ * come through the descriptor's callbacks. The step-by-step calls exist so a test can push events
+ * and read the pixels back. */
 #ifndef LV_VIZ_VIEWER_H
 #define LV_VIZ_VIEWER_H
 
@@ -10,21 +10,9 @@
 #include "schedview.h"
 #include "compare.h"
 #include "explore_ui.h"
+#include "modes.h"
 #include "picker.h"
 #include "vstate.h"
-
-/* what a rerun asks for */
-#define LV_RERUN_SEED 1    /* the same settings with the next seed */
-#define LV_RERUN_VARIANT 2 /* the next variant (cycling), the other settings kept */
-
-/* A scenario's lesson, per language (lv_lang). Strings are borrowed and must outlive the
- * viewer (the registry's static strings). */
-typedef struct lv_lesson {
-    const char *title[LV_LANG__COUNT]; /* the scenario's title */
-    const char *variant;               /* the variant's name */
-    const char *text[LV_LANG__COUNT];  /* what to watch, why it breaks or why the fix works */
-    int role;                          /* lv_role: broken, fixed, or unknown (0) */
-} lv_lesson;
 
 /* Scheduler mode's runs (keys S, A, a lane's number; clicks on lanes). The viewer knows no
  * scenario: glue.c implements these on a session (session.h). */
@@ -53,7 +41,7 @@ typedef struct lv_viewer_desc {
     lv_trace *(*rerun)(void *ctx, int what, char *err, size_t errlen);
     void *rerun_ctx;
     /* Optional: the lesson of a trace. 0 with *out filled, -1 when it has none. */
-    int (*lesson)(void *ctx, const lv_trace *tr, lv_lesson *out);
+    lv_lesson_fn lesson;
     void *lesson_ctx;
     /* Optional: scheduler mode. NULL: S only says it is for runs started here. */
     const lv_sched_ops *sched;

@@ -151,6 +151,19 @@ void lv_cmp_settings_to(const lv_compare *c, lv_vstate *to) {
     to->playing = v->playing;
 }
 
+lv_cmp_side lv_cmp_side_of(const lv_trace *tr, lv_lesson_fn lesson, void *ctx) {
+    lv_cmp_side sd = {.tr = tr};
+    lv_lesson l;
+    if (lesson && lesson(ctx, tr, &l) == 0) {
+        sd.role = l.role;
+        for (int i = 0; i < LV_LANG__COUNT; i++) {
+            sd.title[i] = l.title[i];
+            sd.text[i] = l.text[i];
+        }
+    }
+    return sd;
+}
+
 lv_err lv_cmp_new(const lv_cmp_side sides[2], lv_compare **out) {
     *out = NULL;
     lv_compare *c = calloc(1, sizeof *c);

@@ -12,6 +12,18 @@
 /* What a variant is meant to show (the scenario's lv_variant_desc.broken). */
 typedef enum lv_role { LV_ROLE_UNKNOWN, LV_ROLE_BROKEN, LV_ROLE_FIXED } lv_role;
 
+/* A scenario's lesson, per language (lv_lang). Strings are borrowed and must outlive the
+ * viewer and the comparison (the registry's static strings). */
+typedef struct lv_lesson {
+    const char *title[LV_LANG__COUNT]; /* the scenario's title */
+    const char *variant;               /* the variant's name */
+    const char *text[LV_LANG__COUNT];  /* what to watch, why it breaks or why the fix works */
+    int role;                          /* lv_role: broken, fixed, or unknown (0) */
+} lv_lesson;
+
+/* The lesson of a trace: 0 with *out filled, -1 when it has none (glue.c's lv_lesson_of). */
+typedef int (*lv_lesson_fn)(void *ctx, const lv_trace *tr, lv_lesson *out);
+
 /* One run to show: its trace (borrowed: it must outlive the comparison), its role, and its
  * lesson per language (borrowed static strings; NULL when there is none). */
 typedef struct lv_cmp_side {
@@ -43,6 +55,9 @@ typedef struct lv_compare {
     int press;   /* the pane a mouse press began in, or -1 */
     int lanes;   /* the first lane shown, in both panes (each stops at its last thread) */
 } lv_compare;
+
+/* tr as a pane: its role, title and lesson text from lesson (NULL, or none: unknown, none). */
+lv_cmp_side lv_cmp_side_of(const lv_trace *tr, lv_lesson_fn lesson, void *ctx);
 
 /* Builds the comparison of sides[0] (the upper pane) and sides[1]. The playhead starts at the
  * first step, paused. LV_ENOMEM on failure. */

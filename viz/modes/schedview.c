@@ -372,7 +372,7 @@ lv_err lv_sv_layout(lv_schedview *sv, const lv_frame *f, const lv_viewport *vp,
                  lv_tr(lang, trace && sv->seq >= (long)trace->nevents - 1 ? LV_T_SCHED_OVER
                                                                           : LV_T_SCHED_NONE));
     else if ((long)sv->point.nbefore - 1 > sv->seq) {
-        snprintf(nb, sizeof nb, "%ld", (long)sv->point.nbefore - 1);
+        snprintf(nb, sizeof nb, "%ld", (long)sv->point.nbefore); /* event numbers from 1 */
         snprintf(sv->msg_text, sizeof sv->msg_text, lv_tr(lang, LV_T_SCHED_LATER), nb);
     } else
         snprintf(sv->msg_text, sizeof sv->msg_text, "%s", lv_tr(lang, LV_T_SCHED_PROMPT));

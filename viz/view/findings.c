@@ -17,8 +17,9 @@ static int finding_ahead(const lv_frame *f, const lv_scene *s, int i) {
 /* Lays out the findings from y = 0 in a panel of width w; returns the height it needs. */
 int lv__lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, int w) {
     const lv_trace *tr = s->tr;
+    const lv_layout_metrics *M = &lv__metrics;
     double sc = f->scale;
-    int pad = iround(10 * sc), lh = f->line_h[LV_FONT_BODY], mlh = f->line_h[LV_FONT_MONO];
+    int pad = iround(M->pad * sc), lh = f->line_h[LV_FONT_BODY], mlh = f->line_h[LV_FONT_MONO];
     f->nflines = f->nfrows = 0;
     f->hidden_findings = 0;
     f->detail_finding = -1;
@@ -41,13 +42,13 @@ int lv__lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, int 
             d += n + (e ? 1 : 0);
         }
         dw += 2 * pad;
-        if (dw > w / 2) dw = w / 2;
+        if (dw > w / M->detail_most) dw = w / M->detail_most;
         f->detail_finding = dsel;
     }
-    int chip = lv_chip_width(vp->measure, vp->measure_ctx, vp->lang) + iround(16 * sc);
+    int chip = lv_chip_width(vp->measure, vp->measure_ctx, vp->lang) + iround(M->chip_extra * sc);
     int msg_x = pad + chip + pad;
     int msg_w = w - msg_x - pad - (dw ? dw + pad : 0);
-    if (msg_w < 100) msg_w = 100;
+    if (msg_w < M->message_min_w) msg_w = M->message_min_w;
     int y = pad / 2;
     for (size_t at = (size_t)(vp->finding_scroll > 0 ? vp->finding_scroll : 0); at < tr->nfindings;
          at++) {
@@ -82,7 +83,7 @@ int lv__lay_findings(lv_frame *f, const lv_scene *s, const lv_viewport *vp, int 
         lv_frow *r = PUSH(f, frows, nfrows, capfrows);
         if (!r) return -1;
         *r = (lv_frow){(int)i, {pad / 2, y0, w - pad - (dw ? dw + pad : 0), y - y0}};
-        y += iround(4 * sc);
+        y += iround(M->finding_gap * sc);
     }
     if (tr->nfindings == 0) y += lh;
     f->detail = (lv_rect){w - pad - dw, pad / 2, dw, dlines * mlh + pad};

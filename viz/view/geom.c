@@ -1,6 +1,9 @@
 /* The scene: a trace turned into what the timeline shows over time (each thread's state spans,
- * its lock holds, the hand-off arrows, lost updates) and the time warp that keeps a 100 ms
- * sleep from squeezing a hundred 1 µs steps into one pixel. Layout per frame is layout.c. */
+ * its lock holds, the hand-off arrows, its notes and accesses indexed for the layout's
+ * searches, each finding's messages and a deadlock's wait-for table, lost updates) and the time
+ * warp that keeps a 100 ms sleep from squeezing a hundred 1 µs steps into one pixel; and an
+ * event told in words. The scene's lessons, cycle and overview are geom_lesson.c's,
+ * geom_story.c's and geom_overview.c's; layout per frame is layout.c's. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -371,6 +374,7 @@ static int build_threads(lv_scene *s) {
             req_seq[th] = LV_SEQ_NONE;
             break;
         case LV_EV_RELEASE:
+            if (e->flags & LV_EVF_REFUSED) break; /* refused (EPERM): still held */
             if (is_lock(ok) || is_sem(ok) || ok == LV_OBJ_RWLOCK) {
                 int freed = ok != LV_OBJ_RLOCK || ((e->flags & LV_EVF_VALUE) && e->value == 0);
                 if (freed) {
@@ -525,7 +529,7 @@ static int32_t holder_before(const lv_trace *tr, int32_t obj, uint32_t seq) {
         const lv_event *e = &tr->events[i];
         if (e->obj != obj) continue;
         if (e->kind == LV_EV_ACQUIRE) return e->thread;
-        if (e->kind == LV_EV_RELEASE &&
+        if (e->kind == LV_EV_RELEASE && !(e->flags & LV_EVF_REFUSED) &&
             (tr->objects[obj].kind != LV_OBJ_RLOCK || ((e->flags & LV_EVF_VALUE) && !e->value)))
             return LV_NONE;
     }
@@ -720,7 +724,7 @@ void lv_event_describe(const lv_scene *s, uint32_t seq, int lang, char *buf, siz
     const char *who = lv_trace_thread_name(tr, e->thread);
     const char *obj = e->obj >= 0 ? lv_trace_object_name(tr, e->obj) : "";
     char a[32], v[32];
-    snprintf(a, sizeof a, "%" PRIu32, seq);
+    snprintf(a, sizeof a, "%" PRIu32, seq + 1); /* a person counts events from 1 */
     snprintf(v, sizeof v, "%" PRId64, e->value);
     int n = lv_textf(buf, len, lv_tr(lang, LV_T_EV_AT), a, who);
     if (n < 0 || (size_t)n >= len) return;

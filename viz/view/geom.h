@@ -1,7 +1,8 @@
 /* The viewer's geometry and state, pure: from a trace, a viewport and a playhead, where every
  * lane, state span, lock hold, hand-off arrow, note label and finding row goes, and what each
- * object looks like at the playhead. No SDL here: text is measured through a callback, so
- * all of it runs (and is tested) without a window. Drawing is render.c's job. */
+ * object looks like at the playhead; the palette, the sizes of type and text fitting. No SDL
+ * here: text is measured through a callback, so all of it runs (and is tested) without a
+ * window. Drawing is viz/gfx's job (render.c). */
 #ifndef LV_VIZ_GEOM_H
 #define LV_VIZ_GEOM_H
 
@@ -207,10 +208,6 @@ size_t lv_scene_finding_at(const lv_scene *s, size_t at);
 size_t lv_scene_gauges(const lv_scene *s);
 int32_t lv_scene_gauge_obj(const lv_scene *s, size_t i);
 
-/* Whether a warp segment (wt[i] to wt[i + 1]) was compressed (time runs over 1.5 times
- * faster there than in display units). */
-int lv__gap_compressed(const lv_scene *s, size_t i);
-
 /* Display position of time t (ns) and back. Monotonic; in linear mode d = t. */
 double lv_scene_d(const lv_scene *s, int64_t t);
 int64_t lv_scene_t(const lv_scene *s, double d);
@@ -306,6 +303,11 @@ typedef enum lv_font_id {
     LV_FONT_MONO,  /* a deadlock's table */
     LV_FONT__COUNT
 } lv_font_id;
+
+/* The size a window opens at and a picture is drawn at unless told otherwise, and the size
+ * whose UI scale is 1. */
+#define LV_VIEW_W 1280
+#define LV_VIEW_H 720
 
 /* Font sizes in pixels at UI scale `scale` (1 at 1280x720). */
 int lv_font_px(lv_font_id f, double scale);
@@ -484,6 +486,14 @@ typedef struct lv_count_label {
     char text[32];
 } lv_count_label;
 
+/* How many fills, note labels, arrows, markers, dropped notes, ticks and breaks a frame holds
+ * (a frame names them one by one too: f->nfills is f->laid_out.nfills). */
+#define LV_FRAME_COUNTS                                                                            \
+    size_t nfills, nlabels, narrows, nmarks, ndropped, total_dropped, nticks, nbreaks
+typedef struct lv_frame_counts {
+    LV_FRAME_COUNTS;
+} lv_frame_counts;
+
 /* What the time part of a frame (fills, note labels, arrows, markers but the playhead's, the
  * axis's ticks and breaks) was laid out for. The playhead does not change it, so a frame whose view
  * is the same as the last one (playing at a fixed zoom) reuses that part instead of searching the
@@ -499,8 +509,7 @@ typedef struct lv_frame_memo {
     void *measure_ctx;
     lv_lane *lanes; /* a copy of the lanes it was laid out in */
     size_t nlanes, caplanes;
-    /* the counts of what it laid out */
-    size_t nfills, nlabels, narrows, nmarks, ndropped, total_dropped, nticks, nbreaks;
+    lv_frame_counts laid_out; /* the counts of what it laid out */
 } lv_frame_memo;
 
 typedef struct lv_frame {
@@ -522,18 +531,22 @@ typedef struct lv_frame {
     int overview;   /* 1: the time part was laid out from the scene's overview */
     lv_lane *lanes;
     size_t nlanes, caplanes, hidden_lanes;
+    union { /* the counts of fills, labels, dropped, arrows, marks, ticks, breaks below */
+        struct {
+            LV_FRAME_COUNTS;
+        };
+        lv_frame_counts laid_out; /* the same, all at once (the memo copies them so) */
+    };
     lv_fill *fills;
-    size_t nfills, capfills;
+    size_t capfills;
     lv_label *labels;
-    size_t nlabels, caplabels;
+    size_t caplabels;
     uint32_t dropped[LV_DROPPED_MAX]; /* notes with no room for a label (the first ones) */
-    size_t ndropped, total_dropped;
     lv_arrow *arrows;
-    size_t narrows, caparrows;
+    size_t caparrows;
     lv_marker *marks;
-    size_t nmarks, capmarks;
+    size_t capmarks;
     lv_tick ticks[32];
-    size_t nticks;
     lv_tline *flines; /* the findings panel */
     size_t nflines, capflines;
     lv_frow *frows;
@@ -546,10 +559,9 @@ typedef struct lv_frame {
     size_t capscratch;
     int breaks[64]; /* x of gaps the time warp shortened (drawn as breaks in the axis) */
     int break_x0[64], break_x1[64]; /* the columns each break spans (no tick goes there) */
-    size_t nbreaks;
-    char title[256];    /* scenario / variant */
-    char subtitle[128]; /* mode and seed */
-    char status[128];   /* the playhead's event and time */
+    char title[256];                /* scenario / variant */
+    char subtitle[128];             /* mode and seed */
+    char status[128];               /* the playhead's event and time */
     /* gauge strips under the lanes (geom_lesson.c): the count over time, red past capacity */
     lv_rect gauges[LV_GAUGES_SHOWN];
     int32_t gauge_obj[LV_GAUGES_SHOWN];

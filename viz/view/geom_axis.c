@@ -42,15 +42,17 @@ typedef struct axis {
     int gap, right; /* labels keep gap apart, begin after the name's button, end by right */
     int prev_end;
     int64_t prev_t;
+    double prev_v; /* what the last label says, in ns or events */
     char prev[24];
 } axis;
 
 /* Adds a tick at time t (x its exact place) labelled label, unless its label would overlap
  * the last one or the name, or repeat it. */
-static void add_tick(axis *a, int x, int64_t t, const char *label) {
+static void add_tick(axis *a, int x, int64_t t, double v, const char *label) {
     lv_frame *f = a->f;
     if (f->nticks >= sizeof f->ticks / sizeof f->ticks[0]) return;
-    if (x < f->x0 || x > f->x1 || t <= a->prev_t || strcmp(label, a->prev) == 0) return;
+    if (x < f->x0 || x > f->x1 || t <= a->prev_t || v <= a->prev_v || strcmp(label, a->prev) == 0)
+        return;
     int tw = a->vp->measure(a->vp->measure_ctx, LV_FONT_NOTE, label, strlen(label));
     int lx = x - tw / 2;
     if (lx + tw > a->right) lx = a->right - tw; /* inside the axis, as near its tick as fits */
@@ -64,6 +66,7 @@ static void add_tick(axis *a, int x, int64_t t, const char *label) {
     snprintf(a->prev, sizeof a->prev, "%s", label);
     a->prev_end = lx + tw;
     a->prev_t = t;
+    a->prev_v = v;
 }
 
 /* Breaks: each pixel column whose time runs over 1.5 times faster than the display's is
@@ -113,7 +116,11 @@ static double nice_floor(double v) {
 
 /* Round times in the stretch of columns [xa, xb], where time runs without a break, each at
  * its x: about every 110 pixels, and at least one when the stretch is wide enough for a label
- * (the step then the largest round one that fits its time). */
+ * (the step then the largest round one that fits its time). A time label has at most four
+ * significant digits in a stretch too narrow for two ticks: one too short in time for a round time
+ * of that kind (after a break, late in a long run: 300.055 to 300.065 ms) gets one tick in its
+ * middle saying the time there to four digits, marked as rounded ("≈300.1 ms"), never "300.06 ms".
+ */
 static void stretch(axis *a, const lv_scene *s, int xa, int xb) {
     lv_frame *f = a->f;
     if (xb <= xa) return;
@@ -126,7 +133,11 @@ static void stretch(axis *a, const lv_scene *s, int xa, int xb) {
     double ra = (double)(ta - s->t_first) / unit + one, rb = (double)(tb - s->t_first) / unit + one;
     double step = nice_step((rb - ra) * want / (xb - xa));
     if (step > rb - ra && rb - ra >= 1 && xb - xa >= want / 2) step = nice_floor(rb - ra);
+    /* in a stretch too short for two ticks; a wide one (zoomed in) keeps its fine ticks */
+    double digits = steps || rb < 1e4 || xb - xa >= 2 * want ? 1 : pow(10, floor(log10(rb)) - 3);
+    if (step < digits) step = digits;
     char b[24];
+    size_t had = f->nticks;
     for (double r = ceil(ra / step) * step; r <= rb; r += step) {
         if (r < one) continue;
         int64_t t = s->t_first + (int64_t)llround((r - one) * unit);
@@ -134,8 +145,16 @@ static void stretch(axis *a, const lv_scene *s, int xa, int xb) {
             snprintf(b, sizeof b, "%.0f", r);
         else
             time_label(r, step, b, sizeof b);
-        add_tick(a, (int)lround(lv_frame_x(f, s, t)), t, b);
+        add_tick(a, (int)lround(lv_frame_x(f, s, t)), t, r, b);
     }
+    if (digits == 1 || f->nticks > had || xb - xa < want / 4) return;
+    int xm = (xa + xb) / 2;
+    int64_t t = lv_frame_t(f, s, xm);
+    if (t < s->t_first) return;
+    double r = round((double)(t - s->t_first) / digits) * digits;
+    memcpy(b, "≈", 3); /* 3 bytes of UTF-8 */
+    time_label(r, digits, b + 3, sizeof b - 3);
+    add_tick(a, (int)lround(lv_frame_x(f, s, t)), t, r, b);
 }
 
 void lv__lay_axis(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
@@ -147,8 +166,8 @@ void lv__lay_axis(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
     int below = (int)lround(7 * f->scale); /* under the breaks' marks on the axis's line */
     /* at the axis's start, where the first label would only say 0 */
     f->buttons[LV_BTN_TIME] = (lv_rect){f->axis.x, f->axis.y + below, nw, f->axis.h - below};
-    axis a = {f,         vp, (int)lround(10 * f->scale), f->axis.x + f->axis.w, f->axis.x + nw,
-              INT64_MIN, ""};
+    axis a = {f,  vp, (int)lround(10 * f->scale), f->axis.x + f->axis.w, f->axis.x + nw, INT64_MIN,
+              -1, ""};
     lay_breaks(f, s);
     f->axis_in_gap = 0;
     int from = f->x0;

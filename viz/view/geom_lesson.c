@@ -2,8 +2,9 @@
  * frame: every lost update (each stale read ringed, not only the one analysis reports in full),
  * a mark on each wait that timed out, an RLock's count on its hold bar, each gauge's count as
  * a step strip under the lanes (red past its capacity); also the notes in the window's
- * language, the verdicts first in the findings, the message bar and the legend's rows. Pure
- * (no SDL); bounded by pixels per frame, like the rest of the layout. */
+ * language, the verdicts first in the findings, the message bar, the legend's rows and the
+ * words for a lock's, a semaphore's and a gauge's state. Pure (no SDL); bounded by pixels per
+ * frame, like the rest of the layout. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -25,11 +25,6 @@ static size_t cell_before(const lv_overview *o, double d, size_t first) {
     return (size_t)c;
 }
 
-int lv__gap_compressed(const lv_scene *s, size_t i) {
-    double dt = (double)(s->wt[i + 1] - s->wt[i]);
-    return dt > (s->wd[i + 1] - s->wd[i]) * 1.5;
-}
-
 /* The next cell at or after c not yet given a hold (next[c] == c when free), halving the path. */
 static size_t next_free(uint32_t *next, size_t c) {
     while (next[c] != c) {

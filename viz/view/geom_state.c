@@ -203,7 +203,7 @@ static int apply(lv_state *st, const lv_scene *s, const lv_event *e) {
         }
         break;
     case LV_EV_RELEASE:
-        if (!o) break;
+        if (!o || (e->flags & LV_EVF_REFUSED)) break;
         if (k == LV_OBJ_MUTEX) {
             o->owner = LV_NONE; /* a Lock is free after any release, as in Python */
             o->count = 0;

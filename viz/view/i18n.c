@@ -54,7 +54,7 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_WROTE] = {"wrote", "写入"},
     [LV_T_READ] = {"read", "读到"},
     [LV_T_MORE_OBJECTS] = {"+%s more objects", "另有 %s 个对象"},
-    [LV_T_EV_AT] = {"seq %s, %s: ", "事件 %s，%s："},
+    [LV_T_EV_AT] = {"event %s, %s: ", "事件 %s，%s："},
     [LV_T_EV_READ] = {"read %s = %s", "读取 %s = %s"},
     [LV_T_EV_WROTE] = {"wrote %s = %s", "写入 %s = %s"},
     [LV_T_EV_SPAWNED] = {"spawned %s", "创建了 %s"},

@@ -11,28 +11,73 @@
 #include "layout_impl.h"
 #include "textf.h"
 
+const lv_layout_metrics lv__metrics = {
+    .line_spacing = 1.2,
+    .pad = 10,
+    .header_extra = 18,
+    .button_inset = 10,
+    .button_gap = 4,
+    .button_top = 5,
+    .title_left = 5,
+    .title_extra_w = 10,
+    .swatch_gap = 4,
+    .legend_gap = 7,
+    .legend_right = 12,
+    .lesson_pad = 12,
+    .lesson_title_gap = 2,
+    .lesson_max = 0.34,
+    .axis_extra = 8,
+    .lane_min_extra = 6,
+    .lane_ok_band = 14,
+    .lane_ok_extra = 6,
+    .hold_row = 4,
+    .lanes_extra = 8,
+    .findings_min = 0.22,
+    .findings_max = 0.45,
+    .panel_most = 2,
+    .table_extra = 10,
+    .objects_part = 0.25,
+    .objects_min = 220,
+    .objects_max = 420,
+    .label_min = 110,
+    .label_most = 4,
+    .sched_col_most = 2,
+    .area_top = 4,
+    .lane_max = 130,
+    .lane_gap = 2,
+    .band_min = 10,
+    .band_max = 36,
+    .hover_radius = 8,
+    .chip_extra = 16,
+    .finding_gap = 4,
+    .message_min_w = 100,
+    .detail_most = 2,
+};
+
 /* ---- the header and the lesson panel ---- */
 
 static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
     const lv_trace *tr = s->tr;
+    const lv_layout_metrics *M = &lv__metrics;
     double sc = f->scale;
-    int pad = iround(10 * sc);
-    int bs = f->header.h - iround(10 * sc), bstep = bs + iround(4 * sc);
+    int pad = iround(M->pad * sc);
+    int bs = f->header.h - iround(M->button_inset * sc), bstep = bs + iround(M->button_gap * sc);
     /* a row of square buttons; the picker's is the title (below), which costs no room */
     int bx = f->header.w - pad - (LV_BTN__COUNT - 2) * bstep; /* all but the picker and time */
     for (int i = 0, k = 0; i < LV_BTN__COUNT; i++)
         if (i != LV_BTN_PICKER && i != LV_BTN_TIME)
-            f->buttons[i] = (lv_rect){bx + k++ * bstep, iround(5 * sc), bs, bs};
+            f->buttons[i] = (lv_rect){bx + k++ * bstep, iround(M->button_top * sc), bs, bs};
     /* the legend in two rows (three swatches over two), packed close, so the title's chips
      * (outcome, seed, findings) keep their room beside the buttons */
-    int sw = f->font_px[LV_FONT_NOTE], tw[5], sgap = iround(4 * sc), igap = iround(7 * sc);
+    int sw = f->font_px[LV_FONT_NOTE], tw[5], sgap = iround(M->swatch_gap * sc),
+        igap = iround(M->legend_gap * sc);
     int rowh = f->line_h[LV_FONT_NOTE], rows_h = 2 * rowh, row_w[2] = {0, 0};
     for (int i = 0; i < 5; i++) {
         tw[i] = measure_str(vp, LV_FONT_NOTE, lv_tr(vp->lang, lv_legend_words[i]));
         row_w[i >= 3] += sw + sgap + tw[i] + igap;
     }
     int lw = row_w[0] > row_w[1] ? row_w[0] : row_w[1];
-    int x0 = bx - iround(12 * sc) - lw, x = x0, y0 = (f->header.h - rows_h) / 2;
+    int x0 = bx - iround(M->legend_right * sc) - lw, x = x0, y0 = (f->header.h - rows_h) / 2;
     for (int i = 0; i < 5; i++) {
         if (i == 3) x = x0;
         int y = y0 + (i >= 3) * rowh + (rowh - sw) / 2;
@@ -49,7 +94,8 @@ static void lay_header(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
     int ttw = measure_str(vp, LV_FONT_TITLE, f->title), room = f->legend[0].x - 2 * pad;
     if (ttw > room) ttw = room;
     f->buttons[LV_BTN_PICKER] =
-        (lv_rect){pad - iround(5 * sc), iround(5 * sc), ttw + iround(10 * sc), bs};
+        (lv_rect){pad - iround(M->title_left * sc), iround(M->button_top * sc),
+                  ttw + iround(M->title_extra_w * sc), bs};
     char a[32], b[32], tb[48];
     snprintf(a, sizeof a, "%" PRIu64, tr->seed);
     if (tr->program) /* a recorded program has no seed: the header says it was recorded */
@@ -79,14 +125,16 @@ static int lay_lesson(lv_frame *f, const lv_viewport *vp) {
     f->lesson_cut = 0;
     f->lesson = (lv_rect){0, f->header.h, vp->w, 0};
     if (!vp->lesson_text || !vp->lesson_title) return 0;
+    const lv_layout_metrics *M = &lv__metrics;
     double sc = f->scale;
-    int pad = iround(12 * sc), lh = f->line_h[LV_FONT_BODY], th = f->line_h[LV_FONT_LABEL];
+    int pad = iround(M->lesson_pad * sc), lh = f->line_h[LV_FONT_BODY],
+        th = f->line_h[LV_FONT_LABEL];
     int maxw = vp->w - 2 * pad, y = f->header.h + pad / 2;
-    int bottom = f->header.h + iround(0.34 * vp->h);
+    int bottom = f->header.h + iround(M->lesson_max * vp->h);
     lv_tline *t = PUSH(f, llines, nllines, capllines);
     if (!t) return -1;
     *t = (lv_tline){vp->lesson_title, strlen(vp->lesson_title), pad, y, LV_FONT_LABEL, LV_C_TEXT};
-    y += th + iround(2 * sc);
+    y += th + iround(M->lesson_title_gap * sc);
     const char *m = vp->lesson_text;
     size_t n = strlen(m);
     while (n > 0) {
@@ -150,14 +198,7 @@ static void memo_save(lv_frame_memo *m, const lv_frame_memo *k, const lv_frame *
     m->caplanes = cap;
     memcpy(lanes, f->lanes, f->nlanes * sizeof *lanes);
     m->nlanes = f->nlanes;
-    m->nfills = f->nfills;
-    m->nlabels = f->nlabels;
-    m->narrows = f->narrows;
-    m->nmarks = f->nmarks;
-    m->ndropped = f->ndropped;
-    m->total_dropped = f->total_dropped;
-    m->nticks = f->nticks;
-    m->nbreaks = f->nbreaks;
+    m->laid_out = f->laid_out;
     m->valid = 1;
 }
 
@@ -168,52 +209,54 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     const lv_viewport *vp = &vpc;
     if (!vpc.measure) vpc.measure = default_measure;
     const lv_trace *tr = s->tr;
+    const lv_layout_metrics *M = &lv__metrics;
     double sc = vp->scale > 0 ? vp->scale : lv_ui_scale(vp->w, vp->h, 1);
     f->scale = sc;
     for (int i = 0; i < LV_FONT__COUNT; i++) {
         f->font_px[i] = lv_font_px((lv_font_id)i, sc);
-        f->line_h[i] = vp->line_h[i] > 0 ? vp->line_h[i] : iround(f->font_px[i] * 1.2);
+        f->line_h[i] = vp->line_h[i] > 0 ? vp->line_h[i] : iround(f->font_px[i] * M->line_spacing);
     }
-    f->nlanes = f->nfills = f->nlabels = f->narrows = f->nmarks = f->nticks = 0;
-    f->ndropped = f->total_dropped = 0;
+    f->nlanes = 0;
+    f->laid_out = (lv_frame_counts){0};
     f->hidden_lanes = 0;
     f->hover_seq = -1;
     f->future = vp->future > 0 && vp->future < LV_FUTURE__COUNT ? vp->future : LV_FUTURE_SHOW;
     f->reveal_seq = vp->seq;
-    int W = vp->w, H = vp->h, pad = iround(10 * sc);
+    int W = vp->w, H = vp->h, pad = iround(M->pad * sc);
 
-    f->header = (lv_rect){0, 0, W, f->line_h[LV_FONT_TITLE] + iround(18 * sc)};
+    f->header = (lv_rect){0, 0, W, f->line_h[LV_FONT_TITLE] + iround(M->header_extra * sc)};
     lay_header(f, s, vp);
 
     if (lay_lesson(f, vp) != 0) return LV_ENOMEM;
     int top_h = f->header.h + f->lesson.h; /* where the timeline and objects begin */
 
-    int axis_h = f->line_h[LV_FONT_NOTE] + iround(8 * sc);
+    int axis_h = f->line_h[LV_FONT_NOTE] + iround(M->axis_extra * sc);
     /* lanes: never lower than a label; comfortable with a row of notes above the band */
-    int lane_min = f->line_h[LV_FONT_LABEL] + iround(6 * sc);
-    int lane_ok =
-        f->line_h[LV_FONT_NOTE] + iround(14 * sc) + LV_HOLD_ROWS * iround(4 * sc) + iround(6 * sc);
+    int lane_min = f->line_h[LV_FONT_LABEL] + iround(M->lane_min_extra * sc);
+    int lane_ok = f->line_h[LV_FONT_NOTE] + iround(M->lane_ok_band * sc) +
+                  LV_HOLD_ROWS * iround(M->hold_row * sc) + iround(M->lane_ok_extra * sc);
     /* the findings panel: what it needs, within what the lanes leave */
     /* as high as the whole run's findings need, so the lanes keep still as they appear */
     int need = f->future != LV_FUTURE_SHOW ? lv__whole_findings_h(f, s, vp, W) : 0;
     int now = need < 0 ? -1 : lv__lay_findings(f, s, vp, W);
     if (now < 0) return LV_ENOMEM;
     if (now > need) need = now;
-    int lanes_need = (int)tr->nthreads * lane_ok + axis_h + iround(8 * sc);
+    int lanes_need = (int)tr->nthreads * lane_ok + axis_h + iround(M->lanes_extra * sc);
     int maxh = H - top_h - lanes_need;
-    if (maxh < iround(0.22 * H)) maxh = iround(0.22 * H);
-    if (maxh > iround(0.45 * H)) maxh = iround(0.45 * H);
+    if (maxh < iround(M->findings_min * H)) maxh = iround(M->findings_min * H);
+    if (maxh > iround(M->findings_max * H)) maxh = iround(M->findings_max * H);
     int fh = need < maxh ? need : maxh;
     /* a deadlock's table is never cut at the bottom: the panel grows for it, up to half */
-    int table_h = f->detail_finding >= 0 ? f->detail.h + iround(10 * sc) : 0;
-    if (fh < table_h) fh = table_h < H / 2 ? table_h : H / 2;
-    if (vp->findings_h > 0) fh = vp->findings_h < H / 2 ? vp->findings_h : H / 2;
+    int table_h = f->detail_finding >= 0 ? f->detail.h + iround(M->table_extra * sc) : 0;
+    int most = H / M->panel_most;
+    if (fh < table_h) fh = table_h < most ? table_h : most;
+    if (vp->findings_h > 0) fh = vp->findings_h < most ? vp->findings_h : most;
     f->findings = (lv_rect){0, H - fh, W, fh};
     lv__place_findings(f, tr, f->findings.y, H);
 
-    int obj_w = iround(0.25 * W);
-    if (obj_w < iround(220 * sc)) obj_w = iround(220 * sc);
-    if (obj_w > iround(420 * sc)) obj_w = iround(420 * sc);
+    int obj_w = iround(M->objects_part * W);
+    if (obj_w < iround(M->objects_min * sc)) obj_w = iround(M->objects_min * sc);
+    if (obj_w > iround(M->objects_max * sc)) obj_w = iround(M->objects_max * sc);
     int bar_h = vp->sched_bar_h > 0 ? vp->sched_bar_h : 0;
     int msg_h = lv__message_bar(f, vp, f->findings.y - bar_h); /* messages: a bar, not on lanes */
     f->objects = (lv_rect){W - obj_w, top_h, obj_w, f->findings.y - top_h - bar_h - msg_h};
@@ -221,7 +264,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     f->sched_bar = (lv_rect){0, f->findings.y - bar_h, W, bar_h};
 
     /* the label column fits each name, and under it what the thread waits for */
-    int label_w = iround(110 * sc), longest = 0;
+    int label_w = iround(M->label_min * sc), longest = 0;
     for (size_t i = 0; i < tr->nthreads; i++) {
         int lw = measure_str(vp, LV_FONT_LABEL, tr->threads[i].name) + 2 * pad;
         int nw = measure_str(vp, LV_FONT_NOTE, tr->threads[i].name);
@@ -239,14 +282,14 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     int sw =
         measure_str(vp, LV_FONT_NOTE, "● ") + measure_str(vp, LV_FONT_NOTE, wf) + longest + 2 * pad;
     if (sw > label_w) label_w = sw;
-    if (label_w > f->timeline.w / 4) label_w = f->timeline.w / 4;
+    if (label_w > f->timeline.w / M->label_most) label_w = f->timeline.w / M->label_most;
     if (vp->label_w > 0) label_w = vp->label_w;
     int col_w = vp->sched_col_w > 0 ? vp->sched_col_w : 0;
-    if (col_w > f->timeline.w / 2) col_w = f->timeline.w / 2;
+    if (col_w > f->timeline.w / M->sched_col_most) col_w = f->timeline.w / M->sched_col_most;
     f->axis = (lv_rect){label_w, f->timeline.y + f->timeline.h - axis_h,
                         f->timeline.w - label_w - pad - col_w, axis_h};
     f->sched_col = (lv_rect){f->timeline.w - col_w, f->timeline.y, col_w, f->timeline.h};
-    int top = f->timeline.y + iround(4 * sc);
+    int top = f->timeline.y + iround(M->area_top * sc);
     f->area = (lv_rect){label_w, top, f->axis.w, f->axis.y - top};
     lv__lesson_reserve(f, s, lane_min);
     f->x0 = f->area.x;
@@ -268,7 +311,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     int first = vp->lane_scroll;
     if (first < 0 || (size_t)first >= (nt ? nt : 1)) first = 0;
     f->first_lane = first;
-    int lane_max = iround(130 * sc);
+    int lane_max = iround(M->lane_max * sc);
     int lh = nt > (size_t)first ? f->area.h / (int)(nt - (size_t)first) : lane_max;
     if (lh > lane_max) lh = lane_max;
     if (lh < lane_min) lh = lane_min;
@@ -279,7 +322,8 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     int any_holds = 0;
     for (size_t i = 0; i < s->nthreads && !any_holds; i++)
         any_holds = s->th[i].nholds > 0;
-    int gap = iround(2 * sc), holds_h = any_holds ? LV_HOLD_ROWS * iround(4 * sc) : 0;
+    int gap = iround(M->lane_gap * sc);
+    int holds_h = any_holds ? LV_HOLD_ROWS * iround(M->hold_row * sc) : 0;
     for (size_t i = 0; i < shown; i++) {
         lv_lane *ln = &f->lanes[f->nlanes++];
         int y = f->area.y + (int)i * lh;
@@ -289,15 +333,15 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
         /* predict mode: the answers' marks get a row of their own, so they cover no note */
         int marks_h = vp->predict ? f->line_h[LV_FONT_NOTE] : 0;
         int band_h = lh - marks_h - notes_h - holds_h - (marks_h ? 4 : 3) * gap;
-        if (band_h < iround(10 * sc)) { /* too low for a row of notes: hover shows them */
+        if (band_h < iround(M->band_min * sc)) { /* too low for a row of notes: hover shows them */
             notes_h = 0;
             band_h = lh - marks_h - holds_h - (marks_h ? 3 : 2) * gap;
         }
-        if (band_h < iround(10 * sc)) { /* nor for marks: they go on the band, noteless */
+        if (band_h < iround(M->band_min * sc)) { /* nor for marks: they go on the band, noteless */
             marks_h = 0;
             band_h = lh - holds_h - 2 * gap;
         }
-        if (band_h > iround(36 * sc)) band_h = iround(36 * sc);
+        if (band_h > iround(M->band_max * sc)) band_h = iround(M->band_max * sc);
         int used =
             marks_h + notes_h + band_h + holds_h + (notes_h ? 2 : 1) * gap + (marks_h ? gap : 0);
         int y0 = y + (lh - used) / 2;
@@ -317,8 +361,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     int64_t *e64 = (int64_t *)(void *)f->scratch;
     raster r = {f->scratch + edges, f->scratch + edges + rw, rw,        e64,
                 e64 + rw + 1,       e64 + 2 * (rw + 1),      f->x0 - 2, rw + 5};
-    f->nfills = f->nlabels = f->narrows = f->nmarks = f->ndropped = f->total_dropped = 0;
-    f->nticks = f->nbreaks = 0;
+    f->laid_out = (lv_frame_counts){0};
     lv_frame_memo key = {.valid = 1,
                          .serial = s->serial,
                          .linear = s->linear,
@@ -336,14 +379,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
                          .measure_ctx = vp->measure_ctx};
     lv_frame_memo *m = &f->memo;
     if (memo_same(m, &key, f->lanes, f->nlanes)) {
-        f->nfills = m->nfills;
-        f->nlabels = m->nlabels;
-        f->narrows = m->narrows;
-        f->nmarks = m->nmarks;
-        f->ndropped = m->ndropped;
-        f->total_dropped = m->total_dropped;
-        f->nticks = m->nticks;
-        f->nbreaks = m->nbreaks;
+        f->laid_out = m->laid_out;
     } else {
         m->valid = 0;
         if (lv__lay_time_part(f, s, vp, &r, tv0, tv1)) return LV_ENOMEM;
@@ -356,7 +392,7 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     f->playhead_x = px >= f->x0 && px <= f->x1 ? iround(px) : -1;
 
     if (vp->hover_x >= 0 && vp->hover_y >= 0)
-        f->hover_seq = lv_hit_event(f, s, vp->hover_x, vp->hover_y, iround(8 * sc));
+        f->hover_seq = lv_hit_event(f, s, vp->hover_x, vp->hover_y, iround(M->hover_radius * sc));
     lv__lay_axis(f, s, vp);
     if (lv__lay_story(f, s, vp)) return LV_ENOMEM;
     return LV_OK;

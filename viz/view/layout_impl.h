@@ -1,5 +1,7 @@
-/* Inside the frame's layout (layout.c, lanes.c, findings.c, raster.c, hit.c, the overview's
- * layout in geom_overview.c): what those files share and nothing else includes. No SDL. */
+/* Inside the frame's layout (layout.c, lanes.c, findings.c, raster.c, hit.c, palette.c, the
+ * overview's layout in geom_overview.c): what those files share and nothing else includes: a
+ * growable array's next element, rounding, measuring, the searches in time order, the pixel
+ * raster, the lanes' and the findings' parts, and the frame's proportions. No SDL. */
 #ifndef LV_VIZ_LAYOUT_IMPL_H
 #define LV_VIZ_LAYOUT_IMPL_H
 
@@ -132,6 +134,58 @@ int lv__lay_bands_ov(lv_frame *f, const lv_scene *s, raster *r, const int64_t *c
                      const lv_lane *ln);
 int lv__lay_access_ov(lv_frame *f, const lv_scene *s, const lv_lane *ln);
 int lv__lay_arrows_ov(lv_frame *f, const lv_scene *s, int64_t tv0, int64_t tv1);
+
+/* ---- the frame's proportions (defined in layout.c) ---- */
+
+/* How the frame is cut up. Lengths are pixels at scale 1 (a 1280x720 window), times the
+ * frame's scale; parts of the window are fractions of its width or height, or divisors where
+ * the layout divides whole pixels (H / 2). */
+typedef struct lv_layout_metrics {
+    double line_spacing;  /* 1.2: a line's height for a font's pixels, when the viewport has none */
+    double pad;           /* 10: the margin of the header, the label column and the findings */
+    double header_extra;  /* 18: the header's height beyond the title's line */
+    double button_inset;  /* 10: the header's height less a button's side */
+    double button_gap;    /* 4: between two buttons */
+    double button_top;    /* 5: the buttons' distance from the top */
+    double title_left;    /* 5: how far the title's button reaches left of the title */
+    double title_extra_w; /* 10: the title's button's width beyond the title's */
+    double swatch_gap;    /* 4: a legend swatch to its word */
+    double legend_gap;    /* 7: a legend word to the next swatch */
+    double legend_right;  /* 12: the legend to the first button */
+    double lesson_pad;    /* 12: the lesson panel's margin */
+    double lesson_title_gap; /* 2: under the lesson's title */
+    double lesson_max;       /* 0.34: the lesson panel's most, of the window's height */
+    double axis_extra;       /* 8: the time axis's height beyond a note's line */
+    double lane_min_extra;   /* 6: a lane's least height beyond a label's line */
+    /* a comfortable lane, the height per thread the findings panel leaves room for: a note's
+     * line, lane_ok_band for the band, the hold rows and lane_ok_extra for the gaps */
+    double lane_ok_band;  /* 14 */
+    double lane_ok_extra; /* 6 */
+    double hold_row;      /* 4: one row of lock holds under the band */
+    double lanes_extra;   /* 8: what the lanes need beyond theirs and the axis's */
+    double findings_min;  /* 0.22: the findings panel's least, of the window's height */
+    double findings_max;  /* 0.45: its most, unless a table or the viewport asks for more */
+    int panel_most;       /* 2: the findings panel is never above H / 2 */
+    double table_extra;   /* 10: a deadlock's table's margin in the findings panel */
+    double objects_part;  /* 0.25: the objects panel's width, of the window's */
+    double objects_min;   /* 220: its least width */
+    double objects_max;   /* 420: its most */
+    double label_min;     /* 110: the label column's least width */
+    int label_most;       /* 4: the label column is never above a timeline's width / 4 */
+    int sched_col_most;   /* 2: nor the scheduler's column above its width / 2 */
+    double area_top;      /* 4: above the first lane */
+    double lane_max;      /* 130: a lane's most height (more threads than fit scroll) */
+    double lane_gap;      /* 2: between a lane's rows (marks, notes, band, holds) */
+    double band_min;      /* 10: the least state band that keeps a row of notes (or of marks) */
+    double band_max;      /* 36: the most */
+    double hover_radius;  /* 8: how near the pointer an event is hovered */
+    double chip_extra;    /* 16: a finding's kind chip beyond its longest word */
+    double finding_gap;   /* 4: between two findings */
+    int message_min_w;    /* 100: a finding's message's least width, in pixels */
+    int detail_most;      /* 2: a deadlock's table is never above the panel's width / 2 */
+} lv_layout_metrics;
+
+extern const lv_layout_metrics lv__metrics;
 
 /* ---- the findings panel (findings.c) ---- */
 

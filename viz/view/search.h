@@ -1,4 +1,5 @@
-/* The one binary search behind the viewer's lookups in sorted arrays. No SDL. */
+/* The one plain binary search behind the viewer's lookups in sorted arrays (the frame's
+ * layout gallops from a hint with its own, layout_impl.h). No SDL. */
 #ifndef LV_VIZ_SEARCH_H
 #define LV_VIZ_SEARCH_H
 

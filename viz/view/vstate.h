@@ -1,6 +1,7 @@
 /* The viewer's state and input handling, pure: play/pause, stepping, speed, zoom, pan, clicks
  * on the timeline, findings and buttons, as functions on a struct that tests drive without a
- * window. viewer.c only translates SDL events into these calls. */
+ * window. The window reaches them through the mode machine (viz/modes/modes.h), which passes an
+ * input on here when it has its usual meaning. */
 #ifndef LV_VIZ_VSTATE_H
 #define LV_VIZ_VSTATE_H
 
@@ -29,7 +30,14 @@ typedef enum lv_key {
     LV_KEY_EXPLORE,  /* X: search for a failing schedule */
     LV_KEY_TIMEVIEW, /* T: long gaps shortened, linear time, one column per event */
     LV_KEY_AHEAD,    /* G: what lies after the playhead: hidden, faint, shown */
-    LV_KEY_QUIT
+    LV_KEY_QUIT,
+    LV_KEY_SCHED,      /* S: scheduler mode on / off (modes.h) */
+    LV_KEY_PREDICT,    /* P: predict mode on / off */
+    LV_KEY_AUTO,       /* A: scheduler mode: the policy runs on */
+    LV_KEY_DIGIT,      /* 0 to 9: a thread's number, a value, a scenario in the picker */
+    LV_KEY_FULLSCREEN, /* F */
+    LV_KEY_TAB,        /* the picker: the next variant */
+    LV_KEY_ENTER       /* the picker: run the selection */
 } lv_key;
 
 /* What a key asked of the viewer beyond the state (a new run, files): vstate only records it;

@@ -10,14 +10,20 @@
 
 typedef enum lv_strategy { LV_STRATEGY_DFS, LV_STRATEGY_PCT, LV_STRATEGY_RANDOM } lv_strategy;
 
+/* The defaults of `lockviz explore` and of explore from the window: the budget in runs and
+ * dfs's preemption bound. */
+#define LV_EXPLORE_RUNS 1000
+#define LV_EXPLORE_PREEMPTIONS 2
+
 typedef struct lv_explore_desc {
     const lv_scenario *scenario;
     int variant;
     const int64_t *params; /* NULL: the defaults */
     lv_strategy strategy;
-    size_t runs;     /* the budget: 0 means 1000 */
+    size_t runs;     /* the budget: 0 means LV_EXPLORE_RUNS */
     int preemptions; /* dfs: at most this many preemptions per schedule (-1: no bound) */
-    uint64_t seed;   /* the scenario's seed; pct and random also derive their policies' seeds */
+    uint64_t seed;   /* the scenario's seed (at most LV_SEED_MAX, else LV_ERANGE); pct and
+                        random also derive their policies' seeds */
     int pct_depth;   /* 0 means 3 */
     /* optional: called after every run; a nonzero return stops the exploration */
     int (*progress)(void *ctx, size_t done, size_t budget);

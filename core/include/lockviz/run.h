@@ -8,6 +8,9 @@
 #include "trace.h"
 
 #define LV_MAX_PARAMS 8
+/* The largest seed (2^53 - 1): the trace records it, so it stays a number JSON holds exactly.
+ * lv_run refuses a larger one (LV_ERANGE). */
+#define LV_SEED_MAX ((uint64_t)LV_TRACE_INT_MAX)
 
 typedef struct lv_param_desc {
     const char *name;
@@ -110,8 +113,9 @@ typedef struct lv_run_desc {
  * Controlled mode records in the trace's schedule the thread picked at each choice point
  * (a scheduling point where more than one thread could run); replaying it with the same
  * scenario, variant, parameters and seed gives the same trace, byte for byte.
- * LV_ENOMEM / LV_ETHREAD / LV_EUNSUPPORTED on failure; a scenario that deadlocks or fails its
- * checks still returns LV_OK: that is in the trace. */
+ * LV_ENOMEM / LV_ETHREAD / LV_EUNSUPPORTED on failure, LV_ERANGE for a seed above LV_SEED_MAX
+ * or a parameter outside its range; a scenario that deadlocks or fails its checks still
+ * returns LV_OK: that is in the trace. */
 lv_err lv_run(const lv_run_desc *desc, lv_trace **out);
 
 /* Helpers for names given on a command line. -1 when unknown. */

@@ -18,6 +18,9 @@
 #define LV_TRACE_MAX_OBJECTS 1048576
 #define LV_TRACE_MAX_SCHEDULE 134217728 /* 2^27 choice points: 512 MiB of ids */
 #define LV_TRACE_MAX_VALUES 8388608     /* JSON values outside "events" and "schedule" */
+/* The largest whole number a trace holds (2^53 - 1): every JSON reader, JavaScript's too,
+ * keeps it exact. Seeds and every other integer of the file stay within it. */
+#define LV_TRACE_INT_MAX 9007199254740991LL
 
 #define LV_EVENT_KINDS(X)                                                                          \
     X(START, "start")                                                                              \
@@ -88,6 +91,10 @@ typedef enum lv_outcome { LV_OUT_COMPLETED, LV_OUT_DEADLOCKED, LV_OUT_ABORTED } 
 #define LV_EVF_CHECK 0x04    /* a note that states a check of the scenario ("what must hold") */
 #define LV_EVF_CHECK_OK 0x08 /* with LV_EVF_CHECK: the check held */
 #define LV_EVF_READ 0x10     /* an rwlock event of a read (shared) hold; without it, a write hold */
+/* a recorded mutex call that failed at once and changed nothing: on a release, the unlock was
+ * refused (EPERM: not the owner of an error-checking or recursive mutex); on a timeout, the
+ * lock was refused (EDEADLK: an error-checking mutex asked again by its owner) */
+#define LV_EVF_REFUSED 0x20
 
 typedef struct lv_event {
     int64_t t;     /* ns since the run started (virtual in controlled mode) */

@@ -2,7 +2,7 @@
 #include <pthread.h>
 static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
 int main(void) {
-    pthread_mutex_lock(&m);
+    if (pthread_mutex_lock(&m) != 0) return 1;
     pthread_mutex_unlock(&m);
     return 0;
 }

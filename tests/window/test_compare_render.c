@@ -211,4 +211,40 @@ TEST(the_deadlock_beside_its_fix) {
     lv_trace_free(b);
 }
 
-TEST_MAIN(TEST_ENTRY(the_race_beside_its_fix, 120), TEST_ENTRY(the_deadlock_beside_its_fix, 120))
+/* The picture speaks the language asked for (--lang zh): the same pair drawn in English and
+ * in Chinese differs in the panes' titles, where the variant's role is written. */
+TEST(the_picture_in_the_language_asked_for) {
+    ASSERT(mkdtemp(dir));
+    lv_trace *a = run_variant("ticket", "unlocked", 1, "buyers", 3);
+    lv_trace *b = beside(a);
+    lv_cmp_side sides[2] = {side(a), side(b)};
+    image im[2];
+    lv_fonts *fs[2];
+    lv_compare *c[2];
+    for (int l = 0; l < 2; l++) {
+        lv_lang_set_default(l ? LV_LANG_ZH : LV_LANG_EN);
+        c[l] = draw(sides, l ? "zh.png" : "en.png", &im[l], &fs[l]);
+    }
+    lv_lang_set_default(LV_LANG_EN);
+    for (int k = 0; k < 2; k++) {
+        lv_rect t = title_part(&c[0]->p[k]);
+        long differ = 0;
+        for (int y = t.y; y < t.y + t.h; y++)
+            for (int x = t.x; x < t.x + t.w; x++) {
+                lv_rgb p = pixel(&im[0], x, y), q = pixel(&im[1], x, y);
+                differ += p.r != q.r || p.g != q.g || p.b != q.b;
+            }
+        if (differ < 50)
+            TEST_FAIL_AT("pane %d's title: %ld pixels differ between en and zh", k, differ);
+    }
+    for (int l = 0; l < 2; l++) {
+        free(im[l].px);
+        lv_cmp_free(c[l]);
+        lv_fonts_close(fs[l]);
+    }
+    lv_trace_free(a);
+    lv_trace_free(b);
+}
+
+TEST_MAIN(TEST_ENTRY(the_race_beside_its_fix, 120), TEST_ENTRY(the_deadlock_beside_its_fix, 120),
+          TEST_ENTRY(the_picture_in_the_language_asked_for, 120))

@@ -30,6 +30,8 @@ static int paint_compare(lv_render *R, int w, int h, void *ctx) {
     lv_viewport win = {
         .w = w, .h = h, .lang = lv_lang_default(), .highlight = -1, .hover_x = -1, .hover_y = -1};
     lv_render_prepare(R, &win);
+    /* the panes' words follow their state's language (the window's, when it opens one) */
+    c->p[0].vs.lang = c->p[1].vs.lang = win.lang;
     int rc = -1;
     if (lv_cmp_layout(c, &win) == LV_OK) {
         lv_render_compare(R, c, &win);

@@ -445,14 +445,17 @@ static int lock_common(const void *l, uint8_t k, int reentrant, int how, int64_t
     cobj *o = obj_at(l);
     uint8_t tf = how ? LV_RF_TIMED : 0;
     int64_t tmo = tmo_of(how, dl);
-    if (o->owner == me && reentrant) { /* recursive: deeper; error-checking: EDEADLK/EBUSY */
+    if (o->owner == me && reentrant) {
+        /* glibc's answer, at once: recursive, one level deeper (or EAGAIN past its count);
+         * error-checking, EBUSY for a try and EDEADLK for a lock or a timed lock, recorded as
+         * refused as the live recorder does (the thread did not wait) */
         int r = how == 1 ? tryf((void *)l) : lockf((void *)l);
         if (r == 0) {
             o->count++;
             lv__prec(LV_EV_ACQUIRE, l, pc, tmo, k | LV_RF_REQ | tf, 0);
         } else {
             lv__prec(LV_EV_REQUEST, l, pc, tmo, k | tf, 0);
-            lv__prec(LV_EV_TIMEOUT, l, pc, 0, k, 0);
+            lv__prec(LV_EV_TIMEOUT, l, pc, 0, k | (r == EDEADLK ? LV_RF_REFUSED : 0), 0);
         }
         return r;
     }
@@ -516,13 +519,17 @@ int lv__ctl_mutex_lock(pthread_mutex_t *m, int how, clockid_t ck, const struct t
                        m_try, m_lock);
 }
 
+/* An error-checking or recursive mutex refuses (EPERM) an unlock by a thread that does not
+ * own it: recorded as refused, as the live recorder does, and its owner keeps it (glibc's own
+ * answer, so the model changes only when the real unlock succeeds). A normal mutex lets any
+ * thread unlock it. */
 int lv__ctl_mutex_unlock(pthread_mutex_t *m, uint64_t pc) {
     if (FREE_RUNNING()) return r_mutex_unlock(m);
     lv__ctl_point();
-    uint8_t k = lv__pmkind(m);
-    lv__prec(LV_EV_RELEASE, m, pc, 0, k, 0);
+    uint8_t f = lv__punlock_flags(m);
+    lv__prec(LV_EV_RELEASE, m, pc, 0, f, 0);
     int r = r_mutex_unlock(m);
-    unlocked(m, r, k == LV_RO_RECURSIVE);
+    unlocked(m, r, (f & LV_RF_KIND) == LV_RO_RECURSIVE);
     return r;
 }
 
@@ -611,9 +618,13 @@ int lv__ctl_cond_wait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t ck,
     }
     lv__ctl_point();
     int64_t dl = deadline_of(ck, abs);
-    uint8_t k = lv__pmkind(m);
+    uint8_t k = lv__pmkind(m), f = lv__punlock_flags(m);
     lv__prec(LV_EV_REQUEST, c, pc, abs ? dl - vnow : 0, LV_RO_COND | (abs ? LV_RF_TIMED : 0), 0);
-    lv__prec(LV_EV_RELEASE, m, pc, 0, k, 1);
+    lv__prec(LV_EV_RELEASE, m, pc, 0, f, 1);
+    if (f & LV_RF_REFUSED) { /* not the owner of an error-checking or recursive mutex */
+        lv__prec(LV_EV_TIMEOUT, c, pc, 0, LV_RO_COND, 0);
+        return EPERM; /* glibc's wait, at once: the mutex untouched */
+    }
     cobj *o = obj_at(m);
     if (r_mutex_unlock(m) == 0) {
         o->owner = -1;

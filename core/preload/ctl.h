@@ -15,6 +15,8 @@ extern int lv__ctl_on;
 void lv__prec(uint8_t kind, const void *obj, uint64_t pc, int64_t value, uint8_t flags,
               uint32_t aux);
 uint8_t lv__pmkind(const pthread_mutex_t *m);
+/* the kind and flags of this thread's unlock of m: LV_RF_REFUSED when glibc refuses it (EPERM) */
+uint8_t lv__punlock_flags(const pthread_mutex_t *m);
 
 void lv__ctl_init(void); /* from the constructor, once recording is on (main holds the baton) */
 int64_t lv__ctl_vnow(void);

@@ -339,6 +339,19 @@ static inline uint8_t mkind(const pthread_mutex_t *m) {
 uint8_t lv__pmkind(const pthread_mutex_t *m) {
     return mkind(m);
 }
+/* The flags of an unlock's release record by this thread: an error-checking or recursive mutex
+ * refuses (EPERM) an unlock by a thread that is not its owner, and glibc keeps that owner's
+ * kernel thread id in it, so the refusal is known before the call (only this thread can make
+ * itself the owner). */
+static uint8_t unlock_flags(tstate *s, const pthread_mutex_t *m) {
+    if (!s->id1) adopt(s);
+    uint8_t k = mkind(m);
+    if (k != LV_RO_MUTEX && m->__data.__owner != s->tid) k |= LV_RF_REFUSED;
+    return k;
+}
+uint8_t lv__punlock_flags(const pthread_mutex_t *m) {
+    return unlock_flags(&ts, m);
+}
 
 /* A mutex call made while dlsym itself runs (from a malloc of the program's that locks, before
  * main: one thread) finds no real function yet; it succeeds without locking. */
@@ -432,17 +445,8 @@ EXPORT int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t ck, const struc
 
 EXPORT int pthread_mutex_unlock(pthread_mutex_t *m) {
     if (ON() && CTL()) return lv__ctl_mutex_unlock(m, PC());
-    /* recorded before the unlock, so the next holder's acquire comes after it; an
-     * error-checking or recursive mutex refuses (EPERM) an unlock by a thread that is not its
-     * owner, and glibc keeps that owner's kernel thread id in it, so the refusal is known
-     * before the call (only this thread can make itself the owner) */
-    if (ON()) {
-        tstate *s = &ts;
-        if (!s->id1) adopt(s);
-        uint8_t k = mkind(m);
-        if (k != LV_RO_MUTEX && m->__data.__owner != s->tid) k |= LV_RF_REFUSED;
-        rec_raw(s, K_RELEASE, (uint64_t)(uintptr_t)m, PC(), 0, k, 0);
-    }
+    /* recorded before the unlock, so the next holder's acquire comes after it */
+    if (ON()) rec_raw(&ts, K_RELEASE, (uint64_t)(uintptr_t)m, PC(), 0, unlock_flags(&ts, m), 0);
     return m_unlock(m);
 }
 
@@ -563,14 +567,19 @@ EXPORT int pthread_cond_destroy(pthread_cond_t *c) {
 }
 
 /* request(cond), then release(mutex) marked as the wait's (aux 1: lockviz learns the
- * condition's mutex from it); after: acquire(cond) or timeout(cond), then the mutex again */
-static void cw_before(pthread_cond_t *c, pthread_mutex_t *m, uint64_t pc, int64_t tmo, int timed) {
+ * condition's mutex from it); after: acquire(cond) or timeout(cond), then the mutex again.
+ * An error-checking or recursive mutex the thread does not own refuses the wait's unlock:
+ * glibc's wait then returns EPERM at once, the mutex untouched (cw_before says so, and
+ * cw_after records only the wait's end). */
+static int cw_before(pthread_cond_t *c, pthread_mutex_t *m, uint64_t pc, int64_t tmo, int timed) {
     rec(K_REQUEST, c, pc, tmo, LV_RO_COND | (timed ? LV_RF_TIMED : 0));
-    rec_aux(K_RELEASE, m, pc, 0, mkind(m), 1);
+    uint8_t k = unlock_flags(&ts, m);
+    rec_aux(K_RELEASE, m, pc, 0, k, 1);
+    return (k & LV_RF_REFUSED) != 0;
 }
-static void cw_after(pthread_cond_t *c, pthread_mutex_t *m, uint64_t pc, int r) {
+static void cw_after(pthread_cond_t *c, pthread_mutex_t *m, uint64_t pc, int r, int eperm) {
     rec(r == 0 ? K_ACQUIRE : K_TIMEOUT, c, pc, 0, LV_RO_COND);
-    rec_aux(K_ACQUIRE, m, pc, 0, mkind(m) | LV_RF_REQ, 1);
+    if (!eperm) rec_aux(K_ACQUIRE, m, pc, 0, mkind(m) | LV_RF_REQ, 1);
 }
 
 /* A wait cancelled: glibc takes the mutex again before the cleanup handlers run, ours first */
@@ -581,7 +590,7 @@ typedef struct cw_ctx {
 } cw_ctx;
 static void cw_cancelled(void *p) {
     cw_ctx *x = p;
-    if (ON()) cw_after(x->c, x->m, x->pc, ECANCELED);
+    if (ON()) cw_after(x->c, x->m, x->pc, ECANCELED, 0);
 }
 
 EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {
@@ -589,13 +598,13 @@ EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {
     if (!ON()) return real_pthread_cond_wait(c, m);
     uint64_t pc = PC();
     if (CTL()) return lv__ctl_cond_wait(c, m, CLOCK_REALTIME, NULL, pc);
-    cw_before(c, m, pc, 0, 0);
+    int eperm = cw_before(c, m, pc, 0, 0);
     int r;
     cw_ctx x = {c, m, pc};
     pthread_cleanup_push(cw_cancelled, &x);
     r = real_pthread_cond_wait(c, m);
     pthread_cleanup_pop(0);
-    cw_after(c, m, pc, r);
+    cw_after(c, m, pc, r, eperm);
     return r;
 }
 
@@ -605,13 +614,13 @@ EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
     if (!ON()) return real_pthread_cond_timedwait(c, m, abs);
     uint64_t pc = PC();
     if (CTL()) return lv__ctl_cond_wait(c, m, CLOCK_REALTIME, abs, pc);
-    cw_before(c, m, pc, until(CLOCK_REALTIME, abs), 1);
+    int eperm = cw_before(c, m, pc, until(CLOCK_REALTIME, abs), 1);
     int r;
     cw_ctx x = {c, m, pc};
     pthread_cleanup_push(cw_cancelled, &x);
     r = real_pthread_cond_timedwait(c, m, abs);
     pthread_cleanup_pop(0);
-    cw_after(c, m, pc, r);
+    cw_after(c, m, pc, r, eperm);
     return r;
 }
 
@@ -621,13 +630,13 @@ EXPORT int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid
     if (!ON()) return real_pthread_cond_clockwait(c, m, ck, abs);
     uint64_t pc = PC();
     if (CTL()) return lv__ctl_cond_wait(c, m, ck, abs, pc);
-    cw_before(c, m, pc, until(ck, abs), 1);
+    int eperm = cw_before(c, m, pc, until(ck, abs), 1);
     int r;
     cw_ctx x = {c, m, pc};
     pthread_cleanup_push(cw_cancelled, &x);
     r = real_pthread_cond_clockwait(c, m, ck, abs);
     pthread_cleanup_pop(0);
-    cw_after(c, m, pc, r);
+    cw_after(c, m, pc, r, eperm);
     return r;
 }
 

@@ -982,14 +982,16 @@ static int read_misuse(rd *r, const cJSON *p, const char *w, const lv_trace *tr,
         fail(r, "%s.rule: unknown rule %s", w, quote(&q, rule));
         return -1;
     }
+    /* a holder: always for these two; a condition wait's, when its unlock ended a hold */
     int self_join = m->rule == LV_MU_JOIN_SELF,
-        other = m->rule == LV_MU_RELEASE_OTHER || m->rule == LV_MU_DESTROY_LOCKED;
+        other = m->rule == LV_MU_RELEASE_OTHER || m->rule == LV_MU_DESTROY_LOCKED,
+        may_other = other || m->rule == LV_MU_COND_WAIT_UNLOCKED;
     if (get_id(r, p, w, "thread", 1, tr->nthreads, &m->thread) ||
         get_id(r, p, w, "obj", !self_join, tr->nobjects, &m->obj) ||
         get_seq(r, p, w, "seq", tr, &m->seq) ||
         get_id(r, p, w, "holder", other, tr->nthreads, &m->other))
         return -1;
-    if ((self_join && m->obj != LV_NONE) || (!other && m->other != LV_NONE)) {
+    if ((self_join && m->obj != LV_NONE) || (!may_other && m->other != LV_NONE)) {
         fail(r, "%s: a \"%s\" misuse has no \"%s\"", w, rule, self_join ? "obj" : "holder");
         return -1;
     }

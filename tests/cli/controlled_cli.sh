@@ -42,6 +42,29 @@ for s in 1 2 3 4 5; do
     jq -c .schedule "$T/s$s.json"
 done | sort -u | wc -l | grep -qv '^1$' && ok || bad "seeds: five seeds took one schedule"
 
+# every mutex type (normal, recursive, error-checking: lock, trylock, timedlock, relock, an
+# unlock by another thread, a wait without the mutex, an unlock too many): the program prints
+# glibc's codes natively, recorded live and recorded controlled, and both recordings have the
+# same events, thread by thread, with the same refusals ("error": "EDEADLK" / "EPERM")
+"$P/rec_mutex" >"$T/mutex.native" 2>&1 || bad "mutex: the program failed natively"
+check mutex_live 1 "$LV" record --headless --out "$T/ml.json" -- "$P/rec_mutex"
+grep -v '^[a-z]*: \|^ \|findings\|recorded' "$T/out" >"$T/mutex.live"
+check mutex_controlled 1 "$LV" record $C --out "$T/mc.json" -- "$P/rec_mutex"
+grep -v '^[a-z]*: \|^ \|findings\|recorded' "$T/out" >"$T/mutex.controlled"
+expect_in mutex_native "$T/mutex.native" "errorcheck lock again: EDEADLK"
+expect_in mutex_native_eperm "$T/mutex.native" "errorcheck helper unlock: EPERM"
+cmp -s "$T/mutex.native" "$T/mutex.live" && ok || bad "mutex: live codes differ: $(diff "$T/mutex.native" "$T/mutex.live" | head -4)"
+cmp -s "$T/mutex.native" "$T/mutex.controlled" && ok ||
+    bad "mutex: controlled codes differ: $(diff "$T/mutex.native" "$T/mutex.controlled" | head -4)"
+by_thread='[.events[] | [.thread, .kind, .obj, .error, (if .kind == "request" then null else .value end)]]
+    | group_by(.[0]) | .[] | tostring'
+jq -r "$by_thread" "$T/ml.json" >"$T/ml.ev" && jq -r "$by_thread" "$T/mc.json" >"$T/mc.ev" &&
+    cmp -s "$T/ml.ev" "$T/mc.ev" && ok || bad "mutex: live and controlled events differ: $(diff "$T/ml.ev" "$T/mc.ev" | head -c 400)"
+[ "$(jq '[.events[] | select(.error == "EDEADLK")] | length' "$T/mc.json")" = 2 ] && ok ||
+    bad "mutex: controlled, not 2 EDEADLK refusals"
+[ "$(jq '[.events[] | select(.error == "EPERM")] | length' "$T/mc.json")" = 6 ] && ok ||
+    bad "mutex: controlled, not 6 EPERM refusals"
+
 # errors: one line each, exit 2
 check bad_mode 2 "$LV" record --headless --mode sometimes -- "$P/rec_philo" ordered
 one_line bad_mode_line

@@ -12,7 +12,8 @@
 #   LV_RECORD_ARGS="--mode controlled --policy P --seed N" records with those options, without
 #   the native run, and also checks that every run's trace is the same, byte for byte (for a
 #   program whose header says `uses-pid: yes`, after its pid is masked from names and notes);
-#   a `known:` line is then only checked, not required to fail.
+#   a `known:` line is then only checked, not required to fail. `{run}` in them stands for the
+#   run's number (runner_selftest.sh makes runs differ with `--seed {run}`).
 #
 # The header: lines `// KEY: VALUE` before the first #include.
 #   expect: KINDS       findings each run must have (deadlock lock_order misuse invariant race)
@@ -147,9 +148,10 @@ run_native() {
 
 # record_once NAME I: one recorded run, checked; adds the kinds it found to $seen
 record_once() {
-    local p=$1 i=$2 tr=$T/$1.$2.json st cst kinds k s kind texts t
+    local p=$1 i=$2 tr=$T/$1.$2.json st cst kinds k s kind texts t args=${LV_RECORD_ARGS:-}
+    args=${args//\{run\}/$i}
     # shellcheck disable=SC2086 # LV_RECORD_ARGS is a list of options
-    (cd "$T" && "$LV" record --headless ${LV_RECORD_ARGS:-} --out "$tr" -- "$BIN/$p") \
+    (cd "$T" && "$LV" record --headless $args --out "$tr" -- "$BIN/$p") \
         >"$T/r.out" 2>"$T/r.err"
     st=$?
     if [ ! -s "$tr" ]; then
@@ -203,7 +205,8 @@ record_once() {
     for s in "${absents[@]}"; do
         grep -qF -- "$s" "$tr" && bad "$p run $i: the trace holds '$s'" || ok
     done
-    rm -f "$tr"
+    # controlled runs keep their trace until the runs are compared with each other
+    [ -n "${LV_RECORD_ARGS:-}" ] || rm -f "$tr"
 }
 
 # holds PROGRAM "KEY: VALUE": whether this run's findings bear out a says, says-not or count
@@ -250,9 +253,15 @@ for p in "$@"; do
     if [ -n "${LV_RECORD_ARGS:-}" ]; then
         mask() { if [ "$uses_pid" = yes ]; then sed -E 's/[0-9]{2,}([^0-9"]*")/N\1/g' "$1"; else cat "$1"; fi; }
         for i in $(seq 2 "$runs"); do
-            cmp -s <(mask "$T/$p.1.json") <(mask "$T/$p.$i.json") && ok ||
+            if [ ! -s "$T/$p.1.json" ] || [ ! -s "$T/$p.$i.json" ]; then
+                bad "$p: controlled runs 1 and $i: no trace to compare"
+            elif cmp -s <(mask "$T/$p.1.json") <(mask "$T/$p.$i.json"); then
+                ok
+            else
                 bad "$p: controlled runs 1 and $i differ: $(diff <(mask "$T/$p.1.json") <(mask "$T/$p.$i.json") | head -3 | tr '\n' ' ')"
+            fi
         done
+        rm -f "$T/$p".*.json
     fi
     for ((k = 0; k < ${#knowns[@]}; k++)); do
         if [ -n "${LV_RECORD_ARGS:-}" ]; then

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "predict.h"
 #include "support.h"
 #include "window_support.h"
 #include "sched_support.h"
@@ -170,7 +171,7 @@ TEST(a_projector_window_shows_more) {
     sched_run_close(&x);
 }
 
-/* `lockviz view` of a trace lockviz can run again: R, S and C re-run it from the file's
+/* `lockviz view` of a trace lockviz can run again: R, S, P and C re-run it from the file's
  * scenario, variant, parameters, seed and schedule; a live trace cannot be, and says why. */
 TEST(a_trace_from_a_file_runs_again) {
     lv_trace *made = run_variant("ticket", "unlocked", 5, "buyers", 3);
@@ -202,6 +203,16 @@ TEST(a_trace_from_a_file_runs_again) {
     ASSERT(lv_viewer_sched(v)->on);
     push_key(SDLK_s, 0);
     draw(v, 0);
+    ASSERT(!lv_viewer_sched(v)->on);
+    size_t whole = lv_viewer_trace(v)->nevents;
+    push_key(SDLK_p, 0); /* predict mode: the run shown again, up to its first question */
+    draw(v, 0);
+    ASSERT(lv_viewer_predict(v)->on);
+    ASSERT_NE(lv_viewer_predict(v)->q.kind, LV_PQ_NONE);
+    ASSERT_LT(lv_viewer_trace(v)->nevents, whole);
+    push_key(SDLK_p, 0);
+    draw(v, 0);
+    ASSERT(!lv_viewer_predict(v)->on);
     push_key(SDLK_c, 0); /* beside its fix */
     draw(v, 0);
     ASSERT(lv_viewer_compare(v));

@@ -146,11 +146,46 @@ TEST(q_asks_before_scheduler_picks_are_lost) {
     sched_run_close(&x);
 }
 
-/* At 1920x1080 the ticket race's four findings all show, the verdict first (more rows than at
- * 1280x720, not the same bigger); the help and its legend fit the window. */
+/* At 1920x1080 the ticket race's notes are longer (fewer cut) than at 1280x720 and its four
+ * findings all show, the verdict first (more rows, not the same bigger); the help and its
+ * legend fit the window. */
+/* What the frame of tr at its end shows at w x h: its findings' rows, and per event the bytes
+ * of its note shown (nbytes[seq], 0 when not labelled); returns how many notes are cut. */
+static size_t notes_at(lv_trace *tr, int w, int h, size_t *nbytes, size_t *rows) {
+    lv_viewer_desc vd = {.w = w, .h = h, .lesson = lv_lesson_of};
+    lv_viewer *v = open_on(tr, &vd);
+    push_key(SDLK_END, 0);
+    draw(v, 0);
+    const lv_frame *f = lv_viewer_layout(v);
+    size_t cut = 0;
+    memset(nbytes, 0, tr->nevents * sizeof *nbytes);
+    for (size_t i = 0; i < f->nlabels; i++) {
+        nbytes[f->labels[i].seq] = f->labels[i].nbytes;
+        cut += f->labels[i].elided;
+    }
+    *rows = f->nfrows;
+    lv_viewer_close(v);
+    return cut;
+}
+
 TEST(a_projector_window_shows_more) {
     sched_run x;
     lv_trace *tr = sched_run_open(&x, "ticket", NULL);
+    /* longer notes: none shorter than at 1280x720, fewer cut, and findings rows as many */
+    size_t *small = calloc(tr->nevents, sizeof *small), *big = calloc(tr->nevents, sizeof *big);
+    size_t rows_small, rows_big;
+    size_t cut_small = notes_at(tr, 1280, 720, small, &rows_small);
+    size_t cut_big = notes_at(tr, 1920, 1080, big, &rows_big);
+    size_t longer = 0;
+    for (size_t i = 0; i < tr->nevents; i++) {
+        if (small[i]) ASSERT_GE(big[i], small[i]);
+        longer += big[i] > small[i];
+    }
+    ASSERT_GT(longer, 0);
+    ASSERT_LT(cut_big, cut_small);
+    ASSERT_GE(rows_big, rows_small);
+    free(small);
+    free(big);
     lv_viewer_desc vd = {.w = 1920, .h = 1080, .lesson = lv_lesson_of};
     lv_viewer *v = open_on(tr, &vd);
     push_key(SDLK_END, 0);

@@ -481,6 +481,7 @@ TEST(every_pick_shows_its_step_or_says_why_not) {
     if (!v) TEST_FAIL_AT("%s", err);
     draw(v, 0);
     ASSERT_EQ(lv_viewer_sched(v)->point.index, (size_t)at);
+    snap(v, "sched-woken.png"); /* its column cell says why the sleeper can run */
     size_t picks = 0, silent = 0;
     for (; picks < 200; picks++) {
         const lv_schedview *sv = lv_viewer_sched(v);

@@ -132,6 +132,21 @@ TEST(window_marks_the_deadlock_cycle) {
         marked += bar;
     }
     ASSERT_EQ(marked, 2);
+    /* a bystander, waiting for a lock of the cycle, drawn apart from its members: a thin band,
+     * the top quarter of its blocked band left blank */
+    lv_rgb red = lv_color_rgb(LV_C_BLOCKED);
+    size_t thin = 0;
+    for (size_t k = 0; k < f->nlanes; k++) {
+        const lv_lane *ln = &f->lanes[k];
+        if (ln->role != LV_ROLE_BYSTANDER) continue;
+        int x = f->playhead_x - 6;
+        const unsigned char *mid = pixel(&a, x, ln->band.y + ln->band.h / 2),
+                            *top = pixel(&a, x, ln->band.y + ln->band.h / 8);
+        ASSERT(mid[0] == red.r && mid[1] == red.g && mid[2] == red.b);
+        ASSERT(!(top[0] == red.r && top[1] == red.g && top[2] == red.b));
+        thin++;
+    }
+    ASSERT_GE(thin, 10);
     /* the cycle's locks framed in the objects panel, in the blocked colour at its left */
     ASSERT_EQ(framed_locks(&a, f), 2);
     /* the header's "holding" swatch in the colours of the two locks, and no other */

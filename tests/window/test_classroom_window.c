@@ -196,6 +196,17 @@ TEST(a_projector_window_shows_more) {
     ASSERT_EQ(tr->findings[f->frows[0].finding].kind, LV_FIND_INVARIANT);
     ASSERT_CONTAINS(f->status, "event 113 of 113"); /* numbered from 1 */
     snap(v, "ticket-end-1920x1080.png");
+    /* the mouse on the cut end of a note ("bou…"): its tooltip is that note, whole */
+    const lv_label *cut = NULL;
+    for (size_t i = 0; i < f->nlabels && !cut; i++)
+        if (f->labels[i].elided) cut = &f->labels[i];
+    ASSERT(cut);
+    uint32_t cut_seq = cut->seq;
+    push_mouse(v, SDL_MOUSEMOTION, cut->x + cut->w - 3, cut->y + f->line_h[LV_FONT_NOTE] / 2, 0);
+    draw(v, 0);
+    ASSERT_EQ(lv_viewer_layout(v)->hover_seq, (long)cut_seq);
+    snap(v, "note-hover-1920x1080.png");
+    push_mouse(v, SDL_MOUSEMOTION, 2, 2, 0);
     push_key(SDLK_h, 0);
     snap(v, "help-en-1920x1080.png");
     push_key(SDLK_l, 0);

@@ -653,9 +653,11 @@ int64_t lv_frame_t_near(const lv_frame *f, const lv_scene *s, double x, size_t *
 int64_t lv_frame_t(const lv_frame *f, const lv_scene *s, double x);
 
 /* Hit tests: the thread of the lane at (x, y), or -1; the event of that lane nearest to x
- * within radius pixels, or -1; the finding row at (x, y), or -1; the button, or -1. */
+ * within radius pixels, or -1; the note whose label (cut or whole) is at (x, y), or -1; the
+ * finding row at (x, y), or -1; the button, or -1. */
 int32_t lv_hit_lane(const lv_frame *f, int x, int y);
 long lv_hit_event(const lv_frame *f, const lv_scene *s, int x, int y, int radius);
+long lv_hit_note(const lv_frame *f, int x, int y);
 int lv_hit_finding(const lv_frame *f, int x, int y);
 int lv_hit_button(const lv_frame *f, int x, int y);
 

@@ -244,7 +244,13 @@ TEST(a_trace_from_a_file_runs_again) {
     ASSERT_STR_EQ(r->variant, "unlocked");
     ASSERT_EQ(r->seed, 6);
     ASSERT_EQ(r->nthreads, 4); /* main and the three buyers */
-    push_key(SDLK_s, 0);       /* scheduler mode on the run shown */
+    /* "New run: ..." sits in the bar under the lanes, over none of them */
+    ASSERT_CONTAINS(lv_viewer_status(v), "New run");
+    const lv_frame *f = lv_viewer_layout(v);
+    ASSERT_GT(f->message.h, 0);
+    for (size_t i = 0; i < f->nlanes; i++)
+        ASSERT_LE(f->lanes[i].r.y + f->lanes[i].r.h, f->message.y);
+    push_key(SDLK_s, 0); /* scheduler mode on the run shown */
     draw(v, 0);
     ASSERT(lv_viewer_sched(v)->on);
     push_key(SDLK_s, 0);

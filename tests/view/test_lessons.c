@@ -476,6 +476,9 @@ TEST(a_cut_note_shows_whole_on_hover) {
             char d[600];
             lv_event_describe(x.s, lb->seq, lang, d, sizeof d);
             ASSERT_CONTAINS(d, lv_scene_note_text(x.s, &x.tr->events[lb->seq], lang));
+            char num[32]; /* numbered from 1, as the status line counts them */
+            snprintf(num, sizeof num, lang ? "事件 %u，" : "event %u,", lb->seq + 1);
+            ASSERT_CONTAINS(d, num);
         }
         ASSERT_GT(cut, 0);
         free(labels);

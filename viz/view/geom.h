@@ -553,7 +553,7 @@ typedef struct lv_frame {
     size_t nfrows, capfrows, hidden_findings;
     int detail_finding; /* whose detail table is shown, or -1 */
     lv_rect detail;     /* where */
-    long hover_seq;     /* the event under the mouse, or -1 */
+    long hover_seq;     /* the note or event under the mouse, or -1 */
     int first_lane;     /* thread id of lanes[0] */
     uint8_t *scratch;   /* per-pixel colours and priorities while rasterizing */
     size_t capscratch;

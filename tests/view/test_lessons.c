@@ -417,7 +417,40 @@ TEST(notes_speak_the_language_of_the_window) {
     }
 }
 
+/* The notes a lesson tells the class to read have room: on the ticket race every buyer's
+ * "tickets left" and late "bought a ticket", on the deadlock thread-3's three close "got lock"
+ * lines, each labelled at least in the window's language, none cut to "go…" or dropped, none
+ * over another or out of the lanes, in English and in Chinese. */
+TEST(the_lessons_notes_are_read_whole) {
+    static const char *const runs[][2] = {{"ticket", "unlocked"}, {"deadlock", "two-locks"}};
+    for (size_t r = 0; r < 2; r++)
+        for (int lang = 0; lang < 2; lang++) {
+            shown x;
+            show_end(&x, runs[r][0], runs[r][1], lang ? LV_LANG_ZH : LV_LANG_EN);
+            const lv_frame *f = &x.f;
+            if (f->total_dropped || !f->nlabels)
+                TEST_FAIL_AT("%s/%s %s: %zu notes dropped of %zu", runs[r][0], runs[r][1],
+                             lang ? "zh" : "en", f->total_dropped, f->total_dropped + f->nlabels);
+            for (size_t i = 0; i < f->nlabels; i++) {
+                const lv_label *a = &f->labels[i];
+                const char *txt = lv_scene_note_text(x.s, &x.tr->events[a->seq], x.vp.lang);
+                size_t head = lv_note_head(txt, strlen(txt));
+                if (a->elided || a->nbytes < (head ? head : strlen(txt)))
+                    TEST_FAIL_AT("%s/%s: the note \"%s\" is cut to %zu bytes", runs[r][0],
+                                 runs[r][1], txt, a->nbytes);
+                ASSERT_GE(a->x, f->x0);
+                ASSERT_LE(a->x + a->w, f->x1);
+                for (size_t j = 0; j < i; j++) {
+                    const lv_label *b = &f->labels[j];
+                    if (a->y == b->y) ASSERT(a->x + a->w <= b->x || b->x + b->w <= a->x);
+                }
+            }
+            shown_free(&x);
+        }
+}
+
 TEST_MAIN(TEST_ENTRY(notes_speak_the_language_of_the_window, 60),
+          TEST_ENTRY(the_lessons_notes_are_read_whole, 60),
           TEST_ENTRY(every_lesson_points_at_something_on_screen, 120),
           TEST_ENTRY(messages_sit_in_a_bar_and_verdicts_lead, 60),
           TEST_ENTRY(a_larger_window_shows_more, 60),

@@ -292,7 +292,7 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
     for (size_t i = 0; i < f->nlabels; i++) {
         const lv_label *lb = &f->labels[i];
         const char *txt = lv_scene_note_text(s, &tr->events[lb->seq], lang);
-        int tick_x = lb->x - lv__px(R, 4);
+        int tick_x = lb->tick_x;
         int lane = tr->events[lb->seq].thread - f->first_lane;
         const lv_lane *ln = &f->lanes[lane];
         lv_rgb ink = C(LV_C_TEXT);

@@ -201,6 +201,10 @@ uint8_t lv_scene_lost_mark(const lv_scene *s, uint32_t seq);
  * buf and returns its length, or returns 0 when text is not of that form. */
 const char *lv_scene_note_text(const lv_scene *s, const lv_event *e, int lang);
 size_t lv_note_swap(const char *text, char *buf, size_t len);
+/* The length of a two-language note's first language, the part before " (" of "got lock A
+ * (抢到了A锁)" or "抢到了A锁 (got lock A)" (one part with Chinese in it, the other none), or 0
+ * for any other text (n bytes). A label short of room shows this part whole before it cuts. */
+size_t lv_note_head(const char *text, size_t n);
 /* The finding shown at position at of the findings panel: the verdicts (deadlock, broken
  * invariant) first, then the others, each in the trace's order. */
 size_t lv_scene_finding_at(const lv_scene *s, size_t at);
@@ -375,6 +379,8 @@ typedef struct lv_lane {
 typedef struct lv_label {
     uint32_t seq;
     int x, y, w;
+    int tick_x;     /* the note's tick, at its event: left of the text, or right of it when the
+                       text had room only before its tick */
     size_t nbytes;  /* how much of the note's text is shown */
     uint8_t elided; /* 1: draw "…" after the nbytes */
 } lv_label;
@@ -676,5 +682,15 @@ size_t lv_fit_prefix(lv_measure_fn m, void *ctx, lv_font_id f, const char *s, si
  * fits, or between two Chinese characters (never before closing punctuation); at least one
  * character. Used to wrap paragraphs. */
 size_t lv_wrap_line(lv_measure_fn m, void *ctx, lv_font_id f, const char *s, size_t n, int maxw);
+/* Where a note's label goes in its lane's row of notes (LV_FONT_NOTE): its tick is at tick,
+ * its text keeps off from the tick, and it may use the pixels lo .. hi (from the last label's
+ * end plus a gap, or the lanes' left edge, to the next note's text less a gap, or the lanes'
+ * right edge). The first that fits, in this order: the whole text after the tick; the whole
+ * text before it, ending off left of it (a late note at the lanes' end, a note close before
+ * the next); the note's first language alone (lv_note_head) after, then before; the text cut
+ * with "…" after the tick, keeping at least five characters' width. Sets lb's x, w, tick_x,
+ * nbytes and elided and returns 1, or returns 0 when none fits (the note is dropped). */
+int lv_fit_note(lv_measure_fn m, void *ctx, const char *txt, int tick, int off, int lo, int hi,
+                lv_label *lb);
 
 #endif

@@ -508,7 +508,9 @@ typedef struct lv_frame_memo {
     int valid;
     uint64_t serial; /* the scene's */
     int linear, highlight, x0, x1, line_note;
-    int lang; /* notes show the window's language first */
+    int lang;         /* notes show the window's language first */
+    long notes_shown; /* while the future is hidden: how many notes it shows (they take the
+                         room), else -1 */
     double d0, d1, scale;
     int64_t tv0, tv1;
     lv_measure_fn measure;

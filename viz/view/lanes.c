@@ -200,6 +200,24 @@ static size_t first_at_px(seqs *q, size_t a, size_t b, int px) {
     return lv__first_ge(a, b, q->smp, q->t, t_ge, q);
 }
 
+typedef struct after_seq {
+    const uint32_t *seq;
+    long last; /* the last seq shown */
+} after_seq;
+static int seq_after(void *ctx, size_t k) {
+    const after_seq *a = ctx;
+    return (long)a->seq[k] > a->last;
+}
+
+size_t lv__notes_upto(const lv_scene *s, long seq) {
+    size_t n = 0;
+    for (size_t t = 0; t < s->tr->nthreads; t++) {
+        after_seq a = {s->th[t].notes, seq};
+        n += lv__first_true(0, s->th[t].nnotes, seq_after, &a);
+    }
+    return n;
+}
+
 static void drop_notes(lv_frame *f, const uint32_t *notes, size_t a, size_t b) {
     for (size_t i = a; i < b && f->ndropped < LV_DROPPED_MAX; i++)
         f->dropped[f->ndropped++] = notes[i];
@@ -207,7 +225,8 @@ static void drop_notes(lv_frame *f, const uint32_t *notes, size_t a, size_t b) {
 }
 
 /* Labels left to right, each where its note is, within the room between the last label and
- * the next note (lv_fit_note: whole after its tick, whole before it, its first language, cut).
+ * the next note (lv_fit_note: whole after its tick, whole before it, its first language, cut);
+ * while what lies after the playhead is hidden, only the notes up to it.
  * Notes that find no room are dropped; those in a row are counted, not visited: a note left
  * of the last label's end, or sharing its pixel with the next note, never gets a label. */
 static int lay_notes(lv_frame *f, const lv_scene *s, const raster *r, const lv_viewport *vp,
@@ -222,6 +241,10 @@ static int lay_notes(lv_frame *f, const lv_scene *s, const raster *r, const lv_v
     size_t i = lv__first_true(0, g->nnotes, t_ge, &q);
     q.t = tv1;
     size_t end = lv__first_true(i, g->nnotes, t_gt, &q);
+    if (f->future == LV_FUTURE_HIDE) { /* notes not reached yet take no room from those shown */
+        after_seq a = {g->notes, f->reveal_seq};
+        end = lv__first_true(i, end, seq_after, &a);
+    }
     while (i < end) {
         const lv_event *e = &tr->events[g->notes[i]];
         int x = seq_px(&q, i);

@@ -25,11 +25,14 @@
 #include <x86intrin.h>
 #endif
 #include "recshm.h"
+#include "ctl.h"
 
 #define EXPORT __attribute__((visibility("default")))
 #define TLS __thread __attribute__((tls_model("initial-exec")))
 #define PC() ((uint64_t)(uintptr_t)__builtin_return_address(0))
 #define LIKELY(x) __builtin_expect(!!(x), 1)
+/* controlled mode (ctl.c): the wrapper's body is the scheduler's */
+#define CTL() __builtin_expect(lv__ctl_on, 0)
 
 /* ---- the real functions ---- */
 #define REALS(X)                                                                                   \
@@ -131,6 +134,7 @@ typedef struct tstate {
 static TLS tstate ts;
 
 static inline uint64_t now(void) {
+    if (CTL()) return (uint64_t)lv__ctl_vnow();
 #if defined(__x86_64__)
     if (LIKELY(shm->use_tsc)) return __rdtsc();
 #endif
@@ -220,6 +224,11 @@ static int64_t put_text(const char *t) {
 
 #define ON() LIKELY(enabled)
 
+void lv__prec(uint8_t kind, const void *obj, uint64_t pc, int64_t value, uint8_t flags,
+              uint32_t aux) {
+    rec_aux(kind, obj, pc, value, flags, aux);
+}
+
 /* ---- the modules the program's code lives in, for lockviz to find file:line ---- */
 static int add_module(struct dl_phdr_info *info, size_t size, void *ctx) {
     (void)size;
@@ -271,6 +280,7 @@ __attribute__((constructor(101))) static void preload_init(void) {
     if (h.made) madvise(p, h.made < len ? h.made : len, MADV_POPULATE_WRITE);
 #endif
     dl_iterate_phdr(add_module, NULL);
+    lv__ctl_init(); /* before main's first record, whose time is then virtual */
     /* main is thread 0 */
     ts.id1 = atomic_fetch_add_explicit(&shm->next_thread, 1, memory_order_relaxed) + 1;
     ts.tid = my_tid();
@@ -326,6 +336,22 @@ static inline uint8_t mkind(const pthread_mutex_t *m) {
         return LV_RO_MUTEX;
     }
 }
+uint8_t lv__pmkind(const pthread_mutex_t *m) {
+    return mkind(m);
+}
+/* The flags of an unlock's release record by this thread: an error-checking or recursive mutex
+ * refuses (EPERM) an unlock by a thread that is not its owner, and glibc keeps that owner's
+ * kernel thread id in it, so the refusal is known before the call (only this thread can make
+ * itself the owner). */
+static uint8_t unlock_flags(tstate *s, const pthread_mutex_t *m) {
+    if (!s->id1) adopt(s);
+    uint8_t k = mkind(m);
+    if (k != LV_RO_MUTEX && m->__data.__owner != s->tid) k |= LV_RF_REFUSED;
+    return k;
+}
+uint8_t lv__punlock_flags(const pthread_mutex_t *m) {
+    return unlock_flags(&ts, m);
+}
 
 /* A mutex call made while dlsym itself runs (from a malloc of the program's that locks, before
  * main: one thread) finds no real function yet; it succeeds without locking. */
@@ -349,6 +375,7 @@ static uint8_t refused(int r) {
 EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a) {
     int r = REAL(pthread_mutex_init) ? real_pthread_mutex_init(m, a) : 0;
     if (ON() && r == 0) rec(LV_RK_INIT, m, PC(), 0, mkind(m));
+    if (ON() && CTL() && r == 0) lv__ctl_forget(m);
     return r;
 }
 
@@ -360,6 +387,7 @@ EXPORT int pthread_mutex_destroy(pthread_mutex_t *m) {
 EXPORT int pthread_mutex_lock(pthread_mutex_t *m) {
     if (!ON()) return m_lock(m);
     uint64_t pc = PC();
+    if (CTL()) return lv__ctl_mutex_lock(m, 0, 0, NULL, pc);
     uint8_t k = mkind(m);
     int r = m_trylock(m);
     if (got(r)) {
@@ -373,6 +401,7 @@ EXPORT int pthread_mutex_lock(pthread_mutex_t *m) {
 }
 
 EXPORT int pthread_mutex_trylock(pthread_mutex_t *m) {
+    if (ON() && CTL()) return lv__ctl_mutex_lock(m, 1, 0, NULL, PC());
     int r = m_trylock(m);
     if (!ON()) return r;
     uint64_t pc = PC();
@@ -390,6 +419,7 @@ static int timed_lock(pthread_mutex_t *m, clockid_t ck, const struct timespec *a
                       uint64_t pc) {
     int r;
     if (!ON()) goto plain;
+    if (CTL()) return lv__ctl_mutex_lock(m, 2, ck, abs, pc);
     uint8_t k = mkind(m);
     r = m_trylock(m);
     if (got(r)) {
@@ -414,17 +444,9 @@ EXPORT int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t ck, const struc
 }
 
 EXPORT int pthread_mutex_unlock(pthread_mutex_t *m) {
-    /* recorded before the unlock, so the next holder's acquire comes after it; an
-     * error-checking or recursive mutex refuses (EPERM) an unlock by a thread that is not its
-     * owner, and glibc keeps that owner's kernel thread id in it, so the refusal is known
-     * before the call (only this thread can make itself the owner) */
-    if (ON()) {
-        tstate *s = &ts;
-        if (!s->id1) adopt(s);
-        uint8_t k = mkind(m);
-        if (k != LV_RO_MUTEX && m->__data.__owner != s->tid) k |= LV_RF_REFUSED;
-        rec_raw(s, K_RELEASE, (uint64_t)(uintptr_t)m, PC(), 0, k, 0);
-    }
+    if (ON() && CTL()) return lv__ctl_mutex_unlock(m, PC());
+    /* recorded before the unlock, so the next holder's acquire comes after it */
+    if (ON()) rec_raw(&ts, K_RELEASE, (uint64_t)(uintptr_t)m, PC(), 0, unlock_flags(&ts, m), 0);
     return m_unlock(m);
 }
 
@@ -447,6 +469,7 @@ static int rw_none2(pthread_rwlock_t *l, const pthread_rwlockattr_t *a) {
 EXPORT int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *a) {
     int r = RW(init)(l, a);
     if (ON() && r == 0) rec(LV_RK_INIT, l, PC(), 0, LV_RO_RWLOCK);
+    if (ON() && CTL() && r == 0) lv__ctl_forget(l);
     return r;
 }
 
@@ -459,6 +482,7 @@ static int rw_lock(pthread_rwlock_t *l, int shared, uint64_t pc) {
     int (*tryf)(pthread_rwlock_t *) = shared ? RW(tryrdlock) : RW(trywrlock);
     int (*lockf)(pthread_rwlock_t *) = shared ? RW(rdlock) : RW(wrlock);
     if (!ON()) return lockf(l);
+    if (CTL()) return lv__ctl_rw_lock(l, shared, 0, NULL, pc);
     uint8_t f = LV_RO_RWLOCK | (shared ? LV_RF_SHARED : 0);
     int r = tryf(l);
     if (r == 0) {
@@ -472,6 +496,7 @@ static int rw_lock(pthread_rwlock_t *l, int shared, uint64_t pc) {
 }
 
 static int rw_try(pthread_rwlock_t *l, int shared, uint64_t pc) {
+    if (ON() && CTL()) return lv__ctl_rw_lock(l, shared, 1, NULL, pc);
     int r = shared ? RW(tryrdlock)(l) : RW(trywrlock)(l);
     if (!ON()) return r;
     uint8_t f = LV_RO_RWLOCK | (shared ? LV_RF_SHARED : 0);
@@ -489,6 +514,7 @@ static int rw_timed(pthread_rwlock_t *l, int shared, const struct timespec *abs,
     if (!ON())
         return shared ? REAL(pthread_rwlock_timedrdlock)(l, abs)
                       : REAL(pthread_rwlock_timedwrlock)(l, abs);
+    if (CTL()) return lv__ctl_rw_lock(l, shared, 2, abs, pc);
     uint8_t f = LV_RO_RWLOCK | (shared ? LV_RF_SHARED : 0);
     r = shared ? RW(tryrdlock)(l) : RW(trywrlock)(l);
     if (r == 0) {
@@ -521,6 +547,7 @@ EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec
     return rw_timed(l, 0, abs, PC());
 }
 EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *l) {
+    if (ON() && CTL()) return lv__ctl_rw_unlock(l, PC());
     if (ON()) rec(K_RELEASE, l, PC(), 0, LV_RO_RWLOCK);
     return RW(unlock)(l);
 }
@@ -540,14 +567,19 @@ EXPORT int pthread_cond_destroy(pthread_cond_t *c) {
 }
 
 /* request(cond), then release(mutex) marked as the wait's (aux 1: lockviz learns the
- * condition's mutex from it); after: acquire(cond) or timeout(cond), then the mutex again */
-static void cw_before(pthread_cond_t *c, pthread_mutex_t *m, uint64_t pc, int64_t tmo, int timed) {
+ * condition's mutex from it); after: acquire(cond) or timeout(cond), then the mutex again.
+ * An error-checking or recursive mutex the thread does not own refuses the wait's unlock:
+ * glibc's wait then returns EPERM at once, the mutex untouched (cw_before says so, and
+ * cw_after records only the wait's end). */
+static int cw_before(pthread_cond_t *c, pthread_mutex_t *m, uint64_t pc, int64_t tmo, int timed) {
     rec(K_REQUEST, c, pc, tmo, LV_RO_COND | (timed ? LV_RF_TIMED : 0));
-    rec_aux(K_RELEASE, m, pc, 0, mkind(m), 1);
+    uint8_t k = unlock_flags(&ts, m);
+    rec_aux(K_RELEASE, m, pc, 0, k, 1);
+    return (k & LV_RF_REFUSED) != 0;
 }
-static void cw_after(pthread_cond_t *c, pthread_mutex_t *m, uint64_t pc, int r) {
+static void cw_after(pthread_cond_t *c, pthread_mutex_t *m, uint64_t pc, int r, int eperm) {
     rec(r == 0 ? K_ACQUIRE : K_TIMEOUT, c, pc, 0, LV_RO_COND);
-    rec_aux(K_ACQUIRE, m, pc, 0, mkind(m) | LV_RF_REQ, 1);
+    if (!eperm) rec_aux(K_ACQUIRE, m, pc, 0, mkind(m) | LV_RF_REQ, 1);
 }
 
 /* A wait cancelled: glibc takes the mutex again before the cleanup handlers run, ours first */
@@ -558,20 +590,21 @@ typedef struct cw_ctx {
 } cw_ctx;
 static void cw_cancelled(void *p) {
     cw_ctx *x = p;
-    if (ON()) cw_after(x->c, x->m, x->pc, ECANCELED);
+    if (ON()) cw_after(x->c, x->m, x->pc, ECANCELED, 0);
 }
 
 EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {
     if (!REAL(pthread_cond_wait)) return EAGAIN;
     if (!ON()) return real_pthread_cond_wait(c, m);
     uint64_t pc = PC();
-    cw_before(c, m, pc, 0, 0);
+    if (CTL()) return lv__ctl_cond_wait(c, m, CLOCK_REALTIME, NULL, pc);
+    int eperm = cw_before(c, m, pc, 0, 0);
     int r;
     cw_ctx x = {c, m, pc};
     pthread_cleanup_push(cw_cancelled, &x);
     r = real_pthread_cond_wait(c, m);
     pthread_cleanup_pop(0);
-    cw_after(c, m, pc, r);
+    cw_after(c, m, pc, r, eperm);
     return r;
 }
 
@@ -580,13 +613,14 @@ EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
     if (!REAL(pthread_cond_timedwait)) return EAGAIN;
     if (!ON()) return real_pthread_cond_timedwait(c, m, abs);
     uint64_t pc = PC();
-    cw_before(c, m, pc, until(CLOCK_REALTIME, abs), 1);
+    if (CTL()) return lv__ctl_cond_wait(c, m, CLOCK_REALTIME, abs, pc);
+    int eperm = cw_before(c, m, pc, until(CLOCK_REALTIME, abs), 1);
     int r;
     cw_ctx x = {c, m, pc};
     pthread_cleanup_push(cw_cancelled, &x);
     r = real_pthread_cond_timedwait(c, m, abs);
     pthread_cleanup_pop(0);
-    cw_after(c, m, pc, r);
+    cw_after(c, m, pc, r, eperm);
     return r;
 }
 
@@ -595,24 +629,27 @@ EXPORT int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid
     if (!REAL(pthread_cond_clockwait)) return EAGAIN;
     if (!ON()) return real_pthread_cond_clockwait(c, m, ck, abs);
     uint64_t pc = PC();
-    cw_before(c, m, pc, until(ck, abs), 1);
+    if (CTL()) return lv__ctl_cond_wait(c, m, ck, abs, pc);
+    int eperm = cw_before(c, m, pc, until(ck, abs), 1);
     int r;
     cw_ctx x = {c, m, pc};
     pthread_cleanup_push(cw_cancelled, &x);
     r = real_pthread_cond_clockwait(c, m, ck, abs);
     pthread_cleanup_pop(0);
-    cw_after(c, m, pc, r);
+    cw_after(c, m, pc, r, eperm);
     return r;
 }
 
 EXPORT int pthread_cond_signal(pthread_cond_t *c) {
     if (!REAL(pthread_cond_signal)) return EAGAIN;
+    if (ON() && CTL()) return lv__ctl_cond_notify(c, 0, PC());
     if (ON()) rec(K_NOTIFY, c, PC(), 0, LV_RO_COND);
     return real_pthread_cond_signal(c);
 }
 
 EXPORT int pthread_cond_broadcast(pthread_cond_t *c) {
     if (!REAL(pthread_cond_broadcast)) return EAGAIN;
+    if (ON() && CTL()) return lv__ctl_cond_notify(c, 1, PC());
     if (ON()) rec(K_NOTIFY, c, PC(), 0, LV_RO_COND | LV_RF_ALL);
     return real_pthread_cond_broadcast(c);
 }
@@ -664,6 +701,7 @@ EXPORT int sem_wait(sem_t *s) {
     if (!REAL(sem_wait) || !REAL(sem_trywait)) return errno = EAGAIN, -1;
     if (!ON()) return real_sem_wait(s);
     uint64_t pc = PC();
+    if (CTL()) return lv__ctl_sem_wait(s, 0, 0, NULL, pc);
     int e = errno;
     if (real_sem_trywait(s) == 0) {
         rec(K_ACQUIRE, s, pc, 0, LV_RO_SEM | LV_RF_REQ);
@@ -680,6 +718,7 @@ EXPORT int sem_wait(sem_t *s) {
 
 EXPORT int sem_trywait(sem_t *s) {
     if (!REAL(sem_trywait)) return errno = EAGAIN, -1;
+    if (ON() && CTL()) return lv__ctl_sem_wait(s, 1, 0, NULL, PC());
     int r = real_sem_trywait(s);
     if (!ON()) return r;
     int e = errno;
@@ -698,6 +737,7 @@ static int sem_timed(sem_t *s, clockid_t ck, const struct timespec *abs, int clo
     if (!REAL(sem_timedwait) || !REAL(sem_clockwait) || !REAL(sem_trywait))
         return errno = EAGAIN, -1;
     if (!ON()) return clock ? real_sem_clockwait(s, ck, abs) : real_sem_timedwait(s, abs);
+    if (CTL()) return lv__ctl_sem_wait(s, 2, ck, abs, pc);
     int e = errno;
     if (real_sem_trywait(s) == 0) {
         rec(K_ACQUIRE, s, pc, until(ck, abs), LV_RO_SEM | LV_RF_REQ | LV_RF_TIMED);
@@ -722,6 +762,7 @@ EXPORT int sem_clockwait(sem_t *s, clockid_t ck, const struct timespec *abs) {
 
 EXPORT int sem_post(sem_t *s) {
     if (!REAL(sem_post)) return errno = EAGAIN, -1;
+    if (ON() && CTL()) return lv__ctl_sem_post(s, PC());
     if (ON()) rec(K_RELEASE, s, PC(), 0, LV_RO_SEM);
     return real_sem_post(s);
 }
@@ -732,6 +773,7 @@ EXPORT int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierattr_
     if (!REAL(pthread_barrier_init)) return EAGAIN;
     int r = real_pthread_barrier_init(b, a, count);
     if (ON() && r == 0) rec(LV_RK_INIT, b, PC(), count, LV_RO_BARRIER);
+    if (ON() && CTL() && r == 0) lv__ctl_barrier_init(b, count);
     return r;
 }
 
@@ -744,6 +786,7 @@ EXPORT int pthread_barrier_destroy(pthread_barrier_t *b) {
 EXPORT int pthread_barrier_wait(pthread_barrier_t *b) {
     if (!REAL(pthread_barrier_wait)) return EAGAIN;
     if (!ON()) return real_pthread_barrier_wait(b);
+    if (CTL()) return lv__ctl_barrier_wait(b, PC());
     uint64_t pc = PC();
     rec(K_REQUEST, b, pc, 0, LV_RO_BARRIER);
     int r = real_pthread_barrier_wait(b);
@@ -757,6 +800,7 @@ EXPORT int pthread_spin_init(pthread_spinlock_t *l, int pshared) {
     if (!REAL(pthread_spin_init)) return EAGAIN;
     int r = real_pthread_spin_init(l, pshared);
     if (ON() && r == 0) rec(LV_RK_INIT, (const void *)l, PC(), 0, LV_RO_SPIN);
+    if (ON() && CTL() && r == 0) lv__ctl_forget((const void *)l);
     return r;
 }
 
@@ -770,6 +814,7 @@ EXPORT int pthread_spin_lock(pthread_spinlock_t *l) {
     if (!REAL(pthread_spin_lock) || !REAL(pthread_spin_trylock)) return EAGAIN;
     if (!ON()) return real_pthread_spin_lock(l);
     uint64_t pc = PC();
+    if (CTL()) return lv__ctl_spin_lock(l, 0, pc);
     if (real_pthread_spin_trylock(l) == 0) {
         rec(K_ACQUIRE, (const void *)l, pc, 0, LV_RO_SPIN | LV_RF_REQ);
         return 0;
@@ -782,6 +827,7 @@ EXPORT int pthread_spin_lock(pthread_spinlock_t *l) {
 
 EXPORT int pthread_spin_trylock(pthread_spinlock_t *l) {
     if (!REAL(pthread_spin_trylock)) return EAGAIN;
+    if (ON() && CTL()) return lv__ctl_spin_lock(l, 1, PC());
     int r = real_pthread_spin_trylock(l);
     if (!ON()) return r;
     uint64_t pc = PC();
@@ -796,6 +842,7 @@ EXPORT int pthread_spin_trylock(pthread_spinlock_t *l) {
 
 EXPORT int pthread_spin_unlock(pthread_spinlock_t *l) {
     if (!REAL(pthread_spin_unlock)) return EAGAIN;
+    if (ON() && CTL()) return lv__ctl_spin_unlock(l, PC());
     if (ON()) rec(K_RELEASE, (const void *)l, PC(), 0, LV_RO_SPIN);
     return real_pthread_spin_unlock(l);
 }
@@ -813,12 +860,14 @@ static void thread_gone(void *unused) {
     if (ON() && !ts.ended) {
         ts.ended = 1;
         rec(K_END, NULL, 0, 0, 0);
+        if (CTL()) lv__ctl_end();
     }
 }
 
 static void *boot_main(void *p) {
     boot b = *(boot *)p;
     free(p);
+    if (ON() && CTL()) lv__ctl_enter(b.id);
     if (ON()) {
         ts.id1 = b.id + 1;
         ts.tid = my_tid();
@@ -836,6 +885,7 @@ EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(voi
     if (!REAL(pthread_create)) return EAGAIN;
     if (!ON()) return real_pthread_create(t, a, fn, arg);
     uint64_t pc = PC();
+    if (CTL()) lv__ctl_point();
     boot *b = malloc(sizeof *b);
     if (!b) return EAGAIN;
     b->fn = fn;
@@ -843,7 +893,9 @@ EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(voi
     if (!ts.id1) adopt(&ts);
     b->id = atomic_fetch_add_explicit(&shm->next_thread, 1, memory_order_relaxed);
     rec(K_SPAWN, NULL, pc, b->id, 0);
+    if (CTL()) lv__ctl_spawn(b->id);
     int r = real_pthread_create(t, a, boot_main, b);
+    if (CTL()) lv__ctl_spawned(b->id, r == 0 ? *t : 0, r == 0);
     if (r != 0) {
         rec(LV_RK_NOSPAWN, NULL, pc, b->id, 0);
         free(b);
@@ -855,6 +907,7 @@ EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(voi
 
 EXPORT int pthread_join(pthread_t t, void **ret) {
     if (!REAL(pthread_join)) return EAGAIN;
+    if (ON() && CTL()) return lv__ctl_join(t, ret, PC());
     if (ON()) rec(K_JOIN, (const void *)t, PC(), 0, 0);
     return real_pthread_join(t, ret);
 }
@@ -869,6 +922,7 @@ EXPORT void pthread_exit(void *ret) {
     if (ON() && !ts.ended) {
         ts.ended = 1;
         rec(K_END, NULL, PC(), 0, 0);
+        if (CTL()) lv__ctl_end();
     }
     REAL(pthread_exit)(ret);
     __builtin_unreachable();
@@ -886,22 +940,27 @@ EXPORT int pthread_setname_np(pthread_t t, const char *name) {
 
 /* ---- sleeps ---- */
 EXPORT unsigned sleep(unsigned s) {
+    if (ON() && CTL()) return (unsigned)lv__ctl_sleep((int64_t)s * 1000000000, 0, NULL, PC());
     if (ON()) rec(K_SLEEP, NULL, PC(), (int64_t)s * 1000000000, 0);
     return REAL(sleep)(s);
 }
 
 EXPORT int usleep(useconds_t us) {
+    if (ON() && CTL()) return lv__ctl_sleep((int64_t)us * 1000, 0, NULL, PC());
     if (ON()) rec(K_SLEEP, NULL, PC(), (int64_t)us * 1000, 0);
     return REAL(usleep)(us);
 }
 
 EXPORT int nanosleep(const struct timespec *req, struct timespec *rem) {
+    if (ON() && CTL() && req) return lv__ctl_sleep(ts_ns(req), 0, NULL, PC());
     if (ON() && req) rec(K_SLEEP, NULL, PC(), ts_ns(req) > 0 ? ts_ns(req) : 0, 0);
     return REAL(nanosleep)(req, rem);
 }
 
 EXPORT int clock_nanosleep(clockid_t ck, int flags, const struct timespec *req,
                            struct timespec *rem) {
+    if (ON() && CTL() && req)
+        return lv__ctl_sleep(ts_ns(req), ck, flags & TIMER_ABSTIME ? req : NULL, PC());
     if (ON() && req)
         rec(K_SLEEP, NULL, PC(), flags & TIMER_ABSTIME ? until(ck, req) : ts_ns(req), 0);
     return REAL(clock_nanosleep)(ck, flags, req, rem);
@@ -910,9 +969,11 @@ EXPORT int clock_nanosleep(clockid_t ck, int flags, const struct timespec *req,
 /* ---- processes ---- */
 EXPORT pid_t fork(void) {
     if (!REAL(fork)) return errno = EAGAIN, -1;
+    if (ON() && CTL()) lv__ctl_point();
     pid_t p = real_fork();
     if (p == 0) {
         enabled = 0; /* the child records nothing */
+        lv__ctl_forked();
     } else if (p > 0 && ON()) {
         rec(LV_RK_FORK, NULL, PC(), p, 0);
     }

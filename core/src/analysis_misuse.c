@@ -12,7 +12,15 @@
 typedef struct ostate {
     int32_t holder; /* locks: the holding thread */
     int64_t count;  /* rlock: recursion; semaphores: permits */
+    int32_t robbed; /* mutex: the holder whose hold a condition wait's own unlock ended */
 } ostate;
+
+/* A condition wait made without its mutex: the mutex the wait's own unlock comes next for, and
+ * the finding that reported the wait (-1 if reported before) */
+typedef struct bare_wait {
+    int32_t mutex;
+    long finding;
+} bare_wait;
 
 /* One finding per (rule, object, thread): a loop that misuses a lock 1000 times is one
  * mistake in one place, not 1000 findings. Kept sparse: only the pairs that misused. */
@@ -41,19 +49,31 @@ static void misuse(lv__flist *l, lv_misuse_rule rule, const lv_event *e, int32_t
 void lv__find_misuse(const lv_trace *tr, lv__flist *l) {
     if (!tr->nthreads) return;
     ostate *st = calloc(tr->nobjects ? tr->nobjects : 1, sizeof *st);
+    bare_wait *bw = calloc(tr->nthreads, sizeof *bw);
     lv__pmap seen = {0};
-    if (!st) {
+    if (!st || !bw) {
+        free(st);
+        free(bw);
         l->oom = 1;
         return;
     }
+    for (size_t i = 0; i < tr->nthreads; i++)
+        bw[i].mutex = LV_NONE;
     for (size_t i = 0; i < tr->nobjects; i++) {
         st[i].holder = LV_NONE;
+        st[i].robbed = LV_NONE;
         lv_obj_kind k = tr->objects[i].kind;
         if (k == LV_OBJ_SEMAPHORE || k == LV_OBJ_BOUNDED_SEMAPHORE)
             st[i].count = tr->objects[i].param;
     }
     for (size_t i = 0; i < tr->nevents && !l->oom; i++) {
         const lv_event *e = &tr->events[i];
+        /* the thread's previous event was a wait without its mutex: this is the wait's unlock */
+        bare_wait w = {LV_NONE, -1};
+        if (e->thread >= 0 && (size_t)e->thread < tr->nthreads) {
+            w = bw[e->thread];
+            bw[e->thread].mutex = LV_NONE;
+        }
         if (e->kind == LV_EV_JOIN && e->value == e->thread) {
             if (seen_once(&seen, l, LV_MU_JOIN_SELF, LV_NONE, e->thread))
                 misuse(l, LV_MU_JOIN_SELF, e, LV_NONE, LV_NONE);
@@ -75,6 +95,27 @@ void lv__find_misuse(const lv_trace *tr, lv__flist *l) {
                     misuse(l, LV_MU_RELOCK, e, e->obj, LV_NONE);
             } else if (e->kind == LV_EV_ACQUIRE) {
                 o->holder = e->thread;
+                if (o->robbed == e->thread) o->robbed = LV_NONE;
+            } else if (e->kind == LV_EV_RELEASE && w.mutex == e->obj) {
+                /* the unlock glibc makes inside a wait without the mutex: the wait's mistake,
+                 * reported at the wait, which says whose hold it ended */
+                if (e->flags & LV_EVF_REFUSED) break;
+                if (o->holder != LV_NONE && o->holder != e->thread) {
+                    o->robbed = o->holder;
+                    if (w.finding >= 0) {
+                        l->a[w.finding].data.misuse.other = o->holder;
+                        lv__put_thread(l, &l->a[w.finding], o->holder);
+                    }
+                }
+                o->holder = LV_NONE;
+            } else if (e->kind == LV_EV_RELEASE && o->robbed == e->thread) {
+                /* the robbed holder's own unlock, correct in its code: a consequence of the
+                 * wait's, not a mistake of its own */
+                o->robbed = LV_NONE;
+                if (o->holder == LV_NONE || (e->flags & LV_EVF_REFUSED)) break;
+                if (seen_once(&seen, l, LV_MU_RELEASE_OTHER, e->obj, e->thread))
+                    misuse(l, LV_MU_RELEASE_OTHER, e, e->obj, o->holder);
+                o->holder = LV_NONE;
             } else if (e->kind == LV_EV_RELEASE) {
                 if (o->holder == LV_NONE) {
                     if (seen_once(&seen, l, LV_MU_RELEASE_UNHELD, e->obj, e->thread))
@@ -124,10 +165,14 @@ void lv__find_misuse(const lv_trace *tr, lv__flist *l) {
                 (size_t)ob->param < tr->nobjects && st[ob->param].holder != e->thread) {
                 lv_misuse_rule r =
                     e->kind == LV_EV_NOTIFY ? LV_MU_COND_NOTIFY_UNLOCKED : LV_MU_COND_WAIT_UNLOCKED;
+                long fi = -1;
                 if (seen_once(&seen, l, r, e->obj, e->thread)) {
                     misuse(l, r, e, e->obj, LV_NONE);
                     lv__put_object(l, &l->a[l->n - 1], (int32_t)ob->param);
+                    fi = (long)l->n - 1;
                 }
+                if (e->kind == LV_EV_REQUEST && e->thread >= 0 && (size_t)e->thread < tr->nthreads)
+                    bw[e->thread] = (bare_wait){(int32_t)ob->param, fi};
             }
             break;
         default:
@@ -135,5 +180,6 @@ void lv__find_misuse(const lv_trace *tr, lv__flist *l) {
         }
     }
     free(st);
+    free(bw);
     lv__pm_free(&seen);
 }

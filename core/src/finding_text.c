@@ -502,6 +502,11 @@ static void misuse_text(words *w, const lv_misuse_info *m) {
                 zh ? "%s 没有持有互斥锁 %s 就等待条件变量 %s（事件 %" PRIu32 "）。"
                    : "%s waits on condition %s without holding its mutex %s (event %" PRIu32 ").",
                 who, o, lk, evno(m->seq));
+            if (m->other != LV_NONE) /* the wait's own unlock ended another thread's hold */
+                lv__sb_printf(&w->b,
+                              zh ? "等待内部的解锁释放了 %s 持有的 %s。"
+                                 : " The unlock inside the wait freed %s while %s held it.",
+                              zh ? tname(w, m->other) : lk, zh ? lk : tname(w, m->other));
             break;
         default:
             lv__sb_printf(&w->b,

@@ -517,7 +517,7 @@ static const char *const ev_fields[] = {"seq",  "t",     "thread", "kind", "obj"
                                         "text", "check", "hold",   "site", "error", NULL};
 static const char *const site_fields[] = {"id",     "file",   "line", "function",
                                           "module", "offset", NULL};
-static const char *const program_fields[] = {"path", "args", "end", "status", NULL};
+static const char *const program_fields[] = {"path", "args", "end", "status", "policy", NULL};
 static const char *const finding_fields[] = {
     "kind",        "message",  "detail",     "threads", "objects",   "events", "race",
     "lost_update", "deadlock", "lock_order", "misuse",  "invariant", NULL};
@@ -982,14 +982,16 @@ static int read_misuse(rd *r, const cJSON *p, const char *w, const lv_trace *tr,
         fail(r, "%s.rule: unknown rule %s", w, quote(&q, rule));
         return -1;
     }
+    /* a holder: always for these two; a condition wait's, when its unlock ended a hold */
     int self_join = m->rule == LV_MU_JOIN_SELF,
-        other = m->rule == LV_MU_RELEASE_OTHER || m->rule == LV_MU_DESTROY_LOCKED;
+        other = m->rule == LV_MU_RELEASE_OTHER || m->rule == LV_MU_DESTROY_LOCKED,
+        may_other = other || m->rule == LV_MU_COND_WAIT_UNLOCKED;
     if (get_id(r, p, w, "thread", 1, tr->nthreads, &m->thread) ||
         get_id(r, p, w, "obj", !self_join, tr->nobjects, &m->obj) ||
         get_seq(r, p, w, "seq", tr, &m->seq) ||
         get_id(r, p, w, "holder", other, tr->nthreads, &m->other))
         return -1;
-    if ((self_join && m->obj != LV_NONE) || (!other && m->other != LV_NONE)) {
+    if ((self_join && m->obj != LV_NONE) || (!may_other && m->other != LV_NONE)) {
         fail(r, "%s: a \"%s\" misuse has no \"%s\"", w, rule, self_join ? "obj" : "holder");
         return -1;
     }
@@ -1256,6 +1258,14 @@ static void read_program(rd *r, const cJSON *p, lv_trace *tr) {
     int64_t st;
     if (get_int(r, p, "program", "status", 1, 0, 255, &st) < 0) return;
     pg->status = (int)st;
+    if (!cJSON_GetObjectItemCaseSensitive(p, "policy")) return;
+    s = get_str(r, p, "program", "policy", 1);
+    if (!s) return;
+    if (strcmp(s, "random") != 0 && strcmp(s, "pct") != 0 && strcmp(s, "rr") != 0) {
+        fail(r, "program.policy: must be \"random\", \"pct\" or \"rr\", not \"%s\"", s);
+        return;
+    }
+    pg->policy = dupstr(r, s);
 }
 
 static void read_trace(rd *r, const cJSON *root, span events, span sched, lv_trace *tr) {

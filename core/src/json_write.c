@@ -194,6 +194,10 @@ static void write_all(cw *w, const lv_trace *tr) {
         w_puts(w, lv_program_end_name(pg->end));
         W_LIT(w, "\"");
         put_key_i64(w, "status", pg->status);
+        if (pg->policy) {
+            W_LIT(w, ", \"policy\": ");
+            put_str(w, pg->policy);
+        }
         W_LIT(w, "},\n");
     }
     W_LIT(w, "  \"mode\": \"");

@@ -23,6 +23,7 @@
 #include "lockviz/record.h"
 #include "pairmap.h"
 #include "recmap.h"
+#include "rctl.h"
 #include "recshm.h"
 
 #define ERR(...) (snprintf(errbuf, errlen, __VA_ARGS__))
@@ -933,7 +934,7 @@ static int build(lv_trace *tr, dec *d, const lv_rshm *shm, const lv_record_desc 
         pg->end = LV_PROG_EXITED;
         pg->status = WEXITSTATUS(status);
     }
-    tr->mode = LV_MODE_LIVE;
+    tr->mode = dd->mode;
     tr->outcome = stopped                       ? LV_OUT_DEADLOCKED
                   : pg->end == LV_PROG_SIGNALED ? LV_OUT_ABORTED
                                                 : LV_OUT_COMPLETED;
@@ -1104,6 +1105,15 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
     shm->made = made ? prefault : 0;
     if (!made) prefault = len; /* no more tries */
 
+    lv__rctl ctl;
+    if ((err = lv__rctl_open(dd, &ctl, errbuf, errlen)) != LV_OK) {
+        munmap(base, len);
+        close(fd);
+        return err;
+    }
+    char ctlenv[32];
+    snprintf(ctlenv, sizeof ctlenv, "%d", ctl.fd);
+
     /* LD_PRELOAD: ours first, then what the caller had */
     const char *old = getenv("LD_PRELOAD");
     size_t pl = strlen(pre) + (old ? strlen(old) + 1 : 0) + 1;
@@ -1112,6 +1122,7 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
     int ep[2] = {-1, -1};
     if (!ldp || pipe2(ep, O_CLOEXEC) != 0) {
         free(ldp);
+        lv__rctl_close(&ctl);
         munmap(base, len);
         close(fd);
         ERR("out of resources starting the program");
@@ -1137,6 +1148,7 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
         shm->pid = getpid();
         setenv("LD_PRELOAD", ldp, 1);
         setenv(LV_RS_ENV_FD, fdenv, 1);
+        if (ctl.fd >= 0) setenv(LV_CS_ENV_FD, ctlenv, 1);
         execv(path, dd->argv);
         int e = errno;
         if (write(ep[1], &e, sizeof e) < 0) _exit(127);
@@ -1148,6 +1160,7 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
         close(ep[0]);
         sigaction(SIGINT, &oint, NULL);
         sigaction(SIGQUIT, &oquit, NULL);
+        lv__rctl_close(&ctl);
         munmap(base, len);
         close(fd);
         ERR("cannot start %s: %s", path, strerror(errno));
@@ -1180,9 +1193,17 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
             if (fallocate(fd, 0, (off_t)prefault, (off_t)more) != 0) more = len - prefault;
             prefault += more;
         }
+        if (lv__rctl_stopped(&ctl)) { /* the scheduler found that nothing can go on */
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            stopped = 1;
+            break;
+        }
         int64_t now = lv__mono_ns();
         if (n) strikes = 0;
-        if (now - last_check >= (int64_t)watch * 1000000) {
+        if (ctl.cs) {
+            /* controlled: the scheduler decides exactly; no watchdog */
+        } else if (now - last_check >= (int64_t)watch * 1000000) {
             last_check = now;
             /* two looks in a row with nothing recorded between them and the same verdict */
             if (!n && rd.consumed == rd.shm->seq && stuck(&d, pid)) {
@@ -1214,13 +1235,24 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
         err = LV_ENOMEM;
         goto fail;
     }
-    /* ticks to ns since the start, over at least 20 ms so the scale is good */
-    uint64_t tick1;
-    int64_t mono1;
-    do {
-        tick1 = read_ticks(tsc);
-        mono1 = lv__mono_ns();
-    } while (mono1 - mono0 < 20000000);
+    if (ctl.cs && atomic_load(&ctl.cs->state) == LV_CS_TOO_MANY_THREADS) {
+        ERR("%s has more threads (1024) or synchronization objects (16384) than a controlled "
+            "run can follow",
+            path);
+        err = LV_EUNSUPPORTED;
+        goto fail;
+    }
+    /* controlled: the times are the virtual clock's ns already */
+    uint64_t tick1 = 1;
+    int64_t mono1 = 1;
+    if (ctl.cs) {
+        tick0 = 0;
+        mono0 = 0;
+    } else
+        do {
+            tick1 = read_ticks(tsc);
+            mono1 = lv__mono_ns();
+        } while (mono1 - mono0 < 20000000);
     double scale = tick1 > tick0 ? (double)(mono1 - mono0) / (double)(tick1 - tick0) : 1.0;
     int64_t last = 0;
     for (size_t i = 0; i < d.nev; i++) {
@@ -1231,7 +1263,8 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
     }
 
     lv_trace *tr = calloc(1, sizeof *tr);
-    if (!tr || build(tr, &d, shm, dd, path, stopped, status) != 0) {
+    if (!tr || build(tr, &d, shm, dd, path, stopped, status) != 0 ||
+        lv__rctl_finish(&ctl, dd, tr) != 0) {
         lv_trace_free(tr);
         err = LV_ENOMEM;
         ERR("out of memory building the trace");
@@ -1240,6 +1273,7 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
     *out = tr;
     err = LV_OK;
 fail:
+    lv__rctl_close(&ctl);
     dec_free(&d);
     for (size_t i = 0; i < rd.ncur; i++)
         free(rd.cur[i].chunks);

@@ -126,6 +126,7 @@ const char *lv_site_format(const lv_site *s, char *buf, size_t len) {
 void lv__program_free(lv_program *p) {
     if (!p) return;
     free(p->path);
+    free(p->policy);
     for (size_t i = 0; i < p->nargs; i++)
         free(p->args[i]);
     free(p->args);
@@ -328,6 +329,7 @@ lv_err lv__trace_copy_prefix(const lv_trace *tr, size_t nevents, size_t nschedul
         *p->program = *tr->program;
         p->program->nargs = 0;
         p->program->path = dup_str(tr->program->path, &failed);
+        p->program->policy = tr->program->policy ? dup_str(tr->program->policy, &failed) : NULL;
         if ((p->program->args = calloc(tr->program->nargs + 1, sizeof(char *)))) {
             p->program->nargs = tr->program->nargs;
             for (size_t i = 0; i < tr->program->nargs; i++)

@@ -10,6 +10,7 @@
 // stdout: parent: child exited 7, counter 100
 // absent: child-worker
 // runs: 6
+// uses-pid: yes
 #include <pthread.h>
 #include <stdio.h>
 #include <sys/wait.h>

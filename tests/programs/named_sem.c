@@ -8,6 +8,7 @@
 // exit: 0
 // stdout: 5 jobs printed, never more than 2 at once
 // runs: 6
+// uses-pid: yes
 #include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>

@@ -9,6 +9,11 @@
 #   BINDIR holds the built programs; PROGRAM is a name, read from PROGRAM.c beside this script.
 #   LV_PROGRAM_RUNS=N records each program N times instead of its header's count;
 #   LV_PROGRAM_SRC=DIR reads the headers from DIR/PROGRAM.c instead (runner_selftest.sh).
+#   LV_RECORD_ARGS="--mode controlled --policy P --seed N" records with those options, without
+#   the native run, and also checks that every run's trace is the same, byte for byte (for a
+#   program whose header says `uses-pid: yes`, after its pid is masked from names and notes);
+#   a `known:` line is then only checked, not required to fail. `{run}` in them stands for the
+#   run's number (runner_selftest.sh makes runs differ with `--seed {run}`).
 #
 # The header: lines `// KEY: VALUE` before the first #include.
 #   expect: KINDS       findings each run must have (deadlock lock_order misuse invariant race)
@@ -30,6 +35,8 @@
 #                       holds on every run, so that a fixed issue does not stay listed
 #   absent: TEXT        the trace does not contain TEXT
 #   runs: N             how many recorded runs (default 3)
+#   uses-pid: yes       a process id shows in its trace (a name from getpid, a fork note), so
+#                       controlled runs are the same but for it
 . "$(dirname "$0")/../support/cli_lib.sh" "$1"
 BIN=$2
 shift 2
@@ -51,7 +58,7 @@ has() { # has WORD LIST...: WORD is one of LIST
 # why) if the header is wrong
 read_header() {
     local f=$1 line key val
-    expect="" expect_not="" maybe="" outcome="" exit_want="" runs=3
+    expect="" expect_not="" maybe="" outcome="" exit_want="" runs=3 uses_pid=""
     outs=() errs=() says=() absents=() knowns=() known_seen=()
     while IFS= read -r line; do
         case $line in
@@ -74,6 +81,7 @@ read_header() {
         known) knowns+=("$val") ;;
         absent) absents+=("$val") ;;
         runs) runs=$val ;;
+        uses-pid) uses_pid=$val ;;
         *) echo "$f: unknown header key '$key'"; return 1 ;;
         esac
     done <"$f"
@@ -140,8 +148,11 @@ run_native() {
 
 # record_once NAME I: one recorded run, checked; adds the kinds it found to $seen
 record_once() {
-    local p=$1 i=$2 tr=$T/$1.$2.json st cst kinds k s kind texts t
-    (cd "$T" && "$LV" record --headless --out "$tr" -- "$BIN/$p") >"$T/r.out" 2>"$T/r.err"
+    local p=$1 i=$2 tr=$T/$1.$2.json st cst kinds k s kind texts t args=${LV_RECORD_ARGS:-}
+    args=${args//\{run\}/$i}
+    # shellcheck disable=SC2086 # LV_RECORD_ARGS is a list of options
+    (cd "$T" && "$LV" record --headless $args --out "$tr" -- "$BIN/$p") \
+        >"$T/r.out" 2>"$T/r.err"
     st=$?
     if [ ! -s "$tr" ]; then
         bad "$p run $i: no trace (lockviz exit $st)"
@@ -194,7 +205,8 @@ record_once() {
     for s in "${absents[@]}"; do
         grep -qF -- "$s" "$tr" && bad "$p run $i: the trace holds '$s'" || ok
     done
-    rm -f "$tr"
+    # controlled runs keep their trace until the runs are compared with each other
+    [ -n "${LV_RECORD_ARGS:-}" ] || rm -f "$tr"
 }
 
 # holds PROGRAM "KEY: VALUE": whether this run's findings bear out a says, says-not or count
@@ -235,11 +247,26 @@ for p in "$@"; do
     [ -n "${LV_PROGRAM_RUNS:-}" ] && runs=$LV_PROGRAM_RUNS
     start=$(date +%s%N)
     before=$fails
-    run_native "$p"
+    [ -z "${LV_RECORD_ARGS:-}" ] && run_native "$p"
     seen=""
     for i in $(seq 1 "$runs"); do record_once "$p" "$i"; done
+    if [ -n "${LV_RECORD_ARGS:-}" ]; then
+        mask() { if [ "$uses_pid" = yes ]; then sed -E 's/[0-9]{2,}([^0-9"]*")/N\1/g' "$1"; else cat "$1"; fi; }
+        for i in $(seq 2 "$runs"); do
+            if [ ! -s "$T/$p.1.json" ] || [ ! -s "$T/$p.$i.json" ]; then
+                bad "$p: controlled runs 1 and $i: no trace to compare"
+            elif cmp -s <(mask "$T/$p.1.json") <(mask "$T/$p.$i.json"); then
+                ok
+            else
+                bad "$p: controlled runs 1 and $i differ: $(diff <(mask "$T/$p.1.json") <(mask "$T/$p.$i.json") | head -3 | tr '\n' ' ')"
+            fi
+        done
+        rm -f "$T/$p".*.json
+    fi
     for ((k = 0; k < ${#knowns[@]}; k++)); do
-        if [ "${known_seen[k]:-0}" -eq 0 ]; then
+        if [ -n "${LV_RECORD_ARGS:-}" ]; then
+            echo "known $p: '${knowns[k]}' failed on ${known_seen[k]:-0} of $runs runs (KNOWN.md)"
+        elif [ "${known_seen[k]:-0}" -eq 0 ]; then
             bad "$p: '${knowns[k]}' held on every run: the recorder's known issue (KNOWN.md) is gone; make it a plain header line"
         else
             echo "known $p: '${knowns[k]}' failed on ${known_seen[k]} of $runs runs (KNOWN.md)"

@@ -50,6 +50,10 @@ lie known-fixed philo_deadlock 's|^// count: deadlock 1|// known: count: deadloc
     "FAIL philo_deadlock: 'count: deadlock 1' held on every run"
 lie known-key philo_deadlock 's|^// count: deadlock 1|// known: outcome: completed|' \
     "philo_deadlock.c: 'outcome: completed': want says, says-not or count"
+# controlled runs are compared with each other: two seeds' runs must differ
+check differ 1 env LV_PROGRAM_RUNS=2 LV_RECORD_ARGS="--mode controlled --seed {run}" \
+    "$HERE/run_corpus.sh" "$LV" "$BIN" philo_ordered
+expect_in differ "$T/out" "FAIL philo_ordered: controlled runs 1 and 2 differ"
 # and the true headers pass
 check truth 0 env LV_PROGRAM_RUNS=1 "$HERE/run_corpus.sh" "$LV" "$BIN" philo_ordered bbuf_if
 finish

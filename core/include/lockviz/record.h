@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include "err.h"
+#include "run.h"
 #include "trace.h"
 
 typedef struct lv_record_desc {
@@ -14,6 +15,18 @@ typedef struct lv_record_desc {
     const char *name;    /* the trace's scenario name; NULL: the program's file name */
     const char *preload; /* the preload library; NULL: lv_record_preload_path finds it */
     int watch_ms;        /* the watchdog's period in ms; 0: 100 */
+    /* LV_MODE_CONTROLLED: one thread of the program runs at a time, the policy (or the
+     * schedule, replayed first) picks at every wrapped call, time is virtual, and a run where
+     * nothing can go on is stopped as deadlocked; the trace has the seed, the policy and the
+     * schedule taken, and the same program, arguments, seed and schedule give the same trace */
+    lv_mode mode;
+    lv_policy policy;
+    uint64_t seed;
+    int pct_depth; /* PCT's d: 0 means 3 */
+    const int32_t *schedule;
+    size_t nschedule;
+    long *diverged_at; /* optional, set at the end: the first choice where the schedule named a
+                          thread that could not go on (the policy chose there), or -1 */
 } lv_record_desc;
 
 /* Finds prog (on PATH when it has no '/') and checks that LD_PRELOAD can reach it: an ELF

@@ -150,6 +150,7 @@ typedef struct lv_program {
     size_t nargs;
     lv_program_end end;
     int status;
+    char *policy; /* a controlled recording: its policy ("random", "pct", "rr"); else NULL */
 } lv_program;
 
 typedef struct lv_param_value {
@@ -253,7 +254,9 @@ typedef struct lv_misuse_info {
     int32_t thread;
     int32_t obj;   /* LV_NONE for join_self */
     uint32_t seq;  /* the event that broke the rule */
-    int32_t other; /* release_other, destroy_locked: the thread that held the lock; else LV_NONE */
+    int32_t other; /* release_other, destroy_locked: the thread that held the lock;
+                    * cond_wait_unlocked: the thread whose hold the wait's unlock ended; else
+                    * LV_NONE */
 } lv_misuse_info;
 
 typedef struct lv_invariant_info {

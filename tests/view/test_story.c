@@ -257,6 +257,40 @@ TEST(a_hidden_note_leaves_its_room_to_those_shown) {
     lv_trace_free(tr);
 }
 
+/* The header's chip keeps the ending for the end: playing the deadlock hidden, it says "so
+ * far" until the last event, then "deadlocked"; shown or faint, the outcome from the start. */
+TEST(the_outcome_waits_for_the_end) {
+    static const char *const names[] = {"deadlock", "ticket"};
+    for (int r = 0; r < 2; r++) {
+        lv_trace *tr = run_named(names[r], NULL, 0);
+        lv_scene *s;
+        ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+        lv_tr_key end = r == 0 ? LV_T_DEADLOCKED : LV_T_COMPLETED;
+        ASSERT_EQ(tr->outcome, r == 0 ? LV_OUT_DEADLOCKED : LV_OUT_COMPLETED);
+        long n = (long)tr->nevents;
+        long at[] = {0, n / 2, n - 2, n - 1};
+        for (int k = 0; k < 4; k++)
+            for (int m = 0; m < 3; m++) {
+                lv_frame f = {0};
+                lv_viewport vp = view_at(s, 1280, 720, at[k], m);
+                ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+                lv_tr_key want = m == LV_FUTURE_HIDE && at[k] < n - 1 ? LV_T_IN_PROGRESS : end;
+                ASSERT_EQ(lv_frame_outcome_word(&f, tr, 0, 0), want);
+                lv_frame_free(&f);
+            }
+        lv_scene_free(s);
+        lv_trace_free(tr);
+    }
+    /* a cut run says why it is cut */
+    lv_trace *tr = run_named("ticket", NULL, 0);
+    lv_frame f = {0};
+    tr->outcome = LV_OUT_ABORTED;
+    ASSERT_EQ(lv_frame_outcome_word(&f, tr, 1, 0), LV_T_SCHED_CUT);
+    ASSERT_EQ(lv_frame_outcome_word(&f, tr, 0, 1), LV_T_PRED_CUT);
+    ASSERT_EQ(lv_frame_outcome_word(&f, tr, 0, 0), LV_T_ABORTED);
+    lv_trace_free(tr);
+}
+
 TEST(axis_labels_are_true_in_every_view) {
     const char *names[] = {"counter", "traffic-light", "ticket", "deadlock", "toilets"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -482,6 +516,7 @@ TEST(keys_for_what_comes_next_and_the_time_view) {
 
 TEST_MAIN(TEST_ENTRY(what_is_shown_follows_the_playhead, 60),
           TEST_ENTRY(a_hidden_note_leaves_its_room_to_those_shown, 60),
+          TEST_ENTRY(the_outcome_waits_for_the_end, 60),
           TEST_ENTRY(axis_labels_are_true_in_every_view, 120),
           TEST_ENTRY(traffic_light_red_and_green_to_scale, 60),
           TEST_ENTRY(the_step_view_gives_each_event_a_column, 60),

@@ -102,18 +102,16 @@ static void draw_header(lv_render *R, const lv_scene *s, const lv_frame *f, cons
                                       : f->header.w - pad;
     int x = pad + lv__text_fit(R, LV_FONT_TITLE, f->title, pad, ty, right - pad, C(LV_C_TEXT));
     /* the outcome as a chip: what a class should see first */
-    lv_outcome oc = s->tr->outcome;
-    const char *ow = lv_tr(vp->lang, oc == LV_OUT_COMPLETED              ? LV_T_COMPLETED
-                                     : oc == LV_OUT_DEADLOCKED           ? LV_T_DEADLOCKED
-                                     : lv_sv_cut_shown(vp->sched, s->tr) ? LV_T_SCHED_CUT
-                                     : vp->predict && vp->predict->on    ? LV_T_PRED_CUT
-                                                                         : LV_T_ABORTED);
+    lv_tr_key ok = lv_frame_outcome_word(f, s->tr, lv_sv_cut_shown(vp->sched, s->tr),
+                                         vp->predict && vp->predict->on);
+    const char *ow = lv_tr(vp->lang, ok);
     int cw = lv__measure(R, LV_FONT_BODY, ow) + lv__px(R, 14);
     x += lv__px(R, 14);
     if (x + cw <= right) {
-        lv_color bg = oc == LV_OUT_COMPLETED    ? LV_C_RUNNING
-                      : oc == LV_OUT_DEADLOCKED ? LV_C_BLOCKED
-                                                : LV_C_HOLD3;
+        lv_color bg = ok == LV_T_COMPLETED     ? LV_C_RUNNING
+                      : ok == LV_T_DEADLOCKED  ? LV_C_BLOCKED
+                      : ok == LV_T_IN_PROGRESS ? LV_C_DIM
+                                               : LV_C_HOLD3;
         lv__fill(R, (lv_rect){x, by, cw, f->line_h[LV_FONT_BODY]}, C(bg));
         lv__textz(R, LV_FONT_BODY, ow, x + lv__px(R, 7), by, (lv_rgb){255, 255, 255});
         x += cw + lv__px(R, 14);

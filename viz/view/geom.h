@@ -595,6 +595,12 @@ typedef struct lv_frame {
  * arrow (once its acquire is reached); and the part of a fill before the playhead (w 0 when
  * none), the rest being the future. */
 int lv_frame_future_seq(const lv_frame *f, uint32_t seq);
+/* The header's outcome chip for trace tr shown in f: the outcome (completed, deadlocked), or,
+ * while what lies after the playhead is hidden and the playhead is not at the last event,
+ * LV_T_IN_PROGRESS ("so far"): the class sees how the run ends when it gets there. A cut run
+ * (aborted) says why it is cut: cut (scheduler mode's frontier), guess (predict mode's
+ * question), else LV_T_ABORTED. */
+lv_tr_key lv_frame_outcome_word(const lv_frame *f, const lv_trace *tr, int cut, int guess);
 int lv_frame_future_mark(const lv_frame *f, const lv_scene *s, const lv_marker *m);
 int lv_frame_future_arrow(const lv_frame *f, const lv_arrow *a);
 /* Whether the lost updates event seq is part of are complete only after the playhead (the

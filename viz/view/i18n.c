@@ -15,6 +15,7 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_COMPLETED] = {"completed", "已完成"},
     [LV_T_DEADLOCKED] = {"deadlocked", "死锁"},
     [LV_T_ABORTED] = {"aborted", "中止"},
+    [LV_T_IN_PROGRESS] = {"so far", "进行中"},
     [LV_T_FINDING_1] = {"%s finding", "%s 个发现"},
     [LV_T_FINDING_N] = {"%s findings", "%s 个发现"},
     [LV_T_LIVE] = {"live", "实时"},

@@ -360,6 +360,22 @@ TEST(note_label_goes_whole_before_it_is_cut) {
               0);
 }
 
+/* A lane's state words wrap onto a second line, at a space, when too long for the label's
+ * width and the lane is tall enough; otherwise they stay on one line (cut when drawn). */
+TEST(lane_words_take_two_lines_when_long) {
+    const char *w = "waits for A=B (not in cycle)"; /* 28 bytes, 252 px */
+    size_t a, b;
+    ASSERT_EQ(lv_lane_words(fixed_measure, NULL, w, 300, 2, &a, &b), 1); /* fits */
+    ASSERT_EQ(a, strlen(w));
+    ASSERT_EQ(lv_lane_words(fixed_measure, NULL, w, 200, 1, &a, &b), 1); /* a low lane */
+    ASSERT_EQ(a, strlen(w));
+    ASSERT_EQ(lv_lane_words(fixed_measure, NULL, w, 200, 2, &a, &b), 2);
+    ASSERT_EQ(a, strlen("waits for A=B (not in")); /* the last space within 200 px */
+    ASSERT_EQ(b, a + 1);
+    ASSERT(strcmp(w + b, "cycle)") == 0);
+    ASSERT_LE(fixed_measure(NULL, LV_FONT_NOTE, w, a), 200);
+}
+
 TEST(fit_prefix_cuts_whole_characters) {
     const char *s = "购票成功 (bought a ticket)";
     size_t n = strlen(s);
@@ -1762,6 +1778,7 @@ TEST_MAIN(TEST_ENTRY(lost_updates_come_from_the_events_not_the_words, 60),
           TEST_ENTRY(sleeping_and_finished_spans, 60),
           TEST_ENTRY(labels_never_overlap_in_a_crowded_trace, 60),
           TEST_ENTRY(note_label_goes_whole_before_it_is_cut, 10),
+          TEST_ENTRY(lane_words_take_two_lines_when_long, 10),
           TEST_ENTRY(fit_prefix_cuts_whole_characters, 60), TEST_ENTRY(hit_testing, 60),
           TEST_ENTRY(a_million_events_stay_bounded_by_pixels, 120),
           TEST_ENTRY(locks_at_the_playhead, 60), TEST_ENTRY(lost_update_marks_the_stale_read, 60),

@@ -228,9 +228,11 @@ static void draw_waits(lv_render *R, const lv_scene *s, const lv_frame *f) {
     for (size_t i = 0; i < f->nwaits; i++) {
         const lv_wait_arrow *w = &f->waits[i];
         int ink = lv__px(R, 3);
-        draw_arrow(R, w->x, w->y0, w->x, w->y1, ink + lv__px(R, 3), (float)lv__px(R, 16),
-                   (lv_rgb){255, 255, 255});
-        draw_arrow(R, w->x, w->y0, w->x, w->y1, ink, (float)lv__px(R, 13), C(LV_C_BLOCKED));
+        if (w->from != w->to) { /* a thread that waits for itself (a Lock taken twice): none */
+            draw_arrow(R, w->x, w->y0, w->x, w->y1, ink + lv__px(R, 3), (float)lv__px(R, 16),
+                       (lv_rgb){255, 255, 255});
+            draw_arrow(R, w->x, w->y0, w->x, w->y1, ink, (float)lv__px(R, 13), C(LV_C_BLOCKED));
+        }
         lv__disc(R, w->x, w->y0, lv__px(R, 5), C(LV_C_BLOCKED));
         const char *on = lv_trace_object_name(s->tr, w->obj);
         int tw = lv__measure(R, LV_FONT_NOTE, on), pad = lv__px(R, 3);
@@ -276,12 +278,17 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
         const char *sw = lane_words(st, tr, ln, lang, buf, sizeof buf);
         lv_color sc = lv_state_color((lv_tstate)st->tstate[ln->thread]);
         if (ln->r.h >= lh + nh) {
-            int y = ln->r.y + (ln->r.h - lh - nh) / 2;
+            int d = nh / 3, ww = ln->label.w - 3 * d;
+            size_t a, b; /* the words on two lines when they are too long and the lane is tall */
+            int nl = lv_lane_words(lv_fonts_measure, R->fonts, sw, ww,
+                                   ln->r.h >= lh + 2 * nh + nh / 2 ? 2 : 1, &a, &b);
+            int y = ln->r.y + (ln->r.h - lh - nl * nh) / 2;
             lv__text_fit(R, LV_FONT_LABEL, name, ln->label.x, y, ln->label.w, C(LV_C_TEXT));
-            int d = nh / 3;
             if (sc != LV_C_BG) lv__disc(R, ln->label.x + d, y + lh + nh / 2, d, C(sc));
-            lv__text_fit(R, LV_FONT_NOTE, sw, ln->label.x + 3 * d, y + lh, ln->label.w - 3 * d,
-                         C(LV_C_DIM));
+            lv__text_fitn(R, LV_FONT_NOTE, sw, a, ln->label.x + 3 * d, y + lh, ww, C(LV_C_DIM));
+            if (nl == 2)
+                lv__text_fit(R, LV_FONT_NOTE, sw + b, ln->label.x + 3 * d, y + lh + nh, ww,
+                             C(LV_C_DIM));
         } else {
             int y = ln->band.y + ln->band.h / 2 - lh / 2;
             lv__text_fit(R, LV_FONT_LABEL, name, ln->label.x, y, ln->label.w, C(LV_C_TEXT));

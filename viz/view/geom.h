@@ -700,5 +700,11 @@ size_t lv_wrap_line(lv_measure_fn m, void *ctx, lv_font_id f, const char *s, siz
  * nbytes and elided and returns 1, or returns 0 when none fits (the note is dropped). */
 int lv_fit_note(lv_measure_fn m, void *ctx, const char *txt, int tick, int off, int lo, int hi,
                 lv_label *lb);
+/* A lane's state words ("waits for A=B (not in cycle)") under its name, w pixels wide
+ * (LV_FONT_NOTE): on one line when they fit or when lines is 1, else wrapped onto two (the
+ * second cut with "…" when still too long). Returns how many lines, with the first line's
+ * bytes in *first and the second's start in *second. */
+int lv_lane_words(lv_measure_fn m, void *ctx, const char *s, int w, int lines, size_t *first,
+                  size_t *second);
 
 #endif

@@ -120,3 +120,17 @@ int lv_fit_note(lv_measure_fn m, void *ctx, const char *txt, int tick, int off, 
     lb->w = m(ctx, LV_FONT_NOTE, txt, k) + ell;
     return 1;
 }
+
+int lv_lane_words(lv_measure_fn m, void *ctx, const char *s, int w, int lines, size_t *first,
+                  size_t *second) {
+    size_t n = strlen(s);
+    *first = n, *second = n;
+    if (lines < 2 || m(ctx, LV_FONT_NOTE, s, n) <= w) return 1;
+    size_t k = lv_wrap_line(m, ctx, LV_FONT_NOTE, s, n, w);
+    if (k == 0 || k >= n) return 1;
+    *first = k;
+    while (k < n && s[k] == ' ')
+        k++;
+    *second = k;
+    return 2;
+}

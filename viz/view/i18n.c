@@ -197,7 +197,7 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_HK_COPY] = {"Ctrl+C", "Ctrl+C"},
     [LV_T_HD_COPY] = {"copy the schedule as a command line", "把调度复制为命令行"},
     [LV_T_HK_PRED] = {"P", "P"},
-    [LV_T_HD_PRED] = {"predict mode: guess who runs next and what a read returns; keeps score",
+    [LV_T_HD_PRED] = {"predict mode: guess who runs next, what reads return; scored",
                       "预测模式：猜下一个运行的线程和读到的值，并计分"},
     [LV_T_HK_QUIT] = {"Q", "Q"},
     [LV_T_HD_QUIT] = {"quit (asks first when scheduler picks would be lost)",

@@ -378,6 +378,16 @@ TEST(the_legend_explains_every_mark) {
     }
     for (int g = 0; g < LV_GLYPH__COUNT; g++) /* holds, counts, arrows, breaks, gauges too */
         ASSERT_EQ(seen[g], 1);
+    /* the deadlock draws wait-for arrows and bystanders' thin bars: both are explained */
+    shown x;
+    show_end(&x, "deadlock", "two-locks", LV_LANG_EN);
+    ASSERT_GT(x.f.nwaits, 0);
+    int bystanders = 0;
+    for (size_t i = 0; i < x.f.nlanes; i++)
+        bystanders += x.f.lanes[i].role == LV_ROLE_BYSTANDER;
+    ASSERT_GT(bystanders, 0);
+    ASSERT_EQ(seen[LV_GLYPH_WAIT] + seen[LV_GLYPH_BYSTANDER], 2);
+    shown_free(&x);
 }
 
 /* Notes show the window's language first: a seed's "抢到了A锁 (got lock A)" reads "got lock A

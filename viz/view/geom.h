@@ -632,18 +632,20 @@ int lv__lesson_counts(lv_frame *f, const lv_scene *s, const lv_viewport *vp, int
 /* The legend of every mark the lanes carry (the help overlay draws it), both languages through
  * its keys; LV_GLYPH__COUNT ends it. */
 typedef enum lv_glyph {
-    LV_GLYPH_HOLD,     /* a hold bar, in its lock's colour */
-    LV_GLYPH_COUNT,    /* an RLock's count on its bar */
-    LV_GLYPH_READ,     /* hollow dot */
-    LV_GLYPH_WRITE,    /* square */
-    LV_GLYPH_STALE,    /* ring */
-    LV_GLYPH_ARROW,    /* hand-off */
-    LV_GLYPH_TIMEOUT,  /* hourglass */
-    LV_GLYPH_BREAK,    /* // on the axis */
-    LV_GLYPH_GAUGE,    /* a count's strip, red past its capacity */
-    LV_GLYPH_FINDING,  /* yellow dot: an event of the finding picked */
-    LV_GLYPH_PLAYHEAD, /* the playhead */
-    LV_GLYPH_ANSWER,   /* ✓ ✗ */
+    LV_GLYPH_HOLD,      /* a hold bar, in its lock's colour */
+    LV_GLYPH_COUNT,     /* an RLock's count on its bar */
+    LV_GLYPH_READ,      /* hollow dot */
+    LV_GLYPH_WRITE,     /* square */
+    LV_GLYPH_STALE,     /* ring */
+    LV_GLYPH_ARROW,     /* hand-off */
+    LV_GLYPH_TIMEOUT,   /* hourglass */
+    LV_GLYPH_BREAK,     /* // on the axis */
+    LV_GLYPH_GAUGE,     /* a count's strip, red past its capacity */
+    LV_GLYPH_FINDING,   /* yellow dot: an event of the finding picked */
+    LV_GLYPH_PLAYHEAD,  /* the playhead */
+    LV_GLYPH_ANSWER,    /* ✓ ✗ */
+    LV_GLYPH_WAIT,      /* a deadlock's wait-for arrow, from the waiting lane to the holder's */
+    LV_GLYPH_BYSTANDER, /* a thin blocked bar: waiting, not part of the deadlock's cycle */
     LV_GLYPH__COUNT
 } lv_glyph;
 typedef struct lv_legend_row {

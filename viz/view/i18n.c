@@ -261,6 +261,11 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_LG_FINDING] = {"an event of the finding you picked", "所选发现涉及的事件"},
     [LV_T_LG_PLAYHEAD] = {"the playhead: everything shown is as of this event",
                           "播放头：显示的一切都截至这个事件"},
+    [LV_T_LG_WAIT] = {"a deadlock: this thread waits for the lock the arrow's thread holds "
+                      "(the cycle's lanes framed red)",
+                      "死锁：这个线程在等箭头指向的线程持有的锁（环中的泳道有红框）"},
+    [LV_T_LG_BYSTANDER] = {"a thin blocked bar: it waits too, but is not part of the cycle",
+                           "细的阻塞条：它也在等，但不在环中"},
     [LV_T_LG_ANSWER] = {"predict mode: your guess was right / wrong",
                         "预测模式：你猜对了 / 猜错了"},
     [LV_T_QUIT_ASK] =

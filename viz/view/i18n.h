@@ -245,6 +245,8 @@ typedef enum lv_tr_key {
     LV_T_LG_BREAK,
     LV_T_LG_GAUGE,
     LV_T_LG_ANSWER,
+    LV_T_LG_WAIT,
+    LV_T_LG_BYSTANDER,
     LV_T_LG_FINDING,
     LV_T_LG_PLAYHEAD,
     LV_T_QUIT_ASK,

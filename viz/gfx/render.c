@@ -189,8 +189,10 @@ static int future_ink(const lv_frame *f, int ahead, lv_rgb *c) {
     return 1;
 }
 
-static void draw_arrow(lv_render *R, int x0, int y0, int x1, int y1, int w, float head, lv_rgb c) {
-    lv__thick_line(R, x0, y0, x1, y1, w, c);
+/* An arrow, or with shaft 0 its head alone (drawn again over the notes it passes under). */
+static void arrow_parts(lv_render *R, int x0, int y0, int x1, int y1, int w, float head, lv_rgb c,
+                        int shaft) {
+    if (shaft) lv__thick_line(R, x0, y0, x1, y1, w, c);
     float dx = (float)(x1 - x0), dy = (float)(y1 - y0);
     float len = SDL_sqrtf(dx * dx + dy * dy);
     if (len < 1) return;
@@ -201,13 +203,18 @@ static void draw_arrow(lv_render *R, int x0, int y0, int x1, int y1, int w, floa
     lv__triangle(R, (float)x1, (float)y1, bx - dy * hw, by + dx * hw, bx + dy * hw, by - dx * hw,
                  c);
 }
+static void draw_arrow(lv_render *R, int x0, int y0, int x1, int y1, int w, float head, lv_rgb c) {
+    arrow_parts(R, x0, y0, x1, y1, w, head, c, 1);
+}
 
 /* The deadlock's cycle: its lanes tinted and marked at the label, bystanders' bands faded,
  * and the wait-for arrows with the lock's name beside each. */
+static const lv_rgb cycle_ground = {253, 228, 214}; /* the lanes of a deadlock's cycle */
+
 static void draw_cycle_lanes(lv_render *R, const lv_frame *f) {
     for (size_t i = 0; i < f->nlanes; i++)
         if (f->lanes[i].role == LV_ROLE_CYCLE) {
-            lv__fill(R, f->lanes[i].r, (lv_rgb){253, 228, 214});
+            lv__fill(R, f->lanes[i].r, cycle_ground);
             lv__fill(R, (lv_rect){0, f->lanes[i].r.y, lv__px(R, 5), f->lanes[i].r.h},
                      C(LV_C_BLOCKED));
         }
@@ -294,6 +301,12 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
             lv__text_fit(R, LV_FONT_LABEL, name, ln->label.x, y, ln->label.w, C(LV_C_TEXT));
         }
     }
+    for (size_t i = 0; i < f->narrows; i++) {
+        const lv_arrow *a = &f->arrows[i];
+        lv_rgb c = C(lv_hold_color(a->obj));
+        if (!future_ink(f, lv_frame_future_arrow(f, a), &c)) continue;
+        draw_arrow(R, a->x0, a->y0, a->x1, a->y1, lv__px(R, 2), (float)lv__px(R, 9), c);
+    }
     for (size_t i = 0; i < f->nlabels; i++) {
         const lv_label *lb = &f->labels[i];
         const char *txt = lv_scene_note_text(s, &tr->events[lb->seq], lang);
@@ -306,14 +319,19 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
                  (lv_rect){tick_x, ln->notes.y + ln->notes.h / 3, lv__px(R, 2),
                            ln->band.y - ln->notes.y - ln->notes.h / 3 + ln->band.h / 2},
                  ink);
+        /* on the lane's own ground, so that a hand-off arrow passing under it leaves the
+         * words whole */
+        lv_rgb ground =
+            ln->role == LV_ROLE_CYCLE ? cycle_ground : C(lane % 2 ? LV_C_LANE_ALT : LV_C_BG);
+        lv__fill(R, (lv_rect){lb->x - 1, lb->y, lb->w + 2, f->line_h[LV_FONT_NOTE]}, ground);
         int w = lv__text(R, LV_FONT_NOTE, txt, lb->nbytes, lb->x, lb->y, ink);
         if (lb->elided) lv__textz(R, LV_FONT_NOTE, "…", lb->x + w, lb->y, ink);
     }
-    for (size_t i = 0; i < f->narrows; i++) {
+    for (size_t i = 0; i < f->narrows; i++) { /* the heads over the notes: where each lands */
         const lv_arrow *a = &f->arrows[i];
         lv_rgb c = C(lv_hold_color(a->obj));
         if (!future_ink(f, lv_frame_future_arrow(f, a), &c)) continue;
-        draw_arrow(R, a->x0, a->y0, a->x1, a->y1, lv__px(R, 2), (float)lv__px(R, 9), c);
+        arrow_parts(R, a->x0, a->y0, a->x1, a->y1, lv__px(R, 2), (float)lv__px(R, 9), c, 0);
     }
     draw_waits(R, s, f);
     for (size_t i = 0; i < f->nmarks; i++) {

@@ -258,15 +258,18 @@ TEST(a_hidden_note_leaves_its_room_to_those_shown) {
 }
 
 /* The header's chip keeps the ending for the end: playing the deadlock hidden, it says "so
- * far" until the last event, then "deadlocked"; shown or faint, the outcome from the start. */
+ * far" until the last event, then "deadlocked"; shown or faint, the outcome from the start.
+ * The findings panel of the fix says "no findings yet" until then, not "nothing went wrong". */
 TEST(the_outcome_waits_for_the_end) {
-    static const char *const names[] = {"deadlock", "ticket"};
-    for (int r = 0; r < 2; r++) {
-        lv_trace *tr = run_named(names[r], NULL, 0);
+    static const char *const names[][2] = {
+        {"deadlock", "two-locks"}, {"ticket", "unlocked"}, {"ticket", "locked"}};
+    for (int r = 0; r < 3; r++) {
+        lv_trace *tr = run_variant(names[r][0], names[r][1], 1, NULL, 0);
         lv_scene *s;
         ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
         lv_tr_key end = r == 0 ? LV_T_DEADLOCKED : LV_T_COMPLETED;
         ASSERT_EQ(tr->outcome, r == 0 ? LV_OUT_DEADLOCKED : LV_OUT_COMPLETED);
+        ASSERT_EQ(tr->nfindings == 0, r == 2); /* the fix finds nothing */
         long n = (long)tr->nevents;
         long at[] = {0, n / 2, n - 2, n - 1};
         for (int k = 0; k < 4; k++)
@@ -276,6 +279,9 @@ TEST(the_outcome_waits_for_the_end) {
                 ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
                 lv_tr_key want = m == LV_FUTURE_HIDE && at[k] < n - 1 ? LV_T_IN_PROGRESS : end;
                 ASSERT_EQ(lv_frame_outcome_word(&f, tr, 0, 0), want);
+                if (!tr->nfindings) /* a fix is not said to be fine before the end */
+                    ASSERT_EQ(lv_frame_no_findings_words(&f, tr),
+                              want == LV_T_IN_PROGRESS ? LV_T_NO_FINDINGS_YET : LV_T_NO_FINDINGS);
                 lv_frame_free(&f);
             }
         lv_scene_free(s);

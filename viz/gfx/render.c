@@ -447,7 +447,7 @@ static void draw_findings(lv_render *R, const lv_scene *s, const lv_frame *f,
     lv__fill(R, (lv_rect){0, f->findings.y, f->findings.w, lv__px(R, 2)}, C(LV_C_GRID));
     int pad = lv__px(R, 10), lh = f->line_h[LV_FONT_BODY];
     if (tr->nfindings == 0 || f->future_findings == tr->nfindings) {
-        lv_tr_key k = tr->nfindings ? LV_T_NO_FINDINGS_YET : lv_no_findings_words(tr);
+        lv_tr_key k = lv_frame_no_findings_words(f, tr);
         lv__textz(R, LV_FONT_BODY, lv_tr(vp->lang, k), pad, f->findings.y + pad, C(LV_C_TEXT));
         return;
     }

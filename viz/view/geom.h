@@ -601,6 +601,10 @@ int lv_frame_future_seq(const lv_frame *f, uint32_t seq);
  * (aborted) says why it is cut: cut (scheduler mode's frontier), guess (predict mode's
  * question), else LV_T_ABORTED. */
 lv_tr_key lv_frame_outcome_word(const lv_frame *f, const lv_trace *tr, int cut, int guess);
+/* The findings panel's words when it shows no finding: "No findings yet" while findings are
+ * still to come, or while the future is hidden before the last event of a whole run (a fix
+ * is not said to be fine before the class has seen it); else lv_no_findings_words. */
+lv_tr_key lv_frame_no_findings_words(const lv_frame *f, const lv_trace *tr);
 int lv_frame_future_mark(const lv_frame *f, const lv_scene *s, const lv_marker *m);
 int lv_frame_future_arrow(const lv_frame *f, const lv_arrow *a);
 /* Whether the lost updates event seq is part of are complete only after the playhead (the

@@ -117,6 +117,12 @@ lv_tr_key lv_frame_outcome_word(const lv_frame *f, const lv_trace *tr, int cut, 
     return cut ? LV_T_SCHED_CUT : guess ? LV_T_PRED_CUT : LV_T_ABORTED;
 }
 
+lv_tr_key lv_frame_no_findings_words(const lv_frame *f, const lv_trace *tr) {
+    if (tr->nfindings || lv_frame_outcome_word(f, tr, 0, 0) == LV_T_IN_PROGRESS)
+        return LV_T_NO_FINDINGS_YET;
+    return lv_no_findings_words(tr);
+}
+
 int lv_frame_future_mark(const lv_frame *f, const lv_scene *s, const lv_marker *m) {
     if (m->kind == LV_MARK_PLAYHEAD) return 0;
     uint32_t last = m->seq;

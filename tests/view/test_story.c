@@ -98,6 +98,21 @@ TEST(what_is_shown_follows_the_playhead) {
     ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
     check_reveal(s, &f, first_write);
     ASSERT_GT(f.future_findings, 0); /* the lost update and the tickets' count are to come */
+    /* each finding shows once the playhead reaches its last event, not one event before */
+    for (size_t i = 0; i < tr->nfindings; i++) {
+        long last = -1;
+        for (size_t k = 0; k < tr->findings[i].nevents; k++)
+            if ((long)tr->findings[i].events[k] > last) last = (long)tr->findings[i].events[k];
+        ASSERT_GT(last, 0);
+        for (long at = last - 1; at <= last; at++) {
+            vp = view_at(s, 1920, 1080, at, LV_FUTURE_HIDE);
+            ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+            int listed = 0;
+            for (size_t r = 0; r < f.nfrows; r++)
+                listed |= f.frows[r].finding == (int)i;
+            ASSERT_EQ(listed, at == last);
+        }
+    }
     /* at the end (End), or shown, or faint: all of it, the whole panel */
     int modes[] = {LV_FUTURE_HIDE, LV_FUTURE_SHOW, LV_FUTURE_FAINT};
     for (int m = 0; m < 3; m++) {

@@ -561,7 +561,7 @@ typedef struct lv_frame {
     size_t nfrows, capfrows, hidden_findings;
     int detail_finding; /* whose detail table is shown, or -1 */
     lv_rect detail;     /* where */
-    long hover_seq;     /* the event under the mouse, or -1 */
+    long hover_seq;     /* the note or event under the mouse, or -1 */
     int first_lane;     /* thread id of lanes[0] */
     uint8_t *scratch;   /* per-pixel colours and priorities while rasterizing */
     size_t capscratch;
@@ -673,9 +673,11 @@ int64_t lv_frame_t_near(const lv_frame *f, const lv_scene *s, double x, size_t *
 int64_t lv_frame_t(const lv_frame *f, const lv_scene *s, double x);
 
 /* Hit tests: the thread of the lane at (x, y), or -1; the event of that lane nearest to x
- * within radius pixels, or -1; the finding row at (x, y), or -1; the button, or -1. */
+ * within radius pixels, or -1; the note whose label (cut or whole) is at (x, y), or -1; the
+ * finding row at (x, y), or -1; the button, or -1. */
 int32_t lv_hit_lane(const lv_frame *f, int x, int y);
 long lv_hit_event(const lv_frame *f, const lv_scene *s, int x, int y, int radius);
+long lv_hit_note(const lv_frame *f, int x, int y);
 int lv_hit_finding(const lv_frame *f, int x, int y);
 int lv_hit_button(const lv_frame *f, int x, int y);
 

@@ -203,9 +203,10 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_HD_QUIT] = {"quit (asks first when scheduler picks would be lost)",
                       "退出（选过的调度会丢失时先询问）"},
     [LV_T_HELP_NOTE] =
-        {"R, V, C, O, X, S and P work on runs started here. Findings are shown in the language "
-         "chosen (L).",
-         "R、V、C、O、X、S 和 P 只适用于在这里启动的运行。发现的说明跟随所选的语言（L）。"},
+        {"R, V, C, O, X, S and P work on runs lockviz can run again. Findings are shown in the "
+         "language chosen (L).",
+         "R、V、C、O、X、S 和 P 只适用于 lockviz "
+         "能重新运行的运行。发现的说明跟随所选的语言（L）。"},
     [LV_T_BTN_PICKER] = {"Choose a scenario (O)", "选择场景（O）"},
     [LV_T_PK_TITLE] = {"Choose a scenario", "选择一个场景"},
     [LV_T_PK_HINT] = {"↑ ↓ or 1–%s: scenario   ← →: variant   Enter: run   Esc: close   L: 中文",

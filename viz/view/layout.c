@@ -393,8 +393,12 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     double px = lv_frame_x(f, s, vp->play_t);
     f->playhead_x = px >= f->x0 && px <= f->x1 ? iround(px) : -1;
 
-    if (vp->hover_x >= 0 && vp->hover_y >= 0)
-        f->hover_seq = lv_hit_event(f, s, vp->hover_x, vp->hover_y, iround(M->hover_radius * sc));
+    if (vp->hover_x >= 0 && vp->hover_y >= 0) { /* a note's label first: its whole text */
+        f->hover_seq = lv_hit_note(f, vp->hover_x, vp->hover_y);
+        if (f->hover_seq < 0)
+            f->hover_seq =
+                lv_hit_event(f, s, vp->hover_x, vp->hover_y, iround(M->hover_radius * sc));
+    }
     lv__lay_axis(f, s, vp);
     if (lv__lay_story(f, s, vp)) return LV_ENOMEM;
     return LV_OK;

@@ -1,8 +1,8 @@
 /* Analysis: misuse of primitives, found by replaying each object's holder and count from the
  * events (a relock of a plain mutex, a release of what the thread does not hold, a wait or
- * notify without the condition's lock...). One finding per rule, object and thread. It follows
- * each object's own state (and a condition's lock), not orders between locks
- * (analysis_lockorder.c). */
+ * notify without the condition's lock, a write hold asked while holding a read hold...). One
+ * finding per rule, object and thread. It follows each object's own state (and a condition's lock),
+ * not orders between locks (analysis_lockorder.c). */
 #include <stdlib.h>
 #include <string.h>
 #include "analysis.h"
@@ -50,7 +50,7 @@ void lv__find_misuse(const lv_trace *tr, lv__flist *l) {
     if (!tr->nthreads) return;
     ostate *st = calloc(tr->nobjects ? tr->nobjects : 1, sizeof *st);
     bare_wait *bw = calloc(tr->nthreads, sizeof *bw);
-    lv__pmap seen = {0};
+    lv__pmap seen = {0}, reads = {0}; /* reads: an rwlock's read holds, by (object, thread) */
     if (!st || !bw) {
         free(st);
         free(bw);
@@ -142,6 +142,28 @@ void lv__find_misuse(const lv_trace *tr, lv__flist *l) {
                 }
             }
             break;
+        case LV_OBJ_RWLOCK: {
+            /* A read hold cannot become a write hold: the write request waits until nobody
+             * reads, the asker included (POSIX: the thread may deadlock; glibc waits forever). */
+            int rd = (e->flags & LV_EVF_READ) != 0;
+            if (e->kind == LV_EV_REQUEST && !rd) {
+                int64_t *n = lv__pm_at(&reads, (uint32_t)e->obj, (uint32_t)e->thread, 0);
+                if (n && *n > 0 && seen_once(&seen, l, LV_MU_RWLOCK_UPGRADE, e->obj, e->thread))
+                    misuse(l, LV_MU_RWLOCK_UPGRADE, e, e->obj, LV_NONE);
+            } else if (e->kind == LV_EV_ACQUIRE || e->kind == LV_EV_RELEASE) {
+                if (!rd || (e->flags & LV_EVF_REFUSED)) break;
+                int64_t *n = lv__pm_at(&reads, (uint32_t)e->obj, (uint32_t)e->thread,
+                                       e->kind == LV_EV_ACQUIRE);
+                if (!n) {
+                    if (e->kind == LV_EV_ACQUIRE) l->oom = 1;
+                } else if (e->kind == LV_EV_ACQUIRE) {
+                    (*n)++;
+                } else if (*n > 0) {
+                    (*n)--;
+                }
+            }
+            break;
+        }
         case LV_OBJ_SEMAPHORE:
         case LV_OBJ_BOUNDED_SEMAPHORE:
             /* Permits are not owned: one thread may take a permit and another give it back (a
@@ -182,4 +204,5 @@ void lv__find_misuse(const lv_trace *tr, lv__flist *l) {
     free(st);
     free(bw);
     lv__pm_free(&seen);
+    lv__pm_free(&reads);
 }

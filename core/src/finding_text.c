@@ -420,6 +420,48 @@ static void relock_text(words *w, const lv_misuse_info *m) {
     lv__sb_printf(&w->b, " (event %" PRIu32 ").", evno(m->seq));
 }
 
+/* A write hold asked by a thread that holds a read hold of the same rwlock */
+static void upgrade_text(words *w, const lv_misuse_info *m) {
+    const lv_event *e = event_at(w, m->seq);
+    int timed = e && (e->flags & LV_EVF_VALUE) && e->value >= 0;
+    const char *who = tname(w, m->thread), *o = at_name(w, m->obj, m->seq);
+    if (w->zh) {
+        lv__sb_printf(&w->b,
+                      "%s 请求读写锁 %s 的写锁，但它还持有这把锁的读锁：读锁不能升级为写锁，"
+                      "写锁要等到没有任何线程在读，包括它自己，",
+                      who, o);
+        if (!timed)
+            lv__sb_puts(&w->b, "所以它会永远等自己");
+        else if (e->value == 0)
+            lv__sb_puts(&w->b, "所以这次尝试（不等待）一定失败");
+        else {
+            lv__sb_puts(&w->b, "所以这次调用只能等到 ");
+            put_duration(w, e->value);
+            lv__sb_puts(&w->b, " 后超时");
+        }
+        lv__sb_printf(&w->b, "（事件 %" PRIu32 "）。应先释放读锁，再请求写锁（之后重新检查数据）。",
+                      evno(m->seq));
+        return;
+    }
+    lv__sb_printf(&w->b,
+                  "%s asks for a write lock of rwlock %s while it holds a read lock of it: a "
+                  "read lock cannot be upgraded, and a write lock waits until no thread reads, "
+                  "this one included",
+                  who, o);
+    if (!timed)
+        lv__sb_puts(&w->b, ", so it waits for itself forever");
+    else if (e->value == 0)
+        lv__sb_puts(&w->b, ", so the try (which does not wait) fails");
+    else {
+        lv__sb_puts(&w->b, ", so the call can only time out after ");
+        put_duration(w, e->value);
+    }
+    lv__sb_printf(&w->b,
+                  " (event %" PRIu32 "). Unlock the read lock first, then ask for the write "
+                  "lock (and look at the data again).",
+                  evno(m->seq));
+}
+
 /* What goes wrong in a pthread program, after a misuse's sentence */
 static void pthread_tail(words *w, lv_misuse_rule r) {
     int zh = w->zh;
@@ -449,6 +491,10 @@ static void pthread_tail(words *w, lv_misuse_rule r) {
 static void misuse_text(words *w, const lv_misuse_info *m) {
     const char *who = tname(w, m->thread), *o = at_name(w, m->obj, m->seq);
     int zh = w->zh;
+    if (m->rule == LV_MU_RWLOCK_UPGRADE) {
+        upgrade_text(w, m);
+        return;
+    }
     if (pthreads(w) && m->rule != LV_MU_RELOCK && m->rule != LV_MU_JOIN_SELF) {
         const char *lk =
             m->rule == LV_MU_COND_WAIT_UNLOCKED ? oname(w, (int32_t)oparam(w, m->obj)) : NULL;

@@ -628,10 +628,11 @@ static void decode(dec *d, int32_t pthr, const lv_rrec *r) {
 /* ---- reading the shared buffer: each thread's chunks in order, merged by seq ---- */
 
 typedef struct rcur {
-    lv_rchunk **chunks;
+    lv_rchunk **chunks; /* by the chunk's index among the thread's; below copied: copies */
     size_t n, cap;
     size_t ci;
     uint32_t ri;
+    size_t copied; /* chunks copied out of the buffer (and handed back to the program) */
 } rcur;
 
 typedef struct reader {
@@ -655,6 +656,10 @@ static const lv_rslot *head(rcur *c) {
             continue;
         }
         if (n < LV_RS_CHUNK_RECS || c->ci + 1 >= c->n) return NULL;
+        if (c->ci < c->copied) { /* a copy, read to its end */
+            free(k);
+            c->chunks[c->ci] = NULL;
+        }
         c->ci++;
         c->ri = 0;
     }
@@ -679,22 +684,65 @@ static void unpack(const lv_rslot *h, lv_rrec *r) {
     }
 }
 
+static lv_rchunk *chunk_at(const reader *rd, uint32_t num) {
+    return (lv_rchunk *)(rd->base + rd->shm->chunk_off + (uint64_t)num * LV_RS_CHUNK_BYTES);
+}
+
+/* Finds each thread's first chunk (a fresh one, index 0: later fresh chunks and handed-back
+ * ones are reached through the links), then follows every thread's links to its last chunk. */
 static int discover(reader *rd) {
     uint32_t total = atomic_load_explicit(&rd->shm->next_chunk, memory_order_acquire);
     if (total > rd->shm->nchunks) total = rd->shm->nchunks;
     while (rd->scanned < total) {
-        lv_rchunk *k = (lv_rchunk *)(rd->base + rd->shm->chunk_off +
-                                     (uint64_t)rd->scanned * LV_RS_CHUNK_BYTES);
+        lv_rchunk *k = chunk_at(rd, rd->scanned);
         int32_t t1 = atomic_load_explicit(&k->thread1, memory_order_acquire);
         if (t1 <= 0) break; /* taken, not yet labelled: next time */
+        rd->scanned++;
+        if (k->index != 0) continue;
         size_t p = (size_t)t1 - 1;
         if (GROW(rd->cur, rd->capcur, p + 1)) return -1;
         if (p + 1 > rd->ncur) rd->ncur = p + 1;
         rcur *c = &rd->cur[p];
-        if (GROW(c->chunks, c->cap, k->index + 1)) return -1;
-        c->chunks[k->index] = k;
-        if (k->index + 1 > c->n) c->n = k->index + 1;
-        rd->scanned++;
+        if (c->n) continue;
+        if (GROW(c->chunks, c->cap, 1)) return -1;
+        c->chunks[0] = k;
+        c->n = 1;
+    }
+    for (size_t p = 0; p < rd->ncur; p++) {
+        rcur *c = &rd->cur[p];
+        while (c->n) {
+            uint32_t nx = atomic_load_explicit(&c->chunks[c->n - 1]->next, memory_order_acquire);
+            if (!nx || nx > rd->shm->nchunks) break;
+            if (GROW(c->chunks, c->cap, c->n + 1)) return -1;
+            c->chunks[c->n++] = chunk_at(rd, nx - 1);
+        }
+    }
+    return 0;
+}
+
+/* Copies out every chunk a thread has left (all its chunks but its last) and hands them back
+ * to the program for reuse: the decoder reads the copies. While the program runs. */
+static int hand_back(reader *rd) {
+    if (discover(rd) != 0) return -1;
+    lv_rshm *shm = rd->shm;
+    for (size_t p = 0; p < rd->ncur; p++) {
+        rcur *c = &rd->cur[p];
+        while (c->n && c->copied < c->n - 1) {
+            uint64_t tail = atomic_load_explicit(&shm->free_tail, memory_order_relaxed);
+            uint64_t hd = atomic_load_explicit(&shm->free_head, memory_order_acquire);
+            if (tail - hd >= LV_RS_FREE_CAP) return 0; /* the ring is full: later */
+            lv_rchunk *k = c->chunks[c->copied];
+            lv_rchunk *copy = malloc(LV_RS_CHUNK_BYTES);
+            if (!copy) return -1;
+            memcpy(copy, k, LV_RS_CHUNK_BYTES);
+            c->chunks[c->copied++] = copy;
+            atomic_store_explicit(&k->n, 0, memory_order_relaxed);
+            atomic_store_explicit(&k->next, 0, memory_order_relaxed);
+            uint32_t num = (uint32_t)(((char *)k - rd->base - shm->chunk_off) / LV_RS_CHUNK_BYTES);
+            atomic_store_explicit(&shm->free_ring[tail % LV_RS_FREE_CAP], num,
+                                  memory_order_relaxed);
+            atomic_store_explicit(&shm->free_tail, tail + 1, memory_order_release);
+        }
     }
     return 0;
 }
@@ -1045,6 +1093,20 @@ static uint64_t read_ticks(int tsc) {
     return (uint64_t)lv__mono_ns();
 }
 
+/* Makes the pages [off, off + len) of the shared buffer, zero-filled, on this process's time:
+ * the kernel zero-fills a page of shared memory at its first touch, not when fallocate
+ * reserves it, so they are touched here (MADV_POPULATE_WRITE on lockviz's own mapping), and the
+ * recording thread that takes a chunk of them only maps pages that exist. 0, or -1 when the
+ * kernel cannot make them (then the program's threads make their own, as they would anyway). */
+static int make_pages(char *base, int fd, size_t off, size_t len) {
+#ifdef MADV_POPULATE_WRITE
+    if (madvise(base + off, len, MADV_POPULATE_WRITE) == 0) return 0;
+#else
+    (void)base;
+#endif
+    return fallocate(fd, 0, (off_t)off, (off_t)len);
+}
+
 lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t errlen) {
     *out = NULL;
     if (errlen) errbuf[0] = 0;
@@ -1072,7 +1134,7 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
      * it runs, on this process's time): a thread that takes a chunk then maps pages that exist
      * instead of waiting for the kernel to make and zero each one */
     size_t ahead = dd->prefault_kib > 0 ? (size_t)dd->prefault_kib << 10
-                                         : (size_t)LV_RECORD_PREFAULT_MIB << 20,
+                                        : (size_t)LV_RECORD_PREFAULT_MIB << 20,
            first = ahead;
     const char *pm = getenv("LOCKVIZ_RECORD_PREFAULT_MB");
     if (pm && *pm) { /* more made before the start: the program then never waits for pages */
@@ -1092,13 +1154,13 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
         return LV_EIO;
     }
     size_t prefault = chunk_off + first < len ? chunk_off + first : len;
-    int made = fallocate(fd, 0, 0, (off_t)prefault) == 0; /* a hint only */
     char *base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (base == MAP_FAILED) {
         ERR("cannot map the shared buffer: %s", strerror(errno));
         close(fd);
         return LV_EIO;
     }
+    int made = make_pages(base, fd, 0, prefault) == 0; /* a hint only */
     lv_rshm *shm = (lv_rshm *)base;
     shm->magic = LV_RS_MAGIC;
     shm->use_tsc = tsc;
@@ -1196,21 +1258,22 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
 #else
     int pidfd = -1;
 #endif
+    uint64_t last_seq = UINT64_MAX;
     for (;;) {
         pid_t w = waitpid(pid, &status, WNOHANG);
         if (w == pid) break;
         if (w < 0 && errno != EINTR) break;
-        uint64_t n = pump(&rd, &d, 0);
-        if (d.oom) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            break;
-        }
         size_t used = chunk_off + (size_t)atomic_load(&shm->next_chunk) * LV_RS_CHUNK_BYTES;
         if (used + ahead / 2 > prefault && prefault < len) {
             size_t more = prefault + ahead < len ? ahead : len - prefault;
-            if (fallocate(fd, 0, (off_t)prefault, (off_t)more) != 0) more = len - prefault;
+            if (make_pages(base, fd, prefault, more) != 0) more = len - prefault;
             prefault += more;
+        }
+        if (hand_back(&rd) != 0) {
+            d.oom = 1;
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            break;
         }
         if (lv__rctl_stopped(&ctl)) { /* the scheduler found that nothing can go on */
             kill(pid, SIGKILL);
@@ -1219,22 +1282,37 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
             break;
         }
         int64_t now = lv__mono_ns();
-        if (n) strikes = 0;
         if (ctl.cs) {
             /* controlled: the scheduler decides exactly; no watchdog */
         } else if (now - last_check >= (int64_t)watch * 1000000) {
             last_check = now;
-            /* two looks in a row with nothing recorded between them and the same verdict */
-            if (!n && rd.consumed == rd.shm->seq && stuck(&d, pid)) {
-                if (++strikes >= 2) {
+            /* The records are decoded when the program has been quiet for a look (nothing
+             * recorded since the last one), not while it records: a thread that goes on
+             * recording is not stuck, and decoding beside it would take the CPU and the
+             * cache lines it records with. Stopped after two quiet looks in a row with the
+             * same verdict. */
+            uint64_t seq = atomic_load_explicit(&shm->seq, memory_order_acquire);
+            if (seq == last_seq) {
+                pump(&rd, &d, 0);
+                if (d.oom) {
                     kill(pid, SIGKILL);
                     waitpid(pid, &status, 0);
-                    stopped = 1;
                     break;
+                }
+                if (rd.consumed == seq && stuck(&d, pid)) {
+                    if (++strikes >= 2) {
+                        kill(pid, SIGKILL);
+                        waitpid(pid, &status, 0);
+                        stopped = 1;
+                        break;
+                    }
+                } else {
+                    strikes = 0;
                 }
             } else {
                 strikes = 0;
             }
+            last_seq = seq;
         }
         /* a nap, cut short by the program's end where the kernel tells it (a short program,
          * as explore runs many, is then seen ending at once) */
@@ -1301,8 +1379,11 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
 fail:
     lv__rctl_close(&ctl);
     dec_free(&d);
-    for (size_t i = 0; i < rd.ncur; i++)
+    for (size_t i = 0; i < rd.ncur; i++) {
+        for (size_t j = 0; j < rd.cur[i].copied; j++)
+            free(rd.cur[i].chunks[j]);
         free(rd.cur[i].chunks);
+    }
     free(rd.cur);
     munmap(base, len);
     close(fd);

@@ -87,13 +87,22 @@ typedef struct lv_rrec {
 #define LV_RS_CHUNK_BYTES 65536
 #define LV_RS_CHUNK_RECS ((LV_RS_CHUNK_BYTES - 64) / sizeof(lv_rslot))
 
+/* A thread's chunks: its first is a fresh one (found by lockviz scanning the fresh chunks in
+ * order); each later one is linked from the one before (next), and may be a chunk lockviz has
+ * read, copied out and handed back through the free ring (so a thread that records a lot
+ * writes into pages it has mapped already, with no page fault and no system call). */
 typedef struct lv_rchunk {
     _Atomic uint32_t n;      /* records committed (written by the owning thread only) */
     _Atomic int32_t thread1; /* the preload's id of the owning thread + 1; 0 until it is set */
     uint32_t index;          /* this chunk's position among that thread's chunks */
-    uint8_t pad[52];
+    _Atomic uint32_t next;   /* 1 + the number of the thread's next chunk; 0 until it has one */
+    uint8_t pad[48];
     lv_rslot r[LV_RS_CHUNK_RECS];
 } lv_rchunk;
+
+/* Chunks lockviz hands back for reuse: it alone pushes (free_tail), the program's threads pop
+ * (free_head, with a compare-and-swap, once per chunk). */
+#define LV_RS_FREE_CAP 4096
 
 #define LV_RS_MAX_MODS 512
 typedef struct lv_rmod {
@@ -105,8 +114,9 @@ typedef struct lv_rshm {
     uint64_t magic;
     int32_t pid;     /* the recorded process; any other process (a fork, an exec'd child) */
     int32_t use_tsc; /* records nothing */
-    _Atomic uint64_t seq;
-    _Atomic int32_t next_thread;
+    /* the global order, taken by every record of every thread: on a cache line of its own */
+    _Alignas(64) _Atomic uint64_t seq;
+    _Alignas(64) _Atomic int32_t next_thread;
     _Atomic uint32_t next_chunk;
     uint32_t nchunks;
     _Atomic int32_t ready; /* the preload has started recording */
@@ -117,6 +127,9 @@ typedef struct lv_rshm {
     uint64_t made;                /* bytes from the start that lockviz made before the start */
     _Atomic uint32_t nmods;
     uint32_t pad;
+    _Alignas(64) _Atomic uint64_t free_head;
+    _Alignas(64) _Atomic uint64_t free_tail;
+    _Atomic uint32_t free_ring[LV_RS_FREE_CAP]; /* chunk numbers */
     lv_rmod mods[LV_RS_MAX_MODS];
 } lv_rshm;
 

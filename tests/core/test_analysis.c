@@ -495,6 +495,69 @@ TEST(lock_order_rwlock_write_holds_only) {
     }
 }
 
+/* rwlock_upgrade: a write hold asked by a thread that holds a read hold of the same rwlock
+ * (case 0: untimed, 1: a try, 2: timed) is misuse; a write asked after the read hold is let go,
+ * or while another thread reads, is not (cases 3 and 4). */
+static void tb_read(lv_trace *tr, int32_t t, int32_t o, lv_event_kind k) {
+    tb_ev(tr, t, k, o, NOVAL);
+    tr->events[tr->nevents - 1].flags |= LV_EVF_READ;
+}
+TEST(a_write_lock_asked_under_a_read_lock_of_the_same_rwlock_is_misuse) {
+    for (int c = 0; c < 5; c++) {
+        lv_trace *tr = tb_new();
+        int32_t t1 = tb_thread(tr, "t1"), t2 = tb_thread(tr, "t2");
+        int32_t l = tb_obj(tr, LV_OBJ_RWLOCK, "cache_lock", 0);
+        tb_read(tr, t1, l, LV_EV_REQUEST);
+        tb_read(tr, t1, l, LV_EV_ACQUIRE);
+        if (c == 3) tb_read(tr, t1, l, LV_EV_RELEASE);
+        int32_t writer = c == 4 ? t2 : t1;
+        tb_ev(tr, writer, LV_EV_REQUEST, l, c == 1 ? 0 : c == 2 ? 50000000 : NOVAL);
+        if (c == 1 || c == 2) {
+            tb_ev(tr, t1, LV_EV_TIMEOUT, l, NOVAL);
+            tb_read(tr, t1, l, LV_EV_RELEASE);
+        } else if (c >= 3) {
+            if (c == 4) tb_read(tr, t1, l, LV_EV_RELEASE);
+            tb_ev(tr, writer, LV_EV_ACQUIRE, l, NOVAL);
+            tb_ev(tr, writer, LV_EV_RELEASE, l, NOVAL);
+        }
+        lv_trace *back = tb_check(tr);
+        ASSERT_EQ(count_findings(back, LV_FIND_MISUSE), c < 3 ? 1 : 0);
+        if (c < 3) {
+            const lv_finding *f = find_finding(
+                back, LV_FIND_MISUSE,
+                "t1 asks for a write lock of rwlock cache_lock while it holds a read lock of it");
+            ASSERT(f);
+            ASSERT_EQ(f->data.misuse.rule, LV_MU_RWLOCK_UPGRADE);
+            ASSERT_EQ(f->data.misuse.obj, l);
+            ASSERT_EQ(f->data.misuse.seq, 2);
+            ASSERT_CONTAINS(f->message, c == 0   ? "so it waits for itself forever"
+                                        : c == 1 ? "so the try (which does not wait) fails"
+                                                 : "so the call can only time out after 50 ms");
+            ASSERT_CONTAINS(f->message, "Unlock the read lock first");
+            char *zh = lv_finding_message(back, f, LV_TEXT_ZH);
+            ASSERT_CONTAINS(zh, "t1 请求读写锁 cache_lock 的写锁，但它还持有这把锁的读锁");
+            ASSERT_CONTAINS(zh, "读锁不能升级为写锁");
+            free(zh);
+            /* the payload's rule is written and read back by name */
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *fp = open_memstream(&buf, &len);
+            ASSERT_EQ(lv_trace_write_json(back, fp), LV_OK);
+            fclose(fp);
+            ASSERT(strstr(buf, "\"rule\": \"rwlock_upgrade\""));
+            lv_trace *again = NULL;
+            char err[256];
+            ASSERT_EQ(lv_trace_read_json(buf, len, "built", &again, err, sizeof err), LV_OK);
+            free(buf);
+            const lv_finding *g = find_finding(again, LV_FIND_MISUSE, "read lock");
+            ASSERT(g);
+            ASSERT_EQ(g->data.misuse.rule, LV_MU_RWLOCK_UPGRADE);
+            lv_trace_free(again);
+        }
+        lv_trace_free(back);
+    }
+}
+
 /* ABBCCA: a cycle of three is one finding; A->B, B->C, A->C is an order. */
 TEST(lock_order_abbcca_and_a_consistent_three) {
     for (int cycle = 0; cycle < 2; cycle++) {
@@ -1210,6 +1273,7 @@ TEST(a_deadlock_of_long_names_is_worded_whole_in_both_languages) {
 TEST_MAIN(TEST_ENTRY(a_bounded_semaphore_handed_off_is_no_misuse_and_a_release_past_its_bound_is,
                      30),
           TEST_ENTRY(lock_order_rwlock_write_holds_only, 30),
+          TEST_ENTRY(a_write_lock_asked_under_a_read_lock_of_the_same_rwlock_is_misuse, 30),
           TEST_ENTRY(two_writes_around_another_threads_write_are_one_race, 30),
           TEST_ENTRY(a_lost_update_needs_the_read_and_the_overwrite_unordered_with_the_lost_write,
                      30),

@@ -2,17 +2,19 @@
  * stale, and ask for a write hold to refresh it, without letting go of the read hold first.
  * A write hold waits until no one reads; each of the two is a reader the other waits for, so
  * neither can ever upgrade. POSIX leaves a write lock asked by a thread that already holds the
- * lock undefined; glibc waits forever. The barrier makes both hold their read lock before
+ * lock undefined; glibc waits forever. Each upgrade is also a misuse: a read lock cannot become
+ * a write lock. The barrier makes both hold their read lock before
  * either asks to write, so the deadlock happens on every run. */
-// expect: deadlock
+// expect: deadlock misuse
 // expect-not: lock_order invariant race
-// maybe: misuse
 // outcome: deadlocked
 // exit: stopped
 // stdout: refresher-2 reads the cache
 // says: deadlock @upgrade refresher-1 refresher-2
 // says-not: deadlock which it holds itself
+// says: misuse @upgrade write lock read lock
 // count: deadlock 1
+// count: misuse 2
 // runs: 4
 #include <pthread.h>
 #include <stdio.h>

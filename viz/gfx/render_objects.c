@@ -89,10 +89,14 @@ static void draw_lock(lv_render *R, const lv_scene *s, const lv_state *st, const
     lv_lock_status(s, st, ob->id, lang, b, sizeof b);
     /* the owner and count beside the name when both fit, else on the lines below it */
     int x = x0 + w + lv__px(R, 14);
-    if (p->y == y0 + lh && x + lv__measure(R, LV_FONT_BODY, b) <= p->x + p->w)
+    if (p->y == y0 + lh && x + lv__measure(R, LV_FONT_BODY, b) <= p->x + p->w) {
         p->y = y0;
-    else
+    } else {
         x = p->x + sw + lv__px(R, 6);
+        /* no room left for the owner: its waiters are not shown without it (a "waiting:"
+         * line in the smaller font under a lock that seems to have no holder misleads) */
+        if (p->y + lh > p->bottom) return;
+    }
     wrap_text(R, p, LV_FONT_BODY, x, b, o->owner >= 0 ? C(LV_C_TEXT) : C(LV_C_RUNNING));
     waiting(R, tr, o, p, lang);
 }

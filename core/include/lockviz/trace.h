@@ -240,7 +240,8 @@ typedef struct lv_order_info {
     X(COND_WAIT_UNLOCKED, "cond_wait_unlocked")     /* Condition wait without its lock */          \
     X(COND_NOTIFY_UNLOCKED, "cond_notify_unlocked") /* Condition notify without its lock */        \
     X(JOIN_SELF, "join_self")                       /* a thread joins itself */                    \
-    X(DESTROY_LOCKED, "destroy_locked")             /* a mutex destroyed while held */
+    X(DESTROY_LOCKED, "destroy_locked")             /* a mutex destroyed while held */             \
+    X(RWLOCK_UPGRADE, "rwlock_upgrade") /* a write hold asked by a thread with a read hold */
 
 typedef enum lv_misuse_rule {
 #define LV__MR(name, str) LV_MU_##name,

@@ -417,8 +417,14 @@ EXPORT int clock_gettime(clockid_t ck, struct timespec *tp) {
     return (int)syscall(SYS_clock_gettime, ck, tp);
 }
 
+/* declared non-null, yet NULL is allowed */
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wpointer-bool-conversion"
+#else
 #pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnonnull-compare" /* declared non-null, yet NULL is allowed */
+#pragma GCC diagnostic ignored "-Wnonnull-compare"
+#endif
 EXPORT int gettimeofday(struct timeval *restrict tv, void *restrict tz) {
     struct timespec t;
     clock_gettime(CLOCK_REALTIME, &t);
@@ -429,7 +435,11 @@ EXPORT int gettimeofday(struct timeval *restrict tv, void *restrict tz) {
     if (tz) memset(tz, 0, sizeof(struct timezone));
     return 0;
 }
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#else
 #pragma GCC diagnostic pop
+#endif
 
 EXPORT time_t time(time_t *out) {
     struct timespec t;

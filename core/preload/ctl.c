@@ -65,7 +65,7 @@ typedef struct cthr {
 } cthr;
 
 static lv_cshm *cs;
-static int32_t *sched_in, *sched_out;
+static int32_t *sched_in, *sched_out, *points;
 static cthr th[LV_CTL_MAX_THREADS];
 static cobj objs[LV_CTL_MAX_OBJS];
 static int32_t cur; /* the baton holder */
@@ -198,6 +198,29 @@ static int32_t policy_pick(const int32_t *en, size_t n) {
     }
 }
 
+/* explore's dfs: the choice point k (past the replayed schedule) into the log, for lockviz to
+ * try the others in later runs */
+static void log_point(uint32_t k, const int32_t *en, size_t n) {
+    uint32_t at = atomic_load(&cs->nlog);
+    if (atomic_load(&cs->log_full) || at + 3 + n > LV_CS_LOG_CAP) {
+        atomic_store(&cs->log_full, 1);
+        return;
+    }
+    points[at] = (int32_t)k;
+    points[at + 1] = cur;
+    points[at + 2] = (int32_t)n;
+    memcpy(points + at + 3, en, n * sizeof *en);
+    atomic_store(&cs->nlog, at + 3 + (uint32_t)n);
+}
+
+/* explore's dfs past its prefix: no preemption (the running thread if it can go on), else the
+ * lowest id */
+static int32_t dfs_pick(const int32_t *en, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (en[i] == cur) return cur;
+    return en[0];
+}
+
 /* The next thread to run; the clock moves on first. */
 static int32_t pick(void) {
     static int32_t en[LV_CTL_MAX_THREADS];
@@ -230,6 +253,10 @@ static int32_t pick(void) {
         for (size_t i = 0; i < n && p < 0; i++)
             if (en[i] == want) p = want;
         if (p < 0 && atomic_load(&cs->diverged) < 0) atomic_store(&cs->diverged, (int64_t)k);
+    }
+    if (p < 0 && cs->dfs) {
+        if (k < LV_CS_CAP) log_point(k, en, n);
+        p = dfs_pick(en, n);
     }
     if (p < 0) p = policy_pick(en, n);
     if (k < LV_CS_CAP) {
@@ -287,6 +314,7 @@ void lv__ctl_init(void) {
     cs = p;
     sched_in = (int32_t *)((char *)p + cs->in_off);
     sched_out = (int32_t *)((char *)p + cs->out_off);
+    points = (int32_t *)((char *)p + cs->log_off);
     LOOK(r_mutex_trylock, "pthread_mutex_trylock");
     LOOK(r_mutex_lock, "pthread_mutex_lock");
     LOOK(r_mutex_unlock, "pthread_mutex_unlock");
@@ -389,8 +417,14 @@ EXPORT int clock_gettime(clockid_t ck, struct timespec *tp) {
     return (int)syscall(SYS_clock_gettime, ck, tp);
 }
 
+/* declared non-null, yet NULL is allowed */
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wpointer-bool-conversion"
+#else
 #pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnonnull-compare" /* declared non-null, yet NULL is allowed */
+#pragma GCC diagnostic ignored "-Wnonnull-compare"
+#endif
 EXPORT int gettimeofday(struct timeval *restrict tv, void *restrict tz) {
     struct timespec t;
     clock_gettime(CLOCK_REALTIME, &t);
@@ -401,7 +435,11 @@ EXPORT int gettimeofday(struct timeval *restrict tv, void *restrict tz) {
     if (tz) memset(tz, 0, sizeof(struct timezone));
     return 0;
 }
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#else
 #pragma GCC diagnostic pop
+#endif
 
 EXPORT time_t time(time_t *out) {
     struct timespec t;

@@ -27,11 +27,18 @@ typedef struct lv_cshm {
                                  could not run, or -1 */
     _Atomic int64_t vnow;     /* the virtual clock, ns */
     _Atomic uint32_t cut;     /* choices past LV_CS_CAP, not kept */
+    /* explore's dfs: past the replayed schedule the program keeps the running thread where it
+     * can go on (else the lowest id), and logs each such choice point at log_off as its index,
+     * the thread that reached it, the count of threads that could run and their ids */
+    int32_t dfs;
+    _Atomic uint32_t nlog;     /* int32 entries written */
+    _Atomic uint32_t log_full; /* a point did not fit: the log stops there */
     uint32_t pad;
-    uint64_t in_off, out_off; /* byte offsets in the mapping */
+    uint64_t in_off, out_off, log_off; /* byte offsets in the mapping */
 } lv_cshm;
 
 #define LV_CS_HEADER_BYTES 4096
-#define LV_CS_BYTES (LV_CS_HEADER_BYTES + 2 * (uint64_t)LV_CS_CAP * 4)
+#define LV_CS_LOG_CAP (1u << 24) /* int32 entries of the choice-point log */
+#define LV_CS_BYTES (LV_CS_HEADER_BYTES + 2 * (uint64_t)LV_CS_CAP * 4 + (uint64_t)LV_CS_LOG_CAP * 4)
 
 #endif

@@ -1,4 +1,7 @@
-/* Explore: runs a scenario under many schedules and stops at the first that fails.
+/* Explore: runs a scenario, or a recorded program, under many schedules and stops at the
+ * first that fails. A program's run is a fresh process (lv_record, controlled) given its
+ * schedule prefix; under dfs it logs its choice points past the prefix, which go onto the
+ * stack as a scenario's do when its chooser is asked.
  * dfs is stateless model checking by re-execution: a run follows a prefix of choices, then
  * takes the non-preemptive choice (keep the current thread when it can run) at every new
  * choice point and records what else could have run there. After the run, the deepest choice
@@ -8,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lockviz/lockviz.h"
+#include "lockviz/record.h"
 
 typedef struct node {
     int32_t *enabled;
@@ -32,9 +36,10 @@ static int is_preemption(const node *nd, size_t j) {
     return nd->cur_enabled && nd->enabled[j] != nd->current;
 }
 
-static int32_t dfs_choose(void *ctx, const lv_choice *c) {
-    dfs *d = ctx;
-    if (c->index < d->nprefix) return d->prefix[c->index];
+/* A new choice point below the stack: the n threads that could run (ascending), the one that
+ * reached it, and the one taken: the non-preemptive choice (current if it can go on, else
+ * the first), or for a program the one its run took. The thread taken, or -1 (out of memory). */
+static int32_t dfs_push(dfs *d, const int32_t *en, size_t n, int32_t current, int32_t taken) {
     if (d->oom) return -1;
     if (d->depth == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 64;
@@ -48,23 +53,25 @@ static int32_t dfs_choose(void *ctx, const lv_choice *c) {
     }
     node *nd = &d->stack[d->depth];
     memset(nd, 0, sizeof *nd);
-    nd->enabled = malloc(c->nenabled * sizeof *nd->enabled);
-    nd->tried = calloc(c->nenabled, 1);
+    nd->enabled = malloc(n * sizeof *nd->enabled);
+    nd->tried = calloc(n, 1);
     if (!nd->enabled || !nd->tried) {
         free(nd->enabled);
         free(nd->tried);
         d->oom = 1;
         return -1;
     }
-    memcpy(nd->enabled, c->enabled, c->nenabled * sizeof *nd->enabled);
-    nd->n = c->nenabled;
-    nd->current = c->current;
+    memcpy(nd->enabled, en, n * sizeof *nd->enabled);
+    nd->n = n;
+    nd->current = current;
     nd->chosen = 0;
     for (size_t i = 0; i < nd->n; i++)
-        if (nd->enabled[i] == c->current) {
+        if (nd->enabled[i] == current) {
             nd->cur_enabled = 1;
             nd->chosen = i;
         }
+    for (size_t i = 0; taken >= 0 && i < nd->n; i++)
+        if (nd->enabled[i] == taken) nd->chosen = i;
     nd->pre_before = d->depth
                          ? d->stack[d->depth - 1].pre_before +
                                is_preemption(&d->stack[d->depth - 1], d->stack[d->depth - 1].chosen)
@@ -72,6 +79,28 @@ static int32_t dfs_choose(void *ctx, const lv_choice *c) {
     nd->tried[nd->chosen] = 1;
     d->depth++;
     return nd->enabled[nd->chosen];
+}
+
+static int32_t dfs_choose(void *ctx, const lv_choice *c) {
+    dfs *d = ctx;
+    if (c->index < d->nprefix) return d->prefix[c->index];
+    return dfs_push(d, c->enabled, c->nenabled, c->current, -1);
+}
+
+/* A program's run past its prefix: its logged choice points onto the stack, each with the
+ * thread the run took there. -1 when the log does not follow the stack (the run left its
+ * prefix, or the log was cut): the search below that point is then incomplete. */
+static int dfs_take_log(dfs *d, const lv_choice_log *pl, const lv_trace *tr) {
+    size_t i = 0;
+    while (i + 3 <= pl->n) {
+        int32_t k = pl->data[i], current = pl->data[i + 1], n = pl->data[i + 2];
+        if (n < 2 || i + 3 + (size_t)n > pl->n || k < 0 || (size_t)k != d->depth ||
+            (size_t)k >= tr->nschedule)
+            return -1;
+        if (dfs_push(d, pl->data + i + 3, (size_t)n, current, tr->schedule[k]) < 0) return 0;
+        i += 3 + (size_t)n;
+    }
+    return pl->full ? -1 : 0;
 }
 
 /* Sets the prefix of the next schedule. 0 when there is none left. */
@@ -110,8 +139,38 @@ static void dfs_free(dfs *d) {
     free(d->prefix);
 }
 
+/* A run fails with any finding or a deadlock; a program's also when it does not exit with
+ * status 0 (its own check failed, it crashed, it was stopped). A lock-order inversion alone
+ * does not fail a program's run: a program that takes two locks in both orders shows it on
+ * every run, and the search is for the run where the inversion deadlocks. */
 static int failed(const lv_trace *tr) {
-    return tr->nfindings > 0 || tr->outcome != LV_OUT_COMPLETED;
+    if (tr->outcome != LV_OUT_COMPLETED) return 1;
+    if (!tr->program) return tr->nfindings > 0;
+    if (tr->program->end != LV_PROG_EXITED || tr->program->status != 0) return 1;
+    for (size_t i = 0; i < tr->nfindings; i++)
+        if (tr->findings[i].kind != LV_FIND_LOCK_ORDER) return 1;
+    return 0;
+}
+
+/* One run of the program of x, with the prefix of d (dfs) or the policy and seed of rd. */
+static lv_err program_run(const lv_explore_desc *x, const lv_run_desc *rd, dfs *d,
+                          lv_choice_log *pl, long *diverged, lv_trace **tr) {
+    lv_record_desc r = *x->program;
+    r.mode = LV_MODE_CONTROLLED;
+    r.seed = rd->seed;
+    r.policy = rd->policy;
+    r.pct_depth = x->pct_depth;
+    r.pct_steps = (unsigned)rd->pct_steps;
+    r.quiet = 1;
+    r.prefault_kib = 512;
+    r.diverged_at = diverged;
+    r.dfs = x->strategy == LV_STRATEGY_DFS;
+    r.points = r.dfs ? pl : NULL;
+    r.schedule = r.dfs ? d->prefix : NULL;
+    r.nschedule = r.dfs ? d->nprefix : 0;
+    char eb[512];
+    lv_err err = lv_record(&r, tr, x->errbuf ? x->errbuf : eb, x->errbuf ? x->errlen : sizeof eb);
+    return err;
 }
 
 lv_err lv_explore(const lv_explore_desc *x, lv_explore_result *res) {
@@ -119,6 +178,7 @@ lv_err lv_explore(const lv_explore_desc *x, lv_explore_result *res) {
     if (x->seed > LV_SEED_MAX) return LV_ERANGE;
     size_t budget = x->runs ? x->runs : LV_EXPLORE_RUNS;
     dfs d = {.bound = x->preemptions};
+    lv_choice_log pl = {0};
     size_t pct_steps = 0;
     lv_err err = LV_OK;
     for (size_t i = 0; i < budget; i++) {
@@ -140,8 +200,11 @@ lv_err lv_explore(const lv_explore_desc *x, lv_explore_result *res) {
             rd.seed = (x->seed + i * 0x9E3779B97F4A7C15ULL) & LV_SEED_MAX; /* 2^53 - 1: a mask */
         }
         lv_trace *tr = NULL;
-        err = lv_run(&rd, &tr);
+        long diverged = -1;
+        err = x->program ? program_run(x, &rd, &d, &pl, &diverged, &tr) : lv_run(&rd, &tr);
         if (err != LV_OK) break;
+        if (x->program && diverged >= 0) res->diverged++;
+        if (x->program && rd.chooser && dfs_take_log(&d, &pl, tr) < 0) res->incomplete = 1;
         if (d.oom) {
             lv_trace_free(tr);
             err = LV_ENOMEM;
@@ -161,10 +224,11 @@ lv_err lv_explore(const lv_explore_desc *x, lv_explore_result *res) {
             if (d.oom)
                 err = LV_ENOMEM;
             else
-                res->exhausted = 1;
+                res->exhausted = !res->incomplete;
             break;
         }
     }
     dfs_free(&d);
+    free(pl.data);
     return err;
 }

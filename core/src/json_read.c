@@ -1261,8 +1261,9 @@ static void read_program(rd *r, const cJSON *p, lv_trace *tr) {
     if (!cJSON_GetObjectItemCaseSensitive(p, "policy")) return;
     s = get_str(r, p, "program", "policy", 1);
     if (!s) return;
-    if (strcmp(s, "random") != 0 && strcmp(s, "pct") != 0 && strcmp(s, "rr") != 0) {
-        fail(r, "program.policy: must be \"random\", \"pct\" or \"rr\", not \"%s\"", s);
+    if (strcmp(s, "random") != 0 && strcmp(s, "pct") != 0 && strcmp(s, "rr") != 0 &&
+        strcmp(s, "dfs") != 0) {
+        fail(r, "program.policy: must be \"random\", \"pct\", \"rr\" or \"dfs\", not \"%s\"", s);
         return;
     }
     pg->policy = dupstr(r, s);

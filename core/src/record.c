@@ -10,9 +10,11 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1131,7 +1133,9 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
     /* pages made ahead of the recording threads (here before the program starts, then while
      * it runs, on this process's time): a thread that takes a chunk then maps pages that exist
      * instead of waiting for the kernel to make and zero each one */
-    size_t ahead = (size_t)LV_RECORD_PREFAULT_MIB << 20, first = ahead;
+    size_t ahead = dd->prefault_kib > 0 ? (size_t)dd->prefault_kib << 10
+                                        : (size_t)LV_RECORD_PREFAULT_MIB << 20,
+           first = ahead;
     const char *pm = getenv("LOCKVIZ_RECORD_PREFAULT_MB");
     if (pm && *pm) { /* more made before the start: the program then never waits for pages */
         char *end;
@@ -1211,6 +1215,15 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
         setenv("LD_PRELOAD", ldp, 1);
         setenv(LV_RS_ENV_FD, fdenv, 1);
         if (ctl.fd >= 0) setenv(LV_CS_ENV_FD, ctlenv, 1);
+        if (dd->quiet) {
+            int nul = open("/dev/null", O_RDWR);
+            if (nul >= 0) {
+                dup2(nul, 0);
+                dup2(nul, 1);
+                dup2(nul, 2);
+                if (nul > 2) close(nul);
+            }
+        }
         execv(path, dd->argv);
         int e = errno;
         if (write(ep[1], &e, sizeof e) < 0) _exit(127);
@@ -1239,6 +1252,12 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
     int status = 0, stopped = 0, strikes = 0;
     int watch = dd->watch_ms > 0 ? dd->watch_ms : 100;
     int64_t last_check = lv__mono_ns();
+    long napns = 100000;
+#ifdef SYS_pidfd_open
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0); /* readable when the program ends */
+#else
+    int pidfd = -1;
+#endif
     uint64_t last_seq = UINT64_MAX;
     for (;;) {
         pid_t w = waitpid(pid, &status, WNOHANG);
@@ -1295,9 +1314,16 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
             }
             last_seq = seq;
         }
-        struct timespec nap = {0, 5000000};
-        nanosleep(&nap, NULL);
+        /* a nap, cut short by the program's end where the kernel tells it (a short program,
+         * as explore runs many, is then seen ending at once) */
+        struct pollfd pf = {.fd = pidfd, .events = POLLIN};
+        if (pidfd < 0 || poll(&pf, 1, 5) < 0) {
+            struct timespec nap = {0, napns};
+            nanosleep(&nap, NULL);
+            if (napns < 5000000) napns *= 2;
+        }
     }
+    if (pidfd >= 0) close(pidfd);
     child_pid_for_term = 0;
     sigaction(SIGTERM, &oterm, NULL);
     sigaction(SIGINT, &oint, NULL);

@@ -14,6 +14,10 @@ const char *lv__policy_name(lv_policy p) {
     return p == LV_POLICY_RR ? "rr" : p == LV_POLICY_PCT ? "pct" : "random";
 }
 
+static const char *policy_of(const lv_record_desc *d) {
+    return d->dfs ? "dfs" : lv__policy_name(d->policy);
+}
+
 lv_err lv__rctl_open(const lv_record_desc *d, lv__rctl *c, char *errbuf, size_t errlen) {
     c->fd = -1;
     c->cs = NULL;
@@ -42,6 +46,9 @@ lv_err lv__rctl_open(const lv_record_desc *d, lv__rctl *c, char *errbuf, size_t 
     cs->pct_steps = 50;
     cs->in_off = LV_CS_HEADER_BYTES;
     cs->out_off = LV_CS_HEADER_BYTES + (uint64_t)LV_CS_CAP * 4;
+    cs->log_off = cs->out_off + (uint64_t)LV_CS_CAP * 4;
+    cs->dfs = d->dfs;
+    if (d->pct_steps) cs->pct_steps = d->pct_steps;
     cs->nin = (uint32_t)d->nschedule;
     atomic_store(&cs->diverged, -1);
     if (d->nschedule)
@@ -65,7 +72,16 @@ int lv__rctl_finish(const lv__rctl *c, const lv_record_desc *d, lv_trace *tr) {
     if (!(tr->schedule = malloc((n ? n : 1) * sizeof *tr->schedule))) return -1;
     memcpy(tr->schedule, (char *)c->cs + c->cs->out_off, n * sizeof *tr->schedule);
     tr->nschedule = n;
-    if (tr->program && !(tr->program->policy = strdup(lv__policy_name(d->policy)))) return -1;
+    if (tr->program && !(tr->program->policy = strdup(policy_of(d)))) return -1;
+    if (d->points) {
+        lv_choice_log *pl = d->points;
+        uint32_t m = atomic_load(&c->cs->nlog);
+        free(pl->data);
+        if (!(pl->data = malloc((m ? m : 1) * sizeof *pl->data))) return -1;
+        memcpy(pl->data, (char *)c->cs + c->cs->log_off, m * sizeof *pl->data);
+        pl->n = m;
+        pl->full = (int)atomic_load(&c->cs->log_full) || atomic_load(&c->cs->cut) > 0;
+    }
     return 0;
 }
 

@@ -307,6 +307,75 @@ TEST(labels_never_overlap_in_a_crowded_trace) {
     lv_trace_free(tr);
 }
 
+/* A note's label (fixed_measure: 9 px a byte) takes the first that fits: whole after its
+ * tick, whole before it, its first language alone after then before, cut after it; nothing
+ * when not even five characters fit. */
+TEST(note_label_goes_whole_before_it_is_cut) {
+    const char *en = "got lock B (抢到了B锁)"; /* 29 bytes; its head "got lock B" 10 */
+    size_t n = strlen(en);
+    lv_label lb;
+    int tick = 500, off = 4;
+    /* room after: whole, text right of the tick */
+    ASSERT_EQ(lv_fit_note(fixed_measure, NULL, en, tick, off, 0, 2000, &lb), 1);
+    ASSERT_EQ(lb.x, tick + off);
+    ASSERT_EQ(lb.tick_x, tick);
+    ASSERT_EQ(lb.nbytes, n);
+    ASSERT_EQ(lb.elided, 0);
+    /* the lanes end 50 px after the tick (a late note): whole, ending off left of the tick */
+    ASSERT_EQ(lv_fit_note(fixed_measure, NULL, en, tick, off, 0, tick + 50, &lb), 1);
+    ASSERT_EQ(lb.x + lb.w, tick - off);
+    ASSERT_EQ(lb.nbytes, n);
+    ASSERT_EQ(lb.tick_x, tick);
+    /* room for 12 bytes after, 5 before: the first language, after */
+    int lo = tick - off - 45, hi = tick + off + 12 * 9;
+    ASSERT_EQ(lv_fit_note(fixed_measure, NULL, en, tick, off, lo, hi, &lb), 1);
+    ASSERT_EQ(lb.nbytes, 10);
+    ASSERT_EQ(lb.x, tick + off);
+    ASSERT_EQ(lb.elided, 0);
+    ASSERT(memcmp(en, "got lock B", lb.nbytes) == 0);
+    /* 5 after, 11 before: the first language, before */
+    lo = tick - off - 11 * 9, hi = tick + off + 45;
+    ASSERT_EQ(lv_fit_note(fixed_measure, NULL, en, tick, off, lo, hi, &lb), 1);
+    ASSERT_EQ(lb.nbytes, 10);
+    ASSERT_EQ(lb.x + lb.w, tick - off);
+    /* the same in Chinese first: its head is the Chinese part */
+    const char *zh = "抢到了B锁 (got lock B)";
+    ASSERT_EQ(lv_note_head(zh, strlen(zh)), strlen("抢到了B锁"));
+    ASSERT_EQ(lv_note_head(en, n), 10);
+    ASSERT_EQ(lv_note_head("n = 5 (lost)", 12), 0); /* one language: no head */
+    ASSERT_EQ(lv_note_head("抢到了 (锁)", strlen("抢到了 (锁)")), 0);
+    /* 6 bytes after, none before: "got lo" and "…" (the ellipsis is 3 bytes, 27 px) */
+    lo = tick + off, hi = tick + off + 6 * 9 + 27;
+    ASSERT_EQ(lv_fit_note(fixed_measure, NULL, en, tick, off, lo, hi, &lb), 1);
+    ASSERT_EQ(lb.elided, 1);
+    ASSERT_EQ(lb.nbytes, 6);
+    ASSERT_EQ(lb.w, 6 * 9 + 27);
+    /* 4 bytes after: "go…" tells nothing, the note is dropped */
+    hi = tick + off + 4 * 9 + 27;
+    ASSERT_EQ(lv_fit_note(fixed_measure, NULL, en, tick, off, lo, hi, &lb), 0);
+    /* a one-language text goes whole before its tick too, and never left of lo */
+    ASSERT_EQ(lv_fit_note(fixed_measure, NULL, "a long one", tick, off, 0, tick + 20, &lb), 1);
+    ASSERT_EQ(lb.x + lb.w, tick - off);
+    ASSERT_EQ(lv_fit_note(fixed_measure, NULL, "a long one", tick, off, tick - 50, tick + 20, &lb),
+              0);
+}
+
+/* A lane's state words wrap onto a second line, at a space, when too long for the label's
+ * width and the lane is tall enough; otherwise they stay on one line (cut when drawn). */
+TEST(lane_words_take_two_lines_when_long) {
+    const char *w = "waits for A=B (not in cycle)"; /* 28 bytes, 252 px */
+    size_t a, b;
+    ASSERT_EQ(lv_lane_words(fixed_measure, NULL, w, 300, 2, &a, &b), 1); /* fits */
+    ASSERT_EQ(a, strlen(w));
+    ASSERT_EQ(lv_lane_words(fixed_measure, NULL, w, 200, 1, &a, &b), 1); /* a low lane */
+    ASSERT_EQ(a, strlen(w));
+    ASSERT_EQ(lv_lane_words(fixed_measure, NULL, w, 200, 2, &a, &b), 2);
+    ASSERT_EQ(a, strlen("waits for A=B (not in")); /* the last space within 200 px */
+    ASSERT_EQ(b, a + 1);
+    ASSERT(strcmp(w + b, "cycle)") == 0);
+    ASSERT_LE(fixed_measure(NULL, LV_FONT_NOTE, w, a), 200);
+}
+
 TEST(fit_prefix_cuts_whole_characters) {
     const char *s = "购票成功 (bought a ticket)";
     size_t n = strlen(s);
@@ -914,8 +983,6 @@ static void check_against_reference(const lv_scene *s, const lv_viewport *vp, lv
     ASSERT_LE(r.w, 4096);
     size_t kf = 0, kl = 0, kd = 0, km = 0, total_dropped = 0;
     int gap = (int)lround(6 * f->scale), off = (int)lround(4 * f->scale);
-    int min_w = fixed_measure(NULL, LV_FONT_NOTE, "ab…", strlen("ab…"));
-    int ell = fixed_measure(NULL, LV_FONT_NOTE, "…", strlen("…"));
     for (size_t li = 0; li < f->nlanes; li++) {
         const lv_lane *ln = &f->lanes[li];
         const lv_thread_geo *g = &s->th[ln->thread];
@@ -944,29 +1011,26 @@ static void check_against_reference(const lv_scene *s, const lv_viewport *vp, lv
             if (e->t > tv1) break;
             const char *txt = lv_scene_note_text(s, e, vp->lang);
             int x = (int)lround(lv_frame_x(f, s, e->t)) + off;
-            int next = f->x1;
-            if (i + 1 < g->nnotes && tr->events[g->notes[i + 1]].t <= tv1)
-                next = (int)lround(lv_frame_x(f, s, tr->events[g->notes[i + 1]].t)) + off - gap;
+            int next = f->x1, shared = 0; /* shared: the next note is on this pixel */
+            if (i + 1 < g->nnotes && tr->events[g->notes[i + 1]].t <= tv1) {
+                next = (int)lround(lv_frame_x(f, s, tr->events[g->notes[i + 1]].t)) + off;
+                shared = next <= x;
+                next -= gap;
+            }
             if (next > f->x1) next = f->x1;
-            int avail = next - x, placed = 0;
-            if (txt && ln->notes.h > 0 && x >= prev_end + gap && avail >= min_w) {
-                size_t n = strlen(txt);
-                int tw = fixed_measure(NULL, LV_FONT_NOTE, txt, n);
-                size_t nb = n;
-                if (tw > avail) {
-                    nb = lv_fit_prefix(fixed_measure, NULL, LV_FONT_NOTE, txt, n, avail - ell);
-                    tw = fixed_measure(NULL, LV_FONT_NOTE, txt, nb) + ell;
-                }
-                if (nb > 0) {
-                    ASSERT_LT(kl, f->nlabels);
-                    const lv_label *lb = &f->labels[kl++];
-                    ASSERT_EQ(lb->seq, g->notes[i]);
-                    ASSERT_EQ(lb->x, x);
-                    ASSERT_EQ(lb->w, tw);
-                    ASSERT_EQ(lb->nbytes, nb);
-                    prev_end = x + tw;
-                    placed = 1;
-                }
+            int placed = 0, lo = prev_end + gap > f->x0 ? prev_end + gap : f->x0;
+            lv_label want = {0};
+            if (txt && ln->notes.h > 0 && x >= prev_end + gap && !shared &&
+                lv_fit_note(fixed_measure, NULL, txt, x - off, off, lo, next, &want)) {
+                ASSERT_LT(kl, f->nlabels);
+                const lv_label *lb = &f->labels[kl++];
+                ASSERT_EQ(lb->seq, g->notes[i]);
+                ASSERT_EQ(lb->x, want.x);
+                ASSERT_EQ(lb->w, want.w);
+                ASSERT_EQ(lb->tick_x, x - off);
+                ASSERT_EQ(lb->nbytes, want.nbytes);
+                prev_end = lb->x + lb->w > lb->tick_x ? lb->x + lb->w : lb->tick_x;
+                placed = 1;
             }
             if (!placed) {
                 if (kd < LV_DROPPED_MAX) ASSERT_EQ(f->dropped[kd++], g->notes[i]);
@@ -1713,6 +1777,8 @@ TEST_MAIN(TEST_ENTRY(lost_updates_come_from_the_events_not_the_words, 60),
           TEST_ENTRY(deadlock_blocked_span_is_drawn_blocked, 60),
           TEST_ENTRY(sleeping_and_finished_spans, 60),
           TEST_ENTRY(labels_never_overlap_in_a_crowded_trace, 60),
+          TEST_ENTRY(note_label_goes_whole_before_it_is_cut, 10),
+          TEST_ENTRY(lane_words_take_two_lines_when_long, 10),
           TEST_ENTRY(fit_prefix_cuts_whole_characters, 60), TEST_ENTRY(hit_testing, 60),
           TEST_ENTRY(a_million_events_stay_bounded_by_pixels, 120),
           TEST_ENTRY(locks_at_the_playhead, 60), TEST_ENTRY(lost_update_marks_the_stale_read, 60),

@@ -335,6 +335,39 @@ TEST(messages_sit_in_a_bar_and_verdicts_lead) {
     shown_free(&x);
 }
 
+/* The verdict (a broken invariant, a deadlock) is never hidden: at every window size, in both
+ * languages, it is the findings panel's first row, whole inside the panel, however many other
+ * findings the run has. */
+TEST(the_verdict_is_never_hidden) {
+    static const struct {
+        const char *scenario, *variant;
+        lv_finding_kind kind;
+    } runs[] = {{"ticket", "unlocked", LV_FIND_INVARIANT},
+                {"counter", "unlocked", LV_FIND_INVARIANT},
+                {"deadlock", "two-locks", LV_FIND_DEADLOCK},
+                {"toilets", "bounded", LV_FIND_INVARIANT}};
+    static const int sizes[][2] = {{640, 400}, {800, 600}, {1280, 720}, {1920, 1080}};
+    for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++)
+        for (int lang = 0; lang < LV_LANG__COUNT; lang++) {
+            shown x;
+            show_end(&x, runs[r].scenario, runs[r].variant, lang);
+            ASSERT_GT(x.tr->nfindings, 1); /* others that could push it out */
+            for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+                x.vp.w = sizes[z][0];
+                x.vp.h = sizes[z][1];
+                ASSERT_EQ(lv_frame_layout(&x.f, x.s, &x.vp), LV_OK);
+                if (!x.f.nfrows)
+                    TEST_FAIL_AT("%s/%s %dx%d: no finding shown", runs[r].scenario, runs[r].variant,
+                                 sizes[z][0], sizes[z][1]);
+                const lv_frow *v = &x.f.frows[0];
+                ASSERT_EQ(x.tr->findings[v->finding].kind, runs[r].kind);
+                ASSERT_GE(v->r.y, x.f.findings.y);
+                ASSERT_LE(v->r.y + v->r.h, x.f.findings.y + x.f.findings.h);
+            }
+            shown_free(&x);
+        }
+}
+
 /* A larger window shows more: more lanes of a crowd, and every finding of the ticket race. */
 TEST(a_larger_window_shows_more) {
     shown x;
@@ -378,6 +411,16 @@ TEST(the_legend_explains_every_mark) {
     }
     for (int g = 0; g < LV_GLYPH__COUNT; g++) /* holds, counts, arrows, breaks, gauges too */
         ASSERT_EQ(seen[g], 1);
+    /* the deadlock draws wait-for arrows and bystanders' thin bars: both are explained */
+    shown x;
+    show_end(&x, "deadlock", "two-locks", LV_LANG_EN);
+    ASSERT_GT(x.f.nwaits, 0);
+    int bystanders = 0;
+    for (size_t i = 0; i < x.f.nlanes; i++)
+        bystanders += x.f.lanes[i].role == LV_ROLE_BYSTANDER;
+    ASSERT_GT(bystanders, 0);
+    ASSERT_EQ(seen[LV_GLYPH_WAIT] + seen[LV_GLYPH_BYSTANDER], 2);
+    shown_free(&x);
 }
 
 /* Notes show the window's language first: a seed's "抢到了A锁 (got lock A)" reads "got lock A
@@ -417,8 +460,79 @@ TEST(notes_speak_the_language_of_the_window) {
     }
 }
 
+/* The notes a lesson tells the class to read have room: on the ticket race every buyer's
+ * "tickets left" and late "bought a ticket", on the deadlock thread-3's three close "got lock"
+ * lines, each labelled at least in the window's language, none cut to "go…" or dropped, none
+ * over another or out of the lanes, in English and in Chinese. */
+TEST(the_lessons_notes_are_read_whole) {
+    static const char *const runs[][2] = {{"ticket", "unlocked"}, {"deadlock", "two-locks"}};
+    for (size_t r = 0; r < 2; r++)
+        for (int lang = 0; lang < 2; lang++) {
+            shown x;
+            show_end(&x, runs[r][0], runs[r][1], lang ? LV_LANG_ZH : LV_LANG_EN);
+            const lv_frame *f = &x.f;
+            if (f->total_dropped || !f->nlabels)
+                TEST_FAIL_AT("%s/%s %s: %zu notes dropped of %zu", runs[r][0], runs[r][1],
+                             lang ? "zh" : "en", f->total_dropped, f->total_dropped + f->nlabels);
+            for (size_t i = 0; i < f->nlabels; i++) {
+                const lv_label *a = &f->labels[i];
+                const char *txt = lv_scene_note_text(x.s, &x.tr->events[a->seq], x.vp.lang);
+                size_t head = lv_note_head(txt, strlen(txt));
+                if (a->elided || a->nbytes < (head ? head : strlen(txt)))
+                    TEST_FAIL_AT("%s/%s: the note \"%s\" is cut to %zu bytes", runs[r][0],
+                                 runs[r][1], txt, a->nbytes);
+                ASSERT_GE(a->x, f->x0);
+                ASSERT_LE(a->x + a->w, f->x1);
+                for (size_t j = 0; j < i; j++) {
+                    const lv_label *b = &f->labels[j];
+                    if (a->y == b->y) ASSERT(a->x + a->w <= b->x || b->x + b->w <= a->x);
+                }
+            }
+            shown_free(&x);
+        }
+}
+
+/* The whole of a note on hover: the mouse anywhere on a note's label, on the cut end ("timed
+ * out: r…") as on its start, picks that note's event, and its description carries the whole
+ * text (on the deadlock's timeout fix, whose many notes do not all fit whole). */
+TEST(a_cut_note_shows_whole_on_hover) {
+    for (int lang = 0; lang < LV_LANG__COUNT; lang++) {
+        shown x;
+        show_end(&x, "deadlock", "timeout", lang);
+        lv_frame base = x.f;
+        size_t n = base.nlabels, cut = 0;
+        lv_label *labels = malloc(n * sizeof *labels);
+        memcpy(labels, base.labels, n * sizeof *labels);
+        for (size_t i = 0; i < n; i++) {
+            const lv_label *lb = &labels[i];
+            if (!lb->elided) continue;
+            cut++;
+            const int xs[3] = {lb->x + 1, lb->x + lb->w / 2, lb->x + lb->w - 2};
+            for (int k = 0; k < 3; k++) {
+                x.vp.hover_x = xs[k];
+                x.vp.hover_y = lb->y + x.f.line_h[LV_FONT_NOTE] / 2;
+                ASSERT_EQ(lv_frame_layout(&x.f, x.s, &x.vp), LV_OK);
+                if (x.f.hover_seq != (long)lb->seq)
+                    TEST_FAIL_AT("hover at %d,%d on the note of seq %u picks %ld", x.vp.hover_x,
+                                 x.vp.hover_y, lb->seq, x.f.hover_seq);
+            }
+            char d[600];
+            lv_event_describe(x.s, lb->seq, lang, d, sizeof d);
+            ASSERT_CONTAINS(d, lv_scene_note_text(x.s, &x.tr->events[lb->seq], lang));
+            char num[32]; /* numbered from 1, as the status line counts them */
+            snprintf(num, sizeof num, lang ? "事件 %u，" : "event %u,", lb->seq + 1);
+            ASSERT_CONTAINS(d, num);
+        }
+        ASSERT_GT(cut, 0);
+        free(labels);
+        shown_free(&x);
+    }
+}
+
 TEST_MAIN(TEST_ENTRY(notes_speak_the_language_of_the_window, 60),
+          TEST_ENTRY(the_lessons_notes_are_read_whole, 60),
           TEST_ENTRY(every_lesson_points_at_something_on_screen, 120),
           TEST_ENTRY(messages_sit_in_a_bar_and_verdicts_lead, 60),
-          TEST_ENTRY(a_larger_window_shows_more, 60),
-          TEST_ENTRY(the_legend_explains_every_mark, 60))
+          TEST_ENTRY(a_larger_window_shows_more, 60), TEST_ENTRY(the_verdict_is_never_hidden, 60),
+          TEST_ENTRY(the_legend_explains_every_mark, 60),
+          TEST_ENTRY(a_cut_note_shows_whole_on_hover, 60))

@@ -4,6 +4,7 @@
  * the linear and step views, and a deadlock's cycle (its lanes, its wait-for arrows between
  * them, its bystanders) with its table whole. */
 #include <math.h>
+#include <string.h>
 #include "geom.h"
 #include "registry.h"
 #include "support.h"
@@ -74,15 +75,19 @@ TEST(what_is_shown_follows_the_playhead) {
     ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
     lv_frame f = {0};
     long n = (long)tr->nevents;
-    size_t future_labels_seen = 0;
-    for (long k = 0; k < n; k += 3) {
-        lv_viewport vp = view_at(s, 1280, 720, k, LV_FUTURE_HIDE);
-        ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
-        check_reveal(s, &f, k);
-        for (size_t i = 0; i < f.nlabels; i++)
-            future_labels_seen += lv_frame_future_seq(&f, f.labels[i].seq);
-    }
-    ASSERT_GT(future_labels_seen, 0); /* the rule had something to hide */
+    size_t future_labels_seen = 0, faint_labels_seen = 0;
+    for (long k = 0; k < n; k += 3)
+        for (int faint = 0; faint < 2; faint++) {
+            lv_viewport vp = view_at(s, 1280, 720, k, faint ? LV_FUTURE_FAINT : LV_FUTURE_HIDE);
+            ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+            check_reveal(s, &f, k);
+            for (size_t i = 0; i < f.nlabels; i++)
+                (faint ? &faint_labels_seen : &future_labels_seen)[0] +=
+                    lv_frame_future_seq(&f, f.labels[i].seq);
+        }
+    ASSERT_GT(faint_labels_seen, 0); /* the rule had something to draw pale */
+    /* hidden, a note not reached yet has no label, and takes no room from one shown */
+    ASSERT_EQ(future_labels_seen, 0);
     /* the buyers' reads come one after the other: at the first write, every note after it is
      * still to come */
     long first_write = -1;
@@ -93,6 +98,21 @@ TEST(what_is_shown_follows_the_playhead) {
     ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
     check_reveal(s, &f, first_write);
     ASSERT_GT(f.future_findings, 0); /* the lost update and the tickets' count are to come */
+    /* each finding shows once the playhead reaches its last event, not one event before */
+    for (size_t i = 0; i < tr->nfindings; i++) {
+        long last = -1;
+        for (size_t k = 0; k < tr->findings[i].nevents; k++)
+            if ((long)tr->findings[i].events[k] > last) last = (long)tr->findings[i].events[k];
+        ASSERT_GT(last, 0);
+        for (long at = last - 1; at <= last; at++) {
+            vp = view_at(s, 1920, 1080, at, LV_FUTURE_HIDE);
+            ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+            int listed = 0;
+            for (size_t r = 0; r < f.nfrows; r++)
+                listed |= f.frows[r].finding == (int)i;
+            ASSERT_EQ(listed, at == last);
+        }
+    }
     /* at the end (End), or shown, or faint: all of it, the whole panel */
     int modes[] = {LV_FUTURE_HIDE, LV_FUTURE_SHOW, LV_FUTURE_FAINT};
     for (int m = 0; m < 3; m++) {
@@ -215,6 +235,81 @@ static void axis_views(lv_scene *s, const char *name) {
             ASSERT_GT(f.buttons[LV_BTN_TIME].w, 0);
         }
     lv_frame_free(&f);
+}
+
+/* Playing the deadlock, thread-3's "got lock A" is shown whole while its "got lock B" a few
+ * pixels later is still to come: a hidden note leaves its room to the notes before it. */
+TEST(a_hidden_note_leaves_its_room_to_those_shown) {
+    lv_trace *tr = run_named("deadlock", NULL, 0);
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    long first = -1, second = -1; /* thread-3's first two notes */
+    int32_t th = -1;
+    for (size_t i = 0; i < tr->nthreads; i++)
+        if (strcmp(tr->threads[i].name, "thread-3") == 0) th = (int32_t)i;
+    ASSERT_GE(th, 0);
+    for (long i = 0; i < (long)tr->nevents && second < 0; i++)
+        if (tr->events[i].thread == th && tr->events[i].kind == LV_EV_NOTE)
+            *(first < 0 ? &first : &second) = i;
+    ASSERT_GE(second, 0);
+    for (int hide = 0; hide < 2; hide++) {
+        lv_frame f = {0};
+        lv_viewport vp = view_at(s, 1280, 720, second - 1, hide ? LV_FUTURE_HIDE : LV_FUTURE_SHOW);
+        ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+        const lv_label *lb = NULL;
+        for (size_t i = 0; i < f.nlabels; i++)
+            if ((long)f.labels[i].seq == first) lb = &f.labels[i];
+        const char *txt = lv_scene_note_text(s, &tr->events[first], LV_LANG_EN);
+        ASSERT(lb != NULL);
+        ASSERT_EQ(lb->elided, 0);
+        if (hide) { /* the whole text, after its tick, where shown it had to go before it */
+            ASSERT_EQ(lb->nbytes, strlen(txt));
+            ASSERT_EQ(lb->x, lb->tick_x + (int)lround(4 * f.scale));
+        }
+        lv_frame_free(&f);
+    }
+    lv_scene_free(s);
+    lv_trace_free(tr);
+}
+
+/* The header's chip keeps the ending for the end: playing the deadlock hidden, it says "so
+ * far" until the last event, then "deadlocked"; shown or faint, the outcome from the start.
+ * The findings panel of the fix says "no findings yet" until then, not "nothing went wrong". */
+TEST(the_outcome_waits_for_the_end) {
+    static const char *const names[][2] = {
+        {"deadlock", "two-locks"}, {"ticket", "unlocked"}, {"ticket", "locked"}};
+    for (int r = 0; r < 3; r++) {
+        lv_trace *tr = run_variant(names[r][0], names[r][1], 1, NULL, 0);
+        lv_scene *s;
+        ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+        lv_tr_key end = r == 0 ? LV_T_DEADLOCKED : LV_T_COMPLETED;
+        ASSERT_EQ(tr->outcome, r == 0 ? LV_OUT_DEADLOCKED : LV_OUT_COMPLETED);
+        ASSERT_EQ(tr->nfindings == 0, r == 2); /* the fix finds nothing */
+        long n = (long)tr->nevents;
+        long at[] = {0, n / 2, n - 2, n - 1};
+        for (int k = 0; k < 4; k++)
+            for (int m = 0; m < 3; m++) {
+                lv_frame f = {0};
+                lv_viewport vp = view_at(s, 1280, 720, at[k], m);
+                ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+                lv_tr_key want = m == LV_FUTURE_HIDE && at[k] < n - 1 ? LV_T_IN_PROGRESS : end;
+                ASSERT_EQ(lv_frame_outcome_word(&f, tr, 0, 0), want);
+                if (!tr->nfindings) /* a fix is not said to be fine before the end */
+                    ASSERT_EQ(lv_frame_no_findings_words(&f, tr),
+                              want == LV_T_IN_PROGRESS ? LV_T_NO_FINDINGS_YET : LV_T_NO_FINDINGS);
+                lv_frame_free(&f);
+            }
+        lv_scene_free(s);
+        lv_trace_free(tr);
+    }
+    /* a cut run says why it is cut */
+    lv_trace *tr = run_named("ticket", NULL, 0);
+    lv_frame f = {0};
+    tr->outcome = LV_OUT_ABORTED;
+    ASSERT_EQ(lv_frame_outcome_word(&f, tr, 1, 0), LV_T_SCHED_CUT);
+    ASSERT_EQ(lv_frame_outcome_word(&f, tr, 0, 1), LV_T_PRED_CUT);
+    ASSERT_EQ(lv_frame_outcome_word(&f, tr, 0, 0), LV_T_ABORTED);
+    lv_trace_free(tr);
 }
 
 TEST(axis_labels_are_true_in_every_view) {
@@ -441,6 +536,8 @@ TEST(keys_for_what_comes_next_and_the_time_view) {
 }
 
 TEST_MAIN(TEST_ENTRY(what_is_shown_follows_the_playhead, 60),
+          TEST_ENTRY(a_hidden_note_leaves_its_room_to_those_shown, 60),
+          TEST_ENTRY(the_outcome_waits_for_the_end, 60),
           TEST_ENTRY(axis_labels_are_true_in_every_view, 120),
           TEST_ENTRY(traffic_light_red_and_green_to_scale, 60),
           TEST_ENTRY(the_step_view_gives_each_event_a_column, 60),

@@ -93,7 +93,11 @@ TEST(compare_key_opens_steps_in_step_and_closes) {
     ASSERT_EQ(c->p[1].f.nlanes, fix->nthreads);
     save_shot(&b, "compare-open.png");
     free(b.px);
-    b = frame(v, 10); /* the message over the upper lanes times out (nothing plays) */
+    /* the message in the upper pane's bar, under its lanes, over none of them */
+    ASSERT_GT(c->p[0].f.message.h, 0);
+    for (size_t i = 0; i < c->p[0].f.nlanes; i++)
+        ASSERT_LE(c->p[0].f.lanes[i].r.y + c->p[0].f.lanes[i].r.h, c->p[0].f.message.y);
+    b = frame(v, 10); /* the message times out (nothing plays) */
     ASSERT_STR_EQ(lv_viewer_status(v), "");
     in_step(v, &b);
     /* → steps through both runs' events in one order: both playheads move together, and

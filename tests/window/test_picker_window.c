@@ -124,6 +124,12 @@ TEST(plain_lockviz_opens_on_the_picker_and_choosing_runs) {
     ASSERT_CONTAINS(lv_viewer_layout(v)->title, "deadlock / two-locks");
     ASSERT(lv_viewer_state(v)->lesson);
     ASSERT(lv_viewer_state(v)->playing);
+    /* it unfolds as it plays: what lies after the playhead hidden, the deadlock still to come
+     * (`lockviz run` opens its window with the same default, lv_host_window's) */
+    ASSERT_EQ(lv_viewer_state(v)->future, LV_FUTURE_HIDE);
+    ASSERT_EQ(lv_viewer_layout(v)->future, LV_FUTURE_HIDE);
+    ASSERT_EQ(lv_viewer_layout(v)->future_findings, t2->nfindings);
+    ASSERT_EQ(lv_host_window(&x.h, 0).future, LV_FUTURE_HIDE);
 
     /* O reopens it on the run shown; a click on a row, then on a variant's run button */
     push_key(SDLK_o, 0);

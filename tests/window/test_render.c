@@ -81,7 +81,7 @@ TEST(every_scenario_renders_its_picture) {
     if (!fs) TEST_FAIL_AT("%s", err);
     lv_rgb bg = lv_color_rgb(LV_C_BG), alt = lv_color_rgb(LV_C_LANE_ALT);
     lv_rgb blocked = lv_color_rgb(LV_C_BLOCKED), panel = lv_color_rgb(LV_C_PANEL);
-    int runs = 0, blocked_checked = 0, deadlocks = 0;
+    int runs = 0, blocked_checked = 0, deadlocks = 0, under_labels = 0;
     for (size_t i = 0; i < lv_nscenarios; i++) {
         const lv_scenario *sc = lv_scenarios[i];
         for (int v = 0; v < sc->nvariants; v++) {
@@ -131,6 +131,27 @@ TEST(every_scenario_renders_its_picture) {
                     }
                 }
             }
+            /* a hand-off arrow passes under a note's words, never over them: along its shaft
+             * (before its head), inside a label, no pixel has the arrow's colour */
+            for (size_t k = 0; k < f.narrows; k++) {
+                const lv_arrow *a = &f.arrows[k];
+                lv_rgb ac = lv_color_rgb(lv_hold_color(a->obj));
+                for (int q = 10; q <= 60; q++) {
+                    int x = a->x0 + (a->x1 - a->x0) * q / 100,
+                        y = a->y0 + (a->y1 - a->y0) * q / 100;
+                    for (size_t j = 0; j < f.nlabels; j++) {
+                        const lv_label *lb = &f.labels[j];
+                        if (x < lb->x + 2 || x > lb->x + lb->w - 2 || y < lb->y + 2 ||
+                            y > lb->y + f.line_h[LV_FONT_NOTE] - 2)
+                            continue;
+                        if (same(pixel(&im, x, y), ac))
+                            TEST_FAIL_AT(
+                                "%s: the arrow into seq %u is drawn over the note of seq %u", path,
+                                a->acq, lb->seq);
+                        under_labels++;
+                    }
+                }
+            }
             /* findings are written out; a deadlock's table is drawn in its box */
             if (tr->nfindings) ASSERT_GT(ink_in(&im, f.findings, panel, bg), 500);
             if (tr->outcome == LV_OUT_DEADLOCKED) {
@@ -152,6 +173,7 @@ TEST(every_scenario_renders_its_picture) {
     ASSERT_GE(runs, 5);
     ASSERT_GE(deadlocks, 2);
     ASSERT_GE(blocked_checked, 5);
+    ASSERT_GT(under_labels, 0); /* some arrow did pass under a note */
     lv_fonts_close(fs);
     TTF_Quit();
     ASSERT_EQ(count_files(), (size_t)runs); /* no temporary files left behind */

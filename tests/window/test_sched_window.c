@@ -438,6 +438,79 @@ static lv_pq_kind play_to_question(lv_viewer *v) {
     TEST_FAIL_AT("no question and no end");
 }
 
+/* Every accepted pick shows its step on the picked thread's lane, or says why nothing showed
+ * (issue 16, item 3). A run of the ticket race where a choice made a thread run that recorded
+ * nothing before the next choice (a sleeper waking): the window cut there, the class picks
+ * that thread, then picks on to the end. */
+TEST(every_pick_shows_its_step_or_says_why_not) {
+    lv_run_desc d = {.scenario = lv_scenario_find("ticket"), .mode = LV_MODE_CONTROLLED};
+    lv_session *s = NULL;
+    long at = -1;
+    int32_t th = -1;
+    for (d.seed = 1; d.seed <= 40 && at < 0; d.seed++) {
+        ASSERT_EQ(lv_session_new(&d, &s), LV_OK);
+        ASSERT_EQ(lv_session_run(s, NULL, 0), LV_OK);
+        lv_session_point a, b;
+        for (size_t i = 0; at < 0 && lv_session_point_at(s, i + 1, &b) == 0; i++) {
+            lv_session_point_at(s, i, &a);
+            if (a.nbefore == b.nbefore && a.nbefore > 0) at = (long)i, th = a.picked;
+        }
+        if (at < 0) lv_session_free(s);
+    }
+    ASSERT_GE(at, 0);
+    d.seed--;
+    int32_t *prefix = malloc(((size_t)at + 1) * sizeof *prefix);
+    memcpy(prefix, lv_session_full(s)->schedule, (size_t)at * sizeof *prefix);
+    lv_session_free(s);
+    lv_trace *tr = NULL;
+    ASSERT_EQ(lv_run(&d, &tr), LV_OK);
+    lv_rerun again;
+    lv_rerun_init(&again, &d);
+    again.quiet = 1;
+    lv_sched_glue sg;
+    ASSERT_EQ(lv_sched_glue_init(&sg, &again), 0);
+    char err[512];
+    lv_viewer_desc vd = {.w = 1280,
+                         .h = 720,
+                         .sched = &lv_sched_glue_ops,
+                         .sched_ctx = &sg,
+                         .sched_start = 1,
+                         .sched_choices = prefix,
+                         .sched_nchoices = (size_t)at};
+    lv_viewer *v = lv_viewer_open(tr, &vd, err, sizeof err);
+    if (!v) TEST_FAIL_AT("%s", err);
+    draw(v, 0);
+    ASSERT_EQ(lv_viewer_sched(v)->point.index, (size_t)at);
+    snap(v, "sched-woken.png"); /* its column cell says why the sleeper can run */
+    size_t picks = 0, silent = 0;
+    for (; picks < 200; picks++) {
+        const lv_schedview *sv = lv_viewer_sched(v);
+        if (!sv->have_point || !sv->point.nenabled) break;
+        if (picks) th = sv->point.enabled[picks % sv->point.nenabled];
+        size_t before = sv->point.nbefore, nsched = lv_viewer_trace(v)->nschedule;
+        if (th < 10)
+            press_number(th);
+        else
+            click_lane(v, th); /* ids of two digits: a click on the lane */
+        draw(v, 0);
+        for (int i = 0; i < 400 && lv_viewer_state(v)->playing; i++)
+            draw(v, 0.25);
+        const lv_trace *cur = lv_viewer_trace(v);
+        ASSERT_GT(cur->nschedule, nsched);                    /* accepted */
+        if (lv_sv_step_events(cur, before, th) > 0) continue; /* its step, on its lane */
+        silent++; /* nothing on its lane: the bar says why */
+        ASSERT_CONTAINS(lv_viewer_status(v), lv_trace_thread_name(cur, th));
+        ASSERT_CONTAINS(lv_viewer_status(v), "without an event to show");
+    }
+    ASSERT_GT(silent, 0); /* the first pick at least */
+    ASSERT_GT(picks, 10); /* and on to the end */
+    ASSERT(!lv_viewer_sched(v)->have_point);
+    lv_viewer_close(v);
+    lv_sched_glue_free(&sg);
+    lv_trace_free(tr);
+    free(prefix);
+}
+
 TEST(predict_mode_asks_keeps_score_and_marks_the_answers) {
     int64_t params[LV_MAX_PARAMS] = {2, 1};
     sched_run x;
@@ -639,6 +712,7 @@ TEST(pictures_of_many_threads_and_a_deadlock) {
 TEST_MAIN(TEST_ENTRY(scheduler_mode_picks_steps_back_branches_and_replays, 120),
           TEST_ENTRY(scheduler_mode_from_the_command_line_options, 60),
           TEST_ENTRY(a_pick_made_while_a_step_plays_is_queued_after_it, 60),
+          TEST_ENTRY(every_pick_shows_its_step_or_says_why_not, 60),
           TEST_ENTRY(predict_mode_asks_keeps_score_and_marks_the_answers, 120),
           TEST_ENTRY(scheduler_and_predict_give_way_to_side_by_side_and_explore, 120),
           TEST_ENTRY(pictures_of_many_threads_and_a_deadlock, 60))

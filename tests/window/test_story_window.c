@@ -1,8 +1,9 @@
 /* The story in a real window (ctest runs it under Xvfb and on SDL's dummy driver): a run made
  * here hides what lies after the playhead, G shows it faint then whole, End shows it all; T
  * and a click on the axis's name switch the time view; a deadlock among sixteen threads marks
- * its cycle's lanes. With LV_SHOT_DIR=DIR it saves pictures of the ticket race mid-run, the
- * traffic light and the deadlock at 1280x720 and 1920x1080, in English and Chinese. */
+ * its cycle's lanes and frames its locks, and the header's holding swatch has the locks' colours.
+ * With LV_SHOT_DIR=DIR it saves pictures of the ticket race mid-run, the traffic light and the
+ * deadlock at 1280x720 and 1920x1080, in English and Chinese. */
 #include <SDL.h>
 #include "registry.h"
 #include "support.h"
@@ -98,6 +99,23 @@ TEST(window_t_and_the_axis_name_switch_the_time_view) {
     lv_trace_free(tr);
 }
 
+/* The boxes framed in the blocked colour down the objects panel's left edge (a lock of the
+ * deadlock's cycle): runs of at least 20 such pixels in a column near the panel's left. */
+static int framed_locks(const shot *s, const lv_frame *f) {
+    lv_rgb c = lv_color_rgb(LV_C_BLOCKED);
+    int best = 0;
+    for (int x = f->objects.x; x < f->objects.x + 12; x++) {
+        int boxes = 0, run = 0;
+        for (int y = f->objects.y; y < f->objects.y + f->objects.h; y++) {
+            const unsigned char *p = pixel(s, x, y);
+            run = p[0] == c.r && p[1] == c.g && p[2] == c.b ? run + 1 : 0;
+            boxes += run == 20;
+        }
+        if (boxes > best) best = boxes;
+    }
+    return best;
+}
+
 TEST(window_marks_the_deadlock_cycle) {
     lv_trace *tr = run_named("deadlock", "threads", 16);
     lv_viewer *v = open_on(tr, 1280, 720, LV_LANG_EN);
@@ -114,7 +132,53 @@ TEST(window_marks_the_deadlock_cycle) {
         marked += bar;
     }
     ASSERT_EQ(marked, 2);
+    /* a bystander, waiting for a lock of the cycle, drawn apart from its members: a thin band,
+     * the top quarter of its blocked band left blank */
+    lv_rgb red = lv_color_rgb(LV_C_BLOCKED);
+    size_t thin = 0;
+    for (size_t k = 0; k < f->nlanes; k++) {
+        const lv_lane *ln = &f->lanes[k];
+        if (ln->role != LV_ROLE_BYSTANDER) continue;
+        int x = f->playhead_x - 6;
+        const unsigned char *mid = pixel(&a, x, ln->band.y + ln->band.h / 2),
+                            *top = pixel(&a, x, ln->band.y + ln->band.h / 8);
+        ASSERT(mid[0] == red.r && mid[1] == red.g && mid[2] == red.b);
+        ASSERT(!(top[0] == red.r && top[1] == red.g && top[2] == red.b));
+        thin++;
+    }
+    ASSERT_GE(thin, 10);
+    /* the cycle's locks framed in the objects panel, in the blocked colour at its left */
+    ASSERT_EQ(framed_locks(&a, f), 2);
+    /* the header's "holding" swatch in the colours of the two locks, and no other */
+    lv_rgb ca = lv_color_rgb(lv_hold_color(obj_id(tr, "A"))),
+           cb = lv_color_rgb(lv_hold_color(obj_id(tr, "B")));
+    const lv_rect sw = f->legend[3];
+    ASSERT_GT(sw.w, 0);
+    int na = 0, nb = 0;
+    for (int y = sw.y + 1; y < sw.y + sw.h - 1; y++)
+        for (int x = sw.x + 1; x < sw.x + sw.w - 1; x++) {
+            const unsigned char *p = pixel(&a, x, y);
+            int is_a = p[0] == ca.r && p[1] == ca.g && p[2] == ca.b;
+            int is_b = p[0] == cb.r && p[1] == cb.g && p[2] == cb.b;
+            if (!is_a && !is_b) TEST_FAIL_AT("swatch pixel %d,%d is no lock's colour", x, y);
+            na += is_a;
+            nb += is_b;
+        }
+    ASSERT(na > 0 && nb > 0);
     free(a.px);
+    /* before the deadlock: no lock framed */
+    lv_scene *sc = NULL;
+    ASSERT_EQ(lv_scene_new(tr, &sc), LV_OK);
+    uint32_t at = sc->finding_seq[sc->cycle_finding];
+    lv_scene_free(sc);
+    push_key(SDLK_HOME, 0);
+    for (uint32_t i = 0; i + 1 < at; i++)
+        push_key(SDLK_RIGHT, 0);
+    shot b = frame(v, 0);
+    ASSERT_EQ(lv_viewer_state(v)->seq, (long)at - 1);
+    ASSERT(!lv_viewer_layout(v)->cycle_shown);
+    ASSERT_EQ(framed_locks(&b, lv_viewer_layout(v)), 0);
+    free(b.px);
     lv_viewer_close(v);
     lv_trace_free(tr);
 }

@@ -16,11 +16,22 @@
 
 static const char explore_help[] =
     "Usage: lockviz explore SCENARIO [options]\n"
+    "       lockviz explore [options] -- PROGRAM [ARGS...]\n"
     "\n"
     "Runs SCENARIO in controlled mode under one schedule after another until one fails (any\n"
     "finding, or a deadlock) or the budget ends. Prints the runs explored, runs per second and\n"
     "the failing schedule, and saves the failing run's trace, which replays it exactly\n"
     "(lockviz run SCENARIO --schedule FAILING.json).\n"
+    "\n"
+    "With -- PROGRAM, explores an unmodified pthread program as 'lockviz record --mode\n"
+    "controlled' runs it: each run is a fresh process given its schedule prefix, its stdin,\n"
+    "stdout and stderr /dev/null. A run fails when it deadlocks, has a finding other than a\n"
+    "lock-order inversion (that one shows on every run of a program that takes two locks in\n"
+    "both orders; the search is for the run where it deadlocks), or the program does not exit\n"
+    "with status 0 (its own check failed, it crashed). The failing trace replays it exactly:\n"
+    "lockviz record --mode controlled --schedule FAILING.json -- PROGRAM [ARGS...].\n"
+    "A program that is not deterministic under control (it reads the pid, a file, the real\n"
+    "time through a call lockviz does not wrap) can leave its prefix: explore says how often.\n"
     "\n"
     "  --variant V        which variant (default: the scenario's first)\n"
     "  --set NAME=VALUE   set a parameter (repeatable)\n"
@@ -29,6 +40,7 @@ static const char explore_help[] =
     "  --runs N           the budget (default " RUNS_TEXT ")\n"
     "  --preemptions K    dfs: the preemption bound (default " PREEMPTIONS_TEXT "; -1: no bound)\n"
     "  --seed N           the scenario's seed (default 1); pct and random derive theirs from it\n"
+    "                     (a program's runs: only theirs)\n"
     "  --out FILE         where to save the failing trace (default: nothing is saved)\n"
     "  --quiet            no progress bar\n"
     "  --help             this text\n"
@@ -39,6 +51,7 @@ static const char explore_help[] =
 
 typedef struct explore_opts {
     const char *name, *variant, *out;
+    char **argv; /* -- PROGRAM ARGS...: the program, NULL-terminated; else NULL */
     const char *sets[MAX_SETS];
     int nsets, quiet;
     lv_explore_desc x; /* the strategy, budget, bound and seed given */
@@ -107,11 +120,25 @@ static int explore_parse(int argc, char **argv, explore_opts *o) {
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    int c, rc;
+    int c, rc, split = 1;
+    while (split < argc && strcmp(argv[split], "--") != 0)
+        split++;
     char oerr[512];
     optind = 1;
-    while ((c = lv_getopt(argc, argv, opts, oerr, sizeof oerr)) != -1)
+    while ((c = lv_getopt(split, argv, opts, oerr, sizeof oerr)) != -1)
         if ((rc = explore_option(c, optarg, oerr, o)) != LV_CLI_GO) return rc;
+    if (split < argc) { /* -- PROGRAM ARGS... */
+        if (optind < split)
+            return lv_cli_usage("explore", "a scenario ('%s') or a program after --, not both",
+                                argv[optind]);
+        if (split + 1 >= argc)
+            return lv_cli_usage("explore", "which program? (lockviz explore -- PROGRAM ARGS...)");
+        if (o->variant || o->nsets)
+            return lv_cli_usage("explore", "--%s belongs to a scenario, not a program",
+                                o->variant ? "variant" : "set");
+        o->argv = argv + split + 1;
+        return LV_CLI_GO;
+    }
     if (optind >= argc) return lv_cli_which_scenario("explore");
     o->name = argv[optind++];
     if (optind < argc) return lv_cli_usage("explore", "unexpected argument '%s'", argv[optind]);
@@ -135,9 +162,16 @@ static int explore_report(const explore_opts *o, const lv_explore_result *r, dou
     const lv_explore_desc *x = &o->x;
     const lv_scenario *sc = x->scenario;
     static const char *const strat[] = {"dfs", "pct", "random"};
-    printf("%s/%s: %zu run%s explored with %s in %.2f s (%.0f runs/s)\n", sc->name,
-           sc->variants[x->variant].name, r->runs, r->runs == 1 ? "" : "s", strat[x->strategy],
-           secs, secs > 0 ? (double)r->runs / secs : 0.0);
+    if (sc)
+        printf("%s/%s: ", sc->name, sc->variants[x->variant].name);
+    else
+        printf("%s: ", o->argv[0]);
+    printf("%zu run%s explored with %s in %.2f s (%.0f runs/s)\n", r->runs, r->runs == 1 ? "" : "s",
+           strat[x->strategy], secs, secs > 0 ? (double)r->runs / secs : 0.0);
+    if (r->diverged)
+        printf("warning: %zu run%s left their schedule prefix (the program is not deterministic "
+               "under control); dfs may have missed or repeated schedules\n",
+               r->diverged, r->diverged == 1 ? "" : "s");
     if (!r->failing) {
         if (r->exhausted)
             printf("no failing schedule: dfs ran every schedule with at most %d preemption%s\n",
@@ -157,7 +191,14 @@ static int explore_report(const explore_opts *o, const lv_explore_result *r, dou
         fprintf(stderr, "lockviz explore: %s\n", eb);
         return lv_exit_status(err, LV_DOING_FILE);
     }
-    printf("trace: %s (replay: lockviz run %s --schedule %s)\n", o->out, sc->name, o->out);
+    if (sc) {
+        printf("trace: %s (replay: lockviz run %s --schedule %s)\n", o->out, sc->name, o->out);
+        return LV_EXIT_FOUND;
+    }
+    printf("trace: %s (replay: lockviz record --mode controlled --schedule %s --", o->out, o->out);
+    for (char **a = o->argv; *a; a++)
+        printf(" %s", *a);
+    puts(")");
     return LV_EXIT_FOUND;
 }
 
@@ -169,12 +210,21 @@ static int cmd_explore(int argc, char **argv) {
     int rc = explore_parse(argc, argv, &o);
     if (rc != LV_CLI_GO) return rc;
     lv_explore_desc *x = &o.x;
-    if (!(x->scenario = lv_cli_scenario("explore", o.name))) return LV_EXIT_USAGE;
-    x->variant = o.variant ? lv_cli_variant("explore", x->scenario, o.variant) : 0;
-    if (x->variant < 0) return LV_EXIT_USAGE;
     int64_t params[LV_MAX_PARAMS];
-    if (lv_cli_params("explore", x->scenario, o.sets, o.nsets, params) != 0) return LV_EXIT_USAGE;
-    x->params = params;
+    lv_record_desc prog = {.argv = o.argv};
+    char eb[1024] = "";
+    if (o.argv) {
+        x->program = &prog;
+        x->errbuf = eb;
+        x->errlen = sizeof eb;
+    } else {
+        if (!(x->scenario = lv_cli_scenario("explore", o.name))) return LV_EXIT_USAGE;
+        x->variant = o.variant ? lv_cli_variant("explore", x->scenario, o.variant) : 0;
+        if (x->variant < 0) return LV_EXIT_USAGE;
+        if (lv_cli_params("explore", x->scenario, o.sets, o.nsets, params) != 0)
+            return LV_EXIT_USAGE;
+        x->params = params;
+    }
     struct timespec t0, t1, last = {0, 0};
     if (!o.quiet && isatty(fileno(stderr))) {
         x->progress = explore_progress;
@@ -185,8 +235,14 @@ static int cmd_explore(int argc, char **argv) {
     lv_err err = lv_explore(x, &r);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (x->progress) fputc('\n', stderr);
+    if (err != LV_OK && o.argv && eb[0]) {
+        fprintf(stderr, "lockviz explore: %s\n", eb);
+        lv_trace_free(r.failing);
+        return lv_exit_status(err, LV_DOING_RUN);
+    }
     if (err != LV_OK) {
-        fprintf(stderr, "lockviz explore: %s: %s\n", x->scenario->name, lv_strerror(err));
+        fprintf(stderr, "lockviz explore: %s: %s\n", x->scenario ? x->scenario->name : o.argv[0],
+                lv_strerror(err));
         lv_trace_free(r.failing);
         return lv_exit_status(err, LV_DOING_RUN);
     }
@@ -196,6 +252,7 @@ static int cmd_explore(int argc, char **argv) {
     return rc;
 }
 
-const lv_command lv_cmd_explore = {"explore", "SCENARIO",
-                                   "run many schedules until one fails; save it to replay\n",
+const lv_command lv_cmd_explore = {"explore", "SCENARIO | -- PROGRAM ARGS...",
+                                   "run many schedules of a scenario or a pthread\n"
+                                   "program until one fails; save it to replay\n",
                                    explore_help, cmd_explore};

@@ -71,6 +71,7 @@ typedef struct record_opts {
     lv_policy policy;
     uint64_t seed;
     int have_seed, have_policy;
+    int dfs;              /* the schedule's trace was explore's dfs run: so is the replay past it */
     const char *schedule; /* --schedule as given */
     char **argv;          /* the program and its arguments, NULL-terminated */
 } record_opts;
@@ -238,10 +239,12 @@ static int record_schedule(record_opts *o, int32_t **sched, size_t *n) {
         memcpy(*sched, from->schedule, from->nschedule * sizeof **sched);
         *n = from->nschedule;
         if (!o->have_seed) o->seed = from->seed;
-        if (!o->have_policy && from->program->policy)
+        if (!o->have_policy && from->program->policy) {
             o->policy = strcmp(from->program->policy, "rr") == 0    ? LV_POLICY_RR
                         : strcmp(from->program->policy, "pct") == 0 ? LV_POLICY_PCT
                                                                     : LV_POLICY_RANDOM;
+            o->dfs = strcmp(from->program->policy, "dfs") == 0;
+        }
     }
     lv_trace_free(from);
     return rc;
@@ -275,7 +278,8 @@ static int cmd_record(int argc, char **argv) {
                         .seed = o.seed,
                         .schedule = sched,
                         .nschedule = nsched,
-                        .diverged_at = &diverged};
+                        .diverged_at = &diverged,
+                        .dfs = o.dfs};
     lv_err err = lv_record(&d, &tr, eb, sizeof eb);
     free(sched);
     if (err != LV_OK) {

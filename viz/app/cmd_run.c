@@ -164,7 +164,8 @@ typedef struct run_opts {
     lv_mode mode;
     lv_policy policy;
     int pct_depth;
-    int quiet, headless, scheduler, ahead, w, h;
+    int quiet, headless, scheduler, w, h;
+    int ahead;  /* LV_FUTURE_*, or -1: the window's own default (hidden: the run unfolds) */
     int picker; /* the window opens on the scenario picker (plain `lockviz`) */
 } run_opts;
 
@@ -173,7 +174,7 @@ static run_opts run_defaults(void) {
                       .mode = LV_MODE_CONTROLLED,
                       .policy = LV_POLICY_RANDOM,
                       .pct_depth = 3,
-                      .ahead = LV_FUTURE_HIDE,
+                      .ahead = -1,
                       .w = LV_VIEW_W,
                       .h = LV_VIEW_H};
 }
@@ -590,7 +591,7 @@ static int run_window(const run_job *j, int rc) {
     }
     lv_viewer_desc vd = lv_host_window(&host, o->picker);
     vd.compare_tr = j->tw;
-    vd.future = o->ahead;
+    if (o->ahead >= 0) vd.future = o->ahead;
     vd.w = o->w;
     vd.h = o->h;
     if (o->scheduler) { /* --scheduler: cut after the --schedule given, not playing */

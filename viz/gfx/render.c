@@ -102,18 +102,16 @@ static void draw_header(lv_render *R, const lv_scene *s, const lv_frame *f, cons
                                       : f->header.w - pad;
     int x = pad + lv__text_fit(R, LV_FONT_TITLE, f->title, pad, ty, right - pad, C(LV_C_TEXT));
     /* the outcome as a chip: what a class should see first */
-    lv_outcome oc = s->tr->outcome;
-    const char *ow = lv_tr(vp->lang, oc == LV_OUT_COMPLETED              ? LV_T_COMPLETED
-                                     : oc == LV_OUT_DEADLOCKED           ? LV_T_DEADLOCKED
-                                     : lv_sv_cut_shown(vp->sched, s->tr) ? LV_T_SCHED_CUT
-                                     : vp->predict && vp->predict->on    ? LV_T_PRED_CUT
-                                                                         : LV_T_ABORTED);
+    lv_tr_key ok = lv_frame_outcome_word(f, s->tr, lv_sv_cut_shown(vp->sched, s->tr),
+                                         vp->predict && vp->predict->on);
+    const char *ow = lv_tr(vp->lang, ok);
     int cw = lv__measure(R, LV_FONT_BODY, ow) + lv__px(R, 14);
     x += lv__px(R, 14);
     if (x + cw <= right) {
-        lv_color bg = oc == LV_OUT_COMPLETED    ? LV_C_RUNNING
-                      : oc == LV_OUT_DEADLOCKED ? LV_C_BLOCKED
-                                                : LV_C_HOLD3;
+        lv_color bg = ok == LV_T_COMPLETED     ? LV_C_RUNNING
+                      : ok == LV_T_DEADLOCKED  ? LV_C_BLOCKED
+                      : ok == LV_T_IN_PROGRESS ? LV_C_DIM
+                                               : LV_C_HOLD3;
         lv__fill(R, (lv_rect){x, by, cw, f->line_h[LV_FONT_BODY]}, C(bg));
         lv__textz(R, LV_FONT_BODY, ow, x + lv__px(R, 7), by, (lv_rgb){255, 255, 255});
         x += cw + lv__px(R, 14);
@@ -191,8 +189,10 @@ static int future_ink(const lv_frame *f, int ahead, lv_rgb *c) {
     return 1;
 }
 
-static void draw_arrow(lv_render *R, int x0, int y0, int x1, int y1, int w, float head, lv_rgb c) {
-    lv__thick_line(R, x0, y0, x1, y1, w, c);
+/* An arrow, or with shaft 0 its head alone (drawn again over the notes it passes under). */
+static void arrow_parts(lv_render *R, int x0, int y0, int x1, int y1, int w, float head, lv_rgb c,
+                        int shaft) {
+    if (shaft) lv__thick_line(R, x0, y0, x1, y1, w, c);
     float dx = (float)(x1 - x0), dy = (float)(y1 - y0);
     float len = SDL_sqrtf(dx * dx + dy * dy);
     if (len < 1) return;
@@ -203,13 +203,18 @@ static void draw_arrow(lv_render *R, int x0, int y0, int x1, int y1, int w, floa
     lv__triangle(R, (float)x1, (float)y1, bx - dy * hw, by + dx * hw, bx + dy * hw, by - dx * hw,
                  c);
 }
+static void draw_arrow(lv_render *R, int x0, int y0, int x1, int y1, int w, float head, lv_rgb c) {
+    arrow_parts(R, x0, y0, x1, y1, w, head, c, 1);
+}
 
 /* The deadlock's cycle: its lanes tinted and marked at the label, bystanders' bands faded,
  * and the wait-for arrows with the lock's name beside each. */
+static const lv_rgb cycle_ground = {253, 228, 214}; /* the lanes of a deadlock's cycle */
+
 static void draw_cycle_lanes(lv_render *R, const lv_frame *f) {
     for (size_t i = 0; i < f->nlanes; i++)
         if (f->lanes[i].role == LV_ROLE_CYCLE) {
-            lv__fill(R, f->lanes[i].r, (lv_rgb){253, 228, 214});
+            lv__fill(R, f->lanes[i].r, cycle_ground);
             lv__fill(R, (lv_rect){0, f->lanes[i].r.y, lv__px(R, 5), f->lanes[i].r.h},
                      C(LV_C_BLOCKED));
         }
@@ -230,9 +235,11 @@ static void draw_waits(lv_render *R, const lv_scene *s, const lv_frame *f) {
     for (size_t i = 0; i < f->nwaits; i++) {
         const lv_wait_arrow *w = &f->waits[i];
         int ink = lv__px(R, 3);
-        draw_arrow(R, w->x, w->y0, w->x, w->y1, ink + lv__px(R, 3), (float)lv__px(R, 16),
-                   (lv_rgb){255, 255, 255});
-        draw_arrow(R, w->x, w->y0, w->x, w->y1, ink, (float)lv__px(R, 13), C(LV_C_BLOCKED));
+        if (w->from != w->to) { /* a thread that waits for itself (a Lock taken twice): none */
+            draw_arrow(R, w->x, w->y0, w->x, w->y1, ink + lv__px(R, 3), (float)lv__px(R, 16),
+                       (lv_rgb){255, 255, 255});
+            draw_arrow(R, w->x, w->y0, w->x, w->y1, ink, (float)lv__px(R, 13), C(LV_C_BLOCKED));
+        }
         lv__disc(R, w->x, w->y0, lv__px(R, 5), C(LV_C_BLOCKED));
         const char *on = lv_trace_object_name(s->tr, w->obj);
         int tw = lv__measure(R, LV_FONT_NOTE, on), pad = lv__px(R, 3);
@@ -278,21 +285,32 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
         const char *sw = lane_words(st, tr, ln, lang, buf, sizeof buf);
         lv_color sc = lv_state_color((lv_tstate)st->tstate[ln->thread]);
         if (ln->r.h >= lh + nh) {
-            int y = ln->r.y + (ln->r.h - lh - nh) / 2;
+            int d = nh / 3, ww = ln->label.w - 3 * d;
+            size_t a, b; /* the words on two lines when they are too long and the lane is tall */
+            int nl = lv_lane_words(lv_fonts_measure, R->fonts, sw, ww,
+                                   ln->r.h >= lh + 2 * nh + nh / 2 ? 2 : 1, &a, &b);
+            int y = ln->r.y + (ln->r.h - lh - nl * nh) / 2;
             lv__text_fit(R, LV_FONT_LABEL, name, ln->label.x, y, ln->label.w, C(LV_C_TEXT));
-            int d = nh / 3;
             if (sc != LV_C_BG) lv__disc(R, ln->label.x + d, y + lh + nh / 2, d, C(sc));
-            lv__text_fit(R, LV_FONT_NOTE, sw, ln->label.x + 3 * d, y + lh, ln->label.w - 3 * d,
-                         C(LV_C_DIM));
+            lv__text_fitn(R, LV_FONT_NOTE, sw, a, ln->label.x + 3 * d, y + lh, ww, C(LV_C_DIM));
+            if (nl == 2)
+                lv__text_fit(R, LV_FONT_NOTE, sw + b, ln->label.x + 3 * d, y + lh + nh, ww,
+                             C(LV_C_DIM));
         } else {
             int y = ln->band.y + ln->band.h / 2 - lh / 2;
             lv__text_fit(R, LV_FONT_LABEL, name, ln->label.x, y, ln->label.w, C(LV_C_TEXT));
         }
     }
+    for (size_t i = 0; i < f->narrows; i++) {
+        const lv_arrow *a = &f->arrows[i];
+        lv_rgb c = C(lv_hold_color(a->obj));
+        if (!future_ink(f, lv_frame_future_arrow(f, a), &c)) continue;
+        draw_arrow(R, a->x0, a->y0, a->x1, a->y1, lv__px(R, 2), (float)lv__px(R, 9), c);
+    }
     for (size_t i = 0; i < f->nlabels; i++) {
         const lv_label *lb = &f->labels[i];
         const char *txt = lv_scene_note_text(s, &tr->events[lb->seq], lang);
-        int tick_x = lb->x - lv__px(R, 4);
+        int tick_x = lb->tick_x;
         int lane = tr->events[lb->seq].thread - f->first_lane;
         const lv_lane *ln = &f->lanes[lane];
         lv_rgb ink = C(LV_C_TEXT);
@@ -301,14 +319,19 @@ static void draw_lanes(lv_render *R, const lv_scene *s, const lv_state *st, cons
                  (lv_rect){tick_x, ln->notes.y + ln->notes.h / 3, lv__px(R, 2),
                            ln->band.y - ln->notes.y - ln->notes.h / 3 + ln->band.h / 2},
                  ink);
+        /* on the lane's own ground, so that a hand-off arrow passing under it leaves the
+         * words whole */
+        lv_rgb ground =
+            ln->role == LV_ROLE_CYCLE ? cycle_ground : C(lane % 2 ? LV_C_LANE_ALT : LV_C_BG);
+        lv__fill(R, (lv_rect){lb->x - 1, lb->y, lb->w + 2, f->line_h[LV_FONT_NOTE]}, ground);
         int w = lv__text(R, LV_FONT_NOTE, txt, lb->nbytes, lb->x, lb->y, ink);
         if (lb->elided) lv__textz(R, LV_FONT_NOTE, "…", lb->x + w, lb->y, ink);
     }
-    for (size_t i = 0; i < f->narrows; i++) {
+    for (size_t i = 0; i < f->narrows; i++) { /* the heads over the notes: where each lands */
         const lv_arrow *a = &f->arrows[i];
         lv_rgb c = C(lv_hold_color(a->obj));
         if (!future_ink(f, lv_frame_future_arrow(f, a), &c)) continue;
-        draw_arrow(R, a->x0, a->y0, a->x1, a->y1, lv__px(R, 2), (float)lv__px(R, 9), c);
+        arrow_parts(R, a->x0, a->y0, a->x1, a->y1, lv__px(R, 2), (float)lv__px(R, 9), c, 0);
     }
     draw_waits(R, s, f);
     for (size_t i = 0; i < f->nmarks; i++) {
@@ -424,7 +447,7 @@ static void draw_findings(lv_render *R, const lv_scene *s, const lv_frame *f,
     lv__fill(R, (lv_rect){0, f->findings.y, f->findings.w, lv__px(R, 2)}, C(LV_C_GRID));
     int pad = lv__px(R, 10), lh = f->line_h[LV_FONT_BODY];
     if (tr->nfindings == 0 || f->future_findings == tr->nfindings) {
-        lv_tr_key k = tr->nfindings ? LV_T_NO_FINDINGS_YET : lv_no_findings_words(tr);
+        lv_tr_key k = lv_frame_no_findings_words(f, tr);
         lv__textz(R, LV_FONT_BODY, lv_tr(vp->lang, k), pad, f->findings.y + pad, C(LV_C_TEXT));
         return;
     }

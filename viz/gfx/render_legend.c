@@ -101,6 +101,19 @@ static void glyph(lv_render *R, lv_glyph g, int x, int y, int u) {
     case LV_GLYPH_PLAYHEAD:
         lv__fill(R, (lv_rect){cx - lv__px(R, 1.5), y, lv__px(R, 3), u}, C(LV_C_PLAYHEAD));
         break;
+    case LV_GLYPH_WAIT: { /* as draw_waits draws one: down from a dot, white-edged */
+        int h = lv__px(R, 6);
+        lv__disc(R, cx, y + lv__px(R, 3), lv__px(R, 3), C(LV_C_BLOCKED));
+        lv__thick_line(R, cx, y + lv__px(R, 3), cx, y + u - 2 * h, lv__px(R, 3), C(LV_C_BLOCKED));
+        lv__triangle(R, (float)cx, (float)(y + u), (float)(cx - h), (float)(y + u - 2 * h),
+                     (float)(cx + h), (float)(y + u - 2 * h), C(LV_C_BLOCKED));
+        break;
+    }
+    case LV_GLYPH_BYSTANDER:
+        lv__fill(R, (lv_rect){x, y + u / 4, u, u / 2}, C(LV_C_BLOCKED));
+        lv__fill(R, (lv_rect){x, y + u / 4, u, u / 8}, C(LV_C_BG));
+        lv__fill(R, (lv_rect){x, y + 3 * u / 4 - u / 8, u, u / 8}, C(LV_C_BG));
+        break;
     case LV_GLYPH_ANSWER:
         lv__textz(R, LV_FONT_BODY, "✓", x, y, C(LV_C_RUNNING));
         lv__textz(R, LV_FONT_BODY, "✗", x + u / 2, y, C(LV_C_BLOCKED));

@@ -42,6 +42,7 @@ struct lv_viewer {
     lv_vstate vs;
     double dpi;
     int ttf;
+    int win_w, win_h; /* the window's size before F made it fullscreen (0: not saved) */
     /* side by side (compare.c): the lower pane's run, and the two panes; NULL: one run */
     lv_trace *tr2;
     int owned2; /* tr2 came from the counterpart callback: the viewer frees it */
@@ -565,8 +566,14 @@ static void predict_answer(lv_viewer *v, int64_t guess) {
 /* F: fullscreen on the screen the window is on, and back. */
 static void toggle_fullscreen(lv_viewer *v) {
     int full = (SDL_GetWindowFlags(v->win) & SDL_WINDOW_FULLSCREEN_DESKTOP) != 0;
-    if (SDL_SetWindowFullscreen(v->win, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP) != 0)
+    if (!full) SDL_GetWindowSize(v->win, &v->win_w, &v->win_h);
+    if (SDL_SetWindowFullscreen(v->win, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP) != 0) {
         say(v, 4, lv_tr(VS(v)->lang, LV_T_FULLSCREEN_FAILED), SDL_GetError());
+        return;
+    }
+    /* back to the size it had: without a window manager (or on some drivers) the window
+     * would keep the screen's size */
+    if (full && v->win_w > 0 && v->win_h > 0) SDL_SetWindowSize(v->win, v->win_w, v->win_h);
 }
 
 /* The lesson panel's texts for vp, in the state's language (NULL when closed or none). */

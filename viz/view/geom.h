@@ -201,6 +201,10 @@ uint8_t lv_scene_lost_mark(const lv_scene *s, uint32_t seq);
  * buf and returns its length, or returns 0 when text is not of that form. */
 const char *lv_scene_note_text(const lv_scene *s, const lv_event *e, int lang);
 size_t lv_note_swap(const char *text, char *buf, size_t len);
+/* The length of a two-language note's first language, the part before " (" of "got lock A
+ * (抢到了A锁)" or "抢到了A锁 (got lock A)" (one part with Chinese in it, the other none), or 0
+ * for any other text (n bytes). A label short of room shows this part whole before it cuts. */
+size_t lv_note_head(const char *text, size_t n);
 /* The finding shown at position at of the findings panel: the verdicts (deadlock, broken
  * invariant) first, then the others, each in the trace's order. */
 size_t lv_scene_finding_at(const lv_scene *s, size_t at);
@@ -375,6 +379,8 @@ typedef struct lv_lane {
 typedef struct lv_label {
     uint32_t seq;
     int x, y, w;
+    int tick_x;     /* the note's tick, at its event: left of the text, or right of it when the
+                       text had room only before its tick */
     size_t nbytes;  /* how much of the note's text is shown */
     uint8_t elided; /* 1: draw "…" after the nbytes */
 } lv_label;
@@ -502,7 +508,9 @@ typedef struct lv_frame_memo {
     int valid;
     uint64_t serial; /* the scene's */
     int linear, highlight, x0, x1, line_note;
-    int lang; /* notes show the window's language first */
+    int lang;         /* notes show the window's language first */
+    long notes_shown; /* while the future is hidden: how many notes it shows (they take the
+                         room), else -1 */
     double d0, d1, scale;
     int64_t tv0, tv1;
     lv_measure_fn measure;
@@ -553,7 +561,7 @@ typedef struct lv_frame {
     size_t nfrows, capfrows, hidden_findings;
     int detail_finding; /* whose detail table is shown, or -1 */
     lv_rect detail;     /* where */
-    long hover_seq;     /* the event under the mouse, or -1 */
+    long hover_seq;     /* the note or event under the mouse, or -1 */
     int first_lane;     /* thread id of lanes[0] */
     uint8_t *scratch;   /* per-pixel colours and priorities while rasterizing */
     size_t capscratch;
@@ -587,6 +595,16 @@ typedef struct lv_frame {
  * arrow (once its acquire is reached); and the part of a fill before the playhead (w 0 when
  * none), the rest being the future. */
 int lv_frame_future_seq(const lv_frame *f, uint32_t seq);
+/* The header's outcome chip for trace tr shown in f: the outcome (completed, deadlocked), or,
+ * while what lies after the playhead is hidden and the playhead is not at the last event,
+ * LV_T_IN_PROGRESS ("so far"): the class sees how the run ends when it gets there. A cut run
+ * (aborted) says why it is cut: cut (scheduler mode's frontier), guess (predict mode's
+ * question), else LV_T_ABORTED. */
+lv_tr_key lv_frame_outcome_word(const lv_frame *f, const lv_trace *tr, int cut, int guess);
+/* The findings panel's words when it shows no finding: "No findings yet" while findings are
+ * still to come, or while the future is hidden before the last event of a whole run (a fix
+ * is not said to be fine before the class has seen it); else lv_no_findings_words. */
+lv_tr_key lv_frame_no_findings_words(const lv_frame *f, const lv_trace *tr);
 int lv_frame_future_mark(const lv_frame *f, const lv_scene *s, const lv_marker *m);
 int lv_frame_future_arrow(const lv_frame *f, const lv_arrow *a);
 /* Whether the lost updates event seq is part of are complete only after the playhead (the
@@ -618,18 +636,20 @@ int lv__lesson_counts(lv_frame *f, const lv_scene *s, const lv_viewport *vp, int
 /* The legend of every mark the lanes carry (the help overlay draws it), both languages through
  * its keys; LV_GLYPH__COUNT ends it. */
 typedef enum lv_glyph {
-    LV_GLYPH_HOLD,     /* a hold bar, in its lock's colour */
-    LV_GLYPH_COUNT,    /* an RLock's count on its bar */
-    LV_GLYPH_READ,     /* hollow dot */
-    LV_GLYPH_WRITE,    /* square */
-    LV_GLYPH_STALE,    /* ring */
-    LV_GLYPH_ARROW,    /* hand-off */
-    LV_GLYPH_TIMEOUT,  /* hourglass */
-    LV_GLYPH_BREAK,    /* // on the axis */
-    LV_GLYPH_GAUGE,    /* a count's strip, red past its capacity */
-    LV_GLYPH_FINDING,  /* yellow dot: an event of the finding picked */
-    LV_GLYPH_PLAYHEAD, /* the playhead */
-    LV_GLYPH_ANSWER,   /* ✓ ✗ */
+    LV_GLYPH_HOLD,      /* a hold bar, in its lock's colour */
+    LV_GLYPH_COUNT,     /* an RLock's count on its bar */
+    LV_GLYPH_READ,      /* hollow dot */
+    LV_GLYPH_WRITE,     /* square */
+    LV_GLYPH_STALE,     /* ring */
+    LV_GLYPH_ARROW,     /* hand-off */
+    LV_GLYPH_TIMEOUT,   /* hourglass */
+    LV_GLYPH_BREAK,     /* // on the axis */
+    LV_GLYPH_GAUGE,     /* a count's strip, red past its capacity */
+    LV_GLYPH_FINDING,   /* yellow dot: an event of the finding picked */
+    LV_GLYPH_PLAYHEAD,  /* the playhead */
+    LV_GLYPH_ANSWER,    /* ✓ ✗ */
+    LV_GLYPH_WAIT,      /* a deadlock's wait-for arrow, from the waiting lane to the holder's */
+    LV_GLYPH_BYSTANDER, /* a thin blocked bar: waiting, not part of the deadlock's cycle */
     LV_GLYPH__COUNT
 } lv_glyph;
 typedef struct lv_legend_row {
@@ -653,9 +673,11 @@ int64_t lv_frame_t_near(const lv_frame *f, const lv_scene *s, double x, size_t *
 int64_t lv_frame_t(const lv_frame *f, const lv_scene *s, double x);
 
 /* Hit tests: the thread of the lane at (x, y), or -1; the event of that lane nearest to x
- * within radius pixels, or -1; the finding row at (x, y), or -1; the button, or -1. */
+ * within radius pixels, or -1; the note whose label (cut or whole) is at (x, y), or -1; the
+ * finding row at (x, y), or -1; the button, or -1. */
 int32_t lv_hit_lane(const lv_frame *f, int x, int y);
 long lv_hit_event(const lv_frame *f, const lv_scene *s, int x, int y, int radius);
+long lv_hit_note(const lv_frame *f, int x, int y);
 int lv_hit_finding(const lv_frame *f, int x, int y);
 int lv_hit_button(const lv_frame *f, int x, int y);
 
@@ -676,5 +698,21 @@ size_t lv_fit_prefix(lv_measure_fn m, void *ctx, lv_font_id f, const char *s, si
  * fits, or between two Chinese characters (never before closing punctuation); at least one
  * character. Used to wrap paragraphs. */
 size_t lv_wrap_line(lv_measure_fn m, void *ctx, lv_font_id f, const char *s, size_t n, int maxw);
+/* Where a note's label goes in its lane's row of notes (LV_FONT_NOTE): its tick is at tick,
+ * its text keeps off from the tick, and it may use the pixels lo .. hi (from the last label's
+ * end plus a gap, or the lanes' left edge, to the next note's text less a gap, or the lanes'
+ * right edge). The first that fits, in this order: the whole text after the tick; the whole
+ * text before it, ending off left of it (a late note at the lanes' end, a note close before
+ * the next); the note's first language alone (lv_note_head) after, then before; the text cut
+ * with "…" after the tick, keeping at least five characters' width. Sets lb's x, w, tick_x,
+ * nbytes and elided and returns 1, or returns 0 when none fits (the note is dropped). */
+int lv_fit_note(lv_measure_fn m, void *ctx, const char *txt, int tick, int off, int lo, int hi,
+                lv_label *lb);
+/* A lane's state words ("waits for A=B (not in cycle)") under its name, w pixels wide
+ * (LV_FONT_NOTE): on one line when they fit or when lines is 1, else wrapped onto two (the
+ * second cut with "…" when still too long). Returns how many lines, with the first line's
+ * bytes in *first and the second's start in *second. */
+int lv_lane_words(lv_measure_fn m, void *ctx, const char *s, int w, int lines, size_t *first,
+                  size_t *second);
 
 #endif

@@ -200,31 +200,44 @@ static int has_cjk(const char *s, size_t n) {
     return 0;
 }
 
-/* A seed's line says it in Chinese then in English in brackets: "抢到了A锁 (got lock A)". The
- * form an English window shows first is "got lock A (抢到了A锁)": the last " (" whose bracket
- * closes the text splits it, the part before has Chinese in it and the part in it none. */
-size_t lv_note_swap(const char *text, char *buf, size_t len) {
-    size_t n = strlen(text);
+/* A two-language note ends with its other language in brackets: "抢到了A锁 (got lock A)". The
+ * last " (" whose bracket closes the text splits it; *open is that bracket. 0: no such split. */
+static int note_split(const char *text, size_t n, size_t *open) {
     if (n < 4 || text[n - 1] != ')') return 0;
-    size_t open = 0;
-    int depth = 0, found = 0;
+    int depth = 0;
     for (size_t i = n - 1; i-- > 0;) { /* the bracket that the last ')' closes */
         if (text[i] == ')') depth++;
         if (text[i] == '(') {
-            if (depth == 0) {
-                open = i;
-                found = 1;
-                break;
+            if (depth > 0) {
+                depth--;
+                continue;
             }
-            depth--;
+            if (i < 2 || text[i - 1] != ' ' || i + 2 >= n) return 0;
+            *open = i;
+            return 1;
         }
     }
-    if (!found || open < 2 || text[open - 1] != ' ') return 0;
+    return 0;
+}
+
+/* A seed's line says it in Chinese then in English in brackets: "抢到了A锁 (got lock A)". The
+ * form an English window shows first is "got lock A (抢到了A锁)": the part before the split
+ * has Chinese in it and the part in the brackets none. */
+size_t lv_note_swap(const char *text, char *buf, size_t len) {
+    size_t n = strlen(text), open;
+    if (!note_split(text, n, &open)) return 0;
     const char *zh = text, *en = text + open + 1;
     size_t nzh = open - 1, nen = n - open - 2;
-    if (!nen || !has_cjk(zh, nzh) || has_cjk(en, nen)) return 0;
+    if (!has_cjk(zh, nzh) || has_cjk(en, nen)) return 0;
     if (buf && len) lv_textf(buf, len, "%.*s (%.*s)", (int)nen, en, (int)nzh, zh);
     return n;
+}
+
+size_t lv_note_head(const char *text, size_t n) {
+    size_t open;
+    if (!note_split(text, n, &open)) return 0;
+    if (has_cjk(text, open - 1) == has_cjk(text + open + 1, n - open - 2)) return 0;
+    return open - 1;
 }
 
 static char *note_swapped(const char *text) {
@@ -560,6 +573,7 @@ const lv_legend_row lv_legend_rows[] = {
     {LV_GLYPH_TIMEOUT, LV_T_LG_TIMEOUT},   {LV_GLYPH_GAUGE, LV_T_LG_GAUGE},
     {LV_GLYPH_BREAK, LV_T_LG_BREAK},       {LV_GLYPH_FINDING, LV_T_LG_FINDING},
     {LV_GLYPH_PLAYHEAD, LV_T_LG_PLAYHEAD}, {LV_GLYPH_ANSWER, LV_T_LG_ANSWER},
+    {LV_GLYPH_WAIT, LV_T_LG_WAIT},         {LV_GLYPH_BYSTANDER, LV_T_LG_BYSTANDER},
     {LV_GLYPH__COUNT, LV_T__COUNT},
 };
 

@@ -108,6 +108,21 @@ int lv_frame_future_seq(const lv_frame *f, uint32_t seq) {
     return f->future != LV_FUTURE_SHOW && (long)seq > f->reveal_seq;
 }
 
+lv_tr_key lv_frame_outcome_word(const lv_frame *f, const lv_trace *tr, int cut, int guess) {
+    if (tr->outcome == LV_OUT_COMPLETED || tr->outcome == LV_OUT_DEADLOCKED) {
+        if (f->future == LV_FUTURE_HIDE && tr->nevents && f->reveal_seq < (long)tr->nevents - 1)
+            return LV_T_IN_PROGRESS;
+        return tr->outcome == LV_OUT_COMPLETED ? LV_T_COMPLETED : LV_T_DEADLOCKED;
+    }
+    return cut ? LV_T_SCHED_CUT : guess ? LV_T_PRED_CUT : LV_T_ABORTED;
+}
+
+lv_tr_key lv_frame_no_findings_words(const lv_frame *f, const lv_trace *tr) {
+    if (tr->nfindings || lv_frame_outcome_word(f, tr, 0, 0) == LV_T_IN_PROGRESS)
+        return LV_T_NO_FINDINGS_YET;
+    return lv_no_findings_words(tr);
+}
+
 int lv_frame_future_mark(const lv_frame *f, const lv_scene *s, const lv_marker *m) {
     if (m->kind == LV_MARK_PLAYHEAD) return 0;
     uint32_t last = m->seq;

@@ -59,6 +59,15 @@ long lv_hit_event(const lv_frame *f, const lv_scene *s, int x, int y, int radius
     return best;
 }
 
+long lv_hit_note(const lv_frame *f, int x, int y) {
+    for (size_t i = 0; i < f->nlabels; i++) {
+        const lv_label *lb = &f->labels[i];
+        if (lv_rect_has((lv_rect){lb->x, lb->y, lb->w, f->line_h[LV_FONT_NOTE]}, x, y))
+            return lb->seq;
+    }
+    return -1;
+}
+
 int lv_hit_finding(const lv_frame *f, int x, int y) {
     for (size_t i = 0; i < f->nfrows; i++)
         if (lv_rect_has(f->frows[i].r, x, y)) return f->frows[i].finding;

@@ -15,6 +15,7 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_COMPLETED] = {"completed", "已完成"},
     [LV_T_DEADLOCKED] = {"deadlocked", "死锁"},
     [LV_T_ABORTED] = {"aborted", "中止"},
+    [LV_T_IN_PROGRESS] = {"so far", "进行中"},
     [LV_T_FINDING_1] = {"%s finding", "%s 个发现"},
     [LV_T_FINDING_N] = {"%s findings", "%s 个发现"},
     [LV_T_LIVE] = {"live", "实时"},
@@ -196,15 +197,16 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_HK_COPY] = {"Ctrl+C", "Ctrl+C"},
     [LV_T_HD_COPY] = {"copy the schedule as a command line", "把调度复制为命令行"},
     [LV_T_HK_PRED] = {"P", "P"},
-    [LV_T_HD_PRED] = {"predict mode: guess who runs next and what a read returns; keeps score",
+    [LV_T_HD_PRED] = {"predict mode: guess who runs next, what reads return; scored",
                       "预测模式：猜下一个运行的线程和读到的值，并计分"},
     [LV_T_HK_QUIT] = {"Q", "Q"},
     [LV_T_HD_QUIT] = {"quit (asks first when scheduler picks would be lost)",
                       "退出（选过的调度会丢失时先询问）"},
     [LV_T_HELP_NOTE] =
-        {"R, V, C, O, X, S and P work on runs started here. Findings are shown in the language "
-         "chosen (L).",
-         "R、V、C、O、X、S 和 P 只适用于在这里启动的运行。发现的说明跟随所选的语言（L）。"},
+        {"R, V, C, O, X, S and P work on runs lockviz can run again. Findings are shown in the "
+         "language chosen (L).",
+         "R、V、C、O、X、S 和 P 只适用于 lockviz "
+         "能重新运行的运行。发现的说明跟随所选的语言（L）。"},
     [LV_T_BTN_PICKER] = {"Choose a scenario (O)", "选择场景（O）"},
     [LV_T_PK_TITLE] = {"Choose a scenario", "选择一个场景"},
     [LV_T_PK_HINT] = {"↑ ↓ or 1–%s: scenario   ← →: variant   Enter: run   Esc: close   L: 中文",
@@ -260,6 +262,11 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
     [LV_T_LG_FINDING] = {"an event of the finding you picked", "所选发现涉及的事件"},
     [LV_T_LG_PLAYHEAD] = {"the playhead: everything shown is as of this event",
                           "播放头：显示的一切都截至这个事件"},
+    [LV_T_LG_WAIT] = {"a deadlock: this thread waits for the lock the arrow's thread holds "
+                      "(the cycle's lanes framed red)",
+                      "死锁：这个线程在等箭头指向的线程持有的锁（环中的泳道有红框）"},
+    [LV_T_LG_BYSTANDER] = {"a thin blocked bar: it waits too, but is not part of the cycle",
+                           "细的阻塞条：它也在等，但不在环中"},
     [LV_T_LG_ANSWER] = {"predict mode: your guess was right / wrong",
                         "预测模式：你猜对了 / 猜错了"},
     [LV_T_QUIT_ASK] =

@@ -25,7 +25,8 @@ typedef enum lv_tr_key {
     LV_T_COMPLETED,
     LV_T_DEADLOCKED,
     LV_T_ABORTED,
-    LV_T_FINDING_1, /* %s: a count */
+    LV_T_IN_PROGRESS, /* the header's chip before the end while the future is hidden */
+    LV_T_FINDING_1,   /* %s: a count */
     LV_T_FINDING_N,
     LV_T_LIVE,
     LV_T_SUBTITLE,     /* %s mode, %s seed */
@@ -244,6 +245,8 @@ typedef enum lv_tr_key {
     LV_T_LG_BREAK,
     LV_T_LG_GAUGE,
     LV_T_LG_ANSWER,
+    LV_T_LG_WAIT,
+    LV_T_LG_BYSTANDER,
     LV_T_LG_FINDING,
     LV_T_LG_PLAYHEAD,
     LV_T_QUIT_ASK,

@@ -200,13 +200,33 @@ static size_t first_at_px(seqs *q, size_t a, size_t b, int px) {
     return lv__first_ge(a, b, q->smp, q->t, t_ge, q);
 }
 
+typedef struct after_seq {
+    const uint32_t *seq;
+    long last; /* the last seq shown */
+} after_seq;
+static int seq_after(void *ctx, size_t k) {
+    const after_seq *a = ctx;
+    return (long)a->seq[k] > a->last;
+}
+
+size_t lv__notes_upto(const lv_scene *s, long seq) {
+    size_t n = 0;
+    for (size_t t = 0; t < s->tr->nthreads; t++) {
+        after_seq a = {s->th[t].notes, seq};
+        n += lv__first_true(0, s->th[t].nnotes, seq_after, &a);
+    }
+    return n;
+}
+
 static void drop_notes(lv_frame *f, const uint32_t *notes, size_t a, size_t b) {
     for (size_t i = a; i < b && f->ndropped < LV_DROPPED_MAX; i++)
         f->dropped[f->ndropped++] = notes[i];
     f->total_dropped += b - a;
 }
 
-/* Labels left to right, each where its note is, as wide as the room before the next note.
+/* Labels left to right, each where its note is, within the room between the last label and
+ * the next note (lv_fit_note: whole after its tick, whole before it, its first language, cut);
+ * while what lies after the playhead is hidden, only the notes up to it.
  * Notes that find no room are dropped; those in a row are counted, not visited: a note left
  * of the last label's end, or sharing its pixel with the next note, never gets a label. */
 static int lay_notes(lv_frame *f, const lv_scene *s, const raster *r, const lv_viewport *vp,
@@ -216,12 +236,15 @@ static int lay_notes(lv_frame *f, const lv_scene *s, const raster *r, const lv_v
     int gap = iround(6 * f->scale), off = iround(4 * f->scale);
     int right = f->x1;
     int min_w = measure_str(vp, LV_FONT_NOTE, "ab…");
-    int ell = measure_str(vp, LV_FONT_NOTE, "…");
     int prev_end = INT32_MIN / 2;
     seqs q = {f, s, g->notes, tv0, off, 0, 0, g->note_ts, r};
     size_t i = lv__first_true(0, g->nnotes, t_ge, &q);
     q.t = tv1;
     size_t end = lv__first_true(i, g->nnotes, t_gt, &q);
+    if (f->future == LV_FUTURE_HIDE) { /* notes not reached yet take no room from those shown */
+        after_seq a = {g->notes, f->reveal_seq};
+        end = lv__first_true(i, end, seq_after, &a);
+    }
     while (i < end) {
         const lv_event *e = &tr->events[g->notes[i]];
         int x = seq_px(&q, i);
@@ -243,27 +266,17 @@ static int lay_notes(lv_frame *f, const lv_scene *s, const raster *r, const lv_v
         int next = right;
         if (i + 1 < end) next = seq_px(&q, i + 1) - gap;
         if (next > right) next = right;
-        int avail = next - x;
-        int placed = 0;
-        if (txt && ln->notes.h > 0 && avail >= min_w) {
-            size_t n = strlen(txt);
-            int tw = vp->measure(vp->measure_ctx, LV_FONT_NOTE, txt, n);
-            lv_label lb = {g->notes[i], x, ln->notes.y, tw, n, 0};
-            if (tw > avail) {
-                lb.nbytes =
-                    lv_fit_prefix(vp->measure, vp->measure_ctx, LV_FONT_NOTE, txt, n, avail - ell);
-                lb.elided = 1;
-                lb.w = vp->measure(vp->measure_ctx, LV_FONT_NOTE, txt, lb.nbytes) + ell;
-            }
-            if (lb.nbytes > 0) {
-                lv_label *p = PUSH(f, labels, nlabels, caplabels);
-                if (!p) return -1;
-                *p = lb;
-                prev_end = x + lb.w;
-                placed = 1;
-            }
+        int lo = prev_end + gap > f->x0 ? prev_end + gap : f->x0;
+        lv_label lb = {g->notes[i], 0, ln->notes.y, 0, 0, 0, 0};
+        if (txt && ln->notes.h > 0 &&
+            lv_fit_note(vp->measure, vp->measure_ctx, txt, x - off, off, lo, next, &lb)) {
+            lv_label *p = PUSH(f, labels, nlabels, caplabels);
+            if (!p) return -1;
+            *p = lb;
+            prev_end = lb.x + lb.w > lb.tick_x ? lb.x + lb.w : lb.tick_x;
+        } else {
+            drop_notes(f, g->notes, i, i + 1);
         }
-        if (!placed) drop_notes(f, g->notes, i, i + 1);
         i++;
     }
     return 0;

@@ -173,9 +173,9 @@ static int rect_eq(lv_rect a, lv_rect b) {
 static int memo_same(const lv_frame_memo *m, const lv_frame_memo *k, const lv_lane *lanes,
                      size_t nlanes) {
     if (!m->valid || m->serial != k->serial || m->linear != k->linear || m->lang != k->lang ||
-        m->highlight != k->highlight || m->x0 != k->x0 || m->x1 != k->x1 ||
-        m->line_note != k->line_note || m->d0 != k->d0 || m->d1 != k->d1 || m->scale != k->scale ||
-        m->tv0 != k->tv0 || m->tv1 != k->tv1 || m->measure != k->measure ||
+        m->notes_shown != k->notes_shown || m->highlight != k->highlight || m->x0 != k->x0 ||
+        m->x1 != k->x1 || m->line_note != k->line_note || m->d0 != k->d0 || m->d1 != k->d1 ||
+        m->scale != k->scale || m->tv0 != k->tv0 || m->tv1 != k->tv1 || m->measure != k->measure ||
         m->measure_ctx != k->measure_ctx || m->nlanes != nlanes)
         return 0;
     for (size_t i = 0; i < nlanes; i++) {
@@ -362,21 +362,23 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     raster r = {f->scratch + edges, f->scratch + edges + rw, rw,        e64,
                 e64 + rw + 1,       e64 + 2 * (rw + 1),      f->x0 - 2, rw + 5};
     f->laid_out = (lv_frame_counts){0};
-    lv_frame_memo key = {.valid = 1,
-                         .serial = s->serial,
-                         .linear = s->linear,
-                         .lang = vp->lang,
-                         .highlight = vp->highlight,
-                         .x0 = f->x0,
-                         .x1 = f->x1,
-                         .line_note = f->line_h[LV_FONT_NOTE],
-                         .d0 = f->d0,
-                         .d1 = f->d1,
-                         .scale = sc,
-                         .tv0 = tv0,
-                         .tv1 = tv1,
-                         .measure = vp->measure,
-                         .measure_ctx = vp->measure_ctx};
+    lv_frame_memo key = {
+        .valid = 1,
+        .serial = s->serial,
+        .linear = s->linear,
+        .lang = vp->lang,
+        .notes_shown = f->future == LV_FUTURE_HIDE ? (long)lv__notes_upto(s, f->reveal_seq) : -1,
+        .highlight = vp->highlight,
+        .x0 = f->x0,
+        .x1 = f->x1,
+        .line_note = f->line_h[LV_FONT_NOTE],
+        .d0 = f->d0,
+        .d1 = f->d1,
+        .scale = sc,
+        .tv0 = tv0,
+        .tv1 = tv1,
+        .measure = vp->measure,
+        .measure_ctx = vp->measure_ctx};
     lv_frame_memo *m = &f->memo;
     if (memo_same(m, &key, f->lanes, f->nlanes)) {
         f->laid_out = m->laid_out;
@@ -391,8 +393,12 @@ lv_err lv_frame_layout(lv_frame *f, const lv_scene *s, const lv_viewport *vp_in)
     double px = lv_frame_x(f, s, vp->play_t);
     f->playhead_x = px >= f->x0 && px <= f->x1 ? iround(px) : -1;
 
-    if (vp->hover_x >= 0 && vp->hover_y >= 0)
-        f->hover_seq = lv_hit_event(f, s, vp->hover_x, vp->hover_y, iround(M->hover_radius * sc));
+    if (vp->hover_x >= 0 && vp->hover_y >= 0) { /* a note's label first: its whole text */
+        f->hover_seq = lv_hit_note(f, vp->hover_x, vp->hover_y);
+        if (f->hover_seq < 0)
+            f->hover_seq =
+                lv_hit_event(f, s, vp->hover_x, vp->hover_y, iround(M->hover_radius * sc));
+    }
     lv__lay_axis(f, s, vp);
     if (lv__lay_story(f, s, vp)) return LV_ENOMEM;
     return LV_OK;

@@ -123,6 +123,8 @@ int lv__put_arrow(lv_frame *f, int *last_x, const lv_lane *lr, const lv_lane *la
 int lv__add_mark(lv_frame *f, const lv_scene *s, uint32_t seq, uint8_t kind);
 /* Bands, holds, notes, hand-off arrows, access ticks, the finding and stale-read markers of
  * the view [tv0, tv1]; -1 without memory. */
+/* How many notes, of every thread, have a seq of at most seq. */
+size_t lv__notes_upto(const lv_scene *s, long seq);
 int lv__lay_time_part(lv_frame *f, const lv_scene *s, const lv_viewport *vp, raster *r, int64_t tv0,
                       int64_t tv1);
 

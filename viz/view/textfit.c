@@ -91,3 +91,46 @@ void lv_format_ns(int64_t ns, char *buf, size_t len) {
     int digits = fabs(v) < 10 ? 1 : fabs(v) < 100 ? 2 : fabs(v) < 1000 ? 3 : 4;
     snprintf(buf, len, "%.*f %s", digits >= 4 ? 0 : 4 - digits, v, unit[u]);
 }
+
+/* one try of lv_fit_note: n bytes whole, after the tick (after 1) or before it */
+static int note_at(lv_measure_fn m, void *ctx, const char *txt, size_t n, int after, int tick,
+                   int off, int lo, int hi, lv_label *lb) {
+    if (n == 0) return 0;
+    int w = m(ctx, LV_FONT_NOTE, txt, n);
+    int x = after ? tick + off : tick - off - w;
+    if (x < lo || x + w > hi) return 0;
+    lb->x = x, lb->w = w, lb->tick_x = tick, lb->nbytes = n, lb->elided = 0;
+    return 1;
+}
+
+int lv_fit_note(lv_measure_fn m, void *ctx, const char *txt, int tick, int off, int lo, int hi,
+                lv_label *lb) {
+    size_t n = strlen(txt), head = lv_note_head(txt, n);
+    for (int pass = 0; pass < 2; pass++) {
+        size_t k = pass ? head : n;
+        if (note_at(m, ctx, txt, k, 1, tick, off, lo, hi, lb) ||
+            note_at(m, ctx, txt, k, 0, tick, off, lo, hi, lb))
+            return 1;
+    }
+    int x = tick + off, ell = m(ctx, LV_FONT_NOTE, "…", strlen("…"));
+    if (x < lo || hi - x < m(ctx, LV_FONT_NOTE, "abcde", 5) + ell) return 0;
+    size_t k = lv_fit_prefix(m, ctx, LV_FONT_NOTE, txt, head ? head : n, hi - x - ell);
+    if (k == 0) return 0;
+    lb->x = x, lb->tick_x = tick, lb->nbytes = k, lb->elided = 1;
+    lb->w = m(ctx, LV_FONT_NOTE, txt, k) + ell;
+    return 1;
+}
+
+int lv_lane_words(lv_measure_fn m, void *ctx, const char *s, int w, int lines, size_t *first,
+                  size_t *second) {
+    size_t n = strlen(s);
+    *first = n, *second = n;
+    if (lines < 2 || m(ctx, LV_FONT_NOTE, s, n) <= w) return 1;
+    size_t k = lv_wrap_line(m, ctx, LV_FONT_NOTE, s, n, w);
+    if (k == 0 || k >= n) return 1;
+    *first = k;
+    while (k < n && s[k] == ' ')
+        k++;
+    *second = k;
+    return 2;
+}

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "record.h"
 #include "run.h"
 
 typedef enum lv_strategy { LV_STRATEGY_DFS, LV_STRATEGY_PCT, LV_STRATEGY_RANDOM } lv_strategy;
@@ -17,6 +18,13 @@ typedef enum lv_strategy { LV_STRATEGY_DFS, LV_STRATEGY_PCT, LV_STRATEGY_RANDOM 
 
 typedef struct lv_explore_desc {
     const lv_scenario *scenario;
+    /* or a recorded program (lockviz explore -- PROGRAM): each run is a fresh process recorded
+     * controlled; only argv, name and preload of it are read. A program's run also fails when
+     * the program does not exit with status 0, and a lock-order finding alone does not fail
+     * it (it shows on every run; the search is for the one that deadlocks). */
+    const lv_record_desc *program;
+    char *errbuf; /* program: lv_record's one-line message when a run cannot be made */
+    size_t errlen;
     int variant;
     const int64_t *params; /* NULL: the defaults */
     lv_strategy strategy;
@@ -38,6 +46,11 @@ typedef struct lv_explore_result {
     int exhausted;      /* dfs: every schedule within the bound was run */
     lv_trace *failing;  /* the first failing run (owned by the caller), or NULL */
     size_t failing_run; /* its index among the runs */
+    /* programs: runs that named a thread that could not go on in their prefix (the program
+     * is not deterministic under control), and whether dfs lost track of a run's choice
+     * points (then it is never exhausted) */
+    size_t diverged;
+    int incomplete;
 } lv_explore_result;
 
 lv_err lv_explore(const lv_explore_desc *d, lv_explore_result *res);

@@ -10,6 +10,15 @@
 #include "run.h"
 #include "trace.h"
 
+/* The choice points of a controlled run past its replayed schedule (explore's dfs): for each,
+ * its index in the schedule, the thread that reached it, the count of threads that could run
+ * and their ids (ascending), one after the other in data. */
+typedef struct lv_choice_log {
+    int32_t *data; /* the caller's: free() */
+    size_t n;      /* int32 entries */
+    int full;      /* the log (or the schedule) was cut: points after it are missing */
+} lv_choice_log;
+
 typedef struct lv_record_desc {
     char *const *argv;   /* the program and its arguments, NULL-terminated */
     const char *name;    /* the trace's scenario name; NULL: the program's file name */
@@ -25,8 +34,18 @@ typedef struct lv_record_desc {
     int pct_depth; /* PCT's d: 0 means 3 */
     const int32_t *schedule;
     size_t nschedule;
-    long *diverged_at; /* optional, set at the end: the first choice where the schedule named a
-                          thread that could not go on (the policy chose there), or -1 */
+    long *diverged_at;  /* optional, set at the end: the first choice where the schedule named a
+                           thread that could not go on (the policy chose there), or -1 */
+    unsigned pct_steps; /* PCT's k, the steps its change points fall in: 0 means 50 */
+    /* explore's dfs instead of the policy: past the schedule the running thread goes on where
+     * it can (else the lowest id); the trace names the policy "dfs", and points (optional)
+     * gets each choice point past the schedule */
+    int dfs;
+    lv_choice_log *points;
+    int quiet; /* the program's stdin, stdout and stderr are /dev/null (explore's runs) */
+    /* > 0: KiB of the event buffer made before the start and ahead of the program while it
+     * runs (explore's many short runs: little); 0: the default, 8 MiB */
+    int prefault_kib;
 } lv_record_desc;
 
 /* Finds prog (on PATH when it has no '/') and checks that LD_PRELOAD can reach it: an ELF

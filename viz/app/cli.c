@@ -56,6 +56,19 @@ int lv_cli_seed(const char *s, uint64_t *out) {
     return 0;
 }
 
+int lv_cli_policy(const char *s, lv_policy *out) {
+    static const struct {
+        const char *name;
+        lv_policy policy;
+    } names[] = {{"random", LV_POLICY_RANDOM}, {"rr", LV_POLICY_RR}, {"pct", LV_POLICY_PCT}};
+    for (size_t i = 0; i < LV_COUNTOF(names); i++)
+        if (strcmp(s, names[i].name) == 0) {
+            *out = names[i].policy;
+            return 0;
+        }
+    return -1;
+}
+
 void lv_cli_list_names(FILE *f, const char *sep) {
     for (size_t i = 0; i < lv_registry_count(); i++)
         fprintf(f, "%s%s", i ? sep : "", lv_registry_at(i)->name);

@@ -69,6 +69,8 @@ int lv_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(pr
 int lv_cli_i64(const char *s, int64_t *out);
 /* A seed: 0 to LV_SEED_MAX, strictly. 0, or -1 when s is not one. */
 int lv_cli_seed(const char *s, uint64_t *out);
+/* A scheduling policy's name: random, rr or pct. 0, or -1 when s is none of them. */
+int lv_cli_policy(const char *s, lv_policy *out);
 
 /* The registry's scenario names, separated by sep. */
 void lv_cli_list_names(FILE *f, const char *sep);

@@ -133,13 +133,7 @@ static int record_parse(int argc, char **argv, record_opts *o) {
                                     optarg);
             break;
         case 'P':
-            if (strcmp(optarg, "random") == 0)
-                o->policy = LV_POLICY_RANDOM;
-            else if (strcmp(optarg, "rr") == 0)
-                o->policy = LV_POLICY_RR;
-            else if (strcmp(optarg, "pct") == 0)
-                o->policy = LV_POLICY_PCT;
-            else
+            if (lv_cli_policy(optarg, &o->policy))
                 return lv_cli_usage("record", "--policy must be random, rr or pct, not '%s'",
                                     optarg);
             o->have_policy = 1;

@@ -222,13 +222,7 @@ static int run_option(int c, const char *arg, const char *oerr, run_opts *o) {
         o->quiet = 1;
         break;
     case 'P':
-        if (strcmp(arg, "random") == 0)
-            o->policy = LV_POLICY_RANDOM;
-        else if (strcmp(arg, "rr") == 0)
-            o->policy = LV_POLICY_RR;
-        else if (strcmp(arg, "pct") == 0)
-            o->policy = LV_POLICY_PCT;
-        else
+        if (lv_cli_policy(arg, &o->policy))
             return lv_cli_usage("run", "--policy must be random, rr or pct, not '%s'", arg);
         break;
     case 'D':

@@ -100,9 +100,18 @@ static void thread_finish(lv_thread *self, int how) {
     pthread_mutex_unlock(&run->mu);
 }
 
+/* The thread ends, but stays until every thread of the run has stopped: others may still read
+ * its stack (a scenario's main hands its locals to the threads it spawned, and a thread that
+ * was running when the run was found deadlocked goes on until its next wait), and the C
+ * library hands an exited thread's stack pages back at once. */
 _Noreturn void lv__give_up(lv_thread *self) {
     lv__wait_end(self);
     thread_finish(self, 2);
+    lv__run *run = self->run;
+    pthread_mutex_lock(&run->mu);
+    while (run->live_threads > 0)
+        pthread_cond_wait(&run->cv, &run->mu);
+    pthread_mutex_unlock(&run->mu);
     pthread_exit(NULL);
 }
 

@@ -329,6 +329,10 @@ static void lock_wants(void *arg) {
     lv_mutex_lock(la);
 }
 
+static void lock_wants_box(void *arg) {
+    lv_mutex_lock(*(lv_mutex *const *)arg); /* the box's first field */
+}
+
 static void main_orphan_lock(const lv_args *a) {
     (void)a;
     la = lv_mutex_new("A");
@@ -357,6 +361,51 @@ TEST(a_permit_nobody_can_give_is_a_deadlock) {
     lv_trace_free(tr);
 }
 
+/* ---- a thread still running when the run is found deadlocked ---- */
+
+/* What main hands to the thread it spawns lives on main's stack, as in the scenarios (the
+ * rlock scenario's one lock under two names). When a deadlock ends the run, main gives up
+ * its join; a thread that was not waiting (it runs, or has not started yet) must still find
+ * main's locals as they were: a thread that gives up may not leave before every thread has
+ * stopped (the pages of an exited thread's stack are handed back by the C library). */
+typedef struct late_box {
+    lv_mutex *lock;
+    long canary;
+} late_box;
+
+#define LATE_CANARY 0x5eed1234L
+
+static atomic_long late_seen;
+
+static void late_reader(void *arg) {
+    const late_box *box = arg;
+    lv_thread *self = lv__self();
+    /* running, in no wait of lockviz's, until the watchdog has ended the run */
+    for (int i = 0; i < 10000 && !atomic_load(&self->run->aborting); i++)
+        nap_ms(1);
+    nap_ms(200); /* main has given up meanwhile */
+    atomic_store(&late_seen, box->canary);
+    lv_mutex_lock(box->lock); /* gives up: the run is aborting */
+}
+
+static void main_late(const lv_args *a) {
+    (void)a;
+    late_box box = {lv_mutex_new("A"), LATE_CANARY};
+    lv_mutex_lock(box.lock);
+    lv_thread *w = lv_spawn("waiter", lock_wants_box, &box);
+    lv_spawn("late", late_reader, &box);
+    lv_join(w); /* the waiter waits for A, which main holds: neither can go on */
+}
+
+TEST(a_thread_running_when_the_run_deadlocks_still_sees_mains_locals) {
+    atomic_store(&late_seen, 0);
+    lv_trace *tr = run_fn("late-reader", main_late);
+    ASSERT_EQ(tr->outcome, LV_OUT_DEADLOCKED);
+    ASSERT(find_finding(tr, LV_FIND_DEADLOCK, "waiter waits for lock A"));
+    ASSERT_EQ(atomic_load(&late_seen), LATE_CANARY);
+    lv_trace_free(tr);
+}
+
 TEST_MAIN(TEST_ENTRY(a_released_lock_whose_waiter_has_not_run_is_no_deadlock, 60),
           TEST_ENTRY(a_released_rlock_whose_waiter_has_not_run_is_no_deadlock, 60),
           TEST_ENTRY(a_join_of_an_ended_thread_is_no_deadlock, 60),
@@ -366,4 +415,5 @@ TEST_MAIN(TEST_ENTRY(a_released_lock_whose_waiter_has_not_run_is_no_deadlock, 60
           TEST_ENTRY(a_lock_cycle_is_found_while_another_thread_runs, 60),
           TEST_ENTRY(an_rlock_whose_owner_ended_is_a_deadlock_while_another_thread_runs, 60),
           TEST_ENTRY(a_lock_left_held_by_an_ended_thread_is_a_deadlock_once_all_wait, 60),
-          TEST_ENTRY(a_permit_nobody_can_give_is_a_deadlock, 60))
+          TEST_ENTRY(a_permit_nobody_can_give_is_a_deadlock, 60),
+          TEST_ENTRY(a_thread_running_when_the_run_deadlocks_still_sees_mains_locals, 60))

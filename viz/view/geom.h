@@ -336,13 +336,17 @@ typedef enum lv_color {
     LV_C_HOLD1,
     LV_C_HOLD2,
     LV_C_HOLD3,
+    LV_C_HOLD4,
+    LV_C_HOLD5,
+    LV_C_HOLD6,
+    LV_C_HOLD7,
     LV_C_PLAYHEAD,
     LV_C_HIGHLIGHT,
     LV_C_STALE,
     LV_C_GRID,
     LV_C__COUNT
 } lv_color;
-#define LV_NHOLD_COLORS 4
+#define LV_NHOLD_COLORS 8 /* LV_C_HOLD to LV_C_HOLD7: eight locks in eight colours */
 
 typedef struct lv_rgb {
     uint8_t r, g, b;

@@ -241,12 +241,14 @@ static void draw_waits(lv_render *R, const lv_scene *s, const lv_frame *f) {
             draw_arrow(R, w->x, w->y0, w->x, w->y1, ink, (float)lv__px(R, 13), C(LV_C_BLOCKED));
         }
         lv__disc(R, w->x, w->y0, lv__px(R, 5), C(LV_C_BLOCKED));
+    }
+    for (size_t i = 0; i < f->nwaits; i++) { /* the chips over every arrow */
+        const lv_wait_arrow *w = &f->waits[i];
+        if (w->label.w <= 0) continue; /* no room: the objects panel names it */
         const char *on = lv_trace_object_name(s->tr, w->obj);
-        int tw = lv__measure(R, LV_FONT_NOTE, on), pad = lv__px(R, 3);
-        int ty = (w->y0 + w->y1) / 2 - f->line_h[LV_FONT_NOTE] / 2;
-        lv_rect box = {w->x + lv__px(R, 6), ty, tw + 2 * pad, f->line_h[LV_FONT_NOTE]};
-        lv__fill(R, box, C(LV_C_BLOCKED));
-        lv__textz(R, LV_FONT_NOTE, on, box.x + pad, box.y, (lv_rgb){255, 255, 255});
+        lv__fill(R, w->label, C(LV_C_BLOCKED));
+        lv__text_fit(R, LV_FONT_NOTE, on, w->label.x + lv__px(R, 3), w->label.y,
+                     w->label.w - 2 * lv__px(R, 3), (lv_rgb){255, 255, 255});
     }
 }
 

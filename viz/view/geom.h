@@ -390,12 +390,15 @@ typedef struct lv_label {
 } lv_label;
 
 /* A wait-for arrow of a deadlock: at x, from the waiting thread's lane (y0) to the lane of the
- * thread holding what it waits for (y1); member 1 for the cycle's own waits. */
+ * thread holding what it waits for (y1); member 1 for the cycle's own waits. label: the chip
+ * naming the object waited for, beside the arrow, inside the area and apart from the other
+ * arrows' chips (w 0: no room; the objects panel and the hover still name it). */
 typedef struct lv_wait_arrow {
     int x, y0, y1;
     int32_t from, to, obj;
     uint32_t seq; /* the blocked request */
     uint8_t member;
+    lv_rect label;
 } lv_wait_arrow;
 
 typedef struct lv_arrow {

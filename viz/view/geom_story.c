@@ -167,9 +167,58 @@ static const lv_lane *story_lane(const lv_frame *f, int32_t thread) {
     return i >= 0 && (size_t)i < f->nlanes ? &f->lanes[i] : NULL;
 }
 
+static int rects_meet(lv_rect a, lv_rect b) {
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/* Whether r is inside the area and meets none of the chips of waits [0, n); when strict, nor
+ * the shaft of another wait's arrow. */
+static int chip_free(const lv_frame *f, size_t n, lv_rect r, int strict) {
+    if (r.x < f->area.x || r.x + r.w > f->area.x + f->area.w || r.y < f->area.y ||
+        r.y + r.h > f->area.y + f->area.h)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (f->waits[i].label.w > 0 && rects_meet(r, f->waits[i].label)) return 0;
+    for (size_t i = 0; strict && i < f->nwaits; i++) {
+        const lv_wait_arrow *o = &f->waits[i];
+        int lo = o->y0 < o->y1 ? o->y0 : o->y1, hi = o->y0 < o->y1 ? o->y1 : o->y0;
+        int hw = (int)lround(4 * f->scale); /* the shaft with its white edge */
+        if (i != n && rects_meet(r, (lv_rect){o->x - hw, lo, 2 * hw + 1, hi - lo + 1})) return 0;
+    }
+    return 1;
+}
+
+/* The chip of wait n naming its object: right of the arrow at mid-height, else left of it,
+ * each side first at mid-height, then moved along the arrow (up and down, a line at a time)
+ * until it meets no earlier chip and stays in the area, first also clear of the other arrows;
+ * none (w 0) when nothing fits. */
+static lv_rect wait_chip(const lv_frame *f, const lv_scene *s, const lv_viewport *vp, size_t n) {
+    const lv_wait_arrow *w = &f->waits[n];
+    const char *on = lv_trace_object_name(s->tr, w->obj);
+    int pad = (int)lround(3 * f->scale), gap = (int)lround(6 * f->scale),
+        h = f->line_h[LV_FONT_NOTE];
+    int cw = (on ? vp->measure(vp->measure_ctx, LV_FONT_NOTE, on, strlen(on)) : 0) + 2 * pad;
+    int ylo = w->y0 < w->y1 ? w->y0 : w->y1, yhi = w->y0 < w->y1 ? w->y1 : w->y0;
+    int mid = (ylo + yhi) / 2 - h / 2, step = h > 0 ? h : 1;
+    if (yhi - ylo < h) { /* a short arrow: the chip may go a line past either end */
+        ylo -= h;
+        yhi += h;
+    }
+    int xs[2] = {w->x + gap, w->x - gap - cw};
+    for (int strict = 1; strict >= 0; strict--) /* clear of the other arrows if it can be */
+        for (int side = 0; side < 2; side++)
+            for (int k = 0; k <= (yhi - ylo) / step + 1; k++) {
+                int dy = (k + 1) / 2 * step * (k % 2 ? 1 : -1); /* 0, +1, -1, +2, -2 lines... */
+                lv_rect r = {xs[side], mid + dy, cw, h};
+                if (r.y < ylo || r.y + r.h > yhi) continue;
+                if (chip_free(f, n, r, strict)) return r;
+            }
+    return (lv_rect){0, 0, 0, 0};
+}
+
 /* The cycle's waits as arrows: each at its blocked request, or where the view begins when the
  * request is left of it (the wait lasts to the end of the run). */
-static int lay_waits(lv_frame *f, const lv_scene *s) {
+static int lay_waits(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
     const lv_finding *fd = &s->tr->findings[s->cycle_finding];
     const lv_deadlock_info *d = &fd->data.deadlock;
     int margin = (int)lround(8 * f->scale);
@@ -195,9 +244,12 @@ static int lay_waits(lv_frame *f, const lv_scene *s) {
             int y1 = to == from                  ? to->band.y
                      : to->band.y > from->band.y ? to->band.y
                                                  : to->band.y + to->band.h;
-            *w = (lv_wait_arrow){x, y0, y1, st->thread, st->held_by[h], st->obj, st->seq, 1};
+            *w = (lv_wait_arrow){x,       y0,      y1, st->thread,  st->held_by[h],
+                                 st->obj, st->seq, 1,  {0, 0, 0, 0}};
         }
     }
+    for (size_t i = 0; i < f->nwaits; i++) /* the chips once every arrow is known */
+        f->waits[i].label = wait_chip(f, s, vp, i);
     return 0;
 }
 
@@ -212,7 +264,7 @@ int lv__lay_story(lv_frame *f, const lv_scene *s, const lv_viewport *vp) {
     f->cycle_shown = shown;
     for (size_t i = 0; i < f->nlanes; i++)
         f->lanes[i].role = shown ? s->th_role[f->lanes[i].thread] : LV_ROLE_NONE;
-    if (shown && lay_waits(f, s)) return -1;
+    if (shown && lay_waits(f, s, vp)) return -1;
     if (f->hover_seq >= 0 && f->future == LV_FUTURE_HIDE &&
         lv_frame_future_seq(f, (uint32_t)f->hover_seq))
         f->hover_seq = -1;

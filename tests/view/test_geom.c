@@ -1768,7 +1768,92 @@ TEST(findings_are_shown_in_the_language_of_the_ui) {
     lv_trace_free(tr);
 }
 
-TEST_MAIN(TEST_ENTRY(lost_updates_come_from_the_events_not_the_words, 60),
+/* The chips naming what each wait of a deadlock waits for: inside the lanes' area, beside
+ * their arrow, never over each other; all of them on the recorded dining philosophers (five
+ * forks at the right edge), and on crowded cases (long names, a small window) some may be left
+ * out but none leaves the area. The five forks in five colours (eight before one repeats). */
+static size_t check_wait_chips(const lv_trace *tr, int w, int h) {
+    lv_scene *s;
+    ASSERT_EQ(lv_scene_new(tr, &s), LV_OK);
+    lv_frame f = {0};
+    lv_viewport vp = view(w, h);
+    vp.seq = (long)tr->nevents - 1;
+    vp.play_t = tr->events[tr->nevents - 1].t;
+    ASSERT_EQ(lv_frame_layout(&f, s, &vp), LV_OK);
+    ASSERT(f.cycle_shown);
+    ASSERT_GT(f.nwaits, 0);
+    size_t shown = 0;
+    for (size_t i = 0; i < f.nwaits; i++) {
+        lv_rect a = f.waits[i].label;
+        if (a.w <= 0) continue;
+        shown++;
+        ASSERT_GE(a.x, f.area.x);
+        ASSERT_LE(a.x + a.w, f.area.x + f.area.w);
+        ASSERT_GE(a.y, f.area.y);
+        ASSERT_LE(a.y + a.h, f.area.y + f.area.h);
+        ASSERT_EQ(a.h, f.line_h[LV_FONT_NOTE]);
+        ASSERT(a.x > f.waits[i].x || a.x + a.w < f.waits[i].x); /* beside its arrow */
+        for (size_t j = 0; j < i; j++) {
+            lv_rect b = f.waits[j].label;
+            if (b.w > 0 && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h)
+                TEST_FAIL_AT("%dx%d: chips %zu and %zu overlap", w, h, j, i);
+        }
+    }
+    size_t n = f.nwaits;
+    lv_frame_free(&f);
+    lv_scene_free(s);
+    return shown == n ? n : 0; /* 0: some were left out */
+}
+
+TEST(deadlock_wait_chips_stay_inside_and_apart) {
+    lv_trace *tr = NULL;
+    char err[512];
+    if (lv_trace_load(LV_VIEW_DATA_DIR "/philo-deadlock-recorded.json", &tr, err, sizeof err))
+        TEST_FAIL_AT("%s", err);
+    int32_t fork[5];
+    for (int k = 0; k < 5; k++) {
+        char nm[16];
+        snprintf(nm, sizeof nm, "forks[%d]", k);
+        fork[k] = obj_id(tr, nm);
+        for (int j = 0; j < k; j++)
+            ASSERT(lv_hold_color(fork[j]) != lv_hold_color(fork[k]));
+    }
+    lv_rgb reds[2] = {lv_color_rgb(LV_C_BLOCKED), {140, 40, 0}}; /* the wait, the cycle's frame */
+    for (int k = 0; k < LV_NHOLD_COLORS; k++) {
+        lv_rgb c = lv_color_rgb(lv_hold_color(k));
+        for (int j = 0; j < LV_NHOLD_COLORS + 2; j++) {
+            lv_rgb o =
+                j < LV_NHOLD_COLORS ? lv_color_rgb(lv_hold_color(j)) : reds[j - LV_NHOLD_COLORS];
+            if (j == k) continue;
+            ASSERT_GT(abs(c.r - o.r) + abs(c.g - o.g) + abs(c.b - o.b), 60);
+        }
+    }
+    ASSERT_EQ(lv_hold_color(LV_NHOLD_COLORS), lv_hold_color(0));
+    /* the five chips at 1280x720 and 1920x1080, where they used to overlap and be cut */
+    ASSERT_EQ(check_wait_chips(tr, 1280, 720), 5);
+    ASSERT_EQ(check_wait_chips(tr, 1920, 1080), 5);
+    check_wait_chips(tr, 640, 480);
+    check_wait_chips(tr, 400, 700);
+    /* made for the case: names four times as long crowd the right edge */
+    for (int k = 0; k < 5; k++) {
+        char nm[64];
+        snprintf(nm, sizeof nm, "the fork on the left of philosopher %d", k);
+        free(tr->objects[fork[k]].name);
+        tr->objects[fork[k]].name = strdup(nm);
+        ASSERT(tr->objects[fork[k]].name);
+    }
+    check_wait_chips(tr, 1280, 720);
+    check_wait_chips(tr, 640, 480);
+    lv_trace_free(tr);
+    /* names of 9,000 characters */
+    if (lv_trace_load(LV_CORPUS_DIR "/good/long-names-deadlock.json", &tr, err, sizeof err))
+        TEST_FAIL_AT("%s", err);
+    check_wait_chips(tr, 1280, 720);
+    lv_trace_free(tr);
+}
+
+TEST_MAIN(TEST_ENTRY(deadlock_wait_chips_stay_inside_and_apart, 60),
+          TEST_ENTRY(lost_updates_come_from_the_events_not_the_words, 60),
           TEST_ENTRY(findings_are_shown_in_the_language_of_the_ui, 60),
           TEST_ENTRY(time_x_round_trip, 60),
           TEST_ENTRY(seeking_back_through_checkpoints_equals_replaying, 60),

@@ -198,6 +198,7 @@ static lv_rect wait_chip(const lv_frame *f, const lv_scene *s, const lv_viewport
     int pad = (int)lround(3 * f->scale), gap = (int)lround(6 * f->scale),
         h = f->line_h[LV_FONT_NOTE];
     int cw = (on ? vp->measure(vp->measure_ctx, LV_FONT_NOTE, on, strlen(on)) : 0) + 2 * pad;
+    if (cw > f->area.w / 4) cw = f->area.w / 4; /* a long name is cut, not left out */
     int ylo = w->y0 < w->y1 ? w->y0 : w->y1, yhi = w->y0 < w->y1 ? w->y1 : w->y0;
     int mid = (ylo + yhi) / 2 - h / 2, step = h > 0 ? h : 1;
     if (yhi - ylo < h) { /* a short arrow: the chip may go a line past either end */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1107,6 +1108,23 @@ static int make_pages(char *base, int fd, size_t off, size_t len) {
     return fallocate(fd, 0, (off_t)off, (off_t)len);
 }
 
+/* A size in MiB from the environment variable name, lo to LV_RECORD_MIB: *v is left alone when
+ * it is not set; -1 (errbuf says why) when it is not such a number. */
+static int env_mib(const char *name, unsigned long lo, unsigned long *v, char *errbuf,
+                   size_t errlen) {
+    const char *s = getenv(name);
+    if (!s || !*s) return 0;
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(s, &end, 10);
+    if (*end || errno || *s == '-' || n < lo || n > LV_RECORD_MIB) {
+        ERR("%s=%s: must be a whole number of MiB, %lu to %d", name, s, lo, LV_RECORD_MIB);
+        return -1;
+    }
+    *v = n;
+    return 0;
+}
+
 lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t errlen) {
     *out = NULL;
     if (errlen) errbuf[0] = 0;
@@ -1126,7 +1144,9 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
     int tsc = lv__use_tsc;
 
     /* the shared buffer: sparse, so only what is written takes memory */
-    size_t nchunks = (size_t)LV_RECORD_MIB << 20 >> 16;
+    unsigned long mib = LV_RECORD_MIB;
+    if (env_mib("LOCKVIZ_RECORD_MB", 1, &mib, errbuf, errlen) != 0) return LV_EUSAGE;
+    size_t nchunks = (size_t)mib << 20 >> 16;
     size_t text_off = LV_RS_HEADER_BYTES;
     size_t chunk_off = text_off + LV_RS_TEXT_BYTES;
     size_t len = chunk_off + nchunks * LV_RS_CHUNK_BYTES;
@@ -1136,17 +1156,10 @@ lv_err lv_record(const lv_record_desc *dd, lv_trace **out, char *errbuf, size_t 
     size_t ahead = dd->prefault_kib > 0 ? (size_t)dd->prefault_kib << 10
                                         : (size_t)LV_RECORD_PREFAULT_MIB << 20,
            first = ahead;
-    const char *pm = getenv("LOCKVIZ_RECORD_PREFAULT_MB");
-    if (pm && *pm) { /* more made before the start: the program then never waits for pages */
-        char *end;
-        unsigned long v = strtoul(pm, &end, 10);
-        if (*end || v > LV_RECORD_MIB) {
-            ERR("LOCKVIZ_RECORD_PREFAULT_MB=%s: must be a whole number of MiB, 0 to %d", pm,
-                LV_RECORD_MIB);
-            return LV_EUSAGE;
-        }
-        first = (size_t)v << 20;
-    }
+    /* more made before the start: the program then never waits for pages */
+    unsigned long pre_mib = ULONG_MAX;
+    if (env_mib("LOCKVIZ_RECORD_PREFAULT_MB", 0, &pre_mib, errbuf, errlen) != 0) return LV_EUSAGE;
+    if (pre_mib != ULONG_MAX) first = (size_t)pre_mib << 20;
     int fd = memfd_create("lockviz-record", 0);
     if (fd < 0 || ftruncate(fd, (off_t)len) != 0) {
         ERR("cannot make the shared buffer: %s", strerror(errno));

@@ -305,6 +305,47 @@ TEST(rwlock_deadlocks) {
     lv_trace_free(tr);
 }
 
+/* 16 threads x 20000 pairs in bursts (5 ms asleep after every 200 rounds) into a 4 MiB buffer
+ * (LOCKVIZ_RECORD_MB): several times the slots it holds, so nothing is dropped only when the
+ * filled chunks are handed back to the program and written again. */
+TEST(a_small_buffer_is_written_again) {
+    ASSERT_EQ(setenv("LOCKVIZ_RECORD_MB", "4", 1), 0);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/rec_stress", LV_REC_DIR);
+    char *argv[] = {path, "20000", "200", NULL};
+    lv_record_desc d = {.argv = argv};
+    char eb[1024];
+    lv_trace *tr = NULL;
+    lv_err e = lv_record(&d, &tr, eb, sizeof eb);
+    unsetenv("LOCKVIZ_RECORD_MB");
+    if (e != LV_OK) TEST_FAIL_AT("lv_record rec_stress: %s", eb);
+    ASSERT_EQ(tr->dropped, 0);
+    ASSERT_EQ(tr->program->status, 0);
+    ASSERT_GT(tr->nevents, (size_t)(4 << 20) / 32); /* more than the buffer's 32-byte slots */
+    for (int32_t t = 1; t <= 16; t++)
+        ASSERT_EQ(count(tr, t, LV_EV_ACQUIRE), (size_t)20000);
+    lv_trace_free(tr);
+}
+
+TEST(a_bad_buffer_size_is_refused) {
+    static const char *const bad[] = {"0", "lots", "-4", "1025", "99999999999999999999999"};
+    char path[4096];
+    snprintf(path, sizeof path, "%s/rec_philo", LV_REC_DIR);
+    char *argv[] = {path, "ordered", NULL};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ASSERT_EQ(setenv("LOCKVIZ_RECORD_MB", bad[i], 1), 0);
+        lv_record_desc d = {.argv = argv};
+        char eb[1024];
+        lv_trace *tr = NULL;
+        lv_err e = lv_record(&d, &tr, eb, sizeof eb);
+        unsetenv("LOCKVIZ_RECORD_MB");
+        ASSERT_EQ(e, LV_EUSAGE);
+        ASSERT(!tr);
+        ASSERT_CONTAINS(eb, "LOCKVIZ_RECORD_MB=");
+        ASSERT_CONTAINS(eb, "must be a whole number of MiB, 1 to 1024");
+    }
+}
+
 TEST(cannot_record) {
     char prog[4096], path[4096], eb[1024];
     snprintf(prog, sizeof prog, "%s/rec_static", LV_REC_DIR);
@@ -334,7 +375,9 @@ TEST(cannot_record) {
     rmdir(dir);
 }
 
-TEST_MAIN(TEST_ENTRY(stress_every_acquire_paired, 60), TEST_ENTRY(every_kind_without_findings, 30),
+TEST_MAIN(TEST_ENTRY(stress_every_acquire_paired, 60),
+          TEST_ENTRY(a_small_buffer_is_written_again, 60),
+          TEST_ENTRY(a_bad_buffer_size_is_refused, 30), TEST_ENTRY(every_kind_without_findings, 30),
           TEST_ENTRY(philosophers_deadlock_at_source_lines, 30),
           TEST_ENTRY(philosophers_ordered_clean, 30), TEST_ENTRY(crash_keeps_events, 30),
           TEST_ENTRY(abort_keeps_events, 30), TEST_ENTRY(kill_keeps_events, 30),

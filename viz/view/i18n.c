@@ -305,7 +305,7 @@ static const char *const table[LV_T__COUNT][LV_LANG__COUNT] = {
                               "to this point.",
                               "目前没有发现：运行在这里截断，到此为止没有出错。"},
     [LV_T_CAN_WOKEN] = {"woken: earliest sleep", "被唤醒：它最早醒来"},
-    [LV_T_CAN_START] = {"starts: it was spawned", "可以开始：它已被创建"},
+    [LV_T_CAN_START] = {"starts: it was spawned", "刚被创建，尚未开始"},
     [LV_T_CAN_WAIT_ENDS] = {"its wait for %s can end now", "它对 %s 的等待现在可以结束"},
     [LV_T_SCHED_NO_STEP] =
         {"%s ran, but reached the next choice without an event to show (it "

@@ -44,7 +44,7 @@ typedef struct lv_record_desc {
     lv_choice_log *points;
     int quiet; /* the program's stdin, stdout and stderr are /dev/null (explore's runs) */
     /* > 0: KiB of the event buffer made before the start and ahead of the program while it
-     * runs (explore's many short runs: little); 0: the default, 8 MiB */
+     * runs (explore's many short runs: little); 0: the default, 32 MiB */
     int prefault_kib;
 } lv_record_desc;
 

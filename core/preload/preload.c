@@ -128,7 +128,7 @@ typedef struct tstate {
     lv_rchunk *c;
     uint32_t n; /* slots of c used (c->n as this thread last published it) */
     uint32_t nchunks;
-    int full;  /* no chunk left: every later record is counted as dropped */
+    int full;  /* no fresh chunk left: a record with no chunk handed back is counted as dropped */
     int ended; /* its end is recorded (pthread_exit, or cancelled) */
 } tstate;
 static TLS tstate ts;
@@ -191,9 +191,9 @@ static __attribute__((noinline, cold)) lv_rchunk *new_chunk(tstate *s) {
         old->r[s->n].pkf = LV_RK_PAD << 8;
         atomic_store_explicit(&old->n, s->n + 1, memory_order_release);
     }
-    if (s->full) return NULL;
     lv_rchunk *c = old ? reused_chunk() : NULL;
     if (!c) {
+        if (s->full) return NULL; /* until lockviz hands a chunk back */
         uint32_t i = atomic_fetch_add_explicit(&shm->next_chunk, 1, memory_order_relaxed);
         if (i >= shm->nchunks) {
             s->full = 1;

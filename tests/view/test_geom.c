@@ -1812,7 +1812,7 @@ TEST(deadlock_wait_chips_stay_inside_and_apart) {
         TEST_FAIL_AT("%s", err);
     int32_t fork[5];
     for (int k = 0; k < 5; k++) {
-        char nm[16];
+        char nm[32];
         snprintf(nm, sizeof nm, "forks[%d]", k);
         fork[k] = obj_id(tr, nm);
         for (int j = 0; j < k; j++)
